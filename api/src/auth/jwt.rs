@@ -1,0 +1,134 @@
+//! Short-lived HS256 access tokens. The algorithm is fixed in code; `exp`, `iat`, `nbf`, `iss`,
+//! `aud` and `sub` are required and checked; `typ` must be `JWT`; `kid` must be ours.
+
+use crate::config::Settings;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use zhunong_entity::enums::Role;
+
+pub const MIN_SECRET_BYTES: usize = 32;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    /// User id.
+    pub sub: String,
+    pub role: Role,
+    pub username: String,
+    pub iss: String,
+    pub aud: String,
+    pub iat: i64,
+    pub nbf: i64,
+    pub exp: i64,
+}
+
+pub struct JwtKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+    kid: String,
+    issuer: String,
+    audience: String,
+    ttl_secs: i64,
+}
+
+impl JwtKeys {
+    /// # Errors
+    /// The secret is shorter than 32 bytes.
+    pub fn new(secret: &str, settings: &Settings) -> anyhow::Result<Self> {
+        anyhow::ensure!(
+            secret.len() >= MIN_SECRET_BYTES,
+            "the JWT secret must be at least {MIN_SECRET_BYTES} bytes"
+        );
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = settings.jwt_leeway_secs;
+        validation.validate_nbf = true;
+        validation.set_issuer(&[settings.jwt_issuer.as_str()]);
+        validation.set_audience(&[settings.jwt_audience.as_str()]);
+        validation.set_required_spec_claims(&["exp", "iat", "nbf", "iss", "aud", "sub"]);
+        Ok(Self {
+            encoding: EncodingKey::from_secret(secret.as_bytes())?,
+            decoding: DecodingKey::from_secret(secret.as_bytes())?,
+            validation,
+            kid: settings.jwt_kid.clone(),
+            issuer: settings.jwt_issuer.clone(),
+            audience: settings.jwt_audience.clone(),
+            ttl_secs: i64::try_from(settings.jwt_ttl_secs).unwrap_or(900),
+        })
+    }
+
+    pub fn ttl_secs(&self) -> i64 {
+        self.ttl_secs
+    }
+
+    /// # Errors
+    /// Signing failed (it cannot with an HMAC key, but the library returns a `Result`).
+    pub fn issue(&self, user_id: i64, username: &str, role: Role) -> anyhow::Result<String> {
+        let now = chrono::Utc::now().timestamp();
+        let claims = Claims {
+            sub: user_id.to_string(),
+            role,
+            username: username.to_owned(),
+            iss: self.issuer.clone(),
+            aud: self.audience.clone(),
+            iat: now,
+            nbf: now,
+            exp: now + self.ttl_secs,
+        };
+        let mut header = Header::new(Algorithm::HS256);
+        header.typ = Some("JWT".into());
+        header.kid = Some(self.kid.clone());
+        Ok(jsonwebtoken::encode(&header, &claims, &self.encoding)?)
+    }
+
+    /// Verifies a token; `None` for anything that is not a valid token of ours.
+    pub fn verify(&self, token: &str) -> Option<Claims> {
+        let header = jsonwebtoken::decode_header(token).ok()?;
+        if header.alg != Algorithm::HS256
+            || header.typ.as_deref() != Some("JWT")
+            || header.kid.as_deref() != Some(self.kid.as_str())
+        {
+            return None;
+        }
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .ok()
+            .map(|data| data.claims)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys() -> JwtKeys {
+        JwtKeys::new(&"s".repeat(32), &Settings::default()).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn a_token_we_issued_verifies() {
+        let k = keys();
+        let t = k.issue(7, "wang", Role::Helper).unwrap_or_default();
+        let c = k
+            .verify(&t)
+            .unwrap_or_else(|| panic!("token did not verify"));
+        assert_eq!((c.sub.as_str(), c.role), ("7", Role::Helper));
+    }
+
+    #[test]
+    fn short_secrets_are_refused() {
+        assert!(JwtKeys::new("short", &Settings::default()).is_err());
+    }
+
+    #[test]
+    fn another_secret_or_audience_fails() {
+        let t = keys().issue(1, "a", Role::Admin).unwrap_or_default();
+        let other =
+            JwtKeys::new(&"x".repeat(32), &Settings::default()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(other.verify(&t).is_none());
+        let s = Settings {
+            jwt_audience: "elsewhere".into(),
+            ..Settings::default()
+        };
+        let aud = JwtKeys::new(&"s".repeat(32), &s).unwrap_or_else(|e| panic!("{e}"));
+        assert!(aud.verify(&t).is_none());
+    }
+}

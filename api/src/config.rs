@@ -1,0 +1,165 @@
+//! Settings: defaults, then an optional TOML file, then `ZHUNONG_*` environment variables. Each
+//! variable name is derived from the field name (`ZHUNONG_DATABASE_URL` → `database_url`), so no
+//! name is typed twice.
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// A secret string that never shows up in `Debug` output or logs.
+#[derive(Clone, Default, Deserialize, Serialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Self {
+        Self(s.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// `sqlite://path?mode=rwc` (default) or `postgres://…`.
+    pub database_url: String,
+    /// PostgreSQL schema to use as `search_path` (tests give each run its own).
+    pub database_schema: Option<String>,
+    /// Connection pool size; doubles as admission control under load.
+    pub database_max_connections: u32,
+    /// How long a request waits for a pooled connection before it gets 503.
+    pub database_acquire_timeout_secs: u64,
+    /// SQLite `synchronous` pragma: `normal` survives a killed process (WAL), `full` also power loss.
+    pub sqlite_synchronous: String,
+    /// Address and port to listen on.
+    pub bind: String,
+    /// HTTP worker threads; unset means one per core.
+    pub workers: Option<usize>,
+    /// HS256 secret, at least 32 bytes. If unset on SQLite, one is generated and kept beside the
+    /// database file; PostgreSQL deployments must set it so every replica shares it.
+    pub jwt_secret: Option<Secret>,
+    /// Key id written into each token header, so secrets can be rotated.
+    pub jwt_kid: String,
+    pub jwt_issuer: String,
+    pub jwt_audience: String,
+    pub jwt_ttl_secs: u64,
+    /// Clock skew tolerated when checking `exp`/`nbf`.
+    pub jwt_leeway_secs: u64,
+    /// Password for the first `admin` user; if unset, a random one is generated and printed once.
+    pub admin_password: Option<Secret>,
+    /// `tracing` filter, e.g. `info` or `zhunong_api=debug`.
+    pub log_level: String,
+    /// Largest accepted request body.
+    pub max_body_bytes: usize,
+    /// Longest a handler may run before the client gets 503.
+    pub request_timeout_secs: u64,
+    /// Largest page a list endpoint returns.
+    pub max_page_size: u64,
+    /// Most lines in one order.
+    pub max_order_lines: usize,
+    /// Failed logins allowed per username (and per client address) within the window.
+    pub login_max_failures: u32,
+    pub login_window_secs: u64,
+    /// How long idempotent responses are kept (at least a day).
+    pub idempotency_retention_hours: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            database_url: "sqlite://data/zhunong.db?mode=rwc".into(),
+            database_schema: None,
+            database_max_connections: 16,
+            database_acquire_timeout_secs: 5,
+            sqlite_synchronous: "normal".into(),
+            bind: "127.0.0.1:8080".into(),
+            workers: None,
+            jwt_secret: None,
+            jwt_kid: "k1".into(),
+            jwt_issuer: "zhunong".into(),
+            jwt_audience: "zhunong-api".into(),
+            jwt_ttl_secs: 900,
+            jwt_leeway_secs: 5,
+            admin_password: None,
+            log_level: "info".into(),
+            max_body_bytes: 256 * 1024,
+            request_timeout_secs: 30,
+            max_page_size: 200,
+            max_order_lines: 100,
+            login_max_failures: 5,
+            login_window_secs: 900,
+            idempotency_retention_hours: 48,
+        }
+    }
+}
+
+impl Settings {
+    /// Loads settings: defaults, then the TOML file named by `ZHUNONG_CONFIG` (or `zhunong.toml` if
+    /// present), then `ZHUNONG_*` variables.
+    ///
+    /// # Errors
+    /// A malformed file or a variable of the wrong type.
+    pub fn load() -> Result<Self, Box<figment::Error>> {
+        let file = std::env::var("ZHUNONG_CONFIG").unwrap_or_else(|_| "zhunong.toml".into());
+        Figment::from(Serialized::defaults(Settings::default()))
+            .merge(Toml::file(file))
+            .merge(Env::prefixed("ZHUNONG_").ignore(&["config"]))
+            .extract()
+            .map_err(Box::new)
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+
+    /// The SQLite database file, if the URL names one (not `:memory:`).
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        let rest = self.database_url.strip_prefix("sqlite:")?;
+        let rest = rest.trim_start_matches("//");
+        let path = rest.split('?').next().unwrap_or_default();
+        if path.is_empty() || path.contains(":memory:") {
+            None
+        } else {
+            Some(PathBuf::from(path))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_path_is_read_from_the_url() {
+        let s = Settings::default();
+        assert_eq!(s.sqlite_path(), Some(PathBuf::from("data/zhunong.db")));
+        let s = Settings {
+            database_url: "sqlite::memory:".into(),
+            ..Settings::default()
+        };
+        assert_eq!(s.sqlite_path(), None);
+        let s = Settings {
+            database_url: "postgres://x/y".into(),
+            ..Settings::default()
+        };
+        assert!(!s.is_sqlite());
+    }
+
+    #[test]
+    fn secrets_are_not_printed() {
+        let s = Settings {
+            jwt_secret: Some(Secret::new("abc")),
+            ..Settings::default()
+        };
+        assert!(!format!("{s:?}").contains("abc"));
+    }
+}

@@ -1,0 +1,222 @@
+//! Demo data drawn from the story in DESIGN.md: Hongguang village and three neighbours, Wang Fei's
+//! 28 mu of Shanghai greens, the Junyu family farm's Sunshine Rose grapes, an enterprise buyer,
+//! a few individual buyers, and one secretary, helper and station user.
+
+use crate::dto::auth::CreateUserRequest;
+use crate::dto::buyers::{Contact, CreateBuyer};
+use crate::dto::catalog::{CreateBatch, CreateCollective, CreateGrower, CreateProduct};
+use crate::services::{batches, buyers, collectives, growers, products, users};
+use chrono::NaiveDate;
+use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
+use zhunong_entity::enums::{BuyerKind, GrowerKind, Pricing, Role};
+
+/// Loads the demo data into an empty catalog; returns the staff users' password.
+///
+/// # Errors
+/// The catalog already has data, or a write failed.
+pub async fn load(db: &impl ConnectionTrait, staff_password: &str) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        zhunong_entity::collective::Entity::find().count(db).await? == 0,
+        "the database already has collectives; demo data goes only into an empty catalog"
+    );
+    let e = |err: crate::error::AppError| anyhow::anyhow!("{err}");
+
+    let mut village_ids = Vec::new();
+    for (name, region) in [
+        ("红光村股份经济合作社", "安徽 · 红光村"),
+        ("东岗村股份经济合作社", "安徽 · 东岗村"),
+        ("新桥村股份经济合作社", "安徽 · 新桥村"),
+        ("柳湾村股份经济合作社", "安徽 · 柳湾村"),
+    ] {
+        let c = collectives::create(
+            db,
+            CreateCollective {
+                name: name.into(),
+                region: Some(region.into()),
+            },
+        )
+        .await
+        .map_err(e)?;
+        village_ids.push(c.id);
+    }
+    let hongguang = village_ids[0];
+
+    let wang_fei = growers::create(
+        db,
+        CreateGrower {
+            collective_id: hongguang,
+            name: "王飞".into(),
+            kind: GrowerKind::Household,
+            phone: Some("13900000001".into()),
+            area_mu: Some(28),
+            note: Some("返乡种植上海青 28 亩".into()),
+        },
+    )
+    .await
+    .map_err(e)?;
+    let junyu = growers::create(
+        db,
+        CreateGrower {
+            collective_id: hongguang,
+            name: "君宇家庭农场".into(),
+            kind: GrowerKind::FamilyFarm,
+            phone: Some("13900000002".into()),
+            area_mu: Some(40),
+            note: Some("阳光玫瑰葡萄".into()),
+        },
+    )
+    .await
+    .map_err(e)?;
+
+    let greens = products::create(
+        db,
+        CreateProduct {
+            name: "上海青".into(),
+            pricing: Pricing::ByWeight,
+            unit_label: None,
+        },
+    )
+    .await
+    .map_err(e)?;
+    let grapes = products::create(
+        db,
+        CreateProduct {
+            name: "阳光玫瑰葡萄".into(),
+            pricing: Pricing::ByWeight,
+            unit_label: None,
+        },
+    )
+    .await
+    .map_err(e)?;
+    let gift_box = products::create(
+        db,
+        CreateProduct {
+            name: "阳光玫瑰礼盒（5斤装）".into(),
+            pricing: Pricing::ByPiece,
+            unit_label: Some("箱".into()),
+        },
+    )
+    .await
+    .map_err(e)?;
+
+    let date = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap_or_default();
+    for (product_id, grower_id, code, harvest, grams, retail, enterprise, place) in [
+        (
+            greens.id,
+            wang_fei.id,
+            "SHQ-1101",
+            date(11, 1),
+            1_500_000,
+            150,
+            120,
+            "红光村冷库 1 号",
+        ),
+        (
+            grapes.id,
+            junyu.id,
+            "YGMG-0901",
+            date(9, 1),
+            5_000_000,
+            1_500,
+            1_200,
+            "君宇农场冷库",
+        ),
+        (
+            gift_box.id,
+            junyu.id,
+            "YGMG-BOX-01",
+            date(9, 1),
+            200,
+            8_800,
+            7_500,
+            "君宇农场冷库",
+        ),
+    ] {
+        batches::create(
+            db,
+            CreateBatch {
+                product_id,
+                grower_id,
+                code: Some(code.into()),
+                harvest_date: harvest,
+                quantity: grams,
+                retail_price_fen: retail,
+                enterprise_price_fen: enterprise,
+                storage_place: Some(place.into()),
+            },
+        )
+        .await
+        .map_err(e)?;
+    }
+
+    buyers::create(
+        db,
+        CreateBuyer {
+            kind: BuyerKind::Enterprise,
+            name: "皖酒集团工会".into(),
+            phone: Some("05510000001".into()),
+            address: Some("合肥市经开区".into()),
+            company: Some("皖酒集团有限公司".into()),
+            contacts: vec![Contact {
+                name: "赵经理".into(),
+                phone: Some("13700000001".into()),
+                title: Some("工会采购".into()),
+            }],
+            payment_terms: Some("月结 30 天".into()),
+        },
+    )
+    .await
+    .map_err(e)?;
+    buyers::create(
+        db,
+        CreateBuyer {
+            kind: BuyerKind::Enterprise,
+            name: "市农产品公司".into(),
+            phone: Some("05510000002".into()),
+            address: Some("市农产品批发市场".into()),
+            company: Some("市农产品有限公司".into()),
+            contacts: vec![],
+            payment_terms: Some("货到付款".into()),
+        },
+    )
+    .await
+    .map_err(e)?;
+    for (name, phone, address) in [
+        ("李女士", "13800000001", "合肥市蜀山区"),
+        ("张先生", "13800000002", "南京市鼓楼区"),
+        ("陈阿姨", "13800000003", "红光村三组"),
+    ] {
+        buyers::create(
+            db,
+            CreateBuyer {
+                kind: BuyerKind::Individual,
+                name: name.into(),
+                phone: Some(phone.into()),
+                address: Some(address.into()),
+                company: None,
+                contacts: vec![],
+                payment_terms: None,
+            },
+        )
+        .await
+        .map_err(e)?;
+    }
+
+    for (username, role) in [
+        ("secretary", Role::Secretary),
+        ("helper", Role::Helper),
+        ("station", Role::Station),
+    ] {
+        users::create(
+            db,
+            CreateUserRequest {
+                username: username.into(),
+                password: staff_password.into(),
+                role,
+            },
+        )
+        .await
+        .map_err(e)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,6 @@
+//! Pure business rules: money and rounding, order status transitions, order numbers. Nothing
+//! here touches the database or HTTP; each rule is unit-tested beside its code.
+
+pub mod money;
+pub mod order_number;
+pub mod order_status;

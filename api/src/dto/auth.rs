@@ -1,0 +1,61 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use zhunong_entity::enums::Role;
+use zhunong_entity::user;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    #[schema(example = "admin")]
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenResponse {
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: &'static str,
+    pub expires_in: i64,
+    pub role: Role,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUserRequest {
+    pub username: String,
+    /// At least 10 characters.
+    pub password: String,
+    /// `admin`, `secretary`, `helper` or `station` (partners use API keys).
+    pub role: Role,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserOut {
+    pub id: i64,
+    pub username: String,
+    pub role: Role,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<user::Model> for UserOut {
+    fn from(m: user::Model) -> Self {
+        Self {
+            id: m.id,
+            username: m.username,
+            role: m.role,
+            active: m.active,
+            created_at: m.created_at,
+        }
+    }
+}
+
+/// The caller, as the token says.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeOut {
+    pub user_id: i64,
+    pub username: String,
+    pub role: Role,
+}

@@ -1,0 +1,41 @@
+//! Request and response types. Entities never go over the wire: responses are built here from
+//! them, and request types reject unknown fields so server-owned fields cannot be set.
+
+pub mod auth;
+pub mod buyers;
+pub mod catalog;
+pub mod orders;
+
+use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// One page of a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub page: u64,
+    pub per_page: u64,
+    /// Rows matching the filters, over all pages.
+    pub total: u64,
+}
+
+/// `?page=1&per_page=50`: pages count from 1.
+#[derive(Debug, Clone, Copy, Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
+pub struct Paging {
+    /// Page number, from 1.
+    #[param(minimum = 1)]
+    pub page: Option<u64>,
+    /// Rows per page (default 50, at most the configured maximum).
+    #[param(minimum = 1)]
+    pub per_page: Option<u64>,
+}
+
+/// `PATCH` fields that may be cleared: absent = leave as is, `null` = clear, value = set.
+pub fn double_option<'de, T, D>(de: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    Option::<T>::deserialize(de).map(Some)
+}

@@ -1,0 +1,100 @@
+use crate::domain::order_number;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use zhunong_entity::enums::{Channel, OrderStatus, PaymentStatus};
+use zhunong_entity::{order, order_line};
+
+/// One line to order: a batch and a quantity in the batch's base unit (grams for `by_weight`,
+/// pieces for `by_piece`). The price is the server's, copied from the batch.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewOrderLine {
+    pub batch_id: i64,
+    #[schema(example = 5000, minimum = 1)]
+    pub quantity: i64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateOrder {
+    pub buyer_id: i64,
+    /// `livestream`, `expo`, `phone` or `walk_in` (`partner_api` is the partner API's own).
+    pub channel: Channel,
+    pub note: Option<String>,
+    pub lines: Vec<NewOrderLine>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrderLineOut {
+    pub line_no: i32,
+    pub batch_id: i64,
+    pub quantity: i64,
+    /// Fen per jin (`by_weight`) or per piece, as it was when the order was placed.
+    pub unit_price_fen: i64,
+    pub amount_fen: i64,
+}
+
+impl From<order_line::Model> for OrderLineOut {
+    fn from(m: order_line::Model) -> Self {
+        Self {
+            line_no: m.line_no,
+            batch_id: m.batch_id,
+            quantity: m.quantity,
+            unit_price_fen: m.unit_price_fen,
+            amount_fen: m.amount_fen,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrderOut {
+    pub id: i64,
+    /// Human-readable number, e.g. `ZN000042`.
+    pub number: String,
+    pub buyer_id: i64,
+    pub channel: Channel,
+    pub status: OrderStatus,
+    pub payment_status: PaymentStatus,
+    pub total_fen: i64,
+    pub note: Option<String>,
+    pub created_by: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub confirmed_at: Option<DateTime<Utc>>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub lines: Vec<OrderLineOut>,
+}
+
+impl OrderOut {
+    pub fn new(m: order::Model, lines: Vec<order_line::Model>) -> Self {
+        Self {
+            id: m.id,
+            number: order_number::format(m.id),
+            buyer_id: m.buyer_id,
+            channel: m.channel,
+            status: m.status,
+            payment_status: m.payment_status,
+            total_fen: m.total_fen,
+            note: m.note,
+            created_by: m.created_by,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+            confirmed_at: m.confirmed_at,
+            cancelled_at: m.cancelled_at,
+            lines: lines.into_iter().map(OrderLineOut::from).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrderFilter {
+    pub status: Option<OrderStatus>,
+    pub channel: Option<Channel>,
+    pub buyer_id: Option<i64>,
+    /// Placed at or after this instant (RFC 3339).
+    pub from: Option<DateTime<Utc>>,
+    /// Placed before this instant (RFC 3339).
+    pub to: Option<DateTime<Utc>>,
+}

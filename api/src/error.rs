@@ -1,0 +1,259 @@
+//! The one error type. Every non-2xx answer is RFC 9457 `application/problem+json` with a stable
+//! `code`; 5xx bodies are generic and the cause goes to the log only.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use sea_orm::{DbErr, RuntimeErr, SqlErr};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// One invalid field: a path into the request (`lines[0].quantity`) and what is wrong with it.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+/// One order line that could not be filled.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct Shortage {
+    /// Index of the line in the request.
+    pub line: usize,
+    pub batch_id: i64,
+    pub requested: i64,
+    pub available: i64,
+}
+
+/// RFC 9457 problem details.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub title: String,
+    pub status: u16,
+    /// Stable machine-readable code, e.g. `validation_failed`, `insufficient_stock`.
+    pub code: String,
+    pub detail: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shortages: Vec<Shortage>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("invalid request: {0:?}")]
+    Validation(Vec<FieldError>),
+    #[error("{detail}")]
+    BadRequest { code: &'static str, detail: String },
+    #[error("{0}")]
+    Unauthorized(&'static str),
+    #[error("forbidden")]
+    Forbidden,
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{detail}")]
+    Conflict { code: &'static str, detail: String },
+    #[error("insufficient stock")]
+    InsufficientStock(Vec<Shortage>),
+    #[error("Idempotency-Key reused with a different request")]
+    IdempotencyMismatch,
+    #[error("a request with this Idempotency-Key is still being processed")]
+    IdempotencyInFlight,
+    #[error("request body too large")]
+    PayloadTooLarge,
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: u64 },
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    /// An answer actix produced on its own (unknown route, wrong method), re-dressed as a problem.
+    #[error("{detail}")]
+    Http {
+        status: StatusCode,
+        code: &'static str,
+        detail: String,
+    },
+    #[error(transparent)]
+    Db(#[from] DbErr),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Validation(vec![FieldError {
+            field: field.into(),
+            message: message.into(),
+        }])
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Validation(_) => "validation_failed",
+            Self::BadRequest { code, .. }
+            | Self::Conflict { code, .. }
+            | Self::Http { code, .. } => code,
+            Self::Unauthorized(_) => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::NotFound(_) => "not_found",
+            Self::InsufficientStock(_) => "insufficient_stock",
+            Self::IdempotencyMismatch => "idempotency_key_reused",
+            Self::IdempotencyInFlight => "idempotency_key_in_flight",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::UnsupportedMediaType(_) => "unsupported_media_type",
+            Self::TooManyRequests { .. } => "rate_limited",
+            Self::Unavailable(_) => "unavailable",
+            Self::Db(e) if is_unavailable(e) => "unavailable",
+            Self::Db(_) | Self::Internal(_) => "internal_error",
+        }
+    }
+
+    fn detail(&self) -> String {
+        match self {
+            Self::Validation(_) => "the request has invalid fields; see errors".into(),
+            Self::InsufficientStock(_) => {
+                "not enough stock for one or more lines; nothing was taken".into()
+            }
+            Self::Db(e) if is_unavailable(e) => {
+                "the database is not answering; retry shortly".into()
+            }
+            Self::Unavailable(_) => "the service could not answer in time; retry shortly".into(),
+            Self::Db(_) | Self::Internal(_) => "an internal error occurred".into(),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// Pool timeouts and dropped connections mean "try again", not "bug".
+fn is_unavailable(e: &DbErr) -> bool {
+    match e {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(s)) | DbErr::Query(RuntimeErr::SqlxError(s)) => matches!(
+            s.as_ref(),
+            sea_orm::sqlx::Error::PoolTimedOut
+                | sea_orm::sqlx::Error::PoolClosed
+                | sea_orm::sqlx::Error::Io(_)
+        ),
+        _ => false,
+    }
+}
+
+/// A unique-key violation, portable across SQLite and PostgreSQL.
+pub fn is_unique_violation(e: &DbErr) -> bool {
+    matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+}
+
+/// A foreign-key violation, portable across SQLite and PostgreSQL.
+pub fn is_fk_violation(e: &DbErr) -> bool {
+    matches!(e.sql_err(), Some(SqlErr::ForeignKeyConstraintViolation(_)))
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::Validation(_) | Self::IdempotencyMismatch => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict { .. } | Self::InsufficientStock(_) | Self::IdempotencyInFlight => {
+                StatusCode::CONFLICT
+            }
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Http { status, .. } => *status,
+            Self::Db(e) if is_unavailable(e) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Db(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        if status.is_server_error() {
+            tracing::error!(error = ?self, "request failed");
+        }
+        let problem = Problem {
+            type_: format!("urn:zhunong:problem:{}", self.code()),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            code: self.code().to_owned(),
+            detail: self.detail(),
+            errors: match self {
+                Self::Validation(errors) => errors.clone(),
+                _ => Vec::new(),
+            },
+            shortages: match self {
+                Self::InsufficientStock(s) => s.clone(),
+                _ => Vec::new(),
+            },
+        };
+        let mut resp = HttpResponse::build(status);
+        resp.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
+        let retry_after = match self {
+            Self::TooManyRequests { retry_after_secs } => Some(*retry_after_secs),
+            _ if status == StatusCode::SERVICE_UNAVAILABLE => Some(1),
+            _ => None,
+        };
+        if let Some(secs) = retry_after {
+            resp.insert_header((header::RETRY_AFTER, secs.to_string()));
+        }
+        if status == StatusCode::UNAUTHORIZED {
+            resp.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        resp.body(serde_json::to_string(&problem).unwrap_or_default())
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+/// Collects field errors so a request reports all of them at once.
+#[derive(Default)]
+pub struct Validator {
+    errors: Vec<FieldError>,
+}
+
+impl Validator {
+    pub fn check(&mut self, ok: bool, field: impl Into<String>, message: impl Into<String>) {
+        if !ok {
+            self.errors.push(FieldError {
+                field: field.into(),
+                message: message.into(),
+            });
+        }
+    }
+
+    /// A required text field: trimmed length within 1..=max characters.
+    pub fn text(&mut self, value: &str, field: &str, max: usize) {
+        let n = value.trim().chars().count();
+        self.check(n > 0, field, "must not be empty");
+        self.check(n <= max, field, format!("must be at most {max} characters"));
+    }
+
+    /// An optional text field: if given, within 0..=max characters.
+    pub fn opt_text(&mut self, value: Option<&str>, field: &str, max: usize) {
+        if let Some(v) = value {
+            self.check(
+                v.chars().count() <= max,
+                field,
+                format!("must be at most {max} characters"),
+            );
+        }
+    }
+
+    /// # Errors
+    /// Any check failed.
+    pub fn finish(self) -> AppResult<()> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(self.errors))
+        }
+    }
+}

@@ -1,0 +1,209 @@
+//! Request extractors that answer in problem+json: JSON bodies with field paths in their errors,
+//! the `Idempotency-Key` header, and the handlers for actix's own query/path extractor errors.
+
+use crate::error::{AppError, FieldError};
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::web::{Bytes, BytesMut};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use futures_util::StreamExt;
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
+use std::future::{Ready, ready};
+
+/// Request-size limits, shared by the extractors.
+#[derive(Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+/// A JSON body. Wrong content type → 415, too large → 413, not JSON → 400, JSON of the wrong
+/// shape (unknown field, missing field, wrong type) → 422 naming the field path.
+pub struct ApiJson<T> {
+    pub value: T,
+    /// The bytes as received, for hashing idempotent requests.
+    pub raw: Bytes,
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    match req.mime_type() {
+        Ok(Some(mime)) => mime.subtype() == mime::JSON || mime.suffix() == Some(mime::JSON),
+        _ => false,
+    }
+}
+
+/// Parses `body` as `T`, mapping serde's errors to problem details.
+///
+/// # Errors
+/// 400 for malformed JSON, 422 with the field path for a body of the wrong shape.
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => AppError::Validation(vec![FieldError {
+                field: if path == "." { String::new() } else { path },
+                message: strip_position(&inner.to_string()),
+            }]),
+            _ => AppError::BadRequest {
+                code: "malformed_json",
+                detail: format!(
+                    "the body is not valid JSON: {}",
+                    strip_position(&inner.to_string())
+                ),
+            },
+        }
+    })?;
+    de.end().map_err(|_| AppError::BadRequest {
+        code: "malformed_json",
+        detail: "the body has trailing characters after the JSON value".into(),
+    })?;
+    Ok(value)
+}
+
+/// serde_json appends " at line 1 column 9"; the path already says where.
+fn strip_position(msg: &str) -> String {
+    msg.split(" at line ").next().unwrap_or(msg).to_owned()
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req
+            .app_data::<web::Data<BodyLimit>>()
+            .map_or(256 * 1024, |l| l.0);
+        let json = is_json(req);
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !json {
+                return Err(AppError::UnsupportedMediaType(
+                    "the body must be application/json".into(),
+                ));
+            }
+            if declared.is_some_and(|n| n > limit) {
+                return Err(AppError::PayloadTooLarge);
+            }
+            let mut body = BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|_| AppError::BadRequest {
+                    code: "body_unreadable",
+                    detail: "the request body could not be read".into(),
+                })?;
+                if body.len() + chunk.len() > limit {
+                    return Err(AppError::PayloadTooLarge);
+                }
+                body.extend_from_slice(&chunk);
+            }
+            let raw = body.freeze();
+            let value = parse_json(&raw)?;
+            Ok(ApiJson { value, raw })
+        })
+    }
+}
+
+/// The `Idempotency-Key` header: 1–255 visible ASCII characters.
+pub struct IdempotencyKey(pub String);
+
+pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
+
+impl FromRequest for IdempotencyKey {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let result = match req.headers().get(IDEMPOTENCY_HEADER) {
+            None => Err(AppError::BadRequest {
+                code: "idempotency_key_required",
+                detail: "this request needs an Idempotency-Key header".into(),
+            }),
+            Some(v) => match v.to_str() {
+                Ok(s)
+                    if !s.is_empty()
+                        && s.len() <= 255
+                        && s.bytes().all(|b| b.is_ascii_graphic()) =>
+                {
+                    Ok(IdempotencyKey(s.to_owned()))
+                }
+                _ => Err(AppError::BadRequest {
+                    code: "idempotency_key_invalid",
+                    detail: "Idempotency-Key must be 1–255 visible ASCII characters".into(),
+                }),
+            },
+        };
+        ready(result)
+    }
+}
+
+pub fn query_error(err: actix_web::error::QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
+    AppError::BadRequest {
+        code: "invalid_query",
+        detail: format!("invalid query string: {err}"),
+    }
+    .into()
+}
+
+pub fn path_error(err: actix_web::error::PathError, _: &HttpRequest) -> actix_web::Error {
+    AppError::BadRequest {
+        code: "invalid_path",
+        detail: format!("invalid path parameter: {err}"),
+    }
+    .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Line {
+        batch_id: i64,
+        quantity: i64,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        lines: Vec<Line>,
+    }
+
+    fn field_of(r: Result<Body, AppError>) -> String {
+        match r {
+            Err(AppError::Validation(e)) => e[0].field.clone(),
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn wrong_types_name_the_field_path() {
+        let r = parse_json::<Body>(br#"{"lines":[{"batch_id":1,"quantity":"x"}]}"#);
+        assert_eq!(field_of(r), "lines[0].quantity");
+    }
+
+    #[test]
+    fn unknown_fields_are_refused() {
+        let r =
+            parse_json::<Body>(br#"{"lines":[{"batch_id":1,"quantity":2,"unit_price_fen":1}]}"#);
+        assert_eq!(field_of(r), "lines[0]");
+    }
+
+    #[test]
+    fn broken_json_is_a_bad_request() {
+        assert!(matches!(
+            parse_json::<Body>(br#"{"lines":"#),
+            Err(AppError::BadRequest {
+                code: "malformed_json",
+                ..
+            })
+        ));
+    }
+}

@@ -1,0 +1,20 @@
+//! Zhunong's HTTP service: settings, startup, routes (HTTP only), DTOs, services (transactions and
+//! queries) and domain rules (pure, unit-tested).
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod dto;
+pub mod error;
+pub mod extract;
+pub mod openapi;
+pub mod routes;
+pub mod services;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+
+pub use config::Settings;
+pub use startup::Application;

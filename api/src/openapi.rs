@@ -1,0 +1,116 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations. A modifier adds what
+//! every route shares — the bearer scheme and the problem+json answers any route can give — so
+//! no route can forget them.
+
+use crate::error::{FieldError, Problem, Shortage};
+use utoipa::OpenApi;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Zhunong (助农) API",
+        description = "Village produce sales: batches, buyers, orders, stock. Money is integer fen \
+                       (`*_fen`), weight integer grams (`*_g`); every error is application/problem+json.",
+        version = env!("CARGO_PKG_VERSION"),
+        license(name = "MIT OR Apache-2.0")
+    ),
+    components(schemas(Problem, FieldError, Shortage)),
+    tags(
+        (name = "auth", description = "Log in; who am I"),
+        (name = "users", description = "Staff accounts (admin)"),
+        (name = "catalog", description = "Collectives, growers, products, batches"),
+        (name = "buyers", description = "Individuals and enterprises"),
+        (name = "orders", description = "Placing, confirming, cancelling, listing orders"),
+        (name = "health", description = "Liveness and readiness"),
+    )
+)]
+pub struct ApiDoc;
+
+const PROBLEM_JSON: &str = crate::error::PROBLEM_JSON;
+
+fn problem(description: &str) -> RefOr<Response> {
+    RefOr::T(
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                PROBLEM_JSON,
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("Problem")))
+                    .build(),
+            )
+            .build(),
+    )
+}
+
+fn add_shared_responses(op: &mut Operation) {
+    let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+    let has_body = op.request_body.is_some();
+    let responses = &mut op.responses.responses;
+    // Error answers written in the annotations as JSON are problem+json.
+    for (status, resp) in responses.iter_mut() {
+        if let (RefOr::T(r), true) = (resp, status.starts_with('4') || status.starts_with('5')) {
+            if let Some(c) = r.content.shift_remove("application/json") {
+                r.content.insert(PROBLEM_JSON.to_owned(), c);
+            }
+        }
+    }
+    let mut add = |status: &str, description: &str| {
+        responses
+            .entry(status.to_owned())
+            .or_insert_with(|| problem(description));
+    };
+    add(
+        "400",
+        "malformed request: bad JSON, query or path parameter, or header",
+    );
+    add("404", "no such resource or route");
+    add("405", "method not allowed on this route");
+    add("422", "invalid fields; `errors` names each field path");
+    add("429", "too many requests; see `Retry-After`");
+    add("500", "internal error (details are logged, never returned)");
+    add(
+        "503",
+        "database unavailable or handler deadline passed; see `Retry-After`",
+    );
+    if secured {
+        add("401", "missing, invalid or expired bearer token");
+        add("403", "the caller's role may not use this route");
+    }
+    if has_body {
+        add("413", "body larger than the configured limit");
+        add("415", "body is not application/json");
+    }
+}
+
+/// Completes the document once the routes' paths have been collected.
+pub fn finish(openapi: &mut utoipa::openapi::OpenApi) {
+    {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+        for item in openapi.paths.paths.values_mut() {
+            for op in [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                add_shared_responses(op);
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+use crate::auth::Auth;
+use crate::auth::roles::{Office, Staff};
+use crate::dto::catalog::{CreateGrower, GrowerFilter, GrowerOut, UpdateGrower};
+use crate::dto::{Page, Paging};
+use crate::error::AppResult;
+use crate::extract::ApiJson;
+use crate::services::growers;
+use crate::state::AppState;
+use actix_web::{HttpResponse, get, patch, post, web};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(create_grower)
+        .service(list_growers)
+        .service(get_grower)
+        .service(update_grower);
+}
+
+/// Creates a grower.
+#[utoipa::path(
+    tag = "catalog",
+    request_body = CreateGrower,
+    responses((status = 201, body = GrowerOut)),
+    security(("bearer" = ["admin", "secretary"]))
+)]
+#[post("/growers")]
+pub async fn create_grower(
+    _auth: Auth<Office>,
+    state: web::Data<AppState>,
+    body: ApiJson<CreateGrower>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Created().json(growers::create(&state.db.conn, body.value).await?))
+}
+
+/// Lists growers, filtered and paginated.
+#[utoipa::path(
+    tag = "catalog",
+    params(GrowerFilter, Paging),
+    responses((status = 200, body = Page<GrowerOut>)),
+    security(("bearer" = ["admin", "secretary", "helper", "station"]))
+)]
+#[get("/growers")]
+pub async fn list_growers(
+    _auth: Auth<Staff>,
+    state: web::Data<AppState>,
+    filter: web::Query<GrowerFilter>,
+    paging: web::Query<Paging>,
+) -> AppResult<HttpResponse> {
+    let paging = state.paging(paging.into_inner())?;
+    Ok(HttpResponse::Ok().json(growers::list(&state.db.conn, filter.into_inner(), paging).await?))
+}
+
+/// Reads one grower.
+#[utoipa::path(
+    tag = "catalog",
+    params(("id" = i64, Path, description = "grower id")),
+    responses((status = 200, body = GrowerOut)),
+    security(("bearer" = ["admin", "secretary", "helper", "station"]))
+)]
+#[get("/growers/{id}")]
+pub async fn get_grower(
+    _auth: Auth<Staff>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(growers::get(&state.db.conn, id.into_inner()).await?))
+}
+
+/// Changes a grower; absent fields stay as they are, `null` clears an optional one.
+#[utoipa::path(
+    tag = "catalog",
+    params(("id" = i64, Path, description = "grower id")),
+    request_body = UpdateGrower,
+    responses((status = 200, body = GrowerOut)),
+    security(("bearer" = ["admin", "secretary"]))
+)]
+#[patch("/growers/{id}")]
+pub async fn update_grower(
+    _auth: Auth<Office>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: ApiJson<UpdateGrower>,
+) -> AppResult<HttpResponse> {
+    Ok(
+        HttpResponse::Ok()
+            .json(growers::update(&state.db.conn, id.into_inner(), body.value).await?),
+    )
+}

@@ -1,0 +1,31 @@
+//! HTTP only: each handler extracts, calls one service function, and shapes the answer. Who may
+//! call a route is declared twice on purpose — by the `Auth<…>` extractor, which enforces it, and
+//! by the `security` roles in its OpenAPI annotation, which documents it; the role test checks
+//! both against one table.
+
+pub mod auth;
+pub mod batches;
+pub mod buyers;
+pub mod collectives;
+pub mod growers;
+pub mod health;
+pub mod orders;
+pub mod products;
+pub mod users;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Every `/api/v1` route.
+pub fn api_v1(cfg: &mut ServiceConfig) {
+    cfg.service(
+        utoipa_actix_web::scope::scope("/api/v1")
+            .configure(auth::routes)
+            .configure(users::routes)
+            .configure(collectives::routes)
+            .configure(growers::routes)
+            .configure(products::routes)
+            .configure(batches::routes)
+            .configure(buyers::routes)
+            .configure(orders::routes),
+    );
+}

@@ -1,0 +1,149 @@
+use crate::auth::Auth;
+use crate::auth::roles::{Sales, Staff};
+use crate::dto::orders::{CreateOrder, OrderFilter, OrderOut};
+use crate::dto::{Page, Paging};
+use crate::error::{AppResult, Problem};
+use crate::extract::{ApiJson, IdempotencyKey};
+use crate::services::idempotency::Keyed;
+use crate::services::orders;
+use crate::state::AppState;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(create_order)
+        .service(list_orders)
+        .service(get_order)
+        .service(confirm_order)
+        .service(cancel_order);
+}
+
+/// Header on an answer replayed for a repeated `Idempotency-Key`.
+pub const REPLAY_HEADER: &str = "idempotent-replayed";
+
+/// Places an order. Stock is taken for all lines or none; each line's price is copied from its
+/// batch (enterprise price for enterprise buyers, retail otherwise). With an `Idempotency-Key`,
+/// a retry with the same body gets the first answer back (header `Idempotent-Replayed: true`)
+/// and makes no second order.
+#[utoipa::path(
+    tag = "orders",
+    request_body = CreateOrder,
+    params(("Idempotency-Key" = Option<String>, Header, description = "client-made key, 1–255 visible ASCII characters")),
+    responses(
+        (status = 201, body = OrderOut),
+        (status = 409, description = "short stock (every short line listed), a closed batch, or the key still in flight", body = Problem),
+        (status = 422, description = "invalid fields, unknown buyer or batch, or the key reused with another body", body = Problem),
+    ),
+    security(("bearer" = ["admin", "secretary", "helper"]))
+)]
+#[post("/orders")]
+pub async fn create_order(
+    auth: Auth<Sales>,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    key: Option<IdempotencyKey>,
+    body: ApiJson<CreateOrder>,
+) -> AppResult<HttpResponse> {
+    let keyed = match key {
+        Some(IdempotencyKey(k)) => {
+            let canonical = serde_json::to_value(&body.value)
+                .map_err(|e| crate::error::AppError::Internal(e.into()))?;
+            Some(Keyed::new(
+                format!("user:{}", auth.user_id),
+                k,
+                "POST",
+                req.path(),
+                &canonical,
+            ))
+        }
+        None => None,
+    };
+    let placed = orders::place(
+        &state.db,
+        &auth,
+        body.value,
+        keyed,
+        state.settings.max_order_lines,
+    )
+    .await?;
+    let mut resp =
+        HttpResponse::build(StatusCode::from_u16(placed.status).unwrap_or(StatusCode::CREATED));
+    resp.content_type("application/json");
+    if placed.replayed {
+        resp.insert_header((REPLAY_HEADER, "true"));
+    }
+    Ok(resp.body(placed.body))
+}
+
+/// Lists orders, newest first, with their lines.
+#[utoipa::path(
+    tag = "orders",
+    params(OrderFilter, Paging),
+    responses((status = 200, body = Page<OrderOut>)),
+    security(("bearer" = ["admin", "secretary", "helper", "station"]))
+)]
+#[get("/orders")]
+pub async fn list_orders(
+    _auth: Auth<Staff>,
+    state: web::Data<AppState>,
+    filter: web::Query<OrderFilter>,
+    paging: web::Query<Paging>,
+) -> AppResult<HttpResponse> {
+    let paging = state.paging(paging.into_inner())?;
+    Ok(HttpResponse::Ok().json(orders::list(&state.db.conn, filter.into_inner(), paging).await?))
+}
+
+/// Reads one order with its lines.
+#[utoipa::path(
+    tag = "orders",
+    params(("id" = i64, Path, description = "order id")),
+    responses((status = 200, body = OrderOut)),
+    security(("bearer" = ["admin", "secretary", "helper", "station"]))
+)]
+#[get("/orders/{id}")]
+pub async fn get_order(
+    _auth: Auth<Staff>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(orders::get(&state.db.conn, id.into_inner()).await?))
+}
+
+/// Confirms a pending order.
+#[utoipa::path(
+    tag = "orders",
+    params(("id" = i64, Path, description = "order id")),
+    responses(
+        (status = 200, body = OrderOut),
+        (status = 409, description = "the order is not pending", body = Problem),
+    ),
+    security(("bearer" = ["admin", "secretary", "helper"]))
+)]
+#[post("/orders/{id}/confirm")]
+pub async fn confirm_order(
+    _auth: Auth<Sales>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(orders::confirm(&state.db, id.into_inner()).await?))
+}
+
+/// Cancels an order that is not yet loaded; its stock returns to the batches.
+#[utoipa::path(
+    tag = "orders",
+    params(("id" = i64, Path, description = "order id")),
+    responses(
+        (status = 200, body = OrderOut),
+        (status = 409, description = "the order is already loaded, delivered, settled or cancelled", body = Problem),
+    ),
+    security(("bearer" = ["admin", "secretary", "helper"]))
+)]
+#[post("/orders/{id}/cancel")]
+pub async fn cancel_order(
+    _auth: Auth<Sales>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(orders::cancel(&state.db, id.into_inner()).await?))
+}

@@ -1,0 +1,203 @@
+use super::{conflict_on_duplicate, must_find, paginate};
+use crate::dto::Page;
+use crate::dto::buyers::{BuyerFilter, BuyerOut, Contact, CreateBuyer, UpdateBuyer};
+use crate::error::{AppError, AppResult, Validator};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, Set,
+};
+use zhunong_entity::buyer::{ActiveModel, Column, Entity};
+use zhunong_entity::enums::BuyerKind;
+
+const DUPLICATE_PHONE: &str = "a buyer with this phone number exists";
+const MAX_CONTACTS: usize = 20;
+
+/// Phone numbers are kept as typed but must look like one: digits with an optional leading `+`,
+/// spaces and dashes allowed, 5–20 characters.
+fn valid_phone(p: &str) -> bool {
+    let p = p.trim();
+    let digits = p.chars().filter(char::is_ascii_digit).count();
+    (5..=20).contains(&p.chars().count())
+        && digits >= 5
+        && p.chars()
+            .enumerate()
+            .all(|(i, c)| c.is_ascii_digit() || c == ' ' || c == '-' || (c == '+' && i == 0))
+}
+
+fn check_phone(v: &mut Validator, phone: Option<&str>, field: &str) {
+    if let Some(p) = phone {
+        v.check(
+            valid_phone(p),
+            field,
+            "must be a phone number (digits, optional leading +)",
+        );
+    }
+}
+
+fn check_contacts(v: &mut Validator, contacts: &[Contact]) {
+    v.check(
+        contacts.len() <= MAX_CONTACTS,
+        "contacts",
+        format!("at most {MAX_CONTACTS} contacts"),
+    );
+    for (i, c) in contacts.iter().enumerate() {
+        v.text(&c.name, &format!("contacts[{i}].name"), 100);
+        check_phone(v, c.phone.as_deref(), &format!("contacts[{i}].phone"));
+        v.opt_text(c.title.as_deref(), &format!("contacts[{i}].title"), 100);
+    }
+}
+
+fn contacts_json(contacts: &[Contact]) -> AppResult<serde_json::Value> {
+    serde_json::to_value(contacts).map_err(|e| AppError::Internal(e.into()))
+}
+
+/// # Errors
+/// Invalid fields (422) or a phone number already in use (409).
+pub async fn create(db: &impl ConnectionTrait, req: CreateBuyer) -> AppResult<BuyerOut> {
+    let mut v = Validator::default();
+    v.text(&req.name, "name", 100);
+    check_phone(&mut v, req.phone.as_deref(), "phone");
+    v.opt_text(req.address.as_deref(), "address", 300);
+    v.opt_text(req.company.as_deref(), "company", 200);
+    v.opt_text(req.payment_terms.as_deref(), "payment_terms", 200);
+    if req.kind == BuyerKind::Enterprise {
+        v.check(
+            req.company.as_deref().is_some_and(|c| !c.trim().is_empty()),
+            "company",
+            "an enterprise needs a company name",
+        );
+    }
+    check_contacts(&mut v, &req.contacts);
+    v.finish()?;
+    let now = chrono::Utc::now();
+    let m = ActiveModel {
+        kind: Set(req.kind),
+        name: Set(req.name.trim().to_owned()),
+        phone: Set(req.phone.map(|p| p.trim().to_owned())),
+        address: Set(req.address),
+        company: Set(req.company),
+        contacts: Set(contacts_json(&req.contacts)?),
+        payment_terms: Set(req.payment_terms),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map_err(|e| conflict_on_duplicate(e, DUPLICATE_PHONE))?;
+    Ok(m.into())
+}
+
+/// # Errors
+/// 404 if missing.
+pub async fn get(db: &impl ConnectionTrait, id: i64) -> AppResult<BuyerOut> {
+    Ok(must_find::<Entity, _>(db, id, "buyer").await?.into())
+}
+
+/// The buyer with exactly this phone number.
+///
+/// # Errors
+/// 404 if none.
+pub async fn by_phone(db: &impl ConnectionTrait, phone: &str) -> AppResult<BuyerOut> {
+    Entity::find()
+        .filter(Column::Phone.eq(phone.trim()))
+        .one(db)
+        .await?
+        .map(BuyerOut::from)
+        .ok_or(AppError::NotFound("buyer"))
+}
+
+/// # Errors
+/// 404 if missing, 422 for invalid fields, 409 for a phone number in use.
+pub async fn update(db: &impl ConnectionTrait, id: i64, req: UpdateBuyer) -> AppResult<BuyerOut> {
+    let mut v = Validator::default();
+    if let Some(n) = &req.name {
+        v.text(n, "name", 100);
+    }
+    check_phone(
+        &mut v,
+        req.phone.as_ref().and_then(|p| p.as_deref()),
+        "phone",
+    );
+    v.opt_text(
+        req.address.as_ref().and_then(|a| a.as_deref()),
+        "address",
+        300,
+    );
+    v.opt_text(
+        req.company.as_ref().and_then(|c| c.as_deref()),
+        "company",
+        200,
+    );
+    v.opt_text(
+        req.payment_terms.as_ref().and_then(|p| p.as_deref()),
+        "payment_terms",
+        200,
+    );
+    if let Some(c) = &req.contacts {
+        check_contacts(&mut v, c);
+    }
+    v.finish()?;
+    let mut m: ActiveModel = must_find::<Entity, _>(db, id, "buyer").await?.into();
+    if let Some(name) = req.name {
+        m.name = Set(name.trim().to_owned());
+    }
+    if let Some(phone) = req.phone {
+        m.phone = Set(phone.map(|p| p.trim().to_owned()));
+    }
+    if let Some(address) = req.address {
+        m.address = Set(address);
+    }
+    if let Some(company) = req.company {
+        m.company = Set(company);
+    }
+    if let Some(contacts) = req.contacts {
+        m.contacts = Set(contacts_json(&contacts)?);
+    }
+    if let Some(terms) = req.payment_terms {
+        m.payment_terms = Set(terms);
+    }
+    m.updated_at = Set(chrono::Utc::now());
+    Ok(m.update(db)
+        .await
+        .map_err(|e| conflict_on_duplicate(e, DUPLICATE_PHONE))?
+        .into())
+}
+
+/// # Errors
+/// Database errors.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    f: BuyerFilter,
+    paging: (u64, u64),
+) -> AppResult<Page<BuyerOut>> {
+    let mut q = Entity::find().order_by_asc(Column::Id);
+    if let Some(k) = f.kind {
+        q = q.filter(Column::Kind.eq(k));
+    }
+    if let Some(p) = f.phone.as_deref() {
+        q = q.filter(Column::Phone.eq(p.trim()));
+    }
+    if let Some(text) = f.q.as_deref().filter(|s| !s.trim().is_empty()) {
+        let pattern = super::contains_pattern(text);
+        q = q.filter(
+            Condition::any()
+                .add(Column::Name.like(pattern.clone()))
+                .add(Column::Company.like(pattern)),
+        );
+    }
+    paginate(db, q, paging, BuyerOut::from).await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn phone_numbers() {
+        for ok in ["13800000001", "+86 138-0000-0001", "0551-1234567"] {
+            assert!(super::valid_phone(ok), "{ok}");
+        }
+        for bad in ["", "abc", "1234", "138000000011380000000", "13+800000001"] {
+            assert!(!super::valid_phone(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,81 @@
+use super::{conflict_on_duplicate, must_find, paginate};
+use crate::dto::Page;
+use crate::dto::catalog::{CollectiveFilter, CollectiveOut, CreateCollective, UpdateCollective};
+use crate::error::{AppResult, Validator};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use zhunong_entity::collective::{ActiveModel, Column, Entity};
+
+fn validate(name: Option<&str>, region: Option<&str>) -> AppResult<()> {
+    let mut v = Validator::default();
+    if let Some(n) = name {
+        v.text(n, "name", 100);
+    }
+    v.opt_text(region, "region", 200);
+    v.finish()
+}
+
+/// # Errors
+/// Invalid fields (422) or a duplicate name (409).
+pub async fn create(db: &impl ConnectionTrait, req: CreateCollective) -> AppResult<CollectiveOut> {
+    validate(Some(&req.name), req.region.as_deref())?;
+    let now = chrono::Utc::now();
+    let m = ActiveModel {
+        name: Set(req.name.trim().to_owned()),
+        region: Set(req.region),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map_err(|e| conflict_on_duplicate(e, "a collective with this name exists"))?;
+    Ok(m.into())
+}
+
+/// # Errors
+/// 404 if missing.
+pub async fn get(db: &impl ConnectionTrait, id: i64) -> AppResult<CollectiveOut> {
+    Ok(must_find::<Entity, _>(db, id, "collective").await?.into())
+}
+
+/// # Errors
+/// 404 if missing, 422 for invalid fields, 409 for a duplicate name.
+pub async fn update(
+    db: &impl ConnectionTrait,
+    id: i64,
+    req: UpdateCollective,
+) -> AppResult<CollectiveOut> {
+    validate(
+        req.name.as_deref(),
+        req.region.as_ref().and_then(|r| r.as_deref()),
+    )?;
+    let mut m: ActiveModel = must_find::<Entity, _>(db, id, "collective").await?.into();
+    if let Some(name) = req.name {
+        m.name = Set(name.trim().to_owned());
+    }
+    if let Some(region) = req.region {
+        m.region = Set(region);
+    }
+    m.updated_at = Set(chrono::Utc::now());
+    let m = m
+        .update(db)
+        .await
+        .map_err(|e| conflict_on_duplicate(e, "a collective with this name exists"))?;
+    Ok(m.into())
+}
+
+/// # Errors
+/// Database errors.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    f: CollectiveFilter,
+    paging: (u64, u64),
+) -> AppResult<Page<CollectiveOut>> {
+    let mut q = Entity::find().order_by_asc(Column::Id);
+    if let Some(text) = f.q.as_deref().filter(|s| !s.trim().is_empty()) {
+        q = q.filter(Column::Name.like(super::contains_pattern(text)));
+    }
+    paginate(db, q, paging, CollectiveOut::from).await
+}

@@ -1,0 +1,118 @@
+use super::{must_find, must_reference, paginate};
+use crate::dto::Page;
+use crate::dto::catalog::{CreateGrower, GrowerFilter, GrowerOut, UpdateGrower};
+use crate::error::{AppResult, Validator};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use zhunong_entity::collective;
+use zhunong_entity::grower::{ActiveModel, Column, Entity};
+
+fn validate(
+    name: Option<&str>,
+    phone: Option<&str>,
+    area: Option<i64>,
+    note: Option<&str>,
+) -> AppResult<()> {
+    let mut v = Validator::default();
+    if let Some(n) = name {
+        v.text(n, "name", 100);
+    }
+    v.opt_text(phone, "phone", 32);
+    v.opt_text(note, "note", 2000);
+    if let Some(a) = area {
+        v.check(
+            (0..=1_000_000).contains(&a),
+            "area_mu",
+            "must be between 0 and 1000000",
+        );
+    }
+    v.finish()
+}
+
+/// # Errors
+/// Invalid fields or an unknown collective (422).
+pub async fn create(db: &impl ConnectionTrait, req: CreateGrower) -> AppResult<GrowerOut> {
+    validate(
+        Some(&req.name),
+        req.phone.as_deref(),
+        req.area_mu,
+        req.note.as_deref(),
+    )?;
+    must_reference::<collective::Entity, _>(db, req.collective_id, "collective_id", "collective")
+        .await?;
+    let now = chrono::Utc::now();
+    let m = ActiveModel {
+        collective_id: Set(req.collective_id),
+        name: Set(req.name.trim().to_owned()),
+        kind: Set(req.kind),
+        phone: Set(req.phone),
+        area_mu: Set(req.area_mu),
+        note: Set(req.note),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(m.into())
+}
+
+/// # Errors
+/// 404 if missing.
+pub async fn get(db: &impl ConnectionTrait, id: i64) -> AppResult<GrowerOut> {
+    Ok(must_find::<Entity, _>(db, id, "grower").await?.into())
+}
+
+/// # Errors
+/// 404 if missing, 422 for invalid fields.
+pub async fn update(db: &impl ConnectionTrait, id: i64, req: UpdateGrower) -> AppResult<GrowerOut> {
+    validate(
+        req.name.as_deref(),
+        req.phone.as_ref().and_then(|p| p.as_deref()),
+        req.area_mu.flatten(),
+        req.note.as_ref().and_then(|n| n.as_deref()),
+    )?;
+    let mut m: ActiveModel = must_find::<Entity, _>(db, id, "grower").await?.into();
+    if let Some(c) = req.collective_id {
+        must_reference::<collective::Entity, _>(db, c, "collective_id", "collective").await?;
+        m.collective_id = Set(c);
+    }
+    if let Some(name) = req.name {
+        m.name = Set(name.trim().to_owned());
+    }
+    if let Some(kind) = req.kind {
+        m.kind = Set(kind);
+    }
+    if let Some(phone) = req.phone {
+        m.phone = Set(phone);
+    }
+    if let Some(area) = req.area_mu {
+        m.area_mu = Set(area);
+    }
+    if let Some(note) = req.note {
+        m.note = Set(note);
+    }
+    m.updated_at = Set(chrono::Utc::now());
+    Ok(m.update(db).await?.into())
+}
+
+/// # Errors
+/// Database errors.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    f: GrowerFilter,
+    paging: (u64, u64),
+) -> AppResult<Page<GrowerOut>> {
+    let mut q = Entity::find().order_by_asc(Column::Id);
+    if let Some(c) = f.collective_id {
+        q = q.filter(Column::CollectiveId.eq(c));
+    }
+    if let Some(k) = f.kind {
+        q = q.filter(Column::Kind.eq(k));
+    }
+    if let Some(text) = f.q.as_deref().filter(|s| !s.trim().is_empty()) {
+        q = q.filter(Column::Name.like(super::contains_pattern(text)));
+    }
+    paginate(db, q, paging, GrowerOut::from).await
+}

@@ -1,0 +1,110 @@
+//! Stored first answers for `Idempotency-Key` requests. The key row is written in the same
+//! transaction as the order, so either both exist or neither; a unique index on (scope, key)
+//! lets exactly one of several concurrent requests with one key commit.
+
+use crate::error::{AppError, AppResult};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sha2::{Digest, Sha256};
+use zhunong_entity::idempotency_key::{ActiveModel, Column, Entity};
+
+/// A keyed request: who sent it, the key, and a fingerprint of what was asked.
+#[derive(Debug, Clone)]
+pub struct Keyed {
+    pub scope: String,
+    pub key: String,
+    pub request_hash: String,
+}
+
+/// A stored answer, replayed as it was.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub status: u16,
+    pub body: String,
+}
+
+impl Keyed {
+    /// Fingerprints the request: method, path and the JSON body in canonical form (object keys
+    /// sorted, whitespace dropped), so a retry that re-serialises the same body still matches.
+    pub fn new(
+        scope: String,
+        key: String,
+        method: &str,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> Self {
+        let mut h = Sha256::new();
+        h.update(method.as_bytes());
+        h.update(b" ");
+        h.update(path.as_bytes());
+        h.update(b"\n");
+        h.update(body.to_string().as_bytes());
+        let request_hash = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        Self {
+            scope,
+            key,
+            request_hash,
+        }
+    }
+}
+
+/// The stored answer for this key, if any: `Ok(Some)` to replay, 422 if the key was used for a
+/// different request.
+///
+/// # Errors
+/// 422 on a fingerprint mismatch; database errors.
+pub async fn lookup(db: &impl ConnectionTrait, k: &Keyed) -> AppResult<Option<Stored>> {
+    let row = Entity::find()
+        .filter(Column::Scope.eq(&k.scope))
+        .filter(Column::Key.eq(&k.key))
+        .one(db)
+        .await?;
+    match row {
+        None => Ok(None),
+        Some(r) if r.request_hash != k.request_hash => Err(AppError::IdempotencyMismatch),
+        Some(r) => Ok(Some(Stored {
+            status: u16::try_from(r.status_code).unwrap_or(200),
+            body: r.response_body,
+        })),
+    }
+}
+
+/// Records the answer inside the caller's transaction. A unique violation means another request
+/// with the same key committed first: the caller rolls back and replays that one.
+///
+/// # Errors
+/// Database errors, including the unique violation.
+pub async fn record(
+    db: &impl ConnectionTrait,
+    k: &Keyed,
+    status: u16,
+    body: &str,
+) -> Result<(), sea_orm::DbErr> {
+    ActiveModel {
+        scope: Set(k.scope.clone()),
+        key: Set(k.key.clone()),
+        request_hash: Set(k.request_hash.clone()),
+        status_code: Set(i32::from(status)),
+        response_body: Set(body.to_owned()),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map(|_| ())
+}
+
+/// Deletes answers older than the retention period.
+///
+/// # Errors
+/// Database errors.
+pub async fn purge_older_than(
+    db: &impl ConnectionTrait,
+    hours: u64,
+) -> Result<u64, sea_orm::DbErr> {
+    let cutoff = chrono::Utc::now() - chrono::Duration::hours(i64::try_from(hours).unwrap_or(48));
+    Ok(Entity::delete_many()
+        .filter(Column::CreatedAt.lt(cutoff))
+        .exec(db)
+        .await?
+        .rows_affected)
+}

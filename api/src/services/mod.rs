@@ -1,0 +1,119 @@
+//! Use cases: each function owns its transaction or query and returns domain results or
+//! `AppError`; none builds an HTTP response.
+
+pub mod batches;
+pub mod buyers;
+pub mod collectives;
+pub mod growers;
+pub mod idempotency;
+pub mod orders;
+pub mod products;
+pub mod users;
+
+use crate::dto::{Page, Paging};
+use crate::error::{AppError, AppResult, is_unique_violation};
+use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QuerySelect, Select};
+
+pub const DEFAULT_PAGE_SIZE: u64 = 50;
+
+/// Checks `page`/`per_page` against the configured maximum.
+///
+/// # Errors
+/// 422 naming the parameter that is out of range.
+pub fn resolve_paging(p: Paging, max_page_size: u64) -> AppResult<(u64, u64)> {
+    let page = p.page.unwrap_or(1);
+    let per_page = p.per_page.unwrap_or(DEFAULT_PAGE_SIZE.min(max_page_size));
+    if page < 1 || page > 1_000_000 {
+        return Err(AppError::field("page", "must be between 1 and 1000000"));
+    }
+    if per_page < 1 || per_page > max_page_size {
+        return Err(AppError::field(
+            "per_page",
+            format!("must be between 1 and {max_page_size}"),
+        ));
+    }
+    Ok((page, per_page))
+}
+
+/// Runs `select` for one page and counts all matching rows.
+///
+/// # Errors
+/// Database errors.
+pub async fn paginate<E, C, T>(
+    db: &C,
+    select: Select<E>,
+    (page, per_page): (u64, u64),
+    map: impl Fn(E::Model) -> T,
+) -> AppResult<Page<T>>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Send + Sync,
+    C: ConnectionTrait,
+{
+    let total = select.clone().count(db).await?;
+    let rows = select
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+        .all(db)
+        .await?;
+    Ok(Page {
+        items: rows.into_iter().map(map).collect(),
+        page,
+        per_page,
+        total,
+    })
+}
+
+/// Maps a unique-key violation to 409 with `detail`; other errors pass through.
+pub fn conflict_on_duplicate(e: sea_orm::DbErr, detail: &str) -> AppError {
+    if is_unique_violation(&e) {
+        AppError::Conflict {
+            code: "duplicate",
+            detail: detail.to_owned(),
+        }
+    } else {
+        AppError::Db(e)
+    }
+}
+
+/// 404 unless the row exists.
+///
+/// # Errors
+/// Not found, or a database error.
+pub async fn must_find<E, C>(db: &C, id: i64, what: &'static str) -> AppResult<E::Model>
+where
+    E: EntityTrait,
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i64>,
+    C: ConnectionTrait,
+{
+    E::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound(what))
+}
+
+/// 422 on `field` unless the referenced row exists.
+///
+/// # Errors
+/// Missing reference, or a database error.
+pub async fn must_reference<E, C>(db: &C, id: i64, field: &str, what: &str) -> AppResult<()>
+where
+    E: EntityTrait,
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i64>,
+    C: ConnectionTrait,
+{
+    match E::find_by_id(id).one(db).await? {
+        Some(_) => Ok(()),
+        None => Err(AppError::field(field, format!("no {what} with id {id}"))),
+    }
+}
+
+/// A `LIKE` pattern matching `q` anywhere, with the wildcard characters in `q` escaped.
+pub fn contains_pattern(q: &str) -> sea_orm::sea_query::LikeExpr {
+    let escaped = q
+        .trim()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')
+}

@@ -1,0 +1,90 @@
+//! Confirming and cancelling. Each is a conditional UPDATE guarded by the statuses the action is
+//! legal from, so two concurrent actions on one order cannot both succeed; cancelling returns
+//! the stock of every line in the same transaction.
+
+use super::query::load_out;
+use crate::db::Db;
+use crate::domain::order_status::{self, OrderAction};
+use crate::dto::orders::OrderOut;
+use crate::error::{AppError, AppResult};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder};
+use std::collections::BTreeMap;
+use zhunong_entity::enums::OrderStatus;
+use zhunong_entity::{batch, order, order_line};
+
+/// # Errors
+/// 404 if the order does not exist, 409 naming its status if it is not pending.
+pub async fn confirm(db: &Db, order_id: i64) -> AppResult<OrderOut> {
+    let txn = db.begin_write().await?;
+    transition(&txn, order_id, OrderAction::Confirm).await?;
+    let out = load_out(&*txn, order_id).await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+/// # Errors
+/// 404 if the order does not exist, 409 naming its status if it is already loaded or later.
+pub async fn cancel(db: &Db, order_id: i64) -> AppResult<OrderOut> {
+    let txn = db.begin_write().await?;
+    transition(&txn, order_id, OrderAction::Cancel).await?;
+    let lines = order_line::Entity::find()
+        .filter(order_line::Column::OrderId.eq(order_id))
+        .order_by_asc(order_line::Column::BatchId)
+        .all(&*txn)
+        .await?;
+    let mut per_batch: BTreeMap<i64, i64> = BTreeMap::new();
+    for l in &lines {
+        *per_batch.entry(l.batch_id).or_default() += l.quantity;
+    }
+    // Batch-id order, as when placing, so cancels and places never wait on each other in a cycle.
+    for (batch_id, qty) in per_batch {
+        batch::Entity::update_many()
+            .col_expr(
+                batch::Column::StockQty,
+                Expr::col(batch::Column::StockQty).add(qty),
+            )
+            .filter(batch::Column::Id.eq(batch_id))
+            .exec(&*txn)
+            .await?;
+    }
+    let out = load_out(&*txn, order_id).await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+async fn transition(
+    txn: &crate::db::WriteTxn,
+    order_id: i64,
+    action: OrderAction,
+) -> AppResult<()> {
+    let target = match action {
+        OrderAction::Confirm => OrderStatus::Confirmed,
+        OrderAction::Cancel => OrderStatus::Cancelled,
+    };
+    let now = chrono::Utc::now();
+    let mut update = order::Entity::update_many()
+        .col_expr(order::Column::Status, Expr::value(target))
+        .col_expr(order::Column::UpdatedAt, Expr::value(now))
+        .filter(order::Column::Id.eq(order_id))
+        .filter(order::Column::Status.is_in(order_status::sources(action)));
+    update = match action {
+        OrderAction::Confirm => update.col_expr(order::Column::ConfirmedAt, Expr::value(now)),
+        OrderAction::Cancel => update.col_expr(order::Column::CancelledAt, Expr::value(now)),
+    };
+    if update.exec(&**txn).await?.rows_affected == 1 {
+        return Ok(());
+    }
+    let current = order::Entity::find_by_id(order_id)
+        .one(&**txn)
+        .await?
+        .ok_or(AppError::NotFound("order"))?;
+    Err(AppError::Conflict {
+        code: "invalid_transition",
+        detail: format!(
+            "cannot {} an order that is {}",
+            action.as_str(),
+            current.status.as_str()
+        ),
+    })
+}

@@ -1,0 +1,86 @@
+use crate::dto::Page;
+use crate::dto::orders::{OrderFilter, OrderOut};
+use crate::error::{AppError, AppResult};
+use crate::services::paginate;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::HashMap;
+use zhunong_entity::{order, order_line};
+
+/// The order with its lines.
+///
+/// # Errors
+/// 404 if missing.
+pub async fn load_out(db: &impl ConnectionTrait, order_id: i64) -> AppResult<OrderOut> {
+    let o = order::Entity::find_by_id(order_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("order"))?;
+    let lines = order_line::Entity::find()
+        .filter(order_line::Column::OrderId.eq(order_id))
+        .order_by_asc(order_line::Column::LineNo)
+        .all(db)
+        .await?;
+    Ok(OrderOut::new(o, lines))
+}
+
+/// # Errors
+/// 404 if missing.
+pub async fn get(db: &impl ConnectionTrait, order_id: i64) -> AppResult<OrderOut> {
+    load_out(db, order_id).await
+}
+
+/// Newest first, with their lines (one query for all lines of the page).
+///
+/// # Errors
+/// Database errors.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    f: OrderFilter,
+    paging: (u64, u64),
+) -> AppResult<Page<OrderOut>> {
+    let mut q = order::Entity::find()
+        .order_by_desc(order::Column::CreatedAt)
+        .order_by_desc(order::Column::Id);
+    if let Some(s) = f.status {
+        q = q.filter(order::Column::Status.eq(s));
+    }
+    if let Some(c) = f.channel {
+        q = q.filter(order::Column::Channel.eq(c));
+    }
+    if let Some(b) = f.buyer_id {
+        q = q.filter(order::Column::BuyerId.eq(b));
+    }
+    if let Some(from) = f.from {
+        q = q.filter(order::Column::CreatedAt.gte(from));
+    }
+    if let Some(to) = f.to {
+        q = q.filter(order::Column::CreatedAt.lt(to));
+    }
+    let page = paginate(db, q, paging, |m| m).await?;
+    let ids: Vec<i64> = page.items.iter().map(|o| o.id).collect();
+    let mut lines: HashMap<i64, Vec<order_line::Model>> = HashMap::new();
+    if !ids.is_empty() {
+        for l in order_line::Entity::find()
+            .filter(order_line::Column::OrderId.is_in(ids))
+            .order_by_asc(order_line::Column::OrderId)
+            .order_by_asc(order_line::Column::LineNo)
+            .all(db)
+            .await?
+        {
+            lines.entry(l.order_id).or_default().push(l);
+        }
+    }
+    Ok(Page {
+        items: page
+            .items
+            .into_iter()
+            .map(|o| {
+                let ls = lines.remove(&o.id).unwrap_or_default();
+                OrderOut::new(o, ls)
+            })
+            .collect(),
+        page: page.page,
+        per_page: page.per_page,
+        total: page.total,
+    })
+}

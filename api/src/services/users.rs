@@ -1,0 +1,130 @@
+//! Users: creation (admin), login, and the first admin on an empty database.
+
+use crate::auth::password;
+use crate::dto::auth::{CreateUserRequest, UserOut};
+use crate::error::{AppError, AppResult, Validator};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
+};
+use zhunong_entity::enums::Role;
+use zhunong_entity::user::{self, ActiveModel, Column, Entity};
+
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// # Errors
+/// Invalid fields (422), a partner role (422: partners use API keys), or a taken name (409).
+pub async fn create(db: &impl ConnectionTrait, req: CreateUserRequest) -> AppResult<UserOut> {
+    let mut v = Validator::default();
+    v.text(&req.username, "username", 64);
+    v.check(
+        req.username
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)),
+        "username",
+        "letters, digits, '.', '_' and '-' only",
+    );
+    v.check(
+        req.password.chars().count() >= MIN_PASSWORD_CHARS,
+        "password",
+        format!("at least {MIN_PASSWORD_CHARS} characters"),
+    );
+    v.check(
+        req.password.chars().count() <= 256,
+        "password",
+        "at most 256 characters",
+    );
+    v.check(
+        req.role != Role::Partner,
+        "role",
+        "partners sign in with API keys, not passwords",
+    );
+    v.finish()?;
+    let hash = password::hash(req.password).await?;
+    let m = ActiveModel {
+        username: Set(req.username),
+        password_hash: Set(hash),
+        role: Set(req.role),
+        active: Set(true),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map_err(|e| super::conflict_on_duplicate(e, "this username is taken"))?;
+    Ok(m.into())
+}
+
+/// # Errors
+/// Database errors.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    paging: (u64, u64),
+) -> AppResult<crate::dto::Page<UserOut>> {
+    super::paginate(
+        db,
+        Entity::find().order_by_asc(Column::Id),
+        paging,
+        UserOut::from,
+    )
+    .await
+}
+
+/// The active user with this name and password, or `None`. Unknown names cost a hash too, so
+/// response time does not reveal which names exist.
+///
+/// # Errors
+/// Database errors.
+pub async fn authenticate(
+    db: &impl ConnectionTrait,
+    username: &str,
+    pw: &str,
+) -> AppResult<Option<user::Model>> {
+    let found = Entity::find()
+        .filter(Column::Username.eq(username))
+        .one(db)
+        .await?;
+    match found {
+        Some(u) if u.active => {
+            let ok = password::verify(pw.to_owned(), u.password_hash.clone()).await?;
+            Ok(ok.then_some(u))
+        }
+        _ => {
+            let _ = password::verify(pw.to_owned(), dummy_hash().to_owned()).await?;
+            Ok(None)
+        }
+    }
+}
+
+/// A fixed argon2id hash with the same parameters as real ones.
+fn dummy_hash() -> &'static str {
+    "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$AjzdLcNtxSvcqYWbN1QgYUXXzDxPAsO1z0s0bU8mJFE"
+}
+
+/// Creates the `admin` user if there are no users at all. Returns the generated password when
+/// none was given, so the caller can print it once.
+///
+/// # Errors
+/// Database or hashing errors.
+pub async fn ensure_first_admin(
+    db: &impl ConnectionTrait,
+    given: Option<&str>,
+) -> anyhow::Result<Option<String>> {
+    if Entity::find().count(db).await? > 0 {
+        return Ok(None);
+    }
+    let (pw, generated) = match given {
+        Some(p) => (p.to_owned(), false),
+        None => (crate::auth::random_hex(12), true),
+    };
+    let req = CreateUserRequest {
+        username: "admin".into(),
+        password: pw.clone(),
+        role: Role::Admin,
+    };
+    create(db, req).await.map_err(|e| match e {
+        AppError::Validation(errs) => anyhow::anyhow!("admin password rejected: {errs:?}"),
+        other => anyhow::anyhow!("{other}"),
+    })?;
+    Ok(generated.then_some(pw))
+}

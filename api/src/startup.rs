@@ -1,0 +1,213 @@
+//! Building and running the server. Tests call `Application::build` with their own settings
+//! (port 0, a fresh database) and talk to it over real HTTP.
+
+use crate::auth::{JwtKeys, random_hex, throttle::LoginThrottle};
+use crate::config::{Secret, Settings};
+use crate::db::Db;
+use crate::error::{AppError, PROBLEM_JSON};
+use crate::extract::{BodyLimit, path_error, query_error};
+use crate::openapi::ApiDoc;
+use crate::routes;
+use crate::services::{idempotency, users};
+use crate::state::AppState;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::http::{StatusCode, header};
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers, Next, from_fn};
+use actix_web::{App, HttpResponse, HttpServer, ResponseError, web};
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+/// The handler deadline, read by the deadline middleware.
+#[derive(Clone, Copy)]
+struct Deadline(Duration);
+
+impl Application {
+    /// Connects, migrates, makes sure an admin exists, and binds the listener.
+    ///
+    /// # Errors
+    /// Database, secret or bind failures.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let db = Db::connect(&settings).await?;
+        db.migrate().await?;
+        let secret = jwt_secret(&settings)?;
+        let keys = web::Data::new(JwtKeys::new(secret.expose(), &settings)?);
+        let admin_pw = settings.admin_password.as_ref().map(Secret::expose);
+        if let Some(generated) = users::ensure_first_admin(&db.conn, admin_pw).await? {
+            println!("Created user `admin` with password: {generated}  (shown once; keep it)");
+        }
+        spawn_idempotency_purge(db.clone(), settings.idempotency_retention_hours.max(24));
+
+        let listener = TcpListener::bind(&settings.bind)?;
+        let port = listener.local_addr()?.port();
+        let settings = Arc::new(settings);
+        let state = web::Data::new(AppState {
+            db,
+            settings: settings.clone(),
+            login_throttle: LoginThrottle::new(
+                settings.login_max_failures,
+                Duration::from_secs(settings.login_window_secs),
+            ),
+        });
+        let body_limit = web::Data::new(BodyLimit(settings.max_body_bytes));
+        let deadline = web::Data::new(Deadline(Duration::from_secs(settings.request_timeout_secs)));
+
+        let mut server = HttpServer::new(move || {
+            let (app, mut api) = App::new()
+                .into_utoipa_app()
+                .openapi(ApiDoc::openapi())
+                .app_data(state.clone())
+                .app_data(keys.clone())
+                .app_data(body_limit.clone())
+                .app_data(deadline.clone())
+                .app_data(web::QueryConfig::default().error_handler(query_error))
+                .app_data(web::PathConfig::default().error_handler(path_error))
+                .service(routes::health::health)
+                .service(routes::health::ready)
+                .configure(routes::api_v1)
+                .split_for_parts();
+            crate::openapi::finish(&mut api);
+            app.service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api))
+                .route("/api/docs", web::get().to(docs_redirect))
+                .default_service(web::to(route_not_found))
+                .wrap(from_fn(enforce_deadline))
+                .wrap(ErrorHandlers::new().default_handler(problem_fallback))
+                .wrap(tracing_actix_web::TracingLogger::default())
+        })
+        .listen(listener)?
+        .shutdown_timeout(30);
+        if let Some(n) = settings.workers {
+            server = server.workers(n.max(1));
+        }
+        Ok(Self {
+            port,
+            server: server.run(),
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// # Errors
+    /// The server failed while running.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// The configured secret; on SQLite without one, the secret kept beside the database file
+/// (generated on first start); PostgreSQL deployments must configure it so replicas agree.
+fn jwt_secret(settings: &Settings) -> anyhow::Result<Secret> {
+    if let Some(s) = &settings.jwt_secret {
+        return Ok(s.clone());
+    }
+    anyhow::ensure!(
+        settings.is_sqlite(),
+        "set ZHUNONG_JWT_SECRET (at least 32 bytes) when using PostgreSQL, so every replica shares it"
+    );
+    let Some(db_path) = settings.sqlite_path() else {
+        return Ok(Secret::new(random_hex(32)));
+    };
+    let path = db_path.with_file_name("jwt-secret");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        return Ok(Secret::new(existing.trim()));
+    }
+    let secret = random_hex(32);
+    write_private(&path, &secret)?;
+    Ok(Secret::new(secret))
+}
+
+fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    opts.open(path)?.write_all(contents.as_bytes())
+}
+
+fn spawn_idempotency_purge(db: Db, retention_hours: u64) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match idempotency::purge_older_than(&db.conn, retention_hours).await {
+                Ok(n) if n > 0 => tracing::info!(purged = n, "old idempotency records removed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "idempotency purge failed"),
+            }
+        }
+    });
+}
+
+async fn docs_redirect() -> HttpResponse {
+    HttpResponse::MovedPermanently()
+        .insert_header((header::LOCATION, "/api/docs/"))
+        .finish()
+}
+
+async fn route_not_found() -> HttpResponse {
+    AppError::Http {
+        status: StatusCode::NOT_FOUND,
+        code: "route_not_found",
+        detail: "no such route".into(),
+    }
+    .error_response()
+}
+
+/// Past the deadline the client gets 503; the dropped handler's transaction rolls back.
+async fn enforce_deadline(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let limit = req
+        .app_data::<web::Data<Deadline>>()
+        .map_or(Duration::from_secs(30), |d| d.0);
+    match tokio::time::timeout(limit, next.call(req)).await {
+        Ok(res) => res,
+        Err(_) => Err(AppError::Unavailable("handler deadline passed".into()).into()),
+    }
+}
+
+/// Any error answer that is not already problem+json (actix's own 404/405/…) is re-dressed as one.
+fn problem_fallback<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    if is_problem {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let (code, detail) = match status {
+        StatusCode::NOT_FOUND => ("route_not_found", "no such route"),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            ("method_not_allowed", "this route does not take that method")
+        }
+        s if s.is_server_error() => ("internal_error", "an internal error occurred"),
+        _ => ("http_error", status.canonical_reason().unwrap_or("error")),
+    };
+    let (req, _) = res.into_parts();
+    let problem = AppError::Http {
+        status,
+        code,
+        detail: detail.into(),
+    }
+    .error_response();
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, problem).map_into_right_body(),
+    ))
+}

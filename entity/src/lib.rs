@@ -1,0 +1,13 @@
+//! Database entities (sea-orm models). Nothing here knows about HTTP: entities never go over the
+//! wire; `api/src/dto` builds response types from them.
+
+pub mod batch;
+pub mod buyer;
+pub mod collective;
+pub mod enums;
+pub mod grower;
+pub mod idempotency_key;
+pub mod order;
+pub mod order_line;
+pub mod product;
+pub mod user;

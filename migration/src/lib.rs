@@ -1,0 +1,15 @@
+//! Schema migrations. The schema of every environment — the SQLite default, PostgreSQL, each test's
+//! fresh database — comes from these files and nothing else. This crate never imports `entity`.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_core;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261128_000001_core::Migration)]
+    }
+}

@@ -1,0 +1,110 @@
+//! The `zhunong` command: `serve` (default), `migrate`, `create-user`, `demo`.
+
+use clap::{Parser, Subcommand};
+use zhunong_api::auth::random_hex;
+use zhunong_api::db::Db;
+use zhunong_api::dto::auth::CreateUserRequest;
+use zhunong_api::{Application, Settings, telemetry};
+
+#[derive(Parser)]
+#[command(
+    name = "zhunong",
+    version,
+    about = "Village produce sales: batches, buyers, orders, stock"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply migrations, make sure an admin exists, and serve HTTP (the default).
+    Serve,
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Create a staff user.
+    CreateUser {
+        username: String,
+        /// admin, secretary, helper or station.
+        #[arg(long)]
+        role: String,
+        /// The password; read from ZHUNONG_NEW_USER_PASSWORD if not given, generated if neither.
+        #[arg(long, env = "ZHUNONG_NEW_USER_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+    /// Load demo data (Hongguang village and its neighbours) into an empty database.
+    Demo {
+        /// Password for the demo users secretary, helper and station; generated if not given.
+        #[arg(long, env = "ZHUNONG_DEMO_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let settings = Settings::load()?;
+    telemetry::init(&settings.log_level);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let app = Application::build(settings.clone()).await?;
+            let host = settings
+                .bind
+                .rsplit_once(':')
+                .map_or("127.0.0.1", |(h, _)| h);
+            println!(
+                "Zhunong listening on http://{host}:{}  (API docs: /api/docs)",
+                app.port()
+            );
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate => {
+            let db = Db::connect(&settings).await?;
+            db.migrate().await?;
+            println!("migrations applied");
+        }
+        Command::CreateUser {
+            username,
+            role,
+            password,
+        } => {
+            let db = Db::connect(&settings).await?;
+            db.migrate().await?;
+            let role = serde_json::from_value(serde_json::Value::String(role.clone()))
+                .map_err(|_| anyhow::anyhow!("unknown role `{role}`"))?;
+            let (password, generated) = match password {
+                Some(p) => (p, false),
+                None => (random_hex(12), true),
+            };
+            let req = CreateUserRequest {
+                username: username.clone(),
+                password: password.clone(),
+                role,
+            };
+            zhunong_api::services::users::create(&db.conn, req)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            println!("created user `{username}`");
+            if generated {
+                println!("password: {password}  (shown once)");
+            }
+        }
+        Command::Demo { password } => {
+            let db = Db::connect(&settings).await?;
+            db.migrate().await?;
+            let (password, generated) = match password {
+                Some(p) => (p, false),
+                None => (random_hex(8), true),
+            };
+            zhunong_api::demo::load(&db.conn, &password).await?;
+            println!(
+                "demo data loaded: 4 collectives, 2 growers, 3 batches, 5 buyers; users secretary, helper, station"
+            );
+            if generated {
+                println!("their password: {password}  (shown once)");
+            }
+        }
+    }
+    Ok(())
+}
