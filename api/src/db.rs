@@ -55,10 +55,10 @@ impl Db {
     pub async fn connect(settings: &Settings) -> anyhow::Result<Self> {
         let acquire = Duration::from_secs(settings.database_acquire_timeout_secs);
         if settings.is_sqlite() {
-            if let Some(parent) = settings.sqlite_path().as_deref().and_then(|p| p.parent()) {
-                if !parent.as_os_str().is_empty() {
-                    std::fs::create_dir_all(parent)?;
-                }
+            if let Some(parent) = settings.sqlite_path().as_deref().and_then(|p| p.parent())
+                && !parent.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(parent)?;
             }
             let synchronous = match settings.sqlite_synchronous.as_str() {
                 "full" => SqliteSynchronous::Full,

@@ -107,10 +107,24 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
     }
 }
 
-/// The `Idempotency-Key` header: 1–255 visible ASCII characters.
-pub struct IdempotencyKey(pub String);
+/// The `Idempotency-Key` header, if sent: 1–255 visible ASCII characters. A malformed key is a
+/// 400, never silently ignored (that would turn a retry into a second order).
+pub struct IdempotencyKey(pub Option<String>);
 
 pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
+
+impl IdempotencyKey {
+    /// The key, where a route requires one.
+    ///
+    /// # Errors
+    /// 400 if the header was not sent.
+    pub fn required(self) -> Result<String, AppError> {
+        self.0.ok_or_else(|| AppError::BadRequest {
+            code: "idempotency_key_required",
+            detail: "this request needs an Idempotency-Key header".into(),
+        })
+    }
+}
 
 impl FromRequest for IdempotencyKey {
     type Error = AppError;
@@ -118,17 +132,14 @@ impl FromRequest for IdempotencyKey {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let result = match req.headers().get(IDEMPOTENCY_HEADER) {
-            None => Err(AppError::BadRequest {
-                code: "idempotency_key_required",
-                detail: "this request needs an Idempotency-Key header".into(),
-            }),
+            None => Ok(IdempotencyKey(None)),
             Some(v) => match v.to_str() {
                 Ok(s)
                     if !s.is_empty()
                         && s.len() <= 255
                         && s.bytes().all(|b| b.is_ascii_graphic()) =>
                 {
-                    Ok(IdempotencyKey(s.to_owned()))
+                    Ok(IdempotencyKey(Some(s.to_owned())))
                 }
                 _ => Err(AppError::BadRequest {
                     code: "idempotency_key_invalid",
@@ -193,7 +204,7 @@ mod tests {
     fn unknown_fields_are_refused() {
         let r =
             parse_json::<Body>(br#"{"lines":[{"batch_id":1,"quantity":2,"unit_price_fen":1}]}"#);
-        assert_eq!(field_of(r), "lines[0]");
+        assert_eq!(field_of(r), "lines[0].unit_price_fen");
     }
 
     #[test]

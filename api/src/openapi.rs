@@ -51,10 +51,10 @@ fn add_shared_responses(op: &mut Operation) {
     let responses = &mut op.responses.responses;
     // Error answers written in the annotations as JSON are problem+json.
     for (status, resp) in responses.iter_mut() {
-        if let (RefOr::T(r), true) = (resp, status.starts_with('4') || status.starts_with('5')) {
-            if let Some(c) = r.content.shift_remove("application/json") {
-                r.content.insert(PROBLEM_JSON.to_owned(), c);
-            }
+        if let (RefOr::T(r), true) = (resp, status.starts_with('4') || status.starts_with('5'))
+            && let Some(c) = r.content.shift_remove("application/json")
+        {
+            r.content.insert(PROBLEM_JSON.to_owned(), c);
         }
     }
     let mut add = |status: &str, description: &str| {

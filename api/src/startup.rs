@@ -41,7 +41,12 @@ impl Application {
         db.migrate().await?;
         let secret = jwt_secret(&settings)?;
         let keys = web::Data::new(JwtKeys::new(secret.expose(), &settings)?);
-        let admin_pw = settings.admin_password.as_ref().map(Secret::expose);
+        // An empty variable (as docker-compose passes an unset one) means "generate one".
+        let admin_pw = settings
+            .admin_password
+            .as_ref()
+            .map(Secret::expose)
+            .filter(|p| !p.is_empty());
         if let Some(generated) = users::ensure_first_admin(&db.conn, admin_pw).await? {
             println!("Created user `admin` with password: {generated}  (shown once; keep it)");
         }
@@ -96,6 +101,11 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// A handle to stop the server (tests stop theirs when they finish).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
     }
 
     /// # Errors

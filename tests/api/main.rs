@@ -1,1 +1,12 @@
-fn main() {}
+//! One integration test binary: a real server per test, real HTTP, a real database (SQLite by
+//! default; PostgreSQL when `TEST_DATABASE_URL` is set).
+
+mod auth;
+mod catalog;
+mod concurrency;
+mod errors;
+mod health_and_docs;
+mod helpers;
+mod idempotency;
+mod orders;
+mod roles;

@@ -42,11 +42,11 @@ pub async fn create_order(
     auth: Auth<Sales>,
     req: HttpRequest,
     state: web::Data<AppState>,
-    key: Option<IdempotencyKey>,
+    key: IdempotencyKey,
     body: ApiJson<CreateOrder>,
 ) -> AppResult<HttpResponse> {
-    let keyed = match key {
-        Some(IdempotencyKey(k)) => {
+    let keyed = match key.0 {
+        Some(k) => {
             let canonical = serde_json::to_value(&body.value)
                 .map_err(|e| crate::error::AppError::Internal(e.into()))?;
             Some(Keyed::new(

@@ -23,7 +23,7 @@ pub const DEFAULT_PAGE_SIZE: u64 = 50;
 pub fn resolve_paging(p: Paging, max_page_size: u64) -> AppResult<(u64, u64)> {
     let page = p.page.unwrap_or(1);
     let per_page = p.per_page.unwrap_or(DEFAULT_PAGE_SIZE.min(max_page_size));
-    if page < 1 || page > 1_000_000 {
+    if !(1..=1_000_000).contains(&page) {
         return Err(AppError::field("page", "must be between 1 and 1000000"));
     }
     if per_page < 1 || per_page > max_page_size {

@@ -80,10 +80,10 @@ pub async fn place(
     max_lines: usize,
 ) -> AppResult<Placed> {
     validate(&req, max_lines)?;
-    if let Some(k) = &keyed {
-        if let Some(stored) = idempotency::lookup(&db.conn, k).await? {
-            return Ok(replay(stored));
-        }
+    if let Some(k) = &keyed
+        && let Some(stored) = idempotency::lookup(&db.conn, k).await?
+    {
+        return Ok(replay(stored));
     }
     let buyer = buyer::Entity::find_by_id(req.buyer_id)
         .one(&db.conn)
@@ -168,19 +168,19 @@ pub async fn place(
 
     let out = OrderOut::new(order, load_lines_from(&lines));
     let body = serde_json::to_string(&out).map_err(|e| AppError::Internal(e.into()))?;
-    if let Some(k) = &keyed {
-        if let Err(e) = idempotency::record(&*txn, k, 201, &body).await {
-            drop(txn);
-            return if is_unique_violation(&e) {
-                // Another request with this key committed first: answer as it did.
-                match idempotency::lookup(&db.conn, k).await? {
-                    Some(stored) => Ok(replay(stored)),
-                    None => Err(AppError::IdempotencyInFlight),
-                }
-            } else {
-                Err(e.into())
-            };
-        }
+    if let Some(k) = &keyed
+        && let Err(e) = idempotency::record(&*txn, k, 201, &body).await
+    {
+        drop(txn);
+        return if is_unique_violation(&e) {
+            // Another request with this key committed first: answer as it did.
+            match idempotency::lookup(&db.conn, k).await? {
+                Some(stored) => Ok(replay(stored)),
+                None => Err(AppError::IdempotencyInFlight),
+            }
+        } else {
+            Err(e.into())
+        };
     }
     txn.commit().await?;
     Ok(Placed {

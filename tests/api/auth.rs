@@ -1,0 +1,197 @@
+//! Login, tokens and their negatives (RFC 8725): every bad token is a 401, never a 5xx.
+
+use crate::helpers::{ADMIN_PASSWORD, JWT_SECRET, spawn_app, spawn_app_with};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+fn claims() -> Value {
+    json!({"sub": "1", "role": "admin", "username": "admin", "iss": "zhunong", "aud": "zhunong-api",
+           "iat": now(), "nbf": now(), "exp": now() + 600})
+}
+
+fn sign(header: Header, claims: &Value, secret: &str) -> String {
+    let key = EncodingKey::from_secret(secret.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    jsonwebtoken::encode(&header, claims, &key).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn header(kid: Option<&str>, typ: Option<&str>) -> Header {
+    let mut h = Header::new(Algorithm::HS256);
+    h.kid = kid.map(str::to_owned);
+    h.typ = typ.map(str::to_owned);
+    h
+}
+
+pub fn forge(role: &str) -> String {
+    let mut c = claims();
+    c["role"] = json!(role);
+    c["sub"] = json!("999999");
+    sign(header(Some("k1"), Some("JWT")), &c, JWT_SECRET)
+}
+
+#[tokio::test]
+async fn login_gives_a_token_that_works() {
+    let app = spawn_app().await;
+    let r = app.login("admin", ADMIN_PASSWORD).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json["token_type"], "Bearer");
+    assert_eq!(r.json["expires_in"], 900);
+    let me = app
+        .get(
+            r.json["access_token"].as_str().unwrap_or_default(),
+            "/api/v1/me",
+        )
+        .await;
+    assert_eq!((me.status, me.json["role"].as_str()), (200, Some("admin")));
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_user_are_the_same_401() {
+    let app = spawn_app().await;
+    let a = app.login("admin", "not-the-password").await;
+    let b = app.login("nobody", "not-the-password").await;
+    a.assert_problem(401, "unauthorized");
+    b.assert_problem(401, "unauthorized");
+    assert_eq!(a.json["detail"], b.json["detail"]);
+}
+
+#[tokio::test]
+async fn repeated_failures_are_throttled_with_retry_after() {
+    let app = spawn_app_with(|s| s.login_max_failures = 3).await;
+    for _ in 0..3 {
+        app.login("admin", "guess-guess")
+            .await
+            .assert_problem(401, "unauthorized");
+    }
+    let r = app.login("admin", ADMIN_PASSWORD).await;
+    r.assert_problem(429, "rate_limited");
+    let retry: u64 = r
+        .headers
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    assert!(retry >= 1, "Retry-After missing");
+}
+
+#[tokio::test]
+async fn bad_tokens_are_401() {
+    let app = spawn_app().await;
+    let good = sign(header(Some("k1"), Some("JWT")), &claims(), JWT_SECRET);
+    assert_eq!(
+        app.get(&good, "/api/v1/me").await.status,
+        200,
+        "the control token must work"
+    );
+
+    let with = |k: &str, v: Value| {
+        let mut c = claims();
+        c[k] = v;
+        sign(header(Some("k1"), Some("JWT")), &c, JWT_SECRET)
+    };
+    let without = |k: &str| {
+        let mut c = claims();
+        c.as_object_mut().map(|o| o.remove(k));
+        sign(header(Some("k1"), Some("JWT")), &c, JWT_SECRET)
+    };
+    let none_alg = format!(
+        "{}.{}.",
+        URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT","kid":"k1"}"#),
+        URL_SAFE_NO_PAD.encode(claims().to_string())
+    );
+    let mut tampered = good.clone();
+    tampered.pop();
+    tampered.push(if good.ends_with('A') { 'B' } else { 'A' });
+    let hs512 = {
+        let mut h = header(Some("k1"), Some("JWT"));
+        h.alg = Algorithm::HS512;
+        sign(h, &claims(), JWT_SECRET)
+    };
+    let cases = [
+        ("alg none", none_alg),
+        ("tampered signature", tampered),
+        (
+            "other secret",
+            sign(
+                header(Some("k1"), Some("JWT")),
+                &claims(),
+                "another-secret-another-secret-another",
+            ),
+        ),
+        ("HS512", hs512),
+        ("wrong aud", with("aud", json!("someone-else"))),
+        ("missing aud", without("aud")),
+        ("wrong iss", with("iss", json!("evil"))),
+        ("missing exp", without("exp")),
+        ("expired", with("exp", json!(now() - 120))),
+        ("not yet valid", with("nbf", json!(now() + 600))),
+        (
+            "wrong typ",
+            sign(header(Some("k1"), Some("at+jwt")), &claims(), JWT_SECRET),
+        ),
+        (
+            "unknown kid",
+            sign(header(Some("k9"), Some("JWT")), &claims(), JWT_SECRET),
+        ),
+        (
+            "no kid",
+            sign(header(None, Some("JWT")), &claims(), JWT_SECRET),
+        ),
+        ("unknown role", with("role", json!("superuser"))),
+        ("garbage", "not.a.token".to_string()),
+    ];
+    for (name, token) in cases {
+        let r = app.get(&token, "/api/v1/me").await;
+        assert_eq!(r.status, 401, "{name}: {}", r.text);
+        assert_eq!(r.content_type, "application/problem+json", "{name}");
+    }
+    let r = app.send(Method::GET, "/api/v1/me", None, None).await;
+    r.assert_problem(401, "unauthorized");
+    let r = crate::helpers::Reply::from(
+        app.client
+            .get(app.url("/api/v1/me"))
+            .header("authorization", format!("Basic {good}"))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}")),
+    )
+    .await;
+    assert_eq!(r.status, 401);
+}
+
+#[tokio::test]
+async fn short_user_passwords_and_partner_users_are_refused() {
+    let app = spawn_app().await;
+    let t = app.token("admin").await;
+    let r = app
+        .post(
+            &t,
+            "/api/v1/users",
+            json!({"username": "x", "password": "short", "role": "helper"}),
+        )
+        .await;
+    r.assert_problem(422, "validation_failed");
+    assert_eq!(r.json["errors"][0]["field"], "password");
+    let r = app
+        .post(
+            &t,
+            "/api/v1/users",
+            json!({"username": "p", "password": "long-enough-pw", "role": "partner"}),
+        )
+        .await;
+    assert_eq!(r.json["errors"][0]["field"], "role");
+    let r = app
+        .post(
+            &t,
+            "/api/v1/users",
+            json!({"username": "admin", "password": "long-enough-pw", "role": "helper"}),
+        )
+        .await;
+    r.assert_problem(409, "duplicate");
+}

@@ -1,0 +1,220 @@
+//! Every non-2xx answer is problem+json with a stable code, names the field when a field is
+//! wrong, never leaks internals, and changes nothing.
+
+use crate::helpers::spawn_app;
+use reqwest::Method;
+use serde_json::json;
+
+const LEAKS: [&str; 6] = ["sqlx", "sea_orm", "panicked", "SELECT", "/root/", "src/"];
+
+fn assert_no_leak(text: &str) {
+    for l in LEAKS {
+        assert!(!text.contains(l), "answer leaks {l}: {text}");
+    }
+}
+
+#[tokio::test]
+async fn malformed_json_is_400() {
+    let app = spawn_app().await;
+    let t = app.token("secretary").await;
+    let r = app
+        .client
+        .post(app.url("/api/v1/collectives"))
+        .bearer_auth(&t)
+        .header("content-type", "application/json")
+        .body("{\"name\": ")
+        .send()
+        .await
+        .map(crate::helpers::Reply::from)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .await;
+    r.assert_problem(400, "malformed_json");
+    assert_no_leak(&r.text);
+}
+
+#[tokio::test]
+async fn wrong_content_type_is_415() {
+    let app = spawn_app().await;
+    let t = app.token("secretary").await;
+    let r = crate::helpers::Reply::from(
+        app.client
+            .post(app.url("/api/v1/collectives"))
+            .bearer_auth(&t)
+            .header("content-type", "text/plain")
+            .body("{\"name\":\"x\"}")
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}")),
+    )
+    .await;
+    r.assert_problem(415, "unsupported_media_type");
+}
+
+#[tokio::test]
+async fn oversized_body_is_413_and_creates_nothing() {
+    let app = spawn_app().await;
+    let t = app.token("secretary").await;
+    let big = "村".repeat(app.settings.max_body_bytes);
+    let r = app
+        .post(&t, "/api/v1/collectives", json!({"name": big}))
+        .await;
+    r.assert_problem(413, "payload_too_large");
+    let list = app.get(&t, "/api/v1/collectives").await;
+    assert_eq!(list.json["total"], 0);
+}
+
+#[tokio::test]
+async fn unknown_and_server_owned_fields_are_refused_with_their_path() {
+    let app = spawn_app().await;
+    let t = app.token("secretary").await;
+    let batch = app.batch("by_weight", 10_000, 300).await;
+    let buyer = app.buyer("individual").await;
+    for (extra_line, extra_order, field) in [
+        (
+            json!({"unit_price_fen": 1}),
+            json!({}),
+            "lines[0].unit_price_fen",
+        ),
+        (json!({}), json!({"status": "delivered"}), "status"),
+        (json!({}), json!({"total_fen": 1}), "total_fen"),
+        (json!({}), json!({"id": 77}), "id"),
+    ] {
+        let mut line = json!({"batch_id": batch, "quantity": 500});
+        for (k, v) in extra_line.as_object().cloned().unwrap_or_default() {
+            line[k] = v;
+        }
+        let mut body = json!({"buyer_id": buyer, "channel": "phone", "lines": [line]});
+        for (k, v) in extra_order.as_object().cloned().unwrap_or_default() {
+            body[k] = v;
+        }
+        let r = app.post(&t, "/api/v1/orders", body).await;
+        r.assert_problem(422, "validation_failed");
+        assert_eq!(r.json["errors"][0]["field"], field, "{}", r.text);
+        assert!(
+            r.json["errors"][0]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("unknown field"),
+            "{}",
+            r.text
+        );
+    }
+    assert_eq!(
+        app.stock(batch).await,
+        10_000,
+        "a refused request took stock"
+    );
+}
+
+#[tokio::test]
+async fn invalid_values_name_every_bad_field() {
+    let app = spawn_app().await;
+    let t = app.token("secretary").await;
+    let batch = app.batch("by_weight", 10_000, 300).await;
+    let buyer = app.buyer("individual").await;
+    let r = app
+        .post(
+            &t,
+            "/api/v1/orders",
+            json!({"buyer_id": buyer, "channel": "phone",
+            "lines": [{"batch_id": batch, "quantity": 0}, {"batch_id": batch, "quantity": -5}]}),
+        )
+        .await;
+    r.assert_problem(422, "validation_failed");
+    let fields: Vec<&str> = r.json["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["lines[0].quantity", "lines[1].quantity"]);
+    let r = app
+        .post(
+            &t,
+            "/api/v1/orders",
+            json!({"buyer_id": buyer, "channel": "phone", "lines": []}),
+        )
+        .await;
+    assert_eq!(r.json["errors"][0]["field"], "lines");
+    let r = app.post(&t, "/api/v1/orders", json!({"buyer_id": buyer, "channel": "phone", "lines": [{"batch_id": 999_999, "quantity": 1}]})).await;
+    r.assert_problem(422, "validation_failed");
+    assert_eq!(r.json["errors"][0]["field"], "lines[0].batch_id");
+    let r = app.post(&t, "/api/v1/orders", json!({"buyer_id": 999_999, "channel": "phone", "lines": [{"batch_id": batch, "quantity": 1}]})).await;
+    assert_eq!(r.json["errors"][0]["field"], "buyer_id");
+    let r = app.post(&t, "/api/v1/orders", json!({"buyer_id": buyer, "channel": "fax", "lines": [{"batch_id": batch, "quantity": 1}]})).await;
+    assert_eq!(r.json["errors"][0]["field"], "channel");
+    let r = app
+        .post(&t, "/api/v1/collectives", json!({"name": "   "}))
+        .await;
+    assert_eq!(r.json["errors"][0]["field"], "name");
+    assert_eq!(app.stock(batch).await, 10_000);
+}
+
+#[tokio::test]
+async fn bad_routes_paths_and_queries_are_problems() {
+    let app = spawn_app().await;
+    let t = app.token("secretary").await;
+    app.send(Method::GET, "/nowhere", None, None)
+        .await
+        .assert_problem(404, "route_not_found");
+    app.send(Method::GET, "/api/v1/nowhere", Some(&t), None)
+        .await
+        .assert_problem(404, "route_not_found");
+    app.get(&t, "/api/v1/orders/abc")
+        .await
+        .assert_problem(400, "invalid_path");
+    app.get(&t, "/api/v1/orders/99999999999999999999")
+        .await
+        .assert_problem(400, "invalid_path");
+    app.get(&t, "/api/v1/orders?status=lost")
+        .await
+        .assert_problem(400, "invalid_query");
+    app.get(&t, "/api/v1/orders?from=yesterday")
+        .await
+        .assert_problem(400, "invalid_query");
+    app.get(&t, "/api/v1/orders?per_page=100000")
+        .await
+        .assert_problem(422, "validation_failed");
+    app.get(&t, "/api/v1/orders?page=0")
+        .await
+        .assert_problem(422, "validation_failed");
+    app.get(&t, "/api/v1/orders/424242")
+        .await
+        .assert_problem(404, "not_found");
+    let r = app
+        .send(Method::PUT, "/api/v1/orders", Some(&t), None)
+        .await;
+    assert!(r.status == 404 || r.status == 405, "{}", r.status);
+    assert_eq!(r.content_type, "application/problem+json");
+}
+
+#[tokio::test]
+async fn duplicate_names_and_phones_are_409() {
+    let app = spawn_app().await;
+    let t = app.token("secretary").await;
+    assert_eq!(
+        app.post(
+            &t,
+            "/api/v1/products",
+            json!({"name": "上海青", "pricing": "by_weight"})
+        )
+        .await
+        .status,
+        201
+    );
+    app.post(
+        &t,
+        "/api/v1/products",
+        json!({"name": "上海青", "pricing": "by_piece"}),
+    )
+    .await
+    .assert_problem(409, "duplicate");
+    let body = json!({"kind": "individual", "name": "张", "phone": "13800000009"});
+    assert_eq!(
+        app.post(&t, "/api/v1/buyers", body.clone()).await.status,
+        201
+    );
+    app.post(&t, "/api/v1/buyers", body)
+        .await
+        .assert_problem(409, "duplicate");
+}

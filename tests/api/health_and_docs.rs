@@ -1,0 +1,82 @@
+use crate::helpers::spawn_app;
+use reqwest::Method;
+
+#[tokio::test]
+async fn health_and_ready_answer() {
+    let app = spawn_app().await;
+    let h = app.send(Method::GET, "/health", None, None).await;
+    assert_eq!((h.status, h.json["status"].as_str()), (200, Some("ok")));
+    let r = app.send(Method::GET, "/ready", None, None).await;
+    assert_eq!((r.status, r.json["status"].as_str()), (200, Some("ready")));
+}
+
+#[tokio::test]
+async fn openapi_is_3_1_and_every_operation_declares_problem_answers() {
+    let app = spawn_app().await;
+    let doc = app.send(Method::GET, "/api/openapi.json", None, None).await;
+    assert_eq!(doc.status, 200);
+    assert!(
+        doc.json["openapi"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("3.1"),
+        "{}",
+        doc.json["openapi"]
+    );
+    assert!(doc.json["components"]["schemas"]["Problem"].is_object());
+    let paths = doc.json["paths"].as_object().cloned().unwrap_or_default();
+    assert!(paths.len() >= 15, "only {} paths documented", paths.len());
+    let mut operations = 0;
+    for (path, item) in &paths {
+        for (method, op) in item.as_object().cloned().unwrap_or_default() {
+            operations += 1;
+            let responses = op["responses"].as_object().cloned().unwrap_or_default();
+            assert!(
+                responses.keys().any(|s| s.starts_with('2')),
+                "{method} {path} has no success answer"
+            );
+            for status in ["400", "404", "422", "500"] {
+                let content = &responses
+                    .get(status)
+                    .unwrap_or_else(|| panic!("{method} {path} lacks {status}"))["content"];
+                assert!(
+                    content["application/problem+json"].is_object(),
+                    "{method} {path} {status} is not problem+json"
+                );
+            }
+            if op.get("requestBody").is_some() {
+                assert!(
+                    responses.contains_key("413") && responses.contains_key("415"),
+                    "{method} {path}"
+                );
+            }
+        }
+    }
+    assert!(operations >= 25, "only {operations} operations");
+}
+
+#[tokio::test]
+async fn swagger_ui_is_served_from_the_binary() {
+    let app = spawn_app().await;
+    let page = app.send(Method::GET, "/api/docs/", None, None).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.text.contains("swagger"),
+        "{}",
+        &page.text[..page.text.len().min(300)]
+    );
+    // Everything the page loads is ours: no CDN, so it renders with no internet.
+    assert!(
+        !page.text.contains("https://") && !page.text.contains("http://"),
+        "page refers to another host"
+    );
+    let bundle = app
+        .send(Method::GET, "/api/docs/swagger-ui-bundle.js", None, None)
+        .await;
+    assert_eq!(bundle.status, 200);
+    assert!(bundle.text.len() > 100_000);
+    let init = app
+        .send(Method::GET, "/api/docs/swagger-initializer.js", None, None)
+        .await;
+    assert!(init.text.contains("/api/openapi.json"), "{}", init.text);
+}
