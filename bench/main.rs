@@ -1,1 +1,230 @@
-fn main() {}
+//! `zhunong-bench`: places 1-line orders through the release server at 8, 32 and 64 concurrent
+//! clients — all on one hot batch, and spread over 100 batches — on PostgreSQL and SQLite, and
+//! prints each figure beside a ceiling measured in the same run: the same minimal writes done
+//! directly in SQL (pgbench on PostgreSQL, a single-writer loop on SQLite). Run it with
+//! `bench/run.sh`, which builds the release binaries and installs wrk if needed.
+
+mod ceiling;
+mod load;
+mod server;
+
+use std::process::ExitCode;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Scenario {
+    /// Every order on one batch: row-lock contention.
+    Hot,
+    /// Orders spread over 100 batches.
+    Spread,
+}
+
+pub struct Args {
+    pub seconds: u64,
+    pub clients: Vec<usize>,
+    pub backends: Vec<Backend>,
+    pub pg_url: String,
+    pub binary: String,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        seconds: 8,
+        clients: vec![8, 32, 64],
+        backends: vec![Backend::Postgres, Backend::Sqlite],
+        pg_url: std::env::var("BENCH_DATABASE_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into()),
+        binary: "target/release/zhunong".into(),
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or(format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--seconds" => {
+                args.seconds = value()?.parse().map_err(|e| format!("--seconds: {e}"))?
+            }
+            "--clients" => {
+                args.clients = value()?
+                    .split(',')
+                    .map(|c| c.trim().parse().map_err(|e| format!("--clients: {e}")))
+                    .collect::<Result<_, _>>()?
+            }
+            "--only" => {
+                args.backends = match value()?.as_str() {
+                    "postgres" | "pg" => vec![Backend::Postgres],
+                    "sqlite" => vec![Backend::Sqlite],
+                    other => return Err(format!("--only postgres|sqlite, not {other}")),
+                }
+            }
+            "--pg-url" => args.pg_url = value()?,
+            "--binary" => args.binary = value()?,
+            other => {
+                return Err(format!(
+                    "unknown flag {other}; flags: --seconds N --clients 8,32,64 --only postgres|sqlite --pg-url URL --binary PATH"
+                ));
+            }
+        }
+    }
+    Ok(args)
+}
+
+struct Row {
+    backend: Backend,
+    scenario: Scenario,
+    clients: usize,
+    service: load::Measured,
+    ceiling_tps: f64,
+}
+
+impl Row {
+    fn ratio(&self) -> f64 {
+        if self.ceiling_tps > 0.0 {
+            self.service.rps / self.ceiling_tps
+        } else {
+            0.0
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(&args).await {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("bench failed: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn run(args: &Args) -> anyhow::Result<bool> {
+    let mut rows = Vec::new();
+    let mut rss = Vec::new();
+    for &backend in &args.backends {
+        let srv = server::Server::start(backend, args).await?;
+        for scenario in [Scenario::Hot, Scenario::Spread] {
+            for &clients in &args.clients {
+                srv.reset().await?;
+                let service = load::run(&srv, scenario, clients, args.seconds)?;
+                srv.reset().await?;
+                let ceiling_tps = ceiling::measure(&srv, scenario, clients, args.seconds).await?;
+                let row = Row {
+                    backend,
+                    scenario,
+                    clients,
+                    service,
+                    ceiling_tps,
+                };
+                print_row(&row);
+                rows.push(row);
+            }
+        }
+        rss.push((backend, srv.peak_rss_mib()));
+        srv.stop();
+    }
+    Ok(report(&rows, &rss))
+}
+
+fn print_row(r: &Row) {
+    println!(
+        "{:<8} {:<6} {:>3} clients: service {:>7.0} orders/s (p50 {:>6.1} ms, p99 {:>6.1} ms, non-2xx {:>4}) | ceiling {:>7.0}/s | {:.2}×",
+        format!("{:?}", r.backend),
+        format!("{:?}", r.scenario),
+        r.clients,
+        r.service.rps,
+        r.service.p50_ms,
+        r.service.p99_ms,
+        r.service.non_2xx,
+        r.ceiling_tps,
+        r.ratio()
+    );
+}
+
+/// Prints the targets and whether each was met; true if all were.
+fn report(rows: &[Row], rss: &[(Backend, Option<f64>)]) -> bool {
+    let find = |b, s, c| {
+        rows.iter()
+            .find(|r| r.backend == b && r.scenario == s && r.clients == c)
+    };
+    let mut checks: Vec<(String, bool)> = Vec::new();
+    if let Some(r) = find(Backend::Postgres, Scenario::Spread, 32) {
+        checks.push((
+            format!(
+                "PostgreSQL, 32 clients, spread: {:.2}× ceiling (target ≥ 0.5×)",
+                r.ratio()
+            ),
+            r.ratio() >= 0.5,
+        ));
+    }
+    if let Some(r) = find(Backend::Postgres, Scenario::Hot, 8) {
+        checks.push((
+            format!(
+                "PostgreSQL, 8 clients, hot batch: {:.2}× ceiling (target ≥ 0.5×)",
+                r.ratio()
+            ),
+            r.ratio() >= 0.5,
+        ));
+    }
+    if let (Some(r8), Some(r64)) = (
+        find(Backend::Postgres, Scenario::Hot, 8),
+        find(Backend::Postgres, Scenario::Hot, 64),
+    ) {
+        let kept = if r8.service.rps > 0.0 {
+            r64.service.rps / r8.service.rps
+        } else {
+            0.0
+        };
+        checks.push((format!("PostgreSQL, 64 clients, hot batch: {:.2}× of the 8-client rate (no collapse: ≥ 0.5×)", kept), kept >= 0.5));
+    }
+    for r in rows.iter().filter(|r| r.backend == Backend::Sqlite) {
+        checks.push((
+            format!(
+                "SQLite, {} clients, {:?}: {:.2}× ceiling (target ≥ 0.2×)",
+                r.clients,
+                r.scenario,
+                r.ratio()
+            ),
+            r.ratio() >= 0.2,
+        ));
+    }
+    for (b, mib) in rss {
+        match mib {
+            Some(m) => checks.push((
+                format!("{b:?}: peak server RSS {m:.1} MiB (target ≤ 96 MiB)"),
+                *m <= 96.0,
+            )),
+            None => checks.push((format!("{b:?}: peak RSS unavailable"), false)),
+        }
+    }
+    for r in rows {
+        if r.service.non_2xx > 0 {
+            checks.push((
+                format!(
+                    "{:?} {:?} {}: {} non-2xx answers",
+                    r.backend, r.scenario, r.clients, r.service.non_2xx
+                ),
+                false,
+            ));
+        }
+    }
+    println!("\nTargets:");
+    let mut all = true;
+    for (text, ok) in &checks {
+        println!("  [{}] {text}", if *ok { "met " } else { "MISS" });
+        all &= ok;
+    }
+    all
+}

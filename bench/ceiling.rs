@@ -1,0 +1,128 @@
+//! The ceiling: the same minimal writes as placing a 1-line order — conditional stock UPDATE,
+//! INSERT order, INSERT line, in one transaction — done directly in SQL with no service between.
+//! PostgreSQL: pgbench with the same client count. SQLite: one writer in a loop (SQLite has one
+//! writer; more add nothing).
+
+use crate::server::{PRICE_FEN, SCHEMA, SPREAD, Server};
+use crate::{Backend, Scenario};
+use anyhow::Context;
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sea_orm::sqlx::{Connection, SqliteConnection};
+use std::process::Command;
+use std::str::FromStr;
+use std::time::{Duration, Instant};
+
+pub async fn measure(
+    srv: &Server,
+    scenario: Scenario,
+    clients: usize,
+    seconds: u64,
+) -> anyhow::Result<f64> {
+    let (first, last) = match scenario {
+        Scenario::Hot => (srv.hot_batch, srv.hot_batch),
+        Scenario::Spread => (srv.first_spread_batch, srv.first_spread_batch + SPREAD - 1),
+    };
+    match srv.backend {
+        Backend::Postgres => pgbench(srv, first, last, clients, seconds),
+        Backend::Sqlite => sqlite_loop(srv, first, last, seconds).await,
+    }
+}
+
+fn pgbench(
+    srv: &Server,
+    first: i64,
+    last: i64,
+    clients: usize,
+    seconds: u64,
+) -> anyhow::Result<f64> {
+    let script = format!(
+        "\\set b random({first}, {last})
+BEGIN;
+UPDATE batches SET stock_qty = stock_qty - 1 WHERE id = :b AND stock_qty >= 1;
+INSERT INTO orders (buyer_id, channel, status, payment_status, total_fen, created_by, created_at, updated_at) \
+VALUES ({buyer}, 'phone', 'pending', 'unpaid', {PRICE_FEN}, 1, now(), now()) RETURNING id \\gset
+INSERT INTO order_lines (order_id, line_no, batch_id, quantity, unit_price_fen, amount_fen) VALUES (:id, 1, :b, 1, {PRICE_FEN}, {PRICE_FEN});
+END;
+",
+        buyer = srv.buyer_id
+    );
+    let path = std::env::temp_dir().join("zhunong-bench-ceiling.sql");
+    std::fs::write(&path, script)?;
+    let out = Command::new("pgbench")
+        .env("PGOPTIONS", format!("-c search_path={SCHEMA}"))
+        .args([
+            "-n",
+            "-M",
+            "prepared",
+            "-j",
+            "2",
+            "-c",
+            &clients.to_string(),
+            "-T",
+            &seconds.to_string(),
+            "-f",
+        ])
+        .arg(&path)
+        .arg(&srv.pg_url)
+        .output()
+        .context("run pgbench")?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines()
+        .find(|l| l.starts_with("tps = "))
+        .and_then(|l| l.split_whitespace().nth(2))
+        .and_then(|v| v.parse().ok())
+        .with_context(|| {
+            format!(
+                "pgbench printed no tps:\n{text}\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        })
+}
+
+async fn sqlite_loop(srv: &Server, first: i64, last: i64, seconds: u64) -> anyhow::Result<f64> {
+    let opts = SqliteConnectOptions::from_str(&srv.db_url)?
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10));
+    let mut conn = SqliteConnection::connect_with(&opts).await?;
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let span = (last - first + 1).max(1);
+    let mut done: u64 = 0;
+    while Instant::now() < deadline {
+        let b = first + i64::try_from(done).unwrap_or(0) % span;
+        let now = chrono::Utc::now();
+        sea_orm::sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut conn)
+            .await?;
+        sea_orm::sqlx::query(
+            "UPDATE batches SET stock_qty = stock_qty - 1 WHERE id = ? AND stock_qty >= 1",
+        )
+        .bind(b)
+        .execute(&mut conn)
+        .await?;
+        let (id,): (i64,) = sea_orm::sqlx::query_as(
+            "INSERT INTO orders (buyer_id, channel, status, payment_status, total_fen, created_by, created_at, updated_at) \
+             VALUES (?, 'phone', 'pending', 'unpaid', ?, 1, ?, ?) RETURNING id",
+        )
+        .bind(srv.buyer_id)
+        .bind(PRICE_FEN)
+        .bind(now)
+        .bind(now)
+        .fetch_one(&mut conn)
+        .await?;
+        sea_orm::sqlx::query(
+            "INSERT INTO order_lines (order_id, line_no, batch_id, quantity, unit_price_fen, amount_fen) VALUES (?, 1, ?, 1, ?, ?)",
+        )
+        .bind(id)
+        .bind(b)
+        .bind(PRICE_FEN)
+        .bind(PRICE_FEN)
+        .execute(&mut conn)
+        .await?;
+        sea_orm::sqlx::query("COMMIT").execute(&mut conn).await?;
+        done += 1;
+    }
+    conn.close().await?;
+    Ok(done as f64 / seconds as f64)
+}
