@@ -44,6 +44,13 @@ impl WriteTxn {
     pub async fn commit(self) -> Result<(), DbErr> {
         self.txn.commit().await
     }
+
+    /// # Errors
+    /// The rollback could not be sent; the database rolls back on its own when the connection
+    /// closes.
+    pub async fn rollback(self) -> Result<(), DbErr> {
+        self.txn.rollback().await
+    }
 }
 
 impl Db {

@@ -101,6 +101,13 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
                 body.extend_from_slice(&chunk);
             }
             let raw = body.freeze();
+            // PostgreSQL cannot store NUL in text; refuse it here, once, for every field.
+            if raw.windows(6).any(|w| w == br"\u0000") {
+                return Err(AppError::field(
+                    "",
+                    "strings must not contain NUL characters",
+                ));
+            }
             let value = parse_json(&raw)?;
             Ok(ApiJson { value, raw })
         })
@@ -149,6 +156,15 @@ impl FromRequest for IdempotencyKey {
         };
         ready(result)
     }
+}
+
+/// Paths and query strings with an encoded NUL are refused before any handler sees them:
+/// PostgreSQL cannot compare text containing NUL.
+pub fn has_encoded_nul(uri: &actix_web::http::Uri) -> bool {
+    let s = uri.path_and_query().map_or("", |pq| pq.as_str());
+    s.as_bytes()
+        .windows(3)
+        .any(|w| w.eq_ignore_ascii_case(b"%00"))
 }
 
 pub fn query_error(err: actix_web::error::QueryPayloadError, _: &HttpRequest) -> actix_web::Error {

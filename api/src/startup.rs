@@ -178,11 +178,19 @@ async fn route_not_found() -> HttpResponse {
     .error_response()
 }
 
-/// Past the deadline the client gets 503; the dropped handler's transaction rolls back.
+/// Refuses URLs with encoded NULs, then runs the handler under the deadline: past it the client
+/// gets 503 and the dropped handler's transaction rolls back.
 async fn enforce_deadline(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if crate::extract::has_encoded_nul(req.uri()) {
+        return Err(AppError::BadRequest {
+            code: "invalid_path",
+            detail: "NUL characters are not allowed in URLs".into(),
+        }
+        .into());
+    }
     let limit = req
         .app_data::<web::Data<Deadline>>()
         .map_or(Duration::from_secs(30), |d| d.0);

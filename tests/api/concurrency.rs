@@ -133,3 +133,25 @@ async fn place(app: &TestApp, t: &str, buyer: i64, lines: Vec<serde_json::Value>
         .await;
     (r.status, r.text)
 }
+
+/// Behind the conditional updates, the database itself refuses negative stock.
+#[tokio::test]
+async fn the_database_refuses_negative_stock() {
+    use sea_orm::ConnectionTrait;
+    let app = spawn_app().await;
+    let batch = app.batch("by_piece", 5, 100).await;
+    let db = app.raw_db().await;
+    let r = db
+        .execute_unprepared(&format!(
+            "UPDATE batches SET stock_qty = stock_qty - 6 WHERE id = {batch}"
+        ))
+        .await;
+    assert!(r.is_err(), "a negative stock was stored");
+    let ok = db
+        .execute_unprepared(&format!(
+            "UPDATE batches SET stock_qty = stock_qty - 5 WHERE id = {batch}"
+        ))
+        .await;
+    assert!(ok.is_ok());
+    assert_eq!(app.stock(batch).await, 0);
+}

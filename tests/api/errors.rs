@@ -218,3 +218,35 @@ async fn duplicate_names_and_phones_are_409() {
         .await
         .assert_problem(409, "duplicate");
 }
+
+#[tokio::test]
+async fn nul_characters_and_absurd_dates_are_4xx_not_5xx() {
+    let app = spawn_app().await;
+    let t = app.token("secretary").await;
+    let r = app
+        .post(&t, "/api/v1/collectives", json!({"name": "红\u{0}光"}))
+        .await;
+    r.assert_problem(422, "validation_failed");
+    app.get(&t, "/api/v1/buyers/by-phone/138%0000")
+        .await
+        .assert_problem(400, "invalid_path");
+    app.get(&t, "/api/v1/collectives?q=a%00b")
+        .await
+        .assert_problem(400, "invalid_path");
+    let login = app
+        .send(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(&json!({"username": "ad\u{0}min", "password": "x"})),
+        )
+        .await;
+    assert_eq!(login.status, 422, "{}", login.text);
+    app.get(&t, "/api/v1/orders?from=200000-01-01T00:00:00Z")
+        .await
+        .assert_problem(400, "invalid_query");
+    app.get(&t, "/api/v1/orders?to=1000-01-01T00:00:00Z")
+        .await
+        .assert_problem(422, "validation_failed");
+    assert_eq!(app.get(&t, "/api/v1/collectives").await.json["total"], 0);
+}

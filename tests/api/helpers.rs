@@ -326,3 +326,17 @@ pub fn rand_u32() -> u32 {
     let b = uuid::Uuid::new_v4().into_bytes();
     u32::from_le_bytes([b[0], b[1], b[2], b[3]])
 }
+
+impl TestApp {
+    /// A direct connection to this test's database, for checks the API cannot make.
+    pub async fn raw_db(&self) -> sea_orm::DatabaseConnection {
+        let mut opts = sea_orm::ConnectOptions::new(self.settings.database_url.clone());
+        opts.sqlx_logging(false).max_connections(1);
+        if let Some(schema) = &self.settings.database_schema {
+            opts.set_schema_search_path(schema.clone());
+        }
+        Database::connect(opts)
+            .await
+            .unwrap_or_else(|e| panic!("raw connection: {e}"))
+    }
+}

@@ -122,9 +122,13 @@ pub async fn ensure_first_admin(
         password: pw.clone(),
         role: Role::Admin,
     };
-    create(db, req).await.map_err(|e| match e {
-        AppError::Validation(errs) => anyhow::anyhow!("admin password rejected: {errs:?}"),
-        other => anyhow::anyhow!("{other}"),
-    })?;
-    Ok(generated.then_some(pw))
+    match create(db, req).await {
+        Ok(_) => Ok(generated.then_some(pw)),
+        // Another replica starting at the same moment created it first.
+        Err(AppError::Conflict { .. }) => Ok(None),
+        Err(AppError::Validation(errs)) => {
+            Err(anyhow::anyhow!("admin password rejected: {errs:?}"))
+        }
+        Err(other) => Err(anyhow::anyhow!("{other}")),
+    }
 }

@@ -113,7 +113,7 @@ pub async fn place(
         }
     }
     if !short.is_empty() {
-        drop(txn);
+        txn.rollback().await?;
         return Err(shortage_error(&db.conn, &req, &short).await?);
     }
 
@@ -171,7 +171,7 @@ pub async fn place(
     if let Some(k) = &keyed
         && let Err(e) = idempotency::record(&*txn, k, 201, &body).await
     {
-        drop(txn);
+        txn.rollback().await?;
         return if is_unique_violation(&e) {
             // Another request with this key committed first: answer as it did.
             match idempotency::lookup(&db.conn, k).await? {

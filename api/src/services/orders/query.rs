@@ -38,6 +38,17 @@ pub async fn list(
     f: OrderFilter,
     paging: (u64, u64),
 ) -> AppResult<Page<OrderOut>> {
+    let mut v = crate::error::Validator::default();
+    for (name, at) in [("from", f.from), ("to", f.to)] {
+        // Within what both databases can compare (PostgreSQL stops at year 294276).
+        let year = at.map(|t| chrono::Datelike::year(&t));
+        v.check(
+            year.is_none_or(|y| (1900..=9999).contains(&y)),
+            name,
+            "must be between the years 1900 and 9999",
+        );
+    }
+    v.finish()?;
     let mut q = order::Entity::find()
         .order_by_desc(order::Column::CreatedAt)
         .order_by_desc(order::Column::Id);
