@@ -71,6 +71,8 @@ pub struct Settings {
     pub login_window_secs: u64,
     /// How long idempotent responses are kept (at least a day).
     pub idempotency_retention_hours: u64,
+    /// Entries kept of facts that never change (a product's pricing, a buyer's kind).
+    pub fact_cache_entries: usize,
 }
 
 impl Default for Settings {
@@ -98,6 +100,7 @@ impl Default for Settings {
             login_max_failures: 5,
             login_window_secs: 900,
             idempotency_retention_hours: 48,
+            fact_cache_entries: 100_000,
         }
     }
 }

@@ -58,6 +58,7 @@ impl Application {
         let state = web::Data::new(AppState {
             db,
             settings: settings.clone(),
+            facts: crate::services::facts::Facts::new(settings.fact_cache_entries),
             login_throttle: LoginThrottle::new(
                 settings.login_max_failures,
                 Duration::from_secs(settings.login_window_secs),

@@ -9,6 +9,7 @@ pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub login_throttle: LoginThrottle,
+    pub facts: crate::services::facts::Facts,
 }
 
 impl AppState {

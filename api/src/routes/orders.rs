@@ -61,6 +61,7 @@ pub async fn create_order(
     };
     let placed = orders::place(
         &state.db,
+        &state.facts,
         &auth,
         body.value,
         keyed,

@@ -4,6 +4,7 @@
 pub mod batches;
 pub mod buyers;
 pub mod collectives;
+pub mod facts;
 pub mod growers;
 pub mod idempotency;
 pub mod orders;

@@ -2,23 +2,24 @@
 //!
 //! One write transaction: take stock from each batch with a conditional UPDATE in batch-id order
 //! (the row lock comes first, and a fixed order means two multi-line orders cannot deadlock),
-//! read each locked batch's price from the same statement (`RETURNING`), then insert the order,
+//! read each locked batch's prices from the same statement (`RETURNING`), then insert the order,
 //! its lines in one statement, and the idempotency record. Any short line rolls everything back.
+//! The round trips are those of the bare SQL: BEGIN, one UPDATE per batch, two INSERTs, COMMIT.
 
 use crate::auth::extractor::Caller;
 use crate::db::Db;
 use crate::domain::money::{self, MAX_QUANTITY};
 use crate::dto::orders::{CreateOrder, OrderOut};
 use crate::error::{AppError, AppResult, Shortage, Validator, is_unique_violation};
+use crate::services::facts::Facts;
 use crate::services::idempotency::{self, Keyed, Stored};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, JoinType, QueryFilter,
-    QuerySelect, RelationTrait, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, Set,
 };
 use std::collections::{BTreeMap, HashMap};
-use zhunong_entity::enums::{BatchStatus, BuyerKind, Channel, OrderStatus, PaymentStatus, Pricing};
-use zhunong_entity::{batch, buyer, order, order_line, product};
+use zhunong_entity::enums::{BatchStatus, BuyerKind, Channel, OrderStatus, PaymentStatus};
+use zhunong_entity::{batch, order, order_line};
 
 /// The outcome of placing: the response body (exactly what was stored for replay) and whether it
 /// is a replay of an earlier answer.
@@ -26,6 +27,15 @@ pub struct Placed {
     pub status: u16,
     pub body: String,
     pub replayed: bool,
+}
+
+/// A line with its server-side price and amount.
+struct PricedLine {
+    line_no: i32,
+    batch_id: i64,
+    quantity: i64,
+    unit_price_fen: i64,
+    amount_fen: i64,
 }
 
 fn validate(req: &CreateOrder, max_lines: usize) -> AppResult<()> {
@@ -61,12 +71,6 @@ fn validate(req: &CreateOrder, max_lines: usize) -> AppResult<()> {
     v.finish()
 }
 
-/// What each batch of the order needs: pricing of its product and the summed quantity.
-struct BatchNeed {
-    pricing: Pricing,
-    quantity: i64,
-}
-
 /// Places an order, or replays the stored answer for a repeated `Idempotency-Key`.
 ///
 /// # Errors
@@ -74,6 +78,7 @@ struct BatchNeed {
 /// short stock (listing every short line) or a closed batch.
 pub async fn place(
     db: &Db,
+    facts: &Facts,
     caller: &Caller,
     req: CreateOrder,
     keyed: Option<Keyed>,
@@ -85,23 +90,27 @@ pub async fn place(
     {
         return Ok(replay(stored));
     }
-    let buyer = buyer::Entity::find_by_id(req.buyer_id)
-        .one(&db.conn)
+    let buyer_kind = facts
+        .buyer_kind(&db.conn, req.buyer_id)
         .await?
         .ok_or_else(|| AppError::field("buyer_id", format!("no buyer with id {}", req.buyer_id)))?;
-    let needs = batch_needs(&db.conn, &req).await?;
+    // The quantity per batch, in batch-id order: lines on one batch count together.
+    let mut needs: BTreeMap<i64, i64> = BTreeMap::new();
+    for l in &req.lines {
+        *needs.entry(l.batch_id).or_default() += l.quantity;
+    }
 
     let txn = db.begin_write().await?;
     let mut locked: HashMap<i64, batch::Model> = HashMap::with_capacity(needs.len());
     let mut short: Vec<i64> = Vec::new();
-    for (&batch_id, need) in &needs {
+    for (&batch_id, &quantity) in &needs {
         let rows = batch::Entity::update_many()
             .col_expr(
                 batch::Column::StockQty,
-                Expr::col(batch::Column::StockQty).sub(need.quantity),
+                Expr::col(batch::Column::StockQty).sub(quantity),
             )
             .filter(batch::Column::Id.eq(batch_id))
-            .filter(batch::Column::StockQty.gte(need.quantity))
+            .filter(batch::Column::StockQty.gte(quantity))
             .filter(batch::Column::Status.eq(BatchStatus::Open))
             .exec_with_returning(&*txn)
             .await?;
@@ -120,20 +129,28 @@ pub async fn place(
     let mut lines = Vec::with_capacity(req.lines.len());
     for (i, l) in req.lines.iter().enumerate() {
         let b = &locked[&l.batch_id];
-        let unit_price = match buyer.kind {
+        let unit_price_fen = match buyer_kind {
             BuyerKind::Enterprise => b.enterprise_price_fen,
             BuyerKind::Individual => b.retail_price_fen,
         };
-        let amount = money::line_amount_fen(needs[&l.batch_id].pricing, l.quantity, unit_price)
+        let pricing = facts.pricing(&*txn, b.product_id).await?;
+        let amount_fen = money::line_amount_fen(pricing, l.quantity, unit_price_fen)
             .ok_or_else(|| AppError::field(format!("lines[{i}].quantity"), "amount too large"))?;
-        lines.push((i, l.batch_id, l.quantity, unit_price, amount));
+        let line_no = i32::try_from(i + 1).unwrap_or(i32::MAX);
+        lines.push(PricedLine {
+            line_no,
+            batch_id: l.batch_id,
+            quantity: l.quantity,
+            unit_price_fen,
+            amount_fen,
+        });
     }
-    let total = money::total_fen(lines.iter().map(|l| l.4))
+    let total = money::total_fen(lines.iter().map(|l| l.amount_fen))
         .ok_or_else(|| AppError::field("lines", "order total too large"))?;
 
     let now = chrono::Utc::now();
     let order = order::ActiveModel {
-        buyer_id: Set(buyer.id),
+        buyer_id: Set(req.buyer_id),
         channel: Set(req.channel),
         status: Set(OrderStatus::Pending),
         payment_status: Set(PaymentStatus::Unpaid),
@@ -148,26 +165,34 @@ pub async fn place(
     }
     .insert(&*txn)
     .await?;
-    let line_models: Vec<order_line::ActiveModel> = lines
-        .iter()
-        .map(
-            |&(i, batch_id, quantity, unit_price_fen, amount_fen)| order_line::ActiveModel {
-                order_id: Set(order.id),
-                line_no: Set(i32::try_from(i + 1).unwrap_or(i32::MAX)),
-                batch_id: Set(batch_id),
-                quantity: Set(quantity),
-                unit_price_fen: Set(unit_price_fen),
-                amount_fen: Set(amount_fen),
-                ..Default::default()
-            },
-        )
-        .collect();
+    let line_models = lines.iter().map(|l| order_line::ActiveModel {
+        order_id: Set(order.id),
+        line_no: Set(l.line_no),
+        batch_id: Set(l.batch_id),
+        quantity: Set(l.quantity),
+        unit_price_fen: Set(l.unit_price_fen),
+        amount_fen: Set(l.amount_fen),
+        ..Default::default()
+    });
     order_line::Entity::insert_many(line_models)
         .exec_without_returning(&*txn)
         .await?;
 
-    let out = OrderOut::new(order, load_lines_from(&lines));
-    let body = serde_json::to_string(&out).map_err(|e| AppError::Internal(e.into()))?;
+    let order_id = order.id;
+    let line_rows = lines
+        .into_iter()
+        .map(|l| order_line::Model {
+            id: 0,
+            order_id,
+            line_no: l.line_no,
+            batch_id: l.batch_id,
+            quantity: l.quantity,
+            unit_price_fen: l.unit_price_fen,
+            amount_fen: l.amount_fen,
+        })
+        .collect();
+    let body = serde_json::to_string(&OrderOut::new(order, line_rows))
+        .map_err(|e| AppError::Internal(e.into()))?;
     if let Some(k) = &keyed
         && let Err(e) = idempotency::record(&*txn, k, 201, &body).await
     {
@@ -198,65 +223,8 @@ fn replay(s: Stored) -> Placed {
     }
 }
 
-/// The lines as stored, without reading them back.
-fn load_lines_from(lines: &[(usize, i64, i64, i64, i64)]) -> Vec<order_line::Model> {
-    lines
-        .iter()
-        .map(
-            |&(i, batch_id, quantity, unit_price_fen, amount_fen)| order_line::Model {
-                id: 0,
-                order_id: 0,
-                line_no: i32::try_from(i + 1).unwrap_or(i32::MAX),
-                batch_id,
-                quantity,
-                unit_price_fen,
-                amount_fen,
-            },
-        )
-        .collect()
-}
-
-/// Sums the quantity per batch (in batch-id order) and checks every batch exists. Read before the
-/// write transaction: a batch's product never changes, so its pricing cannot go stale.
-async fn batch_needs(
-    db: &impl ConnectionTrait,
-    req: &CreateOrder,
-) -> AppResult<BTreeMap<i64, BatchNeed>> {
-    let ids: Vec<i64> = req.lines.iter().map(|l| l.batch_id).collect();
-    let found: HashMap<i64, Pricing> = batch::Entity::find()
-        .select_only()
-        .column(batch::Column::Id)
-        .column(product::Column::Pricing)
-        .join(JoinType::InnerJoin, batch::Relation::Product.def())
-        .filter(batch::Column::Id.is_in(ids))
-        .into_tuple::<(i64, Pricing)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
-    let mut needs = BTreeMap::new();
-    let mut v = Validator::default();
-    for (i, l) in req.lines.iter().enumerate() {
-        match found.get(&l.batch_id) {
-            None => v.check(
-                false,
-                format!("lines[{i}].batch_id"),
-                format!("no batch with id {}", l.batch_id),
-            ),
-            Some(&pricing) => {
-                let need = needs.entry(l.batch_id).or_insert(BatchNeed {
-                    pricing,
-                    quantity: 0,
-                });
-                need.quantity = need.quantity.saturating_add(l.quantity);
-            }
-        }
-    }
-    v.finish()?;
-    Ok(needs)
-}
-
-/// 409 listing each short line with what its batch has now, or 409 naming a closed batch.
+/// Why some batches could not be taken from: an unknown batch (422 naming the line), a closed
+/// one (409), or short stock (409 listing each short line with what its batch has now).
 async fn shortage_error(
     db: &impl ConnectionTrait,
     req: &CreateOrder,
@@ -269,6 +237,15 @@ async fn shortage_error(
         .into_iter()
         .map(|b| (b.id, b))
         .collect();
+    let mut v = Validator::default();
+    for (i, l) in req.lines.iter().enumerate() {
+        v.check(
+            !short.contains(&l.batch_id) || batches.contains_key(&l.batch_id),
+            format!("lines[{i}].batch_id"),
+            format!("no batch with id {}", l.batch_id),
+        );
+    }
+    v.finish()?;
     if let Some(closed) = batches.values().find(|b| b.status == BatchStatus::Closed) {
         return Ok(AppError::Conflict {
             code: "batch_closed",
