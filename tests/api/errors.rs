@@ -18,36 +18,30 @@ async fn malformed_json_is_400() {
     let app = spawn_app().await;
     let t = app.token("secretary").await;
     let r = app
-        .client
-        .post(app.url("/api/v1/collectives"))
-        .bearer_auth(&t)
-        .header("content-type", "application/json")
-        .body("{\"name\": ")
-        .send()
-        .await
-        .map(crate::helpers::Reply::from)
-        .unwrap_or_else(|e| panic!("{e}"))
+        .send_raw("/api/v1/collectives", &t, "application/json", "{\"name\": ")
         .await;
     r.assert_problem(400, "malformed_json");
     assert_no_leak(&r.text);
+    let r = app
+        .send_raw(
+            "/api/v1/collectives",
+            &t,
+            "application/json",
+            "{\"name\": \"a\"} trailing",
+        )
+        .await;
+    r.assert_problem(400, "malformed_json");
 }
 
 #[tokio::test]
 async fn wrong_content_type_is_415() {
     let app = spawn_app().await;
     let t = app.token("secretary").await;
-    let r = crate::helpers::Reply::from(
-        app.client
-            .post(app.url("/api/v1/collectives"))
-            .bearer_auth(&t)
-            .header("content-type", "text/plain")
-            .body("{\"name\":\"x\"}")
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("{e}")),
-    )
-    .await;
+    let r = app
+        .send_raw("/api/v1/collectives", &t, "text/plain", "{\"name\":\"x\"}")
+        .await;
     r.assert_problem(415, "unsupported_media_type");
+    assert_eq!(app.get(&t, "/api/v1/collectives").await.json["total"], 0);
 }
 
 #[tokio::test]

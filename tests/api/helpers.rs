@@ -199,6 +199,28 @@ impl TestApp {
         .await
     }
 
+    /// Sends raw bytes with the given content type and extra headers.
+    pub async fn send_raw(
+        &self,
+        path: &str,
+        token: &str,
+        content_type: &str,
+        body: &'static str,
+    ) -> Reply {
+        let req = self
+            .client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .header("content-type", content_type)
+            .body(body);
+        Reply::from(
+            req.send()
+                .await
+                .unwrap_or_else(|e| panic!("request {path}: {e}")),
+        )
+        .await
+    }
+
     pub async fn login(&self, username: &str, password: &str) -> Reply {
         self.send(
             Method::POST,
