@@ -73,6 +73,15 @@ pub struct Settings {
     pub idempotency_retention_hours: u64,
     /// Entries kept of facts that never change (a product's pricing, a buyer's kind).
     pub fact_cache_entries: usize,
+    /// How far a weighed line may differ from what was ordered before it needs approval, in
+    /// basis points of the ordered quantity (500 = ±5 %).
+    pub weigh_tolerance_bp: i64,
+    /// Heaviest gross weight one weigh ticket may record, in grams.
+    pub max_gross_g: i64,
+    /// Most crates in one weighing request.
+    pub max_crates_per_weighing: usize,
+    /// The village's offset from UTC in minutes, for "a day" in pick lists (480 = China).
+    pub local_utc_offset_minutes: i32,
 }
 
 impl Default for Settings {
@@ -101,6 +110,10 @@ impl Default for Settings {
             login_window_secs: 900,
             idempotency_retention_hours: 48,
             fact_cache_entries: 100_000,
+            weigh_tolerance_bp: 500,
+            max_gross_g: 1_000_000,
+            max_crates_per_weighing: 100,
+            local_utc_offset_minutes: 480,
         }
     }
 }

@@ -24,6 +24,8 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
         (name = "catalog", description = "Collectives, growers, products, batches"),
         (name = "buyers", description = "Individuals and enterprises"),
         (name = "orders", description = "Placing, confirming, cancelling, listing orders"),
+        (name = "weighing", description = "Pick lists, weigh tickets, catch weight, approvals"),
+        (name = "loads", description = "Truck loads, manifests, delivery"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

@@ -76,6 +76,11 @@ string_enum!(
 );
 
 string_enum!(
+    /// One truck trip.
+    LoadStatus { Open = "open", Loaded = "loaded", Departed = "departed", Delivered = "delivered" }
+);
+
+string_enum!(
     /// Money received against an order.
     PaymentStatus { Unpaid = "unpaid", PartiallyPaid = "partially_paid", Paid = "paid", Refunded = "refunded" }
 );

@@ -1,13 +1,17 @@
 //! Database entities (sea-orm models). Nothing here knows about HTTP: entities never go over the
 //! wire; `api/src/dto` builds response types from them.
 
+pub mod audit_log;
 pub mod batch;
 pub mod buyer;
 pub mod collective;
 pub mod enums;
 pub mod grower;
 pub mod idempotency_key;
+pub mod load;
 pub mod order;
 pub mod order_line;
 pub mod product;
 pub mod user;
+pub mod weigh_ticket;
+pub mod weigh_ticket_void;

@@ -17,6 +17,15 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     pub confirmed_at: Option<DateTimeUtc>,
     pub cancelled_at: Option<DateTimeUtc>,
+    /// Σ of the lines' final amounts once every line is weighed (catch weight).
+    pub final_total_fen: Option<i64>,
+    /// Some line was weighed outside the tolerance; loading needs a secretary's approval.
+    pub weights_flagged: bool,
+    pub weights_approved_by: Option<i64>,
+    pub weights_approved_at: Option<DateTimeUtc>,
+    pub weights_approval_reason: Option<String>,
+    pub load_id: Option<i64>,
+    pub delivered_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -13,6 +13,12 @@ pub struct Model {
     pub quantity: i64,
     pub unit_price_fen: i64,
     pub amount_fen: i64,
+    /// Σ net grams of the line's live weigh tickets; `None` until weighed.
+    pub weighed_g: Option<i64>,
+    /// The amount to pay once weighed: net weight × price for `by_weight`, else `amount_fen`.
+    pub final_amount_fen: Option<i64>,
+    /// The weighed quantity is outside the tolerance.
+    pub flagged: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

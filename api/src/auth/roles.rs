@@ -33,3 +33,7 @@ role_set!(
     /// Reading the catalog and orders: every staff role.
     Staff => [Admin, Secretary, Helper, Station]
 );
+role_set!(
+    /// Weighing and loading: the station, and the office over it.
+    Yard => [Admin, Secretary, Station]
+);

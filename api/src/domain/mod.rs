@@ -2,6 +2,8 @@
 //! here touches the database or HTTP; each rule is unit-tested beside its code.
 
 pub mod commission;
+pub mod format;
 pub mod money;
 pub mod order_number;
 pub mod order_status;
+pub mod weighing;

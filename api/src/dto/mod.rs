@@ -4,7 +4,10 @@
 pub mod auth;
 pub mod buyers;
 pub mod catalog;
+pub mod loads;
 pub mod orders;
+pub mod pick_list;
+pub mod weighing;
 
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};

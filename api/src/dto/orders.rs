@@ -27,17 +27,29 @@ pub struct CreateOrder {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrderLineOut {
+    /// The line's id, for weighing it.
+    pub line_id: i64,
     pub line_no: i32,
     pub batch_id: i64,
     pub quantity: i64,
     /// Fen per jin (`by_weight`) or per piece, as it was when the order was placed.
     pub unit_price_fen: i64,
     pub amount_fen: i64,
+    /// Σ net grams of the line's live weigh tickets; null until weighed.
+    pub weighed_g: Option<i64>,
+    /// What the line costs once weighed (catch weight for `by_weight`); null until weighed.
+    pub final_amount_fen: Option<i64>,
+    /// Weighed outside the tolerance.
+    pub flagged: bool,
 }
 
 impl From<order_line::Model> for OrderLineOut {
     fn from(m: order_line::Model) -> Self {
         Self {
+            line_id: m.id,
+            weighed_g: m.weighed_g,
+            final_amount_fen: m.final_amount_fen,
+            flagged: m.flagged,
             line_no: m.line_no,
             batch_id: m.batch_id,
             quantity: m.quantity,
@@ -63,6 +75,13 @@ pub struct OrderOut {
     pub updated_at: DateTime<Utc>,
     pub confirmed_at: Option<DateTime<Utc>>,
     pub cancelled_at: Option<DateTime<Utc>>,
+    /// Σ of the lines' final amounts, once every line is weighed.
+    pub final_total_fen: Option<i64>,
+    /// A line was weighed outside the tolerance: loading needs a secretary's approval.
+    pub weights_flagged: bool,
+    pub weights_approved: bool,
+    pub load_id: Option<i64>,
+    pub delivered_at: Option<DateTime<Utc>>,
     pub lines: Vec<OrderLineOut>,
 }
 
@@ -82,6 +101,11 @@ impl OrderOut {
             updated_at: m.updated_at,
             confirmed_at: m.confirmed_at,
             cancelled_at: m.cancelled_at,
+            final_total_fen: m.final_total_fen,
+            weights_flagged: m.weights_flagged,
+            weights_approved: m.weights_approved_at.is_some(),
+            load_id: m.load_id,
+            delivered_at: m.delivered_at,
             lines: lines.into_iter().map(OrderLineOut::from).collect(),
         }
     }

@@ -9,9 +9,12 @@ pub mod buyers;
 pub mod collectives;
 pub mod growers;
 pub mod health;
+pub mod loads;
 pub mod orders;
+pub mod pick_list;
 pub mod products;
 pub mod users;
+pub mod weighings;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -26,6 +29,9 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
             .configure(products::routes)
             .configure(batches::routes)
             .configure(buyers::routes)
-            .configure(orders::routes),
+            .configure(orders::routes)
+            .configure(weighings::routes)
+            .configure(loads::routes)
+            .configure(pick_list::routes),
     );
 }

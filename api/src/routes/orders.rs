@@ -15,6 +15,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(create_order)
         .service(list_orders)
         .service(get_order)
+        .service(get_order_by_number)
         .service(confirm_order)
         .service(cancel_order);
 }
@@ -123,11 +124,11 @@ pub async fn get_order(
 )]
 #[post("/orders/{id}/confirm")]
 pub async fn confirm_order(
-    _auth: Auth<Sales>,
+    auth: Auth<Sales>,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(orders::confirm(&state.db, id.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(orders::confirm(&state.db, &auth, id.into_inner()).await?))
 }
 
 /// Cancels an order that is not yet loaded; its stock returns to the batches.
@@ -142,9 +143,28 @@ pub async fn confirm_order(
 )]
 #[post("/orders/{id}/cancel")]
 pub async fn cancel_order(
-    _auth: Auth<Sales>,
+    auth: Auth<Sales>,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(orders::cancel(&state.db, id.into_inner()).await?))
+    Ok(HttpResponse::Ok()
+        .json(orders::cancel(&state.db, &state.facts, &auth, id.into_inner()).await?))
+}
+
+/// Finds an order by its number (`ZN000042`, any case).
+#[utoipa::path(
+    tag = "orders",
+    params(("number" = String, Path, description = "order number, e.g. ZN000042")),
+    responses((status = 200, body = OrderOut)),
+    security(("bearer" = ["admin", "secretary", "helper", "station"]))
+)]
+#[get("/orders/by-number/{number}")]
+pub async fn get_order_by_number(
+    _auth: Auth<Staff>,
+    state: web::Data<AppState>,
+    number: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let id = crate::domain::order_number::parse(&number)
+        .ok_or(crate::error::AppError::NotFound("order"))?;
+    Ok(HttpResponse::Ok().json(orders::get(&state.db.conn, id).await?))
 }

@@ -1,15 +1,19 @@
 //! Use cases: each function owns its transaction or query and returns domain results or
 //! `AppError`; none builds an HTTP response.
 
+pub mod audit;
 pub mod batches;
 pub mod buyers;
 pub mod collectives;
 pub mod facts;
 pub mod growers;
 pub mod idempotency;
+pub mod loads;
 pub mod orders;
+pub mod pick_list;
 pub mod products;
 pub mod users;
+pub mod weighing;
 
 use crate::dto::{Page, Paging};
 use crate::error::{AppError, AppResult, is_unique_violation};

@@ -3,10 +3,14 @@
 //! the stock of every line in the same transaction.
 
 use super::query::load_out;
+use crate::auth::extractor::Caller;
 use crate::db::Db;
-use crate::domain::order_status::{self, OrderAction};
+use crate::domain::order_status::{self, OrderAction, next};
+use crate::domain::weighing::taken;
 use crate::dto::orders::OrderOut;
 use crate::error::{AppError, AppResult};
+use crate::services::audit::{self, Change};
+use crate::services::facts::Facts;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder};
 use std::collections::BTreeMap;
@@ -15,19 +19,25 @@ use zhunong_entity::{batch, order, order_line};
 
 /// # Errors
 /// 404 if the order does not exist, 409 naming its status if it is not pending.
-pub async fn confirm(db: &Db, order_id: i64) -> AppResult<OrderOut> {
+pub async fn confirm(db: &Db, caller: &Caller, order_id: i64) -> AppResult<OrderOut> {
     let txn = db.begin_write().await?;
     transition(&txn, order_id, OrderAction::Confirm).await?;
+    audit_status(&txn, caller, order_id, "confirm_order").await?;
     let out = load_out(&*txn, order_id).await?;
     txn.commit().await?;
     Ok(out)
 }
 
+/// Cancels an order that is not on a load and returns what its lines hold to stock: the
+/// weighed net of a weighed `by_weight` line, else the ordered quantity.
+///
 /// # Errors
-/// 404 if the order does not exist, 409 naming its status if it is already loaded or later.
-pub async fn cancel(db: &Db, order_id: i64) -> AppResult<OrderOut> {
+/// 404 if the order does not exist, 409 naming its status if it is already loaded or later, or
+/// if it is on a load.
+pub async fn cancel(db: &Db, facts: &Facts, caller: &Caller, order_id: i64) -> AppResult<OrderOut> {
     let txn = db.begin_write().await?;
     transition(&txn, order_id, OrderAction::Cancel).await?;
+    audit_status(&txn, caller, order_id, "cancel_order").await?;
     let lines = order_line::Entity::find()
         .filter(order_line::Column::OrderId.eq(order_id))
         .order_by_asc(order_line::Column::BatchId)
@@ -35,7 +45,13 @@ pub async fn cancel(db: &Db, order_id: i64) -> AppResult<OrderOut> {
         .await?;
     let mut per_batch: BTreeMap<i64, i64> = BTreeMap::new();
     for l in &lines {
-        *per_batch.entry(l.batch_id).or_default() += l.quantity;
+        let product_id = batch::Entity::find_by_id(l.batch_id)
+            .one(&*txn)
+            .await?
+            .map(|b| b.product_id)
+            .unwrap_or_default();
+        let pricing = facts.pricing(&*txn, product_id).await?;
+        *per_batch.entry(l.batch_id).or_default() += taken(pricing, l.quantity, l.weighed_g);
     }
     // Batch-id order, as when placing, so cancels and places never wait on each other in a cycle.
     for (batch_id, qty) in per_batch {
@@ -72,6 +88,10 @@ async fn transition(
         OrderAction::Confirm => update.col_expr(order::Column::ConfirmedAt, Expr::value(now)),
         OrderAction::Cancel => update.col_expr(order::Column::CancelledAt, Expr::value(now)),
     };
+    if action == OrderAction::Cancel {
+        // An order on a load is on the truck's manifest: take it off the load first.
+        update = update.filter(order::Column::LoadId.is_null());
+    }
     if update.exec(&**txn).await?.rows_affected == 1 {
         return Ok(());
     }
@@ -79,6 +99,15 @@ async fn transition(
         .one(&**txn)
         .await?
         .ok_or(AppError::NotFound("order"))?;
+    if current.load_id.is_some() && next(current.status, action).is_some() {
+        return Err(AppError::Conflict {
+            code: "on_a_load",
+            detail: format!(
+                "the order is on load {}; remove it from the load first",
+                current.load_id.unwrap_or_default()
+            ),
+        });
+    }
     Err(AppError::Conflict {
         code: "invalid_transition",
         detail: format!(
@@ -87,4 +116,29 @@ async fn transition(
             current.status.as_str()
         ),
     })
+}
+
+async fn audit_status(
+    txn: &crate::db::WriteTxn,
+    caller: &Caller,
+    order_id: i64,
+    action: &str,
+) -> AppResult<()> {
+    let after = order::Entity::find_by_id(order_id)
+        .one(&**txn)
+        .await?
+        .map(|o| serde_json::json!({"status": o.status}));
+    audit::record(
+        &**txn,
+        Change {
+            actor: caller.user_id,
+            action,
+            entity: "order",
+            entity_id: order_id,
+            before: None,
+            after,
+        },
+    )
+    .await?;
+    Ok(())
 }

@@ -174,23 +174,9 @@ pub async fn place(
         amount_fen: Set(l.amount_fen),
         ..Default::default()
     });
-    order_line::Entity::insert_many(line_models)
-        .exec_without_returning(&*txn)
+    let line_rows = order_line::Entity::insert_many(line_models)
+        .exec_with_returning(&*txn)
         .await?;
-
-    let order_id = order.id;
-    let line_rows = lines
-        .into_iter()
-        .map(|l| order_line::Model {
-            id: 0,
-            order_id,
-            line_no: l.line_no,
-            batch_id: l.batch_id,
-            quantity: l.quantity,
-            unit_price_fen: l.unit_price_fen,
-            amount_fen: l.amount_fen,
-        })
-        .collect();
     let body = serde_json::to_string(&OrderOut::new(order, line_rows))
         .map_err(|e| AppError::Internal(e.into()))?;
     if let Some(k) = &keyed

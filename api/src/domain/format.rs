@@ -1,0 +1,63 @@
+//! Exact text forms of integer money and weight, for printed and exported documents.
+
+/// 2910 → "29.10", -5 → "-0.05".
+pub fn yuan(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let abs = fen.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+}
+
+/// 4850 → "4.850" (kilograms, to the gram).
+pub fn kg(grams: i64) -> String {
+    let sign = if grams < 0 { "-" } else { "" };
+    let abs = grams.unsigned_abs();
+    format!("{sign}{}.{:03}", abs / 1000, abs % 1000)
+}
+
+/// 4850 → "9.70" (jin, to the hundredth; exact when grams are a multiple of 5).
+pub fn jin(grams: i64) -> String {
+    let sign = if grams < 0 { "-" } else { "" };
+    let centi_jin = (grams.unsigned_abs() * 100 + 250) / 500;
+    format!("{sign}{}.{:02}", centi_jin / 100, centi_jin % 100)
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_and_weights_print_exactly() {
+        assert_eq!(yuan(2_910), "29.10");
+        assert_eq!(yuan(5), "0.05");
+        assert_eq!(yuan(-105), "-1.05");
+        assert_eq!(yuan(3_999_600), "39996.00");
+        assert_eq!(kg(4_850), "4.850");
+        assert_eq!(kg(7), "0.007");
+        assert_eq!(jin(4_850), "9.70");
+        assert_eq!(jin(5_000), "10.00");
+    }
+
+    #[test]
+    fn html_is_escaped() {
+        assert_eq!(
+            html(r#"<b a="x">&'"#),
+            "&lt;b a=&quot;x&quot;&gt;&amp;&#39;"
+        );
+    }
+}

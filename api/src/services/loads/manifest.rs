@@ -1,0 +1,136 @@
+//! The data of a load's manifest: every order on the truck with its buyer, lines, crates, net
+//! weights and amounts, and the totals.
+
+use crate::dto::loads::LoadOut;
+use crate::error::AppResult;
+use crate::services::loads::get;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::{HashMap, HashSet};
+use zhunong_entity::{batch, buyer, order, order_line, product, weigh_ticket, weigh_ticket_void};
+
+pub struct ManifestLine {
+    pub line_no: i32,
+    pub product: String,
+    pub batch_code: String,
+    pub crates: usize,
+    pub net_g: i64,
+    pub amount_fen: i64,
+}
+
+pub struct ManifestOrder {
+    pub number: String,
+    pub buyer: String,
+    pub phone: String,
+    pub address: String,
+    pub lines: Vec<ManifestLine>,
+}
+
+pub struct Manifest {
+    pub load: LoadOut,
+    pub orders: Vec<ManifestOrder>,
+    pub total_crates: usize,
+    pub total_net_g: i64,
+    pub total_amount_fen: i64,
+}
+
+/// # Errors
+/// 404 for an unknown load.
+pub async fn manifest(db: &impl ConnectionTrait, load_id: i64) -> AppResult<Manifest> {
+    let load = get(db, load_id).await?;
+    let orders = order::Entity::find()
+        .filter(order::Column::LoadId.eq(load_id))
+        .order_by_asc(order::Column::Id)
+        .all(db)
+        .await?;
+    let order_ids: Vec<i64> = orders.iter().map(|o| o.id).collect();
+    let lines = order_line::Entity::find()
+        .filter(order_line::Column::OrderId.is_in(order_ids.clone()))
+        .order_by_asc(order_line::Column::OrderId)
+        .order_by_asc(order_line::Column::LineNo)
+        .all(db)
+        .await?;
+    let buyers: HashMap<i64, buyer::Model> = buyer::Entity::find()
+        .filter(buyer::Column::Id.is_in(orders.iter().map(|o| o.buyer_id).collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|b| (b.id, b))
+        .collect();
+    let batches: HashMap<i64, batch::Model> = batch::Entity::find()
+        .filter(batch::Column::Id.is_in(lines.iter().map(|l| l.batch_id).collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|b| (b.id, b))
+        .collect();
+    let products: HashMap<i64, String> = product::Entity::find()
+        .filter(
+            product::Column::Id.is_in(batches.values().map(|b| b.product_id).collect::<Vec<_>>()),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    let tickets = weigh_ticket::Entity::find()
+        .filter(weigh_ticket::Column::OrderId.is_in(order_ids))
+        .all(db)
+        .await?;
+    let voided: HashSet<i64> = weigh_ticket_void::Entity::find()
+        .filter(
+            weigh_ticket_void::Column::TicketId
+                .is_in(tickets.iter().map(|t| t.id).collect::<Vec<_>>()),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|v| v.ticket_id)
+        .collect();
+    let mut crates: HashMap<i64, usize> = HashMap::new();
+    for t in tickets.iter().filter(|t| !voided.contains(&t.id)) {
+        *crates.entry(t.order_line_id).or_default() += 1;
+    }
+    let mut by_order: HashMap<i64, Vec<ManifestLine>> = HashMap::new();
+    for l in &lines {
+        let b = batches.get(&l.batch_id);
+        by_order.entry(l.order_id).or_default().push(ManifestLine {
+            line_no: l.line_no,
+            product: b
+                .and_then(|b| products.get(&b.product_id))
+                .cloned()
+                .unwrap_or_default(),
+            batch_code: b
+                .and_then(|b| b.code.clone())
+                .unwrap_or_else(|| format!("#{}", l.batch_id)),
+            crates: crates.get(&l.id).copied().unwrap_or(0),
+            net_g: l.weighed_g.unwrap_or(0),
+            amount_fen: l.final_amount_fen.unwrap_or(l.amount_fen),
+        });
+    }
+    let orders: Vec<ManifestOrder> = orders
+        .iter()
+        .map(|o| {
+            let b = buyers.get(&o.buyer_id);
+            ManifestOrder {
+                number: crate::domain::order_number::format(o.id),
+                buyer: b
+                    .map(|b| b.company.clone().unwrap_or_else(|| b.name.clone()))
+                    .unwrap_or_default(),
+                phone: b.and_then(|b| b.phone.clone()).unwrap_or_default(),
+                address: b.and_then(|b| b.address.clone()).unwrap_or_default(),
+                lines: by_order.remove(&o.id).unwrap_or_default(),
+            }
+        })
+        .collect();
+    let all = orders.iter().flat_map(|o| o.lines.iter());
+    let (total_crates, total_net_g, total_amount_fen) = all.fold((0, 0, 0), |(c, g, f), l| {
+        (c + l.crates, g + l.net_g, f + l.amount_fen)
+    });
+    Ok(Manifest {
+        load,
+        orders,
+        total_crates,
+        total_net_g,
+        total_amount_fen,
+    })
+}

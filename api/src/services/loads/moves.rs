@@ -1,0 +1,427 @@
+use crate::auth::extractor::Caller;
+use crate::db::Db;
+use crate::dto::Page;
+use crate::dto::loads::{AddOrder, CreateLoad, DeliverLoad, LoadFilter, LoadOut};
+use crate::error::{AppError, AppResult, Validator};
+use crate::services::audit::{self, Change};
+use crate::services::paginate;
+use crate::services::weighing::live_net_g;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use serde_json::json;
+use zhunong_entity::enums::{LoadStatus, OrderStatus};
+use zhunong_entity::{load, order, weigh_ticket};
+
+async fn out(db: &impl ConnectionTrait, m: load::Model) -> AppResult<LoadOut> {
+    let ids: Vec<i64> = order::Entity::find()
+        .select_only()
+        .column(order::Column::Id)
+        .filter(order::Column::LoadId.eq(m.id))
+        .order_by_asc(order::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(LoadOut::new(m, ids))
+}
+
+/// # Errors
+/// 422 for invalid fields.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    req: CreateLoad,
+) -> AppResult<LoadOut> {
+    let mut v = Validator::default();
+    v.text(&req.plate, "plate", 20);
+    v.text(&req.driver_name, "driver_name", 100);
+    v.text(&req.driver_phone, "driver_phone", 32);
+    v.text(&req.destination, "destination", 300);
+    if let Some(c) = req.capacity_kg {
+        v.check(
+            (1..=1_000_000).contains(&c),
+            "capacity_kg",
+            "must be between 1 and 1000000",
+        );
+    }
+    v.finish()?;
+    let now = chrono::Utc::now();
+    let m = load::ActiveModel {
+        plate: Set(req.plate.trim().to_owned()),
+        driver_name: Set(req.driver_name.trim().to_owned()),
+        driver_phone: Set(req.driver_phone.trim().to_owned()),
+        destination: Set(req.destination.trim().to_owned()),
+        planned_date: Set(req.planned_date),
+        capacity_kg: Set(req.capacity_kg),
+        status: Set(LoadStatus::Open),
+        total_net_g: Set(0),
+        created_by: Set(caller.user_id),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    audit::record(
+        db,
+        Change {
+            actor: caller.user_id,
+            action: "create_load",
+            entity: "load",
+            entity_id: m.id,
+            before: None,
+            after: Some(json!({"plate": m.plate})),
+        },
+    )
+    .await?;
+    out(db, m).await
+}
+
+/// # Errors
+/// 404 if missing.
+pub async fn get(db: &impl ConnectionTrait, id: i64) -> AppResult<LoadOut> {
+    let m = load::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("load"))?;
+    out(db, m).await
+}
+
+/// # Errors
+/// Database errors.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    f: LoadFilter,
+    paging: (u64, u64),
+) -> AppResult<Page<LoadOut>> {
+    let mut q = load::Entity::find().order_by_desc(load::Column::Id);
+    if let Some(s) = f.status {
+        q = q.filter(load::Column::Status.eq(s));
+    }
+    if let Some(d) = f.planned_date {
+        q = q.filter(load::Column::PlannedDate.eq(d));
+    }
+    let page = paginate(db, q, paging, |m| m).await?;
+    let mut items = Vec::with_capacity(page.items.len());
+    for m in page.items {
+        items.push(out(db, m).await?);
+    }
+    Ok(Page {
+        items,
+        page: page.page,
+        per_page: page.per_page,
+        total: page.total,
+    })
+}
+
+/// Locks an open load (the row lock serialises changes to one load).
+async fn lock_open(db: &impl ConnectionTrait, load_id: i64) -> AppResult<load::Model> {
+    let rows = load::Entity::update_many()
+        .col_expr(load::Column::UpdatedAt, Expr::value(chrono::Utc::now()))
+        .filter(load::Column::Id.eq(load_id))
+        .filter(load::Column::Status.eq(LoadStatus::Open))
+        .exec_with_returning(db)
+        .await?;
+    if let Some(l) = rows.into_iter().next() {
+        return Ok(l);
+    }
+    let l = load::Entity::find_by_id(load_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("load"))?;
+    Err(AppError::Conflict {
+        code: "load_not_open",
+        detail: format!(
+            "the load is {}; orders can no longer change",
+            l.status.as_str()
+        ),
+    })
+}
+
+async fn order_net_g(db: &impl ConnectionTrait, order_id: i64) -> AppResult<i64> {
+    Ok(live_net_g(
+        db,
+        Condition::all().add(weigh_ticket::Column::OrderId.eq(order_id)),
+    )
+    .await?
+    .unwrap_or(0))
+}
+
+/// Puts a weighed order on an open load, within the truck's capacity.
+///
+/// # Errors
+/// 404 for an unknown load or order; 409 if the load is not open, the order is not weighed, its
+/// out-of-tolerance weights are not approved, it is on a load already, or the truck would be
+/// over capacity.
+pub async fn add_order(
+    db: &Db,
+    caller: &Caller,
+    load_id: i64,
+    req: AddOrder,
+) -> AppResult<LoadOut> {
+    let txn = db.begin_write().await?;
+    lock_open(&*txn, load_id).await?;
+    let moved = order::Entity::update_many()
+        .col_expr(order::Column::LoadId, Expr::value(load_id))
+        .col_expr(order::Column::UpdatedAt, Expr::value(chrono::Utc::now()))
+        .filter(order::Column::Id.eq(req.order_id))
+        .filter(order::Column::Status.eq(OrderStatus::Weighed))
+        .filter(order::Column::LoadId.is_null())
+        .filter(
+            Condition::any()
+                .add(order::Column::WeightsFlagged.eq(false))
+                .add(order::Column::WeightsApprovedAt.is_not_null()),
+        )
+        .exec(&*txn)
+        .await?;
+    if moved.rows_affected == 0 {
+        let o = order::Entity::find_by_id(req.order_id)
+            .one(&*txn)
+            .await?
+            .ok_or(AppError::NotFound("order"))?;
+        let (code, detail) = if let Some(other) = o.load_id {
+            (
+                "already_on_a_load",
+                format!("the order is on load {other} already"),
+            )
+        } else if o.status != OrderStatus::Weighed {
+            (
+                "not_weighed",
+                format!(
+                    "only weighed orders can be loaded; this one is {}",
+                    o.status.as_str()
+                ),
+            )
+        } else {
+            (
+                "weights_not_approved",
+                "the order's weights are outside the tolerance and need a secretary's approval"
+                    .into(),
+            )
+        };
+        return Err(AppError::Conflict { code, detail });
+    }
+    let net = order_net_g(&*txn, req.order_id).await?;
+    let fits = load::Entity::update_many()
+        .col_expr(
+            load::Column::TotalNetG,
+            Expr::col(load::Column::TotalNetG).add(net),
+        )
+        .filter(load::Column::Id.eq(load_id))
+        .filter(
+            Condition::any()
+                .add(load::Column::CapacityKg.is_null())
+                .add(
+                    Expr::col(load::Column::TotalNetG)
+                        .add(net)
+                        .lte(Expr::col(load::Column::CapacityKg).mul(1000)),
+                ),
+        )
+        .exec(&*txn)
+        .await?;
+    if fits.rows_affected == 0 {
+        txn.rollback().await?;
+        return Err(AppError::Conflict {
+            code: "over_capacity",
+            detail: format!("{net} g more would exceed the truck's capacity"),
+        });
+    }
+    audit::record(
+        &*txn,
+        Change {
+            actor: caller.user_id,
+            action: "add_to_load",
+            entity: "load",
+            entity_id: load_id,
+            before: None,
+            after: Some(json!({"order_id": req.order_id, "net_g": net})),
+        },
+    )
+    .await?;
+    let l = get(&*txn, load_id).await?;
+    txn.commit().await?;
+    Ok(l)
+}
+
+/// Takes an order off an open load.
+///
+/// # Errors
+/// 404 if the load is unknown or the order is not on it; 409 if the load is not open.
+pub async fn remove_order(
+    db: &Db,
+    caller: &Caller,
+    load_id: i64,
+    order_id: i64,
+) -> AppResult<LoadOut> {
+    let txn = db.begin_write().await?;
+    lock_open(&*txn, load_id).await?;
+    let moved = order::Entity::update_many()
+        .col_expr(order::Column::LoadId, Expr::value(Option::<i64>::None))
+        .filter(order::Column::Id.eq(order_id))
+        .filter(order::Column::LoadId.eq(load_id))
+        .exec(&*txn)
+        .await?;
+    if moved.rows_affected == 0 {
+        return Err(AppError::NotFound("order on this load"));
+    }
+    let net = order_net_g(&*txn, order_id).await?;
+    load::Entity::update_many()
+        .col_expr(
+            load::Column::TotalNetG,
+            Expr::col(load::Column::TotalNetG).sub(net),
+        )
+        .filter(load::Column::Id.eq(load_id))
+        .exec(&*txn)
+        .await?;
+    audit::record(
+        &*txn,
+        Change {
+            actor: caller.user_id,
+            action: "remove_from_load",
+            entity: "load",
+            entity_id: load_id,
+            before: Some(json!({"order_id": order_id})),
+            after: None,
+        },
+    )
+    .await?;
+    let l = get(&*txn, load_id).await?;
+    txn.commit().await?;
+    Ok(l)
+}
+
+/// Moves the load from one of `from` to `to`, setting `stamp` to now, and its orders from
+/// `orders_from` to `orders_to`.
+#[allow(clippy::too_many_arguments)]
+async fn advance(
+    db: &Db,
+    caller: &Caller,
+    load_id: i64,
+    from: &[LoadStatus],
+    to: LoadStatus,
+    stamp: load::Column,
+    orders: Option<(OrderStatus, OrderStatus)>,
+    handover: Option<&DeliverLoad>,
+) -> AppResult<LoadOut> {
+    let txn = db.begin_write().await?;
+    let now = chrono::Utc::now();
+    let mut update = load::Entity::update_many()
+        .col_expr(load::Column::Status, Expr::value(to))
+        .col_expr(stamp, Expr::value(now))
+        .col_expr(load::Column::UpdatedAt, Expr::value(now))
+        .filter(load::Column::Id.eq(load_id))
+        .filter(load::Column::Status.is_in(from.to_vec()));
+    if let Some(h) = handover {
+        update = update
+            .col_expr(load::Column::ReceivedBy, Expr::value(h.received_by.trim()))
+            .col_expr(load::Column::HandoverNote, Expr::value(h.note.clone()));
+    }
+    if to == LoadStatus::Loaded {
+        // An empty truck is not loaded.
+        update = update.filter(load::Column::TotalNetG.gt(0));
+    }
+    if update.exec(&*txn).await?.rows_affected == 0 {
+        let l = load::Entity::find_by_id(load_id)
+            .one(&*txn)
+            .await?
+            .ok_or(AppError::NotFound("load"))?;
+        let detail = if to == LoadStatus::Loaded && l.status == LoadStatus::Open {
+            "the load has no orders".to_owned()
+        } else {
+            format!(
+                "cannot mark a load that is {} as {}",
+                l.status.as_str(),
+                to.as_str()
+            )
+        };
+        return Err(AppError::Conflict {
+            code: "invalid_transition",
+            detail,
+        });
+    }
+    if let Some((order_from, order_to)) = orders {
+        let mut u = order::Entity::update_many()
+            .col_expr(order::Column::Status, Expr::value(order_to))
+            .col_expr(order::Column::UpdatedAt, Expr::value(now))
+            .filter(order::Column::LoadId.eq(load_id))
+            .filter(order::Column::Status.eq(order_from));
+        if order_to == OrderStatus::Delivered {
+            u = u.col_expr(order::Column::DeliveredAt, Expr::value(now));
+        }
+        u.exec(&*txn).await?;
+    }
+    audit::record(
+        &*txn,
+        Change {
+            actor: caller.user_id,
+            action: "advance_load",
+            entity: "load",
+            entity_id: load_id,
+            before: Some(json!({"from": from})),
+            after: Some(json!({"status": to, "received_by": handover.map(|h| &h.received_by)})),
+        },
+    )
+    .await?;
+    let l = get(&*txn, load_id).await?;
+    txn.commit().await?;
+    Ok(l)
+}
+
+/// # Errors
+/// 404 unknown load; 409 if it is not open or has no orders.
+pub async fn loaded(db: &Db, caller: &Caller, load_id: i64) -> AppResult<LoadOut> {
+    advance(
+        db,
+        caller,
+        load_id,
+        &[LoadStatus::Open],
+        LoadStatus::Loaded,
+        load::Column::LoadedAt,
+        Some((OrderStatus::Weighed, OrderStatus::Loaded)),
+        None,
+    )
+    .await
+}
+
+/// # Errors
+/// 404 unknown load; 409 unless it is loaded.
+pub async fn departed(db: &Db, caller: &Caller, load_id: i64) -> AppResult<LoadOut> {
+    advance(
+        db,
+        caller,
+        load_id,
+        &[LoadStatus::Loaded],
+        LoadStatus::Departed,
+        load::Column::DepartedAt,
+        None,
+        None,
+    )
+    .await
+}
+
+/// # Errors
+/// 422 without a receiver; 404 unknown load; 409 unless it is loaded or departed.
+pub async fn delivered(
+    db: &Db,
+    caller: &Caller,
+    load_id: i64,
+    req: DeliverLoad,
+) -> AppResult<LoadOut> {
+    let mut v = Validator::default();
+    v.text(&req.received_by, "received_by", 100);
+    v.opt_text(req.note.as_deref(), "note", 500);
+    v.finish()?;
+    advance(
+        db,
+        caller,
+        load_id,
+        &[LoadStatus::Loaded, LoadStatus::Departed],
+        LoadStatus::Delivered,
+        load::Column::DeliveredAt,
+        Some((OrderStatus::Loaded, OrderStatus::Delivered)),
+        Some(&req),
+    )
+    .await
+}

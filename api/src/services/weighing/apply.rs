@@ -1,0 +1,165 @@
+//! Recomputing a line and its order from the live (not voided) tickets, inside the caller's
+//! transaction, with the stock moved by the difference.
+
+use crate::domain::weighing::{final_amount_fen, taken, within_tolerance};
+use crate::error::{AppError, AppResult};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use zhunong_entity::enums::{OrderStatus, Pricing};
+use zhunong_entity::{batch, order, order_line, weigh_ticket, weigh_ticket_void};
+
+/// Σ net grams of the live tickets of the lines matching `filter`; `None` if there are none.
+pub async fn live_net_g(
+    db: &impl ConnectionTrait,
+    filter: sea_orm::Condition,
+) -> AppResult<Option<i64>> {
+    let voided = Query::select()
+        .column(weigh_ticket_void::Column::TicketId)
+        .from(weigh_ticket_void::Entity)
+        .to_owned();
+    let sum: Option<Option<i64>> = weigh_ticket::Entity::find()
+        .select_only()
+        .column_as(
+            Expr::col(weigh_ticket::Column::NetG)
+                .sum()
+                .cast_as("BIGINT"),
+            "net",
+        )
+        .filter(filter)
+        .filter(weigh_ticket::Column::Id.not_in_subquery(voided))
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(sum.flatten())
+}
+
+/// Moves stock by `delta` (positive takes, negative returns); taking never goes below zero.
+async fn adjust_stock(db: &impl ConnectionTrait, batch_id: i64, delta: i64) -> AppResult<()> {
+    if delta == 0 {
+        return Ok(());
+    }
+    let mut update = batch::Entity::update_many()
+        .col_expr(
+            batch::Column::StockQty,
+            Expr::col(batch::Column::StockQty).sub(delta),
+        )
+        .filter(batch::Column::Id.eq(batch_id));
+    if delta > 0 {
+        update = update.filter(batch::Column::StockQty.gte(delta));
+    }
+    if update.exec(db).await?.rows_affected == 1 {
+        return Ok(());
+    }
+    let available = batch::Entity::find_by_id(batch_id)
+        .one(db)
+        .await?
+        .map_or(0, |b| b.stock_qty);
+    Err(AppError::Conflict {
+        code: "stock_shortfall",
+        detail: format!(
+            "the weighed quantity needs {delta} more from batch {batch_id}, which has {available} left; nothing was recorded"
+        ),
+    })
+}
+
+/// Brings a line in line with its live tickets and returns it.
+pub async fn apply_line(
+    db: &impl ConnectionTrait,
+    line: order_line::Model,
+    pricing: Pricing,
+    tolerance_bp: i64,
+) -> AppResult<order_line::Model> {
+    let weighed = live_net_g(
+        db,
+        sea_orm::Condition::all().add(weigh_ticket::Column::OrderLineId.eq(line.id)),
+    )
+    .await?;
+    let delta =
+        taken(pricing, line.quantity, weighed) - taken(pricing, line.quantity, line.weighed_g);
+    adjust_stock(db, line.batch_id, delta).await?;
+    let final_amount = match weighed {
+        Some(w) => Some(
+            final_amount_fen(pricing, line.quantity, w, line.unit_price_fen)
+                .ok_or_else(|| AppError::field("crates", "the weighed amount is too large"))?,
+        ),
+        None => None,
+    };
+    let flagged =
+        weighed.is_some_and(|w| !within_tolerance(pricing, line.quantity, w, tolerance_bp));
+    let mut m = line.into_active_model();
+    m.weighed_g = Set(weighed);
+    m.final_amount_fen = Set(final_amount);
+    m.flagged = Set(flagged);
+    Ok(m.update(db).await?)
+}
+
+/// Recomputes the order from its lines: `weighed` with a final total once every line is
+/// weighed, back to `confirmed` otherwise. Any earlier approval is cleared: it was given for
+/// other weights.
+pub async fn refresh_order(
+    db: &impl ConnectionTrait,
+    order: order::Model,
+) -> AppResult<order::Model> {
+    let lines = order_line::Entity::find()
+        .filter(order_line::Column::OrderId.eq(order.id))
+        .order_by_asc(order_line::Column::LineNo)
+        .all(db)
+        .await?;
+    let all_weighed = lines.iter().all(|l| l.final_amount_fen.is_some());
+    let final_total = if all_weighed {
+        Some(
+            lines
+                .iter()
+                .try_fold(0i64, |acc, l| {
+                    acc.checked_add(l.final_amount_fen.unwrap_or(0))
+                })
+                .ok_or_else(|| AppError::field("crates", "the order total is too large"))?,
+        )
+    } else {
+        None
+    };
+    let mut m = order.into_active_model();
+    m.status = Set(if all_weighed {
+        OrderStatus::Weighed
+    } else {
+        OrderStatus::Confirmed
+    });
+    m.final_total_fen = Set(final_total);
+    m.weights_flagged = Set(lines.iter().any(|l| l.flagged));
+    m.weights_approved_by = Set(None);
+    m.weights_approved_at = Set(None);
+    m.weights_approval_reason = Set(None);
+    m.updated_at = Set(chrono::Utc::now());
+    Ok(m.update(db).await?)
+}
+
+/// Locks the order for weighing (the row lock serialises weighings of one order) and checks it
+/// can be weighed: confirmed or weighed, and not on a load.
+pub async fn lock_weighable(db: &impl ConnectionTrait, order_id: i64) -> AppResult<order::Model> {
+    let touched = order::Entity::update_many()
+        .col_expr(order::Column::UpdatedAt, Expr::value(chrono::Utc::now()))
+        .filter(order::Column::Id.eq(order_id))
+        .filter(order::Column::Status.is_in([OrderStatus::Confirmed, OrderStatus::Weighed]))
+        .filter(order::Column::LoadId.is_null())
+        .exec_with_returning(db)
+        .await?;
+    if let Some(o) = touched.into_iter().next() {
+        return Ok(o);
+    }
+    let o = order::Entity::find_by_id(order_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("order"))?;
+    Err(AppError::Conflict {
+        code: "not_weighable",
+        detail: match o.load_id {
+            Some(load) if o.status == OrderStatus::Weighed => {
+                format!("the order is on load {load}; remove it from the load first")
+            }
+            _ => format!("cannot weigh an order that is {}", o.status.as_str()),
+        },
+    })
+}

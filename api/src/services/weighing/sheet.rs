@@ -1,0 +1,85 @@
+use crate::dto::weighing::{SheetLine, TicketOut, WeighingSheet};
+use crate::error::AppResult;
+use crate::services::orders::load_out;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::{HashMap, HashSet};
+use zhunong_entity::{batch, buyer, product, weigh_ticket, weigh_ticket_void};
+
+/// The order with, per line, its product and every ticket (voided ones marked).
+///
+/// # Errors
+/// 404 for an unknown order.
+pub async fn sheet(db: &impl ConnectionTrait, order_id: i64) -> AppResult<WeighingSheet> {
+    let order = load_out(db, order_id).await?;
+    let buyer_name = buyer::Entity::find_by_id(order.buyer_id)
+        .one(db)
+        .await?
+        .map(|b| b.name)
+        .unwrap_or_default();
+    let batch_ids: Vec<i64> = order.lines.iter().map(|l| l.batch_id).collect();
+    let batches: HashMap<i64, batch::Model> = batch::Entity::find()
+        .filter(batch::Column::Id.is_in(batch_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|b| (b.id, b))
+        .collect();
+    let product_ids: Vec<i64> = batches.values().map(|b| b.product_id).collect();
+    let products: HashMap<i64, product::Model> = product::Entity::find()
+        .filter(product::Column::Id.is_in(product_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let tickets = weigh_ticket::Entity::find()
+        .filter(weigh_ticket::Column::OrderId.eq(order_id))
+        .order_by_asc(weigh_ticket::Column::Id)
+        .all(db)
+        .await?;
+    let ticket_ids: Vec<i64> = tickets.iter().map(|t| t.id).collect();
+    let voided: HashSet<i64> = weigh_ticket_void::Entity::find()
+        .filter(weigh_ticket_void::Column::TicketId.is_in(ticket_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|v| v.ticket_id)
+        .collect();
+    let mut per_line: HashMap<i64, Vec<TicketOut>> = HashMap::new();
+    for t in tickets {
+        let is_void = voided.contains(&t.id);
+        per_line
+            .entry(t.order_line_id)
+            .or_default()
+            .push(TicketOut::new(t, is_void));
+    }
+    let lines = order
+        .lines
+        .iter()
+        .map(|l| {
+            let product = batches
+                .get(&l.batch_id)
+                .and_then(|b| products.get(&b.product_id));
+            SheetLine {
+                line_id: l.line_id,
+                line_no: l.line_no,
+                batch_id: l.batch_id,
+                product_name: product.map(|p| p.name.clone()).unwrap_or_default(),
+                pricing: product.map_or(zhunong_entity::enums::Pricing::ByWeight, |p| p.pricing),
+                unit_label: product.and_then(|p| p.unit_label.clone()),
+                quantity: l.quantity,
+                unit_price_fen: l.unit_price_fen,
+                amount_fen: l.amount_fen,
+                weighed_g: l.weighed_g,
+                final_amount_fen: l.final_amount_fen,
+                flagged: l.flagged,
+                tickets: per_line.remove(&l.line_id).unwrap_or_default(),
+            }
+        })
+        .collect();
+    Ok(WeighingSheet {
+        order,
+        buyer_name,
+        lines,
+    })
+}
