@@ -27,6 +27,10 @@ impl std::fmt::Debug for Secret {
     }
 }
 
+/// `ZHUNONG_*` variables that belong to the command line, not to the settings. Any other unknown
+/// `ZHUNONG_*` variable is an error, so a misspelt setting is not silently ignored.
+const CLI_VARIABLES: [&str; 3] = ["config", "demo_password", "new_user_password"];
+
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
@@ -128,7 +132,7 @@ impl Settings {
         let file = std::env::var("ZHUNONG_CONFIG").unwrap_or_else(|_| "zhunong.toml".into());
         Figment::from(Serialized::defaults(Settings::default()))
             .merge(Toml::file(file))
-            .merge(Env::prefixed("ZHUNONG_").ignore(&["config"]))
+            .merge(Env::prefixed("ZHUNONG_").ignore(&CLI_VARIABLES))
             .extract()
             .map_err(Box::new)
     }

@@ -84,6 +84,8 @@ impl Application {
             crate::openapi::finish(&mut api);
             app.service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api))
                 .route("/api/docs", web::get().to(docs_redirect))
+                .route("/app/station", web::get().to(routes::pages::station))
+                .route("/app/static/{file}", web::get().to(routes::pages::asset))
                 .default_service(web::to(route_not_found))
                 .wrap(from_fn(enforce_deadline))
                 .wrap(ErrorHandlers::new().default_handler(problem_fallback))

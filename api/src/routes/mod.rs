@@ -11,6 +11,7 @@ pub mod growers;
 pub mod health;
 pub mod loads;
 pub mod orders;
+pub mod pages;
 pub mod pick_list;
 pub mod products;
 pub mod users;

@@ -1,0 +1,35 @@
+//! The web pages, built into the binary (files under `api/web/`; read from disk in debug builds,
+//! so editing a page needs no rebuild). No CDN: everything a page loads is served from here.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, ResponseError, web};
+use rust_embed::RustEmbed;
+
+#[derive(RustEmbed)]
+#[folder = "web/"]
+struct Web;
+
+fn serve(file: &str) -> HttpResponse {
+    match Web::get(file) {
+        Some(content) => HttpResponse::Ok()
+            .content_type(content.metadata.mimetype())
+            .insert_header((header::CACHE_CONTROL, "no-cache"))
+            .body(content.data.into_owned()),
+        None => crate::error::AppError::Http {
+            status: actix_web::http::StatusCode::NOT_FOUND,
+            code: "route_not_found",
+            detail: "no such page".into(),
+        }
+        .error_response(),
+    }
+}
+
+/// `/app/station`: the weighing and loading page.
+pub async fn station() -> HttpResponse {
+    serve("station.html")
+}
+
+/// `/app/static/{file}`: scripts and styles of the pages.
+pub async fn asset(file: web::Path<String>) -> HttpResponse {
+    serve(&file)
+}
