@@ -8,5 +8,7 @@ mod errors;
 mod health_and_docs;
 mod helpers;
 mod idempotency;
+mod loads;
 mod orders;
 mod roles;
+mod weighing;

@@ -12,6 +12,7 @@ const STAFF: &[&str] = &["admin", "secretary", "helper", "station"];
 const OFFICE: &[&str] = &["admin", "secretary"];
 const SALES: &[&str] = &["admin", "secretary", "helper"];
 const ADMIN: &[&str] = &["admin"];
+const YARD: &[&str] = &["admin", "secretary", "station"];
 const PUBLIC: &[&str] = &[];
 
 /// (method, path as documented, roles allowed; empty = public)
@@ -48,6 +49,23 @@ const POLICY: &[(&str, &str, &[&str])] = &[
     ("GET", "/api/v1/orders/{id}", STAFF),
     ("POST", "/api/v1/orders/{id}/confirm", SALES),
     ("POST", "/api/v1/orders/{id}/cancel", SALES),
+    ("GET", "/api/v1/orders/by-number/{number}", STAFF),
+    ("GET", "/api/v1/orders/{id}/weighing-sheet", STAFF),
+    ("POST", "/api/v1/orders/{id}/approve-weights", OFFICE),
+    ("POST", "/api/v1/weighings", YARD),
+    ("POST", "/api/v1/weighings/{id}/void", OFFICE),
+    ("POST", "/api/v1/loads", YARD),
+    ("GET", "/api/v1/loads", YARD),
+    ("GET", "/api/v1/loads/{id}", YARD),
+    ("POST", "/api/v1/loads/{id}/orders", YARD),
+    ("DELETE", "/api/v1/loads/{id}/orders/{order_id}", YARD),
+    ("POST", "/api/v1/loads/{id}/loaded", YARD),
+    ("POST", "/api/v1/loads/{id}/departed", YARD),
+    ("POST", "/api/v1/loads/{id}/delivered", YARD),
+    ("GET", "/api/v1/loads/{id}/manifest", YARD),
+    ("GET", "/api/v1/loads/{id}/manifest.csv", YARD),
+    ("GET", "/api/v1/pick-list", YARD),
+    ("GET", "/api/v1/pick-list/print", YARD),
 ];
 
 const ROLES: [&str; 5] = ["admin", "secretary", "helper", "station", "partner"];
@@ -107,7 +125,11 @@ async fn every_route_admits_exactly_its_roles() {
         if allowed.is_empty() {
             continue;
         }
-        let url = path.replace("{id}", "1").replace("{phone}", "13800000000");
+        let url = path
+            .replace("{id}", "1")
+            .replace("{order_id}", "1")
+            .replace("{phone}", "13800000000")
+            .replace("{number}", "ZN000001");
         let method = Method::from_bytes(method.as_bytes()).unwrap_or(Method::GET);
         let body = (method == Method::POST || method == Method::PATCH).then(|| json!({}));
         let anon = app.send(method.clone(), &url, None, body.as_ref()).await;
