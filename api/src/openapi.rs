@@ -69,7 +69,6 @@ fn add_shared_responses(op: &mut Operation) {
         "malformed request: bad JSON, query or path parameter, or header",
     );
     add("404", "no such resource or route");
-    add("405", "method not allowed on this route");
     add("422", "invalid fields; `errors` names each field path");
     add("429", "too many requests; see `Retry-After`");
     add("500", "internal error (details are logged, never returned)");

@@ -12,11 +12,13 @@ macro_rules! string_enum {
             Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize,
             Deserialize, ToSchema,
         )]
-        #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+        #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+        // Written here, not substituted from `$value`: utoipa reads only literal attributes.
+        // A unit test checks every variant's snake_case name equals its stored value.
+        #[serde(rename_all = "snake_case")]
         pub enum $name {
             $(
                 #[sea_orm(string_value = $value)]
-                #[serde(rename = $value)]
                 $variant,
             )+
         }
@@ -81,6 +83,78 @@ string_enum!(
 );
 
 string_enum!(
+    /// How money moved.
+    PaymentMethod { WechatPay = "wechat_pay", Alipay = "alipay", Cash = "cash", BankTransfer = "bank_transfer", Invoice = "invoice" }
+);
+
+string_enum!(
+    /// What a commission rule applies to; the most specific wins.
+    RuleScope { Batch = "batch", Product = "product", Channel = "channel" }
+);
+
+string_enum!(
+    /// Kinds of collective income.
+    IncomeCategory {
+        SalesCommission = "sales_commission",
+        GreenhouseRent = "greenhouse_rent",
+        ColdStoreRent = "cold_store_rent",
+        JointDividend = "joint_dividend",
+        Other = "other",
+    }
+);
+
+string_enum!(
+    /// Why a ledger transaction was posted.
+    TransactionKind { Settlement = "settlement", Reversal = "reversal", OtherIncome = "other_income", Payout = "payout" }
+);
+
+string_enum!(
+    /// What one ledger entry is, within its transaction.
+    EntryKind {
+        CashIn = "cash_in",
+        CashOut = "cash_out",
+        Sale = "sale",
+        CommissionWithheld = "commission_withheld",
+        Commission = "commission",
+        Income = "income",
+        Payout = "payout",
+    }
+);
+
+string_enum!(
     /// Money received against an order.
     PaymentStatus { Unpaid = "unpaid", PartiallyPaid = "partially_paid", Paid = "paid", Refunded = "refunded" }
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::Iterable;
+
+    fn check<E: Iterable + Serialize + Copy>(as_str: fn(E) -> &'static str) {
+        for v in E::iter() {
+            assert_eq!(
+                serde_json::to_value(v).ok(),
+                Some(serde_json::Value::String(as_str(v).to_owned()))
+            );
+        }
+    }
+
+    #[test]
+    fn serialized_names_are_the_stored_values() {
+        check(Role::as_str);
+        check(GrowerKind::as_str);
+        check(Pricing::as_str);
+        check(BatchStatus::as_str);
+        check(BuyerKind::as_str);
+        check(Channel::as_str);
+        check(OrderStatus::as_str);
+        check(LoadStatus::as_str);
+        check(PaymentMethod::as_str);
+        check(RuleScope::as_str);
+        check(IncomeCategory::as_str);
+        check(TransactionKind::as_str);
+        check(EntryKind::as_str);
+        check(PaymentStatus::as_str);
+    }
+}

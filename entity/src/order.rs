@@ -26,6 +26,11 @@ pub struct Model {
     pub weights_approval_reason: Option<String>,
     pub load_id: Option<i64>,
     pub delivered_at: Option<DateTimeUtc>,
+    /// Σ of payments less refunds.
+    pub paid_fen: i64,
+    /// The ledger transaction that currently settles the order (a refund replaces it).
+    pub settlement_transaction_id: Option<i64>,
+    pub settled_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,7 +2,7 @@ use sea_orm::entity::prelude::*;
 
 /// One line of an order. `unit_price_fen` is copied from the batch when the order is placed and
 /// never changes with later price changes.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "order_lines")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -19,6 +19,12 @@ pub struct Model {
     pub final_amount_fen: Option<i64>,
     /// The weighed quantity is outside the tolerance.
     pub flagged: bool,
+    /// The commission rule in force when the order was placed, copied here and never changed.
+    pub commission_rule_id: Option<i64>,
+    pub commission_bp: Option<i64>,
+    pub commission_fen_per_jin: Option<i64>,
+    /// `[{"collective_id": 1, "shares": 1}, …]` as the rule had them.
+    pub commission_shares: Option<Json>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

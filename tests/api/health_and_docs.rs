@@ -24,6 +24,15 @@ async fn openapi_is_3_1_and_every_operation_declares_problem_answers() {
         doc.json["openapi"]
     );
     assert!(doc.json["components"]["schemas"]["Problem"].is_object());
+    // Enum values in the contract are the ones on the wire.
+    assert_eq!(
+        doc.json["components"]["schemas"]["Pricing"]["enum"],
+        serde_json::json!(["by_weight", "by_piece"])
+    );
+    assert_eq!(
+        doc.json["components"]["schemas"]["Channel"]["enum"][4],
+        "walk_in"
+    );
     let paths = doc.json["paths"].as_object().cloned().unwrap_or_default();
     assert!(paths.len() >= 15, "only {} paths documented", paths.len());
     let mut operations = 0;
