@@ -6,4 +6,5 @@ pub mod format;
 pub mod money;
 pub mod order_number;
 pub mod order_status;
+pub mod settlement;
 pub mod weighing;
