@@ -9,6 +9,7 @@ mod health_and_docs;
 mod helpers;
 mod idempotency;
 mod loads;
+mod money;
 mod orders;
 mod roles;
 mod weighing;

@@ -66,6 +66,18 @@ const POLICY: &[(&str, &str, &[&str])] = &[
     ("GET", "/api/v1/loads/{id}/manifest.csv", YARD),
     ("GET", "/api/v1/pick-list", YARD),
     ("GET", "/api/v1/pick-list/print", YARD),
+    ("POST", "/api/v1/orders/{id}/payments", OFFICE),
+    ("GET", "/api/v1/orders/{id}/payments", OFFICE),
+    ("POST", "/api/v1/settlements", OFFICE),
+    ("POST", "/api/v1/commission-rules", OFFICE),
+    ("GET", "/api/v1/commission-rules", OFFICE),
+    ("POST", "/api/v1/ledger/income", OFFICE),
+    ("GET", "/api/v1/ledger/transactions", OFFICE),
+    ("GET", "/api/v1/ledger/transactions/{id}", OFFICE),
+    ("POST", "/api/v1/growers/{id}/statements", OFFICE),
+    ("GET", "/api/v1/growers/{id}/statements", OFFICE),
+    ("POST", "/api/v1/growers/{id}/payouts", OFFICE),
+    ("GET", "/api/v1/reports/collective-income", OFFICE),
 ];
 
 const ROLES: [&str; 5] = ["admin", "secretary", "helper", "station", "partner"];

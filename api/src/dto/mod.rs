@@ -5,6 +5,7 @@ pub mod auth;
 pub mod buyers;
 pub mod catalog;
 pub mod loads;
+pub mod money;
 pub mod orders;
 pub mod pick_list;
 pub mod weighing;

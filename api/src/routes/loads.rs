@@ -134,8 +134,9 @@ pub async fn mark_delivered(
     id: web::Path<i64>,
     body: ApiJson<DeliverLoad>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok()
-        .json(loads::delivered(&state.db, &auth, id.into_inner(), body.value).await?))
+    Ok(HttpResponse::Ok().json(
+        loads::delivered(&state.db, &auth, id.into_inner(), body.value, state.today()).await?,
+    ))
 }
 
 /// The printable manifest (HTML with print styles and signature lines).

@@ -10,6 +10,7 @@ pub mod collectives;
 pub mod growers;
 pub mod health;
 pub mod loads;
+pub mod money;
 pub mod orders;
 pub mod pages;
 pub mod pick_list;
@@ -33,6 +34,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
             .configure(orders::routes)
             .configure(weighings::routes)
             .configure(loads::routes)
-            .configure(pick_list::routes),
+            .configure(pick_list::routes)
+            .configure(money::routes),
     );
 }

@@ -67,6 +67,7 @@ pub async fn create_order(
         body.value,
         keyed,
         state.settings.max_order_lines,
+        state.today(),
     )
     .await?;
     let mut resp =

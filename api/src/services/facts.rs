@@ -8,12 +8,13 @@ use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::RwLock;
 use zhunong_entity::enums::{BuyerKind, Pricing};
-use zhunong_entity::{buyer, product};
+use zhunong_entity::{batch, buyer, product};
 
 pub struct Facts {
     max_entries: usize,
     pricing: RwLock<HashMap<i64, Pricing>>,
     buyer_kind: RwLock<HashMap<i64, BuyerKind>>,
+    batch_product: RwLock<HashMap<i64, i64>>,
 }
 
 fn cached<K: Eq + Hash + Copy, V: Copy>(map: &RwLock<HashMap<K, V>>, key: K) -> Option<V> {
@@ -37,6 +38,7 @@ impl Facts {
             max_entries: max_entries.max(1),
             pricing: RwLock::default(),
             buyer_kind: RwLock::default(),
+            batch_product: RwLock::default(),
         }
     }
 
@@ -78,5 +80,43 @@ impl Facts {
         };
         remember(&self.buyer_kind, buyer_id, b.kind, self.max_entries);
         Ok(Some(b.kind))
+    }
+
+    /// The product of each batch (a batch's product cannot be changed); unknown batches are
+    /// left out.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn batch_products(
+        &self,
+        db: &impl ConnectionTrait,
+        batch_ids: &[i64],
+    ) -> AppResult<HashMap<i64, i64>> {
+        let mut found = HashMap::with_capacity(batch_ids.len());
+        let mut missing = Vec::new();
+        for &id in batch_ids {
+            match cached(&self.batch_product, id) {
+                Some(p) => {
+                    found.insert(id, p);
+                }
+                None => missing.push(id),
+            }
+        }
+        if !missing.is_empty() {
+            use sea_orm::{ColumnTrait, QueryFilter, QuerySelect};
+            let rows: Vec<(i64, i64)> = batch::Entity::find()
+                .select_only()
+                .column(batch::Column::Id)
+                .column(batch::Column::ProductId)
+                .filter(batch::Column::Id.is_in(missing))
+                .into_tuple()
+                .all(db)
+                .await?;
+            for (id, product) in rows {
+                remember(&self.batch_product, id, product, self.max_entries);
+                found.insert(id, product);
+            }
+        }
+        Ok(found)
     }
 }

@@ -9,6 +9,7 @@ pub mod facts;
 pub mod growers;
 pub mod idempotency;
 pub mod loads;
+pub mod money;
 pub mod orders;
 pub mod pick_list;
 pub mod products;

@@ -303,7 +303,7 @@ async fn advance(
     to: LoadStatus,
     stamp: load::Column,
     orders: Option<(OrderStatus, OrderStatus)>,
-    handover: Option<&DeliverLoad>,
+    handover: Option<(&DeliverLoad, chrono::NaiveDate)>,
 ) -> AppResult<LoadOut> {
     let txn = db.begin_write().await?;
     let now = chrono::Utc::now();
@@ -313,7 +313,7 @@ async fn advance(
         .col_expr(load::Column::UpdatedAt, Expr::value(now))
         .filter(load::Column::Id.eq(load_id))
         .filter(load::Column::Status.is_in(from.to_vec()));
-    if let Some(h) = handover {
+    if let Some((h, _)) = handover {
         update = update
             .col_expr(load::Column::ReceivedBy, Expr::value(h.received_by.trim()))
             .col_expr(load::Column::HandoverNote, Expr::value(h.note.clone()));
@@ -352,6 +352,20 @@ async fn advance(
         }
         u.exec(&*txn).await?;
     }
+    if let Some((_, today)) = handover {
+        // Orders already paid in full settle the moment they are delivered.
+        let ids: Vec<i64> = order::Entity::find()
+            .select_only()
+            .column(order::Column::Id)
+            .filter(order::Column::LoadId.eq(load_id))
+            .into_tuple()
+            .all(&*txn)
+            .await?;
+        for id in ids {
+            crate::services::money::settle::settle_if_ready(&*txn, id, caller.user_id, today)
+                .await?;
+        }
+    }
     audit::record(
         &*txn,
         Change {
@@ -360,7 +374,7 @@ async fn advance(
             entity: "load",
             entity_id: load_id,
             before: Some(json!({"from": from})),
-            after: Some(json!({"status": to, "received_by": handover.map(|h| &h.received_by)})),
+            after: Some(json!({"status": to, "received_by": handover.map(|h| &h.0.received_by)})),
         },
     )
     .await?;
@@ -408,6 +422,7 @@ pub async fn delivered(
     caller: &Caller,
     load_id: i64,
     req: DeliverLoad,
+    today: chrono::NaiveDate,
 ) -> AppResult<LoadOut> {
     let mut v = Validator::default();
     v.text(&req.received_by, "received_by", 100);
@@ -421,7 +436,7 @@ pub async fn delivered(
         LoadStatus::Delivered,
         load::Column::DeliveredAt,
         Some((OrderStatus::Loaded, OrderStatus::Delivered)),
-        Some(&req),
+        Some((&req, today)),
     )
     .await
 }

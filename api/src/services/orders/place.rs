@@ -13,6 +13,7 @@ use crate::dto::orders::{CreateOrder, OrderOut};
 use crate::error::{AppError, AppResult, Shortage, Validator, is_unique_violation};
 use crate::services::facts::Facts;
 use crate::services::idempotency::{self, Keyed, Stored};
+use crate::services::money::rules;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, Set,
@@ -83,6 +84,7 @@ pub async fn place(
     req: CreateOrder,
     keyed: Option<Keyed>,
     max_lines: usize,
+    today: chrono::NaiveDate,
 ) -> AppResult<Placed> {
     validate(&req, max_lines)?;
     if let Some(k) = &keyed
@@ -99,6 +101,13 @@ pub async fn place(
     for l in &req.lines {
         *needs.entry(l.batch_id).or_default() += l.quantity;
     }
+
+    // The commission rule in force is copied onto each line; found before the transaction so
+    // the stock row lock is held no longer for it.
+    let batch_ids: Vec<i64> = needs.keys().copied().collect();
+    let products = facts.batch_products(&db.conn, &batch_ids).await?;
+    let pairs: Vec<(i64, i64)> = products.iter().map(|(b, p)| (*b, *p)).collect();
+    let rules = rules::in_force(&db.conn, req.channel, &pairs, today).await?;
 
     let txn = db.begin_write().await?;
     let mut locked: HashMap<i64, batch::Model> = HashMap::with_capacity(needs.len());
@@ -165,14 +174,21 @@ pub async fn place(
     }
     .insert(&*txn)
     .await?;
-    let line_models = lines.iter().map(|l| order_line::ActiveModel {
-        order_id: Set(order.id),
-        line_no: Set(l.line_no),
-        batch_id: Set(l.batch_id),
-        quantity: Set(l.quantity),
-        unit_price_fen: Set(l.unit_price_fen),
-        amount_fen: Set(l.amount_fen),
-        ..Default::default()
+    let line_models = lines.iter().map(|l| {
+        let rule = rules.get(&l.batch_id);
+        order_line::ActiveModel {
+            commission_rule_id: Set(rule.map(|r| r.rule_id)),
+            commission_bp: Set(rule.map(|r| r.basis_points)),
+            commission_fen_per_jin: Set(rule.map(|r| r.fen_per_jin)),
+            commission_shares: Set(rule.and_then(|r| serde_json::to_value(&r.shares).ok())),
+            order_id: Set(order.id),
+            line_no: Set(l.line_no),
+            batch_id: Set(l.batch_id),
+            quantity: Set(l.quantity),
+            unit_price_fen: Set(l.unit_price_fen),
+            amount_fen: Set(l.amount_fen),
+            ..Default::default()
+        }
     });
     let line_rows = order_line::Entity::insert_many(line_models)
         .exec_with_returning(&*txn)

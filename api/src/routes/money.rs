@@ -1,0 +1,230 @@
+use crate::auth::Auth;
+use crate::auth::roles::Office;
+use crate::dto::money::{
+    CreateRule, IncomeQuery, IncomeReport, LedgerFilter, PaymentOut, PaymentReceipt, PostIncome,
+    RecordPayment, RecordPayout, RuleOut, SettleOrders, SettleOutcome, StatementOut,
+    TransactionOut,
+};
+use crate::dto::{Page, Paging};
+use crate::error::{AppError, AppResult, Problem};
+use crate::extract::{ApiJson, IdempotencyKey};
+use crate::routes::orders::REPLAY_HEADER;
+use crate::services::idempotency::Keyed;
+use crate::services::money::{ledger, payments, reports, rules, settle, statements};
+use crate::state::AppState;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(record_payment)
+        .service(list_payments)
+        .service(settle_orders)
+        .service(create_rule)
+        .service(list_rules)
+        .service(post_income)
+        .service(list_transactions)
+        .service(get_transaction)
+        .service(issue_statement)
+        .service(list_statements)
+        .service(record_payout)
+        .service(collective_income);
+}
+
+/// Records money received (positive) or refunded (negative, with a reason) for an order.
+/// Overpaying and refunding more than was paid are refused. A payment that completes a delivered
+/// order settles it; a refund after settlement reverses the settlement and re-settles the rest.
+/// With `Idempotency-Key`, a retry returns the first receipt.
+#[utoipa::path(
+    tag = "money",
+    params(("id" = i64, Path, description = "order id"), ("Idempotency-Key" = Option<String>, Header, description = "client key; a retry returns the first receipt")),
+    request_body = RecordPayment,
+    responses(
+        (status = 201, body = PaymentReceipt),
+        (status = 409, description = "cancelled order, overpayment, refund beyond what was paid, or the key in flight", body = Problem),
+    ),
+    security(("bearer" = ["admin", "secretary"]))
+)]
+#[post("/orders/{id}/payments")]
+pub async fn record_payment(
+    auth: Auth<Office>,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    key: IdempotencyKey,
+    body: ApiJson<RecordPayment>,
+) -> AppResult<HttpResponse> {
+    let keyed = match key.0 {
+        Some(k) => {
+            let canonical =
+                serde_json::to_value(&body.value).map_err(|e| AppError::Internal(e.into()))?;
+            Some(Keyed::new(
+                format!("user:{}", auth.user_id),
+                k,
+                "POST",
+                req.path(),
+                &canonical,
+            ))
+        }
+        None => None,
+    };
+    let placed = payments::record(
+        &state.db,
+        &auth,
+        id.into_inner(),
+        body.value,
+        keyed,
+        state.today(),
+    )
+    .await?;
+    let mut resp =
+        HttpResponse::build(StatusCode::from_u16(placed.status).unwrap_or(StatusCode::CREATED));
+    resp.content_type("application/json");
+    if placed.replayed {
+        resp.insert_header((REPLAY_HEADER, "true"));
+    }
+    Ok(resp.body(placed.body))
+}
+
+/// The order's payments and refunds.
+#[utoipa::path(tag = "money", params(("id" = i64, Path, description = "order id")), responses((status = 200, body = Vec<PaymentOut>)), security(("bearer" = ["admin", "secretary"])))]
+#[get("/orders/{id}/payments")]
+pub async fn list_payments(
+    _auth: Auth<Office>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(payments::list(&state.db.conn, id.into_inner()).await?))
+}
+
+/// Settles delivered, fully paid orders; the others are listed with the reason.
+#[utoipa::path(tag = "money", request_body = SettleOrders, responses((status = 200, body = SettleOutcome)), security(("bearer" = ["admin", "secretary"])))]
+#[post("/settlements")]
+pub async fn settle_orders(
+    auth: Auth<Office>,
+    state: web::Data<AppState>,
+    body: ApiJson<SettleOrders>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok()
+        .json(settle::settle_many(&state.db, auth.user_id, body.value, state.today()).await?))
+}
+
+/// Creates a commission rule for a batch, a product or a channel. The rule in force when an
+/// order is placed is copied onto its lines and never changes for them.
+#[utoipa::path(tag = "money", request_body = CreateRule, responses((status = 201, body = RuleOut)), security(("bearer" = ["admin", "secretary"])))]
+#[post("/commission-rules")]
+pub async fn create_rule(
+    auth: Auth<Office>,
+    state: web::Data<AppState>,
+    body: ApiJson<CreateRule>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Created().json(rules::create(&state.db.conn, &auth, body.value).await?))
+}
+
+/// Lists commission rules, newest first.
+#[utoipa::path(tag = "money", params(Paging), responses((status = 200, body = Page<RuleOut>)), security(("bearer" = ["admin", "secretary"])))]
+#[get("/commission-rules")]
+pub async fn list_rules(
+    _auth: Auth<Office>,
+    state: web::Data<AppState>,
+    paging: web::Query<Paging>,
+) -> AppResult<HttpResponse> {
+    let paging = state.paging(paging.into_inner())?;
+    Ok(HttpResponse::Ok().json(rules::list(&state.db.conn, paging).await?))
+}
+
+/// Posts other collective income (greenhouse or cold-store rent, joint-project dividends),
+/// shared among collectives by shares with parts that add up exactly.
+#[utoipa::path(tag = "money", request_body = PostIncome, responses((status = 201, body = TransactionOut)), security(("bearer" = ["admin", "secretary"])))]
+#[post("/ledger/income")]
+pub async fn post_income(
+    auth: Auth<Office>,
+    state: web::Data<AppState>,
+    body: ApiJson<PostIncome>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Created()
+        .json(ledger::post_income(&state.db.conn, auth.user_id, body.value).await?))
+}
+
+/// Ledger transactions with their entries, newest first.
+#[utoipa::path(tag = "money", params(LedgerFilter, Paging), responses((status = 200, body = Page<TransactionOut>)), security(("bearer" = ["admin", "secretary"])))]
+#[get("/ledger/transactions")]
+pub async fn list_transactions(
+    _auth: Auth<Office>,
+    state: web::Data<AppState>,
+    filter: web::Query<LedgerFilter>,
+    paging: web::Query<Paging>,
+) -> AppResult<HttpResponse> {
+    let paging = state.paging(paging.into_inner())?;
+    Ok(HttpResponse::Ok().json(ledger::list(&state.db.conn, filter.into_inner(), paging).await?))
+}
+
+/// One ledger transaction with its entries.
+#[utoipa::path(tag = "money", params(("id" = i64, Path, description = "transaction id")), responses((status = 200, body = TransactionOut)), security(("bearer" = ["admin", "secretary"])))]
+#[get("/ledger/transactions/{id}")]
+pub async fn get_transaction(
+    _auth: Auth<Office>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(ledger::get(&state.db.conn, id.into_inner()).await?))
+}
+
+/// Issues the grower's next settlement statement; frozen once issued.
+#[utoipa::path(
+    tag = "money",
+    params(("id" = i64, Path, description = "grower id")),
+    responses((status = 201, body = StatementOut), (status = 409, description = "nothing posted since the last statement", body = Problem)),
+    security(("bearer" = ["admin", "secretary"]))
+)]
+#[post("/growers/{id}/statements")]
+pub async fn issue_statement(
+    auth: Auth<Office>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Created()
+        .json(statements::issue(&state.db, &auth, id.into_inner(), state.today()).await?))
+}
+
+/// The grower's statements, oldest first.
+#[utoipa::path(tag = "money", params(("id" = i64, Path, description = "grower id")), responses((status = 200, body = Vec<StatementOut>)), security(("bearer" = ["admin", "secretary"])))]
+#[get("/growers/{id}/statements")]
+pub async fn list_statements(
+    _auth: Auth<Office>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(statements::list(&state.db.conn, id.into_inner()).await?))
+}
+
+/// Pays a grower out of what they are owed.
+#[utoipa::path(
+    tag = "money",
+    params(("id" = i64, Path, description = "grower id")),
+    request_body = RecordPayout,
+    responses((status = 201, body = TransactionOut), (status = 409, description = "more than the grower is owed", body = Problem)),
+    security(("bearer" = ["admin", "secretary"]))
+)]
+#[post("/growers/{id}/payouts")]
+pub async fn record_payout(
+    auth: Auth<Office>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: ApiJson<RecordPayout>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Created().json(
+        statements::payout(&state.db, &auth, id.into_inner(), body.value, state.today()).await?,
+    ))
+}
+
+/// A collective's income for a year by category and month, and the change on the year before.
+#[utoipa::path(tag = "money", params(IncomeQuery), responses((status = 200, body = IncomeReport)), security(("bearer" = ["admin", "secretary"])))]
+#[get("/reports/collective-income")]
+pub async fn collective_income(
+    _auth: Auth<Office>,
+    state: web::Data<AppState>,
+    q: web::Query<IncomeQuery>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(reports::collective_income(&state.db.conn, q.into_inner()).await?))
+}

@@ -1,0 +1,9 @@
+//! Money: payments and refunds, commission rules, settling orders into the double-entry ledger,
+//! other collective income, grower statements and payouts, and the income report.
+
+pub mod ledger;
+pub mod payments;
+pub mod reports;
+pub mod rules;
+pub mod settle;
+pub mod statements;

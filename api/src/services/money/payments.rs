@@ -1,0 +1,195 @@
+//! Payments and refunds against an order. The running total moves with a conditional UPDATE
+//! that refuses overpayment and over-refunding atomically; a payment that completes a delivered
+//! order settles it in the same transaction, and a refund on a settled order re-settles it.
+
+use super::settle::{resettle, settle_if_ready};
+use crate::auth::extractor::Caller;
+use crate::db::Db;
+use crate::dto::money::{PaymentOut, PaymentReceipt, RecordPayment};
+use crate::error::{AppError, AppResult, Validator, is_unique_violation};
+use crate::services::idempotency::{self, Keyed};
+use crate::services::orders::Placed;
+use chrono::NaiveDate;
+use sea_orm::sea_query::{Expr, Func};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, Set,
+};
+use zhunong_entity::enums::{OrderStatus, PaymentStatus};
+use zhunong_entity::{order, payment};
+
+pub const MAX_PAYMENT_FEN: i64 = 100_000_000_000;
+
+fn status_after(paid: i64, due: i64, was_refund: bool) -> PaymentStatus {
+    match paid {
+        0 if was_refund => PaymentStatus::Refunded,
+        0 => PaymentStatus::Unpaid,
+        p if p >= due => PaymentStatus::Paid,
+        _ => PaymentStatus::PartiallyPaid,
+    }
+}
+
+/// Records a payment (or a refund) and answers with the receipt; with an `Idempotency-Key`, a
+/// retry gets the first receipt back.
+///
+/// # Errors
+/// 422 for invalid fields or a reused key; 404 for an unknown order; 409 for a cancelled order,
+/// an overpayment, or a refund of more than was paid.
+pub async fn record(
+    db: &Db,
+    caller: &Caller,
+    order_id: i64,
+    req: RecordPayment,
+    keyed: Option<Keyed>,
+    day: NaiveDate,
+) -> AppResult<Placed> {
+    let mut v = Validator::default();
+    v.check(
+        req.amount_fen != 0 && req.amount_fen.abs() <= MAX_PAYMENT_FEN,
+        "amount_fen",
+        format!("non-zero, at most {MAX_PAYMENT_FEN} either way"),
+    );
+    v.opt_text(req.reference.as_deref(), "reference", 100);
+    v.opt_text(req.reason.as_deref(), "reason", 500);
+    if req.amount_fen < 0 {
+        v.check(
+            req.reason.as_deref().is_some_and(|r| !r.trim().is_empty()),
+            "reason",
+            "a refund needs a reason",
+        );
+    }
+    v.finish()?;
+    if let Some(k) = &keyed
+        && let Some(stored) = idempotency::lookup(&db.conn, k).await?
+    {
+        return Ok(Placed {
+            status: stored.status,
+            body: stored.body,
+            replayed: true,
+        });
+    }
+
+    let txn = db.begin_write().await?;
+    let due = Func::coalesce([
+        Expr::col(order::Column::FinalTotalFen),
+        Expr::col(order::Column::TotalFen),
+    ]);
+    let moved = order::Entity::update_many()
+        .col_expr(
+            order::Column::PaidFen,
+            Expr::col(order::Column::PaidFen).add(req.amount_fen),
+        )
+        .col_expr(order::Column::UpdatedAt, Expr::value(chrono::Utc::now()))
+        .filter(order::Column::Id.eq(order_id))
+        .filter(order::Column::Status.ne(OrderStatus::Cancelled))
+        .filter(
+            Expr::col(order::Column::PaidFen)
+                .add(req.amount_fen)
+                .lte(due),
+        )
+        .filter(Expr::col(order::Column::PaidFen).add(req.amount_fen).gte(0))
+        .exec_with_returning(&*txn)
+        .await?;
+    let Some(o) = moved.into_iter().next() else {
+        let o = order::Entity::find_by_id(order_id)
+            .one(&*txn)
+            .await?
+            .ok_or(AppError::NotFound("order"))?;
+        let due = o.final_total_fen.unwrap_or(o.total_fen);
+        return Err(if o.status == OrderStatus::Cancelled {
+            AppError::Conflict {
+                code: "order_cancelled",
+                detail: "the order is cancelled".into(),
+            }
+        } else if req.amount_fen > 0 {
+            AppError::Conflict {
+                code: "overpayment",
+                detail: format!(
+                    "{} fen is due and {} fen paid; {} fen more would overpay",
+                    due, o.paid_fen, req.amount_fen
+                ),
+            }
+        } else {
+            AppError::Conflict {
+                code: "refund_exceeds_paid",
+                detail: format!("only {} fen has been paid", o.paid_fen),
+            }
+        });
+    };
+    let p = payment::ActiveModel {
+        order_id: Set(order_id),
+        amount_fen: Set(req.amount_fen),
+        method: Set(req.method),
+        reference: Set(req.reference.clone()),
+        reason: Set(req.reason.clone()),
+        paid_at: Set(req.paid_at.unwrap_or_else(chrono::Utc::now)),
+        recorded_by: Set(caller.user_id),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(&*txn)
+    .await?;
+    let due = o.final_total_fen.unwrap_or(o.total_fen);
+    let status = status_after(o.paid_fen, due, req.amount_fen < 0);
+    order::Entity::update_many()
+        .col_expr(order::Column::PaymentStatus, Expr::value(status))
+        .filter(order::Column::Id.eq(order_id))
+        .exec(&*txn)
+        .await?;
+    let settled = if o.status == OrderStatus::Settled {
+        resettle(&*txn, &o, caller.user_id, day).await?;
+        true
+    } else {
+        settle_if_ready(&*txn, order_id, caller.user_id, day).await?
+    };
+    let receipt = PaymentReceipt {
+        payment: PaymentOut::from(p),
+        order_id,
+        due_fen: due,
+        paid_fen: o.paid_fen,
+        payment_status: status,
+        settled,
+    };
+    let body = serde_json::to_string(&receipt).map_err(|e| AppError::Internal(e.into()))?;
+    if let Some(k) = &keyed
+        && let Err(e) = idempotency::record(&*txn, k, 201, &body).await
+    {
+        txn.rollback().await?;
+        return match (
+            is_unique_violation(&e),
+            idempotency::lookup(&db.conn, k).await?,
+        ) {
+            (true, Some(stored)) => Ok(Placed {
+                status: stored.status,
+                body: stored.body,
+                replayed: true,
+            }),
+            (true, None) => Err(AppError::IdempotencyInFlight),
+            _ => Err(e.into()),
+        };
+    }
+    txn.commit().await?;
+    Ok(Placed {
+        status: 201,
+        body,
+        replayed: false,
+    })
+}
+
+/// The order's payments, oldest first.
+///
+/// # Errors
+/// 404 for an unknown order.
+pub async fn list(db: &impl sea_orm::ConnectionTrait, order_id: i64) -> AppResult<Vec<PaymentOut>> {
+    order::Entity::find_by_id(order_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("order"))?;
+    Ok(payment::Entity::find()
+        .filter(payment::Column::OrderId.eq(order_id))
+        .order_by_asc(payment::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(PaymentOut::from)
+        .collect())
+}

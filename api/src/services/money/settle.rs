@@ -1,0 +1,252 @@
+//! Settling an order: once it is delivered and fully paid, its final amount is posted to the
+//! ledger as grower payable plus commission to each collective, in the same transaction as the
+//! status change. A conditional UPDATE makes sure an order settles exactly once, however many
+//! requests race to settle it. A refund after settlement reverses the settlement and posts a new
+//! one for what remains paid; nothing is edited.
+
+use super::ledger::{Entry, Header, post};
+use crate::domain::settlement::{Leg, SettleLine, postings, scale_amounts};
+use crate::dto::money::{SettleOrders, SettleOutcome, Share, Skipped};
+use crate::error::{AppError, AppResult};
+use chrono::NaiveDate;
+use sea_orm::sea_query::{Expr, Func};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder};
+use std::collections::HashMap;
+use zhunong_entity::enums::{EntryKind, IncomeCategory, OrderStatus, TransactionKind};
+use zhunong_entity::{batch, ledger_entry, order, order_line};
+
+fn entry_kind(leg: Leg) -> EntryKind {
+    match leg {
+        Leg::CashIn => EntryKind::CashIn,
+        Leg::Sale => EntryKind::Sale,
+        Leg::CommissionWithheld => EntryKind::CommissionWithheld,
+        Leg::Commission => EntryKind::Commission,
+    }
+}
+
+/// The order's lines as settlement inputs, with their amounts scaled to `total` if given.
+async fn settle_lines(
+    db: &impl ConnectionTrait,
+    order_id: i64,
+    total: Option<i64>,
+) -> AppResult<Vec<SettleLine>> {
+    let lines = order_line::Entity::find()
+        .filter(order_line::Column::OrderId.eq(order_id))
+        .order_by_asc(order_line::Column::LineNo)
+        .all(db)
+        .await?;
+    let growers: HashMap<i64, i64> = batch::Entity::find()
+        .filter(batch::Column::Id.is_in(lines.iter().map(|l| l.batch_id).collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|b| (b.id, b.grower_id))
+        .collect();
+    let amounts: Vec<i64> = lines
+        .iter()
+        .map(|l| l.final_amount_fen.unwrap_or(l.amount_fen))
+        .collect();
+    let amounts = match total {
+        Some(t) => scale_amounts(&amounts, t)
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("refund larger than the order")))?,
+        None => amounts,
+    };
+    Ok(lines
+        .iter()
+        .zip(amounts)
+        .map(|(l, amount_fen)| {
+            let shares: Vec<Share> = l
+                .commission_shares
+                .clone()
+                .and_then(|j| serde_json::from_value(j).ok())
+                .unwrap_or_default();
+            SettleLine {
+                grower_id: growers.get(&l.batch_id).copied().unwrap_or_default(),
+                amount_fen,
+                quantity_g: l.weighed_g.unwrap_or(0),
+                basis_points: l.commission_bp.unwrap_or(0),
+                fen_per_jin: l.commission_fen_per_jin.unwrap_or(0),
+                shares: shares
+                    .into_iter()
+                    .map(|s| (s.collective_id, s.shares))
+                    .collect(),
+            }
+        })
+        .collect())
+}
+
+async fn post_settlement(
+    db: &impl ConnectionTrait,
+    order_id: i64,
+    total: Option<i64>,
+    actor: i64,
+    day: NaiveDate,
+) -> AppResult<Option<i64>> {
+    let lines = settle_lines(db, order_id, total).await?;
+    let p = postings(&lines)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("settlement overflow")))?;
+    if p.is_empty() {
+        return Ok(None);
+    }
+    let entries: Vec<Entry> = p
+        .into_iter()
+        .map(|x| Entry {
+            account: x.account,
+            kind: entry_kind(x.leg),
+            category: (x.leg == Leg::Commission).then_some(IncomeCategory::SalesCommission),
+            amount_fen: x.amount_fen,
+            quantity_g: x.quantity_g,
+        })
+        .collect();
+    let description = format!("结算 {}", crate::domain::order_number::format(order_id));
+    let header = Header {
+        kind: TransactionKind::Settlement,
+        order_id: Some(order_id),
+        reverses_id: None,
+        description: &description,
+        occurred_on: day,
+        actor,
+    };
+    Ok(Some(post(db, header, &entries).await?))
+}
+
+/// Settles the order if it is delivered and fully paid; `false` if it is not (or another
+/// request settled it first).
+///
+/// # Errors
+/// Database errors.
+pub async fn settle_if_ready(
+    db: &impl ConnectionTrait,
+    order_id: i64,
+    actor: i64,
+    day: NaiveDate,
+) -> AppResult<bool> {
+    let due = Func::coalesce([
+        Expr::col(order::Column::FinalTotalFen),
+        Expr::col(order::Column::TotalFen),
+    ]);
+    let now = chrono::Utc::now();
+    let won = order::Entity::update_many()
+        .col_expr(order::Column::Status, Expr::value(OrderStatus::Settled))
+        .col_expr(order::Column::SettledAt, Expr::value(now))
+        .col_expr(order::Column::UpdatedAt, Expr::value(now))
+        .filter(order::Column::Id.eq(order_id))
+        .filter(order::Column::Status.eq(OrderStatus::Delivered))
+        .filter(Expr::col(order::Column::PaidFen).eq(due))
+        .filter(order::Column::PaidFen.gt(0))
+        .exec(db)
+        .await?;
+    if won.rows_affected == 0 {
+        return Ok(false);
+    }
+    let txn = post_settlement(db, order_id, None, actor, day).await?;
+    order::Entity::update_many()
+        .col_expr(order::Column::SettlementTransactionId, Expr::value(txn))
+        .filter(order::Column::Id.eq(order_id))
+        .exec(db)
+        .await?;
+    Ok(true)
+}
+
+/// After a refund on a settled order: reverse the current settlement and settle what remains.
+///
+/// # Errors
+/// Database errors.
+pub async fn resettle(
+    db: &impl ConnectionTrait,
+    o: &order::Model,
+    actor: i64,
+    day: NaiveDate,
+) -> AppResult<()> {
+    if let Some(current) = o.settlement_transaction_id {
+        let entries = ledger_entry::Entity::find()
+            .filter(ledger_entry::Column::TransactionId.eq(current))
+            .all(db)
+            .await?;
+        let reversed: Vec<Entry> = entries
+            .into_iter()
+            .map(|e| Entry {
+                account: parse_account(&e),
+                kind: e.entry_kind,
+                category: e.category,
+                amount_fen: -e.amount_fen,
+                quantity_g: -e.quantity_g,
+            })
+            .collect();
+        let description = format!("冲销 {}（退款）", crate::domain::order_number::format(o.id));
+        let header = Header {
+            kind: TransactionKind::Reversal,
+            order_id: Some(o.id),
+            reverses_id: Some(current),
+            description: &description,
+            occurred_on: day,
+            actor,
+        };
+        post(db, header, &reversed).await?;
+    }
+    let new = if o.paid_fen > 0 {
+        post_settlement(db, o.id, Some(o.paid_fen), actor, day).await?
+    } else {
+        None
+    };
+    order::Entity::update_many()
+        .col_expr(order::Column::SettlementTransactionId, Expr::value(new))
+        .filter(order::Column::Id.eq(o.id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+fn parse_account(e: &ledger_entry::Model) -> crate::domain::settlement::Account {
+    use crate::domain::settlement::Account;
+    match (e.collective_id, e.grower_id) {
+        (Some(c), _) => Account::Collective(c),
+        (_, Some(g)) => Account::Grower(g),
+        _ => Account::Cash,
+    }
+}
+
+/// The secretary settles several orders; each that is not ready is listed with the reason.
+///
+/// # Errors
+/// Database errors.
+pub async fn settle_many(
+    db: &crate::db::Db,
+    actor: i64,
+    req: SettleOrders,
+    day: NaiveDate,
+) -> AppResult<SettleOutcome> {
+    let mut v = crate::error::Validator::default();
+    v.check(
+        (1..=500).contains(&req.order_ids.len()),
+        "order_ids",
+        "between 1 and 500 orders",
+    );
+    v.finish()?;
+    let mut out = SettleOutcome {
+        settled: Vec::new(),
+        skipped: Vec::new(),
+    };
+    for id in req.order_ids {
+        let txn = db.begin_write().await?;
+        if settle_if_ready(&*txn, id, actor, day).await? {
+            txn.commit().await?;
+            out.settled.push(id);
+            continue;
+        }
+        let reason = match order::Entity::find_by_id(id).one(&*txn).await? {
+            None => "no such order".to_owned(),
+            Some(o) if o.status == OrderStatus::Settled => "already settled".to_owned(),
+            Some(o) if o.status != OrderStatus::Delivered => {
+                format!("the order is {}, not delivered", o.status.as_str())
+            }
+            Some(_) => "not fully paid".to_owned(),
+        };
+        txn.rollback().await?;
+        out.skipped.push(Skipped {
+            order_id: id,
+            reason,
+        });
+    }
+    Ok(out)
+}
