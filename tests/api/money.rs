@@ -586,3 +586,46 @@ async fn the_database_refuses_to_edit_money_rows() {
     }
     assert_balanced(&all_transactions(&app).await);
 }
+
+#[tokio::test]
+async fn a_payment_retried_with_its_key_is_recorded_once() {
+    let app = spawn_app().await;
+    let sec = app.token("secretary").await;
+    let batch = app.batch("by_piece", 5, 1_000).await;
+    let buyer = app.buyer("individual").await;
+    let o = app.place_order(&sec, json!({"buyer_id": buyer, "channel": "phone", "lines": [{"batch_id": batch, "quantity": 2}]})).await;
+    let id = o.json["id"].as_i64().unwrap_or(0);
+    let send = |amount: i64| {
+        let req = app
+            .client
+            .post(app.url(&format!("/api/v1/orders/{id}/payments")))
+            .bearer_auth(&sec)
+            .header("idempotency-key", "wx-20261128-0001")
+            .json(&json!({"amount_fen": amount, "method": "wechat_pay", "reference": "4200001"}));
+        async move {
+            crate::helpers::Reply::from(req.send().await.unwrap_or_else(|e| panic!("{e}"))).await
+        }
+    };
+    let first = send(1_500).await;
+    let again = send(1_500).await;
+    assert_eq!((first.status, again.status), (201, 201));
+    assert_eq!(first.text, again.text);
+    assert_eq!(
+        again
+            .headers
+            .get("idempotent-replayed")
+            .and_then(|v| v.to_str().ok()),
+        Some("true")
+    );
+    send(1_000)
+        .await
+        .assert_problem(422, "idempotency_key_reused");
+    let payments = app
+        .get(&sec, &format!("/api/v1/orders/{id}/payments"))
+        .await;
+    assert_eq!(payments.json.as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        app.get(&sec, &format!("/api/v1/orders/{id}")).await.json["payment_status"],
+        "partially_paid"
+    );
+}

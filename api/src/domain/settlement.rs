@@ -256,6 +256,51 @@ mod tests {
     }
 
     #[test]
+    fn refunds_rescaled_still_conserve_every_fen() {
+        let mut seed = 7u64;
+        for _ in 0..10_000 {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let n = 1 + (seed >> 61) as usize;
+            let mut lines: Vec<SettleLine> = (0..n)
+                .map(|i| {
+                    let r = seed.rotate_left(i as u32 * 11);
+                    SettleLine {
+                        grower_id: (r % 2) as i64,
+                        amount_fen: 1 + (r % 5_000_000) as i64,
+                        quantity_g: (r % 50_000) as i64,
+                        basis_points: (r % 10_001) as i64,
+                        fen_per_jin: 0,
+                        shares: (0..1 + (r % 20) as usize)
+                            .map(|k| (k as i64, 1 + (r >> k) % 100))
+                            .collect(),
+                    }
+                })
+                .collect();
+            let total: i64 = lines.iter().map(|l| l.amount_fen).sum();
+            let refund = (seed % total as u64) as i64;
+            let scaled = scale_amounts(
+                &lines.iter().map(|l| l.amount_fen).collect::<Vec<_>>(),
+                total - refund,
+            )
+            .unwrap_or_default();
+            assert_eq!(scaled.iter().sum::<i64>(), total - refund);
+            for (l, a) in lines.iter_mut().zip(scaled) {
+                l.amount_fen = a;
+            }
+            let p = postings(&lines).unwrap_or_default();
+            assert_eq!(sum(&p), 0);
+            let cash: i64 = p
+                .iter()
+                .filter(|x| x.account == Account::Cash)
+                .map(|x| x.amount_fen)
+                .sum();
+            assert_eq!(cash, total - refund);
+        }
+    }
+
+    #[test]
     fn refunds_scale_lines_exactly() {
         assert_eq!(
             scale_amounts(&[10_000, 5_000], 12_000),
