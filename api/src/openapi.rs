@@ -26,6 +26,7 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
         (name = "orders", description = "Placing, confirming, cancelling, listing orders"),
         (name = "weighing", description = "Pick lists, weigh tickets, catch weight, approvals"),
         (name = "loads", description = "Truck loads, manifests, delivery"),
+        (name = "live", description = "Live shows: featured batches, live prices and limits, totals stream, summary"),
         (name = "money", description = "Payments, commission rules, settlement, ledger, grower statements, income"),
         (name = "health", description = "Liveness and readiness"),
     )

@@ -8,6 +8,8 @@ use crate::error::{AppError, PROBLEM_JSON};
 use crate::extract::{BodyLimit, path_error, query_error};
 use crate::openapi::ApiDoc;
 use crate::routes;
+use crate::services::hub::{Hub, Notice};
+use crate::services::money::rules::RulesCache;
 use crate::services::{idempotency, users};
 use crate::state::AppState;
 use actix_web::body::MessageBody;
@@ -18,6 +20,7 @@ use actix_web::{App, HttpResponse, HttpServer, ResponseError, web};
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::broadcast::error::RecvError;
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
@@ -55,15 +58,20 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();
         let settings = Arc::new(settings);
+        let hub = Arc::new(Hub::new(db.backend(), settings.database_schema.as_deref()));
+        hub.spawn_listener(&db.conn);
         let state = web::Data::new(AppState {
             db,
             settings: settings.clone(),
             facts: crate::services::facts::Facts::new(settings.fact_cache_entries),
+            rules: RulesCache::default(),
+            hub,
             login_throttle: LoginThrottle::new(
                 settings.login_max_failures,
                 Duration::from_secs(settings.login_window_secs),
             ),
         });
+        spawn_rules_invalidation(state.clone().into_inner());
         let body_limit = web::Data::new(BodyLimit(settings.max_body_bytes));
         let deadline = web::Data::new(Deadline(Duration::from_secs(settings.request_timeout_secs)));
 
@@ -85,6 +93,11 @@ impl Application {
             app.service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api))
                 .route("/api/docs", web::get().to(docs_redirect))
                 .route("/app/station", web::get().to(routes::pages::station))
+                .route("/app/live", web::get().to(routes::pages::live))
+                .route(
+                    "/app/live/{session}/board",
+                    web::get().to(routes::pages::board),
+                )
                 .route("/app/static/{file}", web::get().to(routes::pages::asset))
                 .default_service(web::to(route_not_found))
                 .wrap(from_fn(enforce_deadline))
@@ -161,6 +174,20 @@ fn spawn_idempotency_purge(db: Db, retention_hours: u64) {
                 Ok(n) if n > 0 => tracing::info!(purged = n, "old idempotency records removed"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "idempotency purge failed"),
+            }
+        }
+    });
+}
+
+/// Forgets cached commission rules whenever any replica creates one.
+fn spawn_rules_invalidation(state: Arc<AppState>) {
+    let mut notices = state.hub.subscribe();
+    tokio::spawn(async move {
+        loop {
+            match notices.recv().await {
+                Ok(Notice::RulesChanged) | Err(RecvError::Lagged(_)) => state.rules.invalidate(),
+                Ok(_) => {}
+                Err(RecvError::Closed) => break,
             }
         }
     });

@@ -10,9 +10,22 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub login_throttle: LoginThrottle,
     pub facts: crate::services::facts::Facts,
+    pub rules: crate::services::money::rules::RulesCache,
+    pub hub: std::sync::Arc<crate::services::hub::Hub>,
 }
 
 impl AppState {
+    /// What placing an order needs from the process.
+    pub fn order_context(&self) -> crate::services::orders::OrderContext<'_> {
+        crate::services::orders::OrderContext {
+            facts: &self.facts,
+            rules: &self.rules,
+            hub: &self.hub,
+            max_lines: self.settings.max_order_lines,
+            today: self.today(),
+        }
+    }
+
     /// Today in the village (the configured UTC offset), for dating rules and postings.
     pub fn today(&self) -> chrono::NaiveDate {
         let offset = chrono::Duration::minutes(i64::from(self.settings.local_utc_offset_minutes));

@@ -122,6 +122,16 @@ string_enum!(
 );
 
 string_enum!(
+    /// Where a live show is streamed.
+    Platform { Douyin = "douyin", Kuaishou = "kuaishou", WechatChannels = "wechat_channels", TaobaoLive = "taobao_live", Other = "other" }
+);
+
+string_enum!(
+    /// A live show's life: planned → live → ended.
+    LiveStatus { Planned = "planned", Live = "live", Ended = "ended" }
+);
+
+string_enum!(
     /// Money received against an order.
     PaymentStatus { Unpaid = "unpaid", PartiallyPaid = "partially_paid", Paid = "paid", Refunded = "refunded" }
 );
@@ -156,5 +166,7 @@ mod tests {
         check(TransactionKind::as_str);
         check(EntryKind::as_str);
         check(PaymentStatus::as_str);
+        check(Platform::as_str);
+        check(LiveStatus::as_str);
     }
 }

@@ -31,6 +31,8 @@ pub struct Model {
     /// The ledger transaction that currently settles the order (a refund replaces it).
     pub settlement_transaction_id: Option<i64>,
     pub settled_at: Option<DateTimeUtc>,
+    /// The live show the order was taken in.
+    pub live_session_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261128_000001_core;
 mod m20261128_000002_weighing;
 mod m20261128_000003_money;
+mod m20261128_000004_live;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_core::Migration),
             Box::new(m20261128_000002_weighing::Migration),
             Box::new(m20261128_000003_money::Migration),
+            Box::new(m20261128_000004_live::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@ mod errors;
 mod health_and_docs;
 mod helpers;
 mod idempotency;
+mod live;
 mod loads;
 mod money;
 mod orders;

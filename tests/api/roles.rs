@@ -78,6 +78,16 @@ const POLICY: &[(&str, &str, &[&str])] = &[
     ("GET", "/api/v1/growers/{id}/statements", OFFICE),
     ("POST", "/api/v1/growers/{id}/payouts", OFFICE),
     ("GET", "/api/v1/reports/collective-income", OFFICE),
+    ("POST", "/api/v1/live-sessions", SALES),
+    ("GET", "/api/v1/live-sessions", SALES),
+    ("GET", "/api/v1/live-sessions/{id}", SALES),
+    ("POST", "/api/v1/live-sessions/{id}/featured", SALES),
+    ("POST", "/api/v1/live-sessions/{id}/start", SALES),
+    ("POST", "/api/v1/live-sessions/{id}/end", SALES),
+    ("GET", "/api/v1/live-sessions/{id}/totals", SALES),
+    ("GET", "/api/v1/live-sessions/{id}/stream", SALES),
+    ("GET", "/api/v1/live-sessions/{id}/summary", SALES),
+    ("GET", "/api/v1/live-sessions/{id}/orders.csv", SALES),
 ];
 
 const ROLES: [&str; 5] = ["admin", "secretary", "helper", "station", "partner"];

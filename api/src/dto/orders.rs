@@ -22,6 +22,8 @@ pub struct CreateOrder {
     /// `livestream`, `expo`, `phone` or `walk_in` (`partner_api` is the partner API's own).
     pub channel: Channel,
     pub note: Option<String>,
+    /// The live show this order is taken in: its live prices and per-buyer limits apply.
+    pub live_session_id: Option<i64>,
     pub lines: Vec<NewOrderLine>,
 }
 
@@ -82,6 +84,7 @@ pub struct OrderOut {
     pub weights_approved: bool,
     pub load_id: Option<i64>,
     pub delivered_at: Option<DateTime<Utc>>,
+    pub live_session_id: Option<i64>,
     pub lines: Vec<OrderLineOut>,
 }
 
@@ -106,6 +109,7 @@ impl OrderOut {
             weights_approved: m.weights_approved_at.is_some(),
             load_id: m.load_id,
             delivered_at: m.delivered_at,
+            live_session_id: m.live_session_id,
             lines: lines.into_iter().map(OrderLineOut::from).collect(),
         }
     }

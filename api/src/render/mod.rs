@@ -29,7 +29,7 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-fn csv_row(fields: &[String]) -> String {
+pub fn csv_row(fields: &[String]) -> String {
     let mut row = fields
         .iter()
         .map(|f| csv_field(f))

@@ -9,6 +9,7 @@ pub mod buyers;
 pub mod collectives;
 pub mod growers;
 pub mod health;
+pub mod live;
 pub mod loads;
 pub mod money;
 pub mod orders;
@@ -35,6 +36,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
             .configure(weighings::routes)
             .configure(loads::routes)
             .configure(pick_list::routes)
-            .configure(money::routes),
+            .configure(money::routes)
+            .configure(live::routes),
     );
 }

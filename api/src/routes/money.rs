@@ -118,7 +118,8 @@ pub async fn create_rule(
     state: web::Data<AppState>,
     body: ApiJson<CreateRule>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Created().json(rules::create(&state.db.conn, &auth, body.value).await?))
+    Ok(HttpResponse::Created()
+        .json(rules::create(&state.db.conn, &auth, body.value, &state.rules, &state.hub).await?))
 }
 
 /// Lists commission rules, newest first.

@@ -60,16 +60,7 @@ pub async fn create_order(
         }
         None => None,
     };
-    let placed = orders::place(
-        &state.db,
-        &state.facts,
-        &auth,
-        body.value,
-        keyed,
-        state.settings.max_order_lines,
-        state.today(),
-    )
-    .await?;
+    let placed = orders::place(&state.db, &state.order_context(), &auth, body.value, keyed).await?;
     let mut resp =
         HttpResponse::build(StatusCode::from_u16(placed.status).unwrap_or(StatusCode::CREATED));
     resp.content_type("application/json");
@@ -149,7 +140,7 @@ pub async fn cancel_order(
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok()
-        .json(orders::cancel(&state.db, &state.facts, &auth, id.into_inner()).await?))
+        .json(orders::cancel(&state.db, &state.facts, &state.hub, &auth, id.into_inner()).await?))
 }
 
 /// Finds an order by its number (`ZN000042`, any case).

@@ -29,6 +29,16 @@ pub async fn station() -> HttpResponse {
     serve("station.html")
 }
 
+/// `/app/live`: the livestream helper's phone console.
+pub async fn live() -> HttpResponse {
+    serve("live.html")
+}
+
+/// `/app/live/{session}/board`: the host's big-number board.
+pub async fn board() -> HttpResponse {
+    serve("board.html")
+}
+
 /// `/app/static/{file}`: scripts and styles of the pages.
 pub async fn asset(file: web::Path<String>) -> HttpResponse {
     serve(&file)

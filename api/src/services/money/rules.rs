@@ -9,10 +9,11 @@ use crate::error::{AppResult, Validator};
 use crate::services::paginate;
 use chrono::NaiveDate;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
 use zhunong_entity::enums::{Channel, RuleScope};
 use zhunong_entity::{batch, commission_rule, commission_rule_share, product};
 
@@ -31,6 +32,8 @@ pub async fn create(
     db: &impl ConnectionTrait,
     caller: &Caller,
     req: CreateRule,
+    cache: &RulesCache,
+    hub: &crate::services::hub::Hub,
 ) -> AppResult<RuleOut> {
     let mut v = Validator::default();
     let (b, p, c) = (
@@ -108,6 +111,11 @@ pub async fn create(
     commission_rule_share::Entity::insert_many(shares)
         .exec_without_returning(db)
         .await?;
+    // New orders see the rule at once here, and on other replicas when the notice arrives.
+    cache.invalidate();
+    hub.within(db, crate::services::hub::Notice::RulesChanged)
+        .await?;
+    hub.after_commit(crate::services::hub::Notice::RulesChanged);
     Ok(out(rule, req.shares))
 }
 
@@ -176,82 +184,100 @@ pub async fn list(db: &impl ConnectionTrait, paging: (u64, u64)) -> AppResult<Pa
     })
 }
 
-/// The rule in force on `day` for each (batch, product) of an order placed through `channel`.
-///
-/// # Errors
-/// Database errors.
-pub async fn in_force(
-    db: &impl ConnectionTrait,
-    channel: Channel,
-    lines: &[(i64, i64)],
-    day: NaiveDate,
-) -> AppResult<HashMap<i64, RuleSnapshot>> {
-    let batch_ids: Vec<i64> = lines.iter().map(|l| l.0).collect();
-    let product_ids: Vec<i64> = lines.iter().map(|l| l.1).collect();
-    let rules = commission_rule::Entity::find()
-        .filter(commission_rule::Column::ValidFrom.lte(day))
-        .filter(
-            Condition::any()
-                .add(commission_rule::Column::ValidTo.is_null())
-                .add(commission_rule::Column::ValidTo.gte(day)),
-        )
-        .filter(
-            Condition::any()
-                .add(
-                    Condition::all()
-                        .add(commission_rule::Column::Scope.eq(RuleScope::Batch))
-                        .add(commission_rule::Column::BatchId.is_in(batch_ids)),
-                )
-                .add(
-                    Condition::all()
-                        .add(commission_rule::Column::Scope.eq(RuleScope::Product))
-                        .add(commission_rule::Column::ProductId.is_in(product_ids)),
-                )
-                .add(
-                    Condition::all()
-                        .add(commission_rule::Column::Scope.eq(RuleScope::Channel))
-                        .add(commission_rule::Column::Channel.eq(channel)),
-                ),
-        )
-        .order_by_desc(commission_rule::Column::Id)
-        .all(db)
-        .await?;
-    if rules.is_empty() {
-        return Ok(HashMap::new());
+/// Every commission rule with its shares, kept in memory: rules are never edited, so the cache
+/// is only ever short of new ones. Creating a rule bumps the generation here at once and, through
+/// the hub, on every other replica (on PostgreSQL within milliseconds of the commit).
+/// Every rule with its shares, newest first.
+type AllRules = Arc<Vec<(commission_rule::Model, Vec<Share>)>>;
+
+#[derive(Default)]
+pub struct RulesCache {
+    generation: AtomicU64,
+    cached: RwLock<Option<(u64, AllRules)>>,
+}
+
+impl RulesCache {
+    pub fn invalidate(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
     }
-    let mut chosen: HashMap<i64, &commission_rule::Model> = HashMap::new();
-    for &(batch_id, product_id) in lines {
-        // Newest first within each scope; the first scope that has one wins.
-        let pick = rules
-            .iter()
-            .find(|r| r.scope == RuleScope::Batch && r.batch_id == Some(batch_id))
-            .or_else(|| {
-                rules
-                    .iter()
-                    .find(|r| r.scope == RuleScope::Product && r.product_id == Some(product_id))
-            })
-            .or_else(|| rules.iter().find(|r| r.scope == RuleScope::Channel));
-        if let Some(r) = pick {
-            chosen.insert(batch_id, r);
+
+    async fn all(&self, db: &impl ConnectionTrait) -> AppResult<AllRules> {
+        let generation = self.generation.load(Ordering::SeqCst);
+        if let Some((g, rules)) = self
+            .cached
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            && *g == generation
+        {
+            return Ok(rules.clone());
         }
-    }
-    let mut shares = shares_of(db, chosen.values().map(|r| r.id).collect()).await?;
-    let mut snapshots: HashMap<i64, RuleSnapshot> = HashMap::new();
-    let mut by_rule: HashMap<i64, Vec<Share>> = HashMap::new();
-    for (batch_id, r) in chosen {
-        let s = by_rule
-            .entry(r.id)
-            .or_insert_with(|| shares.remove(&r.id).unwrap_or_default())
-            .clone();
-        snapshots.insert(
-            batch_id,
-            RuleSnapshot {
-                rule_id: r.id,
-                basis_points: r.basis_points,
-                fen_per_jin: r.fen_per_jin,
-                shares: s,
-            },
+        let rules = commission_rule::Entity::find()
+            .order_by_desc(commission_rule::Column::Id)
+            .all(db)
+            .await?;
+        let mut shares = shares_of(db, rules.iter().map(|r| r.id).collect()).await?;
+        let loaded: Arc<Vec<_>> = Arc::new(
+            rules
+                .into_iter()
+                .map(|r| {
+                    let s = shares.remove(&r.id).unwrap_or_default();
+                    (r, s)
+                })
+                .collect(),
         );
+        // Only keep what was loaded if no rule was created meanwhile.
+        if self.generation.load(Ordering::SeqCst) == generation {
+            *self.cached.write().unwrap_or_else(|p| p.into_inner()) =
+                Some((generation, loaded.clone()));
+        }
+        Ok(loaded)
     }
-    Ok(snapshots)
+
+    /// The rule in force on `day` for each (batch, product) of an order placed through
+    /// `channel`: batch scope first, then product, then channel; the newest within a scope.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn in_force(
+        &self,
+        db: &impl ConnectionTrait,
+        channel: Channel,
+        lines: &[(i64, i64)],
+        day: NaiveDate,
+    ) -> AppResult<HashMap<i64, RuleSnapshot>> {
+        let rules = self.all(db).await?;
+        let valid: Vec<&(commission_rule::Model, Vec<Share>)> = rules
+            .iter()
+            .filter(|(r, _)| r.valid_from <= day && r.valid_to.is_none_or(|to| to >= day))
+            .collect();
+        let mut out = HashMap::new();
+        for &(batch_id, product_id) in lines {
+            let pick = valid
+                .iter()
+                .find(|(r, _)| r.scope == RuleScope::Batch && r.batch_id == Some(batch_id))
+                .or_else(|| {
+                    valid.iter().find(|(r, _)| {
+                        r.scope == RuleScope::Product && r.product_id == Some(product_id)
+                    })
+                })
+                .or_else(|| {
+                    valid
+                        .iter()
+                        .find(|(r, _)| r.scope == RuleScope::Channel && r.channel == Some(channel))
+                });
+            if let Some((r, shares)) = pick {
+                out.insert(
+                    batch_id,
+                    RuleSnapshot {
+                        rule_id: r.id,
+                        basis_points: r.basis_points,
+                        fen_per_jin: r.fen_per_jin,
+                        shares: shares.clone(),
+                    },
+                );
+            }
+        }
+        Ok(out)
+    }
 }

@@ -2,6 +2,7 @@
 //! legal from, so two concurrent actions on one order cannot both succeed; cancelling returns
 //! the stock of every line in the same transaction.
 
+use super::limits::release;
 use super::query::load_out;
 use crate::auth::extractor::Caller;
 use crate::db::Db;
@@ -11,6 +12,7 @@ use crate::dto::orders::OrderOut;
 use crate::error::{AppError, AppResult};
 use crate::services::audit::{self, Change};
 use crate::services::facts::Facts;
+use crate::services::hub::{Hub, Notice};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder};
 use std::collections::BTreeMap;
@@ -34,7 +36,13 @@ pub async fn confirm(db: &Db, caller: &Caller, order_id: i64) -> AppResult<Order
 /// # Errors
 /// 404 if the order does not exist, 409 naming its status if it is already loaded or later, or
 /// if it is on a load.
-pub async fn cancel(db: &Db, facts: &Facts, caller: &Caller, order_id: i64) -> AppResult<OrderOut> {
+pub async fn cancel(
+    db: &Db,
+    facts: &Facts,
+    hub: &Hub,
+    caller: &Caller,
+    order_id: i64,
+) -> AppResult<OrderOut> {
     let txn = db.begin_write().await?;
     transition(&txn, order_id, OrderAction::Cancel).await?;
     audit_status(&txn, caller, order_id, "cancel_order").await?;
@@ -43,15 +51,20 @@ pub async fn cancel(db: &Db, facts: &Facts, caller: &Caller, order_id: i64) -> A
         .order_by_asc(order_line::Column::BatchId)
         .all(&*txn)
         .await?;
+    let products = facts
+        .batch_products(&*txn, &lines.iter().map(|l| l.batch_id).collect::<Vec<_>>())
+        .await?;
     let mut per_batch: BTreeMap<i64, i64> = BTreeMap::new();
+    let mut ordered: BTreeMap<i64, i64> = BTreeMap::new();
     for l in &lines {
-        let product_id = batch::Entity::find_by_id(l.batch_id)
-            .one(&*txn)
-            .await?
-            .map(|b| b.product_id)
-            .unwrap_or_default();
-        let pricing = facts.pricing(&*txn, product_id).await?;
+        let pricing = facts
+            .pricing(
+                &*txn,
+                products.get(&l.batch_id).copied().unwrap_or_default(),
+            )
+            .await?;
         *per_batch.entry(l.batch_id).or_default() += taken(pricing, l.quantity, l.weighed_g);
+        *ordered.entry(l.batch_id).or_default() += l.quantity;
     }
     // Batch-id order, as when placing, so cancels and places never wait on each other in a cycle.
     for (batch_id, qty) in per_batch {
@@ -65,7 +78,14 @@ pub async fn cancel(db: &Db, facts: &Facts, caller: &Caller, order_id: i64) -> A
             .await?;
     }
     let out = load_out(&*txn, order_id).await?;
+    if let Some(session) = out.live_session_id {
+        release(&*txn, session, out.buyer_id, &ordered).await?;
+        hub.within(&*txn, Notice::LiveSession(session)).await?;
+    }
     txn.commit().await?;
+    if let Some(session) = out.live_session_id {
+        hub.after_commit(Notice::LiveSession(session));
+    }
     Ok(out)
 }
 

@@ -2,9 +2,11 @@
 //! (stock returned), and reading them.
 
 mod actions;
+mod limits;
 mod place;
 mod query;
+mod shortage;
 
 pub use actions::{cancel, confirm};
-pub use place::{Placed, place};
+pub use place::{OrderContext, Placed, place};
 pub use query::{get, list, load_out};

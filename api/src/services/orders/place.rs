@@ -6,21 +6,32 @@
 //! its lines in one statement, and the idempotency record. Any short line rolls everything back.
 //! The round trips are those of the bare SQL: BEGIN, one UPDATE per batch, two INSERTs, COMMIT.
 
+use super::limits::take_within_limits;
+use super::shortage::shortage_error;
 use crate::auth::extractor::Caller;
 use crate::db::Db;
 use crate::domain::money::{self, MAX_QUANTITY};
 use crate::dto::orders::{CreateOrder, OrderOut};
-use crate::error::{AppError, AppResult, Shortage, Validator, is_unique_violation};
+use crate::error::{AppError, AppResult, Validator, is_unique_violation};
 use crate::services::facts::Facts;
+use crate::services::hub::{Hub, Notice};
 use crate::services::idempotency::{self, Keyed, Stored};
-use crate::services::money::rules;
+use crate::services::live;
+use crate::services::money::rules::RulesCache;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, ExprTrait, QueryFilter, Set};
 use std::collections::{BTreeMap, HashMap};
 use zhunong_entity::enums::{BatchStatus, BuyerKind, Channel, OrderStatus, PaymentStatus};
 use zhunong_entity::{batch, order, order_line};
+
+/// What placing an order needs besides the request: caches, the notice hub, limits, the day.
+pub struct OrderContext<'a> {
+    pub facts: &'a Facts,
+    pub rules: &'a RulesCache,
+    pub hub: &'a Hub,
+    pub max_lines: usize,
+    pub today: chrono::NaiveDate,
+}
 
 /// The outcome of placing: the response body (exactly what was stored for replay) and whether it
 /// is a replay of an earlier answer.
@@ -56,6 +67,11 @@ fn validate(req: &CreateOrder, max_lines: usize) -> AppResult<()> {
         "channel",
         "partner_api orders come through the partner API",
     );
+    v.check(
+        req.live_session_id.is_none() || req.channel == Channel::Livestream,
+        "channel",
+        "orders in a live session are livestream orders",
+    );
     v.opt_text(req.note.as_deref(), "note", 500);
     for (i, line) in req.lines.iter().enumerate() {
         v.check(
@@ -79,14 +95,13 @@ fn validate(req: &CreateOrder, max_lines: usize) -> AppResult<()> {
 /// short stock (listing every short line) or a closed batch.
 pub async fn place(
     db: &Db,
-    facts: &Facts,
+    ctx: &OrderContext<'_>,
     caller: &Caller,
     req: CreateOrder,
     keyed: Option<Keyed>,
-    max_lines: usize,
-    today: chrono::NaiveDate,
 ) -> AppResult<Placed> {
-    validate(&req, max_lines)?;
+    validate(&req, ctx.max_lines)?;
+    let facts = ctx.facts;
     if let Some(k) = &keyed
         && let Some(stored) = idempotency::lookup(&db.conn, k).await?
     {
@@ -107,7 +122,14 @@ pub async fn place(
     let batch_ids: Vec<i64> = needs.keys().copied().collect();
     let products = facts.batch_products(&db.conn, &batch_ids).await?;
     let pairs: Vec<(i64, i64)> = products.iter().map(|(b, p)| (*b, *p)).collect();
-    let rules = rules::in_force(&db.conn, req.channel, &pairs, today).await?;
+    let rules = ctx
+        .rules
+        .in_force(&db.conn, req.channel, &pairs, ctx.today)
+        .await?;
+    let live = match req.live_session_id {
+        Some(session) => Some(live::terms_for_order(&db.conn, session, &batch_ids).await?),
+        None => None,
+    };
 
     let txn = db.begin_write().await?;
     let mut locked: HashMap<i64, batch::Model> = HashMap::with_capacity(needs.len());
@@ -134,13 +156,23 @@ pub async fn place(
         txn.rollback().await?;
         return Err(shortage_error(&db.conn, &req, &short).await?);
     }
+    if let Some(terms) = &live
+        && let Err(e) = take_within_limits(&*txn, terms, req.buyer_id, &needs).await
+    {
+        txn.rollback().await?;
+        return Err(e);
+    }
 
     let mut lines = Vec::with_capacity(req.lines.len());
     for (i, l) in req.lines.iter().enumerate() {
         let b = &locked[&l.batch_id];
-        let unit_price_fen = match buyer_kind {
-            BuyerKind::Enterprise => b.enterprise_price_fen,
-            BuyerKind::Individual => b.retail_price_fen,
+        let unit_price_fen = match (&live, buyer_kind) {
+            (Some(terms), _) => terms
+                .featured
+                .get(&l.batch_id)
+                .map_or(b.retail_price_fen, |f| f.live_price_fen),
+            (None, BuyerKind::Enterprise) => b.enterprise_price_fen,
+            (None, BuyerKind::Individual) => b.retail_price_fen,
         };
         let pricing = facts.pricing(&*txn, b.product_id).await?;
         let amount_fen = money::line_amount_fen(pricing, l.quantity, unit_price_fen)
@@ -170,6 +202,7 @@ pub async fn place(
         updated_at: Set(now),
         confirmed_at: Set(None),
         cancelled_at: Set(None),
+        live_session_id: Set(req.live_session_id),
         ..Default::default()
     }
     .insert(&*txn)
@@ -209,7 +242,15 @@ pub async fn place(
             Err(e.into())
         };
     }
+    if let Some(terms) = &live {
+        ctx.hub
+            .within(&*txn, Notice::LiveSession(terms.session_id))
+            .await?;
+    }
     txn.commit().await?;
+    if let Some(terms) = &live {
+        ctx.hub.after_commit(Notice::LiveSession(terms.session_id));
+    }
     Ok(Placed {
         status: 201,
         body,
@@ -223,48 +264,4 @@ fn replay(s: Stored) -> Placed {
         body: s.body,
         replayed: true,
     }
-}
-
-/// Why some batches could not be taken from: an unknown batch (422 naming the line), a closed
-/// one (409), or short stock (409 listing each short line with what its batch has now).
-async fn shortage_error(
-    db: &impl ConnectionTrait,
-    req: &CreateOrder,
-    short: &[i64],
-) -> AppResult<AppError> {
-    let batches: HashMap<i64, batch::Model> = batch::Entity::find()
-        .filter(batch::Column::Id.is_in(short.to_vec()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|b| (b.id, b))
-        .collect();
-    let mut v = Validator::default();
-    for (i, l) in req.lines.iter().enumerate() {
-        v.check(
-            !short.contains(&l.batch_id) || batches.contains_key(&l.batch_id),
-            format!("lines[{i}].batch_id"),
-            format!("no batch with id {}", l.batch_id),
-        );
-    }
-    v.finish()?;
-    if let Some(closed) = batches.values().find(|b| b.status == BatchStatus::Closed) {
-        return Ok(AppError::Conflict {
-            code: "batch_closed",
-            detail: format!("batch {} is closed and takes no more orders", closed.id),
-        });
-    }
-    let shortages = req
-        .lines
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| short.contains(&l.batch_id))
-        .map(|(i, l)| Shortage {
-            line: i,
-            batch_id: l.batch_id,
-            requested: l.quantity,
-            available: batches.get(&l.batch_id).map_or(0, |b| b.stock_qty),
-        })
-        .collect();
-    Ok(AppError::InsufficientStock(shortages))
 }

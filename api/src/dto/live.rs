@@ -1,0 +1,97 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use zhunong_entity::enums::{LiveStatus, Platform, Pricing};
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateSession {
+    pub platform: Platform,
+    #[schema(example = "第一书记")]
+    pub host: String,
+    #[schema(example = "阳光玫瑰产地直播")]
+    pub title: String,
+    pub planned_start: DateTime<Utc>,
+}
+
+/// A batch to sell in the show, at a live price (fen per jin or per piece), optionally limited
+/// per buyer (in the batch's base unit).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeatureBatch {
+    pub batch_id: i64,
+    pub live_price_fen: i64,
+    pub per_buyer_limit: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeaturedOut {
+    pub batch_id: i64,
+    pub product_name: String,
+    pub pricing: Pricing,
+    pub unit_label: Option<String>,
+    pub live_price_fen: i64,
+    pub per_buyer_limit: Option<i64>,
+    pub stock_qty: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionOut {
+    pub id: i64,
+    pub platform: Platform,
+    pub host: String,
+    pub title: String,
+    pub planned_start: DateTime<Utc>,
+    pub status: LiveStatus,
+    pub started_at: Option<DateTime<Utc>>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub featured: Vec<FeaturedOut>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SessionFilter {
+    pub status: Option<LiveStatus>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchTotals {
+    pub batch_id: i64,
+    pub product_name: String,
+    pub pricing: Pricing,
+    pub unit_label: Option<String>,
+    pub sold_qty: i64,
+    pub revenue_fen: i64,
+    pub stock_qty: i64,
+    pub live_price_fen: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TopBuyer {
+    pub buyer_id: i64,
+    pub name: String,
+    pub orders: i64,
+    pub revenue_fen: i64,
+}
+
+/// What the host's board shows; sent on the stream after every order or cancellation.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Totals {
+    pub session_id: i64,
+    pub status: LiveStatus,
+    pub orders: i64,
+    pub cancelled: i64,
+    pub buyers: i64,
+    pub revenue_fen: i64,
+    pub batches: Vec<BatchTotals>,
+    pub top_buyers: Vec<TopBuyer>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionSummary {
+    pub session: SessionOut,
+    /// From start to end (or to now while live).
+    pub duration_secs: Option<i64>,
+    pub totals: Totals,
+}

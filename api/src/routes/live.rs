@@ -1,0 +1,212 @@
+use crate::auth::Auth;
+use crate::auth::roles::Sales;
+use crate::dto::live::{
+    CreateSession, FeatureBatch, SessionFilter, SessionOut, SessionSummary, Totals,
+};
+use crate::dto::{Page, Paging};
+use crate::error::{AppResult, Problem};
+use crate::extract::ApiJson;
+use crate::services::hub::Notice;
+use crate::services::live;
+use crate::state::AppState;
+use actix_web::web::Bytes;
+use actix_web::{HttpResponse, get, post, web};
+use std::time::Duration;
+use tokio::sync::broadcast::error::RecvError;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(create_session)
+        .service(list_sessions)
+        .service(get_session)
+        .service(feature_batch)
+        .service(start_session)
+        .service(end_session)
+        .service(session_totals)
+        .service(session_stream)
+        .service(session_summary)
+        .service(session_orders_csv);
+}
+
+/// Plans a live show.
+#[utoipa::path(tag = "live", request_body = CreateSession, responses((status = 201, body = SessionOut)), security(("bearer" = ["admin", "secretary", "helper"])))]
+#[post("/live-sessions")]
+pub async fn create_session(
+    auth: Auth<Sales>,
+    state: web::Data<AppState>,
+    body: ApiJson<CreateSession>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Created().json(live::create(&state.db.conn, &auth, body.value).await?))
+}
+
+/// Lists live shows, newest first.
+#[utoipa::path(tag = "live", params(SessionFilter, Paging), responses((status = 200, body = Page<SessionOut>)), security(("bearer" = ["admin", "secretary", "helper"])))]
+#[get("/live-sessions")]
+pub async fn list_sessions(
+    _auth: Auth<Sales>,
+    state: web::Data<AppState>,
+    filter: web::Query<SessionFilter>,
+    paging: web::Query<Paging>,
+) -> AppResult<HttpResponse> {
+    let paging = state.paging(paging.into_inner())?;
+    Ok(HttpResponse::Ok().json(live::list(&state.db.conn, filter.into_inner(), paging).await?))
+}
+
+/// One live show with its featured batches.
+#[utoipa::path(tag = "live", params(("id" = i64, Path, description = "session id")), responses((status = 200, body = SessionOut)), security(("bearer" = ["admin", "secretary", "helper"])))]
+#[get("/live-sessions/{id}")]
+pub async fn get_session(
+    _auth: Auth<Sales>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(live::get(&state.db.conn, id.into_inner()).await?))
+}
+
+/// Features a batch in the show with its live price and an optional per-buyer limit.
+#[utoipa::path(
+    tag = "live",
+    params(("id" = i64, Path, description = "session id")),
+    request_body = FeatureBatch,
+    responses((status = 200, body = SessionOut), (status = 409, description = "already featured, or the show has ended", body = Problem)),
+    security(("bearer" = ["admin", "secretary", "helper"]))
+)]
+#[post("/live-sessions/{id}/featured")]
+pub async fn feature_batch(
+    _auth: Auth<Sales>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: ApiJson<FeatureBatch>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok()
+        .json(live::add_featured(&state.db.conn, id.into_inner(), body.value).await?))
+}
+
+/// Starts the show: orders can now be taken in it.
+#[utoipa::path(tag = "live", params(("id" = i64, Path, description = "session id")), responses((status = 200, body = SessionOut), (status = 409, description = "not planned", body = Problem)), security(("bearer" = ["admin", "secretary", "helper"])))]
+#[post("/live-sessions/{id}/start")]
+pub async fn start_session(
+    _auth: Auth<Sales>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let out = live::start(&state.db.conn, id.into_inner()).await?;
+    state.hub.after_commit(Notice::LiveSession(out.id));
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// Ends the show.
+#[utoipa::path(tag = "live", params(("id" = i64, Path, description = "session id")), responses((status = 200, body = SessionOut), (status = 409, description = "not live", body = Problem)), security(("bearer" = ["admin", "secretary", "helper"])))]
+#[post("/live-sessions/{id}/end")]
+pub async fn end_session(
+    _auth: Auth<Sales>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let out = live::end(&state.db.conn, id.into_inner()).await?;
+    state.hub.after_commit(Notice::LiveSession(out.id));
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// The show's totals now.
+#[utoipa::path(tag = "live", params(("id" = i64, Path, description = "session id")), responses((status = 200, body = Totals)), security(("bearer" = ["admin", "secretary", "helper"])))]
+#[get("/live-sessions/{id}/totals")]
+pub async fn session_totals(
+    _auth: Auth<Sales>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(live::totals(&state.db.conn, id.into_inner()).await?))
+}
+
+fn event(totals: &Totals) -> Bytes {
+    Bytes::from(format!(
+        "event: totals\ndata: {}\n\n",
+        serde_json::to_string(totals).unwrap_or_default()
+    ))
+}
+
+/// Server-sent events: `event: totals` with the show's totals on connect and after every order
+/// or cancellation in it (from any replica), and a keep-alive comment every 15 s.
+#[utoipa::path(
+    tag = "live",
+    params(("id" = i64, Path, description = "session id")),
+    responses((status = 200, description = "text/event-stream of `totals` events", content_type = "text/event-stream", body = String)),
+    security(("bearer" = ["admin", "secretary", "helper"]))
+)]
+#[get("/live-sessions/{id}/stream")]
+pub async fn session_stream(
+    _auth: Auth<Sales>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let rx = state.hub.subscribe();
+    let first = event(&live::totals(&state.db.conn, id).await?);
+    let db = state.db.conn.clone();
+    let stream = futures_util::stream::unfold(
+        (rx, db, Some(first)),
+        move |(mut rx, db, pending)| async move {
+            if let Some(b) = pending {
+                return Some((Ok::<_, actix_web::Error>(b), (rx, db, None)));
+            }
+            loop {
+                let changed = tokio::select! {
+                    r = rx.recv() => match r {
+                        Ok(Notice::LiveSession(s)) => s == id,
+                        Ok(_) => false,
+                        // Fell behind: whatever was missed, fresh totals cover it.
+                        Err(RecvError::Lagged(_)) => true,
+                        Err(RecvError::Closed) => return None,
+                    },
+                    () = tokio::time::sleep(Duration::from_secs(15)) => {
+                        return Some((Ok(Bytes::from_static(b": keep-alive\n\n")), (rx, db, None)));
+                    }
+                };
+                if changed && let Ok(t) = live::totals(&db, id).await {
+                    return Some((Ok(event(&t)), (rx, db, None)));
+                }
+            }
+        },
+    );
+    Ok(HttpResponse::Ok()
+        .content_type("text/event-stream")
+        .insert_header(("cache-control", "no-cache"))
+        .insert_header(("x-accel-buffering", "no"))
+        .streaming(stream))
+}
+
+/// The closing summary: duration, orders, buyers, quantity and revenue per batch, cancellations.
+#[utoipa::path(tag = "live", params(("id" = i64, Path, description = "session id")), responses((status = 200, body = SessionSummary)), security(("bearer" = ["admin", "secretary", "helper"])))]
+#[get("/live-sessions/{id}/summary")]
+pub async fn session_summary(
+    _auth: Auth<Sales>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(live::summary(&state.db.conn, id.into_inner()).await?))
+}
+
+/// The show's orders as CSV for the packing team (UTF-8 with BOM).
+#[utoipa::path(
+    tag = "live",
+    params(("id" = i64, Path, description = "session id")),
+    responses((status = 200, description = "CSV", content_type = "text/csv", body = String)),
+    security(("bearer" = ["admin", "secretary", "helper"]))
+)]
+#[get("/live-sessions/{id}/orders.csv")]
+pub async fn session_orders_csv(
+    _auth: Auth<Sales>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    live::get(&state.db.conn, id).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "content-disposition",
+            format!("attachment; filename=\"live-{id}.csv\""),
+        ))
+        .body(live::orders_csv(&state.db.conn, id).await?))
+}

@@ -1,0 +1,212 @@
+//! Live totals as SQL aggregates over the session's orders — integers throughout — and the
+//! closing summary and CSV for the packing team.
+
+use super::sessions::{featured, get};
+use crate::domain::format::{jin, yuan};
+use crate::dto::live::{BatchTotals, SessionSummary, TopBuyer, Totals};
+use crate::error::{AppError, AppResult};
+use sea_orm::sea_query::{Alias, Expr, Order, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use std::collections::HashMap;
+use zhunong_entity::enums::{OrderStatus, Pricing};
+use zhunong_entity::{buyer, live_session, order, order_line};
+
+fn live_orders(session_id: i64) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(order::Column::Id)
+        .from(order::Entity)
+        .and_where(order::Column::LiveSessionId.eq(session_id))
+        .and_where(order::Column::Status.ne(OrderStatus::Cancelled))
+        .to_owned()
+}
+
+/// # Errors
+/// 404 for an unknown session.
+pub async fn totals(db: &impl ConnectionTrait, session_id: i64) -> AppResult<Totals> {
+    let session = live_session::Entity::find_by_id(session_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("live session"))?;
+    let (orders, revenue, buyers): (i64, Option<i64>, i64) = order::Entity::find()
+        .select_only()
+        .column_as(Expr::col(order::Column::Id).count(), "orders")
+        .column_as(
+            Expr::col(order::Column::TotalFen).sum().cast_as("BIGINT"),
+            "revenue",
+        )
+        .column_as(Expr::cust("COUNT(DISTINCT buyer_id)"), "buyers")
+        .filter(order::Column::LiveSessionId.eq(session_id))
+        .filter(order::Column::Status.ne(OrderStatus::Cancelled))
+        .into_tuple()
+        .one(db)
+        .await?
+        .unwrap_or_default();
+    let cancelled: i64 = order::Entity::find()
+        .select_only()
+        .column_as(Expr::col(order::Column::Id).count(), "n")
+        .filter(order::Column::LiveSessionId.eq(session_id))
+        .filter(order::Column::Status.eq(OrderStatus::Cancelled))
+        .into_tuple()
+        .one(db)
+        .await?
+        .unwrap_or_default();
+    let sold: HashMap<i64, (i64, i64)> = order_line::Entity::find()
+        .select_only()
+        .column(order_line::Column::BatchId)
+        .column_as(
+            Expr::col(order_line::Column::Quantity)
+                .sum()
+                .cast_as("BIGINT"),
+            "qty",
+        )
+        .column_as(
+            Expr::col(order_line::Column::AmountFen)
+                .sum()
+                .cast_as("BIGINT"),
+            "revenue",
+        )
+        .filter(order_line::Column::OrderId.in_subquery(live_orders(session_id)))
+        .group_by(order_line::Column::BatchId)
+        .into_tuple::<(i64, Option<i64>, Option<i64>)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(b, q, r)| (b, (q.unwrap_or(0), r.unwrap_or(0))))
+        .collect();
+    let batches = featured(db, session_id)
+        .await?
+        .into_iter()
+        .map(|f| {
+            let (sold_qty, revenue_fen) = sold.get(&f.batch_id).copied().unwrap_or((0, 0));
+            BatchTotals {
+                batch_id: f.batch_id,
+                product_name: f.product_name,
+                pricing: f.pricing,
+                unit_label: f.unit_label,
+                sold_qty,
+                revenue_fen,
+                stock_qty: f.stock_qty,
+                live_price_fen: f.live_price_fen,
+            }
+        })
+        .collect();
+    let top: Vec<(i64, i64, Option<i64>)> = order::Entity::find()
+        .select_only()
+        .column(order::Column::BuyerId)
+        .column_as(Expr::col(order::Column::Id).count(), "orders")
+        .column_as(
+            Expr::col(order::Column::TotalFen).sum().cast_as("BIGINT"),
+            "revenue",
+        )
+        .filter(order::Column::LiveSessionId.eq(session_id))
+        .filter(order::Column::Status.ne(OrderStatus::Cancelled))
+        .group_by(order::Column::BuyerId)
+        .order_by(Expr::col(Alias::new("revenue")), Order::Desc)
+        .order_by_asc(order::Column::BuyerId)
+        .limit(5)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let names: HashMap<i64, String> = buyer::Entity::find()
+        .filter(buyer::Column::Id.is_in(top.iter().map(|t| t.0).collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|b| (b.id, b.name))
+        .collect();
+    Ok(Totals {
+        session_id,
+        status: session.status,
+        orders,
+        cancelled,
+        buyers,
+        revenue_fen: revenue.unwrap_or(0),
+        batches,
+        top_buyers: top
+            .into_iter()
+            .map(|(buyer_id, orders, revenue)| TopBuyer {
+                buyer_id,
+                name: names.get(&buyer_id).cloned().unwrap_or_default(),
+                orders,
+                revenue_fen: revenue.unwrap_or(0),
+            })
+            .collect(),
+        updated_at: chrono::Utc::now(),
+    })
+}
+
+/// # Errors
+/// 404 for an unknown session.
+pub async fn summary(db: &impl ConnectionTrait, session_id: i64) -> AppResult<SessionSummary> {
+    let session = get(db, session_id).await?;
+    let totals = totals(db, session_id).await?;
+    let duration_secs = session
+        .started_at
+        .map(|s| (session.ended_at.unwrap_or_else(chrono::Utc::now) - s).num_seconds());
+    Ok(SessionSummary {
+        session,
+        duration_secs,
+        totals,
+    })
+}
+
+/// The session's orders for the packing team: one row per line, UTF-8 with a BOM for Excel.
+///
+/// # Errors
+/// 404 for an unknown session.
+pub async fn orders_csv(db: &impl ConnectionTrait, session_id: i64) -> AppResult<String> {
+    let f: HashMap<i64, (String, Pricing)> = featured(db, session_id)
+        .await?
+        .into_iter()
+        .map(|f| (f.batch_id, (f.product_name, f.pricing)))
+        .collect();
+    let orders = order::Entity::find()
+        .filter(order::Column::LiveSessionId.eq(session_id))
+        .order_by_asc(order::Column::Id)
+        .all(db)
+        .await?;
+    let lines = order_line::Entity::find()
+        .filter(order_line::Column::OrderId.is_in(orders.iter().map(|o| o.id).collect::<Vec<_>>()))
+        .order_by_asc(order_line::Column::OrderId)
+        .order_by_asc(order_line::Column::LineNo)
+        .all(db)
+        .await?;
+    let buyers: HashMap<i64, buyer::Model> = buyer::Entity::find()
+        .filter(buyer::Column::Id.is_in(orders.iter().map(|o| o.buyer_id).collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|b| (b.id, b))
+        .collect();
+    let by_id: HashMap<i64, &order::Model> = orders.iter().map(|o| (o.id, o)).collect();
+    let mut out = String::from("\u{feff}订单号,状态,买家,电话,地址,产品,数量,单位,金额(元)\r\n");
+    for l in &lines {
+        let Some(o) = by_id.get(&l.order_id) else {
+            continue;
+        };
+        let b = buyers.get(&o.buyer_id);
+        let (product, pricing) = f
+            .get(&l.batch_id)
+            .cloned()
+            .unwrap_or((format!("#{}", l.batch_id), Pricing::ByPiece));
+        let (qty, unit) = match pricing {
+            Pricing::ByWeight => (jin(l.quantity), "斤"),
+            Pricing::ByPiece => (l.quantity.to_string(), "件"),
+        };
+        let row = [
+            crate::domain::order_number::format(o.id),
+            o.status.as_str().to_owned(),
+            b.map(|b| b.name.clone()).unwrap_or_default(),
+            b.and_then(|b| b.phone.clone()).unwrap_or_default(),
+            b.and_then(|b| b.address.clone()).unwrap_or_default(),
+            product,
+            qty,
+            unit.to_owned(),
+            yuan(l.amount_fen),
+        ];
+        out.push_str(&crate::render::csv_row(&row));
+    }
+    Ok(out)
+}

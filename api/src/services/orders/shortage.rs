@@ -1,0 +1,52 @@
+//! Explaining why an order could not take its stock.
+
+use crate::dto::orders::CreateOrder;
+use crate::error::{AppError, AppResult, Shortage, Validator};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use std::collections::HashMap;
+use zhunong_entity::batch;
+use zhunong_entity::enums::BatchStatus;
+
+/// Why some batches could not be taken from: an unknown batch (422 naming the line), a closed
+/// one (409), or short stock (409 listing each short line with what its batch has now).
+pub async fn shortage_error(
+    db: &impl ConnectionTrait,
+    req: &CreateOrder,
+    short: &[i64],
+) -> AppResult<AppError> {
+    let batches: HashMap<i64, batch::Model> = batch::Entity::find()
+        .filter(batch::Column::Id.is_in(short.to_vec()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|b| (b.id, b))
+        .collect();
+    let mut v = Validator::default();
+    for (i, l) in req.lines.iter().enumerate() {
+        v.check(
+            !short.contains(&l.batch_id) || batches.contains_key(&l.batch_id),
+            format!("lines[{i}].batch_id"),
+            format!("no batch with id {}", l.batch_id),
+        );
+    }
+    v.finish()?;
+    if let Some(closed) = batches.values().find(|b| b.status == BatchStatus::Closed) {
+        return Ok(AppError::Conflict {
+            code: "batch_closed",
+            detail: format!("batch {} is closed and takes no more orders", closed.id),
+        });
+    }
+    let shortages = req
+        .lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| short.contains(&l.batch_id))
+        .map(|(i, l)| Shortage {
+            line: i,
+            batch_id: l.batch_id,
+            requested: l.quantity,
+            available: batches.get(&l.batch_id).map_or(0, |b| b.stock_qty),
+        })
+        .collect();
+    Ok(AppError::InsufficientStock(shortages))
+}

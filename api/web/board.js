@@ -1,0 +1,318 @@
+// 直播大屏（给主播看）：订单数、各商品已售与剩余、销售额、买得最多的买家，随实时数据流（SSE）更新。
+// 纯 JavaScript，无外部资源。登录凭据存在 localStorage（大屏常常单独开在一台设备上，刷新不必重新登录）。
+'use strict';
+
+(() => {
+  const TOKEN_KEY = 'zhunong.board.token';
+  const ALLOWED_ROLES = ['helper', 'secretary', 'admin'];
+  const PLATFORM = {
+    douyin: '抖音', kuaishou: '快手', wechat_channels: '视频号', taobao_live: '淘宝直播', other: '其他平台',
+  };
+  const SESSION_STATUS = { planned: '待开播', live: '直播中', ended: '已结束' };
+  const CODE_TEXT = {
+    not_found: '没有这个直播场次。',
+    unauthorized: '用户名或密码不正确。',
+    forbidden: '此账号没有权限查看直播数据。',
+    rate_limited: '尝试次数太多，请稍后再试。',
+    network: '无法连接服务器，请检查网络。',
+  };
+
+  const $ = (id) => document.getElementById(id);
+  const m = /^\/app\/live\/(\d+)\/board\/?$/.exec(location.pathname);
+  const sessionId = m ? Number(m[1]) : 0;
+
+  function el(tag, attrs, ...kids) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === 'class') node.className = v;
+      else if (k === 'text') node.textContent = v;
+      else if (k === 'testid') node.setAttribute('data-testid', v);
+      else node.setAttribute(k, String(v));
+    }
+    for (const kid of kids.flat()) {
+      if (kid === null || kid === undefined || kid === false) continue;
+      node.append(kid instanceof Node ? kid : document.createTextNode(String(kid)));
+    }
+    return node;
+  }
+
+  // ---------------------------------------------------------------- 数字
+
+  function fixed(n, d, decimals) {
+    const a = BigInt(Math.abs(n));
+    const p = 10n ** BigInt(decimals);
+    const D = BigInt(d);
+    const q = (a * p * 2n + D) / (2n * D);
+    const frac = (q % p).toString().padStart(decimals, '0');
+    return (n < 0 && q !== 0n ? '-' : '') + (q / p).toString() + (decimals ? '.' + frac : '');
+  }
+  const trimZeros = (s) => (s.includes('.') ? s.replace(/\.?0+$/, '') : s);
+  const group = (s) => s.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  /** 分 → “1,234.50”。 */
+  function yuan(fen) {
+    const a = Math.abs(fen);
+    return (fen < 0 ? '-' : '') + group(String(Math.floor(a / 100))) + '.' + String(a % 100).padStart(2, '0');
+  }
+  const byWeight = (b) => b.pricing === 'by_weight';
+  const unitOf = (b) => (byWeight(b) ? '斤' : (b.unit_label || '件'));
+  /** 克或件 → 数字部分（斤保留最多 2 位小数）。 */
+  const qtyNum = (b, q) => (typeof q !== 'number' ? '—' : byWeight(b) ? group(trimZeros(fixed(q, 500, 2))) : group(String(q)));
+
+  // ---------------------------------------------------------------- 消息与登录
+
+  function clearMessage() { const b = $('message'); b.hidden = true; b.replaceChildren(); }
+  function showError(title, detail) {
+    const b = $('message');
+    b.replaceChildren(el('strong', { testid: 'error-title', text: title }));
+    if (detail) b.append(el('div', { class: 'detail', testid: 'error-detail', text: detail }));
+    b.hidden = false;
+  }
+
+  function token() {
+    for (const [store, key] of [[localStorage, TOKEN_KEY], [sessionStorage, 'zhunong.live.token']]) {
+      try {
+        const s = JSON.parse(store.getItem(key) || 'null');
+        if (s && s.token && (!s.expires_at || s.expires_at > Date.now())) return s;
+      } catch (_) { /* ignore */ }
+    }
+    return null;
+  }
+
+  function toLogin(message) {
+    localStorage.removeItem(TOKEN_KEY);
+    stopStream();
+    $('board-view').hidden = true;
+    $('who').hidden = true;
+    $('login-view').hidden = false;
+    if (message) showError(message);
+    $('login-username').focus();
+  }
+
+  async function problemOf(res) {
+    try {
+      if ((res.headers.get('content-type') || '').includes('json')) return await res.json();
+    } catch (_) { /* not JSON */ }
+    return { code: '', detail: `HTTP ${res.status}` };
+  }
+
+  async function onLogin(ev) {
+    ev.preventDefault();
+    clearMessage();
+    const username = $('login-username').value.trim();
+    const password = $('login-password').value;
+    if (!username || !password) { showError('请输入用户名和密码。'); return; }
+    const btn = $('login-submit');
+    btn.disabled = true;
+    try {
+      const res = await fetch('/api/v1/auth/login', {
+        method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify({ username, password }), cache: 'no-store', credentials: 'omit',
+      });
+      if (!res.ok) {
+        const p = await problemOf(res);
+        showError(CODE_TEXT[p.code] || '登录失败。', p.detail);
+        return;
+      }
+      const r = await res.json();
+      if (!ALLOWED_ROLES.includes(r.role)) {
+        showError(`账号 ${username}（${r.role}）不能查看直播大屏。`);
+        return;
+      }
+      localStorage.setItem(TOKEN_KEY, JSON.stringify({
+        token: r.access_token, role: r.role, username,
+        expires_at: Date.now() + Math.max(0, (r.expires_in || 0) - 5) * 1000,
+      }));
+      $('login-password').value = '';
+      await open();
+    } catch (e) {
+      showError(CODE_TEXT.network, String((e && e.message) || e));
+    } finally {
+      btn.disabled = false;
+    }
+  }
+
+  // ---------------------------------------------------------------- 场次与数据
+
+  let info = null; // LiveSession
+  const featured = new Map(); // batch_id → featured（含单价、单位）
+
+  async function open() {
+    const s = token();
+    if (!s) { toLogin(); return; }
+    if (!sessionId) { showError('地址里没有直播场次编号，应为 /app/live/场次号/board。'); return; }
+    $('who-name').textContent = s.username;
+    $('who').hidden = false;
+    $('login-view').hidden = true;
+    let res;
+    try {
+      res = await fetch(`/api/v1/live-sessions/${sessionId}`, {
+        headers: { Authorization: `Bearer ${s.token}`, Accept: 'application/json' }, cache: 'no-store', credentials: 'omit',
+      });
+    } catch (e) {
+      showError(CODE_TEXT.network, String((e && e.message) || e));
+      setTimeout(open, 3000);
+      return;
+    }
+    if (res.status === 401) { toLogin('登录已过期或无效，请重新登录。'); return; }
+    if (!res.ok) {
+      const p = await problemOf(res);
+      showError(CODE_TEXT[p.code] || '打不开这个直播场次。', p.detail);
+      return;
+    }
+    clearMessage();
+    info = await res.json();
+    featured.clear();
+    for (const f of info.featured || []) featured.set(f.batch_id, f);
+    $('board-title').textContent = info.title;
+    $('board-sub').textContent = [PLATFORM[info.platform] || info.platform, info.host ? `主播 ${info.host}` : ''].filter(Boolean).join(' · ');
+    document.title = `${info.title} · 直播大屏`;
+    setStatus(info.status);
+    $('board-view').hidden = false;
+    startStream();
+  }
+
+  function setStatus(status) {
+    const b = $('board-status');
+    b.className = `badge s-${status}`;
+    b.dataset.status = status;
+    b.textContent = SESSION_STATUS[status] || status;
+  }
+
+  function render(t) {
+    if (t.session_id !== sessionId) return;
+    if (t.status) setStatus(t.status);
+    $('board-orders').textContent = group(String(t.orders ?? 0));
+    $('board-buyers').textContent = group(String(t.buyers ?? 0));
+    $('board-revenue').textContent = yuan(t.revenue_fen ?? 0);
+    $('board-cancelled').textContent = t.cancelled ? `已撤销 ${t.cancelled} 单 · ` : '';
+    const when = t.updated_at ? new Date(t.updated_at) : new Date();
+    const p = (n) => String(n).padStart(2, '0');
+    $('board-updated').textContent = `更新于 ${p(when.getHours())}:${p(when.getMinutes())}:${p(when.getSeconds())}`;
+
+    const names = new Map();
+    for (const x of t.batches || []) names.set(x.product_name, (names.get(x.product_name) || 0) + 1);
+    $('board-batches').replaceChildren(...(t.batches || []).map((x) => {
+      const b = { ...(featured.get(x.batch_id) || {}), ...x };
+      const out = typeof b.stock_qty === 'number' && b.stock_qty <= 0;
+      const unit = unitOf(b);
+      return el('div', { class: `bb${out ? ' sold-out' : ''}`, testid: `board-batch-${b.batch_id}` },
+        el('h3', {}, el('span', {}, b.product_name,
+          names.get(b.product_name) > 1 ? el('span', { class: 'code', text: ` · 批次 ${b.batch_id}` }) : null),
+          el('span', { class: 'price', text: `¥${yuan(b.live_price_fen ?? 0)}/${unit}` })),
+        el('div', { class: 'nums' },
+          el('div', {}, el('p', { class: 'label', text: `已售（${unit}）` }),
+            el('div', { class: 'v', testid: `board-batch-${b.batch_id}-sold`, text: qtyNum(b, b.sold_qty) })),
+          el('div', {}, el('p', { class: 'label', text: out ? '剩余' : `剩余（${unit}）` }),
+            el('div', { class: 'v stock', testid: `board-batch-${b.batch_id}-stock`, text: out ? '已售罄' : qtyNum(b, b.stock_qty) })),
+          el('div', {}, el('p', { class: 'label', text: '销售额（元）' }),
+            el('div', { class: 'v small', testid: `board-batch-${b.batch_id}-revenue`, text: yuan(b.revenue_fen ?? 0) }))));
+    }));
+
+    const top = t.top_buyers || [];
+    $('top-buyers').replaceChildren(...(top.length ? top.map((b) => el('li', { testid: `top-buyer-${b.buyer_id}` },
+      el('span', { class: 'n', text: b.name }),
+      el('span', { class: 'r', text: `${b.orders} 单 · ¥${yuan(b.revenue_fen)}` })))
+      : [el('li', { class: 'empty', text: '还没有订单' })]));
+  }
+
+  // ---------------------------------------------------------------- SSE（fetch + ReadableStream，才能带 Authorization）
+
+  let stream = null;
+  let retry = 0;
+  let retryTimer = 0;
+
+  function setStreamStatus(state, text) {
+    const s = $('stream-status');
+    s.dataset.state = state;
+    s.textContent = text;
+  }
+
+  function stopStream() {
+    clearTimeout(retryTimer);
+    if (stream) { stream.stopped = true; stream.ctrl.abort(); }
+    stream = null;
+    setStreamStatus('off', '未连接');
+  }
+
+  function startStream() {
+    stopStream();
+    const me = { ctrl: new AbortController(), stopped: false };
+    stream = me;
+    read(me).catch(() => {}).finally(() => {
+      if (me.stopped || stream !== me) return;
+      setStreamStatus('retry', '重连中…');
+      retryTimer = setTimeout(() => { if (stream === me) startStream(); }, Math.min(10000, 500 * 2 ** retry++));
+    });
+  }
+
+  async function read(me) {
+    const s = token();
+    if (!s) { me.stopped = true; toLogin(); return; }
+    setStreamStatus(retry ? 'retry' : 'connecting', retry ? '重连中…' : '连接中…');
+    let watchdog = 0;
+    const kick = () => { clearTimeout(watchdog); watchdog = setTimeout(() => me.ctrl.abort(), 45000); };
+    kick();
+    try {
+      const res = await fetch(`/api/v1/live-sessions/${sessionId}/stream`, {
+        headers: { Authorization: `Bearer ${s.token}`, Accept: 'text/event-stream' },
+        cache: 'no-store', credentials: 'omit', signal: me.ctrl.signal,
+      });
+      if (res.status === 401) { me.stopped = true; toLogin('登录已过期或无效，请重新登录。'); return; }
+      if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
+      const reader = res.body.getReader();
+      const dec = new TextDecoder();
+      let buf = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        kick();
+        buf += dec.decode(value, { stream: true }).replace(/\r\n?/g, '\n');
+        let cut;
+        while ((cut = buf.indexOf('\n\n')) >= 0) {
+          const block = buf.slice(0, cut);
+          buf = buf.slice(cut + 2);
+          let event = 'message';
+          const data = [];
+          for (const line of block.split('\n')) {
+            if (line === '' || line.startsWith(':')) continue;
+            const i = line.indexOf(':');
+            const field = i < 0 ? line : line.slice(0, i);
+            const val = i < 0 ? '' : line.slice(i + 1).replace(/^ /, '');
+            if (field === 'event') event = val;
+            else if (field === 'data') data.push(val);
+          }
+          if (event === 'totals' && data.length && !me.stopped) {
+            let t = null;
+            try { t = JSON.parse(data.join('\n')); } catch (_) { /* 坏数据：等下一条 */ }
+            if (t) {
+              retry = 0;
+              setStreamStatus('on', '实时');
+              render(t);
+            }
+          }
+        }
+      }
+    } finally {
+      clearTimeout(watchdog);
+    }
+  }
+
+  // ---------------------------------------------------------------- 启动
+
+  function init() {
+    $('login-form').addEventListener('submit', onLogin);
+    $('logout').addEventListener('click', () => { toLogin(); clearMessage(); });
+    window.addEventListener('online', () => {
+      if (info && $('stream-status').dataset.state !== 'on') { retry = 0; startStream(); }
+    });
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible' && info && !stream) startStream();
+    });
+    if (token()) open();
+    else toLogin();
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+  else init();
+})();

@@ -1,0 +1,268 @@
+//! Livestream selling: live prices and limits, totals streamed to the board, the summary.
+
+use crate::helpers::{TestApp, backend_name, spawn_app};
+use futures_util::StreamExt;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A live session featuring a fresh by-piece batch of `stock` at `live_price`, started.
+async fn live_show(app: &TestApp, stock: i64, live_price: i64, limit: Option<i64>) -> (i64, i64) {
+    let helper = app.token("helper").await;
+    let batch = app.batch("by_piece", stock, 9_900).await;
+    let s = app
+        .post(&helper, "/api/v1/live-sessions", json!({"platform": "douyin", "host": "第一书记", "title": "阳光玫瑰产地直播", "planned_start": "2026-11-28T12:00:00Z"}))
+        .await;
+    assert_eq!(s.status, 201, "{}", s.text);
+    let id = s.json["id"].as_i64().unwrap_or(0);
+    let f = app
+        .post(
+            &helper,
+            &format!("/api/v1/live-sessions/{id}/featured"),
+            json!({"batch_id": batch, "live_price_fen": live_price, "per_buyer_limit": limit}),
+        )
+        .await;
+    assert_eq!(f.status, 200, "{}", f.text);
+    let started = app
+        .post(
+            &helper,
+            &format!("/api/v1/live-sessions/{id}/start"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(started.json["status"], "live");
+    (id, batch)
+}
+
+fn live_order(session: i64, buyer: i64, batch: i64, quantity: i64) -> Value {
+    json!({"buyer_id": buyer, "channel": "livestream", "live_session_id": session, "lines": [{"batch_id": batch, "quantity": quantity}]})
+}
+
+#[tokio::test]
+async fn live_orders_take_the_live_price_and_only_featured_batches() {
+    let app = spawn_app().await;
+    let helper = app.token("helper").await;
+    let (session, batch) = live_show(&app, 100, 8_800, None).await;
+    let buyer = app.buyer("individual").await;
+    let o = app
+        .place_order(&helper, live_order(session, buyer, batch, 2))
+        .await;
+    assert_eq!(
+        (
+            o.status,
+            o.json["total_fen"].as_i64(),
+            o.json["live_session_id"].as_i64()
+        ),
+        (201, Some(17_600), Some(session)),
+        "{}",
+        o.text
+    );
+    let other = app.batch("by_piece", 10, 100).await;
+    let r = app
+        .place_order(&helper, live_order(session, buyer, other, 1))
+        .await;
+    r.assert_problem(422, "validation_failed");
+    assert_eq!(r.json["errors"][0]["field"], "lines[0].batch_id");
+    let mut phone = live_order(session, buyer, batch, 1);
+    phone["channel"] = json!("phone");
+    assert_eq!(
+        app.place_order(&helper, phone).await.json["errors"][0]["field"],
+        "channel"
+    );
+    app.post(
+        &helper,
+        &format!("/api/v1/live-sessions/{session}/end"),
+        json!({}),
+    )
+    .await;
+    app.place_order(&helper, live_order(session, buyer, batch, 1))
+        .await
+        .assert_problem(409, "session_not_live");
+    let summary = app
+        .get(&helper, &format!("/api/v1/live-sessions/{session}/summary"))
+        .await;
+    assert_eq!(
+        (
+            summary.json["totals"]["orders"].as_i64(),
+            summary.json["totals"]["revenue_fen"].as_i64()
+        ),
+        (Some(1), Some(17_600)),
+        "{}",
+        summary.text
+    );
+    assert!(summary.json["duration_secs"].as_i64().is_some());
+    let csv = app
+        .get(
+            &helper,
+            &format!("/api/v1/live-sessions/{session}/orders.csv"),
+        )
+        .await;
+    assert!(csv.text.starts_with('\u{feff}'));
+    let rows: Vec<&str> = csv.text.lines().collect();
+    assert_eq!(rows.len(), 2, "{}", csv.text);
+    assert!(
+        rows[1].starts_with(&format!(
+            "ZN{:06},pending,李女士,",
+            o.json["id"].as_i64().unwrap_or(0)
+        )),
+        "{}",
+        rows[1]
+    );
+    assert!(rows[1].ends_with(",2,件,176.00"), "{}", rows[1]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_per_buyer_limit_holds_under_50_concurrent_attempts() {
+    let app = Arc::new(spawn_app().await);
+    let helper = app.token("helper").await;
+    let (session, batch) = live_show(&app, 1_000, 8_800, Some(5)).await;
+    let buyer = app.buyer("individual").await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..50 {
+        let (app, helper) = (app.clone(), helper.clone());
+        tasks.spawn(async move {
+            let r = app
+                .place_order(&helper, live_order(session, buyer, batch, 1))
+                .await;
+            (r.status, r.json["code"].as_str().map(str::to_owned))
+        });
+    }
+    let (mut ok, mut limited) = (0, 0);
+    while let Some(r) = tasks.join_next().await {
+        match r.unwrap_or((0, None)) {
+            (201, _) => ok += 1,
+            (409, Some(c)) if c == "buyer_limit_reached" => limited += 1,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    println!(
+        "per-buyer limit on {}: 201 × {ok}, 409 × {limited}",
+        backend_name()
+    );
+    assert_eq!((ok, limited), (5, 45));
+    assert_eq!(app.stock(batch).await, 995);
+    // Cancelling (the helper's undo) frees the buyer's limit again; another buyer has their own.
+    let orders = app
+        .get(&helper, &format!("/api/v1/orders?buyer_id={buyer}"))
+        .await;
+    let first = orders.json["items"][0]["id"].as_i64().unwrap_or(0);
+    assert_eq!(
+        app.post(
+            &helper,
+            &format!("/api/v1/orders/{first}/cancel"),
+            json!({})
+        )
+        .await
+        .status,
+        200
+    );
+    assert_eq!(
+        app.place_order(&helper, live_order(session, buyer, batch, 1))
+            .await
+            .status,
+        201
+    );
+    app.place_order(&helper, live_order(session, buyer, batch, 1))
+        .await
+        .assert_problem(409, "buyer_limit_reached");
+    let other = app.buyer("individual").await;
+    assert_eq!(
+        app.place_order(&helper, live_order(session, other, batch, 5))
+            .await
+            .status,
+        201
+    );
+}
+
+/// Reads `event: totals` payloads from an SSE response until `want` arrive or time runs out.
+async fn read_events(resp: reqwest::Response, want: usize, timeout: Duration) -> Vec<Value> {
+    let mut stream = resp.bytes_stream();
+    let mut buf = String::new();
+    let mut events = Vec::new();
+    let deadline = tokio::time::Instant::now() + timeout;
+    while events.len() < want {
+        let next = tokio::time::timeout_at(deadline, stream.next()).await;
+        let Ok(Some(Ok(chunk))) = next else { break };
+        buf.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = buf.find("\n\n") {
+            let frame: String = buf.drain(..end + 2).collect();
+            if let Some(data) = frame.lines().find_map(|l| l.strip_prefix("data: ")) {
+                events.push(serde_json::from_str(data).unwrap_or(Value::Null));
+            }
+        }
+    }
+    events
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_stream_sends_an_update_for_each_of_100_orders_and_ends_right() {
+    let app = Arc::new(spawn_app().await);
+    let helper = app.token("helper").await;
+    let (session, batch) = live_show(&app, 1_000, 8_800, None).await;
+    let resp = app
+        .client
+        .get(app.url(&format!("/api/v1/live-sessions/{session}/stream")))
+        .bearer_auth(&helper)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(resp.status(), 200);
+    assert!(
+        resp.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .starts_with("text/event-stream")
+    );
+    let reader = tokio::spawn(read_events(resp, 101, Duration::from_secs(60)));
+    let mut buyers = Vec::new();
+    for _ in 0..10 {
+        buyers.push(app.buyer("individual").await);
+    }
+    let started = std::time::Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for buyer in buyers {
+        let (app, helper) = (app.clone(), helper.clone());
+        tasks.spawn(async move {
+            for _ in 0..10 {
+                let r = app
+                    .place_order(&helper, live_order(session, buyer, batch, 1))
+                    .await;
+                assert_eq!(r.status, 201, "{}", r.text);
+            }
+        });
+    }
+    while tasks.join_next().await.is_some() {}
+    let events = reader.await.unwrap_or_default();
+    let took = started.elapsed();
+    let last = events.last().cloned().unwrap_or(Value::Null);
+    println!(
+        "SSE on {}: {} events (1 on connect + 1 per order) for 100 orders from 10 clients in {took:?}; last: orders {}, sold {}, stock {}",
+        backend_name(),
+        events.len(),
+        last["orders"],
+        last["batches"][0]["sold_qty"],
+        last["batches"][0]["stock_qty"]
+    );
+    assert_eq!(events.len(), 101, "one update per order after the first");
+    let db = app
+        .get(&helper, &format!("/api/v1/live-sessions/{session}/totals"))
+        .await
+        .json;
+    assert_eq!(last["orders"], 100);
+    assert_eq!(
+        (
+            last["orders"].clone(),
+            last["revenue_fen"].clone(),
+            last["buyers"].clone()
+        ),
+        (
+            db["orders"].clone(),
+            db["revenue_fen"].clone(),
+            db["buyers"].clone()
+        )
+    );
+    assert_eq!(last["batches"], db["batches"]);
+    assert_eq!(last["batches"][0]["stock_qty"], 900);
+    assert_eq!(last["top_buyers"].as_array().map(Vec::len), Some(5));
+}
