@@ -86,6 +86,22 @@ pub struct Settings {
     pub max_crates_per_weighing: usize,
     /// The village's offset from UTC in minutes, for "a day" in pick lists (480 = China).
     pub local_utc_offset_minutes: i32,
+    /// Most lines in one partner (bulk) order.
+    pub partner_max_order_lines: usize,
+    /// Requests per second each partner API key may make, and the burst above that.
+    pub partner_rate_per_sec: u64,
+    pub partner_burst: u64,
+    /// Webhook delivery: request timeout, and the waits before each retry (then it fails).
+    pub webhook_timeout_secs: u64,
+    pub webhook_retry_schedule_secs: Vec<u64>,
+    /// How often the webhook worker looks for due deliveries, how many it claims at once, and
+    /// how long a claim lasts before another worker may take the delivery over.
+    pub webhook_poll_millis: u64,
+    pub webhook_batch_size: u64,
+    pub webhook_lease_secs: u64,
+    /// Hosts (`name` or `ip`) webhooks may reach although they are private, loopback or plain
+    /// HTTP. Empty in production; tests put their loopback receiver here.
+    pub webhook_allow_hosts: Vec<String>,
 }
 
 impl Default for Settings {
@@ -118,6 +134,16 @@ impl Default for Settings {
             max_gross_g: 1_000_000,
             max_crates_per_weighing: 100,
             local_utc_offset_minutes: 480,
+            partner_max_order_lines: 500,
+            partner_rate_per_sec: 10,
+            partner_burst: 20,
+            webhook_timeout_secs: 10,
+            // About a day in all, as Standard Webhooks suggests: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
+            webhook_retry_schedule_secs: vec![5, 300, 1_800, 7_200, 18_000, 36_000, 36_000],
+            webhook_poll_millis: 1_000,
+            webhook_batch_size: 50,
+            webhook_lease_secs: 60,
+            webhook_allow_hosts: Vec::new(),
         }
     }
 }

@@ -65,6 +65,10 @@ impl Application {
             settings: settings.clone(),
             facts: crate::services::facts::Facts::new(settings.fact_cache_entries),
             rules: RulesCache::default(),
+            partner_limits: crate::auth::rate_limit::RateLimiter::new(
+                settings.partner_rate_per_sec,
+                settings.partner_burst,
+            ),
             hub,
             login_throttle: LoginThrottle::new(
                 settings.login_max_failures,

@@ -12,6 +12,7 @@ pub struct AppState {
     pub facts: crate::services::facts::Facts,
     pub rules: crate::services::money::rules::RulesCache,
     pub hub: std::sync::Arc<crate::services::hub::Hub>,
+    pub partner_limits: crate::auth::rate_limit::RateLimiter,
 }
 
 impl AppState {

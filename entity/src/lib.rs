@@ -1,12 +1,14 @@
 //! Database entities (sea-orm models). Nothing here knows about HTTP: entities never go over the
 //! wire; `api/src/dto` builds response types from them.
 
+pub mod api_key;
 pub mod audit_log;
 pub mod batch;
 pub mod buyer;
 pub mod collective;
 pub mod commission_rule;
 pub mod commission_rule_share;
+pub mod contract_price;
 pub mod enums;
 pub mod grower;
 pub mod grower_statement;
@@ -22,5 +24,7 @@ pub mod order_line;
 pub mod payment;
 pub mod product;
 pub mod user;
+pub mod webhook_delivery;
+pub mod webhook_endpoint;
 pub mod weigh_ticket;
 pub mod weigh_ticket_void;

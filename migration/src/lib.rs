@@ -7,6 +7,7 @@ mod m20261128_000001_core;
 mod m20261128_000002_weighing;
 mod m20261128_000003_money;
 mod m20261128_000004_live;
+mod m20261128_000005_partners;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_weighing::Migration),
             Box::new(m20261128_000003_money::Migration),
             Box::new(m20261128_000004_live::Migration),
+            Box::new(m20261128_000005_partners::Migration),
         ]
     }
 }

@@ -1,9 +1,12 @@
 //! Who is calling: JWT issue/verify, password hashing, the login throttle, and the extractor that
 //! lets every handler declare which roles may call it.
 
+pub mod api_key;
 pub mod extractor;
 pub mod jwt;
+pub mod partner;
 pub mod password;
+pub mod rate_limit;
 pub mod roles;
 pub mod throttle;
 

@@ -1,0 +1,85 @@
+//! `PartnerAuth`: a partner system calling with its API key (`Authorization: Bearer znk_…`). It
+//! acts only for its own enterprise buyer. A revoked key fails on the very next request (keys are
+//! looked up each time); each key is rate limited on its own. A staff token on a partner route is
+//! a 403; anything else is a 401.
+
+use super::api_key;
+use super::jwt::JwtKeys;
+use crate::error::AppError;
+use crate::state::AppState;
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, web};
+use futures_util::future::LocalBoxFuture;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
+use zhunong_entity::api_key as key_entity;
+
+#[derive(Debug, Clone)]
+pub struct PartnerAuth {
+    pub buyer_id: i64,
+    pub key_id: String,
+}
+
+impl FromRequest for PartnerAuth {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let jwt = req.app_data::<web::Data<JwtKeys>>().cloned();
+        let token = req
+            .headers()
+            .get(actix_web::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|h| {
+                h.strip_prefix("Bearer ")
+                    .or_else(|| h.strip_prefix("bearer "))
+            })
+            .map(|t| t.trim().to_owned());
+        Box::pin(async move {
+            let state = state.ok_or_else(|| AppError::Internal(anyhow::anyhow!("no state")))?;
+            let token = token.ok_or(AppError::Unauthorized("missing API key"))?;
+            let Some((key_id, secret)) = api_key::parse(&token) else {
+                if jwt.is_some_and(|k| k.verify(&token).is_some()) {
+                    return Err(AppError::Forbidden);
+                }
+                return Err(AppError::Unauthorized("invalid API key"));
+            };
+            let row = key_entity::Entity::find()
+                .filter(key_entity::Column::KeyId.eq(key_id))
+                .one(&state.db.conn)
+                .await?;
+            let key = match row {
+                Some(k)
+                    if k.revoked_at.is_none()
+                        && api_key::same_hash(&api_key::hash(secret), &k.secret_hash) =>
+                {
+                    k
+                }
+                _ => return Err(AppError::Unauthorized("invalid or revoked API key")),
+            };
+            state
+                .partner_limits
+                .check(key_id)
+                .map_err(|retry_after_secs| AppError::TooManyRequests { retry_after_secs })?;
+            // Last use is kept to the minute: one write a minute per key, not one per request.
+            let now = chrono::Utc::now();
+            key_entity::Entity::update_many()
+                .col_expr(key_entity::Column::LastUsedAt, Expr::value(now))
+                .filter(key_entity::Column::Id.eq(key.id))
+                .filter(
+                    Condition::any()
+                        .add(key_entity::Column::LastUsedAt.is_null())
+                        .add(
+                            key_entity::Column::LastUsedAt.lt(now - chrono::Duration::seconds(60)),
+                        ),
+                )
+                .exec(&state.db.conn)
+                .await?;
+            Ok(PartnerAuth {
+                buyer_id: key.buyer_id,
+                key_id: key.key_id,
+            })
+        })
+    }
+}
