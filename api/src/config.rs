@@ -102,6 +102,8 @@ pub struct Settings {
     /// Hosts (`name` or `ip`) webhooks may reach although they are private, loopback or plain
     /// HTTP. Empty in production; tests put their loopback receiver here.
     pub webhook_allow_hosts: Vec<String>,
+    /// Run the webhook delivery worker in this process.
+    pub webhook_worker: bool,
 }
 
 impl Default for Settings {
@@ -144,6 +146,7 @@ impl Default for Settings {
             webhook_batch_size: 50,
             webhook_lease_secs: 60,
             webhook_allow_hosts: Vec::new(),
+            webhook_worker: true,
         }
     }
 }

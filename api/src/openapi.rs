@@ -27,6 +27,8 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
         (name = "weighing", description = "Pick lists, weigh tickets, catch weight, approvals"),
         (name = "loads", description = "Truck loads, manifests, delivery"),
         (name = "live", description = "Live shows: featured batches, live prices and limits, totals stream, summary"),
+        (name = "partner", description = "For enterprise buyers' systems, with an API key: catalog, bulk orders, own orders, webhooks"),
+        (name = "partner admin", description = "API keys, contract prices, webhook deliveries (secretary)"),
         (name = "money", description = "Payments, commission rules, settlement, ledger, grower statements, income"),
         (name = "health", description = "Liveness and readiness"),
     )

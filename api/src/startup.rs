@@ -65,6 +65,7 @@ impl Application {
             settings: settings.clone(),
             facts: crate::services::facts::Facts::new(settings.fact_cache_entries),
             rules: RulesCache::default(),
+            resolver: Arc::new(crate::services::webhooks::ssrf::SystemResolver),
             partner_limits: crate::auth::rate_limit::RateLimiter::new(
                 settings.partner_rate_per_sec,
                 settings.partner_burst,
@@ -76,6 +77,14 @@ impl Application {
             ),
         });
         spawn_rules_invalidation(state.clone().into_inner());
+        if settings.webhook_worker {
+            let cfg = crate::services::webhooks::worker::WorkerConfig::from_settings(&settings);
+            tokio::spawn(crate::services::webhooks::worker::run(
+                state.db.clone(),
+                cfg,
+                state.resolver.clone(),
+            ));
+        }
         let body_limit = web::Data::new(BodyLimit(settings.max_body_bytes));
         let deadline = web::Data::new(Deadline(Duration::from_secs(settings.request_timeout_secs)));
 

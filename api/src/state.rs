@@ -13,6 +13,7 @@ pub struct AppState {
     pub rules: crate::services::money::rules::RulesCache,
     pub hub: std::sync::Arc<crate::services::hub::Hub>,
     pub partner_limits: crate::auth::rate_limit::RateLimiter,
+    pub resolver: std::sync::Arc<dyn crate::services::webhooks::ssrf::Resolver>,
 }
 
 impl AppState {

@@ -12,5 +12,6 @@ mod live;
 mod loads;
 mod money;
 mod orders;
+mod partner;
 mod roles;
 mod weighing;

@@ -14,6 +14,8 @@ const SALES: &[&str] = &["admin", "secretary", "helper"];
 const ADMIN: &[&str] = &["admin"];
 const YARD: &[&str] = &["admin", "secretary", "station"];
 const PUBLIC: &[&str] = &[];
+/// Partner routes take an API key; every staff token (and a forged partner JWT) is refused.
+const PARTNER: &[&str] = &["partner"];
 
 /// (method, path as documented, roles allowed; empty = public)
 const POLICY: &[(&str, &str, &[&str])] = &[
@@ -88,6 +90,30 @@ const POLICY: &[(&str, &str, &[&str])] = &[
     ("GET", "/api/v1/live-sessions/{id}/stream", SALES),
     ("GET", "/api/v1/live-sessions/{id}/summary", SALES),
     ("GET", "/api/v1/live-sessions/{id}/orders.csv", SALES),
+    ("GET", "/api/v1/partner/catalog", PARTNER),
+    ("POST", "/api/v1/partner/orders", PARTNER),
+    ("GET", "/api/v1/partner/orders", PARTNER),
+    ("GET", "/api/v1/partner/orders/{id}", PARTNER),
+    ("POST", "/api/v1/partner/webhooks", PARTNER),
+    ("GET", "/api/v1/partner/webhooks", PARTNER),
+    ("GET", "/api/v1/partner/webhooks/{id}", PARTNER),
+    ("DELETE", "/api/v1/partner/webhooks/{id}", PARTNER),
+    (
+        "POST",
+        "/api/v1/partner/webhooks/{id}/rotate-secret",
+        PARTNER,
+    ),
+    ("POST", "/api/v1/buyers/{id}/api-keys", OFFICE),
+    ("GET", "/api/v1/buyers/{id}/api-keys", OFFICE),
+    (
+        "POST",
+        "/api/v1/buyers/{id}/api-keys/{key_id}/revoke",
+        OFFICE,
+    ),
+    ("POST", "/api/v1/buyers/{id}/contract-prices", OFFICE),
+    ("GET", "/api/v1/buyers/{id}/contract-prices", OFFICE),
+    ("GET", "/api/v1/webhook-deliveries", OFFICE),
+    ("POST", "/api/v1/webhook-deliveries/{id}/resend", OFFICE),
 ];
 
 const ROLES: [&str; 5] = ["admin", "secretary", "helper", "station", "partner"];
@@ -164,7 +190,13 @@ async fn every_route_admits_exactly_its_roles() {
             let r = app
                 .send(method.clone(), &url, Some(token), body.as_ref())
                 .await;
-            if allowed.contains(role) {
+            if *allowed == PARTNER {
+                assert_eq!(
+                    r.status, 403,
+                    "{method} {url} with a {role} token: {}",
+                    r.text
+                );
+            } else if allowed.contains(role) {
                 assert!(
                     r.status != 401 && r.status != 403,
                     "{method} {url} as {role} was refused: {}",

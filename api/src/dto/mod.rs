@@ -8,6 +8,7 @@ pub mod live;
 pub mod loads;
 pub mod money;
 pub mod orders;
+pub mod partner;
 pub mod pick_list;
 pub mod weighing;
 

@@ -14,6 +14,8 @@ pub mod loads;
 pub mod money;
 pub mod orders;
 pub mod pages;
+pub mod partner;
+pub mod partner_admin;
 pub mod pick_list;
 pub mod products;
 pub mod users;
@@ -37,6 +39,8 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
             .configure(loads::routes)
             .configure(pick_list::routes)
             .configure(money::routes)
-            .configure(live::routes),
+            .configure(live::routes)
+            .configure(partner::routes)
+            .configure(partner_admin::routes),
     );
 }

@@ -60,7 +60,14 @@ pub async fn create_order(
         }
         None => None,
     };
-    let placed = orders::place(&state.db, &state.order_context(), &auth, body.value, keyed).await?;
+    let placed = orders::place(
+        &state.db,
+        &state.order_context(),
+        orders::Placer::Staff(&auth),
+        body.value,
+        keyed,
+    )
+    .await?;
     let mut resp =
         HttpResponse::build(StatusCode::from_u16(placed.status).unwrap_or(StatusCode::CREATED));
     resp.content_type("application/json");

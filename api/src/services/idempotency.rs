@@ -68,6 +68,29 @@ pub async fn lookup(db: &impl ConnectionTrait, k: &Keyed) -> AppResult<Option<St
     }
 }
 
+/// Inside the writing transaction, claims the key for this request: on PostgreSQL a
+/// transaction-scoped advisory lock, so a second request with the same key while the first is
+/// still running gets `false` (409, in flight) instead of queueing. SQLite runs one writer at a
+/// time, so there is nothing in flight to find.
+///
+/// # Errors
+/// Database errors.
+pub async fn claim(db: &impl ConnectionTrait, k: &Keyed) -> Result<bool, sea_orm::DbErr> {
+    if db.get_database_backend() != sea_orm::DbBackend::Postgres {
+        return Ok(true);
+    }
+    let stmt = sea_orm::Statement::from_sql_and_values(
+        sea_orm::DbBackend::Postgres,
+        "SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS claimed",
+        [format!("{}\n{}", k.scope, k.key).into()],
+    );
+    Ok(db
+        .query_one_raw(stmt)
+        .await?
+        .and_then(|r| r.try_get::<bool>("", "claimed").ok())
+        .unwrap_or(false))
+}
+
 /// Records the answer inside the caller's transaction. A unique violation means another request
 /// with the same key committed first: the caller rolls back and replays that one.
 ///

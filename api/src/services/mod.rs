@@ -13,6 +13,7 @@ pub mod live;
 pub mod loads;
 pub mod money;
 pub mod orders;
+pub mod partner;
 pub mod pick_list;
 pub mod products;
 pub mod users;

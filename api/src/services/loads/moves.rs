@@ -351,6 +351,24 @@ async fn advance(
             u = u.col_expr(order::Column::DeliveredAt, Expr::value(now));
         }
         u.exec(&*txn).await?;
+        let event = if order_to == OrderStatus::Delivered {
+            "order.delivered"
+        } else {
+            "order.loaded"
+        };
+        let truck = load::Entity::find_by_id(load_id).one(&*txn).await?;
+        let ids: Vec<i64> = order::Entity::find()
+            .select_only()
+            .column(order::Column::Id)
+            .filter(order::Column::LoadId.eq(load_id))
+            .into_tuple()
+            .all(&*txn)
+            .await?;
+        for id in ids {
+            let o = crate::services::orders::load_out(&*txn, id).await?;
+            let data = json!({"order": o, "truck": truck.as_ref().map(|t| json!({"load_id": t.id, "plate": t.plate, "driver_name": t.driver_name, "driver_phone": t.driver_phone, "destination": t.destination})), "received_by": handover.map(|h| &h.0.received_by)});
+            crate::services::webhooks::outbox::emit(&*txn, o.buyer_id, event, data).await?;
+        }
     }
     if let Some((_, today)) = handover {
         // Orders already paid in full settle the moment they are delivered.

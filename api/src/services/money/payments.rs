@@ -149,6 +149,13 @@ pub async fn record(
         payment_status: status,
         settled,
     };
+    crate::services::webhooks::outbox::emit(
+        &*txn,
+        o.buyer_id,
+        "payment.recorded",
+        serde_json::json!(receipt),
+    )
+    .await?;
     let body = serde_json::to_string(&receipt).map_err(|e| AppError::Internal(e.into()))?;
     if let Some(k) = &keyed
         && let Err(e) = idempotency::record(&*txn, k, 201, &body).await

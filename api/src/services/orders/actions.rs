@@ -13,6 +13,7 @@ use crate::error::{AppError, AppResult};
 use crate::services::audit::{self, Change};
 use crate::services::facts::Facts;
 use crate::services::hub::{Hub, Notice};
+use crate::services::webhooks::outbox;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder};
 use std::collections::BTreeMap;
@@ -26,6 +27,13 @@ pub async fn confirm(db: &Db, caller: &Caller, order_id: i64) -> AppResult<Order
     transition(&txn, order_id, OrderAction::Confirm).await?;
     audit_status(&txn, caller, order_id, "confirm_order").await?;
     let out = load_out(&*txn, order_id).await?;
+    outbox::emit(
+        &*txn,
+        out.buyer_id,
+        "order.confirmed",
+        serde_json::json!(out),
+    )
+    .await?;
     txn.commit().await?;
     Ok(out)
 }
@@ -78,6 +86,13 @@ pub async fn cancel(
             .await?;
     }
     let out = load_out(&*txn, order_id).await?;
+    outbox::emit(
+        &*txn,
+        out.buyer_id,
+        "order.cancelled",
+        serde_json::json!(out),
+    )
+    .await?;
     if let Some(session) = out.live_session_id {
         release(&*txn, session, out.buyer_id, &ordered).await?;
         hub.within(&*txn, Notice::LiveSession(session)).await?;

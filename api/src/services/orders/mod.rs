@@ -8,5 +8,5 @@ mod query;
 mod shortage;
 
 pub use actions::{cancel, confirm};
-pub use place::{OrderContext, Placed, place};
+pub use place::{OrderContext, Placed, Placer, place};
 pub use query::{get, list, load_out};

@@ -18,6 +18,7 @@ use crate::services::hub::{Hub, Notice};
 use crate::services::idempotency::{self, Keyed, Stored};
 use crate::services::live;
 use crate::services::money::rules::RulesCache;
+use crate::services::partner::contract_prices;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, ExprTrait, QueryFilter, Set};
 use std::collections::{BTreeMap, HashMap};
@@ -50,7 +51,28 @@ struct PricedLine {
     amount_fen: i64,
 }
 
-fn validate(req: &CreateOrder, max_lines: usize) -> AppResult<()> {
+/// Who is placing the order: staff (the buyer is named in the request) or a partner system
+/// (always for its own buyer; the key's creator is recorded as the user).
+#[derive(Clone, Copy)]
+pub enum Placer<'a> {
+    Staff(&'a Caller),
+    Partner { acting_user: i64 },
+}
+
+impl Placer<'_> {
+    fn user_id(self) -> i64 {
+        match self {
+            Self::Staff(c) => c.user_id,
+            Self::Partner { acting_user } => acting_user,
+        }
+    }
+
+    fn is_partner(self) -> bool {
+        matches!(self, Self::Partner { .. })
+    }
+}
+
+fn validate(req: &CreateOrder, max_lines: usize, partner: bool) -> AppResult<()> {
     let mut v = Validator::default();
     v.check(
         !req.lines.is_empty(),
@@ -63,7 +85,7 @@ fn validate(req: &CreateOrder, max_lines: usize) -> AppResult<()> {
         format!("at most {max_lines} lines per order"),
     );
     v.check(
-        req.channel != Channel::PartnerApi,
+        (req.channel == Channel::PartnerApi) == partner,
         "channel",
         "partner_api orders come through the partner API",
     );
@@ -96,11 +118,11 @@ fn validate(req: &CreateOrder, max_lines: usize) -> AppResult<()> {
 pub async fn place(
     db: &Db,
     ctx: &OrderContext<'_>,
-    caller: &Caller,
+    placer: Placer<'_>,
     req: CreateOrder,
     keyed: Option<Keyed>,
 ) -> AppResult<Placed> {
-    validate(&req, ctx.max_lines)?;
+    validate(&req, ctx.max_lines, placer.is_partner())?;
     let facts = ctx.facts;
     if let Some(k) = &keyed
         && let Some(stored) = idempotency::lookup(&db.conn, k).await?
@@ -126,12 +148,23 @@ pub async fn place(
         .rules
         .in_force(&db.conn, req.channel, &pairs, ctx.today)
         .await?;
+    let contract = if placer.is_partner() {
+        contract_prices::for_order(&db.conn, req.buyer_id, &products, &needs, ctx.today).await?
+    } else {
+        HashMap::new()
+    };
     let live = match req.live_session_id {
         Some(session) => Some(live::terms_for_order(&db.conn, session, &batch_ids).await?),
         None => None,
     };
 
     let txn = db.begin_write().await?;
+    if let Some(k) = &keyed
+        && !idempotency::claim(&*txn, k).await?
+    {
+        txn.rollback().await?;
+        return Err(AppError::IdempotencyInFlight);
+    }
     let mut locked: HashMap<i64, batch::Model> = HashMap::with_capacity(needs.len());
     let mut short: Vec<i64> = Vec::new();
     for (&batch_id, &quantity) in &needs {
@@ -167,6 +200,7 @@ pub async fn place(
     for (i, l) in req.lines.iter().enumerate() {
         let b = &locked[&l.batch_id];
         let unit_price_fen = match (&live, buyer_kind) {
+            _ if contract.contains_key(&l.batch_id) => contract[&l.batch_id],
             (Some(terms), _) => terms
                 .featured
                 .get(&l.batch_id)
@@ -197,7 +231,7 @@ pub async fn place(
         payment_status: Set(PaymentStatus::Unpaid),
         total_fen: Set(total),
         note: Set(req.note.clone()),
-        created_by: Set(caller.user_id),
+        created_by: Set(placer.user_id()),
         created_at: Set(now),
         updated_at: Set(now),
         confirmed_at: Set(None),

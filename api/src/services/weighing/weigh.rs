@@ -8,6 +8,7 @@ use crate::error::{AppError, AppResult, Validator, is_unique_violation};
 use crate::services::audit::{self, Change};
 use crate::services::facts::Facts;
 use crate::services::orders::load_out;
+use crate::services::webhooks::outbox;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
@@ -89,7 +90,8 @@ pub async fn weigh(
     let pricing = facts.pricing(&*txn, product_id).await?;
     let before = line_state(&line);
     let line = apply_line(&*txn, line, pricing, limits.tolerance_bp).await?;
-    refresh_order(&*txn, order).await?;
+    let was = order.status;
+    let now_status = refresh_order(&*txn, order).await?.status;
     audit::record(&*txn, Change {
         actor: caller.user_id,
         action: "weigh",
@@ -100,6 +102,15 @@ pub async fn weigh(
     })
     .await?;
     let order = load_out(&*txn, line.order_id).await?;
+    if was != OrderStatus::Weighed && now_status == OrderStatus::Weighed {
+        outbox::emit(
+            &*txn,
+            order.buyer_id,
+            "order.weighed",
+            serde_json::json!(order),
+        )
+        .await?;
+    }
     txn.commit().await?;
     Ok(WeighOut {
         tickets: tickets

@@ -1,0 +1,187 @@
+use crate::auth::partner::PartnerAuth;
+use crate::dto::Page;
+use crate::dto::partner::{
+    CreateWebhook, DeliveryFilter, DeliveryOut, WebhookOut, WebhookWithSecret,
+};
+use crate::error::{AppError, AppResult, Validator};
+use crate::services::paginate;
+use crate::services::webhooks::{EVENTS, sign, ssrf};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, Set,
+};
+use zhunong_entity::{webhook_delivery as delivery, webhook_endpoint as endpoint};
+
+/// How long the old secret keeps signing after a rotation.
+const ROTATION_OVERLAP_HOURS: i64 = 24;
+
+/// Registers an endpoint for the partner; the URL must pass the SSRF checks now (and will again
+/// at each delivery, after DNS).
+///
+/// # Errors
+/// 422 for a refused URL or unknown events.
+pub async fn register(
+    db: &impl ConnectionTrait,
+    partner: &PartnerAuth,
+    req: CreateWebhook,
+    allow: &[String],
+    resolver: &dyn ssrf::Resolver,
+) -> AppResult<WebhookWithSecret> {
+    let mut v = Validator::default();
+    v.check(req.url.len() <= 2000, "url", "at most 2000 characters");
+    v.check(
+        (1..=EVENTS.len()).contains(&req.events.len()),
+        "events",
+        "between 1 and 6 events",
+    );
+    for (i, e) in req.events.iter().enumerate() {
+        v.check(
+            EVENTS.contains(&e.as_str()),
+            format!("events[{i}]"),
+            format!("one of {}", EVENTS.join(", ")),
+        );
+    }
+    v.finish()?;
+    let url = ssrf::check_url(&req.url, allow).map_err(|e| AppError::field("url", e))?;
+    ssrf::resolve(&url, allow, resolver)
+        .await
+        .map_err(|e| AppError::field("url", e))?;
+    let secret = sign::new_secret();
+    let m = endpoint::ActiveModel {
+        buyer_id: Set(partner.buyer_id),
+        url: Set(url.to_string()),
+        events: Set(serde_json::to_value(&req.events).map_err(|e| AppError::Internal(e.into()))?),
+        secret: Set(secret.clone()),
+        previous_secret: Set(None),
+        previous_secret_expires_at: Set(None),
+        enabled: Set(true),
+        disabled_reason: Set(None),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(WebhookWithSecret {
+        webhook: m.into(),
+        secret,
+    })
+}
+
+async fn own(
+    db: &impl ConnectionTrait,
+    partner: &PartnerAuth,
+    id: i64,
+) -> AppResult<endpoint::Model> {
+    endpoint::Entity::find_by_id(id)
+        .filter(endpoint::Column::BuyerId.eq(partner.buyer_id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("webhook"))
+}
+
+/// # Errors
+/// Database errors.
+pub async fn list(db: &impl ConnectionTrait, partner: &PartnerAuth) -> AppResult<Vec<WebhookOut>> {
+    Ok(endpoint::Entity::find()
+        .filter(endpoint::Column::BuyerId.eq(partner.buyer_id))
+        .order_by_asc(endpoint::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(WebhookOut::from)
+        .collect())
+}
+
+/// # Errors
+/// 404 unless it is the partner's.
+pub async fn get(
+    db: &impl ConnectionTrait,
+    partner: &PartnerAuth,
+    id: i64,
+) -> AppResult<WebhookOut> {
+    Ok(own(db, partner, id).await?.into())
+}
+
+/// Turns an endpoint off (kept, with its delivery history).
+///
+/// # Errors
+/// 404 unless it is the partner's.
+pub async fn disable(
+    db: &impl ConnectionTrait,
+    partner: &PartnerAuth,
+    id: i64,
+) -> AppResult<WebhookOut> {
+    let mut m = own(db, partner, id).await?.into_active_model();
+    m.enabled = Set(false);
+    m.disabled_reason = Set(Some("removed by the partner".into()));
+    Ok(m.update(db).await?.into())
+}
+
+/// A new secret; the old one keeps signing alongside it for a day.
+///
+/// # Errors
+/// 404 unless it is the partner's.
+pub async fn rotate(
+    db: &impl ConnectionTrait,
+    partner: &PartnerAuth,
+    id: i64,
+) -> AppResult<WebhookWithSecret> {
+    let current = own(db, partner, id).await?;
+    let secret = sign::new_secret();
+    let mut m = current.clone().into_active_model();
+    m.previous_secret = Set(Some(current.secret));
+    m.previous_secret_expires_at = Set(Some(
+        chrono::Utc::now() + chrono::Duration::hours(ROTATION_OVERLAP_HOURS),
+    ));
+    m.secret = Set(secret.clone());
+    Ok(WebhookWithSecret {
+        webhook: m.update(db).await?.into(),
+        secret,
+    })
+}
+
+/// Deliveries for the secretary, newest first.
+///
+/// # Errors
+/// Database errors.
+pub async fn deliveries(
+    db: &impl ConnectionTrait,
+    f: DeliveryFilter,
+    paging: (u64, u64),
+) -> AppResult<Page<DeliveryOut>> {
+    let mut q = delivery::Entity::find().order_by_desc(delivery::Column::Id);
+    if let Some(s) = f.status {
+        q = q.filter(delivery::Column::Status.eq(s));
+    }
+    paginate(db, q, paging, DeliveryOut::from).await
+}
+
+/// Sends a failed delivery again, now.
+///
+/// # Errors
+/// 404 unknown; 409 unless it failed.
+pub async fn resend(db: &impl ConnectionTrait, id: i64) -> AppResult<DeliveryOut> {
+    let res = delivery::Entity::update_many()
+        .col_expr(delivery::Column::Status, Expr::value("pending"))
+        .col_expr(delivery::Column::Attempts, Expr::value(0))
+        .col_expr(
+            delivery::Column::NextAttemptAt,
+            Expr::value(chrono::Utc::now()),
+        )
+        .filter(delivery::Column::Id.eq(id))
+        .filter(delivery::Column::Status.eq("failed"))
+        .exec(db)
+        .await?;
+    let d = delivery::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("webhook delivery"))?;
+    if res.rows_affected == 0 {
+        return Err(AppError::Conflict {
+            code: "not_failed",
+            detail: format!("the delivery is {}", d.status),
+        });
+    }
+    Ok(d.into())
+}
