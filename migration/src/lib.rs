@@ -8,6 +8,7 @@ mod m20261128_000002_weighing;
 mod m20261128_000003_money;
 mod m20261128_000004_live;
 mod m20261128_000005_partners;
+mod util;
 
 pub struct Migrator;
 

@@ -300,64 +300,44 @@ impl MigrationTrait for Migration {
             )
             .await?;
 
-        let indexes = [
+        let indexes: [(&str, &str, &[&str], bool); 10] = [
             (
                 "ux_idempotency_scope_key",
                 "idempotency_keys",
-                &["scope", "key"][..],
+                &["scope", "key"],
                 true,
             ),
             (
                 "ix_idempotency_created",
                 "idempotency_keys",
-                &["created_at"][..],
+                &["created_at"],
                 false,
             ),
             (
                 "ix_growers_collective",
                 "growers",
-                &["collective_id"][..],
+                &["collective_id"],
                 false,
             ),
-            ("ix_batches_product", "batches", &["product_id"][..], false),
-            ("ix_batches_grower", "batches", &["grower_id"][..], false),
-            ("ix_orders_created", "orders", &["created_at"][..], false),
+            ("ix_batches_product", "batches", &["product_id"], false),
+            ("ix_batches_grower", "batches", &["grower_id"], false),
+            ("ix_orders_created", "orders", &["created_at"], false),
             (
                 "ix_orders_status_created",
                 "orders",
-                &["status", "created_at"][..],
+                &["status", "created_at"],
                 false,
             ),
             (
                 "ix_orders_buyer_created",
                 "orders",
-                &["buyer_id", "created_at"][..],
+                &["buyer_id", "created_at"],
                 false,
             ),
-            (
-                "ix_order_lines_order",
-                "order_lines",
-                &["order_id"][..],
-                false,
-            ),
-            (
-                "ix_order_lines_batch",
-                "order_lines",
-                &["batch_id"][..],
-                false,
-            ),
+            ("ix_order_lines_order", "order_lines", &["order_id"], false),
+            ("ix_order_lines_batch", "order_lines", &["batch_id"], false),
         ];
-        for (name, table, cols, unique) in indexes {
-            let mut idx = Index::create();
-            idx.name(name).table(Alias::new(table));
-            for c in cols {
-                idx.col(Alias::new(*c));
-            }
-            if unique {
-                idx.unique();
-            }
-            manager.create_index(idx.to_owned()).await?;
-        }
+        crate::util::indexes(manager, &indexes).await?;
 
         if manager.get_database_backend() == DbBackend::Postgres {
             // The batch row is the hot row of a flash sale: leave room for HOT updates and vacuum

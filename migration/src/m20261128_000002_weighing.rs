@@ -230,53 +230,43 @@ impl MigrationTrait for Migration {
                 .await?;
         }
 
-        for (name, table, cols) in [
-            (
-                "ix_weigh_tickets_line",
-                "weigh_tickets",
-                &["order_line_id"][..],
-            ),
-            ("ix_weigh_tickets_order", "weigh_tickets", &["order_id"][..]),
-            ("ix_orders_load", "orders", &["load_id"][..]),
-            ("ix_loads_planned", "loads", &["planned_date"][..]),
-            ("ix_audit_entity", "audit_log", &["entity", "entity_id"][..]),
-        ] {
-            let mut idx = Index::create();
-            idx.name(name).table(Alias::new(table));
-            for c in cols {
-                idx.col(Alias::new(*c));
-            }
-            manager.create_index(idx.to_owned()).await?;
-        }
+        crate::util::indexes(
+            manager,
+            &[
+                (
+                    "ix_weigh_tickets_line",
+                    "weigh_tickets",
+                    &["order_line_id"],
+                    false,
+                ),
+                (
+                    "ix_weigh_tickets_order",
+                    "weigh_tickets",
+                    &["order_id"],
+                    false,
+                ),
+                ("ix_orders_load", "orders", &["load_id"], false),
+                ("ix_loads_planned", "loads", &["planned_date"], false),
+                (
+                    "ix_audit_entity",
+                    "audit_log",
+                    &["entity", "entity_id"],
+                    false,
+                ),
+            ],
+        )
+        .await?;
 
-        let db = manager.get_connection();
-        match manager.get_database_backend() {
-            DbBackend::Postgres => {
-                db.execute_unprepared(
+        if manager.get_database_backend() == DbBackend::Postgres {
+            manager
+                .get_connection()
+                .execute_unprepared(
                     "CREATE FUNCTION refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ \
                      BEGIN RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP; END $$",
                 )
                 .await?;
-                for t in APPEND_ONLY {
-                    db.execute_unprepared(&format!(
-                        "CREATE TRIGGER {t}_append_only BEFORE UPDATE OR DELETE ON {t} \
-                         FOR EACH ROW EXECUTE FUNCTION refuse_change()"
-                    ))
-                    .await?;
-                }
-            }
-            _ => {
-                for t in APPEND_ONLY {
-                    for op in ["UPDATE", "DELETE"] {
-                        db.execute_unprepared(&format!(
-                            "CREATE TRIGGER {t}_no_{op} BEFORE {op} ON {t} \
-                             BEGIN SELECT RAISE(ABORT, '{t} is append-only: {op} refused'); END"
-                        ))
-                        .await?;
-                    }
-                }
-            }
         }
+        crate::util::append_only(manager, &APPEND_ONLY).await?;
         Ok(())
     }
 

@@ -2,23 +2,12 @@
 //! ledger, and frozen grower statements. Payments, ledger rows and statements are append-only:
 //! triggers on both databases refuse UPDATE and DELETE.
 
+use crate::util::{a, append_only, fk, indexes};
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
-use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn fk(from_table: &str, from_col: &str, to_table: &str) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(Alias::new(from_table), Alias::new(from_col))
-        .to(Alias::new(to_table), Alias::new("id"))
-        .to_owned()
-}
-
-fn a(name: &str) -> Alias {
-    Alias::new(name)
-}
 
 const APPEND_ONLY: [&str; 4] = [
     "payments",
@@ -182,87 +171,58 @@ impl MigrationTrait for Migration {
                 .await?;
         }
 
-        for (name, table, cols, unique) in [
-            ("ix_payments_order", "payments", &["order_id"][..], false),
-            (
-                "ix_rules_batch",
-                "commission_rules",
-                &["batch_id"][..],
-                false,
-            ),
-            (
-                "ix_rules_product",
-                "commission_rules",
-                &["product_id"][..],
-                false,
-            ),
-            (
-                "ix_rule_shares_rule",
-                "commission_rule_shares",
-                &["rule_id"][..],
-                false,
-            ),
-            (
-                "ix_ledger_tx_order",
-                "ledger_transactions",
-                &["order_id"][..],
-                false,
-            ),
-            (
-                "ix_ledger_entries_tx",
-                "ledger_entries",
-                &["transaction_id"][..],
-                false,
-            ),
-            (
-                "ix_ledger_entries_collective",
-                "ledger_entries",
-                &["collective_id", "period"][..],
-                false,
-            ),
-            (
-                "ix_ledger_entries_grower",
-                "ledger_entries",
-                &["grower_id", "transaction_id"][..],
-                false,
-            ),
-            (
-                "ux_statements_grower_through",
-                "grower_statements",
-                &["grower_id", "through_transaction_id"][..],
-                true,
-            ),
-        ] {
-            let mut idx = Index::create();
-            idx.name(name).table(a(table));
-            for c in cols {
-                idx.col(a(c));
-            }
-            if unique {
-                idx.unique();
-            }
-            manager.create_index(idx.to_owned()).await?;
-        }
+        indexes(
+            manager,
+            &[
+                ("ix_payments_order", "payments", &["order_id"], false),
+                ("ix_rules_batch", "commission_rules", &["batch_id"], false),
+                (
+                    "ix_rules_product",
+                    "commission_rules",
+                    &["product_id"],
+                    false,
+                ),
+                (
+                    "ix_rule_shares_rule",
+                    "commission_rule_shares",
+                    &["rule_id"],
+                    false,
+                ),
+                (
+                    "ix_ledger_tx_order",
+                    "ledger_transactions",
+                    &["order_id"],
+                    false,
+                ),
+                (
+                    "ix_ledger_entries_tx",
+                    "ledger_entries",
+                    &["transaction_id"],
+                    false,
+                ),
+                (
+                    "ix_ledger_entries_collective",
+                    "ledger_entries",
+                    &["collective_id", "period"],
+                    false,
+                ),
+                (
+                    "ix_ledger_entries_grower",
+                    "ledger_entries",
+                    &["grower_id", "transaction_id"],
+                    false,
+                ),
+                (
+                    "ux_statements_grower_through",
+                    "grower_statements",
+                    &["grower_id", "through_transaction_id"],
+                    true,
+                ),
+            ],
+        )
+        .await?;
 
-        let db = manager.get_connection();
-        for t in APPEND_ONLY {
-            match manager.get_database_backend() {
-                DbBackend::Postgres => {
-                    db.execute_unprepared(&format!(
-                        "CREATE TRIGGER {t}_append_only BEFORE UPDATE OR DELETE ON {t} FOR EACH ROW EXECUTE FUNCTION refuse_change()"
-                    ))
-                    .await?;
-                }
-                _ => {
-                    for op in ["UPDATE", "DELETE"] {
-                        db.execute_unprepared(&format!(
-                            "CREATE TRIGGER {t}_no_{op} BEFORE {op} ON {t} BEGIN SELECT RAISE(ABORT, '{t} is append-only: {op} refused'); END"
-                        ))
-                        .await?;
-                    }
-                }
-            }
-        }
+        append_only(manager, &APPEND_ONLY).await?;
         Ok(())
     }
 

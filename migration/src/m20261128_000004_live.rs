@@ -2,22 +2,12 @@
 //! each buyer has taken per session and batch (so the limit holds under concurrency), and the
 //! session an order was taken in.
 
+use crate::util::{a, fk, indexes};
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn a(name: &str) -> Alias {
-    Alias::new(name)
-}
-
-fn fk(from_table: &str, from_col: &str, to_table: &str) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(a(from_table), a(from_col))
-        .to(a(to_table), a("id"))
-        .to_owned()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -78,42 +68,36 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        for (name, table, cols, unique) in [
-            (
-                "ux_live_featured",
-                "live_featured",
-                &["session_id", "batch_id"][..],
-                true,
-            ),
-            (
-                "ux_live_takes",
-                "live_buyer_takes",
-                &["session_id", "buyer_id", "batch_id"][..],
-                true,
-            ),
-            (
-                "ix_orders_live_session",
-                "orders",
-                &["live_session_id"][..],
-                false,
-            ),
-            (
-                "ix_live_sessions_status",
-                "live_sessions",
-                &["status"][..],
-                false,
-            ),
-        ] {
-            let mut idx = Index::create();
-            idx.name(name).table(a(table));
-            for c in cols {
-                idx.col(a(c));
-            }
-            if unique {
-                idx.unique();
-            }
-            manager.create_index(idx.to_owned()).await?;
-        }
+        indexes(
+            manager,
+            &[
+                (
+                    "ux_live_featured",
+                    "live_featured",
+                    &["session_id", "batch_id"],
+                    true,
+                ),
+                (
+                    "ux_live_takes",
+                    "live_buyer_takes",
+                    &["session_id", "buyer_id", "batch_id"],
+                    true,
+                ),
+                (
+                    "ix_orders_live_session",
+                    "orders",
+                    &["live_session_id"],
+                    false,
+                ),
+                (
+                    "ix_live_sessions_status",
+                    "live_sessions",
+                    &["status"],
+                    false,
+                ),
+            ],
+        )
+        .await?;
         Ok(())
     }
 

@@ -1,22 +1,12 @@
 //! The partner API: API keys (only a hash stored), contract prices, webhook endpoints, and the
 //! webhook outbox that events are written to in the same transaction as the change.
 
+use crate::util::{a, fk, indexes};
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn a(name: &str) -> Alias {
-    Alias::new(name)
-}
-
-fn fk(from_table: &str, from_col: &str, to_table: &str) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(a(from_table), a(from_col))
-        .to(a(to_table), a("id"))
-        .to_owned()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -100,36 +90,37 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        for (name, table, cols) in [
-            ("ix_api_keys_buyer", "api_keys", &["buyer_id"][..]),
-            (
-                "ix_contract_prices_buyer",
-                "contract_prices",
-                &["buyer_id"][..],
-            ),
-            (
-                "ix_webhook_endpoints_buyer",
-                "webhook_endpoints",
-                &["buyer_id"][..],
-            ),
-            (
-                "ix_webhook_deliveries_due",
-                "webhook_deliveries",
-                &["status", "next_attempt_at"][..],
-            ),
-            (
-                "ix_webhook_deliveries_endpoint",
-                "webhook_deliveries",
-                &["endpoint_id"][..],
-            ),
-        ] {
-            let mut idx = Index::create();
-            idx.name(name).table(a(table));
-            for c in cols {
-                idx.col(a(c));
-            }
-            manager.create_index(idx.to_owned()).await?;
-        }
+        indexes(
+            manager,
+            &[
+                ("ix_api_keys_buyer", "api_keys", &["buyer_id"], false),
+                (
+                    "ix_contract_prices_buyer",
+                    "contract_prices",
+                    &["buyer_id"],
+                    false,
+                ),
+                (
+                    "ix_webhook_endpoints_buyer",
+                    "webhook_endpoints",
+                    &["buyer_id"],
+                    false,
+                ),
+                (
+                    "ix_webhook_deliveries_due",
+                    "webhook_deliveries",
+                    &["status", "next_attempt_at"],
+                    false,
+                ),
+                (
+                    "ix_webhook_deliveries_endpoint",
+                    "webhook_deliveries",
+                    &["endpoint_id"],
+                    false,
+                ),
+            ],
+        )
+        .await?;
         Ok(())
     }
 
