@@ -948,6 +948,9 @@
     const mine = q.filter((e) => isPending(e) && (!s || e.user === s.username));
     const others = q.filter((e) => isPending(e) && s && e.user !== s.username);
     $('queue-count').textContent = String(mine.length);
+    // 页头上的待发送数：页面往下翻时也看得见。
+    $('queue-pill').textContent = `待发送 ${mine.length}`;
+    $('queue-pill').hidden = mine.length === 0;
     const bar = $('queue-bar');
     bar.dataset.pending = String(mine.length);
     bar.classList.toggle('has-pending', mine.length > 0);

@@ -178,7 +178,9 @@ async function enter({ batch, phone, qty, name, address, expectBuyer }) {
   await page.getByTestId('qty').fill(String(qty));
   await page.getByTestId('place').click();
   await page.waitForFunction((n) => Number(document.querySelector('[data-testid=entries] [data-testid=entry]')?.dataset.seq) > n,
-    before, { timeout: 5000 });
+    before, { timeout: 5000 }).catch(async (e) => {
+    throw new Error(`${e.message}\n${await page.locator('main').innerText()}\nerror box: ${await page.getByTestId('error').innerText().catch(() => '')}`);
+  });
   return newest();
 }
 
@@ -430,7 +432,9 @@ test('the board shows the totals and follows new orders and an undo within two s
   const stored = await board.evaluate(() => Object.keys(localStorage));
   assert.ok(stored.includes('zhunong.board.token'), `localStorage keys: ${stored}`);
 
-  // A new order on the console reaches the board within two seconds.
+  // A new order on the console reaches the board within two seconds. (The helper's phone is the
+  // tab in front: Chromium throttles animation frames in a background tab, which slows clicks.)
+  await page.bringToFront();
   const e = await enter({ batch: 3, phone: '13800000002', qty: 2, expectBuyer: 'known' });
   await entryState(e, 'placed');
   const took = await textIs(board.getByTestId('board-orders'), '4', 2000);
@@ -611,21 +615,34 @@ test('the per-buyer limit and a sold-out batch are refused with a clear message'
   await noStrayText(page, 'sold out');
 });
 
-test('once the show has ended, an entry is refused and the console says the show is over', async () => {
+test('once the show has ended, the board says so and the console refuses entries', async () => {
   const { live, sec } = state;
+  // The console does not hear the stream, so it still thinks the show is live when it ends: the
+  // server refuses the entry (409 session_not_live) and the page says the show is over.
+  await page.route('**/api/v1/live-sessions/*/stream', (r) => r.abort());
+  await page.reload();
+  await page.getByTestId('sell-view').waitFor({ state: 'visible' });
+  assert.ok(await page.getByTestId('session-ended').isHidden());
   const ended = await http('POST', `/live-sessions/${live.id}/end`, { token: sec });
   assert.equal(ended.status, 'ended');
+  // The board hears of it on its stream.
+  await textIs(board.getByTestId('board-status'), '已结束', 2000);
+
   const e = await enter({ batch: 2, phone: '13800000001', qty: 1, expectBuyer: 'known' });
   await entryState(e, 'failed');
   await textOf(e.getByTestId('entry-reason'), '不在直播中');
   assert.equal(await page.getByTestId('error').getAttribute('data-code'), 'session_not_live');
   await page.getByTestId('session-ended').waitFor({ state: 'visible' });
   await textOf(page.getByTestId('session-ended'), '已结束');
+
+  // Further taps are refused on the phone, nothing is queued.
   await page.getByTestId('buyer-phone').fill('13800000002');
   await textOf(page.getByTestId('buyer-found-name'), '张先生');
   await page.getByTestId('place').click();
   await textOf(page.getByTestId('error'), '本场直播已结束，不能再下单');
   assert.equal(await page.getByTestId('queue-count').textContent(), '0');
+  assert.equal((await localQueue()).filter((x) => x.state === 'queued' || x.state === 'sending').length, 0);
+  await page.unroute('**/api/v1/live-sessions/*/stream');
   await noHorizontalScroll(page, 'ended');
   await noStrayText(page, 'ended');
 });
