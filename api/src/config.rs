@@ -102,6 +102,9 @@ pub struct Settings {
     /// Hosts (`name` or `ip`) webhooks may reach although they are private, loopback or plain
     /// HTTP. Empty in production; tests put their loopback receiver here.
     pub webhook_allow_hosts: Vec<String>,
+    /// How often a live-totals stream recomputes on its own, to show stock sold through other
+    /// channels (orders in the show are pushed at once).
+    pub live_refresh_secs: u64,
     /// Run the webhook delivery worker in this process.
     pub webhook_worker: bool,
 }
@@ -147,6 +150,7 @@ impl Default for Settings {
             webhook_lease_secs: 60,
             webhook_allow_hosts: Vec::new(),
             webhook_worker: true,
+            live_refresh_secs: 5,
         }
     }
 }

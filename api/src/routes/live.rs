@@ -11,7 +11,7 @@ use crate::services::live;
 use crate::state::AppState;
 use actix_web::web::Bytes;
 use actix_web::{HttpResponse, get, post, web};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::broadcast::error::RecvError;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -127,7 +127,9 @@ fn event(totals: &Totals) -> Bytes {
 }
 
 /// Server-sent events: `event: totals` with the show's totals on connect and after every order
-/// or cancellation in it (from any replica), and a keep-alive comment every 15 s.
+/// or cancellation in it (from any replica); every `live_refresh_secs` the totals are recomputed
+/// and sent if anything changed (stock sold through other channels); a keep-alive comment when
+/// nothing was sent for 15 s.
 #[utoipa::path(
     tag = "live",
     params(("id" = i64, Path, description = "session id")),
@@ -142,38 +144,80 @@ pub async fn session_stream(
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     let rx = state.hub.subscribe();
-    let first = event(&live::totals(&state.db.conn, id).await?);
-    let db = state.db.conn.clone();
-    let stream = futures_util::stream::unfold(
-        (rx, db, Some(first)),
-        move |(mut rx, db, pending)| async move {
-            if let Some(b) = pending {
-                return Some((Ok::<_, actix_web::Error>(b), (rx, db, None)));
-            }
-            loop {
-                let changed = tokio::select! {
-                    r = rx.recv() => match r {
-                        Ok(Notice::LiveSession(s)) => s == id,
-                        Ok(_) => false,
-                        // Fell behind: whatever was missed, fresh totals cover it.
-                        Err(RecvError::Lagged(_)) => true,
-                        Err(RecvError::Closed) => return None,
-                    },
-                    () = tokio::time::sleep(Duration::from_secs(15)) => {
-                        return Some((Ok(Bytes::from_static(b": keep-alive\n\n")), (rx, db, None)));
-                    }
-                };
-                if changed && let Ok(t) = live::totals(&db, id).await {
-                    return Some((Ok(event(&t)), (rx, db, None)));
-                }
-            }
-        },
-    );
+    let first = live::totals(&state.db.conn, id).await?;
+    let mut refresh =
+        tokio::time::interval(Duration::from_secs(state.settings.live_refresh_secs.max(1)));
+    refresh.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let stream = TotalsStream {
+        id,
+        rx,
+        db: state.db.conn.clone(),
+        refresh,
+        last_sent: Instant::now(),
+        last: None,
+        pending: Some(first),
+    };
+    let body = futures_util::stream::unfold(stream, |mut s| async move {
+        let chunk = s.next_chunk().await?;
+        Some((Ok::<_, actix_web::Error>(chunk), s))
+    });
     Ok(HttpResponse::Ok()
         .content_type("text/event-stream")
         .insert_header(("cache-control", "no-cache"))
         .insert_header(("x-accel-buffering", "no"))
-        .streaming(stream))
+        .streaming(body))
+}
+
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+struct TotalsStream {
+    id: i64,
+    rx: tokio::sync::broadcast::Receiver<Notice>,
+    db: sea_orm::DatabaseConnection,
+    refresh: tokio::time::Interval,
+    last_sent: Instant,
+    /// The last totals sent, without their timestamp, to skip unchanged refreshes.
+    last: Option<serde_json::Value>,
+    pending: Option<Totals>,
+}
+
+impl TotalsStream {
+    /// The next bytes to send; `None` ends the stream.
+    async fn next_chunk(&mut self) -> Option<Bytes> {
+        loop {
+            if let Some(t) = self.pending.take() {
+                let mut key = serde_json::to_value(&t).unwrap_or_default();
+                key["updated_at"] = serde_json::Value::Null;
+                self.last = Some(key);
+                self.last_sent = Instant::now();
+                return Some(event(&t));
+            }
+            let (changed, periodic) = tokio::select! {
+                r = self.rx.recv() => match r {
+                    Ok(Notice::LiveSession(s)) => (s == self.id, false),
+                    Ok(_) => (false, false),
+                    // Fell behind: whatever was missed, fresh totals cover it.
+                    Err(RecvError::Lagged(_)) => (true, false),
+                    Err(RecvError::Closed) => return None,
+                },
+                _ = self.refresh.tick() => (false, true),
+            };
+            if changed || periodic {
+                if let Ok(t) = live::totals(&self.db, self.id).await {
+                    let mut key = serde_json::to_value(&t).unwrap_or_default();
+                    key["updated_at"] = serde_json::Value::Null;
+                    if changed || self.last.as_ref() != Some(&key) {
+                        self.pending = Some(t);
+                        continue;
+                    }
+                }
+            }
+            if self.last_sent.elapsed() >= KEEP_ALIVE {
+                self.last_sent = Instant::now();
+                return Some(Bytes::from_static(b": keep-alive\n\n"));
+            }
+        }
+    }
 }
 
 /// The closing summary: duration, orders, buyers, quantity and revenue per batch, cancellations.
