@@ -170,6 +170,13 @@ pub async fn session_stream(
 
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
+/// The totals without their timestamp: what tells whether anything changed.
+fn fingerprint(t: &Totals) -> serde_json::Value {
+    let mut v = serde_json::to_value(t).unwrap_or_default();
+    v["updated_at"] = serde_json::Value::Null;
+    v
+}
+
 struct TotalsStream {
     id: i64,
     rx: tokio::sync::broadcast::Receiver<Notice>,
@@ -186,9 +193,7 @@ impl TotalsStream {
     async fn next_chunk(&mut self) -> Option<Bytes> {
         loop {
             if let Some(t) = self.pending.take() {
-                let mut key = serde_json::to_value(&t).unwrap_or_default();
-                key["updated_at"] = serde_json::Value::Null;
-                self.last = Some(key);
+                self.last = Some(fingerprint(&t));
                 self.last_sent = Instant::now();
                 return Some(event(&t));
             }
@@ -202,15 +207,12 @@ impl TotalsStream {
                 },
                 _ = self.refresh.tick() => (false, true),
             };
-            if changed || periodic {
-                if let Ok(t) = live::totals(&self.db, self.id).await {
-                    let mut key = serde_json::to_value(&t).unwrap_or_default();
-                    key["updated_at"] = serde_json::Value::Null;
-                    if changed || self.last.as_ref() != Some(&key) {
-                        self.pending = Some(t);
-                        continue;
-                    }
-                }
+            if (changed || periodic)
+                && let Ok(t) = live::totals(&self.db, self.id).await
+                && (changed || self.last.as_ref() != Some(&fingerprint(&t)))
+            {
+                self.pending = Some(t);
+                continue;
             }
             if self.last_sent.elapsed() >= KEEP_ALIVE {
                 self.last_sent = Instant::now();
