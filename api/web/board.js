@@ -3,11 +3,13 @@
 'use strict';
 
 (() => {
+  const {
+    $, el, group, yuan: plainYuan, unitOf, qtyNumber, clock, PLATFORM,
+    clearMessage, readSession, saveSession, parseJson,
+  } = window.Zhunong;
+
   const TOKEN_KEY = 'zhunong.board.token';
   const ALLOWED_ROLES = ['helper', 'secretary', 'admin'];
-  const PLATFORM = {
-    douyin: '抖音', kuaishou: '快手', wechat_channels: '视频号', taobao_live: '淘宝直播', other: '其他平台',
-  };
   const SESSION_STATUS = { planned: '待开播', live: '直播中', ended: '已结束' };
   const CODE_TEXT = {
     not_found: '没有这个直播场次。',
@@ -17,51 +19,18 @@
     network: '无法连接服务器，请检查网络。',
   };
 
-  const $ = (id) => document.getElementById(id);
   const m = /^\/app\/live\/(\d+)\/board\/?$/.exec(location.pathname);
   const sessionId = m ? Number(m[1]) : 0;
 
-  function el(tag, attrs, ...kids) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (v === null || v === undefined || v === false) continue;
-      if (k === 'class') node.className = v;
-      else if (k === 'text') node.textContent = v;
-      else if (k === 'testid') node.setAttribute('data-testid', v);
-      else node.setAttribute(k, String(v));
-    }
-    for (const kid of kids.flat()) {
-      if (kid === null || kid === undefined || kid === false) continue;
-      node.append(kid instanceof Node ? kid : document.createTextNode(String(kid)));
-    }
-    return node;
-  }
-
   // ---------------------------------------------------------------- 数字
 
-  function fixed(n, d, decimals) {
-    const a = BigInt(Math.abs(n));
-    const p = 10n ** BigInt(decimals);
-    const D = BigInt(d);
-    const q = (a * p * 2n + D) / (2n * D);
-    const frac = (q % p).toString().padStart(decimals, '0');
-    return (n < 0 && q !== 0n ? '-' : '') + (q / p).toString() + (decimals ? '.' + frac : '');
-  }
-  const trimZeros = (s) => (s.includes('.') ? s.replace(/\.?0+$/, '') : s);
-  const group = (s) => s.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   /** 分 → “1,234.50”。 */
-  function yuan(fen) {
-    const a = Math.abs(fen);
-    return (fen < 0 ? '-' : '') + group(String(Math.floor(a / 100))) + '.' + String(a % 100).padStart(2, '0');
-  }
-  const byWeight = (b) => b.pricing === 'by_weight';
-  const unitOf = (b) => (byWeight(b) ? '斤' : (b.unit_label || '件'));
+  const yuan = (fen) => group(plainYuan(fen));
   /** 克或件 → 数字部分（斤保留最多 2 位小数）。 */
-  const qtyNum = (b, q) => (typeof q !== 'number' ? '—' : byWeight(b) ? group(trimZeros(fixed(q, 500, 2))) : group(String(q)));
+  const qtyNum = (b, q) => (typeof q !== 'number' ? '—' : qtyNumber(b, q));
 
   // ---------------------------------------------------------------- 消息与登录
 
-  function clearMessage() { const b = $('message'); b.hidden = true; b.replaceChildren(); }
   function showError(title, detail) {
     const b = $('message');
     b.replaceChildren(el('strong', { testid: 'error-title', text: title }));
@@ -69,14 +38,9 @@
     b.hidden = false;
   }
 
+  /** 大屏自己的登录凭据，没有则用同一标签页里直播下单页面的。 */
   function token() {
-    for (const [store, key] of [[localStorage, TOKEN_KEY], [sessionStorage, 'zhunong.live.token']]) {
-      try {
-        const s = JSON.parse(store.getItem(key) || 'null');
-        if (s && s.token && (!s.expires_at || s.expires_at > Date.now())) return s;
-      } catch (_) { /* ignore */ }
-    }
-    return null;
+    return readSession(localStorage, TOKEN_KEY) || readSession(sessionStorage, 'zhunong.live.token');
   }
 
   function toLogin(message) {
@@ -119,10 +83,7 @@
         showError(`账号 ${username}（${r.role}）不能查看直播大屏。`);
         return;
       }
-      localStorage.setItem(TOKEN_KEY, JSON.stringify({
-        token: r.access_token, role: r.role, username,
-        expires_at: Date.now() + Math.max(0, (r.expires_in || 0) - 5) * 1000,
-      }));
+      saveSession(localStorage, TOKEN_KEY, username, r);
       $('login-password').value = '';
       await open();
     } catch (e) {
@@ -187,8 +148,7 @@
     $('board-revenue').textContent = yuan(t.revenue_fen ?? 0);
     $('board-cancelled').textContent = t.cancelled ? `已撤销 ${t.cancelled} 单 · ` : '';
     const when = t.updated_at ? new Date(t.updated_at) : new Date();
-    const p = (n) => String(n).padStart(2, '0');
-    $('board-updated').textContent = `更新于 ${p(when.getHours())}:${p(when.getMinutes())}:${p(when.getSeconds())}`;
+    $('board-updated').textContent = `更新于 ${clock(when)}`;
 
     const names = new Map();
     for (const x of t.batches || []) names.set(x.product_name, (names.get(x.product_name) || 0) + 1);
@@ -216,86 +176,29 @@
       : [el('li', { class: 'empty', text: '还没有订单' })]));
   }
 
-  // ---------------------------------------------------------------- SSE（fetch + ReadableStream，才能带 Authorization）
+  // ---------------------------------------------------------------- SSE（见 common.js）
 
-  let stream = null;
-  let retry = 0;
-  let retryTimer = 0;
+  const feed = window.Zhunong.eventStream({
+    token,
+    toLogin,
+    onNoToken: () => toLogin(),
+    onMessage(event, data) {
+      if (event !== 'totals') return;
+      const t = parseJson(data); // 坏数据：等下一条
+      if (t) {
+        feed.connected();
+        render(t);
+      }
+    },
+  });
+  const streamUrl = `/api/v1/live-sessions/${sessionId}/stream`;
 
-  function setStreamStatus(state, text) {
-    const s = $('stream-status');
-    s.dataset.state = state;
-    s.textContent = text;
+  function startStream() {
+    feed.start(streamUrl);
   }
 
   function stopStream() {
-    clearTimeout(retryTimer);
-    if (stream) { stream.stopped = true; stream.ctrl.abort(); }
-    stream = null;
-    setStreamStatus('off', '未连接');
-  }
-
-  function startStream() {
-    stopStream();
-    const me = { ctrl: new AbortController(), stopped: false };
-    stream = me;
-    read(me).catch(() => {}).finally(() => {
-      if (me.stopped || stream !== me) return;
-      setStreamStatus('retry', '重连中…');
-      retryTimer = setTimeout(() => { if (stream === me) startStream(); }, Math.min(10000, 500 * 2 ** retry++));
-    });
-  }
-
-  async function read(me) {
-    const s = token();
-    if (!s) { me.stopped = true; toLogin(); return; }
-    setStreamStatus(retry ? 'retry' : 'connecting', retry ? '重连中…' : '连接中…');
-    let watchdog = 0;
-    const kick = () => { clearTimeout(watchdog); watchdog = setTimeout(() => me.ctrl.abort(), 45000); };
-    kick();
-    try {
-      const res = await fetch(`/api/v1/live-sessions/${sessionId}/stream`, {
-        headers: { Authorization: `Bearer ${s.token}`, Accept: 'text/event-stream' },
-        cache: 'no-store', credentials: 'omit', signal: me.ctrl.signal,
-      });
-      if (res.status === 401) { me.stopped = true; toLogin('登录已过期或无效，请重新登录。'); return; }
-      if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
-      const reader = res.body.getReader();
-      const dec = new TextDecoder();
-      let buf = '';
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        kick();
-        buf += dec.decode(value, { stream: true }).replace(/\r\n?/g, '\n');
-        let cut;
-        while ((cut = buf.indexOf('\n\n')) >= 0) {
-          const block = buf.slice(0, cut);
-          buf = buf.slice(cut + 2);
-          let event = 'message';
-          const data = [];
-          for (const line of block.split('\n')) {
-            if (line === '' || line.startsWith(':')) continue;
-            const i = line.indexOf(':');
-            const field = i < 0 ? line : line.slice(0, i);
-            const val = i < 0 ? '' : line.slice(i + 1).replace(/^ /, '');
-            if (field === 'event') event = val;
-            else if (field === 'data') data.push(val);
-          }
-          if (event === 'totals' && data.length && !me.stopped) {
-            let t = null;
-            try { t = JSON.parse(data.join('\n')); } catch (_) { /* 坏数据：等下一条 */ }
-            if (t) {
-              retry = 0;
-              setStreamStatus('on', '实时');
-              render(t);
-            }
-          }
-        }
-      }
-    } finally {
-      clearTimeout(watchdog);
-    }
+    feed.stop();
   }
 
   // ---------------------------------------------------------------- 启动
@@ -304,15 +207,14 @@
     $('login-form').addEventListener('submit', onLogin);
     $('logout').addEventListener('click', () => { toLogin(); clearMessage(); });
     window.addEventListener('online', () => {
-      if (info && $('stream-status').dataset.state !== 'on') { retry = 0; startStream(); }
+      if (info && $('stream-status').dataset.state !== 'on') feed.reconnect(streamUrl);
     });
     document.addEventListener('visibilitychange', () => {
-      if (document.visibilityState === 'visible' && info && !stream) startStream();
+      if (document.visibilityState === 'visible' && info && !feed.open) startStream();
     });
     if (token()) open();
     else toLogin();
   }
 
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
-  else init();
+  window.Zhunong.ready(init);
 })();

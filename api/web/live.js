@@ -1,4 +1,4 @@
-// 直播下单页面（助播用，手机优先）。纯 JavaScript，无框架、无构建步骤、无外部资源。
+// 直播下单页面（助播用，手机优先）。纯 JavaScript，无框架、无构建步骤、无外部资源；共用部分在 common.js。
 // 金额以“分”、数量以批次的基本单位（按重量：克；按件：件）的整数计算；斤/箱/元只在显示和输入时换算。
 //
 // 每次点“下单”都在手机上生成一个幂等键（Idempotency-Key），订单先进本地队列（localStorage，刷新不丢），
@@ -7,26 +7,25 @@
 'use strict';
 
 (() => {
+  const {
+    $, el, fill, halfWidth, money, weightAmountFen, byWeight, unitOf, qtyNumber, pad2, clock, PLATFORM,
+    clearMessage, showError, showNotice, clientError, session, ApiError, api, run, toLogin, onLogin, parseJson,
+  } = window.Zhunong;
+
   const TOKEN_KEY = 'zhunong.live.token';
   const QUEUE_KEY = 'zhunong.live.queue';
   const SEQ_KEY = 'zhunong.live.seq';
   const SESSION_KEY = 'zhunong.live.session_id';
-  const ALLOWED_ROLES = ['helper', 'secretary', 'admin'];
   const MANAGER_ROLES = ['secretary', 'admin'];
   const UNDO_MS = 30000; // 下单成功后可撤销的时间
   const DUP_MS = 60000; // 一分钟内同一手机号、同一商品、同样数量视为可能重复
   const KEEP_DONE = 30; // 本地保留的已完成记录条数
   const RETRY_MAX_MS = 5000;
 
-  const $ = (id) => document.getElementById(id);
-
   // ---------------------------------------------------------------- 文本
 
-  const PLATFORM = {
-    douyin: '抖音', kuaishou: '快手', wechat_channels: '视频号', taobao_live: '淘宝直播', other: '其他平台',
-  };
-
   const CODE_TEXT = {
+    ...window.Zhunong.CODE_TEXT,
     insufficient_stock: '库存不足，这一单没有下成。',
     buyer_limit_reached: '该买家已达到每人限购数量，这一单没有下成。',
     session_not_live: '本场直播不在直播中（未开播或已结束），不能下单。',
@@ -36,15 +35,6 @@
     duplicate: '这个手机号已经有买家了。',
     idempotency_key_reused: '同一个下单记录的内容被改动过，服务器拒绝了。',
     idempotency_key_in_flight: '这一单还在处理中，稍后自动重试。',
-    validation_failed: '输入有误，请检查以下内容。',
-    not_found: '没有找到。',
-    unauthorized: '用户名或密码不正确。',
-    forbidden: '此账号没有权限进行这个操作。',
-    rate_limited: '尝试次数太多，请稍后再试。',
-    unavailable: '服务器暂时繁忙，请稍后重试。',
-    internal_error: '服务器出错了，请稍后重试。',
-    malformed_json: '请求格式有误。',
-    network: '无法连接服务器，请检查网络后重试。',
   };
 
   const FIELD_TEXT = {
@@ -58,68 +48,34 @@
     return FIELD_TEXT[field] || field;
   }
 
-  // ---------------------------------------------------------------- DOM
-
-  function el(tag, attrs, ...kids) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (v === null || v === undefined || v === false) continue;
-      if (k === 'class') node.className = v;
-      else if (k === 'text') node.textContent = v;
-      else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-      else if (k === 'testid') node.setAttribute('data-testid', v);
-      else node.setAttribute(k, v === true ? '' : String(v));
-    }
-    for (const kid of kids.flat()) {
-      if (kid === null || kid === undefined || kid === false) continue;
-      node.append(kid instanceof Node ? kid : document.createTextNode(String(kid)));
-    }
-    return node;
-  }
-
-  function fill(node, ...kids) {
-    node.replaceChildren(...kids.flat().filter((k) => k !== null && k !== undefined && k !== false));
-    return node;
-  }
+  window.Zhunong.configure({
+    tokenKey: TOKEN_KEY,
+    roles: ['helper', 'secretary', 'admin'],
+    refused: (username, role) => `账号 ${username}（${role}）不能使用直播下单页面，请用助播、书记或管理员账号登录。`,
+    afterLogin,
+    showLogin() {
+      stopStream();
+      showView('login');
+    },
+    codeText: CODE_TEXT,
+    fieldLabel,
+    // 应答读到一半断了：当作网络不通，留在队列里用同一个键重发。
+    cutOffAsNetwork: true,
+  });
 
   // ---------------------------------------------------------------- 数字（整数运算）
 
-  const FULL_WIDTH = { '０': '0', '１': '1', '２': '2', '３': '3', '４': '4', '５': '5', '６': '6', '７': '7', '８': '8', '９': '9', '．': '.', '。': '.' };
-  const halfWidth = (s) => String(s || '').replace(/[０-９．。]/g, (c) => FULL_WIDTH[c]);
-
-  /** n/d 保留 decimals 位小数，四舍五入。 */
-  function fixed(n, d, decimals) {
-    const neg = n < 0;
-    const a = BigInt(Math.abs(n));
-    const p = 10n ** BigInt(decimals);
-    const D = BigInt(d);
-    const q = (a * p * 2n + D) / (2n * D);
-    const frac = (q % p).toString().padStart(decimals, '0');
-    return (neg && q !== 0n ? '-' : '') + (q / p).toString() + (decimals ? '.' + frac : '');
-  }
-  const trimZeros = (s) => (s.includes('.') ? s.replace(/\.?0+$/, '') : s);
-  const group = (s) => s.replace(/^(\d+)/, (d) => d.replace(/\B(?=(\d{3})+$)/g, ','));
-  function yuan(fen) {
-    const neg = fen < 0;
-    const a = Math.abs(fen);
-    return (neg ? '-' : '') + Math.floor(a / 100) + '.' + String(a % 100).padStart(2, '0');
-  }
-  const money = (fen) => '¥' + yuan(fen);
-
-  const byWeight = (b) => b.pricing === 'by_weight';
-  /** 批次的显示单位：按重量一律“斤”，按件用商品的单位（如“箱”）。 */
-  const unitOf = (b) => (byWeight(b) ? '斤' : (b.unit_label || '件'));
   /** 基本单位的数量（克或件）→ 显示文字，如“2 箱”“12.5 斤”。 */
   function qtyText(b, q) {
     if (q === null || q === undefined) return '—';
-    return byWeight(b) ? `${group(trimZeros(fixed(q, 500, 2)))} 斤` : `${group(String(q))} ${unitOf(b)}`;
+    return `${qtyNumber(b, q)} ${unitOf(b)}`;
   }
   /** 单价文字：¥15.00/斤、¥88.00/箱。 */
   const priceText = (b) => `${money(b.live_price_fen)}/${unitOf(b)}`;
   /** 本单金额（分），与服务器一样只舍入一次：克 × 每斤分 / 500。 */
   function amountFen(b, q) {
     if (!byWeight(b)) return q * b.live_price_fen;
-    return Number((BigInt(q) * BigInt(b.live_price_fen) * 2n + 500n) / 1000n);
+    return weightAmountFen(q, b.live_price_fen);
   }
 
   /** 输入框里的数量（斤或箱）→ 基本单位的整数；错误时返回 {error}。 */
@@ -145,11 +101,7 @@
   const normalizePhone = (s) => halfWidth(s).replace(/[\s\-－—()（）]/g, '');
   const validPhone = (p) => /^(1\d{10}|0\d{9,11})$/.test(p);
 
-  function timeText(ms) {
-    const d = new Date(ms);
-    const p = (n) => String(n).padStart(2, '0');
-    return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-  }
+  const timeText = (ms) => clock(new Date(ms));
 
   function newKey() {
     if (window.crypto && typeof crypto.randomUUID === 'function') return crypto.randomUUID();
@@ -161,159 +113,11 @@
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   }
 
-  // ---------------------------------------------------------------- 消息
-
-  function clearMessage() {
-    const box = $('message');
-    box.hidden = true;
-    box.replaceChildren();
-    delete box.dataset.code;
-  }
-
-  function showError(err) {
-    const problem = (err && err.problem) || { code: 'internal_error', detail: String((err && err.message) || err) };
-    const box = $('message');
-    const own = problem.code === 'client';
-    const title = own ? problem.detail : (problem.text || CODE_TEXT[problem.code] || problem.title || '操作失败。');
-    fill(box,
-      el('button', { type: 'button', class: 'close', 'aria-label': '关闭', text: '×', onclick: clearMessage }),
-      el('strong', { testid: 'error-title', text: title }),
-    );
-    if (problem.detail && !own) box.append(el('div', { class: 'detail', testid: 'error-detail', text: problem.detail }));
-    if (Array.isArray(problem.errors) && problem.errors.length) {
-      box.append(el('ul', { testid: 'error-fields' },
-        problem.errors.map((e) => el('li', { 'data-field': e.field, text: `${fieldLabel(e.field)}：${e.message}` }))));
-    }
-    box.dataset.code = problem.code || '';
-    box.hidden = false;
-    $('notice').hidden = true;
-  }
-
-  let noticeTimer = 0;
-  function showNotice(text) {
-    const n = $('notice');
-    n.textContent = text;
-    n.hidden = false;
-    clearTimeout(noticeTimer);
-    noticeTimer = setTimeout(() => { n.hidden = true; }, 6000);
-  }
-
-  function clientError(detail, errors) {
-    const e = new Error(detail);
-    e.problem = { code: 'client', detail, errors };
-    return e;
-  }
-
-  // ---------------------------------------------------------------- API
-
-  class ApiError extends Error {
-    constructor(status, problem) {
-      super(problem.detail || `HTTP ${status}`);
-      this.status = status;
-      this.problem = problem;
-    }
-  }
-
-  function session() {
-    try {
-      const s = JSON.parse(sessionStorage.getItem(TOKEN_KEY) || 'null');
-      if (s && s.token && (!s.expires_at || s.expires_at > Date.now())) return s;
-    } catch (_) { /* ignore */ }
-    return null;
-  }
-
-  async function api(method, path, body, opts = {}) {
-    const headers = { Accept: 'application/json', ...(opts.headers || {}) };
-    if (opts.auth !== false) {
-      const s = session();
-      if (!s) {
-        toLogin('登录已过期，请重新登录。');
-        throw new ApiError(401, { code: 'unauthorized', detail: 'no token', handled: true });
-      }
-      headers.Authorization = `Bearer ${s.token}`;
-    }
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    let res;
-    try {
-      res = await fetch('/api/v1' + path, {
-        method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-        cache: 'no-store', credentials: 'omit',
-      });
-    } catch (e) {
-      throw new ApiError(0, { code: 'network', detail: String((e && e.message) || e) });
-    }
-    if (res.status === 401 && opts.auth !== false) {
-      toLogin('登录已过期或无效，请重新登录。');
-      throw new ApiError(401, { code: 'unauthorized', detail: 'unauthorized', handled: true });
-    }
-    if (!res.ok) {
-      let problem = null;
-      try {
-        const ct = res.headers.get('content-type') || '';
-        if (ct.includes('json')) problem = await res.json();
-      } catch (_) { /* not JSON */ }
-      if (!problem || typeof problem !== 'object') {
-        problem = { code: '', title: `HTTP ${res.status}`, status: res.status, detail: `HTTP ${res.status} ${res.statusText}` };
-      }
-      throw new ApiError(res.status, problem);
-    }
-    if (res.status === 204) return null;
-    const json = await res.json().catch(() => {
-      throw new ApiError(0, { code: 'network', detail: 'the answer was cut off' });
-    });
-    if (opts.withHeaders) return { body: json, headers: res.headers, status: res.status };
-    return json;
-  }
-
-  async function run(button, fn) {
-    if (button) button.disabled = true;
-    try {
-      return await fn();
-    } catch (err) {
-      if (!(err && err.problem && err.problem.handled)) showError(err);
-      return undefined;
-    } finally {
-      if (button) button.disabled = false;
-    }
-  }
-
-  // ---------------------------------------------------------------- 登录与视图
+  // ---------------------------------------------------------------- 视图与登录后
 
   function showView(name) {
     for (const v of ['login', 'session', 'sell']) $(`${v}-view`).hidden = v !== name;
     $('who').hidden = name === 'login';
-  }
-
-  function toLogin(message) {
-    sessionStorage.removeItem(TOKEN_KEY);
-    stopStream();
-    showView('login');
-    if (message) showError(clientError(message));
-    $('login-password').value = '';
-    $('login-username').focus();
-  }
-
-  async function onLogin(ev) {
-    ev.preventDefault();
-    clearMessage();
-    const username = $('login-username').value.trim();
-    const password = $('login-password').value;
-    if (!username || !password) {
-      showError(clientError('请输入用户名和密码。'));
-      return;
-    }
-    await run($('login-submit'), async () => {
-      const r = await api('POST', '/auth/login', { username, password }, { auth: false });
-      if (!ALLOWED_ROLES.includes(r.role)) {
-        throw clientError(`账号 ${username}（${r.role}）不能使用直播下单页面，请用助播、书记或管理员账号登录。`);
-      }
-      sessionStorage.setItem(TOKEN_KEY, JSON.stringify({
-        token: r.access_token, role: r.role, username,
-        expires_at: Date.now() + Math.max(0, (r.expires_in || 0) - 5) * 1000,
-      }));
-      $('login-password').value = '';
-      await afterLogin();
-    });
   }
 
   async function afterLogin() {
@@ -341,7 +145,7 @@
     const when = ls.started_at || ls.planned_start;
     const d = when ? new Date(when) : null;
     const t = d && !Number.isNaN(d.getTime())
-      ? `${d.getMonth() + 1}月${d.getDate()}日 ${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}` : '';
+      ? `${d.getMonth() + 1}月${d.getDate()}日 ${pad2(d.getHours())}:${pad2(d.getMinutes())}` : '';
     return [PLATFORM[ls.platform] || ls.platform, ls.host ? `主播 ${ls.host}` : '', t].filter(Boolean).join(' · ');
   }
 
@@ -504,86 +308,26 @@
     renderQty();
   }
 
-  // ---------------------------------------------------------------- 实时数据流（SSE，用 fetch 带上登录凭据）
+  // ---------------------------------------------------------------- 实时数据流（SSE，见 common.js）
 
-  let stream = null; // {ctrl, sessionId}
-  let streamRetry = 0;
-  let streamTimer = 0;
+  const feed = window.Zhunong.eventStream({
+    token: session,
+    toLogin,
+    onMessage(event, data) {
+      if (event !== 'totals') return;
+      feed.connected();
+      const t = parseJson(data); // 坏数据：等下一条
+      if (t) applyTotals(t);
+    },
+  });
+  const streamUrl = (sessionId) => `/api/v1/live-sessions/${sessionId}/stream`;
 
-  function setStreamStatus(state, text) {
-    const s = $('stream-status');
-    s.dataset.state = state;
-    s.textContent = text;
+  function startStream(sessionId) {
+    feed.start(streamUrl(sessionId));
   }
 
   function stopStream() {
-    clearTimeout(streamTimer);
-    if (stream) { stream.stopped = true; stream.ctrl.abort(); }
-    stream = null;
-    setStreamStatus('off', '未连接');
-  }
-
-  function startStream(sessionId) {
-    stopStream();
-    const me = { ctrl: new AbortController(), sessionId, stopped: false };
-    stream = me;
-    readStream(me).catch(() => {}).finally(() => {
-      if (me.stopped || stream !== me) return;
-      setStreamStatus('retry', '重连中…');
-      const wait = Math.min(10000, 500 * 2 ** streamRetry++);
-      streamTimer = setTimeout(() => { if (stream === me) startStream(sessionId); }, wait);
-    });
-  }
-
-  /** 读 text/event-stream：空行分隔事件；“:”开头是注释（keep-alive）。45 秒无数据视为断线。 */
-  async function readStream(me) {
-    const s = session();
-    if (!s) return;
-    setStreamStatus(streamRetry ? 'retry' : 'connecting', streamRetry ? '重连中…' : '连接中…');
-    let watchdog = 0;
-    const kick = () => { clearTimeout(watchdog); watchdog = setTimeout(() => me.ctrl.abort(), 45000); };
-    kick();
-    try {
-      const res = await fetch(`/api/v1/live-sessions/${me.sessionId}/stream`, {
-        headers: { Authorization: `Bearer ${s.token}`, Accept: 'text/event-stream' },
-        cache: 'no-store', credentials: 'omit', signal: me.ctrl.signal,
-      });
-      if (res.status === 401) { me.stopped = true; toLogin('登录已过期或无效，请重新登录。'); return; }
-      if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
-      const reader = res.body.getReader();
-      const dec = new TextDecoder();
-      let buf = '';
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        kick();
-        buf += dec.decode(value, { stream: true }).replace(/\r\n?/g, '\n');
-        let cut;
-        while ((cut = buf.indexOf('\n\n')) >= 0) {
-          const block = buf.slice(0, cut);
-          buf = buf.slice(cut + 2);
-          let event = 'message';
-          const data = [];
-          for (const line of block.split('\n')) {
-            if (line === '' || line.startsWith(':')) continue;
-            const i = line.indexOf(':');
-            const field = i < 0 ? line : line.slice(0, i);
-            const val = i < 0 ? '' : line.slice(i + 1).replace(/^ /, '');
-            if (field === 'event') event = val;
-            else if (field === 'data') data.push(val);
-          }
-          if (event === 'totals' && data.length && !me.stopped) {
-            streamRetry = 0;
-            setStreamStatus('on', '实时');
-            let t = null;
-            try { t = JSON.parse(data.join('\n')); } catch (_) { /* 坏数据：等下一条 */ }
-            if (t) applyTotals(t);
-          }
-        }
-      }
-    } finally {
-      clearTimeout(watchdog);
-    }
+    feed.stop();
   }
 
   // ---------------------------------------------------------------- 买家
@@ -1037,7 +781,7 @@
       renderQueue();
       pump();
       // 网络回来了：正在等待重连的数据流马上重连。
-      if (live && session() && $('stream-status').dataset.state !== 'on') { streamRetry = 0; startStream(live.id); }
+      if (live && session() && $('stream-status').dataset.state !== 'on') feed.reconnect(streamUrl(live.id));
     });
     window.addEventListener('offline', () => { renderQueue(); });
     // 别的标签页改了队列：刷新显示。
@@ -1056,7 +800,7 @@
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible' && session()) {
         pump();
-        if (live && !stream) startStream(live.id);
+        if (live && !feed.open) startStream(live.id);
       }
     });
 
@@ -1065,6 +809,5 @@
     else toLogin();
   }
 
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
-  else init();
+  window.Zhunong.ready(init);
 })();

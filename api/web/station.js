@@ -1,14 +1,16 @@
-// 称重装车页面（station 角色）。纯 JavaScript，无框架、无构建步骤、无外部资源。
+// 称重装车页面（station 角色）。纯 JavaScript，无框架、无构建步骤、无外部资源；共用部分在 common.js。
 // 所有金额以“分”、所有重量以“克”的整数计算；界面上的斤/公斤/元只在显示和输入时换算。
 'use strict';
 
 (() => {
+  const {
+    $, el, fill, halfWidth, fixed, money, weightAmountFen, pad2,
+    clearMessage, showError, showNotice, clientError, session, api, run, toLogin, onLogin,
+  } = window.Zhunong;
+
   const TOKEN_KEY = 'zhunong.station.token';
   const SCALE_KEY = 'zhunong.station.scale_id';
   const UNIT_KEY = 'zhunong.station.unit';
-  const ALLOWED_ROLES = ['station', 'secretary', 'admin'];
-
-  const $ = (id) => document.getElementById(id);
 
   // ---------------------------------------------------------------- 文本
 
@@ -20,6 +22,7 @@
 
   // 服务器错误码 → 页面用语（服务器的 detail 另行显示在下方）。
   const CODE_TEXT = {
+    ...window.Zhunong.CODE_TEXT,
     not_weighable: '该订单现在不能称重（未确认、已取消、已装车或已在车上）。',
     stock_shortfall: '库存不足：称得的重量比订购的多，批次剩余库存不够，本次称重未记录。',
     over_capacity: '超出车辆载重，不能再装这个订单。',
@@ -28,15 +31,6 @@
     already_on_a_load: '该订单已经在另一辆车上。',
     load_not_open: '这辆车已不在装车中，订单不能再改动。',
     invalid_transition: '当前状态下不能进行这个操作。',
-    validation_failed: '输入有误，请检查以下内容。',
-    not_found: '没有找到。',
-    unauthorized: '用户名或密码不正确。',
-    forbidden: '此账号没有权限进行这个操作。',
-    rate_limited: '尝试次数太多，请稍后再试。',
-    unavailable: '服务器暂时繁忙，请稍后重试。',
-    internal_error: '服务器出错了，请稍后重试。',
-    malformed_json: '请求格式有误。',
-    network: '无法连接服务器，请检查网络后重试。',
   };
 
   const FIELD_TEXT = {
@@ -55,30 +49,25 @@
     return FIELD_TEXT[field] || field;
   }
 
+  window.Zhunong.configure({
+    tokenKey: TOKEN_KEY,
+    roles: ['station', 'secretary', 'admin'],
+    refused: (username, role) => `账号 ${username}（${role}）不能使用称重装车页面，请用称重站账号登录。`,
+    afterLogin: toApp,
+    showLogin() {
+      $('app-view').hidden = true;
+      $('who').hidden = true;
+      $('login-view').hidden = false;
+    },
+    codeText: CODE_TEXT,
+    fieldLabel,
+    // 库存不足时列出各批次的缺口。
+    problemExtra: (problem) => (Array.isArray(problem.shortages) && problem.shortages.length
+      ? el('ul', {}, problem.shortages.map((s) => el('li', { text: `批次 ${s.batch_id}：需要 ${s.requested}，剩余 ${s.available}` })))
+      : null),
+  });
+
   // ---------------------------------------------------------------- DOM
-
-  function el(tag, attrs, ...kids) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (v === null || v === undefined || v === false) continue;
-      if (k === 'class') node.className = v;
-      else if (k === 'text') node.textContent = v;
-      else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-      else if (k === 'testid') node.setAttribute('data-testid', v);
-      else node.setAttribute(k, v === true ? '' : String(v));
-    }
-    for (const kid of kids.flat()) {
-      if (kid === null || kid === undefined || kid === false) continue;
-      node.append(kid instanceof Node ? kid : document.createTextNode(String(kid)));
-    }
-    return node;
-  }
-
-  /** replaceChildren without the nulls of optional parts (replaceChildren would print “null”). */
-  function fill(node, ...kids) {
-    node.replaceChildren(...kids.flat().filter((k) => k !== null && k !== undefined && k !== false));
-    return node;
-  }
 
   function badge(kind, status, testid) {
     const text = (kind === 'load' ? LOAD_STATUS : ORDER_STATUS)[status] || status;
@@ -96,11 +85,9 @@
 
   // ---------------------------------------------------------------- 数字（整数运算）
 
-  const FULL_WIDTH = { '０': '0', '１': '1', '２': '2', '３': '3', '４': '4', '５': '5', '６': '6', '７': '7', '８': '8', '９': '9', '．': '.', '。': '.' };
-
   /** 把“6”“5.7”“0.35”按单位换成整数克（四舍五入到克）。空串返回 {empty:true}。 */
   function parseGrams(text, u) {
-    const s = String(text || '').trim().replace(/[０-９．。]/g, (c) => FULL_WIDTH[c]);
+    const s = halfWidth(text).trim();
     if (s === '') return { empty: true };
     const m = /^(\d*)(?:\.(\d*))?$/.exec(s);
     if (!m || (m[1] === '' && !m[2])) return { error: '不是有效的数字' };
@@ -113,34 +100,10 @@
     return { g: Number(grams) };
   }
 
-  /** n/d 保留 decimals 位小数，四舍五入（整数运算）。 */
-  function fixed(n, d, decimals) {
-    const neg = n < 0;
-    let a = BigInt(Math.abs(n));
-    const p = 10n ** BigInt(decimals);
-    const D = BigInt(d);
-    const q = (a * p * 2n + D) / (2n * D);
-    const int = q / p;
-    const frac = (q % p).toString().padStart(decimals, '0');
-    return (neg && q !== 0n ? '-' : '') + int.toString() + (decimals ? '.' + frac : '');
-  }
-
   const jin = (g) => fixed(g, 500, 2);
   function kg(g) {
     // 最多 3 位小数，至少 2 位：4850 g → 4.85，3000 g → 3.00，2351 g → 2.351
     return fixed(g, 1000, 3).replace(/(\.\d\d)0$/, '$1');
-  }
-  function yuan(fen) {
-    const neg = fen < 0;
-    const a = Math.abs(fen);
-    return (neg ? '-' : '') + Math.floor(a / 100) + '.' + String(a % 100).padStart(2, '0');
-  }
-  const money = (fen) => '¥' + yuan(fen);
-
-  /** 称重金额：净重克 × 每斤单价分 / 500，四舍五入到分（服务器同样只舍入一次）。 */
-  function weightAmountFen(netG, priceFen) {
-    const n = BigInt(netG) * BigInt(priceFen);
-    return Number((n * 2n + 500n) / 1000n);
   }
 
   /** 用当前单位显示克数（无损：克换斤/公斤最多 3 位小数）。 */
@@ -163,149 +126,17 @@
   }
 
   function localDate(d = new Date()) {
-    const p = (n) => String(n).padStart(2, '0');
-    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+    return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}`;
   }
 
   function timeText(iso) {
     const d = new Date(iso);
     if (Number.isNaN(d.getTime())) return iso || '';
-    const p = (n) => String(n).padStart(2, '0');
-    const hm = `${p(d.getHours())}:${p(d.getMinutes())}`;
-    return localDate(d) === localDate() ? hm : `${p(d.getMonth() + 1)}-${p(d.getDate())} ${hm}`;
+    const hm = `${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
+    return localDate(d) === localDate() ? hm : `${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${hm}`;
   }
 
-  // ---------------------------------------------------------------- 消息
-
-  function clearMessage() {
-    const box = $('message');
-    box.hidden = true;
-    fill(box,);
-  }
-
-  function showError(err) {
-    const problem = (err && err.problem) || { code: 'internal_error', detail: String((err && err.message) || err) };
-    const box = $('message');
-    // 页面自己发现的问题（code 为 client）直接用中文说明作标题；服务器的错误先给中文解释，再附 detail 原文。
-    const own = problem.code === 'client';
-    const title = own ? problem.detail : (CODE_TEXT[problem.code] || problem.title || '操作失败。');
-    fill(box,
-      el('button', { type: 'button', class: 'close', 'aria-label': '关闭', text: '×', onclick: clearMessage }),
-      el('strong', { testid: 'error-title', text: title }),
-    );
-    if (problem.detail && !own) {
-      box.append(el('div', { class: 'detail', testid: 'error-detail', text: problem.detail }));
-    }
-    if (Array.isArray(problem.errors) && problem.errors.length) {
-      box.append(el('ul', { testid: 'error-fields' },
-        problem.errors.map((e) => el('li', { 'data-field': e.field, text: `${fieldLabel(e.field)}：${e.message}` }))));
-    }
-    if (Array.isArray(problem.shortages) && problem.shortages.length) {
-      box.append(el('ul', {},
-        problem.shortages.map((s) => el('li', { text: `批次 ${s.batch_id}：需要 ${s.requested}，剩余 ${s.available}` }))));
-    }
-    box.dataset.code = problem.code || '';
-    box.hidden = false;
-    $('notice').hidden = true;
-  }
-
-  let noticeTimer = 0;
-  function showNotice(text) {
-    const n = $('notice');
-    n.textContent = text;
-    n.hidden = false;
-    clearTimeout(noticeTimer);
-    noticeTimer = setTimeout(() => { n.hidden = true; }, 6000);
-  }
-
-  function clientError(detail, errors) {
-    const e = new Error(detail);
-    e.problem = { code: 'client', detail, errors };
-    return e;
-  }
-
-  // ---------------------------------------------------------------- API
-
-  class ApiError extends Error {
-    constructor(status, problem) {
-      super(problem.detail || `HTTP ${status}`);
-      this.status = status;
-      this.problem = problem;
-    }
-  }
-
-  function session() {
-    try {
-      const s = JSON.parse(sessionStorage.getItem(TOKEN_KEY) || 'null');
-      if (s && s.token && (!s.expires_at || s.expires_at > Date.now())) return s;
-    } catch (_) { /* ignore */ }
-    return null;
-  }
-
-  async function api(method, path, body, opts = {}) {
-    const headers = { Accept: opts.raw ? '*/*' : 'application/json' };
-    if (opts.auth !== false) {
-      const s = session();
-      if (!s) {
-        toLogin('登录已过期，请重新登录。');
-        throw new ApiError(401, { code: 'unauthorized', detail: 'no token', handled: true });
-      }
-      headers.Authorization = `Bearer ${s.token}`;
-    }
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    let res;
-    try {
-      res = await fetch('/api/v1' + path, {
-        method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-        cache: 'no-store', credentials: 'omit',
-      });
-    } catch (e) {
-      throw new ApiError(0, { code: 'network', detail: String(e && e.message || e) });
-    }
-    if (res.status === 401 && opts.auth !== false) {
-      toLogin('登录已过期或无效，请重新登录。');
-      throw new ApiError(401, { code: 'unauthorized', detail: 'unauthorized', handled: true });
-    }
-    if (!res.ok) {
-      let problem = null;
-      try {
-        const ct = res.headers.get('content-type') || '';
-        if (ct.includes('json')) problem = await res.json();
-      } catch (_) { /* not JSON */ }
-      if (!problem || typeof problem !== 'object') {
-        problem = { code: '', title: `HTTP ${res.status}`, status: res.status, detail: `HTTP ${res.status} ${res.statusText}` };
-      }
-      throw new ApiError(res.status, problem);
-    }
-    if (opts.raw) return res.blob();
-    if (res.status === 204) return null;
-    return res.json();
-  }
-
-  /** 运行一个操作：按钮在请求期间不可再点，出错时显示红色消息框。 */
-  async function run(button, fn) {
-    if (button) button.disabled = true;
-    try {
-      return await fn();
-    } catch (err) {
-      if (!(err && err.problem && err.problem.handled)) showError(err);
-      return undefined;
-    } finally {
-      if (button) button.disabled = false;
-    }
-  }
-
-  // ---------------------------------------------------------------- 登录
-
-  function toLogin(message) {
-    sessionStorage.removeItem(TOKEN_KEY);
-    $('app-view').hidden = true;
-    $('who').hidden = true;
-    $('login-view').hidden = false;
-    if (message) showError(clientError(message));
-    $('login-password').value = '';
-    $('login-username').focus();
-  }
+  // ---------------------------------------------------------------- 登录后
 
   function toApp() {
     const s = session();
@@ -316,29 +147,6 @@
     $('who-name').textContent = s.username;
     selectTab(sessionStorage.getItem('zhunong.station.tab') || 'weigh');
     return undefined;
-  }
-
-  async function onLogin(ev) {
-    ev.preventDefault();
-    clearMessage();
-    const username = $('login-username').value.trim();
-    const password = $('login-password').value;
-    if (!username || !password) {
-      showError(clientError('请输入用户名和密码。'));
-      return;
-    }
-    await run($('login-submit'), async () => {
-      const r = await api('POST', '/auth/login', { username, password }, { auth: false });
-      if (!ALLOWED_ROLES.includes(r.role)) {
-        throw clientError(`账号 ${username}（${r.role}）不能使用称重装车页面，请用称重站账号登录。`);
-      }
-      sessionStorage.setItem(TOKEN_KEY, JSON.stringify({
-        token: r.access_token, role: r.role, username,
-        expires_at: Date.now() + Math.max(0, (r.expires_in || 0) - 5) * 1000,
-      }));
-      $('login-password').value = '';
-      toApp();
-    });
   }
 
   // ---------------------------------------------------------------- 标签页
@@ -842,6 +650,5 @@
     else toLogin();
   }
 
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
-  else init();
+  window.Zhunong.ready(init);
 })();

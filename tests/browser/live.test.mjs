@@ -1,9 +1,9 @@
 // Headless-Chromium test of the livestream helper's console (/app/live) and the host's board
 // (/app/live/{id}/board).
 //
-// Starts the server itself (fresh SQLite database in a temp dir, a free port on 127.0.0.1), loads
-// the demo data, and as the secretary over HTTP creates a live session featuring the gift boxes
-// (batch 3, ¥88/箱, 5 per buyer) and the grapes (batch 2, ¥15/斤) plus a small extra batch of gift
+// With the server and Chromium of harness.mjs (fresh SQLite database in a temp dir, a free port
+// on 127.0.0.1, the demo data), as the secretary over HTTP creates a live session featuring the
+// gift boxes (batch 3, ¥88/箱, 5 per buyer) and the grapes (batch 2, ¥15/斤) plus a small extra batch of gift
 // boxes (to sell out), and starts it. Then, at 375×740, the helper places orders for a known and a
 // new buyer, the board follows over the SSE stream, entries made while the network is down wait in
 // the local queue (also across a reload) and are sent exactly once, sold-out and per-buyer-limit
@@ -14,142 +14,22 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { mkdtemp, mkdir, rm } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import {
+  ARTIFACTS, DEMO_PASSWORD, start, stop, sleep, http, login, textOf, textIs, noHorizontalScroll, noStrayText,
+} from './harness.mjs';
 
-const execFileP = promisify(execFile);
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = path.resolve(ROOT, process.env.SERVER_BIN || 'target/debug/zhunong');
-const ARTIFACTS = path.join(ROOT, 'artifacts', 'browser');
-const CHROMIUM = '/usr/bin/chromium';
-const DEMO_PASSWORD = 'demo-pass-123';
-const HOST = '127.0.0.1';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-let server; // child process
-let serverLog = '';
-let tmp;
 let base; // http://127.0.0.1:<port>
-let env;
-let browser;
 let context;
 let page; // the helper's console
 let board; // the host's board
+let blocked; // requests to other hosts
 const pageErrors = [];
-const blocked = [];
 const state = {}; // what one step hands to the next
 
 // ------------------------------------------------------------------ helpers
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.unref();
-    s.on('error', reject);
-    s.listen(0, HOST, () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function waitReady(deadlineMs) {
-  const until = Date.now() + deadlineMs;
-  let last = '';
-  while (Date.now() < until) {
-    if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}:\n${serverLog}`);
-    try {
-      const r = await fetch(`${base}/ready`);
-      if (r.ok) return;
-      last = `HTTP ${r.status}`;
-    } catch (e) {
-      last = String(e.cause?.code || e.message);
-    }
-    await sleep(200);
-  }
-  throw new Error(`server not ready after ${deadlineMs} ms (${last}):\n${serverLog}`);
-}
-
-/** JSON call to the API as someone; throws with the problem body on a non-2xx answer. */
-async function http(method, urlPath, { token, body } = {}) {
-  const headers = { accept: 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const r = await fetch(`${base}/api/v1${urlPath}`, {
-    method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await r.text();
-  const json = text ? JSON.parse(text) : null;
-  if (!r.ok) throw new Error(`${method} ${urlPath} → ${r.status} ${text}`);
-  return json;
-}
-
-async function login(username, password) {
-  const r = await http('POST', '/auth/login', { body: { username, password } });
-  return r.access_token;
-}
-
-/** Waits until the locator's text contains `expected`, then returns the text. */
-async function textOf(locator, expected, timeout = 10000) {
-  const until = Date.now() + timeout;
-  let text = '';
-  for (;;) {
-    text = (await locator.textContent({ timeout }).catch(() => '')) || '';
-    if (expected === undefined || text.includes(expected) || Date.now() > until) break;
-    await sleep(50);
-  }
-  if (expected !== undefined) assert.ok(text.includes(expected), `expected “${expected}” in “${text}”`);
-  return text;
-}
-
-/** Waits until the locator's text is exactly `expected` (trimmed); returns the ms it took. */
-async function textIs(locator, expected, timeout = 10000) {
-  const start = Date.now();
-  let text = '';
-  for (;;) {
-    text = ((await locator.textContent({ timeout }).catch(() => '')) || '').trim();
-    if (text === expected || Date.now() - start > timeout) break;
-    await sleep(25);
-  }
-  assert.equal(text, expected);
-  return Date.now() - start;
-}
-
-async function noHorizontalScroll(p, where) {
-  const { scrollWidth, innerWidth } = await p.evaluate(() => ({
-    scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth,
-  }));
-  assert.equal(innerWidth, 375, 'viewport width');
-  assert.ok(scrollWidth <= 375, `${where}: page scrolls sideways (scrollWidth ${scrollWidth} > 375)`);
-}
-
-/** No “null”, “undefined” or “NaN” leaks into what the user reads. */
-async function noStrayText(p, where) {
-  const text = await p.locator('body').innerText();
-  for (const bad of ['null', 'undefined', 'NaN']) {
-    assert.ok(!text.includes(bad), `${where}: page shows “${bad}”:\n${text}`);
-  }
-}
-
-async function killServer() {
-  if (!server || server.exitCode !== null || server.signalCode !== null) return;
-  const exited = new Promise((r) => server.once('exit', r));
-  server.kill('SIGTERM');
-  const done = await Promise.race([exited.then(() => true), sleep(5000).then(() => false)]);
-  if (!done) {
-    server.kill('SIGKILL');
-    await Promise.race([exited, sleep(2000)]);
-  }
-}
 
 /** The livestream orders the server holds (as the secretary). */
 async function liveOrders() {
@@ -198,30 +78,7 @@ async function entryState(entry, st, timeout = 10000) {
 // ------------------------------------------------------------------ setup / teardown
 
 before(async () => {
-  assert.ok(existsSync(BIN), `server binary not found at ${BIN} (set SERVER_BIN or cargo build --bin zhunong)`);
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} not found (apt-get install chromium)`);
-  await mkdir(ARTIFACTS, { recursive: true });
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'zhunong-browser-'));
-  const port = await freePort();
-  base = `http://${HOST}:${port}`;
-
-  // The server refuses unknown ZHUNONG_* variables: pass only the ones this test means.
-  env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ZHUNONG_')));
-  Object.assign(env, {
-    ZHUNONG_BIND: `${HOST}:${port}`,
-    ZHUNONG_ADMIN_PASSWORD: `admin-${Math.random().toString(36).slice(2)}-pass`,
-    ZHUNONG_LOG_LEVEL: 'warn',
-    ZHUNONG_DATABASE_URL: `sqlite://${tmp}/t.db?mode=rwc`,
-  });
-
-  server = spawn(BIN, [], { cwd: tmp, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const keep = (chunk) => { serverLog = (serverLog + chunk.toString()).slice(-20000); };
-  server.stdout.on('data', keep);
-  server.stderr.on('data', keep);
-  process.once('exit', () => { try { server.kill('SIGKILL'); } catch { /* gone */ } });
-  await waitReady(30000);
-
-  await execFileP(BIN, ['demo', '--password', DEMO_PASSWORD], { cwd: tmp, env, timeout: 60000 });
+  ({ base, context, blocked } = await start());
 
   // The secretary sets up the show: a small extra batch of gift boxes (to sell out), the session,
   // its three featured batches, and starts it.
@@ -252,31 +109,11 @@ before(async () => {
   assert.equal(live.featured.length, 3);
   Object.assign(state, { sec, live, small: small.id });
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  context = await browser.newContext({
-    viewport: { width: 375, height: 740 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai',
-  });
-  // Only ever talk to the server under test.
-  await context.route('**/*', (route) => {
-    const u = new URL(route.request().url());
-    if (u.protocol === 'blob:' || u.protocol === 'data:' || u.hostname === HOST) return route.continue();
-    blocked.push(u.href);
-    return route.abort();
-  });
   page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(`console: ${e}`));
 });
 
-after(async () => {
-  try { if (browser) await browser.close(); } catch { /* closing anyway */ }
-  await killServer();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
-});
+after(stop);
 
 // ------------------------------------------------------------------ tests
 

@@ -1,8 +1,8 @@
 // Headless-Chromium test of the weighing-and-loading page (/app/station) as the `station` user.
 //
-// Starts the server itself (fresh SQLite database in a temp dir, a free port on 127.0.0.1), loads
-// the demo data, places and confirms an order over HTTP as the secretary, then drives the page at
-// 375×740: log in, weigh two crates in jin, check the live preview and the server's result, create
+// With the server and Chromium of harness.mjs (fresh SQLite database in a temp dir, a free port
+// on 127.0.0.1, the demo data), places and confirms an order over HTTP as the secretary, then
+// drives the page at 375×740: log in, weigh two crates in jin, check the live preview and the server's result, create
 // a load, add the order, open the manifest, mark it loaded. Screenshots go to artifacts/browser/.
 //
 // Run from the repository root: `bash tests/browser/run.sh` (or `node --test tests/browser/` once
@@ -10,155 +10,22 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { mkdtemp, mkdir, rm } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import {
+  ARTIFACTS, DEMO_PASSWORD, start, stop, http, login, textOf, noHorizontalScroll, noStrayText,
+} from './harness.mjs';
 
-const execFileP = promisify(execFile);
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = path.resolve(ROOT, process.env.SERVER_BIN || 'target/debug/zhunong');
-const ARTIFACTS = path.join(ROOT, 'artifacts', 'browser');
-const CHROMIUM = '/usr/bin/chromium';
-const DEMO_PASSWORD = 'demo-pass-123';
-const HOST = '127.0.0.1';
-
-let server; // child process
-let serverLog = '';
-let tmp;
 let base; // http://127.0.0.1:<port>
-let env;
-let browser;
 let context;
 let page;
+let blocked; // requests to other hosts
 const pageErrors = [];
-const blocked = [];
 const state = {}; // what one step hands to the next
-
-// ------------------------------------------------------------------ helpers
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.unref();
-    s.on('error', reject);
-    s.listen(0, HOST, () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function waitReady(deadlineMs) {
-  const until = Date.now() + deadlineMs;
-  let last = '';
-  while (Date.now() < until) {
-    if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}:\n${serverLog}`);
-    try {
-      const r = await fetch(`${base}/ready`);
-      if (r.ok) return;
-      last = `HTTP ${r.status}`;
-    } catch (e) {
-      last = String(e.cause?.code || e.message);
-    }
-    await sleep(200);
-  }
-  throw new Error(`server not ready after ${deadlineMs} ms (${last}):\n${serverLog}`);
-}
-
-/** JSON call to the API as someone; throws with the problem body on a non-2xx answer. */
-async function http(method, urlPath, { token, body } = {}) {
-  const headers = { accept: 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const r = await fetch(`${base}/api/v1${urlPath}`, {
-    method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await r.text();
-  const json = text ? JSON.parse(text) : null;
-  if (!r.ok) throw new Error(`${method} ${urlPath} → ${r.status} ${text}`);
-  return json;
-}
-
-async function login(username, password) {
-  const r = await http('POST', '/auth/login', { body: { username, password } });
-  return r.access_token;
-}
-
-/** Waits until the locator's text contains `expected`, then returns the text. */
-async function textOf(locator, expected, timeout = 10000) {
-  const until = Date.now() + timeout;
-  let text = '';
-  for (;;) {
-    text = (await locator.textContent({ timeout }).catch(() => '')) || '';
-    if (expected === undefined || text.includes(expected) || Date.now() > until) break;
-    await sleep(100);
-  }
-  if (expected !== undefined) assert.ok(text.includes(expected), `expected “${expected}” in “${text}”`);
-  return text;
-}
-
-async function noHorizontalScroll(where) {
-  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
-    scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth,
-  }));
-  assert.equal(innerWidth, 375, 'viewport width');
-  assert.ok(scrollWidth <= 375, `${where}: page scrolls sideways (scrollWidth ${scrollWidth} > 375)`);
-}
-
-/** No “null”, “undefined” or “NaN” leaks into what the user reads. */
-async function noStrayText(where) {
-  const text = await page.locator('body').innerText();
-  for (const bad of ['null', 'undefined', 'NaN']) {
-    assert.ok(!text.includes(bad), `${where}: page shows “${bad}”:\n${text}`);
-  }
-}
-
-async function killServer() {
-  if (!server || server.exitCode !== null || server.signalCode !== null) return;
-  const exited = new Promise((r) => server.once('exit', r));
-  server.kill('SIGTERM');
-  const done = await Promise.race([exited.then(() => true), sleep(5000).then(() => false)]);
-  if (!done) {
-    server.kill('SIGKILL');
-    await Promise.race([exited, sleep(2000)]);
-  }
-}
 
 // ------------------------------------------------------------------ setup / teardown
 
 before(async () => {
-  assert.ok(existsSync(BIN), `server binary not found at ${BIN} (set SERVER_BIN or cargo build --bin zhunong)`);
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} not found (apt-get install chromium)`);
-  await mkdir(ARTIFACTS, { recursive: true });
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'zhunong-browser-'));
-  const port = await freePort();
-  base = `http://${HOST}:${port}`;
-
-  // The server refuses unknown ZHUNONG_* variables: pass only the ones this test means.
-  env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ZHUNONG_')));
-  Object.assign(env, {
-    ZHUNONG_BIND: `${HOST}:${port}`,
-    ZHUNONG_ADMIN_PASSWORD: `admin-${Math.random().toString(36).slice(2)}-pass`,
-    ZHUNONG_LOG_LEVEL: 'warn',
-    ZHUNONG_DATABASE_URL: `sqlite://${tmp}/t.db?mode=rwc`,
-  });
-
-  server = spawn(BIN, [], { cwd: tmp, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const keep = (chunk) => { serverLog = (serverLog + chunk.toString()).slice(-20000); };
-  server.stdout.on('data', keep);
-  server.stderr.on('data', keep);
-  process.once('exit', () => { try { server.kill('SIGKILL'); } catch { /* gone */ } });
-  await waitReady(30000);
-
-  await execFileP(BIN, ['demo', '--password', DEMO_PASSWORD], { cwd: tmp, env, timeout: 60000 });
+  ({ base, context, blocked } = await start());
 
   // The secretary places and confirms the order the station will weigh (5 kg of 上海青, batch 1),
   // and a second one that stays unweighed (to see the page's error when loading it).
@@ -173,31 +40,11 @@ before(async () => {
   await http('POST', `/orders/${other.id}/confirm`, { token: sec });
   Object.assign(state, { sec, order, other });
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  context = await browser.newContext({
-    viewport: { width: 375, height: 740 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai',
-  });
-  // Only ever talk to the server under test.
-  await context.route('**/*', (route) => {
-    const u = new URL(route.request().url());
-    if (u.protocol === 'blob:' || u.protocol === 'data:' || u.hostname === HOST) return route.continue();
-    blocked.push(u.href);
-    return route.abort();
-  });
   page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(String(e)));
 });
 
-after(async () => {
-  try { if (browser) await browser.close(); } catch { /* closing anyway */ }
-  await killServer();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
-});
+after(stop);
 
 // ------------------------------------------------------------------ tests
 
@@ -207,7 +54,7 @@ test('the page loads in Chinese, fits a 375-px phone and logs the station in', a
   assert.match(await page.title(), /称重/);
   await page.getByTestId('login-view').waitFor({ state: 'visible' });
   assert.match(await page.getByTestId('page-title').textContent(), /称重/);
-  await noHorizontalScroll('login');
+  await noHorizontalScroll(page, 'login');
 
   // A wrong password shows the server's refusal in the red box and stays on the form.
   await page.getByTestId('login-username').fill('station');
@@ -266,7 +113,7 @@ test('weighing two crates in jin previews ¥14.55 and shows the server’s resul
   await page.waitForFunction((id) => document.getElementById(`gross-${id}-1`)?.value === '5.7', lineId);
   assert.equal(await line.getByTestId('gross-0').inputValue(), '6');
 
-  await noHorizontalScroll('weighing sheet');
+  await noHorizontalScroll(page, 'weighing sheet');
 
   const posted = page.waitForRequest((r) => r.url().endsWith('/api/v1/weighings') && r.method() === 'POST');
   await line.getByTestId('confirm-weigh').click();
@@ -293,8 +140,8 @@ test('weighing two crates in jin previews ¥14.55 and shows the server’s resul
   assert.equal(now.final_total_fen, 1455);
   assert.equal(now.lines[0].weighed_g, 4850);
 
-  await noHorizontalScroll('weighing result');
-  await noStrayText('weighing result');
+  await noHorizontalScroll(page, 'weighing result');
+  await noStrayText(page, 'weighing result');
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(ARTIFACTS, 'station-weigh.png'), fullPage: true });
 });
@@ -349,7 +196,7 @@ test('a load is created, refuses an unweighed order, takes the weighed one and i
   await textOf(manifest.locator('h1'), '装车单');
   await manifest.close();
 
-  await noHorizontalScroll('load');
+  await noHorizontalScroll(page, 'load');
   await detail.getByTestId('mark-loaded').click();
   await textOf(detail.getByTestId('load-status'), '已装车');
   assert.equal(await detail.getByTestId('mark-loaded').count(), 0, 'a loaded truck offers no second 标记已装车');
@@ -360,8 +207,8 @@ test('a load is created, refuses an unweighed order, takes the weighed one and i
   assert.deepEqual(load.order_ids, [order.id]);
   assert.equal((await http('GET', `/orders/${order.id}`, { token: state.sec })).status, 'loaded');
 
-  await noHorizontalScroll('loaded');
-  await noStrayText('loaded');
+  await noHorizontalScroll(page, 'loaded');
+  await noStrayText(page, 'loaded');
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(ARTIFACTS, 'station-load.png'), fullPage: true });
 });

@@ -1,0 +1,399 @@
+// 各页面共用的代码（称重装车、直播下单、直播大屏）：DOM、数字与金额、消息框、API、登录、实时数据流。
+// 在页面自己的脚本之前加载；只定义 window.Zhunong，不碰页面。纯 JavaScript，无框架、无外部资源。
+// 页面先调用 Zhunong.configure({...}) 说明自己的登录凭据、错误用语和视图，再使用这里的函数。
+'use strict';
+
+window.Zhunong = (() => {
+  const $ = (id) => document.getElementById(id);
+
+  /** 页面的设置（见 configure）。 */
+  const page = {
+    tokenKey: '', // sessionStorage 里登录凭据的键
+    roles: [], // 可以登录这个页面的角色
+    refused: (username, role) => `账号 ${username}（${role}）不能使用这个页面。`,
+    afterLogin: () => {}, // 登录成功后
+    showLogin: () => {}, // 切换到登录视图（toLogin 先清掉凭据，再调用它）
+    codeText: {}, // 服务器错误码 → 页面用语
+    fieldLabel: (field) => field, // 字段名 → 页面用语
+    problemExtra: null, // (problem) => 附加在错误框末尾的节点，或 null
+    cutOffAsNetwork: false, // 应答体读到一半断了，当作网络不通（可以用同一个幂等键重试）
+  };
+
+  function configure(opts) {
+    Object.assign(page, opts);
+  }
+
+  // ---------------------------------------------------------------- 文本
+
+  /** 服务器错误码 → 页面用语，各页通用的部分（页面再加上自己的）。 */
+  const CODE_TEXT = {
+    validation_failed: '输入有误，请检查以下内容。',
+    not_found: '没有找到。',
+    unauthorized: '用户名或密码不正确。',
+    forbidden: '此账号没有权限进行这个操作。',
+    rate_limited: '尝试次数太多，请稍后再试。',
+    unavailable: '服务器暂时繁忙，请稍后重试。',
+    internal_error: '服务器出错了，请稍后重试。',
+    malformed_json: '请求格式有误。',
+    network: '无法连接服务器，请检查网络后重试。',
+  };
+
+  const PLATFORM = {
+    douyin: '抖音', kuaishou: '快手', wechat_channels: '视频号', taobao_live: '淘宝直播', other: '其他平台',
+  };
+
+  // ---------------------------------------------------------------- DOM
+
+  function el(tag, attrs, ...kids) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === 'class') node.className = v;
+      else if (k === 'text') node.textContent = v;
+      else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+      else if (k === 'testid') node.setAttribute('data-testid', v);
+      else node.setAttribute(k, v === true ? '' : String(v));
+    }
+    for (const kid of kids.flat()) {
+      if (kid === null || kid === undefined || kid === false) continue;
+      node.append(kid instanceof Node ? kid : document.createTextNode(String(kid)));
+    }
+    return node;
+  }
+
+  /** replaceChildren without the nulls of optional parts (replaceChildren would print “null”). */
+  function fill(node, ...kids) {
+    node.replaceChildren(...kids.flat().filter((k) => k !== null && k !== undefined && k !== false));
+    return node;
+  }
+
+  // ---------------------------------------------------------------- 数字（整数运算）
+
+  const FULL_WIDTH = { '０': '0', '１': '1', '２': '2', '３': '3', '４': '4', '５': '5', '６': '6', '７': '7', '８': '8', '９': '9', '．': '.', '。': '.' };
+  const halfWidth = (s) => String(s || '').replace(/[０-９．。]/g, (c) => FULL_WIDTH[c]);
+
+  /** n/d 保留 decimals 位小数，四舍五入（整数运算）。 */
+  function fixed(n, d, decimals) {
+    const neg = n < 0;
+    const a = BigInt(Math.abs(n));
+    const p = 10n ** BigInt(decimals);
+    const D = BigInt(d);
+    const q = (a * p * 2n + D) / (2n * D);
+    const frac = (q % p).toString().padStart(decimals, '0');
+    return (neg && q !== 0n ? '-' : '') + (q / p).toString() + (decimals ? '.' + frac : '');
+  }
+  const trimZeros = (s) => (s.includes('.') ? s.replace(/\.?0+$/, '') : s);
+  /** 整数部分每三位加逗号：“10000” → “10,000”，“-1234.50” → “-1,234.50”。 */
+  const group = (s) => s.replace(/^-?\d+/, (d) => d.replace(/\B(?=(\d{3})+$)/g, ','));
+  /** 分 → “12.50”（不分组）。 */
+  function yuan(fen) {
+    const neg = fen < 0;
+    const a = Math.abs(fen);
+    return (neg ? '-' : '') + Math.floor(a / 100) + '.' + String(a % 100).padStart(2, '0');
+  }
+  const money = (fen) => '¥' + yuan(fen);
+  /** 称重金额：净重克 × 每斤单价分 / 500，四舍五入到分（服务器同样只舍入一次）。 */
+  function weightAmountFen(netG, priceFen) {
+    return Number((BigInt(netG) * BigInt(priceFen) * 2n + 500n) / 1000n);
+  }
+
+  const byWeight = (b) => b.pricing === 'by_weight';
+  /** 批次的显示单位：按重量一律“斤”，按件用商品的单位（如“箱”）。 */
+  const unitOf = (b) => (byWeight(b) ? '斤' : (b.unit_label || '件'));
+  /** 基本单位的数量（克或件）→ 数字部分，如“12.5”“10,000”（斤最多 2 位小数）。 */
+  const qtyNumber = (b, q) => (byWeight(b) ? group(trimZeros(fixed(q, 500, 2))) : group(String(q)));
+
+  const pad2 = (n) => String(n).padStart(2, '0');
+  /** 时:分:秒。 */
+  const clock = (d) => `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+
+  // ---------------------------------------------------------------- 消息
+
+  function clearMessage() {
+    const box = $('message');
+    box.hidden = true;
+    box.replaceChildren();
+    delete box.dataset.code;
+  }
+
+  function showError(err) {
+    const problem = (err && err.problem) || { code: 'internal_error', detail: String((err && err.message) || err) };
+    const box = $('message');
+    // 页面自己发现的问题（code 为 client）直接用中文说明作标题；服务器的错误先给中文解释，再附 detail 原文。
+    const own = problem.code === 'client';
+    const title = own ? problem.detail : (problem.text || page.codeText[problem.code] || problem.title || '操作失败。');
+    fill(box,
+      el('button', { type: 'button', class: 'close', 'aria-label': '关闭', text: '×', onclick: clearMessage }),
+      el('strong', { testid: 'error-title', text: title }),
+    );
+    if (problem.detail && !own) box.append(el('div', { class: 'detail', testid: 'error-detail', text: problem.detail }));
+    if (Array.isArray(problem.errors) && problem.errors.length) {
+      box.append(el('ul', { testid: 'error-fields' },
+        problem.errors.map((e) => el('li', { 'data-field': e.field, text: `${page.fieldLabel(e.field)}：${e.message}` }))));
+    }
+    const extra = page.problemExtra && page.problemExtra(problem);
+    if (extra) box.append(extra);
+    box.dataset.code = problem.code || '';
+    box.hidden = false;
+    $('notice').hidden = true;
+  }
+
+  let noticeTimer = 0;
+  function showNotice(text) {
+    const n = $('notice');
+    n.textContent = text;
+    n.hidden = false;
+    clearTimeout(noticeTimer);
+    noticeTimer = setTimeout(() => { n.hidden = true; }, 6000);
+  }
+
+  /** 页面自己发现的问题（不是服务器的回答）。 */
+  function clientError(detail, errors) {
+    const e = new Error(detail);
+    e.problem = { code: 'client', detail, errors };
+    return e;
+  }
+
+  // ---------------------------------------------------------------- 登录凭据
+
+  /** 存着的登录凭据（未过期），没有则 null。 */
+  function readSession(store, key) {
+    try {
+      const s = JSON.parse(store.getItem(key) || 'null');
+      if (s && s.token && (!s.expires_at || s.expires_at > Date.now())) return s;
+    } catch (_) { /* ignore */ }
+    return null;
+  }
+
+  /** 存下 POST /auth/login 的回答（提前 5 秒当作过期）。 */
+  function saveSession(store, key, username, r) {
+    store.setItem(key, JSON.stringify({
+      token: r.access_token, role: r.role, username,
+      expires_at: Date.now() + Math.max(0, (r.expires_in || 0) - 5) * 1000,
+    }));
+  }
+
+  const session = () => readSession(sessionStorage, page.tokenKey);
+
+  // ---------------------------------------------------------------- API
+
+  class ApiError extends Error {
+    constructor(status, problem) {
+      super(problem.detail || `HTTP ${status}`);
+      this.status = status;
+      this.problem = problem;
+    }
+  }
+
+  /** 出错应答的 problem+json；不是 JSON 时按状态码拼一个。 */
+  async function problemOf(res) {
+    let problem = null;
+    try {
+      const ct = res.headers.get('content-type') || '';
+      if (ct.includes('json')) problem = await res.json();
+    } catch (_) { /* not JSON */ }
+    if (!problem || typeof problem !== 'object') {
+      problem = { code: '', title: `HTTP ${res.status}`, status: res.status, detail: `HTTP ${res.status} ${res.statusText}` };
+    }
+    return problem;
+  }
+
+  /**
+   * 调用 /api/v1（带登录凭据）。opts：auth（false 则不带凭据）、headers（附加请求头）、
+   * raw（返回 Blob）、withHeaders（返回 {body, headers, status}）。
+   * 出错时抛出 ApiError；401 先回到登录视图，抛出的 problem 标有 handled。
+   */
+  async function api(method, path, body, opts = {}) {
+    const headers = { Accept: opts.raw ? '*/*' : 'application/json', ...(opts.headers || {}) };
+    if (opts.auth !== false) {
+      const s = session();
+      if (!s) {
+        toLogin('登录已过期，请重新登录。');
+        throw new ApiError(401, { code: 'unauthorized', detail: 'no token', handled: true });
+      }
+      headers.Authorization = `Bearer ${s.token}`;
+    }
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let res;
+    try {
+      res = await fetch('/api/v1' + path, {
+        method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+        cache: 'no-store', credentials: 'omit',
+      });
+    } catch (e) {
+      throw new ApiError(0, { code: 'network', detail: String((e && e.message) || e) });
+    }
+    if (res.status === 401 && opts.auth !== false) {
+      toLogin('登录已过期或无效，请重新登录。');
+      throw new ApiError(401, { code: 'unauthorized', detail: 'unauthorized', handled: true });
+    }
+    if (!res.ok) throw new ApiError(res.status, await problemOf(res));
+    if (opts.raw) return res.blob();
+    if (res.status === 204) return null;
+    const json = !page.cutOffAsNetwork ? await res.json() : await res.json().catch(() => {
+      throw new ApiError(0, { code: 'network', detail: 'the answer was cut off' });
+    });
+    if (opts.withHeaders) return { body: json, headers: res.headers, status: res.status };
+    return json;
+  }
+
+  /** 运行一个操作：按钮在请求期间不可再点，出错时显示红色消息框。 */
+  async function run(button, fn) {
+    if (button) button.disabled = true;
+    try {
+      return await fn();
+    } catch (err) {
+      if (!(err && err.problem && err.problem.handled)) showError(err);
+      return undefined;
+    } finally {
+      if (button) button.disabled = false;
+    }
+  }
+
+  // ---------------------------------------------------------------- 登录
+
+  /** 清掉登录凭据，回到登录视图（可附一句说明）。 */
+  function toLogin(message) {
+    sessionStorage.removeItem(page.tokenKey);
+    page.showLogin();
+    if (message) showError(clientError(message));
+    $('login-password').value = '';
+    $('login-username').focus();
+  }
+
+  /** 登录表单的 submit。 */
+  async function onLogin(ev) {
+    ev.preventDefault();
+    clearMessage();
+    const username = $('login-username').value.trim();
+    const password = $('login-password').value;
+    if (!username || !password) {
+      showError(clientError('请输入用户名和密码。'));
+      return;
+    }
+    await run($('login-submit'), async () => {
+      const r = await api('POST', '/auth/login', { username, password }, { auth: false });
+      if (!page.roles.includes(r.role)) throw clientError(page.refused(username, r.role));
+      saveSession(sessionStorage, page.tokenKey, username, r);
+      $('login-password').value = '';
+      await page.afterLogin();
+    });
+  }
+
+  // ---------------------------------------------------------------- 实时数据流（SSE，用 fetch 读，才能带上登录凭据）
+
+  /**
+   * 读 text/event-stream 并在断线后自动重连（0.5 秒起，每次加倍，最多 10 秒），状态显示在 #stream-status。
+   * token()：当前登录凭据；onMessage(event, data)：每个有数据的事件（收到数据后页面调用 connected() 显示“实时”）；
+   * toLogin(message)：服务器回答 401 时；onNoToken()：没有凭据时（不给则照常重连）。
+   */
+  function eventStream({ token, onMessage, toLogin: relogin, onNoToken }) {
+    let stream = null; // {ctrl, url, stopped}
+    let retry = 0;
+    let timer = 0;
+
+    function setStatus(state, text) {
+      const s = $('stream-status');
+      s.dataset.state = state;
+      s.textContent = text;
+    }
+
+    function stop() {
+      clearTimeout(timer);
+      if (stream) { stream.stopped = true; stream.ctrl.abort(); }
+      stream = null;
+      setStatus('off', '未连接');
+    }
+
+    function start(url) {
+      stop();
+      const me = { ctrl: new AbortController(), url, stopped: false };
+      stream = me;
+      read(me).catch(() => {}).finally(() => {
+        if (me.stopped || stream !== me) return;
+        setStatus('retry', '重连中…');
+        const wait = Math.min(10000, 500 * 2 ** retry++);
+        timer = setTimeout(() => { if (stream === me) start(url); }, wait);
+      });
+    }
+
+    /** 空行分隔事件；“:”开头是注释（keep-alive）。45 秒无数据视为断线。 */
+    async function read(me) {
+      const s = token();
+      if (!s) {
+        if (onNoToken) { me.stopped = true; onNoToken(); }
+        return;
+      }
+      setStatus(retry ? 'retry' : 'connecting', retry ? '重连中…' : '连接中…');
+      let watchdog = 0;
+      const kick = () => { clearTimeout(watchdog); watchdog = setTimeout(() => me.ctrl.abort(), 45000); };
+      kick();
+      try {
+        const res = await fetch(me.url, {
+          headers: { Authorization: `Bearer ${s.token}`, Accept: 'text/event-stream' },
+          cache: 'no-store', credentials: 'omit', signal: me.ctrl.signal,
+        });
+        if (res.status === 401) { me.stopped = true; relogin('登录已过期或无效，请重新登录。'); return; }
+        if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
+        const reader = res.body.getReader();
+        const dec = new TextDecoder();
+        let buf = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          kick();
+          buf += dec.decode(value, { stream: true }).replace(/\r\n?/g, '\n');
+          let cut;
+          while ((cut = buf.indexOf('\n\n')) >= 0) {
+            const block = buf.slice(0, cut);
+            buf = buf.slice(cut + 2);
+            let event = 'message';
+            const data = [];
+            for (const line of block.split('\n')) {
+              if (line === '' || line.startsWith(':')) continue;
+              const i = line.indexOf(':');
+              const field = i < 0 ? line : line.slice(0, i);
+              const val = i < 0 ? '' : line.slice(i + 1).replace(/^ /, '');
+              if (field === 'event') event = val;
+              else if (field === 'data') data.push(val);
+            }
+            if (data.length && !me.stopped) onMessage(event, data.join('\n'));
+          }
+        }
+      } finally {
+        clearTimeout(watchdog);
+      }
+    }
+
+    return {
+      start,
+      stop,
+      /** 收到了数据：显示“实时”，下次断线从头计算重连间隔。 */
+      connected() { retry = 0; setStatus('on', '实时'); },
+      /** 马上重连（网络恢复时）。 */
+      reconnect(url) { retry = 0; start(url); },
+      get open() { return stream !== null; },
+    };
+  }
+
+  /** JSON.parse，坏数据返回 null。 */
+  function parseJson(text) {
+    try { return JSON.parse(text); } catch (_) { return null; }
+  }
+
+  // ---------------------------------------------------------------- 启动
+
+  function ready(init) {
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+    else init();
+  }
+
+  return {
+    $, configure, CODE_TEXT, PLATFORM,
+    el, fill,
+    halfWidth, fixed, group, yuan, money, weightAmountFen, byWeight, unitOf, qtyNumber, pad2, clock,
+    clearMessage, showError, showNotice, clientError,
+    readSession, saveSession, session, ApiError, api, run, toLogin, onLogin,
+    eventStream, parseJson, ready,
+  };
+})();
