@@ -6,6 +6,7 @@ mod limits;
 mod place;
 mod query;
 mod shortage;
+mod stock;
 
 pub use actions::{cancel, confirm};
 pub use place::{OrderContext, Placed, Placer, place};

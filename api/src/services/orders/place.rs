@@ -19,11 +19,10 @@ use crate::services::idempotency::{self, Keyed, Stored};
 use crate::services::live;
 use crate::services::money::rules::RulesCache;
 use crate::services::partner::contract_prices;
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, ExprTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use std::collections::{BTreeMap, HashMap};
-use zhunong_entity::enums::{BatchStatus, BuyerKind, Channel, OrderStatus, PaymentStatus};
-use zhunong_entity::{batch, order, order_line};
+use zhunong_entity::enums::{BuyerKind, Channel, OrderStatus, PaymentStatus};
+use zhunong_entity::{order, order_line};
 
 /// What placing an order needs besides the request: caches, the notice hub, limits, the day.
 pub struct OrderContext<'a> {
@@ -165,26 +164,7 @@ pub async fn place(
         txn.rollback().await?;
         return Err(AppError::IdempotencyInFlight);
     }
-    let mut locked: HashMap<i64, batch::Model> = HashMap::with_capacity(needs.len());
-    let mut short: Vec<i64> = Vec::new();
-    for (&batch_id, &quantity) in &needs {
-        let rows = batch::Entity::update_many()
-            .col_expr(
-                batch::Column::StockQty,
-                Expr::col(batch::Column::StockQty).sub(quantity),
-            )
-            .filter(batch::Column::Id.eq(batch_id))
-            .filter(batch::Column::StockQty.gte(quantity))
-            .filter(batch::Column::Status.eq(BatchStatus::Open))
-            .exec_with_returning(&*txn)
-            .await?;
-        match rows.into_iter().next() {
-            Some(b) => {
-                locked.insert(batch_id, b);
-            }
-            None => short.push(batch_id),
-        }
-    }
+    let super::stock::Taken { locked, short } = super::stock::take(&*txn, &needs).await?;
     if !short.is_empty() {
         txn.rollback().await?;
         return Err(shortage_error(&db.conn, &req, &short).await?);
