@@ -3,6 +3,7 @@
 //! by the `security` roles in its OpenAPI annotation, which documents it; the role test checks
 //! both against one table.
 
+pub mod answers;
 pub mod auth;
 pub mod batches;
 pub mod buyers;

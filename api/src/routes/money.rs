@@ -6,13 +6,11 @@ use crate::dto::money::{
     TransactionOut,
 };
 use crate::dto::{Page, Paging};
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::{AppResult, Problem};
 use crate::extract::{ApiJson, IdempotencyKey};
-use crate::routes::orders::REPLAY_HEADER;
-use crate::services::idempotency::Keyed;
+use crate::routes::answers;
 use crate::services::money::{ledger, payments, reports, rules, settle, statements};
 use crate::state::AppState;
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -54,20 +52,7 @@ pub async fn record_payment(
     key: IdempotencyKey,
     body: ApiJson<RecordPayment>,
 ) -> AppResult<HttpResponse> {
-    let keyed = match key.0 {
-        Some(k) => {
-            let canonical =
-                serde_json::to_value(&body.value).map_err(|e| AppError::Internal(e.into()))?;
-            Some(Keyed::new(
-                format!("user:{}", auth.user_id),
-                k,
-                "POST",
-                req.path(),
-                &canonical,
-            ))
-        }
-        None => None,
-    };
+    let keyed = answers::user_key(key, auth.user_id, req.path(), &body.value)?;
     let placed = payments::record(
         &state.db,
         &auth,
@@ -77,13 +62,7 @@ pub async fn record_payment(
         state.today(),
     )
     .await?;
-    let mut resp =
-        HttpResponse::build(StatusCode::from_u16(placed.status).unwrap_or(StatusCode::CREATED));
-    resp.content_type("application/json");
-    if placed.replayed {
-        resp.insert_header((REPLAY_HEADER, "true"));
-    }
-    Ok(resp.body(placed.body))
+    Ok(answers::respond(placed))
 }
 
 /// The order's payments and refunds.

@@ -4,10 +4,9 @@ use crate::dto::orders::{CreateOrder, OrderFilter, OrderOut};
 use crate::dto::{Page, Paging};
 use crate::error::{AppResult, Problem};
 use crate::extract::{ApiJson, IdempotencyKey};
-use crate::services::idempotency::Keyed;
+use crate::routes::answers;
 use crate::services::orders;
 use crate::state::AppState;
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -19,9 +18,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(confirm_order)
         .service(cancel_order);
 }
-
-/// Header on an answer replayed for a repeated `Idempotency-Key`.
-pub const REPLAY_HEADER: &str = "idempotent-replayed";
 
 /// Places an order. Stock is taken for all lines or none; each line's price is copied from its
 /// batch (enterprise price for enterprise buyers, retail otherwise). With an `Idempotency-Key`,
@@ -46,20 +42,7 @@ pub async fn create_order(
     key: IdempotencyKey,
     body: ApiJson<CreateOrder>,
 ) -> AppResult<HttpResponse> {
-    let keyed = match key.0 {
-        Some(k) => {
-            let canonical = serde_json::to_value(&body.value)
-                .map_err(|e| crate::error::AppError::Internal(e.into()))?;
-            Some(Keyed::new(
-                format!("user:{}", auth.user_id),
-                k,
-                "POST",
-                req.path(),
-                &canonical,
-            ))
-        }
-        None => None,
-    };
+    let keyed = answers::user_key(key, auth.user_id, req.path(), &body.value)?;
     let placed = orders::place(
         &state.db,
         &state.order_context(),
@@ -68,13 +51,7 @@ pub async fn create_order(
         keyed,
     )
     .await?;
-    let mut resp =
-        HttpResponse::build(StatusCode::from_u16(placed.status).unwrap_or(StatusCode::CREATED));
-    resp.content_type("application/json");
-    if placed.replayed {
-        resp.insert_header((REPLAY_HEADER, "true"));
-    }
-    Ok(resp.body(placed.body))
+    Ok(answers::respond(placed))
 }
 
 /// Lists orders, newest first, with their lines.

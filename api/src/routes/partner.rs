@@ -9,10 +9,9 @@ use crate::dto::partner::{
 use crate::dto::{Page, Paging};
 use crate::error::{AppResult, Problem};
 use crate::extract::{ApiJson, IdempotencyKey};
-use crate::routes::orders::REPLAY_HEADER;
+use crate::routes::answers;
 use crate::services::partner::{contract_prices, orders, webhooks};
 use crate::state::AppState;
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -68,13 +67,7 @@ pub async fn partner_place_order(
     let mut ctx = state.order_context();
     ctx.max_lines = state.settings.partner_max_order_lines;
     let placed = orders::place(&state.db, &ctx, &partner, body.value, key, req.path()).await?;
-    let mut resp =
-        HttpResponse::build(StatusCode::from_u16(placed.status).unwrap_or(StatusCode::CREATED));
-    resp.content_type("application/json");
-    if placed.replayed {
-        resp.insert_header((REPLAY_HEADER, "true"));
-    }
-    Ok(resp.body(placed.body))
+    Ok(answers::respond(placed))
 }
 
 /// The partner's orders, newest first.

@@ -23,27 +23,30 @@ pub struct Stored {
 }
 
 impl Keyed {
-    /// Fingerprints the request: method, path and the JSON body in canonical form (object keys
-    /// sorted, whitespace dropped), so a retry that re-serialises the same body still matches.
-    pub fn new(
+    /// A keyed POST, fingerprinted by its path and its parsed body in canonical form (object
+    /// keys sorted, whitespace dropped), so a retry that re-serialises the same body still
+    /// matches.
+    ///
+    /// # Errors
+    /// The body cannot be serialised (it always can: it was just parsed).
+    pub fn for_post(
         scope: String,
         key: String,
-        method: &str,
         path: &str,
-        body: &serde_json::Value,
-    ) -> Self {
+        body: &impl serde::Serialize,
+    ) -> AppResult<Self> {
+        let canonical = serde_json::to_value(body).map_err(|e| AppError::Internal(e.into()))?;
         let mut h = Sha256::new();
-        h.update(method.as_bytes());
-        h.update(b" ");
+        h.update(b"POST ");
         h.update(path.as_bytes());
         h.update(b"\n");
-        h.update(body.to_string().as_bytes());
+        h.update(canonical.to_string().as_bytes());
         let request_hash = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
-        Self {
+        Ok(Self {
             scope,
             key,
             request_hash,
-        }
+        })
     }
 }
 

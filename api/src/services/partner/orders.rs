@@ -23,14 +23,7 @@ pub async fn place(
     key: String,
     path: &str,
 ) -> AppResult<Placed> {
-    let canonical = serde_json::to_value(&req).map_err(|e| AppError::Internal(e.into()))?;
-    let keyed = Keyed::new(
-        format!("partner:{}", partner.buyer_id),
-        key,
-        "POST",
-        path,
-        &canonical,
-    );
+    let keyed = Keyed::for_post(format!("partner:{}", partner.buyer_id), key, path, &req)?;
     let order = CreateOrder {
         buyer_id: partner.buyer_id,
         channel: Channel::PartnerApi,

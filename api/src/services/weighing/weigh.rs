@@ -13,7 +13,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 use zhunong_entity::enums::OrderStatus;
-use zhunong_entity::{batch, order, order_line, weigh_ticket, weigh_ticket_void};
+use zhunong_entity::{order, order_line, weigh_ticket, weigh_ticket_void};
 
 /// The configured bounds of a weighing.
 #[derive(Clone, Copy)]
@@ -21,6 +21,18 @@ pub struct WeighLimits {
     pub tolerance_bp: i64,
     pub max_gross_g: i64,
     pub max_crates: usize,
+}
+
+/// The pricing of a batch's product, both immutable and cached.
+async fn pricing_of(
+    db: &impl sea_orm::ConnectionTrait,
+    facts: &Facts,
+    batch_id: i64,
+) -> AppResult<zhunong_entity::enums::Pricing> {
+    let products = facts.batch_products(db, &[batch_id]).await?;
+    facts
+        .pricing(db, products.get(&batch_id).copied().unwrap_or_default())
+        .await
 }
 
 fn line_state(l: &order_line::Model) -> serde_json::Value {
@@ -82,12 +94,7 @@ pub async fn weigh(
         }))
         .exec_with_returning(&*txn)
         .await?;
-    let product_id = batch::Entity::find_by_id(line.batch_id)
-        .one(&*txn)
-        .await?
-        .map(|b| b.product_id)
-        .unwrap_or_default();
-    let pricing = facts.pricing(&*txn, product_id).await?;
+    let pricing = pricing_of(&*txn, facts, line.batch_id).await?;
     let before = line_state(&line);
     let line = apply_line(&*txn, line, pricing, limits.tolerance_bp).await?;
     let was = order.status;
@@ -166,12 +173,7 @@ pub async fn void(
         .one(&*txn)
         .await?
         .ok_or(AppError::NotFound("order line"))?;
-    let product_id = batch::Entity::find_by_id(line.batch_id)
-        .one(&*txn)
-        .await?
-        .map(|b| b.product_id)
-        .unwrap_or_default();
-    let pricing = facts.pricing(&*txn, product_id).await?;
+    let pricing = pricing_of(&*txn, facts, line.batch_id).await?;
     let before = line_state(&line);
     let line = apply_line(&*txn, line, pricing, tolerance_bp).await?;
     refresh_order(&*txn, order).await?;
