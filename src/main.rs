@@ -82,7 +82,7 @@ async fn main() -> anyhow::Result<()> {
                 password: password.clone(),
                 role,
             };
-            zhunong_api::services::users::create(&db.conn, req)
+            db.write(async |tx| zhunong_api::services::users::create(tx, req).await)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             println!("created user `{username}`");
@@ -97,7 +97,10 @@ async fn main() -> anyhow::Result<()> {
                 Some(p) => (p, false),
                 None => (random_hex(8), true),
             };
-            zhunong_api::demo::load(&db.conn, &password).await?;
+            // One transaction: the demo data is there whole or not at all.
+            let tx = db.begin_write().await?;
+            zhunong_api::demo::load(&tx, &password).await?;
+            tx.commit().await?;
             println!(
                 "demo data loaded: 4 collectives, 2 growers, 3 batches, 5 buyers; users secretary, helper, station"
             );

@@ -75,6 +75,9 @@ pub struct Settings {
     pub login_window_secs: u64,
     /// How long idempotent responses are kept (at least a day).
     pub idempotency_retention_hours: u64,
+    /// How long a request waits for an earlier one with the same `Idempotency-Key` to finish
+    /// (then it replays that answer); past it, 409.
+    pub idempotency_in_flight_wait_secs: u64,
     /// Entries kept of facts that never change (a product's pricing, a buyer's kind).
     pub fact_cache_entries: usize,
     /// How far a weighed line may differ from what was ordered before it needs approval, in
@@ -107,6 +110,9 @@ pub struct Settings {
     pub live_refresh_secs: u64,
     /// Run the webhook delivery worker in this process.
     pub webhook_worker: bool,
+    /// After SIGTERM, how long the server keeps accepting connections (with `/ready` at 503)
+    /// before it stops, so that requests already sent are answered rather than reset.
+    pub shutdown_drain_millis: u64,
 }
 
 impl Default for Settings {
@@ -134,6 +140,7 @@ impl Default for Settings {
             login_max_failures: 5,
             login_window_secs: 900,
             idempotency_retention_hours: 48,
+            idempotency_in_flight_wait_secs: 10,
             fact_cache_entries: 100_000,
             weigh_tolerance_bp: 500,
             max_gross_g: 1_000_000,
@@ -150,6 +157,7 @@ impl Default for Settings {
             webhook_lease_secs: 60,
             webhook_allow_hosts: Vec::new(),
             webhook_worker: true,
+            shutdown_drain_millis: 300,
             live_refresh_secs: 5,
         }
     }

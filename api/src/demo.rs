@@ -7,14 +7,14 @@ use crate::dto::buyers::{Contact, CreateBuyer};
 use crate::dto::catalog::{CreateBatch, CreateCollective, CreateGrower, CreateProduct};
 use crate::services::{batches, buyers, collectives, growers, products, users};
 use chrono::NaiveDate;
-use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
+use sea_orm::{EntityTrait, PaginatorTrait};
 use zhunong_entity::enums::{BuyerKind, GrowerKind, Pricing, Role};
 
 /// Loads the demo data into an empty catalog; returns the staff users' password.
 ///
 /// # Errors
 /// The catalog already has data, or a write failed.
-pub async fn load(db: &impl ConnectionTrait, staff_password: &str) -> anyhow::Result<()> {
+pub async fn load(db: &crate::db::Tx, staff_password: &str) -> anyhow::Result<()> {
     anyhow::ensure!(
         zhunong_entity::collective::Entity::find().count(db).await? == 0,
         "the database already has collectives; demo data goes only into an empty catalog"

@@ -1,10 +1,11 @@
 //! The one error type. Every non-2xx answer is RFC 9457 `application/problem+json` with a stable
 //! `code`; 5xx bodies are generic and the cause goes to the log only.
 
+use crate::db::{Fault, classify};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
-use sea_orm::{DbErr, RuntimeErr, SqlErr};
+use sea_orm::{DbErr, SqlErr};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -78,6 +79,9 @@ pub enum AppError {
         code: &'static str,
         detail: String,
     },
+    /// A transaction that saw a database fault and was not committed.
+    #[error("database fault: {0:?}")]
+    Transient(Fault),
     #[error(transparent)]
     Db(#[from] DbErr),
     #[error(transparent)]
@@ -108,8 +112,11 @@ impl AppError {
             Self::UnsupportedMediaType(_) => "unsupported_media_type",
             Self::TooManyRequests { .. } => "rate_limited",
             Self::Unavailable(_) => "unavailable",
-            Self::Db(e) if is_unavailable(e) => "unavailable",
-            Self::Db(_) | Self::Internal(_) => "internal_error",
+            _ => match self.fault() {
+                Some(Fault::StorageFull) => "storage_full",
+                Some(Fault::Unavailable | Fault::Retryable) => "unavailable",
+                None => "internal_error",
+            },
         }
     }
 
@@ -119,29 +126,35 @@ impl AppError {
             Self::InsufficientStock(_) => {
                 "not enough stock for one or more lines; nothing was taken".into()
             }
-            Self::Db(e) if is_unavailable(e) => {
-                "the database is not answering; retry shortly".into()
-            }
             Self::Unavailable(_) => "the service could not answer in time; retry shortly".into(),
-            Self::Db(_) | Self::Internal(_) => "an internal error occurred".into(),
+            Self::Db(_) | Self::Internal(_) | Self::Transient(_) => match self.fault() {
+                Some(Fault::StorageFull) => {
+                    "the server's storage is full; nothing was saved; retry later".into()
+                }
+                Some(Fault::Unavailable | Fault::Retryable) => {
+                    "the database is not answering; nothing was saved; retry shortly".into()
+                }
+                None => "an internal error occurred".into(),
+            },
             other => other.to_string(),
         }
     }
 }
 
-/// Pool timeouts and dropped connections mean "try again", not "bug".
-fn is_unavailable(e: &DbErr) -> bool {
-    match e {
-        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
-        DbErr::Exec(RuntimeErr::SqlxError(s)) | DbErr::Query(RuntimeErr::SqlxError(s)) => matches!(
-            s.as_ref(),
-            sea_orm::sqlx::Error::PoolTimedOut
-                | sea_orm::sqlx::Error::PoolClosed
-                | sea_orm::sqlx::Error::Io(_)
-        ),
-        _ => false,
+impl AppError {
+    /// The database fault behind this error, if it is one that a retry may cure.
+    pub fn fault(&self) -> Option<Fault> {
+        match self {
+            Self::Db(e) => classify(e),
+            Self::Transient(f) => Some(*f),
+            _ => None,
+        }
     }
 }
+
+/// How long a client should wait before retrying after a full disk: freeing space takes a
+/// person, not a moment.
+const STORAGE_FULL_RETRY_AFTER_SECS: u64 = 30;
 
 /// A unique-key violation, portable across SQLite and PostgreSQL.
 pub fn is_unique_violation(e: &DbErr) -> bool {
@@ -169,8 +182,11 @@ impl ResponseError for AppError {
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Http { status, .. } => *status,
-            Self::Db(e) if is_unavailable(e) => StatusCode::SERVICE_UNAVAILABLE,
-            Self::Db(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Db(_) | Self::Internal(_) | Self::Transient(_) => match self.fault() {
+                Some(Fault::StorageFull) => StatusCode::INSUFFICIENT_STORAGE,
+                Some(Fault::Unavailable | Fault::Retryable) => StatusCode::SERVICE_UNAVAILABLE,
+                None => StatusCode::INTERNAL_SERVER_ERROR,
+            },
         }
     }
 
@@ -198,6 +214,7 @@ impl ResponseError for AppError {
         resp.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
         let retry_after = match self {
             Self::TooManyRequests { retry_after_secs } => Some(*retry_after_secs),
+            _ if status == StatusCode::INSUFFICIENT_STORAGE => Some(STORAGE_FULL_RETRY_AFTER_SECS),
             _ if status == StatusCode::SERVICE_UNAVAILABLE => Some(1),
             _ => None,
         };

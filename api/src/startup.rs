@@ -4,11 +4,11 @@
 use crate::auth::{JwtKeys, random_hex, throttle::LoginThrottle};
 use crate::config::{Secret, Settings};
 use crate::db::Db;
+use crate::db::hub::Notice;
 use crate::error::{AppError, PROBLEM_JSON};
 use crate::extract::{BodyLimit, path_error, query_error};
 use crate::openapi::ApiDoc;
 use crate::routes;
-use crate::services::hub::{Hub, Notice};
 use crate::services::money::rules::RulesCache;
 use crate::services::{idempotency, users};
 use crate::state::AppState;
@@ -28,6 +28,9 @@ use utoipa_swagger_ui::SwaggerUi;
 pub struct Application {
     port: u16,
     server: Server,
+    hub: Arc<crate::db::hub::Hub>,
+    health: Arc<crate::db::health::Health>,
+    drain: Duration,
 }
 
 /// The handler deadline, read by the deadline middleware.
@@ -50,7 +53,7 @@ impl Application {
             .as_ref()
             .map(Secret::expose)
             .filter(|p| !p.is_empty());
-        if let Some(generated) = users::ensure_first_admin(&db.conn, admin_pw).await? {
+        if let Some(generated) = users::ensure_first_admin(&db, admin_pw).await? {
             println!("Created user `admin` with password: {generated}  (shown once; keep it)");
         }
         spawn_idempotency_purge(db.clone(), settings.idempotency_retention_hours.max(24));
@@ -58,8 +61,10 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();
         let settings = Arc::new(settings);
-        let hub = Arc::new(Hub::new(db.backend(), settings.database_schema.as_deref()));
-        hub.spawn_listener(&db.conn);
+        db.hub.spawn_listener(db.listener_source());
+        let hub = db.hub.clone();
+        let health = db.health.clone();
+        let drain = Duration::from_millis(settings.shutdown_drain_millis);
         let state = web::Data::new(AppState {
             db,
             settings: settings.clone(),
@@ -70,7 +75,6 @@ impl Application {
                 settings.partner_rate_per_sec,
                 settings.partner_burst,
             ),
-            hub,
             login_throttle: LoginThrottle::new(
                 settings.login_max_failures,
                 Duration::from_secs(settings.login_window_secs),
@@ -114,17 +118,24 @@ impl Application {
                 .route("/app/static/{file}", web::get().to(routes::pages::asset))
                 .default_service(web::to(route_not_found))
                 .wrap(from_fn(enforce_deadline))
+                .wrap(from_fn(guard_database))
                 .wrap(ErrorHandlers::new().default_handler(problem_fallback))
                 .wrap(tracing_actix_web::TracingLogger::default())
         })
         .listen(listener)?
-        .shutdown_timeout(30);
+        // Signals are ours (see `run_until_stopped`): streams must end before the server waits
+        // for open connections, or an open live board holds a SIGTERM for the whole timeout.
+        .disable_signals()
+        .shutdown_timeout(settings.request_timeout_secs.max(1));
         if let Some(n) = settings.workers {
             server = server.workers(n.max(1));
         }
         Ok(Self {
             port,
             server: server.run(),
+            hub,
+            health,
+            drain,
         })
     }
 
@@ -137,10 +148,47 @@ impl Application {
         self.server.handle()
     }
 
+    /// Serves until SIGTERM or SIGINT, then stops gracefully: open streams end at once, `/ready`
+    /// answers 503, connections still arriving are served for the drain time (a request already
+    /// sent is answered, not reset), then requests in flight finish and the process may exit.
+    ///
     /// # Errors
     /// The server failed while running.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let handle = self.server.handle();
+        let (hub, health, drain) = (self.hub, self.health, self.drain);
+        tokio::spawn(async move {
+            stop_signal().await;
+            tracing::info!("stopping: closing streams, finishing requests in flight");
+            hub.shut_down();
+            health.set_stopping();
+            tokio::time::sleep(drain).await;
+            handle.stop(true).await;
+        });
         self.server.await
+    }
+}
+
+/// SIGTERM (how Docker and systemd stop a service) or SIGINT (Ctrl-C).
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
 
@@ -183,7 +231,10 @@ fn spawn_idempotency_purge(db: Db, retention_hours: u64) {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {
             tick.tick().await;
-            match idempotency::purge_older_than(&db.conn, retention_hours).await {
+            let purged = db
+                .write(async |tx| Ok(idempotency::purge_older_than(tx, retention_hours).await?))
+                .await;
+            match purged {
                 Ok(n) if n > 0 => tracing::info!(purged = n, "old idempotency records removed"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "idempotency purge failed"),
@@ -194,7 +245,7 @@ fn spawn_idempotency_purge(db: Db, retention_hours: u64) {
 
 /// Forgets cached commission rules whenever any replica creates one.
 fn spawn_rules_invalidation(state: Arc<AppState>) {
-    let mut notices = state.hub.subscribe();
+    let mut notices = state.db.hub.subscribe();
     tokio::spawn(async move {
         loop {
             match notices.recv().await {
@@ -241,6 +292,31 @@ async fn enforce_deadline(
         Ok(res) => res,
         Err(_) => Err(AppError::Unavailable("handler deadline passed".into()).into()),
     }
+}
+
+/// While the database is known to be unreachable, API requests are answered 503 at once rather
+/// than each waiting for a connection; a request that fails for want of the database opens
+/// that breaker (a background probe closes it).
+async fn guard_database(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let api = req.path().starts_with("/api/v1/");
+    if api && state.as_ref().is_some_and(|s| s.db.health.is_down()) {
+        return Err(AppError::Unavailable("database unreachable".into()).into());
+    }
+    let res = next.call(req).await;
+    let failure = match &res {
+        Ok(r) => r.response().error(),
+        Err(e) => Some(e),
+    };
+    if let (Some(state), Some(AppError::Db(e))) =
+        (&state, failure.and_then(|e| e.as_error::<AppError>()))
+    {
+        state.db.observe_failure(e);
+    }
+    res
 }
 
 /// Any error answer that is not already problem+json (actix's own 404/405/…) is re-dressed as one.

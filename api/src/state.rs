@@ -11,7 +11,6 @@ pub struct AppState {
     pub login_throttle: LoginThrottle,
     pub facts: crate::services::facts::Facts,
     pub rules: crate::services::money::rules::RulesCache,
-    pub hub: std::sync::Arc<crate::services::hub::Hub>,
     pub partner_limits: crate::auth::rate_limit::RateLimiter,
     pub resolver: std::sync::Arc<dyn crate::services::webhooks::ssrf::Resolver>,
 }
@@ -22,10 +21,15 @@ impl AppState {
         crate::services::orders::OrderContext {
             facts: &self.facts,
             rules: &self.rules,
-            hub: &self.hub,
             max_lines: self.settings.max_order_lines,
             today: self.today(),
+            in_flight_wait: self.in_flight_wait(),
         }
+    }
+
+    /// How long a keyed request waits for an earlier one with the same key.
+    pub fn in_flight_wait(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.settings.idempotency_in_flight_wait_secs.max(1))
     }
 
     /// Today in the village (the configured UTC offset), for dating rules and postings.

@@ -357,7 +357,11 @@ window.Zhunong = (() => {
               if (field === 'event') event = val;
               else if (field === 'data') data.push(val);
             }
-            if (data.length && !me.stopped) onMessage(event, data.join('\n'));
+            if (data.length && !me.stopped) {
+              // 直播结束：服务器发完最后的数据就关闭数据流，不再重连。
+              if (event === 'ended') { me.stopped = true; setStatus('off', '直播已结束'); }
+              onMessage(event, data.join('\n'));
+            }
           }
         }
       } finally {

@@ -4,6 +4,7 @@
 mod auth;
 mod catalog;
 mod concurrency;
+mod durability;
 mod errors;
 mod health_and_docs;
 mod helpers;

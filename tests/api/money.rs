@@ -629,3 +629,52 @@ async fn a_payment_retried_with_its_key_is_recorded_once() {
         "partially_paid"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twenty_concurrent_retries_of_a_full_payment_record_it_once_with_identical_answers() {
+    let app = std::sync::Arc::new(spawn_app().await);
+    let sec = app.token("secretary").await;
+    let batch = app.batch("by_piece", 5, 1_000).await;
+    let buyer = app.buyer("individual").await;
+    let o = app.place_order(&sec, json!({"buyer_id": buyer, "channel": "phone", "lines": [{"batch_id": batch, "quantity": 2}]})).await;
+    let id = o.json["id"].as_i64().unwrap_or(0);
+    // The full amount: a second payment would be an overpayment, so only a replay can be a 201.
+    let body = json!({"amount_fen": 2_000, "method": "wechat_pay", "reference": "4200002"});
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let (app, sec, body) = (app.clone(), sec.clone(), body.clone());
+        tasks.spawn(async move {
+            let r = app
+                .client
+                .post(app.url(&format!("/api/v1/orders/{id}/payments")))
+                .bearer_auth(&sec)
+                .header("idempotency-key", "wx-concurrent-full")
+                .json(&body)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            crate::helpers::Reply::from(r).await
+        });
+    }
+    let mut answers = Vec::new();
+    while let Some(r) = tasks.join_next().await {
+        answers.push(r.unwrap_or_else(|e| panic!("{e}")));
+    }
+    for a in &answers {
+        assert_eq!(a.status, 201, "{}", a.text);
+        assert_eq!(a.text, answers[0].text, "every answer is the first one");
+    }
+    let replays = answers
+        .iter()
+        .filter(|a| a.headers.get("idempotent-replayed").is_some())
+        .count();
+    assert_eq!(replays, 19);
+    let payments = app
+        .get(&sec, &format!("/api/v1/orders/{id}/payments"))
+        .await;
+    assert_eq!(payments.json.as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        app.get(&sec, &format!("/api/v1/orders/{id}")).await.json["payment_status"],
+        "paid"
+    );
+}

@@ -47,7 +47,7 @@ impl FromRequest for PartnerAuth {
             };
             let row = key_entity::Entity::find()
                 .filter(key_entity::Column::KeyId.eq(key_id))
-                .one(&state.db.conn)
+                .one(&state.db.read)
                 .await?;
             let key = match row {
                 Some(k)
@@ -64,18 +64,24 @@ impl FromRequest for PartnerAuth {
                 .map_err(|retry_after_secs| AppError::TooManyRequests { retry_after_secs })?;
             // Last use is kept to the minute: one write a minute per key, not one per request.
             let now = chrono::Utc::now();
-            key_entity::Entity::update_many()
-                .col_expr(key_entity::Column::LastUsedAt, Expr::value(now))
-                .filter(key_entity::Column::Id.eq(key.id))
-                .filter(
-                    Condition::any()
-                        .add(key_entity::Column::LastUsedAt.is_null())
-                        .add(
-                            key_entity::Column::LastUsedAt.lt(now - chrono::Duration::seconds(60)),
-                        ),
-                )
-                .exec(&state.db.conn)
-                .await?;
+            let minute_ago = now - chrono::Duration::seconds(60);
+            if key.last_used_at.is_none_or(|t| t < minute_ago) {
+                let tx = state.db.begin_write().await?;
+                key_entity::Entity::update_many()
+                    .col_expr(key_entity::Column::LastUsedAt, Expr::value(now))
+                    .filter(key_entity::Column::Id.eq(key.id))
+                    .filter(
+                        Condition::any()
+                            .add(key_entity::Column::LastUsedAt.is_null())
+                            .add(
+                                key_entity::Column::LastUsedAt
+                                    .lt(now - chrono::Duration::seconds(60)),
+                            ),
+                    )
+                    .exec(&tx)
+                    .await?;
+                tx.commit().await?;
+            }
             Ok(PartnerAuth {
                 buyer_id: key.buyer_id,
                 key_id: key.key_id,

@@ -45,7 +45,7 @@ pub async fn login(
         state.login_throttle.record_failure(&keys_to_check);
         return Err(AppError::Unauthorized("wrong username or password"));
     }
-    let Some(user) = users::authenticate(&state.db.conn, &username, &password).await? else {
+    let Some(user) = users::authenticate(&state.db.read, &username, &password).await? else {
         state.login_throttle.record_failure(&keys_to_check);
         return Err(AppError::Unauthorized("wrong username or password"));
     };

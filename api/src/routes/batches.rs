@@ -29,7 +29,12 @@ pub async fn create_batch(
     state: web::Data<AppState>,
     body: ApiJson<CreateBatch>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Created().json(batches::create(&state.db.conn, body.value).await?))
+    Ok(HttpResponse::Created().json(
+        state
+            .db
+            .write(async |tx| batches::create(tx, body.value).await)
+            .await?,
+    ))
 }
 
 /// Lists batches, filtered and paginated.
@@ -47,7 +52,7 @@ pub async fn list_batches(
     paging: web::Query<Paging>,
 ) -> AppResult<HttpResponse> {
     let paging = state.paging(paging.into_inner())?;
-    Ok(HttpResponse::Ok().json(batches::list(&state.db.conn, filter.into_inner(), paging).await?))
+    Ok(HttpResponse::Ok().json(batches::list(&state.db.read, filter.into_inner(), paging).await?))
 }
 
 /// Reads one batch.
@@ -63,7 +68,7 @@ pub async fn get_batch(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(batches::get(&state.db.conn, id.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(batches::get(&state.db.read, id.into_inner()).await?))
 }
 
 /// Changes a batch; absent fields stay as they are, `null` clears an optional one.

@@ -30,7 +30,12 @@ pub async fn create_buyer(
     state: web::Data<AppState>,
     body: ApiJson<CreateBuyer>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Created().json(buyers::create(&state.db.conn, body.value).await?))
+    Ok(HttpResponse::Created().json(
+        state
+            .db
+            .write(async |tx| buyers::create(tx, body.value).await)
+            .await?,
+    ))
 }
 
 /// Lists buyers, filtered and paginated.
@@ -48,7 +53,7 @@ pub async fn list_buyers(
     paging: web::Query<Paging>,
 ) -> AppResult<HttpResponse> {
     let paging = state.paging(paging.into_inner())?;
-    Ok(HttpResponse::Ok().json(buyers::list(&state.db.conn, filter.into_inner(), paging).await?))
+    Ok(HttpResponse::Ok().json(buyers::list(&state.db.read, filter.into_inner(), paging).await?))
 }
 
 /// Reads one buyer.
@@ -64,7 +69,7 @@ pub async fn get_buyer(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(buyers::get(&state.db.conn, id.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(buyers::get(&state.db.read, id.into_inner()).await?))
 }
 
 /// Changes a buyer; absent fields stay as they are, `null` clears an optional one.
@@ -82,7 +87,12 @@ pub async fn update_buyer(
     id: web::Path<i64>,
     body: ApiJson<UpdateBuyer>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(buyers::update(&state.db.conn, id.into_inner(), body.value).await?))
+    Ok(HttpResponse::Ok().json(
+        state
+            .db
+            .write(async |tx| buyers::update(tx, id.into_inner(), body.value).await)
+            .await?,
+    ))
 }
 
 /// Finds the buyer with exactly this phone number.
@@ -98,5 +108,5 @@ pub async fn buyer_by_phone(
     state: web::Data<AppState>,
     phone: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(buyers::by_phone(&state.db.conn, &phone).await?))
+    Ok(HttpResponse::Ok().json(buyers::by_phone(&state.db.read, &phone).await?))
 }

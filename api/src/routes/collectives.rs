@@ -29,7 +29,12 @@ pub async fn create_collective(
     state: web::Data<AppState>,
     body: ApiJson<CreateCollective>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Created().json(collectives::create(&state.db.conn, body.value).await?))
+    Ok(HttpResponse::Created().json(
+        state
+            .db
+            .write(async |tx| collectives::create(tx, body.value).await)
+            .await?,
+    ))
 }
 
 /// Lists collectives, filtered and paginated.
@@ -48,7 +53,7 @@ pub async fn list_collectives(
 ) -> AppResult<HttpResponse> {
     let paging = state.paging(paging.into_inner())?;
     Ok(HttpResponse::Ok()
-        .json(collectives::list(&state.db.conn, filter.into_inner(), paging).await?))
+        .json(collectives::list(&state.db.read, filter.into_inner(), paging).await?))
 }
 
 /// Reads one collective.
@@ -64,7 +69,7 @@ pub async fn get_collective(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(collectives::get(&state.db.conn, id.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(collectives::get(&state.db.read, id.into_inner()).await?))
 }
 
 /// Changes a collective; absent fields stay as they are, `null` clears an optional one.
@@ -82,6 +87,10 @@ pub async fn update_collective(
     id: web::Path<i64>,
     body: ApiJson<UpdateCollective>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok()
-        .json(collectives::update(&state.db.conn, id.into_inner(), body.value).await?))
+    Ok(HttpResponse::Ok().json(
+        state
+            .db
+            .write(async |tx| collectives::update(tx, id.into_inner(), body.value).await)
+            .await?,
+    ))
 }

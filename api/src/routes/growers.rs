@@ -29,7 +29,12 @@ pub async fn create_grower(
     state: web::Data<AppState>,
     body: ApiJson<CreateGrower>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Created().json(growers::create(&state.db.conn, body.value).await?))
+    Ok(HttpResponse::Created().json(
+        state
+            .db
+            .write(async |tx| growers::create(tx, body.value).await)
+            .await?,
+    ))
 }
 
 /// Lists growers, filtered and paginated.
@@ -47,7 +52,7 @@ pub async fn list_growers(
     paging: web::Query<Paging>,
 ) -> AppResult<HttpResponse> {
     let paging = state.paging(paging.into_inner())?;
-    Ok(HttpResponse::Ok().json(growers::list(&state.db.conn, filter.into_inner(), paging).await?))
+    Ok(HttpResponse::Ok().json(growers::list(&state.db.read, filter.into_inner(), paging).await?))
 }
 
 /// Reads one grower.
@@ -63,7 +68,7 @@ pub async fn get_grower(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(growers::get(&state.db.conn, id.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(growers::get(&state.db.read, id.into_inner()).await?))
 }
 
 /// Changes a grower; absent fields stay as they are, `null` clears an optional one.
@@ -81,8 +86,10 @@ pub async fn update_grower(
     id: web::Path<i64>,
     body: ApiJson<UpdateGrower>,
 ) -> AppResult<HttpResponse> {
-    Ok(
-        HttpResponse::Ok()
-            .json(growers::update(&state.db.conn, id.into_inner(), body.value).await?),
-    )
+    Ok(HttpResponse::Ok().json(
+        state
+            .db
+            .write(async |tx| growers::update(tx, id.into_inner(), body.value).await)
+            .await?,
+    ))
 }

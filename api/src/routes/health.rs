@@ -1,6 +1,5 @@
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
-use sea_orm::ConnectionTrait;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -26,11 +25,14 @@ pub async fn health() -> HttpResponse {
 )]
 #[get("/ready")]
 pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, crate::error::AppError> {
-    state
-        .db
-        .conn
-        .execute_unprepared("SELECT 1")
-        .await
-        .map_err(|_| crate::error::AppError::Unavailable("database unreachable".into()))?;
+    // Bounded, and at once while the breaker is open, so a load balancer is never kept waiting.
+    if state.db.health.is_stopping() {
+        return Err(crate::error::AppError::Unavailable("shutting down".into()));
+    }
+    if !state.db.ping().await {
+        return Err(crate::error::AppError::Unavailable(
+            "database unreachable".into(),
+        ));
+    }
     Ok(HttpResponse::Ok().json(HealthOut { status: "ready" }))
 }

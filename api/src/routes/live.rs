@@ -1,12 +1,12 @@
 use crate::auth::Auth;
 use crate::auth::roles::Sales;
+use crate::db::hub::Notice;
 use crate::dto::live::{
     CreateSession, FeatureBatch, SessionFilter, SessionOut, SessionSummary, Totals,
 };
 use crate::dto::{Page, Paging};
 use crate::error::{AppResult, Problem};
 use crate::extract::ApiJson;
-use crate::services::hub::Notice;
 use crate::services::live;
 use crate::state::AppState;
 use actix_web::web::Bytes;
@@ -14,6 +14,7 @@ use actix_web::{HttpResponse, get, post, web};
 use std::time::{Duration, Instant};
 use tokio::sync::broadcast::error::RecvError;
 use utoipa_actix_web::service_config::ServiceConfig;
+use zhunong_entity::enums::LiveStatus;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(create_session)
@@ -36,7 +37,12 @@ pub async fn create_session(
     state: web::Data<AppState>,
     body: ApiJson<CreateSession>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Created().json(live::create(&state.db.conn, &auth, body.value).await?))
+    Ok(HttpResponse::Created().json(
+        state
+            .db
+            .write(async |tx| live::create(tx, &auth, body.value).await)
+            .await?,
+    ))
 }
 
 /// Lists live shows, newest first.
@@ -49,7 +55,7 @@ pub async fn list_sessions(
     paging: web::Query<Paging>,
 ) -> AppResult<HttpResponse> {
     let paging = state.paging(paging.into_inner())?;
-    Ok(HttpResponse::Ok().json(live::list(&state.db.conn, filter.into_inner(), paging).await?))
+    Ok(HttpResponse::Ok().json(live::list(&state.db.read, filter.into_inner(), paging).await?))
 }
 
 /// One live show with its featured batches.
@@ -60,7 +66,7 @@ pub async fn get_session(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(live::get(&state.db.conn, id.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(live::get(&state.db.read, id.into_inner()).await?))
 }
 
 /// Features a batch in the show with its live price and an optional per-buyer limit.
@@ -78,8 +84,12 @@ pub async fn feature_batch(
     id: web::Path<i64>,
     body: ApiJson<FeatureBatch>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok()
-        .json(live::add_featured(&state.db.conn, id.into_inner(), body.value).await?))
+    Ok(HttpResponse::Ok().json(
+        state
+            .db
+            .write(async |tx| live::add_featured(tx, id.into_inner(), body.value).await)
+            .await?,
+    ))
 }
 
 /// Starts the show: orders can now be taken in it.
@@ -90,8 +100,10 @@ pub async fn start_session(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    let out = live::start(&state.db.conn, id.into_inner()).await?;
-    state.hub.after_commit(Notice::LiveSession(out.id));
+    let out = state
+        .db
+        .write(async |tx| live::start(tx, id.into_inner()).await)
+        .await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -103,8 +115,10 @@ pub async fn end_session(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    let out = live::end(&state.db.conn, id.into_inner()).await?;
-    state.hub.after_commit(Notice::LiveSession(out.id));
+    let out = state
+        .db
+        .write(async |tx| live::end(tx, id.into_inner()).await)
+        .await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -116,14 +130,19 @@ pub async fn session_totals(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(live::totals(&state.db.conn, id.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(live::totals(&state.db.read, id.into_inner()).await?))
 }
 
 fn event(totals: &Totals) -> Bytes {
-    Bytes::from(format!(
-        "event: totals\ndata: {}\n\n",
-        serde_json::to_string(totals).unwrap_or_default()
-    ))
+    let data = serde_json::to_string(totals).unwrap_or_default();
+    if totals.status == LiveStatus::Ended {
+        // The last totals, then `ended`: the stream closes and clients stop reconnecting.
+        Bytes::from(format!(
+            "event: totals\ndata: {data}\n\nevent: ended\ndata: {data}\n\n"
+        ))
+    } else {
+        Bytes::from(format!("event: totals\ndata: {data}\n\n"))
+    }
 }
 
 /// Server-sent events: `event: totals` with the show's totals on connect and after every order
@@ -143,19 +162,20 @@ pub async fn session_stream(
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
-    let rx = state.hub.subscribe();
-    let first = live::totals(&state.db.conn, id).await?;
+    let rx = state.db.hub.subscribe();
+    let first = live::totals(&state.db.read, id).await?;
     let mut refresh =
         tokio::time::interval(Duration::from_secs(state.settings.live_refresh_secs.max(1)));
     refresh.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let stream = TotalsStream {
         id,
         rx,
-        db: state.db.conn.clone(),
+        db: state.db.read.clone(),
         refresh,
         last_sent: Instant::now(),
         last: None,
         pending: Some(first),
+        finished: false,
     };
     let body = futures_util::stream::unfold(stream, |mut s| async move {
         let chunk = s.next_chunk().await?;
@@ -186,20 +206,28 @@ struct TotalsStream {
     /// The last totals sent, without their timestamp, to skip unchanged refreshes.
     last: Option<serde_json::Value>,
     pending: Option<Totals>,
+    /// The last event has been sent.
+    finished: bool,
 }
 
 impl TotalsStream {
-    /// The next bytes to send; `None` ends the stream.
+    /// The next bytes to send; `None` ends the stream: after the show has ended, or when the
+    /// process is shutting down.
     async fn next_chunk(&mut self) -> Option<Bytes> {
         loop {
+            if self.finished {
+                return None;
+            }
             if let Some(t) = self.pending.take() {
                 self.last = Some(fingerprint(&t));
                 self.last_sent = Instant::now();
+                self.finished = t.status == LiveStatus::Ended;
                 return Some(event(&t));
             }
             let (changed, periodic) = tokio::select! {
                 r = self.rx.recv() => match r {
                     Ok(Notice::LiveSession(s)) => (s == self.id, false),
+                    Ok(Notice::ShuttingDown) => return None,
                     Ok(_) => (false, false),
                     // Fell behind: whatever was missed, fresh totals cover it.
                     Err(RecvError::Lagged(_)) => (true, false),
@@ -230,7 +258,7 @@ pub async fn session_summary(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(live::summary(&state.db.conn, id.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(live::summary(&state.db.read, id.into_inner()).await?))
 }
 
 /// The show's orders as CSV for the packing team (UTF-8 with BOM).
@@ -247,12 +275,12 @@ pub async fn session_orders_csv(
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
-    live::get(&state.db.conn, id).await?;
+    live::get(&state.db.read, id).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((
             "content-disposition",
             format!("attachment; filename=\"live-{id}.csv\""),
         ))
-        .body(live::orders_csv(&state.db.conn, id).await?))
+        .body(live::orders_csv(&state.db.read, id).await?))
 }

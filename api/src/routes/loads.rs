@@ -31,7 +31,12 @@ pub async fn create_load(
     state: web::Data<AppState>,
     body: ApiJson<CreateLoad>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Created().json(loads::create(&state.db.conn, &auth, body.value).await?))
+    Ok(HttpResponse::Created().json(
+        state
+            .db
+            .write(async |tx| loads::create(tx, &auth, body.value).await)
+            .await?,
+    ))
 }
 
 /// Lists loads, newest first.
@@ -44,7 +49,7 @@ pub async fn list_loads(
     paging: web::Query<Paging>,
 ) -> AppResult<HttpResponse> {
     let paging = state.paging(paging.into_inner())?;
-    Ok(HttpResponse::Ok().json(loads::list(&state.db.conn, filter.into_inner(), paging).await?))
+    Ok(HttpResponse::Ok().json(loads::list(&state.db.read, filter.into_inner(), paging).await?))
 }
 
 /// Reads one load.
@@ -55,7 +60,7 @@ pub async fn get_load(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(loads::get(&state.db.conn, id.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(loads::get(&state.db.read, id.into_inner()).await?))
 }
 
 /// Puts a weighed order on an open load, within the truck's capacity.
@@ -152,7 +157,7 @@ pub async fn load_manifest(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    let m = loads::manifest(&state.db.conn, id.into_inner()).await?;
+    let m = loads::manifest(&state.db.read, id.into_inner()).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .body(render::manifest::html_page(&m)))
@@ -171,7 +176,7 @@ pub async fn load_manifest_csv(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    let m = loads::manifest(&state.db.conn, id.into_inner()).await?;
+    let m = loads::manifest(&state.db.read, id.into_inner()).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((

@@ -60,6 +60,7 @@ pub async fn record_payment(
         body.value,
         keyed,
         state.today(),
+        state.in_flight_wait(),
     )
     .await?;
     Ok(answers::respond(placed))
@@ -73,7 +74,7 @@ pub async fn list_payments(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(payments::list(&state.db.conn, id.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(payments::list(&state.db.read, id.into_inner()).await?))
 }
 
 /// Settles delivered, fully paid orders; the others are listed with the reason.
@@ -97,8 +98,12 @@ pub async fn create_rule(
     state: web::Data<AppState>,
     body: ApiJson<CreateRule>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Created()
-        .json(rules::create(&state.db.conn, &auth, body.value, &state.rules, &state.hub).await?))
+    Ok(HttpResponse::Created().json(
+        state
+            .db
+            .write(async |tx| rules::create(tx, &auth, body.value, &state.rules).await)
+            .await?,
+    ))
 }
 
 /// Lists commission rules, newest first.
@@ -110,7 +115,7 @@ pub async fn list_rules(
     paging: web::Query<Paging>,
 ) -> AppResult<HttpResponse> {
     let paging = state.paging(paging.into_inner())?;
-    Ok(HttpResponse::Ok().json(rules::list(&state.db.conn, paging).await?))
+    Ok(HttpResponse::Ok().json(rules::list(&state.db.read, paging).await?))
 }
 
 /// Posts other collective income (greenhouse or cold-store rent, joint-project dividends),
@@ -122,8 +127,12 @@ pub async fn post_income(
     state: web::Data<AppState>,
     body: ApiJson<PostIncome>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Created()
-        .json(ledger::post_income(&state.db.conn, auth.user_id, body.value).await?))
+    Ok(HttpResponse::Created().json(
+        state
+            .db
+            .write(async |tx| ledger::post_income(tx, auth.user_id, body.value).await)
+            .await?,
+    ))
 }
 
 /// Ledger transactions with their entries, newest first.
@@ -136,7 +145,7 @@ pub async fn list_transactions(
     paging: web::Query<Paging>,
 ) -> AppResult<HttpResponse> {
     let paging = state.paging(paging.into_inner())?;
-    Ok(HttpResponse::Ok().json(ledger::list(&state.db.conn, filter.into_inner(), paging).await?))
+    Ok(HttpResponse::Ok().json(ledger::list(&state.db.read, filter.into_inner(), paging).await?))
 }
 
 /// One ledger transaction with its entries.
@@ -147,7 +156,7 @@ pub async fn get_transaction(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(ledger::get(&state.db.conn, id.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(ledger::get(&state.db.read, id.into_inner()).await?))
 }
 
 /// Issues the grower's next settlement statement; frozen once issued.
@@ -175,7 +184,7 @@ pub async fn list_statements(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(statements::list(&state.db.conn, id.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(statements::list(&state.db.read, id.into_inner()).await?))
 }
 
 /// Pays a grower out of what they are owed.
@@ -206,5 +215,5 @@ pub async fn collective_income(
     state: web::Data<AppState>,
     q: web::Query<IncomeQuery>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(reports::collective_income(&state.db.conn, q.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(reports::collective_income(&state.db.read, q.into_inner()).await?))
 }

@@ -69,7 +69,7 @@ pub async fn list_orders(
     paging: web::Query<Paging>,
 ) -> AppResult<HttpResponse> {
     let paging = state.paging(paging.into_inner())?;
-    Ok(HttpResponse::Ok().json(orders::list(&state.db.conn, filter.into_inner(), paging).await?))
+    Ok(HttpResponse::Ok().json(orders::list(&state.db.read, filter.into_inner(), paging).await?))
 }
 
 /// Reads one order with its lines.
@@ -85,7 +85,7 @@ pub async fn get_order(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(orders::get(&state.db.conn, id.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(orders::get(&state.db.read, id.into_inner()).await?))
 }
 
 /// Confirms a pending order.
@@ -124,7 +124,7 @@ pub async fn cancel_order(
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok()
-        .json(orders::cancel(&state.db, &state.facts, &state.hub, &auth, id.into_inner()).await?))
+        .json(orders::cancel(&state.db, &state.facts, &auth, id.into_inner()).await?))
 }
 
 /// Finds an order by its number (`ZN000042`, any case).
@@ -142,5 +142,5 @@ pub async fn get_order_by_number(
 ) -> AppResult<HttpResponse> {
     let id = crate::domain::order_number::parse(&number)
         .ok_or(crate::error::AppError::NotFound("order"))?;
-    Ok(HttpResponse::Ok().json(orders::get(&state.db.conn, id).await?))
+    Ok(HttpResponse::Ok().json(orders::get(&state.db.read, id).await?))
 }

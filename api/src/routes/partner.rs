@@ -35,7 +35,7 @@ pub async fn partner_catalog(
     state: web::Data<AppState>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok()
-        .json(contract_prices::catalog(&state.db.conn, partner.buyer_id, state.today()).await?))
+        .json(contract_prices::catalog(&state.db.read, partner.buyer_id, state.today()).await?))
 }
 
 /// Places a bulk order (up to the configured number of lines, 500 by default) for the partner's
@@ -81,7 +81,7 @@ pub async fn partner_list_orders(
 ) -> AppResult<HttpResponse> {
     let paging = state.paging(paging.into_inner())?;
     Ok(HttpResponse::Ok()
-        .json(orders::list(&state.db.conn, &partner, filter.into_inner(), paging).await?))
+        .json(orders::list(&state.db.read, &partner, filter.into_inner(), paging).await?))
 }
 
 /// One of the partner's orders: status, lines, weights, final amounts, truck, payments.
@@ -92,7 +92,7 @@ pub async fn partner_get_order(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(orders::get(&state.db.conn, &partner, id.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(orders::get(&state.db.read, &partner, id.into_inner()).await?))
 }
 
 /// Registers a webhook endpoint (HTTPS, public address) for the chosen events; the signing
@@ -110,14 +110,19 @@ pub async fn partner_register_webhook(
     state: web::Data<AppState>,
     body: ApiJson<CreateWebhook>,
 ) -> AppResult<HttpResponse> {
-    let out = webhooks::register(
-        &state.db.conn,
-        &partner,
-        body.value,
-        &state.settings.webhook_allow_hosts,
-        state.resolver.as_ref(),
-    )
-    .await?;
+    let out = state
+        .db
+        .write(async |tx| {
+            webhooks::register(
+                tx,
+                &partner,
+                body.value,
+                &state.settings.webhook_allow_hosts,
+                state.resolver.as_ref(),
+            )
+            .await
+        })
+        .await?;
     Ok(HttpResponse::Created().json(out))
 }
 
@@ -128,7 +133,7 @@ pub async fn partner_list_webhooks(
     partner: PartnerAuth,
     state: web::Data<AppState>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(webhooks::list(&state.db.conn, &partner).await?))
+    Ok(HttpResponse::Ok().json(webhooks::list(&state.db.read, &partner).await?))
 }
 
 /// One of the partner's webhook endpoints.
@@ -139,7 +144,7 @@ pub async fn partner_get_webhook(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(webhooks::get(&state.db.conn, &partner, id.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(webhooks::get(&state.db.read, &partner, id.into_inner()).await?))
 }
 
 /// Turns a webhook endpoint off.
@@ -150,10 +155,12 @@ pub async fn partner_delete_webhook(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    Ok(
-        HttpResponse::Ok()
-            .json(webhooks::disable(&state.db.conn, &partner, id.into_inner()).await?),
-    )
+    Ok(HttpResponse::Ok().json(
+        state
+            .db
+            .write(async |tx| webhooks::disable(tx, &partner, id.into_inner()).await)
+            .await?,
+    ))
 }
 
 /// A new signing secret; the old one keeps signing alongside it for 24 hours.
@@ -164,5 +171,10 @@ pub async fn partner_rotate_webhook_secret(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(webhooks::rotate(&state.db.conn, &partner, id.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(
+        state
+            .db
+            .write(async |tx| webhooks::rotate(tx, &partner, id.into_inner()).await)
+            .await?,
+    ))
 }

@@ -41,8 +41,12 @@ pub async fn create_api_key(
     id: web::Path<i64>,
     body: ApiJson<CreateKey>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Created()
-        .json(keys::create(&state.db.conn, &auth, id.into_inner(), body.value).await?))
+    Ok(HttpResponse::Created().json(
+        state
+            .db
+            .write(async |tx| keys::create(tx, &auth, id.into_inner(), body.value).await)
+            .await?,
+    ))
 }
 
 /// The buyer's keys (ids, labels, last use; never the key).
@@ -53,7 +57,7 @@ pub async fn list_api_keys(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(keys::list(&state.db.conn, id.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(keys::list(&state.db.read, id.into_inner()).await?))
 }
 
 /// Revokes a key: its next request is refused.
@@ -70,7 +74,10 @@ pub async fn revoke_api_key(
     path: web::Path<(i64, String)>,
 ) -> AppResult<HttpResponse> {
     let (id, key_id) = path.into_inner();
-    keys::revoke(&state.db.conn, id, &key_id).await?;
+    state
+        .db
+        .write(async |tx| keys::revoke(tx, id, &key_id).await)
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -83,8 +90,12 @@ pub async fn create_contract_price(
     id: web::Path<i64>,
     body: ApiJson<CreateContractPrice>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Created()
-        .json(contract_prices::create(&state.db.conn, id.into_inner(), body.value).await?))
+    Ok(HttpResponse::Created().json(
+        state
+            .db
+            .write(async |tx| contract_prices::create(tx, id.into_inner(), body.value).await)
+            .await?,
+    ))
 }
 
 /// The buyer's contract prices, newest first.
@@ -95,7 +106,7 @@ pub async fn list_contract_prices(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(contract_prices::list(&state.db.conn, id.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(contract_prices::list(&state.db.read, id.into_inner()).await?))
 }
 
 /// Webhook deliveries, newest first (`?status=failed` for the ones that gave up).
@@ -110,7 +121,7 @@ pub async fn list_deliveries(
     let paging = state.paging(paging.into_inner())?;
     Ok(
         HttpResponse::Ok()
-            .json(webhooks::deliveries(&state.db.conn, f.into_inner(), paging).await?),
+            .json(webhooks::deliveries(&state.db.read, f.into_inner(), paging).await?),
     )
 }
 
@@ -127,5 +138,10 @@ pub async fn resend_delivery(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(webhooks::resend(&state.db.conn, id.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(
+        state
+            .db
+            .write(async |tx| webhooks::resend(tx, id.into_inner()).await)
+            .await?,
+    ))
 }

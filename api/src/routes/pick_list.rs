@@ -23,7 +23,7 @@ pub async fn get_pick_list(
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(
         pick_list::pick_list(
-            &state.db.conn,
+            &state.db.read,
             q.into_inner(),
             state.settings.local_utc_offset_minutes,
         )
@@ -45,7 +45,7 @@ pub async fn print_pick_list(
     q: web::Query<PickListQuery>,
 ) -> AppResult<HttpResponse> {
     let p = pick_list::pick_list(
-        &state.db.conn,
+        &state.db.read,
         q.into_inner(),
         state.settings.local_utc_offset_minutes,
     )

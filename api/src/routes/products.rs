@@ -29,7 +29,12 @@ pub async fn create_product(
     state: web::Data<AppState>,
     body: ApiJson<CreateProduct>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Created().json(products::create(&state.db.conn, body.value).await?))
+    Ok(HttpResponse::Created().json(
+        state
+            .db
+            .write(async |tx| products::create(tx, body.value).await)
+            .await?,
+    ))
 }
 
 /// Lists products, filtered and paginated.
@@ -47,7 +52,7 @@ pub async fn list_products(
     paging: web::Query<Paging>,
 ) -> AppResult<HttpResponse> {
     let paging = state.paging(paging.into_inner())?;
-    Ok(HttpResponse::Ok().json(products::list(&state.db.conn, filter.into_inner(), paging).await?))
+    Ok(HttpResponse::Ok().json(products::list(&state.db.read, filter.into_inner(), paging).await?))
 }
 
 /// Reads one product.
@@ -63,7 +68,7 @@ pub async fn get_product(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(products::get(&state.db.conn, id.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(products::get(&state.db.read, id.into_inner()).await?))
 }
 
 /// Changes a product; absent fields stay as they are, `null` clears an optional one.
@@ -81,6 +86,10 @@ pub async fn update_product(
     id: web::Path<i64>,
     body: ApiJson<UpdateProduct>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok()
-        .json(products::update(&state.db.conn, id.into_inner(), body.value).await?))
+    Ok(HttpResponse::Ok().json(
+        state
+            .db
+            .write(async |tx| products::update(tx, id.into_inner(), body.value).await)
+            .await?,
+    ))
 }

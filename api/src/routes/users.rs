@@ -26,7 +26,12 @@ pub async fn create_user(
     state: web::Data<AppState>,
     body: ApiJson<CreateUserRequest>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Created().json(users::create(&state.db.conn, body.value).await?))
+    Ok(HttpResponse::Created().json(
+        state
+            .db
+            .write(async |tx| users::create(tx, body.value).await)
+            .await?,
+    ))
 }
 
 /// Lists users.
@@ -43,5 +48,5 @@ pub async fn list_users(
     paging: web::Query<Paging>,
 ) -> AppResult<HttpResponse> {
     let paging = state.paging(paging.into_inner())?;
-    Ok(HttpResponse::Ok().json(users::list(&state.db.conn, paging).await?))
+    Ok(HttpResponse::Ok().json(users::list(&state.db.read, paging).await?))
 }

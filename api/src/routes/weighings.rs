@@ -105,5 +105,5 @@ pub async fn weighing_sheet(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(weighing::sheet(&state.db.conn, id.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(weighing::sheet(&state.db.read, id.into_inner()).await?))
 }

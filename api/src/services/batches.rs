@@ -25,7 +25,7 @@ fn check_price(v: &mut Validator, price: Option<i64>, field: &str) {
 
 /// # Errors
 /// Invalid fields or unknown product/grower (422).
-pub async fn create(db: &impl ConnectionTrait, req: CreateBatch) -> AppResult<BatchOut> {
+pub async fn create(db: &crate::db::Tx, req: CreateBatch) -> AppResult<BatchOut> {
     let mut v = Validator::default();
     v.check(
         (0..=MAX_QUANTITY).contains(&req.quantity),
@@ -95,13 +95,13 @@ pub async fn update(db: &Db, id: i64, req: UpdateBatch) -> AppResult<BatchOut> {
     v.finish()?;
 
     let txn = db.begin_write().await?;
-    let mut m: ActiveModel = must_find::<Entity, _>(&*txn, id, "batch").await?.into();
+    let mut m: ActiveModel = must_find::<Entity, _>(&txn, id, "batch").await?.into();
     if let Some(adj) = req.stock_adjustment.filter(|a| *a != 0) {
         let res = Entity::update_many()
             .col_expr(Column::StockQty, Expr::col(Column::StockQty).add(adj))
             .filter(Column::Id.eq(id))
             .filter(Expr::col(Column::StockQty).add(adj).gte(0))
-            .exec(&*txn)
+            .exec(&txn)
             .await?;
         if res.rows_affected == 0 {
             return Err(AppError::Conflict {
@@ -109,7 +109,7 @@ pub async fn update(db: &Db, id: i64, req: UpdateBatch) -> AppResult<BatchOut> {
                 detail: "the adjustment would take stock below zero".into(),
             });
         }
-        m = must_find::<Entity, _>(&*txn, id, "batch").await?.into();
+        m = must_find::<Entity, _>(&txn, id, "batch").await?.into();
     }
     if let Some(code) = req.code {
         m.code = Set(code);
@@ -130,7 +130,7 @@ pub async fn update(db: &Db, id: i64, req: UpdateBatch) -> AppResult<BatchOut> {
         m.status = Set(s);
     }
     m.updated_at = Set(chrono::Utc::now());
-    let m = m.update(&*txn).await?;
+    let m = m.update(&txn).await?;
     txn.commit().await?;
     Ok(m.into())
 }

@@ -53,7 +53,7 @@ fn contacts_json(contacts: &[Contact]) -> AppResult<serde_json::Value> {
 
 /// # Errors
 /// Invalid fields (422) or a phone number already in use (409).
-pub async fn create(db: &impl ConnectionTrait, req: CreateBuyer) -> AppResult<BuyerOut> {
+pub async fn create(db: &crate::db::Tx, req: CreateBuyer) -> AppResult<BuyerOut> {
     let mut v = Validator::default();
     v.text(&req.name, "name", 100);
     check_phone(&mut v, req.phone.as_deref(), "phone");
@@ -109,7 +109,7 @@ pub async fn by_phone(db: &impl ConnectionTrait, phone: &str) -> AppResult<Buyer
 
 /// # Errors
 /// 404 if missing, 422 for invalid fields, 409 for a phone number in use.
-pub async fn update(db: &impl ConnectionTrait, id: i64, req: UpdateBuyer) -> AppResult<BuyerOut> {
+pub async fn update(db: &crate::db::Tx, id: i64, req: UpdateBuyer) -> AppResult<BuyerOut> {
     let mut v = Validator::default();
     if let Some(n) = &req.name {
         v.text(n, "name", 100);

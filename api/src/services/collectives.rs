@@ -18,7 +18,7 @@ fn validate(name: Option<&str>, region: Option<&str>) -> AppResult<()> {
 
 /// # Errors
 /// Invalid fields (422) or a duplicate name (409).
-pub async fn create(db: &impl ConnectionTrait, req: CreateCollective) -> AppResult<CollectiveOut> {
+pub async fn create(db: &crate::db::Tx, req: CreateCollective) -> AppResult<CollectiveOut> {
     validate(Some(&req.name), req.region.as_deref())?;
     let now = chrono::Utc::now();
     let m = ActiveModel {
@@ -43,7 +43,7 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> AppResult<CollectiveOut>
 /// # Errors
 /// 404 if missing, 422 for invalid fields, 409 for a duplicate name.
 pub async fn update(
-    db: &impl ConnectionTrait,
+    db: &crate::db::Tx,
     id: i64,
     req: UpdateCollective,
 ) -> AppResult<CollectiveOut> {

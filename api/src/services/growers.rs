@@ -32,7 +32,7 @@ fn validate(
 
 /// # Errors
 /// Invalid fields or an unknown collective (422).
-pub async fn create(db: &impl ConnectionTrait, req: CreateGrower) -> AppResult<GrowerOut> {
+pub async fn create(db: &crate::db::Tx, req: CreateGrower) -> AppResult<GrowerOut> {
     validate(
         Some(&req.name),
         req.phone.as_deref(),
@@ -66,7 +66,7 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> AppResult<GrowerOut> {
 
 /// # Errors
 /// 404 if missing, 422 for invalid fields.
-pub async fn update(db: &impl ConnectionTrait, id: i64, req: UpdateGrower) -> AppResult<GrowerOut> {
+pub async fn update(db: &crate::db::Tx, id: i64, req: UpdateGrower) -> AppResult<GrowerOut> {
     validate(
         req.name.as_deref(),
         req.phone.as_ref().and_then(|p| p.as_deref()),

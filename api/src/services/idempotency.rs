@@ -1,10 +1,12 @@
-//! Stored first answers for `Idempotency-Key` requests. The key row is written in the same
-//! transaction as the order, so either both exist or neither; a unique index on (scope, key)
-//! lets exactly one of several concurrent requests with one key commit.
+//! Stored first answers for `Idempotency-Key` requests, and [`keyed_write`], the one path for
+//! writes a client may retry. The key row is written in the same transaction as the write, so
+//! either both exist or neither; a unique index on (scope, key) backs the per-key lock.
 
-use crate::error::{AppError, AppResult};
+use crate::db::{Db, Fault, Tx};
+use crate::error::{AppError, AppResult, is_unique_violation};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
+use std::time::Duration;
 use zhunong_entity::idempotency_key::{ActiveModel, Column, Entity};
 
 /// A keyed request: who sent it, the key, and a fingerprint of what was asked.
@@ -71,40 +73,135 @@ pub async fn lookup(db: &impl ConnectionTrait, k: &Keyed) -> AppResult<Option<St
     }
 }
 
-/// Inside the writing transaction, claims the key for this request: on PostgreSQL a
-/// transaction-scoped advisory lock, so a second request with the same key while the first is
-/// still running gets `false` (409, in flight) instead of queueing. SQLite runs one writer at a
-/// time, so there is nothing in flight to find.
+/// The answer to a keyed write: exactly the body that was stored for replay, and whether this
+/// is a replay of an earlier answer.
+pub struct Placed {
+    pub status: u16,
+    pub body: String,
+    pub replayed: bool,
+}
+
+impl From<Stored> for Placed {
+    fn from(s: Stored) -> Self {
+        Self {
+            status: s.status,
+            body: s.body,
+            replayed: true,
+        }
+    }
+}
+
+/// The one way to make a write that a client may retry with an `Idempotency-Key`: look the key
+/// up, claim it, do the work, record the answer in the same transaction, commit — or replay the
+/// first answer.
+///
+/// Concurrent requests with one key are serialised on the key (a transaction-scoped advisory
+/// lock on PostgreSQL; the single writer on SQLite), so the later ones find the first one's
+/// answer and replay it, byte for byte: one write, identical answers. A request that waits
+/// longer than `in_flight_wait` for the first gets 409 `idempotency_key_in_flight`.
+///
+/// `work` returns the status and the JSON body of a first answer. A failed `work` stores
+/// nothing, so a corrected retry with the same key is a new request.
+///
+/// # Errors
+/// 422 if the key was used for another request; 409 if the first is still running after the
+/// wait; whatever `work` returns.
+pub async fn keyed_write(
+    db: &Db,
+    keyed: Option<&Keyed>,
+    in_flight_wait: Duration,
+    mut work: impl AsyncFnMut(&Tx) -> AppResult<(u16, String)>,
+) -> AppResult<Placed> {
+    let mut attempt = 1;
+    loop {
+        match keyed_attempt(db, keyed, in_flight_wait, &mut work).await {
+            // A serialization failure or deadlock (PostgreSQL): the whole transaction is run
+            // again, a few times, after a short random pause; what still fails is a 503.
+            Err(e) if attempt < TRANSIENT_TRIES && e.fault() == Some(Fault::Retryable) => {
+                tracing::info!(error = %e, attempt, "retrying after a transient conflict");
+                let pause = 5 + rand::random_range(0..20u64) * attempt;
+                tokio::time::sleep(Duration::from_millis(pause)).await;
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// How many times a keyed write is tried when the database reports a transient conflict.
+const TRANSIENT_TRIES: u64 = 3;
+
+async fn keyed_attempt(
+    db: &Db,
+    keyed: Option<&Keyed>,
+    in_flight_wait: Duration,
+    work: &mut impl AsyncFnMut(&Tx) -> AppResult<(u16, String)>,
+) -> AppResult<Placed> {
+    if let Some(k) = keyed
+        && let Some(stored) = lookup(&db.read, k).await?
+    {
+        return Ok(stored.into());
+    }
+    let tx = db.begin_write().await?;
+    if let Some(k) = keyed {
+        claim(&tx, k, in_flight_wait).await?;
+        if let Some(stored) = lookup(&tx, k).await? {
+            tx.rollback().await.ok();
+            return Ok(stored.into());
+        }
+    }
+    let (status, body) = work(&tx).await?;
+    if let Some(k) = keyed {
+        record(&tx, k, status, &body).await.map_err(|e| {
+            if is_unique_violation(&e) {
+                AppError::IdempotencyInFlight
+            } else {
+                e.into()
+            }
+        })?;
+    }
+    tx.commit().await?;
+    Ok(Placed {
+        status,
+        body,
+        replayed: false,
+    })
+}
+
+/// Waits (at most `wait`) until no other transaction holds this key. On PostgreSQL a
+/// transaction-scoped advisory lock; SQLite runs one writer at a time, so the key is already
+/// ours.
+async fn claim(tx: &Tx, k: &Keyed, wait: Duration) -> AppResult<()> {
+    if tx.get_database_backend() != sea_orm::DbBackend::Postgres {
+        return Ok(());
+    }
+    // The lock timeout applies to this statement only: it is set before and cleared after, in
+    // the statement itself, so that row locks later in the transaction wait as usual.
+    let stmt = sea_orm::Statement::from_sql_and_values(
+        sea_orm::DbBackend::Postgres,
+        "SELECT set_config('lock_timeout', $1, true) AS a, \
+                pg_advisory_xact_lock(hashtextextended($2, 0))::text AS b, \
+                set_config('lock_timeout', '0', true) AS c",
+        [
+            format!("{}ms", wait.as_millis().max(1)).into(),
+            format!("{}\n{}", k.scope, k.key).into(),
+        ],
+    );
+    match tx.query_one_raw(stmt).await {
+        Ok(_) => Ok(()),
+        // 55P03 lock_not_available: the first request is still running.
+        Err(e) if crate::db::fault::sqlstate(&e).as_deref() == Some("55P03") => {
+            Err(AppError::IdempotencyInFlight)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Records the answer inside the caller's transaction.
 ///
 /// # Errors
 /// Database errors.
-pub async fn claim(db: &impl ConnectionTrait, k: &Keyed) -> Result<bool, sea_orm::DbErr> {
-    if db.get_database_backend() != sea_orm::DbBackend::Postgres {
-        return Ok(true);
-    }
-    let stmt = sea_orm::Statement::from_sql_and_values(
-        sea_orm::DbBackend::Postgres,
-        "SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS claimed",
-        [format!("{}\n{}", k.scope, k.key).into()],
-    );
-    Ok(db
-        .query_one_raw(stmt)
-        .await?
-        .and_then(|r| r.try_get::<bool>("", "claimed").ok())
-        .unwrap_or(false))
-}
-
-/// Records the answer inside the caller's transaction. A unique violation means another request
-/// with the same key committed first: the caller rolls back and replays that one.
-///
-/// # Errors
-/// Database errors, including the unique violation.
-pub async fn record(
-    db: &impl ConnectionTrait,
-    k: &Keyed,
-    status: u16,
-    body: &str,
-) -> Result<(), sea_orm::DbErr> {
+async fn record(tx: &Tx, k: &Keyed, status: u16, body: &str) -> Result<(), sea_orm::DbErr> {
     ActiveModel {
         scope: Set(k.scope.clone()),
         key: Set(k.key.clone()),
@@ -114,7 +211,7 @@ pub async fn record(
         created_at: Set(chrono::Utc::now()),
         ..Default::default()
     }
-    .insert(db)
+    .insert(tx)
     .await
     .map(|_| ())
 }
@@ -123,10 +220,7 @@ pub async fn record(
 ///
 /// # Errors
 /// Database errors.
-pub async fn purge_older_than(
-    db: &impl ConnectionTrait,
-    hours: u64,
-) -> Result<u64, sea_orm::DbErr> {
+pub async fn purge_older_than(db: &crate::db::Tx, hours: u64) -> Result<u64, sea_orm::DbErr> {
     let cutoff = chrono::Utc::now() - chrono::Duration::hours(i64::try_from(hours).unwrap_or(48));
     Ok(Entity::delete_many()
         .filter(Column::CreatedAt.lt(cutoff))

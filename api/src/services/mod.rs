@@ -7,7 +7,6 @@ pub mod buyers;
 pub mod collectives;
 pub mod facts;
 pub mod growers;
-pub mod hub;
 pub mod idempotency;
 pub mod live;
 pub mod loads;

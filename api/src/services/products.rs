@@ -20,7 +20,7 @@ fn validate(name: Option<&str>, unit_label: Option<&str>) -> AppResult<()> {
 
 /// # Errors
 /// Invalid fields (422) or a duplicate name (409).
-pub async fn create(db: &impl ConnectionTrait, req: CreateProduct) -> AppResult<ProductOut> {
+pub async fn create(db: &crate::db::Tx, req: CreateProduct) -> AppResult<ProductOut> {
     validate(Some(&req.name), req.unit_label.as_deref())?;
     let now = chrono::Utc::now();
     let m = ActiveModel {
@@ -45,11 +45,7 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> AppResult<ProductOut> {
 
 /// # Errors
 /// 404 if missing, 422 for invalid fields, 409 for a duplicate name.
-pub async fn update(
-    db: &impl ConnectionTrait,
-    id: i64,
-    req: UpdateProduct,
-) -> AppResult<ProductOut> {
+pub async fn update(db: &crate::db::Tx, id: i64, req: UpdateProduct) -> AppResult<ProductOut> {
     validate(
         req.name.as_deref(),
         req.unit_label.as_ref().and_then(|u| u.as_deref()),

@@ -14,7 +14,7 @@ pub const MIN_PASSWORD_CHARS: usize = 10;
 
 /// # Errors
 /// Invalid fields (422), a partner role (422: partners use API keys), or a taken name (409).
-pub async fn create(db: &impl ConnectionTrait, req: CreateUserRequest) -> AppResult<UserOut> {
+pub async fn create(db: &crate::db::Tx, req: CreateUserRequest) -> AppResult<UserOut> {
     let mut v = Validator::default();
     v.text(&req.username, "username", 64);
     v.check(
@@ -107,10 +107,15 @@ fn dummy_hash() -> &'static str {
 /// # Errors
 /// Database or hashing errors.
 pub async fn ensure_first_admin(
-    db: &impl ConnectionTrait,
+    db: &crate::db::Db,
     given: Option<&str>,
 ) -> anyhow::Result<Option<String>> {
-    if Entity::find().count(db).await? > 0 {
+    // An admin, not just any user: `demo` creates staff users before the first `serve`.
+    let admins = Entity::find()
+        .filter(Column::Role.eq(Role::Admin))
+        .count(&db.read)
+        .await?;
+    if admins > 0 {
         return Ok(None);
     }
     let (pw, generated) = match given {
@@ -122,8 +127,12 @@ pub async fn ensure_first_admin(
         password: pw.clone(),
         role: Role::Admin,
     };
-    match create(db, req).await {
-        Ok(_) => Ok(generated.then_some(pw)),
+    let tx = db.begin_write().await?;
+    match create(&tx, req).await {
+        Ok(_) => {
+            tx.commit().await?;
+            Ok(generated.then_some(pw))
+        }
         // Another replica starting at the same moment created it first.
         Err(AppError::Conflict { .. }) => Ok(None),
         Err(AppError::Validation(errs)) => {

@@ -1,4 +1,5 @@
 use crate::auth::extractor::Caller;
+use crate::db::hub::Notice;
 use crate::dto::Page;
 use crate::dto::live::{CreateSession, FeatureBatch, FeaturedOut, SessionFilter, SessionOut};
 use crate::error::{AppError, AppResult, Validator, is_unique_violation};
@@ -70,7 +71,7 @@ async fn out(db: &impl ConnectionTrait, s: live_session::Model) -> AppResult<Ses
 /// # Errors
 /// 422 for invalid fields.
 pub async fn create(
-    db: &impl ConnectionTrait,
+    db: &crate::db::Tx,
     caller: &Caller,
     req: CreateSession,
 ) -> AppResult<SessionOut> {
@@ -135,7 +136,7 @@ pub async fn list(
 /// 404 unknown session; 422 unknown batch or bad price/limit; 409 if already featured or the
 /// session has ended.
 pub async fn add_featured(
-    db: &impl ConnectionTrait,
+    db: &crate::db::Tx,
     session_id: i64,
     req: FeatureBatch,
 ) -> AppResult<SessionOut> {
@@ -225,14 +226,20 @@ async fn advance(
 
 /// # Errors
 /// 404 unknown; 409 unless planned.
-pub async fn start(db: &impl ConnectionTrait, id: i64) -> AppResult<SessionOut> {
-    advance(db, id, LiveStatus::Planned, LiveStatus::Live).await
+pub async fn start(db: &crate::db::Tx, id: i64) -> AppResult<SessionOut> {
+    let out = advance(db, id, LiveStatus::Planned, LiveStatus::Live).await?;
+    // Boards on every replica learn of the start at once, not at their next refresh.
+    db.notify(Notice::LiveSession(id)).await?;
+    Ok(out)
 }
 
 /// # Errors
 /// 404 unknown; 409 unless live.
-pub async fn end(db: &impl ConnectionTrait, id: i64) -> AppResult<SessionOut> {
-    advance(db, id, LiveStatus::Live, LiveStatus::Ended).await
+pub async fn end(db: &crate::db::Tx, id: i64) -> AppResult<SessionOut> {
+    let out = advance(db, id, LiveStatus::Live, LiveStatus::Ended).await?;
+    // Open streams send their last totals and close.
+    db.notify(Notice::LiveSession(id)).await?;
+    Ok(out)
 }
 
 /// What a live session imposes on an order: its live prices and per-buyer limits, by batch.

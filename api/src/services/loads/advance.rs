@@ -43,9 +43,9 @@ async fn advance(
         // An empty truck is not loaded.
         update = update.filter(load::Column::TotalNetG.gt(0));
     }
-    if update.exec(&*txn).await?.rows_affected == 0 {
+    if update.exec(&txn).await?.rows_affected == 0 {
         let l = load::Entity::find_by_id(load_id)
-            .one(&*txn)
+            .one(&txn)
             .await?
             .ok_or(AppError::NotFound("load"))?;
         let detail = if to == LoadStatus::Loaded && l.status == LoadStatus::Open {
@@ -71,24 +71,24 @@ async fn advance(
         if order_to == OrderStatus::Delivered {
             u = u.col_expr(order::Column::DeliveredAt, Expr::value(now));
         }
-        u.exec(&*txn).await?;
+        u.exec(&txn).await?;
         let event = if order_to == OrderStatus::Delivered {
             "order.delivered"
         } else {
             "order.loaded"
         };
-        let truck = load::Entity::find_by_id(load_id).one(&*txn).await?;
+        let truck = load::Entity::find_by_id(load_id).one(&txn).await?;
         let ids: Vec<i64> = order::Entity::find()
             .select_only()
             .column(order::Column::Id)
             .filter(order::Column::LoadId.eq(load_id))
             .into_tuple()
-            .all(&*txn)
+            .all(&txn)
             .await?;
         for id in ids {
-            let o = crate::services::orders::load_out(&*txn, id).await?;
+            let o = crate::services::orders::load_out(&txn, id).await?;
             let data = json!({"order": o, "truck": truck.as_ref().map(|t| json!({"load_id": t.id, "plate": t.plate, "driver_name": t.driver_name, "driver_phone": t.driver_phone, "destination": t.destination})), "received_by": handover.map(|h| &h.0.received_by)});
-            crate::services::webhooks::outbox::emit(&*txn, o.buyer_id, event, data).await?;
+            crate::services::webhooks::outbox::emit(&txn, o.buyer_id, event, data).await?;
         }
     }
     if let Some((_, today)) = handover {
@@ -98,15 +98,15 @@ async fn advance(
             .column(order::Column::Id)
             .filter(order::Column::LoadId.eq(load_id))
             .into_tuple()
-            .all(&*txn)
+            .all(&txn)
             .await?;
         for id in ids {
-            crate::services::money::settle::settle_if_ready(&*txn, id, caller.user_id, today)
+            crate::services::money::settle::settle_if_ready(&txn, id, caller.user_id, today)
                 .await?;
         }
     }
     audit::record(
-        &*txn,
+        &txn,
         Change {
             actor: caller.user_id,
             action: "advance_load",
@@ -117,7 +117,7 @@ async fn advance(
         },
     )
     .await?;
-    let l = get(&*txn, load_id).await?;
+    let l = get(&txn, load_id).await?;
     txn.commit().await?;
     Ok(l)
 }

@@ -29,11 +29,7 @@ async fn out(db: &impl ConnectionTrait, m: load::Model) -> AppResult<LoadOut> {
 
 /// # Errors
 /// 422 for invalid fields.
-pub async fn create(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    req: CreateLoad,
-) -> AppResult<LoadOut> {
+pub async fn create(db: &crate::db::Tx, caller: &Caller, req: CreateLoad) -> AppResult<LoadOut> {
     let mut v = Validator::default();
     v.text(&req.plate, "plate", 20);
     v.text(&req.driver_name, "driver_name", 100);
@@ -162,7 +158,7 @@ pub async fn add_order(
     req: AddOrder,
 ) -> AppResult<LoadOut> {
     let txn = db.begin_write().await?;
-    lock_open(&*txn, load_id).await?;
+    lock_open(&txn, load_id).await?;
     let moved = order::Entity::update_many()
         .col_expr(order::Column::LoadId, Expr::value(load_id))
         .col_expr(order::Column::UpdatedAt, Expr::value(chrono::Utc::now()))
@@ -174,11 +170,11 @@ pub async fn add_order(
                 .add(order::Column::WeightsFlagged.eq(false))
                 .add(order::Column::WeightsApprovedAt.is_not_null()),
         )
-        .exec(&*txn)
+        .exec(&txn)
         .await?;
     if moved.rows_affected == 0 {
         let o = order::Entity::find_by_id(req.order_id)
-            .one(&*txn)
+            .one(&txn)
             .await?
             .ok_or(AppError::NotFound("order"))?;
         let (code, detail) = if let Some(other) = o.load_id {
@@ -203,7 +199,7 @@ pub async fn add_order(
         };
         return Err(AppError::Conflict { code, detail });
     }
-    let net = order_net_g(&*txn, req.order_id).await?;
+    let net = order_net_g(&txn, req.order_id).await?;
     let fits = load::Entity::update_many()
         .col_expr(
             load::Column::TotalNetG,
@@ -219,7 +215,7 @@ pub async fn add_order(
                         .lte(Expr::col(load::Column::CapacityKg).mul(1000)),
                 ),
         )
-        .exec(&*txn)
+        .exec(&txn)
         .await?;
     if fits.rows_affected == 0 {
         txn.rollback().await?;
@@ -229,7 +225,7 @@ pub async fn add_order(
         });
     }
     audit::record(
-        &*txn,
+        &txn,
         Change {
             actor: caller.user_id,
             action: "add_to_load",
@@ -240,7 +236,7 @@ pub async fn add_order(
         },
     )
     .await?;
-    let l = get(&*txn, load_id).await?;
+    let l = get(&txn, load_id).await?;
     txn.commit().await?;
     Ok(l)
 }
@@ -256,27 +252,27 @@ pub async fn remove_order(
     order_id: i64,
 ) -> AppResult<LoadOut> {
     let txn = db.begin_write().await?;
-    lock_open(&*txn, load_id).await?;
+    lock_open(&txn, load_id).await?;
     let moved = order::Entity::update_many()
         .col_expr(order::Column::LoadId, Expr::value(Option::<i64>::None))
         .filter(order::Column::Id.eq(order_id))
         .filter(order::Column::LoadId.eq(load_id))
-        .exec(&*txn)
+        .exec(&txn)
         .await?;
     if moved.rows_affected == 0 {
         return Err(AppError::NotFound("order on this load"));
     }
-    let net = order_net_g(&*txn, order_id).await?;
+    let net = order_net_g(&txn, order_id).await?;
     load::Entity::update_many()
         .col_expr(
             load::Column::TotalNetG,
             Expr::col(load::Column::TotalNetG).sub(net),
         )
         .filter(load::Column::Id.eq(load_id))
-        .exec(&*txn)
+        .exec(&txn)
         .await?;
     audit::record(
-        &*txn,
+        &txn,
         Change {
             actor: caller.user_id,
             action: "remove_from_load",
@@ -287,7 +283,7 @@ pub async fn remove_order(
         },
     )
     .await?;
-    let l = get(&*txn, load_id).await?;
+    let l = get(&txn, load_id).await?;
     txn.commit().await?;
     Ok(l)
 }

@@ -134,7 +134,7 @@ pub async fn check_shares(
 /// # Errors
 /// 422 for invalid fields.
 pub async fn post_income(
-    db: &impl ConnectionTrait,
+    db: &crate::db::Tx,
     actor: i64,
     req: PostIncome,
 ) -> AppResult<TransactionOut> {

@@ -4,11 +4,11 @@
 
 use super::settle::{resettle, settle_if_ready};
 use crate::auth::extractor::Caller;
-use crate::db::Db;
+use crate::db::{Db, Tx};
 use crate::dto::money::{PaymentOut, PaymentReceipt, RecordPayment};
-use crate::error::{AppError, AppResult, Validator, is_unique_violation};
+use crate::error::{AppError, AppResult, Validator};
+use crate::services::idempotency::Placed;
 use crate::services::idempotency::{self, Keyed};
-use crate::services::orders::Placed;
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
@@ -41,6 +41,7 @@ pub async fn record(
     req: RecordPayment,
     keyed: Option<Keyed>,
     day: NaiveDate,
+    in_flight_wait: std::time::Duration,
 ) -> AppResult<Placed> {
     let mut v = Validator::default();
     v.check(
@@ -58,17 +59,21 @@ pub async fn record(
         );
     }
     v.finish()?;
-    if let Some(k) = &keyed
-        && let Some(stored) = idempotency::lookup(&db.conn, k).await?
-    {
-        return Ok(Placed {
-            status: stored.status,
-            body: stored.body,
-            replayed: true,
-        });
-    }
+    idempotency::keyed_write(db, keyed.as_ref(), in_flight_wait, async |tx| {
+        write_payment(tx, caller, order_id, &req, day).await
+    })
+    .await
+}
 
-    let txn = db.begin_write().await?;
+/// The transaction's part: the running total, the payment row, the status, settlement, the
+/// event; the first answer.
+async fn write_payment(
+    txn: &Tx,
+    caller: &Caller,
+    order_id: i64,
+    req: &RecordPayment,
+    day: NaiveDate,
+) -> AppResult<(u16, String)> {
     let due = Func::coalesce([
         Expr::col(order::Column::FinalTotalFen),
         Expr::col(order::Column::TotalFen),
@@ -87,11 +92,11 @@ pub async fn record(
                 .lte(due),
         )
         .filter(Expr::col(order::Column::PaidFen).add(req.amount_fen).gte(0))
-        .exec_with_returning(&*txn)
+        .exec_with_returning(txn)
         .await?;
     let Some(o) = moved.into_iter().next() else {
         let o = order::Entity::find_by_id(order_id)
-            .one(&*txn)
+            .one(txn)
             .await?
             .ok_or(AppError::NotFound("order"))?;
         let due = o.final_total_fen.unwrap_or(o.total_fen);
@@ -126,20 +131,20 @@ pub async fn record(
         created_at: Set(chrono::Utc::now()),
         ..Default::default()
     }
-    .insert(&*txn)
+    .insert(txn)
     .await?;
     let due = o.final_total_fen.unwrap_or(o.total_fen);
     let status = status_after(o.paid_fen, due, req.amount_fen < 0);
     order::Entity::update_many()
         .col_expr(order::Column::PaymentStatus, Expr::value(status))
         .filter(order::Column::Id.eq(order_id))
-        .exec(&*txn)
+        .exec(txn)
         .await?;
     let settled = if o.status == OrderStatus::Settled {
-        resettle(&*txn, &o, caller.user_id, day).await?;
+        resettle(txn, &o, caller.user_id, day).await?;
         true
     } else {
-        settle_if_ready(&*txn, order_id, caller.user_id, day).await?
+        settle_if_ready(txn, order_id, caller.user_id, day).await?
     };
     let receipt = PaymentReceipt {
         payment: PaymentOut::from(p),
@@ -150,36 +155,14 @@ pub async fn record(
         settled,
     };
     crate::services::webhooks::outbox::emit(
-        &*txn,
+        txn,
         o.buyer_id,
         "payment.recorded",
         serde_json::json!(receipt),
     )
     .await?;
     let body = serde_json::to_string(&receipt).map_err(|e| AppError::Internal(e.into()))?;
-    if let Some(k) = &keyed
-        && let Err(e) = idempotency::record(&*txn, k, 201, &body).await
-    {
-        txn.rollback().await?;
-        return match (
-            is_unique_violation(&e),
-            idempotency::lookup(&db.conn, k).await?,
-        ) {
-            (true, Some(stored)) => Ok(Placed {
-                status: stored.status,
-                body: stored.body,
-                replayed: true,
-            }),
-            (true, None) => Err(AppError::IdempotencyInFlight),
-            _ => Err(e.into()),
-        };
-    }
-    txn.commit().await?;
-    Ok(Placed {
-        status: 201,
-        body,
-        replayed: false,
-    })
+    Ok((201, body))
 }
 
 /// The order's payments, oldest first.

@@ -29,11 +29,10 @@ pub struct RuleSnapshot {
 /// # Errors
 /// 422 for a rule that names the wrong target for its scope, bad rates or shares.
 pub async fn create(
-    db: &impl ConnectionTrait,
+    db: &crate::db::Tx,
     caller: &Caller,
     req: CreateRule,
     cache: &RulesCache,
-    hub: &crate::services::hub::Hub,
 ) -> AppResult<RuleOut> {
     let mut v = Validator::default();
     let (b, p, c) = (
@@ -113,9 +112,7 @@ pub async fn create(
         .await?;
     // New orders see the rule at once here, and on other replicas when the notice arrives.
     cache.invalidate();
-    hub.within(db, crate::services::hub::Notice::RulesChanged)
-        .await?;
-    hub.after_commit(crate::services::hub::Notice::RulesChanged);
+    db.notify(crate::db::hub::Notice::RulesChanged).await?;
     Ok(out(rule, req.shares))
 }
 

@@ -229,12 +229,12 @@ pub async fn settle_many(
     };
     for id in req.order_ids {
         let txn = db.begin_write().await?;
-        if settle_if_ready(&*txn, id, actor, day).await? {
+        if settle_if_ready(&txn, id, actor, day).await? {
             txn.commit().await?;
             out.settled.push(id);
             continue;
         }
-        let reason = match order::Entity::find_by_id(id).one(&*txn).await? {
+        let reason = match order::Entity::find_by_id(id).one(&txn).await? {
             None => "no such order".to_owned(),
             Some(o) if o.status == OrderStatus::Settled => "already settled".to_owned(),
             Some(o) if o.status != OrderStatus::Delivered => {

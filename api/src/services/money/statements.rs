@@ -69,13 +69,13 @@ pub async fn issue(
 ) -> AppResult<StatementOut> {
     let txn = db.begin_write().await?;
     grower::Entity::find_by_id(grower_id)
-        .one(&*txn)
+        .one(&txn)
         .await?
         .ok_or(AppError::NotFound("grower"))?;
     let last = grower_statement::Entity::find()
         .filter(grower_statement::Column::GrowerId.eq(grower_id))
         .order_by_desc(grower_statement::Column::ThroughTransactionId)
-        .one(&*txn)
+        .one(&txn)
         .await?;
     let (after, opening, from) = match &last {
         Some(s) => (s.through_transaction_id, s.balance_fen, s.period_to),
@@ -89,7 +89,7 @@ pub async fn issue(
         .filter(ledger_entry::Column::TransactionId.gt(after))
         .order_by_desc(ledger_entry::Column::TransactionId)
         .into_tuple()
-        .one(&*txn)
+        .one(&txn)
         .await?;
     let Some((through, _)) = newest else {
         return Err(AppError::Conflict {
@@ -104,18 +104,18 @@ pub async fn issue(
         .filter(ledger_entry::Column::TransactionId.gt(after))
         .order_by_asc(ledger_entry::Column::TransactionId)
         .into_tuple()
-        .one(&*txn)
+        .one(&txn)
         .await?;
-    let (sales, quantity) = sum(&*txn, grower_id, Some(EntryKind::Sale), after, through).await?;
+    let (sales, quantity) = sum(&txn, grower_id, Some(EntryKind::Sale), after, through).await?;
     let (withheld, _) = sum(
-        &*txn,
+        &txn,
         grower_id,
         Some(EntryKind::CommissionWithheld),
         after,
         through,
     )
     .await?;
-    let (paid_out, _) = sum(&*txn, grower_id, Some(EntryKind::Payout), after, through).await?;
+    let (paid_out, _) = sum(&txn, grower_id, Some(EntryKind::Payout), after, through).await?;
     let (sales, payable) = (-sales, -sales - withheld);
     let m = grower_statement::ActiveModel {
         grower_id: Set(grower_id),
@@ -138,7 +138,7 @@ pub async fn issue(
         issued_at: Set(chrono::Utc::now()),
         ..Default::default()
     }
-    .insert(&*txn)
+    .insert(&txn)
     .await
     .map_err(|e| {
         if is_unique_violation(&e) {
@@ -188,10 +188,10 @@ pub async fn payout(
     v.finish()?;
     let txn = db.begin_write().await?;
     grower::Entity::find_by_id(grower_id)
-        .one(&*txn)
+        .one(&txn)
         .await?
         .ok_or(AppError::NotFound("grower"))?;
-    let owed = outstanding(&*txn, grower_id).await?;
+    let owed = outstanding(&txn, grower_id).await?;
     if req.amount_fen > owed {
         return Err(AppError::Conflict {
             code: "payout_exceeds_balance",
@@ -230,8 +230,8 @@ pub async fn payout(
             quantity_g: 0,
         },
     ];
-    let id = post(&*txn, header, &entries).await?;
-    let out = super::ledger::get(&*txn, id).await?;
+    let id = post(&txn, header, &entries).await?;
+    let out = super::ledger::get(&txn, id).await?;
     txn.commit().await?;
     Ok(out)
 }

@@ -6,13 +6,13 @@ use super::limits::release;
 use super::query::load_out;
 use crate::auth::extractor::Caller;
 use crate::db::Db;
+use crate::db::hub::Notice;
 use crate::domain::order_status::{self, OrderAction, next};
 use crate::domain::weighing::taken;
 use crate::dto::orders::OrderOut;
 use crate::error::{AppError, AppResult};
 use crate::services::audit::{self, Change};
 use crate::services::facts::Facts;
-use crate::services::hub::{Hub, Notice};
 use crate::services::webhooks::outbox;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder};
@@ -26,9 +26,9 @@ pub async fn confirm(db: &Db, caller: &Caller, order_id: i64) -> AppResult<Order
     let txn = db.begin_write().await?;
     transition(&txn, order_id, OrderAction::Confirm).await?;
     audit_status(&txn, caller, order_id, "confirm_order").await?;
-    let out = load_out(&*txn, order_id).await?;
+    let out = load_out(&txn, order_id).await?;
     outbox::emit(
-        &*txn,
+        &txn,
         out.buyer_id,
         "order.confirmed",
         serde_json::json!(out),
@@ -44,32 +44,23 @@ pub async fn confirm(db: &Db, caller: &Caller, order_id: i64) -> AppResult<Order
 /// # Errors
 /// 404 if the order does not exist, 409 naming its status if it is already loaded or later, or
 /// if it is on a load.
-pub async fn cancel(
-    db: &Db,
-    facts: &Facts,
-    hub: &Hub,
-    caller: &Caller,
-    order_id: i64,
-) -> AppResult<OrderOut> {
+pub async fn cancel(db: &Db, facts: &Facts, caller: &Caller, order_id: i64) -> AppResult<OrderOut> {
     let txn = db.begin_write().await?;
     transition(&txn, order_id, OrderAction::Cancel).await?;
     audit_status(&txn, caller, order_id, "cancel_order").await?;
     let lines = order_line::Entity::find()
         .filter(order_line::Column::OrderId.eq(order_id))
         .order_by_asc(order_line::Column::BatchId)
-        .all(&*txn)
+        .all(&txn)
         .await?;
     let products = facts
-        .batch_products(&*txn, &lines.iter().map(|l| l.batch_id).collect::<Vec<_>>())
+        .batch_products(&txn, &lines.iter().map(|l| l.batch_id).collect::<Vec<_>>())
         .await?;
     let mut per_batch: BTreeMap<i64, i64> = BTreeMap::new();
     let mut ordered: BTreeMap<i64, i64> = BTreeMap::new();
     for l in &lines {
         let pricing = facts
-            .pricing(
-                &*txn,
-                products.get(&l.batch_id).copied().unwrap_or_default(),
-            )
+            .pricing(&txn, products.get(&l.batch_id).copied().unwrap_or_default())
             .await?;
         *per_batch.entry(l.batch_id).or_default() += taken(pricing, l.quantity, l.weighed_g);
         *ordered.entry(l.batch_id).or_default() += l.quantity;
@@ -82,33 +73,26 @@ pub async fn cancel(
                 Expr::col(batch::Column::StockQty).add(qty),
             )
             .filter(batch::Column::Id.eq(batch_id))
-            .exec(&*txn)
+            .exec(&txn)
             .await?;
     }
-    let out = load_out(&*txn, order_id).await?;
+    let out = load_out(&txn, order_id).await?;
     outbox::emit(
-        &*txn,
+        &txn,
         out.buyer_id,
         "order.cancelled",
         serde_json::json!(out),
     )
     .await?;
     if let Some(session) = out.live_session_id {
-        release(&*txn, session, out.buyer_id, &ordered).await?;
-        hub.within(&*txn, Notice::LiveSession(session)).await?;
+        release(&txn, session, out.buyer_id, &ordered).await?;
+        txn.notify(Notice::LiveSession(session)).await?;
     }
     txn.commit().await?;
-    if let Some(session) = out.live_session_id {
-        hub.after_commit(Notice::LiveSession(session));
-    }
     Ok(out)
 }
 
-async fn transition(
-    txn: &crate::db::WriteTxn,
-    order_id: i64,
-    action: OrderAction,
-) -> AppResult<()> {
+async fn transition(txn: &crate::db::Tx, order_id: i64, action: OrderAction) -> AppResult<()> {
     let target = match action {
         OrderAction::Confirm => OrderStatus::Confirmed,
         OrderAction::Cancel => OrderStatus::Cancelled,
@@ -127,11 +111,11 @@ async fn transition(
         // An order on a load is on the truck's manifest: take it off the load first.
         update = update.filter(order::Column::LoadId.is_null());
     }
-    if update.exec(&**txn).await?.rows_affected == 1 {
+    if update.exec(txn).await?.rows_affected == 1 {
         return Ok(());
     }
     let current = order::Entity::find_by_id(order_id)
-        .one(&**txn)
+        .one(txn)
         .await?
         .ok_or(AppError::NotFound("order"))?;
     if current.load_id.is_some() && next(current.status, action).is_some() {
@@ -154,17 +138,17 @@ async fn transition(
 }
 
 async fn audit_status(
-    txn: &crate::db::WriteTxn,
+    txn: &crate::db::Tx,
     caller: &Caller,
     order_id: i64,
     action: &str,
 ) -> AppResult<()> {
     let after = order::Entity::find_by_id(order_id)
-        .one(&**txn)
+        .one(txn)
         .await?
         .map(|o| serde_json::json!({"status": o.status}));
     audit::record(
-        &**txn,
+        txn,
         Change {
             actor: caller.user_id,
             action,

@@ -9,13 +9,14 @@
 use super::limits::take_within_limits;
 use super::shortage::shortage_error;
 use crate::auth::extractor::Caller;
-use crate::db::Db;
+use crate::db::hub::Notice;
+use crate::db::{Db, Tx};
 use crate::domain::money::{self, MAX_QUANTITY};
 use crate::dto::orders::{CreateOrder, OrderOut};
-use crate::error::{AppError, AppResult, Validator, is_unique_violation};
+use crate::error::{AppError, AppResult, Validator};
 use crate::services::facts::Facts;
-use crate::services::hub::{Hub, Notice};
-use crate::services::idempotency::{self, Keyed, Stored};
+pub use crate::services::idempotency::Placed;
+use crate::services::idempotency::{self, Keyed};
 use crate::services::live;
 use crate::services::money::rules::RulesCache;
 use crate::services::partner::contract_prices;
@@ -28,17 +29,10 @@ use zhunong_entity::{order, order_line};
 pub struct OrderContext<'a> {
     pub facts: &'a Facts,
     pub rules: &'a RulesCache,
-    pub hub: &'a Hub,
     pub max_lines: usize,
     pub today: chrono::NaiveDate,
-}
-
-/// The outcome of placing: the response body (exactly what was stored for replay) and whether it
-/// is a replay of an earlier answer.
-pub struct Placed {
-    pub status: u16,
-    pub body: String,
-    pub replayed: bool,
+    /// How long a request waits for an earlier one with the same `Idempotency-Key`.
+    pub in_flight_wait: std::time::Duration,
 }
 
 /// A line with its server-side price and amount.
@@ -124,12 +118,12 @@ pub async fn place(
     validate(&req, ctx.max_lines, placer.is_partner())?;
     let facts = ctx.facts;
     if let Some(k) = &keyed
-        && let Some(stored) = idempotency::lookup(&db.conn, k).await?
+        && let Some(stored) = idempotency::lookup(&db.read, k).await?
     {
-        return Ok(replay(stored));
+        return Ok(stored.into());
     }
     let buyer_kind = facts
-        .buyer_kind(&db.conn, req.buyer_id)
+        .buyer_kind(&db.read, req.buyer_id)
         .await?
         .ok_or_else(|| AppError::field("buyer_id", format!("no buyer with id {}", req.buyer_id)))?;
     // The quantity per batch, in batch-id order: lines on one batch count together.
@@ -141,39 +135,70 @@ pub async fn place(
     // The commission rule in force is copied onto each line; found before the transaction so
     // the stock row lock is held no longer for it.
     let batch_ids: Vec<i64> = needs.keys().copied().collect();
-    let products = facts.batch_products(&db.conn, &batch_ids).await?;
+    let products = facts.batch_products(&db.read, &batch_ids).await?;
     let pairs: Vec<(i64, i64)> = products.iter().map(|(b, p)| (*b, *p)).collect();
     let rules = ctx
         .rules
-        .in_force(&db.conn, req.channel, &pairs, ctx.today)
+        .in_force(&db.read, req.channel, &pairs, ctx.today)
         .await?;
     let contract = if placer.is_partner() {
-        contract_prices::for_order(&db.conn, req.buyer_id, &products, &needs, ctx.today).await?
+        contract_prices::for_order(&db.read, req.buyer_id, &products, &needs, ctx.today).await?
     } else {
         HashMap::new()
     };
     let live = match req.live_session_id {
-        Some(session) => Some(live::terms_for_order(&db.conn, session, &batch_ids).await?),
+        Some(session) => Some(live::terms_for_order(&db.read, session, &batch_ids).await?),
         None => None,
     };
 
-    let txn = db.begin_write().await?;
-    if let Some(k) = &keyed
-        && !idempotency::claim(&*txn, k).await?
-    {
-        txn.rollback().await?;
-        return Err(AppError::IdempotencyInFlight);
-    }
-    let super::stock::Taken { locked, short } = super::stock::take(&*txn, &needs).await?;
+    let prepared = Prepared {
+        needs,
+        buyer_kind,
+        rules,
+        contract,
+        live,
+    };
+    let wait = ctx.in_flight_wait;
+    idempotency::keyed_write(db, keyed.as_ref(), wait, async |tx| {
+        write_order(tx, &db.read, ctx, placer, &req, &prepared).await
+    })
+    .await
+}
+
+/// What was looked up before the transaction, so that the stock row locks are held no longer
+/// than the writes need.
+struct Prepared {
+    /// The quantity per batch, in batch-id order.
+    needs: BTreeMap<i64, i64>,
+    buyer_kind: BuyerKind,
+    rules: HashMap<i64, crate::services::money::rules::RuleSnapshot>,
+    contract: HashMap<i64, i64>,
+    live: Option<live::LiveTerms>,
+}
+
+/// The transaction's part: stock, limits, the order and its lines; the first answer.
+async fn write_order(
+    txn: &Tx,
+    read: &sea_orm::DatabaseConnection,
+    ctx: &OrderContext<'_>,
+    placer: Placer<'_>,
+    req: &CreateOrder,
+    p: &Prepared,
+) -> AppResult<(u16, String)> {
+    let Prepared {
+        needs,
+        buyer_kind,
+        rules,
+        contract,
+        live,
+    } = p;
+    let (buyer_kind, facts) = (*buyer_kind, ctx.facts);
+    let super::stock::Taken { locked, short } = super::stock::take(txn, needs).await?;
     if !short.is_empty() {
-        txn.rollback().await?;
-        return Err(shortage_error(&db.conn, &req, &short).await?);
+        return Err(shortage_error(read, req, &short).await?);
     }
-    if let Some(terms) = &live
-        && let Err(e) = take_within_limits(&*txn, terms, req.buyer_id, &needs).await
-    {
-        txn.rollback().await?;
-        return Err(e);
+    if let Some(terms) = &live {
+        take_within_limits(txn, terms, req.buyer_id, needs).await?;
     }
 
     let mut lines = Vec::with_capacity(req.lines.len());
@@ -188,7 +213,7 @@ pub async fn place(
             (None, BuyerKind::Enterprise) => b.enterprise_price_fen,
             (None, BuyerKind::Individual) => b.retail_price_fen,
         };
-        let pricing = facts.pricing(&*txn, b.product_id).await?;
+        let pricing = facts.pricing(txn, b.product_id).await?;
         let amount_fen = money::line_amount_fen(pricing, l.quantity, unit_price_fen)
             .ok_or_else(|| AppError::field(format!("lines[{i}].quantity"), "amount too large"))?;
         let line_no = i32::try_from(i + 1).unwrap_or(i32::MAX);
@@ -219,7 +244,7 @@ pub async fn place(
         live_session_id: Set(req.live_session_id),
         ..Default::default()
     }
-    .insert(&*txn)
+    .insert(txn)
     .await?;
     let line_models = lines.iter().map(|l| {
         let rule = rules.get(&l.batch_id);
@@ -238,44 +263,12 @@ pub async fn place(
         }
     });
     let line_rows = order_line::Entity::insert_many(line_models)
-        .exec_with_returning(&*txn)
+        .exec_with_returning(txn)
         .await?;
     let body = serde_json::to_string(&OrderOut::new(order, line_rows))
         .map_err(|e| AppError::Internal(e.into()))?;
-    if let Some(k) = &keyed
-        && let Err(e) = idempotency::record(&*txn, k, 201, &body).await
-    {
-        txn.rollback().await?;
-        return if is_unique_violation(&e) {
-            // Another request with this key committed first: answer as it did.
-            match idempotency::lookup(&db.conn, k).await? {
-                Some(stored) => Ok(replay(stored)),
-                None => Err(AppError::IdempotencyInFlight),
-            }
-        } else {
-            Err(e.into())
-        };
-    }
     if let Some(terms) = &live {
-        ctx.hub
-            .within(&*txn, Notice::LiveSession(terms.session_id))
-            .await?;
+        txn.notify(Notice::LiveSession(terms.session_id)).await?;
     }
-    txn.commit().await?;
-    if let Some(terms) = &live {
-        ctx.hub.after_commit(Notice::LiveSession(terms.session_id));
-    }
-    Ok(Placed {
-        status: 201,
-        body,
-        replayed: false,
-    })
-}
-
-fn replay(s: Stored) -> Placed {
-    Placed {
-        status: s.status,
-        body: s.body,
-        replayed: true,
-    }
+    Ok((201, body))
 }

@@ -15,7 +15,7 @@ use zhunong_entity::{batch, buyer, contract_price, product};
 /// # Errors
 /// 404 unknown buyer; 422 invalid fields.
 pub async fn create(
-    db: &impl ConnectionTrait,
+    db: &crate::db::Tx,
     buyer_id: i64,
     req: CreateContractPrice,
 ) -> AppResult<ContractPriceOut> {

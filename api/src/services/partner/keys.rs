@@ -25,7 +25,7 @@ async fn enterprise(db: &impl ConnectionTrait, buyer_id: i64) -> AppResult<()> {
 /// # Errors
 /// 404 unknown buyer; 409 for an individual buyer.
 pub async fn create(
-    db: &impl ConnectionTrait,
+    db: &crate::db::Tx,
     caller: &Caller,
     buyer_id: i64,
     req: CreateKey,
@@ -77,7 +77,7 @@ pub async fn list(db: &impl ConnectionTrait, buyer_id: i64) -> AppResult<Vec<Key
 ///
 /// # Errors
 /// 404 if the buyer has no such key (or it is already revoked).
-pub async fn revoke(db: &impl ConnectionTrait, buyer_id: i64, key_id: &str) -> AppResult<()> {
+pub async fn revoke(db: &crate::db::Tx, buyer_id: i64, key_id: &str) -> AppResult<()> {
     let res = key::Entity::update_many()
         .col_expr(key::Column::RevokedAt, Expr::value(chrono::Utc::now()))
         .filter(key::Column::BuyerId.eq(buyer_id))

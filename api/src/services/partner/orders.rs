@@ -38,7 +38,7 @@ pub async fn place(
             })
             .collect(),
     };
-    let acting_user = super::keys::acting_user(&db.conn, &partner.key_id).await?;
+    let acting_user = super::keys::acting_user(&db.read, &partner.key_id).await?;
     orders::place(db, ctx, Placer::Partner { acting_user }, order, Some(keyed)).await
 }
 

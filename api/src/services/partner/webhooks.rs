@@ -22,7 +22,7 @@ const ROTATION_OVERLAP_HOURS: i64 = 24;
 /// # Errors
 /// 422 for a refused URL or unknown events.
 pub async fn register(
-    db: &impl ConnectionTrait,
+    db: &crate::db::Tx,
     partner: &PartnerAuth,
     req: CreateWebhook,
     allow: &[String],
@@ -107,11 +107,7 @@ pub async fn get(
 ///
 /// # Errors
 /// 404 unless it is the partner's.
-pub async fn disable(
-    db: &impl ConnectionTrait,
-    partner: &PartnerAuth,
-    id: i64,
-) -> AppResult<WebhookOut> {
+pub async fn disable(db: &crate::db::Tx, partner: &PartnerAuth, id: i64) -> AppResult<WebhookOut> {
     let mut m = own(db, partner, id).await?.into_active_model();
     m.enabled = Set(false);
     m.disabled_reason = Set(Some("removed by the partner".into()));
@@ -123,7 +119,7 @@ pub async fn disable(
 /// # Errors
 /// 404 unless it is the partner's.
 pub async fn rotate(
-    db: &impl ConnectionTrait,
+    db: &crate::db::Tx,
     partner: &PartnerAuth,
     id: i64,
 ) -> AppResult<WebhookWithSecret> {
@@ -161,7 +157,7 @@ pub async fn deliveries(
 ///
 /// # Errors
 /// 404 unknown; 409 unless it failed.
-pub async fn resend(db: &impl ConnectionTrait, id: i64) -> AppResult<DeliveryOut> {
+pub async fn resend(db: &crate::db::Tx, id: i64) -> AppResult<DeliveryOut> {
     let res = delivery::Entity::update_many()
         .col_expr(delivery::Column::Status, Expr::value("pending"))
         .col_expr(delivery::Column::Attempts, Expr::value(0))

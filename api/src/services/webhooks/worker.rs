@@ -72,7 +72,7 @@ pub async fn pass(db: &Db, cfg: &WorkerConfig, resolver: &dyn Resolver) -> AppRe
         .limit(cfg.batch)
         .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
         .into_tuple()
-        .all(&*txn)
+        .all(&txn)
         .await?;
     if ids.is_empty() {
         txn.rollback().await?;
@@ -82,17 +82,17 @@ pub async fn pass(db: &Db, cfg: &WorkerConfig, resolver: &dyn Resolver) -> AppRe
     delivery::Entity::update_many()
         .col_expr(delivery::Column::LeaseUntil, Expr::value(lease))
         .filter(delivery::Column::Id.is_in(ids.clone()))
-        .exec(&*txn)
+        .exec(&txn)
         .await?;
     txn.commit().await?;
 
     let rows = delivery::Entity::find()
         .filter(delivery::Column::Id.is_in(ids.clone()))
-        .all(&db.conn)
+        .all(&db.read)
         .await?;
     for d in rows {
         let Some(ep) = endpoint::Entity::find_by_id(d.endpoint_id)
-            .one(&db.conn)
+            .one(&db.read)
             .await?
         else {
             continue;
@@ -182,6 +182,8 @@ async fn record(
     cfg: &WorkerConfig,
 ) -> AppResult<()> {
     let now = chrono::Utc::now();
+    // The endpoint's and the delivery's new states land together or not at all.
+    let tx = db.begin_write().await?;
     let update = delivery::Entity::update_many()
         .filter(delivery::Column::Id.eq(d.id))
         .col_expr(
@@ -198,7 +200,7 @@ async fn record(
                     Expr::value(i32::from(code)),
                 )
                 .col_expr(delivery::Column::Attempts, Expr::value(d.attempts + 1))
-                .exec(&db.conn)
+                .exec(&tx)
                 .await?;
         }
         Outcome::Gone => {
@@ -210,7 +212,7 @@ async fn record(
                         Expr::value("the endpoint answered 410 Gone"),
                     )
                     .filter(endpoint::Column::Id.eq(ep.id))
-                    .exec(&db.conn)
+                    .exec(&tx)
                     .await?;
             }
             update
@@ -220,7 +222,7 @@ async fn record(
                     Expr::value("endpoint disabled (410 Gone)"),
                 )
                 .col_expr(delivery::Column::Attempts, Expr::value(d.attempts + 1))
-                .exec(&db.conn)
+                .exec(&tx)
                 .await?;
         }
         Outcome::Retry(code, error) => {
@@ -252,9 +254,10 @@ async fn record(
                     delivery::Column::LastError,
                     Expr::value(error.chars().take(500).collect::<String>()),
                 )
-                .exec(&db.conn)
+                .exec(&tx)
                 .await?;
         }
     }
+    tx.commit().await?;
     Ok(())
 }

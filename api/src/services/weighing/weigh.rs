@@ -72,10 +72,10 @@ pub async fn weigh(
 
     let txn = db.begin_write().await?;
     let line = order_line::Entity::find_by_id(req.order_line_id)
-        .one(&*txn)
+        .one(&txn)
         .await?
         .ok_or(AppError::NotFound("order line"))?;
-    let order = lock_weighable(&*txn, line.order_id).await?;
+    let order = lock_weighable(&txn, line.order_id).await?;
     let now = chrono::Utc::now();
     let tickets =
         weigh_ticket::Entity::insert_many(req.crates.iter().zip(&nets).map(|(c, net)| {
@@ -92,14 +92,14 @@ pub async fn weigh(
                 ..Default::default()
             }
         }))
-        .exec_with_returning(&*txn)
+        .exec_with_returning(&txn)
         .await?;
-    let pricing = pricing_of(&*txn, facts, line.batch_id).await?;
+    let pricing = pricing_of(&txn, facts, line.batch_id).await?;
     let before = line_state(&line);
-    let line = apply_line(&*txn, line, pricing, limits.tolerance_bp).await?;
+    let line = apply_line(&txn, line, pricing, limits.tolerance_bp).await?;
     let was = order.status;
-    let now_status = refresh_order(&*txn, order).await?.status;
-    audit::record(&*txn, Change {
+    let now_status = refresh_order(&txn, order).await?.status;
+    audit::record(&txn, Change {
         actor: caller.user_id,
         action: "weigh",
         entity: "order_line",
@@ -108,10 +108,10 @@ pub async fn weigh(
         after: Some(json!({"line": line_state(&line), "tickets": tickets.iter().map(|t| t.id).collect::<Vec<_>>()})),
     })
     .await?;
-    let order = load_out(&*txn, line.order_id).await?;
+    let order = load_out(&txn, line.order_id).await?;
     if was != OrderStatus::Weighed && now_status == OrderStatus::Weighed {
         outbox::emit(
-            &*txn,
+            &txn,
             order.buyer_id,
             "order.weighed",
             serde_json::json!(order),
@@ -146,10 +146,10 @@ pub async fn void(
     v.finish()?;
     let txn = db.begin_write().await?;
     let ticket = weigh_ticket::Entity::find_by_id(ticket_id)
-        .one(&*txn)
+        .one(&txn)
         .await?
         .ok_or(AppError::NotFound("weigh ticket"))?;
-    let order = lock_weighable(&*txn, ticket.order_id).await?;
+    let order = lock_weighable(&txn, ticket.order_id).await?;
     let voided = weigh_ticket_void::ActiveModel {
         ticket_id: Set(ticket.id),
         voided_by: Set(caller.user_id),
@@ -157,7 +157,7 @@ pub async fn void(
         reason: Set(req.reason.trim().to_owned()),
         ..Default::default()
     }
-    .insert(&*txn)
+    .insert(&txn)
     .await;
     if let Err(e) = voided {
         return Err(if is_unique_violation(&e) {
@@ -170,15 +170,15 @@ pub async fn void(
         });
     }
     let line = order_line::Entity::find_by_id(ticket.order_line_id)
-        .one(&*txn)
+        .one(&txn)
         .await?
         .ok_or(AppError::NotFound("order line"))?;
-    let pricing = pricing_of(&*txn, facts, line.batch_id).await?;
+    let pricing = pricing_of(&txn, facts, line.batch_id).await?;
     let before = line_state(&line);
-    let line = apply_line(&*txn, line, pricing, tolerance_bp).await?;
-    refresh_order(&*txn, order).await?;
+    let line = apply_line(&txn, line, pricing, tolerance_bp).await?;
+    refresh_order(&txn, order).await?;
     audit::record(
-        &*txn,
+        &txn,
         Change {
             actor: caller.user_id,
             action: "void_weigh_ticket",
@@ -189,7 +189,7 @@ pub async fn void(
         },
     )
     .await?;
-    let out = load_out(&*txn, ticket.order_id).await?;
+    let out = load_out(&txn, ticket.order_id).await?;
     txn.commit().await?;
     Ok(out)
 }
@@ -224,11 +224,11 @@ pub async fn approve(
         .filter(order::Column::Status.eq(OrderStatus::Weighed))
         .filter(order::Column::WeightsFlagged.eq(true))
         .filter(order::Column::WeightsApprovedAt.is_null())
-        .exec(&*txn)
+        .exec(&txn)
         .await?;
     if res.rows_affected == 0 {
         let o = order::Entity::find_by_id(order_id)
-            .one(&*txn)
+            .one(&txn)
             .await?
             .ok_or(AppError::NotFound("order"))?;
         let detail = if o.status != OrderStatus::Weighed {
@@ -244,7 +244,7 @@ pub async fn approve(
         });
     }
     audit::record(
-        &*txn,
+        &txn,
         Change {
             actor: caller.user_id,
             action: "approve_weights",
@@ -255,7 +255,7 @@ pub async fn approve(
         },
     )
     .await?;
-    let out = load_out(&*txn, order_id).await?;
+    let out = load_out(&txn, order_id).await?;
     txn.commit().await?;
     Ok(out)
 }

@@ -1,9 +1,10 @@
 //! Change notices between requests and across replicas: "an order in live session 7 changed",
 //! "commission rules changed". In process they go through a tokio broadcast channel; on
 //! PostgreSQL they are sent with NOTIFY inside the writing transaction (so they fire only on
-//! commit) and every replica's listener feeds them into its own channel.
+//! commit) and every replica's listener feeds them into its own channel. Writers send them with
+//! [`crate::db::Tx::notify`], the one path on both backends.
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr};
+use sea_orm::{DatabaseConnection, DbBackend};
 use std::time::Duration;
 use tokio::sync::broadcast;
 
@@ -11,6 +12,9 @@ use tokio::sync::broadcast;
 pub enum Notice {
     LiveSession(i64),
     RulesChanged,
+    /// This process is stopping: open streams end so that shutdown is not held up by them.
+    /// Never sent to other replicas.
+    ShuttingDown,
 }
 
 impl Notice {
@@ -18,6 +22,7 @@ impl Notice {
         match self {
             Self::LiveSession(id) => format!("live:{id}"),
             Self::RulesChanged => "rules".into(),
+            Self::ShuttingDown => "shutdown".into(),
         }
     }
 
@@ -56,22 +61,22 @@ impl Hub {
         self.tx.subscribe()
     }
 
-    /// Sends a notice from inside the writing transaction: on PostgreSQL a NOTIFY that is
-    /// delivered at commit; on SQLite nothing yet (call [`Hub::after_commit`]).
-    ///
-    /// # Errors
-    /// Database errors.
-    pub async fn within(&self, txn: &impl ConnectionTrait, notice: Notice) -> Result<(), DbErr> {
-        if self.postgres {
-            txn.execute_unprepared(&format!("NOTIFY {}, '{}'", self.channel, notice.payload()))
-                .await?;
-        }
-        Ok(())
+    /// The statement that sends a notice from inside a transaction on PostgreSQL (delivered to
+    /// every replica's listener at commit); `None` on SQLite, where [`Hub::after_commit`] hands
+    /// it to this process's subscribers instead. Use [`crate::db::Tx::notify`], which does both.
+    pub fn notify_sql(&self, notice: Notice) -> Option<String> {
+        self.postgres
+            .then(|| format!("NOTIFY {}, '{}'", self.channel, notice.payload()))
     }
 
     /// After the commit: on SQLite (one process) the notice goes straight to subscribers; on
     /// PostgreSQL the listener delivers the NOTIFY.
-    pub fn after_commit(&self, notice: Notice) {
+    /// Tells this process's subscribers (open streams) that the process is stopping.
+    pub fn shut_down(&self) {
+        let _ = self.tx.send(Notice::ShuttingDown);
+    }
+
+    pub(super) fn after_commit(&self, notice: Notice) {
         if !self.postgres {
             let _ = self.tx.send(notice);
         }
@@ -118,6 +123,8 @@ mod tests {
         }
         assert_eq!(Notice::parse("live:x"), None);
         assert_eq!(Notice::parse("other"), None);
+        // Shutdown is local to a process: a NOTIFY can never carry it.
+        assert_eq!(Notice::parse(&Notice::ShuttingDown.payload()), None);
     }
 
     #[test]

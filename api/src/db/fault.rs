@@ -1,0 +1,128 @@
+//! Which database errors mean "try again later" rather than "bug", on both backends.
+//!
+//! The client is told 507 when the disk is full and 503 when the database is going away or
+//! cannot be reached; both with `Retry-After`. Serialization failures and deadlocks are retried
+//! inside the service first (see [`crate::services::idempotency::keyed_write`]).
+
+use sea_orm::{DbErr, RuntimeErr};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// SQLite `SQLITE_FULL`, PostgreSQL `53100 disk_full`.
+    StorageFull,
+    /// The database cannot be reached or is shutting down: pool timeouts, dropped connections,
+    /// PostgreSQL class 08 and 57P01–57P03, SQLite busy or I/O errors.
+    Unavailable,
+    /// PostgreSQL `40001 serialization_failure` and `40P01 deadlock_detected`: the same
+    /// transaction may succeed if run again.
+    Retryable,
+}
+
+/// The SQLSTATE (PostgreSQL) or result code (SQLite) of a database error, if it has one.
+pub fn sqlstate(e: &DbErr) -> Option<String> {
+    match e {
+        DbErr::Exec(RuntimeErr::SqlxError(s)) | DbErr::Query(RuntimeErr::SqlxError(s)) => {
+            match s.as_ref() {
+                sea_orm::sqlx::Error::Database(db) => db.code().map(|c| c.into_owned()),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Whether `e` says the database server cannot be reached or is going away (a refused or
+/// dropped connection, PostgreSQL class 08 or 57P01–57P03), so that new requests should be
+/// refused at once instead of each waiting for the acquire timeout. A pool that is merely busy
+/// (acquire timeout, too many connections) is not: the database is there.
+pub fn is_unreachable(e: &DbErr) -> bool {
+    let sqlx = match e {
+        DbErr::Conn(_) => return true,
+        DbErr::ConnectionAcquire(_) => return false,
+        DbErr::Exec(RuntimeErr::SqlxError(s)) | DbErr::Query(RuntimeErr::SqlxError(s)) => s,
+        _ => return false,
+    };
+    use sea_orm::sqlx::Error;
+    match sqlx.as_ref() {
+        Error::Io(_) | Error::Tls(_) | Error::Protocol(_) => true,
+        Error::Database(db) => db.code().is_some_and(|c| {
+            c.len() == 5 && (c.starts_with("08") || ["57P01", "57P02", "57P03"].contains(&&*c))
+        }),
+        _ => false,
+    }
+}
+
+/// Classifies a database error; `None` for errors that are the request's or the code's fault.
+pub fn classify(e: &DbErr) -> Option<Fault> {
+    let sqlx = match e {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return Some(Fault::Unavailable),
+        DbErr::Exec(RuntimeErr::SqlxError(s)) | DbErr::Query(RuntimeErr::SqlxError(s)) => s,
+        _ => return None,
+    };
+    use sea_orm::sqlx::Error;
+    match sqlx.as_ref() {
+        Error::PoolTimedOut | Error::PoolClosed | Error::Io(_) | Error::Tls(_) => {
+            Some(Fault::Unavailable)
+        }
+        Error::Protocol(_) | Error::WorkerCrashed => Some(Fault::Unavailable),
+        Error::Database(db) => {
+            let code = db.code()?;
+            if db
+                .try_downcast_ref::<sea_orm::sqlx::sqlite::SqliteError>()
+                .is_some()
+            {
+                code.parse().ok().and_then(classify_sqlite)
+            } else {
+                classify_sqlstate(&code)
+            }
+        }
+        _ => None,
+    }
+}
+
+/// SQLite result codes, possibly extended: the primary code is the low byte.
+fn classify_sqlite(code: i32) -> Option<Fault> {
+    match code & 0xff {
+        13 => Some(Fault::StorageFull),             // SQLITE_FULL
+        5 | 6 | 7 | 10 => Some(Fault::Unavailable), // BUSY, LOCKED, NOMEM, IOERR
+        _ => None,
+    }
+}
+
+/// PostgreSQL SQLSTATEs.
+fn classify_sqlstate(code: &str) -> Option<Fault> {
+    match code {
+        "53100" => Some(Fault::StorageFull),
+        "40001" | "40P01" => Some(Fault::Retryable),
+        "57P01" | "57P02" | "57P03" | "53300" => Some(Fault::Unavailable),
+        c if c.starts_with("08") => Some(Fault::Unavailable),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_codes_are_classified_by_their_primary_code() {
+        assert_eq!(classify_sqlite(13), Some(Fault::StorageFull));
+        assert_eq!(classify_sqlite(5), Some(Fault::Unavailable));
+        assert_eq!(classify_sqlite(517), Some(Fault::Unavailable)); // SQLITE_BUSY_SNAPSHOT
+        assert_eq!(classify_sqlite(778), Some(Fault::Unavailable)); // SQLITE_IOERR_WRITE
+        assert_eq!(classify_sqlite(2067), None); // SQLITE_CONSTRAINT_UNIQUE
+        assert_eq!(classify_sqlite(19), None);
+    }
+
+    #[test]
+    fn postgres_states_are_classified() {
+        for s in ["57P01", "57P02", "57P03", "08006", "08001", "53300"] {
+            assert_eq!(classify_sqlstate(s), Some(Fault::Unavailable), "{s}");
+        }
+        assert_eq!(classify_sqlstate("53100"), Some(Fault::StorageFull));
+        assert_eq!(classify_sqlstate("40001"), Some(Fault::Retryable));
+        assert_eq!(classify_sqlstate("40P01"), Some(Fault::Retryable));
+        assert_eq!(classify_sqlstate("23505"), None);
+        assert_eq!(classify_sqlstate("22003"), None);
+    }
+}

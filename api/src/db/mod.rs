@@ -1,0 +1,285 @@
+//! Database connections for both backends, and the one way to open a write transaction.
+//!
+//! SQLite has a single writer. Write transactions there are opened `BEGIN IMMEDIATE` behind an
+//! in-process gate, so concurrent requests queue fairly instead of spinning on "database is locked".
+//! PostgreSQL needs no gate: stock is taken with conditional UPDATEs that lock the rows they touch.
+//!
+//! Reads and writes use separate pools. The read pool's connections refuse writes, so the only
+//! way to write is a [`Tx`]. A write connection whose transaction state is unknown after an
+//! error (a failed COMMIT on a full disk, a ROLLBACK that failed) is closed, never reused.
+
+use crate::config::Settings;
+use sea_orm::sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sea_orm::sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+};
+use sea_orm::sqlx::{ConnectOptions as _, Connection as _};
+use sea_orm::{
+    DatabaseConnection, DbBackend, DbErr, SqliteTransactionMode, SqlxPostgresConnector,
+    SqlxSqliteConnector, TransactionOptions, TransactionTrait,
+};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Mutex;
+
+pub mod fault;
+pub mod health;
+pub mod hub;
+mod tx;
+
+pub use fault::{Fault, classify};
+pub use tx::Tx;
+
+/// The database: a pool for reads that refuses writes, and a pool for write transactions.
+#[derive(Clone)]
+pub struct Db {
+    /// For reads outside a write transaction. Its connections are read-only (SQLite
+    /// `query_only`, PostgreSQL `default_transaction_read_only`), so a write can only go
+    /// through a [`Tx`].
+    pub read: DatabaseConnection,
+    write: DatabaseConnection,
+    write_gate: Option<Arc<Mutex<()>>>,
+    pub hub: Arc<hub::Hub>,
+    pub health: Arc<health::Health>,
+}
+
+impl Db {
+    /// Connects to the database the settings name, creating the SQLite file (and its folder) if
+    /// needed.
+    ///
+    /// # Errors
+    /// The URL is malformed or the server cannot be reached.
+    pub async fn connect(settings: &Settings) -> anyhow::Result<Self> {
+        let (read, write, write_gate) = if settings.is_sqlite() {
+            connect_sqlite(settings).await?
+        } else {
+            connect_postgres(settings).await?
+        };
+        let hub = Arc::new(hub::Hub::new(
+            write.get_database_backend(),
+            settings.database_schema.as_deref(),
+        ));
+        let probe = if settings.is_sqlite() {
+            read.clone()
+        } else {
+            probe_pool(settings)?
+        };
+        Ok(Self {
+            read,
+            write,
+            write_gate,
+            hub,
+            health: Arc::new(health::Health::new(probe)),
+        })
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.write.get_database_backend()
+    }
+
+    /// Opens a write transaction: `BEGIN IMMEDIATE` behind the writer gate on SQLite, a plain
+    /// `BEGIN` on PostgreSQL.
+    ///
+    /// # Errors
+    /// No connection could be had or `BEGIN` failed.
+    pub async fn begin_write(&self) -> Result<Tx, DbErr> {
+        let gate = match &self.write_gate {
+            Some(gate) => Some(gate.clone().lock_owned().await),
+            None => None,
+        };
+        let options = TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        };
+        let txn = self.write.begin_with_options(options).await?;
+        Ok(Tx::new(txn, self.hub.clone(), gate))
+    }
+
+    /// Runs `work` in a write transaction: commits if it succeeds, rolls back if it fails.
+    ///
+    /// # Errors
+    /// Whatever `work` returns, or a failed commit (then nothing was written).
+    pub async fn write<T>(
+        &self,
+        work: impl AsyncFnOnce(&Tx) -> crate::error::AppResult<T>,
+    ) -> crate::error::AppResult<T> {
+        let tx = self.begin_write().await?;
+        let out = work(&tx).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// Opens the breaker if `e` says the database cannot be reached.
+    pub fn observe_failure(&self, e: &DbErr) {
+        if fault::is_unreachable(e) {
+            self.health.trip();
+        }
+    }
+
+    /// Whether the database answers within the probe timeout.
+    pub async fn ping(&self) -> bool {
+        !self.health.is_down() && self.health.probe().await
+    }
+
+    /// The connection the notice listener takes its pool from.
+    pub fn listener_source(&self) -> &DatabaseConnection {
+        &self.write
+    }
+
+    /// Applies every pending migration.
+    ///
+    /// # Errors
+    /// A migration failed.
+    pub async fn migrate(&self) -> Result<(), DbErr> {
+        use zhunong_migration::MigratorTrait;
+        zhunong_migration::Migrator::up(&self.write, None).await
+    }
+}
+
+type Pools = (
+    DatabaseConnection,
+    DatabaseConnection,
+    Option<Arc<Mutex<()>>>,
+);
+
+async fn connect_sqlite(settings: &Settings) -> anyhow::Result<Pools> {
+    let acquire = Duration::from_secs(settings.database_acquire_timeout_secs);
+    let path = settings.sqlite_path();
+    if let Some(parent) = path.as_deref().and_then(|p| p.parent())
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent)?;
+    }
+    let synchronous = match settings.sqlite_synchronous.as_str() {
+        "full" => SqliteSynchronous::Full,
+        "normal" => SqliteSynchronous::Normal,
+        other => anyhow::bail!("sqlite_synchronous must be normal or full, not {other}"),
+    };
+    let in_memory = path.is_none();
+    let opts = SqliteConnectOptions::from_str(&settings.database_url)?
+        .create_if_missing(true)
+        .journal_mode(if in_memory {
+            SqliteJournalMode::Memory
+        } else {
+            SqliteJournalMode::Wal
+        })
+        .synchronous(synchronous)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10))
+        .log_statements(tracing::log::LevelFilter::Trace);
+    // One writer: the gate queues writers fairly, and one pooled connection serves them.
+    let write_pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(acquire)
+        .before_acquire(|conn, _| {
+            Box::pin(async move { Ok(sqlite_outside_transaction(conn).await) })
+        })
+        .connect_with(opts.clone())
+        .await?;
+    let write = SqlxSqliteConnector::from_sqlx_sqlite_pool(write_pool);
+    let gate = Some(Arc::new(Mutex::new(())));
+    if in_memory {
+        // Every in-memory connection is its own empty database: reads share the one writer.
+        return Ok((write.clone(), write, gate));
+    }
+    if let Some(p) = &path {
+        restrict_to_owner(p);
+    }
+    let read_pool = SqlitePoolOptions::new()
+        .max_connections(settings.database_max_connections.clamp(1, 8))
+        .acquire_timeout(acquire)
+        .connect_with(opts.pragma("query_only", "ON"))
+        .await?;
+    Ok((
+        SqlxSqliteConnector::from_sqlx_sqlite_pool(read_pool),
+        write,
+        gate,
+    ))
+}
+
+/// A connection whose transaction state is not clean (a COMMIT or ROLLBACK failed, for example
+/// on a full disk, or SQLite rolled back on its own) is closed rather than reused: reusing it
+/// would turn the next `BEGIN` into a savepoint of a transaction that never commits.
+async fn sqlite_outside_transaction(conn: &mut SqliteConnection) -> bool {
+    if conn.is_in_transaction() {
+        tracing::warn!("discarding a SQLite connection left inside a transaction");
+        return false;
+    }
+    match conn.lock_handle().await {
+        Ok(mut handle) => {
+            // SAFETY: the handle is locked for exclusive use for the duration of the call, and
+            // sqlite3_get_autocommit only reads the connection's state.
+            let autocommit =
+                unsafe { libsqlite3_sys::sqlite3_get_autocommit(handle.as_raw_handle().as_ptr()) };
+            if autocommit == 0 {
+                tracing::warn!("discarding a SQLite connection with an open transaction");
+            }
+            autocommit != 0
+        }
+        Err(_) => false,
+    }
+}
+
+/// The database file and its WAL and shared-memory files hold every buyer's phone: owner only.
+fn restrict_to_owner(path: &std::path::Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let name = path.as_os_str().to_owned();
+        for suffix in ["", "-wal", "-shm"] {
+            let mut f = name.clone();
+            f.push(suffix);
+            let f = std::path::PathBuf::from(f);
+            if f.exists()
+                && let Err(e) = std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o600))
+            {
+                tracing::warn!(file = %f.display(), error = %e, "cannot restrict permissions");
+            }
+        }
+    }
+}
+
+/// One connection of its own for health probes, so that a busy pool is not mistaken for an
+/// unreachable database.
+fn probe_pool(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
+    let mut opts = PgConnectOptions::from_str(&settings.database_url)?
+        .log_statements(tracing::log::LevelFilter::Trace);
+    if let Some(schema) = &settings.database_schema {
+        opts = opts.options([("search_path", schema.as_str())]);
+    }
+    let pool = PgPoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(health::PROBE_TIMEOUT)
+        .connect_lazy_with(opts);
+    Ok(SqlxPostgresConnector::from_sqlx_postgres_pool(pool))
+}
+
+async fn connect_postgres(settings: &Settings) -> anyhow::Result<Pools> {
+    let acquire = Duration::from_secs(settings.database_acquire_timeout_secs);
+    let base = PgConnectOptions::from_str(&settings.database_url)?
+        .log_statements(tracing::log::LevelFilter::Trace);
+    let mut options = Vec::new();
+    if let Some(schema) = &settings.database_schema {
+        options.push(("search_path", schema.as_str()));
+    }
+    let max = settings.database_max_connections.max(1);
+    let write_pool = PgPoolOptions::new()
+        .max_connections(max)
+        .acquire_timeout(acquire)
+        .before_acquire(|conn, _| Box::pin(async move { Ok(!conn.is_in_transaction()) }))
+        .connect_with(base.clone().options(options.clone()))
+        .await?;
+    options.push(("default_transaction_read_only", "on"));
+    // Reads outside a transaction are short; half as many connections keep the total near the
+    // configured size (the server's own limit is shared by every replica).
+    let read_pool = PgPoolOptions::new()
+        .max_connections(max.div_ceil(2))
+        .acquire_timeout(acquire)
+        .connect_lazy_with(base.options(options));
+    Ok((
+        SqlxPostgresConnector::from_sqlx_postgres_pool(read_pool),
+        SqlxPostgresConnector::from_sqlx_postgres_pool(write_pool),
+        None,
+    ))
+}
