@@ -230,6 +230,26 @@ impl ResponseError for AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
+/// For facts the code relies on (a stored row parses, a batch has its grower): a violation is an
+/// internal error with context in the log, never a default that moves money to the wrong place.
+pub trait Invariant<T> {
+    /// # Errors
+    /// `AppError::Internal` naming what should have held.
+    fn invariant(self, what: &str) -> AppResult<T>;
+}
+
+impl<T> Invariant<T> for Option<T> {
+    fn invariant(self, what: &str) -> AppResult<T> {
+        self.ok_or_else(|| AppError::Internal(anyhow::anyhow!("broken invariant: {what}")))
+    }
+}
+
+impl<T, E: std::fmt::Display> Invariant<T> for Result<T, E> {
+    fn invariant(self, what: &str) -> AppResult<T> {
+        self.map_err(|e| AppError::Internal(anyhow::anyhow!("broken invariant: {what}: {e}")))
+    }
+}
+
 /// Collects field errors so a request reports all of them at once.
 #[derive(Default)]
 pub struct Validator {

@@ -315,3 +315,72 @@ async fn stock_sold_through_another_channel_reaches_the_stream() {
     );
     assert_eq!(events[1]["orders"], 0, "a phone order is not a show order");
 }
+
+#[tokio::test]
+async fn the_show_csv_and_the_pick_list_count_pieces_in_the_products_own_unit() {
+    let app = spawn_app().await;
+    let sec = app.token("secretary").await;
+    let helper = app.token("helper").await;
+    let batch = app.batch("by_piece", 20, 16_800).await;
+    let product = app
+        .get(&sec, &format!("/api/v1/batches/{batch}"))
+        .await
+        .json["product_id"]
+        .clone();
+    let p = app
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/products/{product}"),
+            Some(&sec),
+            Some(&json!({"unit_label": "箱"})),
+        )
+        .await;
+    assert_eq!(p.status, 200, "{}", p.text);
+    let s = app
+        .post(&helper, "/api/v1/live-sessions", json!({"platform": "douyin", "host": "第一书记", "title": "礼盒直播", "planned_start": "2026-11-28T12:00:00Z"}))
+        .await;
+    let id = s.json["id"].as_i64().unwrap_or(0);
+    app.post(
+        &helper,
+        &format!("/api/v1/live-sessions/{id}/featured"),
+        json!({"batch_id": batch, "live_price_fen": 15_800}),
+    )
+    .await;
+    app.post(
+        &helper,
+        &format!("/api/v1/live-sessions/{id}/start"),
+        json!({}),
+    )
+    .await;
+    let buyer = app.buyer("individual").await;
+    let o = app
+        .place_order(&helper, live_order(id, buyer, batch, 2))
+        .await;
+    assert_eq!(o.status, 201, "{}", o.text);
+    let csv = app
+        .get(&helper, &format!("/api/v1/live-sessions/{id}/orders.csv"))
+        .await
+        .text;
+    assert!(csv.contains(",2,箱,"), "{csv}");
+    assert!(!csv.contains(",件,"), "{csv}");
+    let order = o.json["id"].as_i64().unwrap_or(0);
+    let c = app
+        .post(&sec, &format!("/api/v1/orders/{order}/confirm"), json!({}))
+        .await;
+    assert_eq!(c.status, 200, "{}", c.text);
+    let station = app.token("station").await;
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let pick = app
+        .get(&station, &format!("/api/v1/pick-list?date={today}"))
+        .await;
+    assert_eq!(pick.status, 200, "{}", pick.text);
+    assert_eq!(
+        pick.json["products"][0]["unit_label"], "箱",
+        "{}",
+        pick.text
+    );
+    let page = app
+        .get(&station, &format!("/api/v1/pick-list/print?date={today}"))
+        .await;
+    assert!(page.text.contains("2 箱"), "{}", page.text);
+}

@@ -22,6 +22,14 @@ pub fn jin(grams: i64) -> String {
 }
 
 /// Escapes text for HTML element content and attribute values.
+/// What a by-piece quantity is counted in: the product's own unit (箱, 把), else 件.
+pub fn piece_unit(unit_label: Option<&str>) -> &str {
+    unit_label
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .unwrap_or("件")
+}
+
 pub fn html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

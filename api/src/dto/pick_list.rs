@@ -26,6 +26,8 @@ pub struct PickBatch {
     pub batch_code: Option<String>,
     pub product_name: String,
     pub pricing: Pricing,
+    /// What one piece is called (箱, 把); a by-piece product without one counts in 件.
+    pub unit_label: Option<String>,
     pub storage_place: Option<String>,
     /// In the product's base unit (grams or pieces).
     pub total_quantity: i64,
@@ -37,6 +39,8 @@ pub struct PickProduct {
     pub product_id: i64,
     pub product_name: String,
     pub pricing: Pricing,
+    /// What one piece is called (箱, 把); a by-piece product without one counts in 件.
+    pub unit_label: Option<String>,
     pub total_quantity: i64,
 }
 

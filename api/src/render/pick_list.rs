@@ -1,14 +1,14 @@
 //! The pick list as a printable page.
 
 use super::page;
-use crate::domain::format::{html, jin};
+use crate::domain::format::{html, jin, piece_unit};
 use crate::dto::pick_list::PickList;
 use zhunong_entity::enums::Pricing;
 
-fn quantity(pricing: Pricing, q: i64) -> String {
+fn quantity(pricing: Pricing, unit_label: Option<&str>, q: i64) -> String {
     match pricing {
         Pricing::ByWeight => format!("{} 斤", jin(q)),
-        Pricing::ByPiece => format!("{q} 件"),
+        Pricing::ByPiece => format!("{q} {}", html(piece_unit(unit_label))),
     }
 }
 
@@ -26,7 +26,7 @@ pub fn html_page(p: &PickList) -> String {
         body.push_str(&format!(
             "<tr><td>{}</td><td class=n>{}</td></tr>",
             html(&pr.product_name),
-            quantity(pr.pricing, pr.total_quantity)
+            quantity(pr.pricing, pr.unit_label.as_deref(), pr.total_quantity)
         ));
     }
     body.push_str("</table>");
@@ -42,12 +42,12 @@ pub fn html_page(p: &PickList) -> String {
                 "<tr><td>{}</td><td>{}</td><td class=n>{}</td><td>☐</td></tr>",
                 html(&o.number),
                 html(&o.buyer_name),
-                quantity(b.pricing, o.quantity)
+                quantity(b.pricing, b.unit_label.as_deref(), o.quantity)
             ));
         }
         body.push_str(&format!(
             "<tr><th colspan=2>本批合计</th><th class=n>{}</th><th></th></tr></table>",
-            quantity(b.pricing, b.total_quantity)
+            quantity(b.pricing, b.unit_label.as_deref(), b.total_quantity)
         ));
     }
     page(&title, &body)

@@ -80,6 +80,7 @@ pub async fn pick_list(
             batch_code: b.code.clone(),
             product_name: p.name.clone(),
             pricing: p.pricing,
+            unit_label: p.unit_label.clone(),
             storage_place: b.storage_place.clone(),
             total_quantity: 0,
             orders: Vec::new(),
@@ -101,6 +102,7 @@ pub async fn pick_list(
                 product_id: p.id,
                 product_name: p.name.clone(),
                 pricing: p.pricing,
+                unit_label: p.unit_label.clone(),
                 total_quantity: 0,
             })
             .total_quantity += l.quantity;

@@ -2,7 +2,7 @@
 //! closing summary and CSV for the packing team.
 
 use super::sessions::{featured, get};
-use crate::domain::format::{jin, yuan};
+use crate::domain::format::{jin, piece_unit, yuan};
 use crate::dto::live::{BatchTotals, SessionSummary, TopBuyer, Totals};
 use crate::error::{AppError, AppResult};
 use sea_orm::sea_query::{Alias, Expr, Order, Query};
@@ -157,10 +157,10 @@ pub async fn summary(db: &impl ConnectionTrait, session_id: i64) -> AppResult<Se
 /// # Errors
 /// 404 for an unknown session.
 pub async fn orders_csv(db: &impl ConnectionTrait, session_id: i64) -> AppResult<String> {
-    let f: HashMap<i64, (String, Pricing)> = featured(db, session_id)
+    let f: HashMap<i64, (String, Pricing, Option<String>)> = featured(db, session_id)
         .await?
         .into_iter()
-        .map(|f| (f.batch_id, (f.product_name, f.pricing)))
+        .map(|f| (f.batch_id, (f.product_name, f.pricing, f.unit_label)))
         .collect();
     let orders = order::Entity::find()
         .filter(order::Column::LiveSessionId.eq(session_id))
@@ -187,13 +187,14 @@ pub async fn orders_csv(db: &impl ConnectionTrait, session_id: i64) -> AppResult
             continue;
         };
         let b = buyers.get(&o.buyer_id);
-        let (product, pricing) = f
-            .get(&l.batch_id)
-            .cloned()
-            .unwrap_or((format!("#{}", l.batch_id), Pricing::ByPiece));
+        let (product, pricing, unit_label) = f.get(&l.batch_id).cloned().unwrap_or((
+            format!("#{}", l.batch_id),
+            Pricing::ByPiece,
+            None,
+        ));
         let (qty, unit) = match pricing {
             Pricing::ByWeight => (jin(l.quantity), "斤"),
-            Pricing::ByPiece => (l.quantity.to_string(), "件"),
+            Pricing::ByPiece => (l.quantity.to_string(), piece_unit(unit_label.as_deref())),
         };
         let row = [
             crate::domain::order_number::format(o.id),

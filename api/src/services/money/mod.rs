@@ -7,3 +7,4 @@ pub mod reports;
 pub mod rules;
 pub mod settle;
 pub mod statements;
+pub mod stored_shares;

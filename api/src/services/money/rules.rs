@@ -5,7 +5,7 @@ use super::ledger::check_shares;
 use crate::auth::extractor::Caller;
 use crate::dto::Page;
 use crate::dto::money::{CreateRule, RuleOut, Share};
-use crate::error::{AppResult, Validator};
+use crate::error::{AppResult, Invariant, Validator};
 use crate::services::paginate;
 use chrono::NaiveDate;
 use sea_orm::{
@@ -214,14 +214,18 @@ impl RulesCache {
             .all(db)
             .await?;
         let mut shares = shares_of(db, rules.iter().map(|r| r.id).collect()).await?;
+        // A rule is created with its shares in one transaction: one without them is broken,
+        // and using it would post commission to nobody.
         let loaded: Arc<Vec<_>> = Arc::new(
             rules
                 .into_iter()
                 .map(|r| {
-                    let s = shares.remove(&r.id).unwrap_or_default();
-                    (r, s)
+                    let s = shares
+                        .remove(&r.id)
+                        .invariant(&format!("commission rule {} has shares", r.id))?;
+                    Ok((r, s))
                 })
-                .collect(),
+                .collect::<AppResult<Vec<_>>>()?,
         );
         // Only keep what was loaded if no rule was created meanwhile.
         if self.generation.load(Ordering::SeqCst) == generation {

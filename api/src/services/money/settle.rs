@@ -5,9 +5,10 @@
 //! one for what remains paid; nothing is edited.
 
 use super::ledger::{Entry, Header, post};
+use super::stored_shares;
 use crate::domain::settlement::{Leg, SettleLine, postings, scale_amounts};
-use crate::dto::money::{SettleOrders, SettleOutcome, Share, Skipped};
-use crate::error::{AppError, AppResult};
+use crate::dto::money::{SettleOrders, SettleOutcome, Skipped};
+use crate::error::{AppError, AppResult, Invariant};
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder};
@@ -51,17 +52,17 @@ async fn settle_lines(
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("refund larger than the order")))?,
         None => amounts,
     };
-    Ok(lines
+    lines
         .iter()
         .zip(amounts)
         .map(|(l, amount_fen)| {
-            let shares: Vec<Share> = l
-                .commission_shares
-                .clone()
-                .and_then(|j| serde_json::from_value(j).ok())
-                .unwrap_or_default();
-            SettleLine {
-                grower_id: growers.get(&l.batch_id).copied().unwrap_or_default(),
+            let shares = stored_shares::from_json(l.commission_shares.as_ref(), l.id)?;
+            let grower_id = growers.get(&l.batch_id).copied().invariant(&format!(
+                "batch {} of order line {} has a grower",
+                l.batch_id, l.id
+            ))?;
+            Ok(SettleLine {
+                grower_id,
                 amount_fen,
                 quantity_g: l.weighed_g.unwrap_or(0),
                 basis_points: l.commission_bp.unwrap_or(0),
@@ -70,9 +71,9 @@ async fn settle_lines(
                     .into_iter()
                     .map(|s| (s.collective_id, s.shares))
                     .collect(),
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
 async fn post_settlement(

@@ -246,13 +246,20 @@ async fn write_order(
     }
     .insert(txn)
     .await?;
+    let mut shares = HashMap::new();
+    for (batch, rule) in rules.iter() {
+        shares.insert(
+            *batch,
+            crate::services::money::stored_shares::to_json(&rule.shares)?,
+        );
+    }
     let line_models = lines.iter().map(|l| {
         let rule = rules.get(&l.batch_id);
         order_line::ActiveModel {
             commission_rule_id: Set(rule.map(|r| r.rule_id)),
             commission_bp: Set(rule.map(|r| r.basis_points)),
             commission_fen_per_jin: Set(rule.map(|r| r.fen_per_jin)),
-            commission_shares: Set(rule.and_then(|r| serde_json::to_value(&r.shares).ok())),
+            commission_shares: Set(shares.get(&l.batch_id).cloned()),
             order_id: Set(order.id),
             line_no: Set(l.line_no),
             batch_id: Set(l.batch_id),
