@@ -124,7 +124,7 @@ pub async fn cancel_order(
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok()
-        .json(orders::cancel(&state.db, &state.facts, &state.hub, &auth, id.into_inner()).await?))
+        .json(orders::cancel(&state.db, &state.hub, &auth, id.into_inner()).await?))
 }
 
 /// Finds an order by its number (`ZN000042`, any case).
