@@ -33,6 +33,8 @@ pub struct Model {
     pub settled_at: Option<DateTimeUtc>,
     /// The live show the order was taken in.
     pub live_session_id: Option<i64>,
+    /// How many `order.weighed` events the order has sent; a correction sends the next one.
+    pub weighed_revision: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

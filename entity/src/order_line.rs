@@ -19,6 +19,13 @@ pub struct Model {
     pub final_amount_fen: Option<i64>,
     /// The weighed quantity is outside the tolerance.
     pub flagged: bool,
+    /// When the station marked the line weighed; `None` while it is being weighed (or after a
+    /// void re-opened it).
+    pub weighing_completed_at: Option<DateTimeUtc>,
+    /// What the line holds from its batch beyond `quantity`, in the batch's unit: weight taken
+    /// above what the line held as it was weighed; once complete, the weighed net less the
+    /// quantity (negative when the shortfall went back to stock). Always 0 for `by_piece`.
+    pub stock_beyond_order: i64,
     /// The commission rule in force when the order was placed, copied here and never changed.
     pub commission_rule_id: Option<i64>,
     pub commission_bp: Option<i64>,

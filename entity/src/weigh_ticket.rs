@@ -16,6 +16,9 @@ pub struct Model {
     pub operator_id: i64,
     pub weighed_at: DateTimeUtc,
     pub note: Option<String>,
+    /// The stock this crate took from the batch beyond what its line already held; a void gives
+    /// back exactly this.
+    pub stock_taken: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

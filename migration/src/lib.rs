@@ -8,6 +8,7 @@ mod m20261128_000002_weighing;
 mod m20261128_000003_money;
 mod m20261128_000004_live;
 mod m20261128_000005_partners;
+mod m20261201_000001_weighing_complete;
 mod util;
 
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_money::Migration),
             Box::new(m20261128_000004_live::Migration),
             Box::new(m20261128_000005_partners::Migration),
+            Box::new(m20261201_000001_weighing_complete::Migration),
         ]
     }
 }

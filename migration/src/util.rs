@@ -17,6 +17,34 @@ pub fn fk(from_table: &str, from_col: &str, to_table: &str) -> ForeignKeyCreateS
         .to_owned()
 }
 
+/// Adds `columns` to `table`, one ALTER each: SQLite takes no more in one statement.
+pub async fn add_columns(
+    manager: &SchemaManager<'_>,
+    table: &str,
+    columns: Vec<ColumnDef>,
+) -> Result<(), DbErr> {
+    for mut c in columns {
+        manager
+            .alter_table(Table::alter().table(a(table)).add_column(&mut c).to_owned())
+            .await?;
+    }
+    Ok(())
+}
+
+/// Drops `columns` from `table`, one ALTER each.
+pub async fn drop_columns(
+    manager: &SchemaManager<'_>,
+    table: &str,
+    columns: &[&str],
+) -> Result<(), DbErr> {
+    for c in columns {
+        manager
+            .alter_table(Table::alter().table(a(table)).drop_column(a(c)).to_owned())
+            .await?;
+    }
+    Ok(())
+}
+
 /// Creates each `(name, table, columns, unique)` index.
 pub async fn indexes(
     manager: &SchemaManager<'_>,

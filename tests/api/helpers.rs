@@ -337,6 +337,30 @@ impl TestApp {
         r.json["id"].as_i64().unwrap_or_default()
     }
 
+    /// Marks an order line weighed as the station (`POST /order-lines/{id}/complete-weighing`).
+    pub async fn complete_line(&self, line_id: i64) -> Reply {
+        let t = self.token("station").await;
+        self.send(
+            Method::POST,
+            &format!("/api/v1/order-lines/{line_id}/complete-weighing"),
+            Some(&t),
+            None,
+        )
+        .await
+    }
+
+    /// Marks every open line of an order weighed as the station.
+    pub async fn complete_order(&self, order_id: i64) -> Reply {
+        let t = self.token("station").await;
+        self.send(
+            Method::POST,
+            &format!("/api/v1/orders/{order_id}/complete-weighing"),
+            Some(&t),
+            None,
+        )
+        .await
+    }
+
     pub async fn stock(&self, batch_id: i64) -> i64 {
         let t = self.token("secretary").await;
         let r = self.get(&t, &format!("/api/v1/batches/{batch_id}")).await;

@@ -10,7 +10,7 @@ use std::time::Duration;
 use zhunong_api::services::webhooks::sign;
 
 /// An enterprise buyer with an API key; returns (buyer id, key).
-async fn partner(app: &TestApp, company: &str) -> (i64, String) {
+pub async fn partner(app: &TestApp, company: &str) -> (i64, String) {
     let sec = app.token("secretary").await;
     let phone = format!("0551{:07}", crate::helpers::rand_u32() % 10_000_000);
     let b = app
@@ -586,7 +586,7 @@ async fn every_event_of_an_order_life_arrives_signed_and_retries_succeed() {
     let sec = app.token("secretary").await;
     app.post(&sec, &format!("/api/v1/orders/{order}/confirm"), json!({}))
         .await;
-    crate::weighing::weigh(
+    crate::weighing::weigh_complete(
         &app,
         o.json["lines"][0]["line_id"].as_i64().unwrap_or(0),
         json!([{"gross_g": 11_000, "tare_g": 600}]),
@@ -674,6 +674,7 @@ async fn every_event_of_an_order_life_arrives_signed_and_retries_succeed() {
         .find(|v| v["type"] == "order.weighed")
         .unwrap_or_default();
     assert_eq!(weighed["data"]["final_total_fen"], 2 * 7_040);
+    assert_eq!(weighed["data"]["revision"], 1);
     let failed = app
         .get(&sec, "/api/v1/webhook-deliveries?status=failed")
         .await;

@@ -55,6 +55,8 @@ const POLICY: &[(&str, &str, &[&str])] = &[
     ("GET", "/api/v1/orders/{id}/weighing-sheet", STAFF),
     ("POST", "/api/v1/orders/{id}/approve-weights", OFFICE),
     ("POST", "/api/v1/weighings", YARD),
+    ("POST", "/api/v1/order-lines/{id}/complete-weighing", YARD),
+    ("POST", "/api/v1/orders/{id}/complete-weighing", YARD),
     ("POST", "/api/v1/weighings/{id}/void", OFFICE),
     ("POST", "/api/v1/loads", YARD),
     ("GET", "/api/v1/loads", YARD),

@@ -2,7 +2,8 @@
 //
 // With the server and Chromium of harness.mjs (fresh SQLite database in a temp dir, a free port
 // on 127.0.0.1, the demo data), places and confirms an order over HTTP as the secretary, then
-// drives the page at 375×740: log in, weigh two crates in jin, check the live preview and the server's result, create
+// drives the page at 375×740: log in, weigh two crates in jin, check the live preview and the server's result, mark
+// the line weighed (称重完成: the sheet locks), go to the next order (下一单) and finish it with 整单称重完成, create
 // a load, add the order, open the manifest, mark it loaded. Screenshots go to artifacts/browser/.
 //
 // Run from the repository root: `bash tests/browser/run.sh` (or `node --test tests/browser/` once
@@ -38,7 +39,12 @@ before(async () => {
     token: sec, body: { buyer_id: 4, channel: 'phone', lines: [{ batch_id: 1, quantity: 2000 }] },
   });
   await http('POST', `/orders/${other.id}/confirm`, { token: sec });
-  Object.assign(state, { sec, order, other });
+  // The newest confirmed order: 下一单 after the first one opens it, and 整单称重完成 finishes it.
+  const third = await http('POST', '/orders', {
+    token: sec, body: { buyer_id: 3, channel: 'phone', lines: [{ batch_id: 1, quantity: 1000 }] },
+  });
+  await http('POST', `/orders/${third.id}/confirm`, { token: sec });
+  Object.assign(state, { sec, order, other, third });
 
   page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(String(e)));
@@ -126,24 +132,90 @@ test('weighing two crates in jin previews ¥14.55 and shows the server’s resul
   const result = page.getByTestId('weigh-result');
   await result.waitFor({ state: 'visible' });
   await textOf(result.getByTestId('result-line-amount'), '¥14.55');
-  await textOf(result.getByTestId('result-status-text'), '已称重');
-  await textOf(result.getByTestId('result-final-total'), '¥14.55');
+  // The line is still open: the order waits for 称重完成.
+  await textOf(result.getByTestId('result-status-text'), '已确认');
+  await textOf(result.getByTestId('result-final-total'), '各行称重完成后计算');
   assert.equal(await result.getByTestId('result-warning').count(), 0, 'within tolerance: no approval warning');
-  // The sheet is reloaded with the two tickets.
+  // The sheet is reloaded with the two tickets, and offers 称重完成.
   await page.getByTestId(`line-${lineId}`).getByTestId('tickets').waitFor({ state: 'visible' });
-  await textOf(page.getByTestId('sheet-status'), '已称重');
+  await textOf(page.getByTestId('sheet-status'), '已确认');
   assert.equal(await page.getByTestId(`line-${lineId}`).locator('table.tickets tbody tr').count(), 2);
+  await page.getByTestId(`line-${lineId}`).getByTestId('complete-line').waitFor({ state: 'visible' });
+  await textOf(page.getByTestId('sheet-progress'), '称重完成 0 / 1 行');
 
-  // What the server holds.
+  // What the server holds: weighed so far, the 5 kg ordered still reserved.
   const now = await http('GET', `/orders/${order.id}`, { token: state.sec });
-  assert.equal(now.status, 'weighed');
-  assert.equal(now.final_total_fen, 1455);
+  assert.equal(now.status, 'confirmed');
+  assert.equal(now.final_total_fen, null);
   assert.equal(now.lines[0].weighed_g, 4850);
+  assert.equal(now.lines[0].stock_held, 5000);
 
   await noHorizontalScroll(page, 'weighing result');
   await noStrayText(page, 'weighing result');
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(ARTIFACTS, 'station-weigh.png'), fullPage: true });
+});
+
+test('称重完成 locks the line; 下一单 opens the next order, which 整单称重完成 finishes', async () => {
+  const { order, third } = state;
+  const lineId = order.lines[0].line_id;
+  const line = page.getByTestId(`line-${lineId}`);
+
+  const posted = page.waitForRequest((r) => r.url().endsWith(`/api/v1/order-lines/${lineId}/complete-weighing`)
+    && r.method() === 'POST');
+  await line.getByTestId('complete-line').click();
+  await posted;
+  const result = page.getByTestId('weigh-result');
+  await textOf(result, '本行称重完成');
+  await textOf(result.getByTestId('result-status-text'), '已称重');
+  await textOf(result.getByTestId('result-line-amount'), '¥14.55');
+  await textOf(result.getByTestId('result-final-total'), '¥14.55');
+
+  // The sheet is locked: no crate entry, no second 称重完成, and 下一单 is offered.
+  await textOf(page.getByTestId('sheet-status'), '已称重');
+  await textOf(line.getByTestId('line-complete'), '已称重完成');
+  await textOf(line.getByTestId('line-locked'), '不能再加箱');
+  assert.equal(await line.getByTestId('crates').count(), 0, 'a complete line takes no crates');
+  assert.equal(await line.getByTestId('complete-line').count(), 0);
+  assert.equal(await page.getByTestId('complete-order').count(), 0);
+  await textOf(page.getByTestId('sheet-progress'), '称重完成 1 / 1 行');
+  await textOf(page.getByTestId('sheet-complete'), '称重单已锁定');
+  await textOf(page.getByTestId('sheet-final-total'), '¥14.55');
+  const done = await http('GET', `/orders/${order.id}`, { token: state.sec });
+  assert.equal(done.status, 'weighed');
+  assert.equal(done.final_total_fen, 1455);
+  assert.equal(done.lines[0].stock_held, 4850, 'the 150 g short went back to stock');
+  await noHorizontalScroll(page, 'weighing complete');
+  await noStrayText(page, 'weighing complete');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(ARTIFACTS, 'station-complete.png'), fullPage: true });
+
+  // 下一单: the newest order still waiting, with nothing weighed, so 整单称重完成 waits too.
+  await page.getByTestId('next-order').click();
+  await textOf(page.getByTestId('sheet-number'), third.number);
+  assert.equal(await page.getByTestId('order-number').inputValue(), third.number);
+  const next = page.getByTestId(`line-${third.lines[0].line_id}`);
+  await next.getByTestId('gross-0').waitFor({ state: 'visible' });
+  assert.equal(await next.getByTestId('complete-line').count(), 0, 'nothing to complete before a crate');
+  assert.ok(await page.getByTestId('complete-order').isDisabled());
+  await textOf(page.getByTestId('complete-order-hint'), '还有 1 行没有称重');
+  assert.ok(await result.isHidden(), 'the last order’s result is cleared');
+
+  await next.getByTestId('gross-0').fill('2.1');
+  await next.getByTestId('confirm-weigh').click();
+  await next.getByTestId('tickets').waitFor({ state: 'visible' });
+  assert.ok(await page.getByTestId('complete-order').isEnabled());
+  await page.getByTestId('complete-order').click();
+  await textOf(result, '整单称重完成');
+  await textOf(result.getByTestId('result-final-total'), '¥3.15'); // 1050 g × 150 / 500 = 315 fen
+  await textOf(page.getByTestId('sheet-status'), '已称重');
+  assert.equal(await page.getByTestId(`line-${third.lines[0].line_id}`).getByTestId('crates').count(), 0);
+  assert.equal((await http('GET', `/orders/${third.id}`, { token: state.sec })).status, 'weighed');
+
+  // The picker no longer offers the finished orders.
+  const offered = await page.evaluate(() => [...document.querySelectorAll('#confirmed-orders option')].map((o) => o.value));
+  assert.ok(!offered.includes(order.number) && !offered.includes(third.number), `offered: ${offered}`);
+  assert.ok(offered.includes(state.other.number), `offered: ${offered}`);
 });
 
 test('a load is created, refuses an unweighed order, takes the weighed one and is marked loaded', async () => {

@@ -4,6 +4,9 @@
 //! pending ─confirm─▶ confirmed ─weigh─▶ weighed ─load─▶ loaded ─deliver─▶ delivered ─▶ settled
 //!    └──────────────┴──────── cancel (before loaded; stock returns) ────────────────▶ cancelled
 //! ```
+//!
+//! "weigh" is crates on every line and then each line marked weighed (services/weighing); a void
+//! re-opens a line and takes the order back to `confirmed`.
 
 use zhunong_entity::enums::OrderStatus;
 

@@ -1,5 +1,10 @@
-//! Catch weight: what a weighed line costs, how much stock it takes, and whether its weight is
-//! close enough to what was ordered.
+//! Catch weight: what a weighed line costs, how much stock each crate and the completion move,
+//! and whether its weight is close enough to what was ordered.
+//!
+//! A line holds `quantity` from its batch from the moment it is ordered. While it is weighed
+//! crate by crate it keeps that reservation; a crate takes from the batch only the part of the
+//! running net above what the line already holds. Completing the line returns whatever it holds
+//! beyond its net (the shortfall). A void gives back exactly what its ticket took.
 
 use super::money::line_amount_fen;
 use zhunong_entity::enums::Pricing;
@@ -44,12 +49,40 @@ pub fn net_g(gross_g: i64, tare_g: i64, max_g: i64) -> Result<i64, WeightError> 
     Ok(gross_g - tare_g)
 }
 
-/// How much of the batch a line holds: the weighed net for a weighed `by_weight` line, else the
-/// ordered quantity (pieces are counted, not weighed; their tickets record weight only).
-pub fn taken(pricing: Pricing, ordered: i64, weighed_g: Option<i64>) -> i64 {
-    match (pricing, weighed_g) {
-        (Pricing::ByWeight, Some(net)) => net,
-        _ => ordered,
+/// The quantity a weighed line is billed for: its net for `by_weight`, the ordered count for
+/// `by_piece` (pieces are counted, not weighed; their tickets record weight only).
+pub fn billed_quantity(pricing: Pricing, ordered: i64, weighed_g: i64) -> i64 {
+    match pricing {
+        Pricing::ByWeight => weighed_g,
+        Pricing::ByPiece => ordered,
+    }
+}
+
+/// What each new crate takes from the batch, in order: the part of the line's running net above
+/// what the line holds (`held`, at least the ordered quantity until it is complete). `by_piece`
+/// crates take nothing. `None` if the sum overflows.
+pub fn crate_takes(pricing: Pricing, held: i64, weighed_g: i64, nets: &[i64]) -> Option<Vec<i64>> {
+    if pricing == Pricing::ByPiece {
+        return Some(vec![0; nets.len()]);
+    }
+    let (mut held, mut weighed) = (held, weighed_g);
+    nets.iter()
+        .map(|net| {
+            weighed = weighed.checked_add(*net)?;
+            let take = weighed.saturating_sub(held).max(0);
+            held = held.checked_add(take)?;
+            Some(take)
+        })
+        .collect()
+}
+
+/// What completing a line gives back to stock: everything it holds beyond its weighed net, i.e.
+/// the shortfall against the order (never negative: the crates took any excess already).
+/// `by_piece` lines hold their count and give nothing back.
+pub fn completion_return(pricing: Pricing, held: i64, weighed_g: i64) -> i64 {
+    match pricing {
+        Pricing::ByWeight => held.saturating_sub(weighed_g).max(0),
+        Pricing::ByPiece => 0,
     }
 }
 
@@ -63,7 +96,7 @@ pub fn final_amount_fen(
 ) -> Option<i64> {
     line_amount_fen(
         pricing,
-        taken(pricing, ordered, Some(weighed_g)),
+        billed_quantity(pricing, ordered, weighed_g),
         unit_price_fen,
     )
 }
@@ -91,7 +124,7 @@ mod tests {
             final_amount_fen(Pricing::ByWeight, 5_000, net, 300),
             Some(2_910)
         );
-        assert_eq!(taken(Pricing::ByWeight, 5_000, Some(net)), 4_850);
+        assert_eq!(billed_quantity(Pricing::ByWeight, 5_000, net), 4_850);
         assert!(within_tolerance(Pricing::ByWeight, 5_000, net, 500));
     }
 
@@ -101,7 +134,9 @@ mod tests {
             final_amount_fen(Pricing::ByPiece, 3, 7_777, 8_800),
             Some(26_400)
         );
-        assert_eq!(taken(Pricing::ByPiece, 3, Some(7_777)), 3);
+        assert_eq!(billed_quantity(Pricing::ByPiece, 3, 7_777), 3);
+        assert_eq!(crate_takes(Pricing::ByPiece, 3, 0, &[7_777]), Some(vec![0]));
+        assert_eq!(completion_return(Pricing::ByPiece, 3, 7_777), 0);
         assert!(within_tolerance(Pricing::ByPiece, 3, 999_999, 500));
     }
 
@@ -143,5 +178,38 @@ mod tests {
         // Two crates of 1 g at 250 fen/jin: 0.5 + 0.5 fen; per-crate rounding would give 2, the
         // line is 2 g = exactly 1 fen.
         assert_eq!(final_amount_fen(Pricing::ByWeight, 2, 2, 250), Some(1));
+    }
+
+    #[test]
+    fn crates_within_the_order_take_nothing_and_the_excess_is_taken_as_it_is_weighed() {
+        // Issue #9: 80 kg ordered. A 10 kg crate keeps the 80 kg reserved and takes nothing.
+        assert_eq!(
+            crate_takes(Pricing::ByWeight, 80_000, 0, &[10_000]),
+            Some(vec![0])
+        );
+        // 72 kg more makes 82 kg: the second crate takes the 2 kg above the order.
+        assert_eq!(
+            crate_takes(Pricing::ByWeight, 80_000, 10_000, &[72_000]),
+            Some(vec![2_000])
+        );
+        // In one request, each crate takes only what the earlier ones did not.
+        assert_eq!(
+            crate_takes(Pricing::ByWeight, 80_000, 0, &[50_000, 40_000, 5_000]),
+            Some(vec![0, 10_000, 5_000])
+        );
+        // A line holding more than its net (a crate was voided) takes nothing until it is
+        // covered again.
+        assert_eq!(
+            crate_takes(Pricing::ByWeight, 90_000, 40_000, &[50_000, 1]),
+            Some(vec![0, 1])
+        );
+        assert_eq!(crate_takes(Pricing::ByWeight, 0, i64::MAX, &[1]), None);
+    }
+
+    #[test]
+    fn completing_returns_the_shortfall_only() {
+        assert_eq!(completion_return(Pricing::ByWeight, 80_000, 75_000), 5_000);
+        assert_eq!(completion_return(Pricing::ByWeight, 82_000, 82_000), 0);
+        assert_eq!(completion_return(Pricing::ByWeight, 80_000, 80_000), 0);
     }
 }

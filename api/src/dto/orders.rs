@@ -39,16 +39,23 @@ pub struct OrderLineOut {
     pub amount_fen: i64,
     /// Σ net grams of the line's live weigh tickets; null until weighed.
     pub weighed_g: Option<i64>,
-    /// What the line costs once weighed (catch weight for `by_weight`); null until weighed.
+    /// What the line costs as weighed so far (catch weight for `by_weight`); null until weighed.
     pub final_amount_fen: Option<i64>,
     /// Weighed outside the tolerance.
     pub flagged: bool,
+    /// When the station marked the line weighed; null while it is being weighed.
+    pub weighing_completed_at: Option<DateTime<Utc>>,
+    /// What the line holds from its batch (grams or pieces): the ordered quantity, plus weight
+    /// taken above it; once complete, the weighed net (`by_weight`).
+    pub stock_held: i64,
 }
 
 impl From<order_line::Model> for OrderLineOut {
     fn from(m: order_line::Model) -> Self {
         Self {
             line_id: m.id,
+            weighing_completed_at: m.weighing_completed_at,
+            stock_held: m.quantity.saturating_add(m.stock_beyond_order),
             weighed_g: m.weighed_g,
             final_amount_fen: m.final_amount_fen,
             flagged: m.flagged,
@@ -77,7 +84,7 @@ pub struct OrderOut {
     pub updated_at: DateTime<Utc>,
     pub confirmed_at: Option<DateTime<Utc>>,
     pub cancelled_at: Option<DateTime<Utc>>,
-    /// Σ of the lines' final amounts, once every line is weighed.
+    /// Σ of the lines' final amounts, once every line's weighing is complete.
     pub final_total_fen: Option<i64>,
     /// A line was weighed outside the tolerance: loading needs a secretary's approval.
     pub weights_flagged: bool,

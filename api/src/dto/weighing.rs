@@ -38,6 +38,9 @@ pub struct TicketOut {
     pub operator_id: i64,
     pub weighed_at: DateTime<Utc>,
     pub note: Option<String>,
+    /// What this crate took from the batch beyond what its line already held (0 while the line
+    /// is within its order); a void gives back exactly this.
+    pub stock_taken: i64,
     pub voided: bool,
 }
 
@@ -54,6 +57,7 @@ impl TicketOut {
             operator_id: m.operator_id,
             weighed_at: m.weighed_at,
             note: m.note,
+            stock_taken: m.stock_taken,
             voided,
         }
     }
@@ -79,6 +83,8 @@ pub struct ReasonRequest {
 pub struct WeighingSheet {
     pub order: OrderOut,
     pub buyer_name: String,
+    /// Every line is marked weighed: the sheet is locked until a void re-opens a line.
+    pub weighing_complete: bool,
     pub lines: Vec<SheetLine>,
 }
 
@@ -96,5 +102,23 @@ pub struct SheetLine {
     pub weighed_g: Option<i64>,
     pub final_amount_fen: Option<i64>,
     pub flagged: bool,
+    /// When the line was marked weighed; null while crates may still be added.
+    pub weighing_completed_at: Option<DateTime<Utc>>,
+    /// What the line holds from its batch (see `OrderLineOut.stock_held`).
+    pub stock_held: i64,
     pub tickets: Vec<TicketOut>,
+}
+
+/// The `data` of an `order.weighed` webhook: the order with its final lines and amounts, and
+/// which announcement of its weighing this is. A receiver keeps the highest revision: a
+/// correction (a ticket voided after completion, the line reweighed and completed again) sends
+/// revision 2, superseding revision 1, and so on.
+#[derive(Debug, Serialize)]
+pub struct OrderWeighedEvent {
+    #[serde(flatten)]
+    pub order: OrderOut,
+    /// 1 for the first completed weighing of the order, one more for each correction.
+    pub revision: i32,
+    /// The revision this event replaces; null for the first.
+    pub supersedes_revision: Option<i32>,
 }

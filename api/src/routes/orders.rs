@@ -123,8 +123,7 @@ pub async fn cancel_order(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok()
-        .json(orders::cancel(&state.db, &state.facts, &auth, id.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(orders::cancel(&state.db, &auth, id.into_inner()).await?))
 }
 
 /// Finds an order by its number (`ZN000042`, any case).

@@ -11,6 +11,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(weigh_line)
+        .service(complete_line)
+        .service(complete_order)
         .service(void_ticket)
         .service(approve_weights)
         .service(weighing_sheet);
@@ -25,14 +27,16 @@ fn limits(state: &AppState) -> WeighLimits {
 }
 
 /// Records weigh tickets (one per crate) for an order line. Net = gross − tare. For `by_weight`
-/// products the line's final amount becomes net weight × price (rounded half-up once) and stock
-/// moves by the difference from what was ordered; a line outside the tolerance is flagged.
+/// products the line's final amount becomes net weight × price (rounded half-up once). The
+/// ordered quantity stays reserved while the line is weighed; weight above what the line holds
+/// is taken from the batch at once. A line outside the tolerance is flagged. The order is not
+/// `weighed` until every line is marked weighed (`complete-weighing`).
 #[utoipa::path(
     tag = "weighing",
     request_body = WeighRequest,
     responses(
         (status = 201, body = WeighOut),
-        (status = 409, description = "order not weighable now (cancelled, pending, loaded, on a load) or not enough stock for a heavier weight", body = Problem),
+        (status = 409, description = "order not weighable now (cancelled, pending, loaded, on a load: `not_weighable`), the line is already marked weighed (`weighing_complete`), or not enough stock for a heavier weight (`stock_shortfall`; nothing recorded)", body = Problem),
     ),
     security(("bearer" = ["admin", "secretary", "station"]))
 )]
@@ -46,7 +50,56 @@ pub async fn weigh_line(
     Ok(HttpResponse::Created().json(out))
 }
 
-/// Voids a weigh ticket with a reason; its effect on the line, stock and order is reversed.
+/// Marks an order line weighed: what it holds beyond its net (the shortfall against the order)
+/// goes back to stock, and no more crates are accepted for it. When it is the last open line,
+/// the order becomes `weighed` with its final total and `order.weighed` is sent.
+#[utoipa::path(
+    tag = "weighing",
+    params(("id" = i64, Path, description = "order line id")),
+    responses(
+        (status = 200, body = OrderOut),
+        (status = 409, description = "order not weighable now (`not_weighable`), the line has no live ticket (`nothing_weighed`) or is already complete (`weighing_complete`)", body = Problem),
+    ),
+    security(("bearer" = ["admin", "secretary", "station"]))
+)]
+#[post("/order-lines/{id}/complete-weighing")]
+pub async fn complete_line(
+    auth: Auth<Yard>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let tolerance = state.settings.weigh_tolerance_bp;
+    let out =
+        weighing::complete_line(&state.db, &state.facts, &auth, id.into_inner(), tolerance).await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// Marks every open line of the order weighed, all or none (整单称重完成); the order becomes
+/// `weighed` with its final total and `order.weighed` is sent.
+#[utoipa::path(
+    tag = "weighing",
+    params(("id" = i64, Path, description = "order id")),
+    responses(
+        (status = 200, body = OrderOut),
+        (status = 409, description = "order not weighable now (`not_weighable`), an open line has no live ticket (`nothing_weighed`), or every line is already complete (`weighing_complete`)", body = Problem),
+    ),
+    security(("bearer" = ["admin", "secretary", "station"]))
+)]
+#[post("/orders/{id}/complete-weighing")]
+pub async fn complete_order(
+    auth: Auth<Yard>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let tolerance = state.settings.weigh_tolerance_bp;
+    let out = weighing::complete_order(&state.db, &state.facts, &auth, id.into_inner(), tolerance)
+        .await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// Voids a weigh ticket with a reason: the batch gets back exactly what the ticket took, the line
+/// is recomputed from its other tickets and, if it was marked weighed, re-opened (the order is
+/// `confirmed` again until it is completed anew).
 #[utoipa::path(
     tag = "weighing",
     params(("id" = i64, Path, description = "weigh ticket id")),
@@ -92,7 +145,8 @@ pub async fn approve_weights(
         .json(weighing::approve(&state.db, &auth, id.into_inner(), body.value).await?))
 }
 
-/// The order as the weighing station sees it: lines with product names and every ticket.
+/// The order as the weighing station sees it: lines with product names, completion state and
+/// every ticket.
 #[utoipa::path(
     tag = "weighing",
     params(("id" = i64, Path, description = "order id")),

@@ -8,11 +8,9 @@ use crate::auth::extractor::Caller;
 use crate::db::Db;
 use crate::db::hub::Notice;
 use crate::domain::order_status::{self, OrderAction, next};
-use crate::domain::weighing::taken;
 use crate::dto::orders::OrderOut;
 use crate::error::{AppError, AppResult};
 use crate::services::audit::{self, Change};
-use crate::services::facts::Facts;
 use crate::services::webhooks::outbox;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder};
@@ -38,13 +36,14 @@ pub async fn confirm(db: &Db, caller: &Caller, order_id: i64) -> AppResult<Order
     Ok(out)
 }
 
-/// Cancels an order that is not on a load and returns what its lines hold to stock: the
-/// weighed net of a weighed `by_weight` line, else the ordered quantity.
+/// Cancels an order that is not on a load and returns what its lines hold to stock: the ordered
+/// quantity plus whatever weighing took beyond it (less any shortfall a completed line already
+/// gave back).
 ///
 /// # Errors
 /// 404 if the order does not exist, 409 naming its status if it is already loaded or later, or
 /// if it is on a load.
-pub async fn cancel(db: &Db, facts: &Facts, caller: &Caller, order_id: i64) -> AppResult<OrderOut> {
+pub async fn cancel(db: &Db, caller: &Caller, order_id: i64) -> AppResult<OrderOut> {
     let txn = db.begin_write().await?;
     transition(&txn, order_id, OrderAction::Cancel).await?;
     audit_status(&txn, caller, order_id, "cancel_order").await?;
@@ -53,16 +52,10 @@ pub async fn cancel(db: &Db, facts: &Facts, caller: &Caller, order_id: i64) -> A
         .order_by_asc(order_line::Column::BatchId)
         .all(&txn)
         .await?;
-    let products = facts
-        .batch_products(&txn, &lines.iter().map(|l| l.batch_id).collect::<Vec<_>>())
-        .await?;
     let mut per_batch: BTreeMap<i64, i64> = BTreeMap::new();
     let mut ordered: BTreeMap<i64, i64> = BTreeMap::new();
     for l in &lines {
-        let pricing = facts
-            .pricing(&txn, products.get(&l.batch_id).copied().unwrap_or_default())
-            .await?;
-        *per_batch.entry(l.batch_id).or_default() += taken(pricing, l.quantity, l.weighed_g);
+        *per_batch.entry(l.batch_id).or_default() += l.quantity + l.stock_beyond_order;
         *ordered.entry(l.batch_id).or_default() += l.quantity;
     }
     // Batch-id order, as when placing, so cancels and places never wait on each other in a cycle.

@@ -1,7 +1,7 @@
-//! Recomputing a line and its order from the live (not voided) tickets, inside the caller's
-//! transaction, with the stock moved by the difference.
+//! Recomputing a line and its order from the live (not voided) tickets, and moving stock, inside
+//! the caller's transaction.
 
-use crate::domain::weighing::{final_amount_fen, taken, within_tolerance};
+use crate::domain::weighing::{final_amount_fen, within_tolerance};
 use crate::error::{AppError, AppResult};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
@@ -37,7 +37,10 @@ pub async fn live_net_g(
 }
 
 /// Moves stock by `delta` (positive takes, negative returns); taking never goes below zero.
-async fn adjust_stock(db: &impl ConnectionTrait, batch_id: i64, delta: i64) -> AppResult<()> {
+///
+/// # Errors
+/// 409 `stock_shortfall` if the batch has less than `delta` left.
+pub async fn adjust_stock(db: &impl ConnectionTrait, batch_id: i64, delta: i64) -> AppResult<()> {
     if delta == 0 {
         return Ok(());
     }
@@ -60,26 +63,33 @@ async fn adjust_stock(db: &impl ConnectionTrait, batch_id: i64, delta: i64) -> A
     Err(AppError::Conflict {
         code: "stock_shortfall",
         detail: format!(
-            "the weighed quantity needs {delta} more from batch {batch_id}, which has {available} left; nothing was recorded"
+            "the weighed quantity needs {delta} more than the order holds from batch {batch_id}, which has {available} left; nothing was recorded"
         ),
     })
 }
 
-/// Brings a line in line with its live tickets and returns it.
+/// What a step changes on a line besides what its tickets say.
+pub struct LineChange {
+    /// Added to `stock_beyond_order` (the caller has moved the stock).
+    pub beyond_delta: i64,
+    /// The line's completion time after the step.
+    pub completed_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Brings a line in line with its live tickets (net, catch-weight amount, tolerance flag) and
+/// `change`, and returns it.
 pub async fn apply_line(
     db: &impl ConnectionTrait,
     line: order_line::Model,
     pricing: Pricing,
     tolerance_bp: i64,
+    change: LineChange,
 ) -> AppResult<order_line::Model> {
     let weighed = live_net_g(
         db,
         sea_orm::Condition::all().add(weigh_ticket::Column::OrderLineId.eq(line.id)),
     )
     .await?;
-    let delta =
-        taken(pricing, line.quantity, weighed) - taken(pricing, line.quantity, line.weighed_g);
-    adjust_stock(db, line.batch_id, delta).await?;
     let final_amount = match weighed {
         Some(w) => Some(
             final_amount_fen(pricing, line.quantity, w, line.unit_price_fen)
@@ -89,16 +99,22 @@ pub async fn apply_line(
     };
     let flagged =
         weighed.is_some_and(|w| !within_tolerance(pricing, line.quantity, w, tolerance_bp));
+    let beyond = line
+        .stock_beyond_order
+        .checked_add(change.beyond_delta)
+        .ok_or_else(|| AppError::field("crates", "the weighed amount is too large"))?;
     let mut m = line.into_active_model();
     m.weighed_g = Set(weighed);
     m.final_amount_fen = Set(final_amount);
     m.flagged = Set(flagged);
+    m.stock_beyond_order = Set(beyond);
+    m.weighing_completed_at = Set(change.completed_at);
     Ok(m.update(db).await?)
 }
 
-/// Recomputes the order from its lines: `weighed` with a final total once every line is
-/// weighed, back to `confirmed` otherwise. Any earlier approval is cleared: it was given for
-/// other weights.
+/// Recomputes the order from its lines: `weighed` with a final total once every line's
+/// weighing is complete, back to `confirmed` otherwise. Any earlier approval is cleared: it was
+/// given for other weights.
 pub async fn refresh_order(
     db: &impl ConnectionTrait,
     order: order::Model,
@@ -108,8 +124,8 @@ pub async fn refresh_order(
         .order_by_asc(order_line::Column::LineNo)
         .all(db)
         .await?;
-    let all_weighed = lines.iter().all(|l| l.final_amount_fen.is_some());
-    let final_total = if all_weighed {
+    let complete = lines.iter().all(|l| l.weighing_completed_at.is_some());
+    let final_total = if complete {
         Some(
             lines
                 .iter()
@@ -122,7 +138,7 @@ pub async fn refresh_order(
         None
     };
     let mut m = order.into_active_model();
-    m.status = Set(if all_weighed {
+    m.status = Set(if complete {
         OrderStatus::Weighed
     } else {
         OrderStatus::Confirmed
@@ -162,4 +178,40 @@ pub async fn lock_weighable(db: &impl ConnectionTrait, order_id: i64) -> AppResu
             _ => format!("cannot weigh an order that is {}", o.status.as_str()),
         },
     })
+}
+
+/// The line and its order, the order locked for weighing; the line is read after the lock, so
+/// it is what the previous weighing of this order left.
+///
+/// # Errors
+/// 404 for an unknown line, 409 `not_weighable` as [`lock_weighable`].
+pub async fn lock_line(
+    db: &impl ConnectionTrait,
+    line_id: i64,
+) -> AppResult<(order::Model, order_line::Model)> {
+    let order_id = order_line::Entity::find_by_id(line_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("order line"))?
+        .order_id;
+    let order = lock_weighable(db, order_id).await?;
+    let line = order_line::Entity::find_by_id(line_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("order line"))?;
+    Ok((order, line))
+}
+
+/// 409 `weighing_complete` for a line already marked weighed.
+pub fn refuse_complete(line: &order_line::Model) -> AppResult<()> {
+    if line.weighing_completed_at.is_some() {
+        return Err(AppError::Conflict {
+            code: "weighing_complete",
+            detail: format!(
+                "line {} is already marked weighed; void one of its tickets to re-open it",
+                line.line_no
+            ),
+        });
+    }
+    Ok(())
 }

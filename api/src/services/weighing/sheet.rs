@@ -1,3 +1,5 @@
+//! The weighing sheet: what the station shows for one order.
+
 use crate::dto::weighing::{SheetLine, TicketOut, WeighingSheet};
 use crate::error::AppResult;
 use crate::services::orders::load_out;
@@ -5,7 +7,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use std::collections::{HashMap, HashSet};
 use zhunong_entity::{batch, buyer, product, weigh_ticket, weigh_ticket_void};
 
-/// The order with, per line, its product and every ticket (voided ones marked).
+/// The order with, per line, its product, completion state and every ticket (voided ones
+/// marked).
 ///
 /// # Errors
 /// 404 for an unknown order.
@@ -73,11 +76,17 @@ pub async fn sheet(db: &impl ConnectionTrait, order_id: i64) -> AppResult<Weighi
                 weighed_g: l.weighed_g,
                 final_amount_fen: l.final_amount_fen,
                 flagged: l.flagged,
+                weighing_completed_at: l.weighing_completed_at,
+                stock_held: l.stock_held,
                 tickets: per_line.remove(&l.line_id).unwrap_or_default(),
             }
         })
         .collect();
     Ok(WeighingSheet {
+        weighing_complete: order
+            .lines
+            .iter()
+            .all(|l| l.weighing_completed_at.is_some()),
         order,
         buyer_name,
         lines,

@@ -1,19 +1,20 @@
-use super::apply::{apply_line, lock_weighable, refresh_order};
+//! Recording crates and voiding tickets.
+
+use super::apply::{
+    LineChange, adjust_stock, apply_line, lock_line, refresh_order, refuse_complete,
+};
 use crate::auth::extractor::Caller;
 use crate::db::Db;
-use crate::domain::weighing::net_g;
+use crate::domain::weighing::{crate_takes, net_g};
 use crate::dto::orders::OrderOut;
 use crate::dto::weighing::{ReasonRequest, TicketOut, WeighOut, WeighRequest};
 use crate::error::{AppError, AppResult, Validator, is_unique_violation};
 use crate::services::audit::{self, Change};
 use crate::services::facts::Facts;
 use crate::services::orders::load_out;
-use crate::services::webhooks::outbox;
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde_json::json;
-use zhunong_entity::enums::OrderStatus;
-use zhunong_entity::{order, order_line, weigh_ticket, weigh_ticket_void};
+use zhunong_entity::{order_line, weigh_ticket, weigh_ticket_void};
 
 /// The configured bounds of a weighing.
 #[derive(Clone, Copy)]
@@ -24,7 +25,7 @@ pub struct WeighLimits {
 }
 
 /// The pricing of a batch's product, both immutable and cached.
-async fn pricing_of(
+pub(super) async fn pricing_of(
     db: &impl sea_orm::ConnectionTrait,
     facts: &Facts,
     batch_id: i64,
@@ -35,16 +36,20 @@ async fn pricing_of(
         .await
 }
 
-fn line_state(l: &order_line::Model) -> serde_json::Value {
-    json!({"weighed_g": l.weighed_g, "final_amount_fen": l.final_amount_fen, "flagged": l.flagged})
+/// A line's weighing state, for the audit log.
+pub(super) fn line_state(l: &order_line::Model) -> serde_json::Value {
+    json!({"weighed_g": l.weighed_g, "final_amount_fen": l.final_amount_fen, "flagged": l.flagged,
+           "stock_beyond_order": l.stock_beyond_order, "weighing_completed_at": l.weighing_completed_at})
 }
 
 /// Records one ticket per crate for an order line, then recomputes the line (catch weight,
-/// stock, tolerance flag) and the order.
+/// tolerance flag) and the order. The line keeps its ordered quantity reserved; only weight
+/// above what it holds is taken from the batch now.
 ///
 /// # Errors
 /// 422 for implausible weights (naming the crate), 404 for an unknown line, 409 if the order
-/// cannot be weighed now or the batch lacks the extra stock a heavier weight needs.
+/// cannot be weighed now, the line is already marked weighed (`weighing_complete`), or the
+/// batch lacks the extra stock a heavier weight needs (`stock_shortfall`; nothing recorded).
 pub async fn weigh(
     db: &Db,
     facts: &Facts,
@@ -71,34 +76,39 @@ pub async fn weigh(
     v.finish()?;
 
     let txn = db.begin_write().await?;
-    let line = order_line::Entity::find_by_id(req.order_line_id)
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound("order line"))?;
-    let order = lock_weighable(&txn, line.order_id).await?;
+    let (order, line) = lock_line(&txn, req.order_line_id).await?;
+    refuse_complete(&line)?;
+    let pricing = pricing_of(&txn, facts, line.batch_id).await?;
+    let held = line.quantity + line.stock_beyond_order;
+    let takes = crate_takes(pricing, held, line.weighed_g.unwrap_or(0), &nets)
+        .ok_or_else(|| AppError::field("crates", "the weighed amount is too large"))?;
+    let taken: i64 = takes.iter().sum();
+    adjust_stock(&txn, line.batch_id, taken).await?;
     let now = chrono::Utc::now();
+    let rows = req.crates.iter().zip(&nets).zip(&takes);
     let tickets =
-        weigh_ticket::Entity::insert_many(req.crates.iter().zip(&nets).map(|(c, net)| {
-            weigh_ticket::ActiveModel {
-                order_id: Set(line.order_id),
-                order_line_id: Set(line.id),
-                gross_g: Set(c.gross_g),
-                tare_g: Set(c.tare_g),
-                net_g: Set(*net),
-                scale_id: Set(req.scale_id.trim().to_owned()),
-                operator_id: Set(caller.user_id),
-                weighed_at: Set(now),
-                note: Set(req.note.clone()),
-                ..Default::default()
-            }
+        weigh_ticket::Entity::insert_many(rows.map(|((c, net), take)| weigh_ticket::ActiveModel {
+            order_id: Set(line.order_id),
+            order_line_id: Set(line.id),
+            gross_g: Set(c.gross_g),
+            tare_g: Set(c.tare_g),
+            net_g: Set(*net),
+            scale_id: Set(req.scale_id.trim().to_owned()),
+            operator_id: Set(caller.user_id),
+            weighed_at: Set(now),
+            note: Set(req.note.clone()),
+            stock_taken: Set(*take),
+            ..Default::default()
         }))
         .exec_with_returning(&txn)
         .await?;
-    let pricing = pricing_of(&txn, facts, line.batch_id).await?;
     let before = line_state(&line);
-    let line = apply_line(&txn, line, pricing, limits.tolerance_bp).await?;
-    let was = order.status;
-    let now_status = refresh_order(&txn, order).await?.status;
+    let change = LineChange {
+        beyond_delta: taken,
+        completed_at: None,
+    };
+    let line = apply_line(&txn, line, pricing, limits.tolerance_bp, change).await?;
+    refresh_order(&txn, order).await?;
     audit::record(&txn, Change {
         actor: caller.user_id,
         action: "weigh",
@@ -109,15 +119,6 @@ pub async fn weigh(
     })
     .await?;
     let order = load_out(&txn, line.order_id).await?;
-    if was != OrderStatus::Weighed && now_status == OrderStatus::Weighed {
-        outbox::emit(
-            &txn,
-            order.buyer_id,
-            "order.weighed",
-            serde_json::json!(order),
-        )
-        .await?;
-    }
     txn.commit().await?;
     Ok(WeighOut {
         tickets: tickets
@@ -128,8 +129,9 @@ pub async fn weigh(
     })
 }
 
-/// Voids a ticket (nothing is deleted) and reverses its effect on the line, the stock and the
-/// order.
+/// Voids a ticket (nothing is deleted): the batch gets back exactly what the ticket took, the
+/// line is recomputed from its other tickets and, if it was marked weighed, re-opened — so the
+/// order is `confirmed` again until the line is completed anew.
 ///
 /// # Errors
 /// 404 for an unknown ticket, 409 if it is already voided or the order is loaded.
@@ -149,7 +151,7 @@ pub async fn void(
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound("weigh ticket"))?;
-    let order = lock_weighable(&txn, ticket.order_id).await?;
+    let (order, line) = lock_line(&txn, ticket.order_line_id).await?;
     let voided = weigh_ticket_void::ActiveModel {
         ticket_id: Set(ticket.id),
         voided_by: Set(caller.user_id),
@@ -169,13 +171,14 @@ pub async fn void(
             e.into()
         });
     }
-    let line = order_line::Entity::find_by_id(ticket.order_line_id)
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound("order line"))?;
+    adjust_stock(&txn, line.batch_id, -ticket.stock_taken).await?;
     let pricing = pricing_of(&txn, facts, line.batch_id).await?;
     let before = line_state(&line);
-    let line = apply_line(&txn, line, pricing, tolerance_bp).await?;
+    let change = LineChange {
+        beyond_delta: -ticket.stock_taken,
+        completed_at: None,
+    };
+    let line = apply_line(&txn, line, pricing, tolerance_bp, change).await?;
     refresh_order(&txn, order).await?;
     audit::record(
         &txn,
@@ -190,72 +193,6 @@ pub async fn void(
     )
     .await?;
     let out = load_out(&txn, ticket.order_id).await?;
-    txn.commit().await?;
-    Ok(out)
-}
-
-/// Accepts out-of-tolerance weights so the order can be loaded.
-///
-/// # Errors
-/// 404 for an unknown order, 409 if it is not weighed, not flagged, or already approved.
-pub async fn approve(
-    db: &Db,
-    caller: &Caller,
-    order_id: i64,
-    req: ReasonRequest,
-) -> AppResult<OrderOut> {
-    let mut v = Validator::default();
-    v.text(&req.reason, "reason", 500);
-    v.finish()?;
-    let txn = db.begin_write().await?;
-    let now = chrono::Utc::now();
-    let res = order::Entity::update_many()
-        .col_expr(
-            order::Column::WeightsApprovedBy,
-            Expr::value(caller.user_id),
-        )
-        .col_expr(order::Column::WeightsApprovedAt, Expr::value(now))
-        .col_expr(
-            order::Column::WeightsApprovalReason,
-            Expr::value(req.reason.trim()),
-        )
-        .col_expr(order::Column::UpdatedAt, Expr::value(now))
-        .filter(order::Column::Id.eq(order_id))
-        .filter(order::Column::Status.eq(OrderStatus::Weighed))
-        .filter(order::Column::WeightsFlagged.eq(true))
-        .filter(order::Column::WeightsApprovedAt.is_null())
-        .exec(&txn)
-        .await?;
-    if res.rows_affected == 0 {
-        let o = order::Entity::find_by_id(order_id)
-            .one(&txn)
-            .await?
-            .ok_or(AppError::NotFound("order"))?;
-        let detail = if o.status != OrderStatus::Weighed {
-            format!("the order is {}, not weighed", o.status.as_str())
-        } else if !o.weights_flagged {
-            "the order's weights are within tolerance; nothing to approve".into()
-        } else {
-            "the weights are already approved".into()
-        };
-        return Err(AppError::Conflict {
-            code: "nothing_to_approve",
-            detail,
-        });
-    }
-    audit::record(
-        &txn,
-        Change {
-            actor: caller.user_id,
-            action: "approve_weights",
-            entity: "order",
-            entity_id: order_id,
-            before: None,
-            after: Some(json!({"reason": req.reason})),
-        },
-    )
-    .await?;
-    let out = load_out(&txn, order_id).await?;
     txn.commit().await?;
     Ok(out)
 }

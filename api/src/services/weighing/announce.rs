@@ -1,0 +1,45 @@
+//! `order.weighed`: sent once per completed weighing of an order, with its final lines and
+//! amounts. Each one carries the order's weighing revision; after a void re-opens the order and
+//! it is completed again, the next event's higher revision supersedes the earlier one.
+
+use crate::dto::weighing::OrderWeighedEvent;
+use crate::error::{AppError, AppResult};
+use crate::services::orders::load_out;
+use crate::services::webhooks::outbox;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter};
+use zhunong_entity::enums::OrderStatus;
+use zhunong_entity::order;
+
+/// Sends `order.weighed` if the order has just become weighed (it `was` not).
+///
+/// # Errors
+/// Database errors.
+pub async fn announce_weighed(
+    db: &impl ConnectionTrait,
+    was: OrderStatus,
+    now: &order::Model,
+) -> AppResult<()> {
+    if was == OrderStatus::Weighed || now.status != OrderStatus::Weighed {
+        return Ok(());
+    }
+    let bumped = order::Entity::update_many()
+        .col_expr(
+            order::Column::WeighedRevision,
+            Expr::col(order::Column::WeighedRevision).add(1),
+        )
+        .filter(order::Column::Id.eq(now.id))
+        .exec_with_returning(db)
+        .await?;
+    let revision = bumped.first().map(|o| o.weighed_revision).ok_or_else(|| {
+        AppError::Internal(anyhow::anyhow!("order {} vanished while weighed", now.id))
+    })?;
+    let order = load_out(db, now.id).await?;
+    let buyer_id = order.buyer_id;
+    let event = OrderWeighedEvent {
+        order,
+        revision,
+        supersedes_revision: (revision > 1).then(|| revision - 1),
+    };
+    outbox::emit(db, buyer_id, "order.weighed", serde_json::json!(event)).await
+}

@@ -1,0 +1,132 @@
+//! Marking a line, or every line of an order, weighed. Completing a line is what returns its
+//! shortfall to stock; the order becomes `weighed` — and `order.weighed` is sent — only when
+//! every line is complete.
+
+use super::announce::announce_weighed;
+use super::apply::{
+    LineChange, adjust_stock, apply_line, lock_line, lock_weighable, refresh_order, refuse_complete,
+};
+use super::weigh::{line_state, pricing_of};
+use crate::auth::extractor::Caller;
+use crate::db::Db;
+use crate::domain::weighing::completion_return;
+use crate::dto::orders::OrderOut;
+use crate::error::{AppError, AppResult};
+use crate::services::audit::{self, Change};
+use crate::services::facts::Facts;
+use crate::services::orders::load_out;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use zhunong_entity::order_line;
+
+/// Marks one line weighed.
+///
+/// # Errors
+/// 404 for an unknown line; 409 if the order cannot be weighed now (`not_weighable`), the line
+/// has no live ticket (`nothing_weighed`) or is already complete (`weighing_complete`).
+pub async fn complete_line(
+    db: &Db,
+    facts: &Facts,
+    caller: &Caller,
+    line_id: i64,
+    tolerance_bp: i64,
+) -> AppResult<OrderOut> {
+    let txn = db.begin_write().await?;
+    let (order, line) = lock_line(&txn, line_id).await?;
+    refuse_complete(&line)?;
+    let was = order.status;
+    complete_one(&txn, facts, caller, line, tolerance_bp).await?;
+    let order = refresh_order(&txn, order).await?;
+    announce_weighed(&txn, was, &order).await?;
+    let out = load_out(&txn, order.id).await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+/// Marks every line of the order that is not yet complete weighed, all or none.
+///
+/// # Errors
+/// 404 for an unknown order; 409 if it cannot be weighed now (`not_weighable`), some open line
+/// has no live ticket (`nothing_weighed`, naming it), or every line is already complete
+/// (`weighing_complete`).
+pub async fn complete_order(
+    db: &Db,
+    facts: &Facts,
+    caller: &Caller,
+    order_id: i64,
+    tolerance_bp: i64,
+) -> AppResult<OrderOut> {
+    let txn = db.begin_write().await?;
+    let order = lock_weighable(&txn, order_id).await?;
+    // Batch-id order, as when placing, so stock rows are always locked in one order.
+    let open: Vec<order_line::Model> = order_line::Entity::find()
+        .filter(order_line::Column::OrderId.eq(order_id))
+        .filter(order_line::Column::WeighingCompletedAt.is_null())
+        .order_by_asc(order_line::Column::BatchId)
+        .order_by_asc(order_line::Column::LineNo)
+        .all(&txn)
+        .await?;
+    if open.is_empty() {
+        return Err(AppError::Conflict {
+            code: "weighing_complete",
+            detail: "every line of the order is already marked weighed".into(),
+        });
+    }
+    if let Some(l) = open.iter().find(|l| l.weighed_g.is_none()) {
+        return Err(nothing_weighed(l));
+    }
+    let was = order.status;
+    for line in open {
+        complete_one(&txn, facts, caller, line, tolerance_bp).await?;
+    }
+    let order = refresh_order(&txn, order).await?;
+    announce_weighed(&txn, was, &order).await?;
+    let out = load_out(&txn, order.id).await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+fn nothing_weighed(line: &order_line::Model) -> AppError {
+    AppError::Conflict {
+        code: "nothing_weighed",
+        detail: format!(
+            "line {} has no live weigh ticket; weigh it before marking it weighed",
+            line.line_no
+        ),
+    }
+}
+
+/// Completes an open line of an order the caller has locked: gives back what it holds beyond
+/// its net and stamps it.
+async fn complete_one(
+    db: &impl ConnectionTrait,
+    facts: &Facts,
+    caller: &Caller,
+    line: order_line::Model,
+    tolerance_bp: i64,
+) -> AppResult<order_line::Model> {
+    let Some(weighed) = line.weighed_g else {
+        return Err(nothing_weighed(&line));
+    };
+    let pricing = pricing_of(db, facts, line.batch_id).await?;
+    let back = completion_return(pricing, line.quantity + line.stock_beyond_order, weighed);
+    adjust_stock(db, line.batch_id, -back).await?;
+    let before = line_state(&line);
+    let change = LineChange {
+        beyond_delta: -back,
+        completed_at: Some(chrono::Utc::now()),
+    };
+    let line = apply_line(db, line, pricing, tolerance_bp, change).await?;
+    audit::record(
+        db,
+        Change {
+            actor: caller.user_id,
+            action: "complete_weighing",
+            entity: "order_line",
+            entity_id: line.id,
+            before: Some(before),
+            after: Some(serde_json::json!({"line": line_state(&line), "returned": back})),
+        },
+    )
+    .await?;
+    Ok(line)
+}

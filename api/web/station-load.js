@@ -1,0 +1,198 @@
+// 称重装车页面的“装车”标签页：新建装车单、加入已称重完成的订单、标记已装车、打印装车单。
+// 公共部分（文本、数字换算、查找订单）在 station.js。
+'use strict';
+
+(() => {
+  const {
+    $, el, fill, money, clearMessage, showError, showNotice, clientError, api, run,
+  } = window.Zhunong;
+  const { badge, kv, kg, orderNumber, localDate, findOrder } = window.Zhunong.station;
+
+  let currentLoad = null;
+  let loadRender = 0;
+
+  async function loadOpenLoads() {
+    const r = await api('GET', '/loads?status=open&per_page=50');
+    const ul = $('open-loads');
+    ul.replaceChildren();
+    if (!r.items.length) ul.append(el('li', { class: 'empty', text: '没有装车中的车辆，请先新建装车单。' }));
+    for (const l of r.items) {
+      ul.append(el('li', {}, el('button', {
+        type: 'button', class: `load-item${currentLoad && currentLoad.id === l.id ? ' current' : ''}`,
+        testid: `open-load-${l.id}`, onclick: (e) => run(e.currentTarget, () => selectLoad(l.id)),
+      },
+      el('span', {}, el('strong', { text: `第 ${l.id} 车 · ${l.plate}` }), el('br'),
+        el('span', { class: 'muted', text: `${l.destination} · ${l.planned_date} · ${l.order_ids.length} 单` })),
+      el('span', { class: 'money', text: `${kg(l.total_net_g)}${l.capacity_kg === null ? '' : ` / ${l.capacity_kg}`} 公斤` }))));
+    }
+  }
+
+  async function loadWeighedChoices() {
+    const sel = $('weighed-orders');
+    if (!sel) return;
+    const r = await api('GET', '/orders?status=weighed&per_page=50');
+    const free = r.items.filter((o) => o.load_id === null);
+    sel.replaceChildren(el('option', { value: '', text: free.length ? '— 已称重、未装车的订单 —' : '— 没有可装车的订单 —' }));
+    for (const o of free) {
+      const net = o.lines.reduce((s, l) => s + (l.weighed_g || 0), 0);
+      const warn = o.weights_flagged && !o.weights_approved ? ' · 待审批' : '';
+      sel.append(el('option', { value: o.number, text: `${o.number} · ${kg(net)} 公斤${warn}` }));
+    }
+  }
+
+  async function selectLoad(id) {
+    clearMessage();
+    currentLoad = await api('GET', `/loads/${id}`);
+    await renderLoad();
+    await loadOpenLoads();
+  }
+
+  async function createLoad(ev) {
+    ev.preventDefault();
+    clearMessage();
+    const val = (id) => $(id).value.trim();
+    const body = {
+      plate: val('load-plate'), driver_name: val('load-driver'), driver_phone: val('load-phone'),
+      destination: val('load-destination'), planned_date: val('load-date'),
+    };
+    const errors = [];
+    for (const [k, v] of Object.entries(body)) if (!v) errors.push({ field: k, message: '不能为空' });
+    const cap = val('load-capacity');
+    if (cap !== '') {
+      if (!/^\d+$/.test(cap) || Number(cap) <= 0) errors.push({ field: 'capacity_kg', message: '请填写正整数公斤数，或留空' });
+      else body.capacity_kg = Number(cap);
+    }
+    if (errors.length) { showError(clientError('请把装车单填写完整。', errors)); return; }
+    await run($('create-load'), async () => {
+      currentLoad = await api('POST', '/loads', body);
+      showNotice(`已新建第 ${currentLoad.id} 车（${currentLoad.plate}）`);
+      for (const id of ['load-plate', 'load-driver', 'load-phone', 'load-destination', 'load-capacity']) $(id).value = '';
+      $('new-load-box').open = false;
+      await renderLoad();
+      await loadOpenLoads();
+    });
+  }
+
+  async function renderLoad() {
+    const l = currentLoad;
+    const box = $('load-detail');
+    if (!l) { box.hidden = true; return; }
+    const ticket = ++loadRender;
+    const open = l.status === 'open';
+    const orders = await Promise.all(l.order_ids.map((id) => api('GET', `/orders/${id}`).catch(() => null)));
+    if (ticket !== loadRender) return;
+
+    const capKg = l.capacity_kg;
+    const capbar = capKg === null ? null : el('div', { class: `capbar${l.total_net_g > capKg * 1000 ? ' over' : ''}` },
+      el('span', { style: `width:${Math.min(100, capKg > 0 ? (l.total_net_g / (capKg * 10)) : 0).toFixed(1)}%` }));
+
+    fill(box,
+      el('div', { class: 'row spread' },
+        el('h2', { testid: 'load-title', text: `第 ${l.id} 车 · ${l.plate}` }),
+        badge('load', l.status, 'load-status')),
+      kv([
+        ['司机', `${l.driver_name} ${l.driver_phone}`],
+        ['目的地', l.destination],
+        ['计划日期', l.planned_date],
+        ['总净重', el('span', { class: 'money', text: `${kg(l.total_net_g)} 公斤` }), 'load-total'],
+        ['载重', capKg === null ? '未设定' : `${capKg} 公斤（剩余 ${kg(Math.max(0, capKg * 1000 - l.total_net_g))} 公斤）`, 'load-capacity-text'],
+      ]),
+      capbar,
+      el('h3', { style: 'margin-top:12px', text: `订单（${l.order_ids.length}）` }),
+      el('ul', { class: 'list', testid: 'load-orders' },
+        l.order_ids.length ? l.order_ids.map((id, i) => {
+          const o = orders[i];
+          const net = o ? o.lines.reduce((s, x) => s + (x.weighed_g || 0), 0) : null;
+          return el('li', { class: 'order-row', testid: `load-order-${id}` },
+            el('div', { class: 'info' },
+              el('strong', { text: o ? o.number : orderNumber(id) }), ' ',
+              o ? badge('order', o.status) : null, el('br'),
+              el('span', { class: 'muted', text: o ? `${kg(net)} 公斤 · ${o.final_total_fen === null ? '—' : money(o.final_total_fen)}` : '' })),
+            open ? el('button', { type: 'button', class: 'btn small danger', testid: `remove-order-${id}`, text: '移除',
+              onclick: (e) => run(e.currentTarget, () => removeOrder(id)) }) : null);
+        }) : el('li', { class: 'empty', text: '还没有订单。' })),
+      open ? el('form', { testid: 'add-order-form', onsubmit: (e) => { e.preventDefault(); run($('add-order'), () => addOrder($('add-order-number').value)); } },
+        el('label', { for: 'add-order-number', text: '加入订单（订单号）' }),
+        el('div', { class: 'row' },
+          el('input', { id: 'add-order-number', testid: 'add-order-number', placeholder: '如 ZN000001', autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false' }),
+          el('button', { type: 'submit', id: 'add-order', class: 'btn primary', testid: 'add-order', text: '加入' })),
+        el('label', { for: 'weighed-orders', text: '或选择已称重的订单' }),
+        el('select', { id: 'weighed-orders', testid: 'weighed-orders',
+          onchange: (e) => { if (e.target.value) $('add-order-number').value = e.target.value; } })) : null,
+      el('div', { class: 'btns' },
+        open ? el('button', { type: 'button', class: 'btn primary', testid: 'mark-loaded', text: '标记已装车',
+          disabled: l.order_ids.length === 0 ? true : null,
+          onclick: (e) => run(e.currentTarget, markLoaded) }) : null,
+        el('button', { type: 'button', class: 'btn', testid: 'manifest', text: '打印装车单',
+          onclick: (e) => run(e.currentTarget, () => openFile(`/loads/${l.id}/manifest`, null)) }),
+        el('button', { type: 'button', class: 'btn', testid: 'manifest-csv', text: '导出 CSV',
+          onclick: (e) => run(e.currentTarget, () => openFile(`/loads/${l.id}/manifest.csv`, `load-${l.id}.csv`)) })),
+    );
+    box.hidden = false;
+    if (open) run(null, loadWeighedChoices);
+  }
+
+  async function addOrder(numberText) {
+    clearMessage();
+    const order = await findOrder(numberText);
+    currentLoad = await api('POST', `/loads/${currentLoad.id}/orders`, { order_id: order.id });
+    showNotice(`已把 ${order.number} 装上第 ${currentLoad.id} 车`);
+    await renderLoad();
+    await loadOpenLoads();
+  }
+
+  async function removeOrder(orderId) {
+    clearMessage();
+    currentLoad = await api('DELETE', `/loads/${currentLoad.id}/orders/${orderId}`);
+    showNotice(`已把 ${orderNumber(orderId)} 从第 ${currentLoad.id} 车移除`);
+    await renderLoad();
+    await loadOpenLoads();
+  }
+
+  async function markLoaded() {
+    clearMessage();
+    currentLoad = await api('POST', `/loads/${currentLoad.id}/loaded`);
+    showNotice(`第 ${currentLoad.id} 车已标记为已装车`);
+    await renderLoad();
+    await loadOpenLoads();
+  }
+
+  /** 带登录凭据取回装车单，用 blob 地址在新标签页打开（CSV 则下载）。 */
+  async function openFile(path, downloadName) {
+    clearMessage();
+    // 先同步打开新标签页，免得取回文件后再打开被浏览器当成弹窗拦截。
+    const win = downloadName ? null : window.open('', '_blank');
+    let blob;
+    try {
+      blob = await api('GET', path, undefined, { raw: true });
+    } catch (err) {
+      if (win) win.close();
+      throw err;
+    }
+    const url = URL.createObjectURL(blob);
+    setTimeout(() => URL.revokeObjectURL(url), 120000);
+    if (downloadName) {
+      const a = el('a', { href: url, download: downloadName, target: '_blank', rel: 'noopener' });
+      document.body.append(a);
+      a.click();
+      a.remove();
+    } else if (win) {
+      win.location.href = url;
+    } else {
+      const n = $('notice');
+      n.replaceChildren('浏览器拦截了新窗口：', el('a', { href: url, target: '_blank', testid: 'manifest-link', text: '点此打开装车单' }));
+      n.hidden = false;
+    }
+  }
+
+  window.Zhunong.station.load = {
+    init() {
+      $('load-date').value = localDate();
+      $('new-load-form').addEventListener('submit', createLoad);
+      $('refresh-loads').addEventListener('click', (e) => run(e.currentTarget, loadOpenLoads));
+    },
+    show() {
+      run(null, async () => { await loadOpenLoads(); await loadWeighedChoices(); });
+    },
+  };
+})();
