@@ -1,4 +1,4 @@
-//! `order.weighed` (issue #9): sent once, when the whole order's weighing is complete, with the
+//! `order.weighed`: sent once, when the whole order's weighing is complete, with the
 //! final lines and amounts; a correction sends a new event that says which one it supersedes.
 
 use super::weigh;

@@ -1,4 +1,4 @@
-//! Explicit completion (issue #9): while a line is weighed crate by crate its ordered quantity
+//! Explicit completion: while a line is weighed crate by crate its ordered quantity
 //! stays reserved, weight above what it holds is taken at once, the shortfall returns only when
 //! the station marks the line weighed, and a void gives back exactly what its ticket took.
 
@@ -31,7 +31,7 @@ async fn void(app: &TestApp, ticket: i64) -> crate::helpers::Reply {
     v
 }
 
-/// The repro of issue #9: 100 kg in the batch, 80 kg ordered; the first 10 kg crate used to
+/// The reported case: 100 kg in the batch, 80 kg ordered; the first 10 kg crate used to
 /// hand 70 kg back to stock, a walk-in bought it, and the order could not be finished.
 #[tokio::test]
 async fn weighing_crate_by_crate_keeps_the_ordered_quantity_reserved() {
