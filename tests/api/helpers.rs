@@ -62,7 +62,10 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
                 .await
                 .unwrap_or_else(|e| panic!("create schema: {e}"));
             admin.close().await.ok();
-            settings.database_url = url.clone();
+            // Every connection of this test carries the schema's name, so that the cleanup can
+            // end the ones still open (see `Drop`).
+            let sep = if url.contains('?') { '&' } else { '?' };
+            settings.database_url = format!("{url}{sep}application_name={schema}");
             settings.database_schema = Some(schema.clone());
             Cleanup::PgSchema { url, schema }
         }
@@ -115,6 +118,16 @@ impl Drop for TestApp {
                     if let Ok(rt) = rt {
                         rt.block_on(async {
                             if let Ok(db) = Database::connect(&url).await {
+                                // The test's runtime is blocked on this thread, so a
+                                // transaction the server's background work had open (a
+                                // webhook claim) would never finish and DROP SCHEMA would wait
+                                // for its locks forever: end this test's sessions first.
+                                let _ = db
+                                    .execute_unprepared(&format!(
+                                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                                         WHERE application_name = '{schema}' AND pid <> pg_backend_pid()"
+                                    ))
+                                    .await;
                                 let _ = db
                                     .execute_unprepared(&format!("DROP SCHEMA {schema} CASCADE"))
                                     .await;
