@@ -17,7 +17,7 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
         version = env!("CARGO_PKG_VERSION"),
         license(name = "MIT OR Apache-2.0")
     ),
-    components(schemas(Problem, FieldError, Shortage)),
+    components(schemas(Problem, FieldError, Shortage, crate::dto::events::WebhookEvent)),
     tags(
         (name = "auth", description = "Log in; who am I"),
         (name = "users", description = "Staff accounts (admin)"),

@@ -24,6 +24,30 @@ async fn openapi_is_3_1_and_every_operation_declares_problem_answers() {
         doc.json["openapi"]
     );
     assert!(doc.json["components"]["schemas"]["Problem"].is_object());
+    // Every webhook payload is described: one envelope, the six event names, the order always.
+    let schemas = &doc.json["components"]["schemas"];
+    assert!(
+        schemas["WebhookEvent"].is_object(),
+        "no WebhookEvent schema"
+    );
+    assert_eq!(
+        schemas["EventType"]["enum"],
+        serde_json::json!([
+            "order.confirmed",
+            "order.weighed",
+            "order.loaded",
+            "order.delivered",
+            "order.cancelled",
+            "payment.recorded"
+        ])
+    );
+    assert!(
+        schemas["EventData"]["required"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|f| f == "order")),
+        "{}",
+        schemas["EventData"]
+    );
     // Enum values in the contract are the ones on the wire.
     assert_eq!(
         doc.json["components"]["schemas"]["Pricing"]["enum"],

@@ -673,8 +673,26 @@ async fn every_event_of_an_order_life_arrives_signed_and_retries_succeed() {
         .map(|g| serde_json::from_str::<Value>(&g.3).unwrap_or_default())
         .find(|v| v["type"] == "order.weighed")
         .unwrap_or_default();
-    assert_eq!(weighed["data"]["final_total_fen"], 2 * 7_040);
-    assert_eq!(weighed["data"]["revision"], 1);
+    // One envelope for every event: the order, and what else the event concerns.
+    assert_eq!(weighed["data"]["order"]["final_total_fen"], 2 * 7_040);
+    assert_eq!(weighed["data"]["weighing"]["revision"], 1);
+    assert_eq!(loaded["data"]["order"]["status"], "loaded");
+    let paid: Value = got
+        .iter()
+        .map(|g| serde_json::from_str::<Value>(&g.3).unwrap_or_default())
+        .find(|v| v["type"] == "payment.recorded")
+        .unwrap_or_default();
+    assert!(paid["data"]["order"]["id"].is_i64(), "{paid}");
+    let delivered: Value = got
+        .iter()
+        .map(|g| serde_json::from_str::<Value>(&g.3).unwrap_or_default())
+        .find(|v| v["type"] == "order.delivered")
+        .unwrap_or_default();
+    assert_eq!(delivered["data"]["truck"]["received_by"], "赵经理");
+    assert!(
+        paid["data"]["payment"]["payment"]["amount_fen"].is_i64(),
+        "{paid}"
+    );
     let failed = app
         .get(&sec, "/api/v1/webhook-deliveries?status=failed")
         .await;

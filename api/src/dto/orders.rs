@@ -27,7 +27,7 @@ pub struct CreateOrder {
     pub lines: Vec<NewOrderLine>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct OrderLineOut {
     /// The line's id, for weighing it.
     pub line_id: i64,
@@ -68,7 +68,7 @@ impl From<order_line::Model> for OrderLineOut {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct OrderOut {
     pub id: i64,
     /// Human-readable number, e.g. `ZN000042`.

@@ -108,17 +108,3 @@ pub struct SheetLine {
     pub stock_held: i64,
     pub tickets: Vec<TicketOut>,
 }
-
-/// The `data` of an `order.weighed` webhook: the order with its final lines and amounts, and
-/// which announcement of its weighing this is. A receiver keeps the highest revision: a
-/// correction (a ticket voided after completion, the line reweighed and completed again) sends
-/// revision 2, superseding revision 1, and so on.
-#[derive(Debug, Serialize)]
-pub struct OrderWeighedEvent {
-    #[serde(flatten)]
-    pub order: OrderOut,
-    /// 1 for the first completed weighing of the order, one more for each correction.
-    pub revision: i32,
-    /// The revision this event replaces; null for the first.
-    pub supersedes_revision: Option<i32>,
-}

@@ -4,6 +4,7 @@
 use super::moves::get;
 use crate::auth::extractor::Caller;
 use crate::db::Db;
+use crate::dto::events::{EventData, EventType, Truck};
 use crate::dto::loads::{DeliverLoad, LoadOut};
 use crate::error::{AppError, AppResult, Validator};
 use crate::services::audit::{self, Change};
@@ -73,9 +74,9 @@ async fn advance(
         }
         u.exec(&txn).await?;
         let event = if order_to == OrderStatus::Delivered {
-            "order.delivered"
+            EventType::OrderDelivered
         } else {
-            "order.loaded"
+            EventType::OrderLoaded
         };
         let truck = load::Entity::find_by_id(load_id).one(&txn).await?;
         let ids: Vec<i64> = order::Entity::find()
@@ -87,8 +88,18 @@ async fn advance(
             .await?;
         for id in ids {
             let o = crate::services::orders::load_out(&txn, id).await?;
-            let data = json!({"order": o, "truck": truck.as_ref().map(|t| json!({"load_id": t.id, "plate": t.plate, "driver_name": t.driver_name, "driver_phone": t.driver_phone, "destination": t.destination})), "received_by": handover.map(|h| &h.0.received_by)});
-            crate::services::webhooks::outbox::emit(&txn, o.buyer_id, event, data).await?;
+            let data = EventData {
+                truck: truck.as_ref().map(|t| Truck {
+                    load_id: t.id,
+                    plate: t.plate.clone(),
+                    driver_name: t.driver_name.clone(),
+                    driver_phone: t.driver_phone.clone(),
+                    destination: t.destination.clone(),
+                    received_by: handover.map(|h| h.0.received_by.trim().to_owned()),
+                }),
+                ..EventData::order(o)
+            };
+            crate::services::webhooks::outbox::emit(&txn, event, &data).await?;
         }
     }
     if let Some((_, today)) = handover {

@@ -5,6 +5,7 @@
 use super::settle::{resettle, settle_if_ready};
 use crate::auth::extractor::Caller;
 use crate::db::{Db, Tx};
+use crate::dto::events::{EventData, EventType};
 use crate::dto::money::{PaymentOut, PaymentReceipt, RecordPayment};
 use crate::error::{AppError, AppResult, Validator};
 use crate::services::idempotency::Placed;
@@ -154,14 +155,12 @@ async fn write_payment(
         payment_status: status,
         settled,
     };
-    crate::services::webhooks::outbox::emit(
-        txn,
-        o.buyer_id,
-        "payment.recorded",
-        serde_json::json!(receipt),
-    )
-    .await?;
     let body = serde_json::to_string(&receipt).map_err(|e| AppError::Internal(e.into()))?;
+    let data = EventData {
+        payment: Some(receipt),
+        ..EventData::order(crate::services::orders::load_out(txn, order_id).await?)
+    };
+    crate::services::webhooks::outbox::emit(txn, EventType::PaymentRecorded, &data).await?;
     Ok((201, body))
 }
 

@@ -8,6 +8,7 @@ use crate::auth::extractor::Caller;
 use crate::db::Db;
 use crate::db::hub::Notice;
 use crate::domain::order_status::{self, OrderAction, next};
+use crate::dto::events::{EventData, EventType};
 use crate::dto::orders::OrderOut;
 use crate::error::{AppError, AppResult};
 use crate::services::audit::{self, Change};
@@ -27,9 +28,8 @@ pub async fn confirm(db: &Db, caller: &Caller, order_id: i64) -> AppResult<Order
     let out = load_out(&txn, order_id).await?;
     outbox::emit(
         &txn,
-        out.buyer_id,
-        "order.confirmed",
-        serde_json::json!(out),
+        EventType::OrderConfirmed,
+        &EventData::order(out.clone()),
     )
     .await?;
     txn.commit().await?;
@@ -72,9 +72,8 @@ pub async fn cancel(db: &Db, caller: &Caller, order_id: i64) -> AppResult<OrderO
     let out = load_out(&txn, order_id).await?;
     outbox::emit(
         &txn,
-        out.buyer_id,
-        "order.cancelled",
-        serde_json::json!(out),
+        EventType::OrderCancelled,
+        &EventData::order(out.clone()),
     )
     .await?;
     if let Some(session) = out.live_session_id {

@@ -2,34 +2,33 @@
 //! rolls back, so does the event. Only a buyer's enabled endpoints subscribed to the event get a
 //! row.
 
-use crate::error::AppResult;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use crate::dto::events::{EventData, EventType};
+use crate::error::{AppResult, Invariant};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{Value, json};
 use zhunong_entity::{webhook_delivery, webhook_endpoint};
 
-/// Queues `event` about `data` for every endpoint of `buyer_id` that wants it.
+/// Queues `event` about `data` for every endpoint of the order's buyer that wants it.
 ///
 /// # Errors
 /// Database errors.
-pub async fn emit(
-    db: &impl ConnectionTrait,
-    buyer_id: i64,
-    event: &str,
-    data: Value,
-) -> AppResult<()> {
+pub async fn emit(db: &crate::db::Tx, event: EventType, data: &EventData) -> AppResult<()> {
+    let buyer_id = data.order.buyer_id;
+    let event = event.as_str();
     let endpoints = webhook_endpoint::Entity::find()
         .filter(webhook_endpoint::Column::BuyerId.eq(buyer_id))
         .filter(webhook_endpoint::Column::Enabled.eq(true))
         .all(db)
         .await?;
     let now = chrono::Utc::now();
+    let data_json: Value = serde_json::to_value(data).invariant("event data serialises")?;
     for e in endpoints.iter().filter(|e| {
         e.events
             .as_array()
             .is_some_and(|a| a.iter().any(|x| x == event))
     }) {
         let message_id = format!("msg_{}", uuid::Uuid::new_v4().simple());
-        let payload = json!({"type": event, "timestamp": now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true), "data": data});
+        let payload = json!({"type": event, "timestamp": now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true), "data": data_json});
         webhook_delivery::ActiveModel {
             endpoint_id: Set(e.id),
             message_id: Set(message_id),

@@ -2,12 +2,12 @@
 //! amounts. Each one carries the order's weighing revision; after a void re-opens the order and
 //! it is completed again, the next event's higher revision supersedes the earlier one.
 
-use crate::dto::weighing::OrderWeighedEvent;
+use crate::dto::events::{EventData, EventType, WeighingRevision};
 use crate::error::{AppError, AppResult};
 use crate::services::orders::load_out;
 use crate::services::webhooks::outbox;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, ExprTrait, QueryFilter};
 use zhunong_entity::enums::OrderStatus;
 use zhunong_entity::order;
 
@@ -16,7 +16,7 @@ use zhunong_entity::order;
 /// # Errors
 /// Database errors.
 pub async fn announce_weighed(
-    db: &impl ConnectionTrait,
+    db: &crate::db::Tx,
     was: OrderStatus,
     now: &order::Model,
 ) -> AppResult<()> {
@@ -34,12 +34,12 @@ pub async fn announce_weighed(
     let revision = bumped.first().map(|o| o.weighed_revision).ok_or_else(|| {
         AppError::Internal(anyhow::anyhow!("order {} vanished while weighed", now.id))
     })?;
-    let order = load_out(db, now.id).await?;
-    let buyer_id = order.buyer_id;
-    let event = OrderWeighedEvent {
-        order,
-        revision,
-        supersedes_revision: (revision > 1).then(|| revision - 1),
+    let data = EventData {
+        weighing: Some(WeighingRevision {
+            revision,
+            supersedes_revision: (revision > 1).then(|| revision - 1),
+        }),
+        ..EventData::order(load_out(db, now.id).await?)
     };
-    outbox::emit(db, buyer_id, "order.weighed", serde_json::json!(event)).await
+    outbox::emit(db, EventType::OrderWeighed, &data).await
 }

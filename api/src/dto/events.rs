@@ -1,0 +1,122 @@
+//! Webhook events: one envelope for every event. `data.order` is always the order as it stands
+//! after the change; `truck`, `payment` and `weighing` are there when the event concerns them.
+//! The schemas are in the OpenAPI document (`WebhookEvent`), so a partner can generate types.
+
+use super::money::PaymentReceipt;
+use super::orders::OrderOut;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// What happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub enum EventType {
+    #[serde(rename = "order.confirmed")]
+    OrderConfirmed,
+    #[serde(rename = "order.weighed")]
+    OrderWeighed,
+    #[serde(rename = "order.loaded")]
+    OrderLoaded,
+    #[serde(rename = "order.delivered")]
+    OrderDelivered,
+    #[serde(rename = "order.cancelled")]
+    OrderCancelled,
+    #[serde(rename = "payment.recorded")]
+    PaymentRecorded,
+}
+
+impl EventType {
+    pub const ALL: [Self; 6] = [
+        Self::OrderConfirmed,
+        Self::OrderWeighed,
+        Self::OrderLoaded,
+        Self::OrderDelivered,
+        Self::OrderCancelled,
+        Self::PaymentRecorded,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::OrderConfirmed => "order.confirmed",
+            Self::OrderWeighed => "order.weighed",
+            Self::OrderLoaded => "order.loaded",
+            Self::OrderDelivered => "order.delivered",
+            Self::OrderCancelled => "order.cancelled",
+            Self::PaymentRecorded => "payment.recorded",
+        }
+    }
+}
+
+/// The truck an order is on (`order.loaded`, `order.delivered`).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Truck {
+    pub load_id: i64,
+    pub plate: String,
+    pub driver_name: String,
+    pub driver_phone: String,
+    pub destination: String,
+    /// Who signed for the goods (`order.delivered`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_by: Option<String>,
+}
+
+/// Which weighing of the order this is (`order.weighed`). A correction (a void, a new weight,
+/// completed again) sends the next revision, which supersedes the one it names.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub struct WeighingRevision {
+    /// 1 for the first completed weighing of the order, one more for each correction.
+    pub revision: i32,
+    /// The revision this event replaces; null for the first.
+    pub supersedes_revision: Option<i32>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventData {
+    pub order: OrderOut,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub truck: Option<Truck>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment: Option<PaymentReceipt>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weighing: Option<WeighingRevision>,
+}
+
+impl EventData {
+    /// An event about the order alone.
+    pub fn order(order: OrderOut) -> Self {
+        Self {
+            order,
+            truck: None,
+            payment: None,
+            weighing: None,
+        }
+    }
+}
+
+/// The body of every webhook delivery, signed per Standard Webhooks.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebhookEvent {
+    #[serde(rename = "type")]
+    pub type_: EventType,
+    /// RFC 3339, to the second.
+    pub timestamp: String,
+    pub data: EventData,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_names_are_the_wire_names() {
+        for e in EventType::ALL {
+            assert_eq!(
+                serde_json::to_value(e).ok(),
+                Some(serde_json::Value::String(e.as_str().into()))
+            );
+        }
+        assert_eq!(
+            EventType::ALL.map(EventType::as_str),
+            crate::services::webhooks::EVENTS
+        );
+    }
+}
