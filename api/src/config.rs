@@ -70,9 +70,20 @@ pub struct Settings {
     pub max_page_size: u64,
     /// Most lines in one order.
     pub max_order_lines: usize,
-    /// Failed logins allowed per username (and per client address) within the window.
+    /// Failed logins a username may have from one address before each further failure makes
+    /// that address wait, doubling from `login_delay_base_secs` up to `login_delay_max_secs`.
     pub login_max_failures: u32,
+    pub login_delay_base_secs: u64,
+    pub login_delay_max_secs: u64,
+    /// Failures of one username from all addresses within the window after which every attempt
+    /// for it is held `login_slowdown_millis` (slowed, never refused).
+    pub login_user_slowdown_after: u32,
+    pub login_slowdown_millis: u64,
+    /// How long failure records are kept after the last failure.
     pub login_window_secs: u64,
+    /// Reverse proxies (addresses or networks) whose `X-Forwarded-For` is believed; from anyone
+    /// else the header is ignored.
+    pub trusted_proxies: Vec<String>,
     /// How long idempotent responses are kept (at least a day).
     pub idempotency_retention_hours: u64,
     /// How long a request waits for an earlier one with the same `Idempotency-Key` to finish
@@ -138,7 +149,12 @@ impl Default for Settings {
             max_page_size: 200,
             max_order_lines: 100,
             login_max_failures: 5,
+            login_delay_base_secs: 1,
+            login_delay_max_secs: 900,
+            login_user_slowdown_after: 100,
+            login_slowdown_millis: 1000,
             login_window_secs: 900,
+            trusted_proxies: Vec::new(),
             idempotency_retention_hours: 48,
             idempotency_in_flight_wait_secs: 10,
             fact_cache_entries: 100_000,

@@ -70,6 +70,10 @@ pub enum AppError {
     UnsupportedMediaType(String),
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
+    /// Too many failed logins for this username from this address; the wait is in the detail,
+    /// in Chinese, for the person at the login page.
+    #[error("登录失败次数过多，请 {wait}后再试")]
+    LoginThrottled { retry_after_secs: u64, wait: String },
     #[error("service unavailable: {0}")]
     Unavailable(String),
     /// An answer actix produced on its own (unknown route, wrong method), re-dressed as a problem.
@@ -110,7 +114,7 @@ impl AppError {
             Self::IdempotencyInFlight => "idempotency_key_in_flight",
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType(_) => "unsupported_media_type",
-            Self::TooManyRequests { .. } => "rate_limited",
+            Self::TooManyRequests { .. } | Self::LoginThrottled { .. } => "rate_limited",
             Self::Unavailable(_) => "unavailable",
             _ => match self.fault() {
                 Some(Fault::StorageFull) => "storage_full",
@@ -179,7 +183,9 @@ impl ResponseError for AppError {
             }
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooManyRequests { .. } | Self::LoginThrottled { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Http { status, .. } => *status,
             Self::Db(_) | Self::Internal(_) | Self::Transient(_) => match self.fault() {
@@ -213,7 +219,10 @@ impl ResponseError for AppError {
         let mut resp = HttpResponse::build(status);
         resp.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
         let retry_after = match self {
-            Self::TooManyRequests { retry_after_secs } => Some(*retry_after_secs),
+            Self::TooManyRequests { retry_after_secs }
+            | Self::LoginThrottled {
+                retry_after_secs, ..
+            } => Some(*retry_after_secs),
             _ if status == StatusCode::INSUFFICIENT_STORAGE => Some(STORAGE_FULL_RETRY_AFTER_SECS),
             _ if status == StatusCode::SERVICE_UNAVAILABLE => Some(1),
             _ => None,

@@ -1,7 +1,8 @@
 //! Building and running the server. Tests call `Application::build` with their own settings
 //! (port 0, a fresh database) and talk to it over real HTTP.
 
-use crate::auth::{JwtKeys, random_hex, throttle::LoginThrottle};
+use crate::auth::throttle::{LoginThrottle, ThrottleLimits};
+use crate::auth::{JwtKeys, random_hex};
 use crate::config::{Secret, Settings};
 use crate::db::Db;
 use crate::db::hub::Notice;
@@ -58,6 +59,7 @@ impl Application {
         }
         spawn_idempotency_purge(db.clone(), settings.idempotency_retention_hours.max(24));
 
+        let trusted_proxies = crate::auth::client_addr::parse_trusted(&settings.trusted_proxies)?;
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();
         let settings = Arc::new(settings);
@@ -75,10 +77,15 @@ impl Application {
                 settings.partner_rate_per_sec,
                 settings.partner_burst,
             ),
-            login_throttle: LoginThrottle::new(
-                settings.login_max_failures,
-                Duration::from_secs(settings.login_window_secs),
-            ),
+            login_throttle: LoginThrottle::new(ThrottleLimits {
+                free_failures: settings.login_max_failures,
+                delay_base: Duration::from_secs(settings.login_delay_base_secs.max(1)),
+                delay_max: Duration::from_secs(settings.login_delay_max_secs.max(1)),
+                window: Duration::from_secs(settings.login_window_secs),
+                user_slowdown_after: settings.login_user_slowdown_after,
+                slowdown: Duration::from_millis(settings.login_slowdown_millis),
+            }),
+            trusted_proxies,
         });
         spawn_rules_invalidation(state.clone().into_inner());
         if settings.webhook_worker {
@@ -120,6 +127,7 @@ impl Application {
                 .wrap(from_fn(enforce_deadline))
                 .wrap(from_fn(guard_database))
                 .wrap(ErrorHandlers::new().default_handler(problem_fallback))
+                .wrap(from_fn(security_headers))
                 .wrap(tracing_actix_web::TracingLogger::default())
         })
         .listen(listener)?
@@ -317,6 +325,44 @@ async fn guard_database(
         state.db.observe_failure(e);
     }
     res
+}
+
+/// Pages may run only their own scripts and styles, may not be framed, and leak no address to
+/// other sites. Swagger UI (vendored) starts itself with an inline script, so its pages get the
+/// same policy with inline code allowed.
+const PAGE_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                        connect-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'; \
+                        frame-ancestors 'none'";
+const DOCS_CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; \
+                        style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+                        base-uri 'none'; object-src 'none'; frame-ancestors 'none'";
+
+async fn security_headers(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let docs = req.path().starts_with("/api/docs");
+    let mut res = next.call(req).await?;
+    let headers = res.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        header::HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        header::HeaderValue::from_static("same-origin"),
+    );
+    let html = headers
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if html {
+        let csp = if docs { DOCS_CSP } else { PAGE_CSP };
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            header::HeaderValue::from_static(csp),
+        );
+    }
+    Ok(res)
 }
 
 /// Any error answer that is not already problem+json (actix's own 404/405/…) is re-dressed as one.

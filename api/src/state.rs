@@ -9,6 +9,8 @@ pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub login_throttle: LoginThrottle,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     pub facts: crate::services::facts::Facts,
     pub rules: crate::services::money::rules::RulesCache,
     pub partner_limits: crate::auth::rate_limit::RateLimiter,

@@ -195,3 +195,87 @@ async fn short_user_passwords_and_partner_users_are_refused() {
         .await;
     r.assert_problem(409, "duplicate");
 }
+
+/// Logs in as if from `addr` (behind the proxy at 127.0.0.1, when it is trusted).
+async fn login_from(
+    app: &crate::helpers::TestApp,
+    addr: &str,
+    username: &str,
+    password: &str,
+) -> crate::helpers::Reply {
+    let r = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .header("x-forwarded-for", addr)
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("login: {e}"));
+    crate::helpers::Reply::from(r).await
+}
+
+#[tokio::test]
+async fn a_stranger_cannot_lock_a_user_out_from_another_address() {
+    let app = spawn_app_with(|s| {
+        s.login_max_failures = 3;
+        s.trusted_proxies = vec!["127.0.0.1".into()];
+    })
+    .await;
+    for _ in 0..3 {
+        login_from(&app, "203.0.113.5", "admin", "guess-guess")
+            .await
+            .assert_problem(401, "unauthorized");
+    }
+    let locked = login_from(&app, "203.0.113.5", "admin", ADMIN_PASSWORD).await;
+    locked.assert_problem(429, "rate_limited");
+    let detail = locked.json["detail"].as_str().unwrap_or_default();
+    assert!(detail.contains("秒后再试"), "{detail}");
+    assert!(locked.headers.get("retry-after").is_some());
+    // The real admin, at the office: never refused.
+    let ok = login_from(&app, "198.51.100.7", "admin", ADMIN_PASSWORD).await;
+    assert_eq!(ok.status, 200, "{}", ok.text);
+    // Others behind the stranger's address are not blocked either.
+    app.token("helper").await;
+    let other = login_from(
+        &app,
+        "203.0.113.5",
+        "helper-user",
+        crate::helpers::STAFF_PASSWORD,
+    )
+    .await;
+    assert_eq!(other.status, 200, "{}", other.text);
+}
+
+#[tokio::test]
+async fn forwarded_for_is_believed_only_from_a_trusted_proxy() {
+    let app = spawn_app_with(|s| s.login_max_failures = 3).await;
+    for i in 0..3 {
+        login_from(&app, &format!("203.0.113.{i}"), "admin", "guess-guess")
+            .await
+            .assert_problem(401, "unauthorized");
+    }
+    // A new forged address changes nothing: the address is the peer's.
+    login_from(&app, "203.0.113.99", "admin", "guess-guess")
+        .await
+        .assert_problem(429, "rate_limited");
+}
+
+#[tokio::test]
+async fn a_username_failing_from_many_addresses_is_slowed_not_locked() {
+    let app = spawn_app_with(|s| {
+        s.login_max_failures = 3;
+        s.login_user_slowdown_after = 6;
+        s.login_slowdown_millis = 400;
+        s.trusted_proxies = vec!["127.0.0.1".into()];
+    })
+    .await;
+    for i in 0..6 {
+        login_from(&app, &format!("203.0.113.{i}"), "admin", "guess-guess")
+            .await
+            .assert_problem(401, "unauthorized");
+    }
+    let started = std::time::Instant::now();
+    let ok = login_from(&app, "198.51.100.7", "admin", ADMIN_PASSWORD).await;
+    assert_eq!(ok.status, 200, "{}", ok.text);
+    assert!(started.elapsed() >= std::time::Duration::from_millis(400));
+}

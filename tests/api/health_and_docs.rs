@@ -113,3 +113,43 @@ async fn swagger_ui_is_served_from_the_binary() {
         .await;
     assert!(init.text.contains("/api/openapi.json"), "{}", init.text);
 }
+
+fn header<'a>(r: &'a crate::helpers::Reply, name: &str) -> &'a str {
+    r.headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn pages_forbid_inline_code_framing_and_sniffing_and_secrets_are_not_cached() {
+    let app = crate::helpers::spawn_app().await;
+    let station = app.token("station").await;
+    let pages = [
+        app.send(Method::GET, "/app/live", None, None).await,
+        app.send(Method::GET, "/app/station", None, None).await,
+        app.send(Method::GET, "/app/live/1/board", None, None).await,
+        app.get(&station, "/api/v1/pick-list/print?date=2026-11-28").await,
+    ];
+    for p in &pages {
+        assert_eq!(p.status, 200, "{}", p.text);
+        let csp = header(p, "content-security-policy");
+        assert!(csp.contains("default-src 'self'"), "{csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert!(!csp.contains("unsafe-inline"), "{csp}");
+        assert_eq!(header(p, "x-content-type-options"), "nosniff");
+        assert_eq!(header(p, "referrer-policy"), "same-origin");
+        // What the policy forbids is not there to be blocked.
+        assert!(!p.text.contains("<style"), "inline style");
+        assert!(!p.text.contains("onclick="), "inline handler");
+        assert_eq!(
+            p.text.matches("<script").count(),
+            p.text.matches("<script src=").count(),
+            "inline script"
+        );
+    }
+    let json = app.send(Method::GET, "/health", None, None).await;
+    assert_eq!(header(&json, "x-content-type-options"), "nosniff");
+    let login = app.login("admin", crate::helpers::ADMIN_PASSWORD).await;
+    assert_eq!(header(&login, "cache-control"), "no-store");
+}

@@ -2,6 +2,7 @@
 //! lets every handler declare which roles may call it.
 
 pub mod api_key;
+pub mod client_addr;
 pub mod extractor;
 pub mod jwt;
 pub mod partner;

@@ -4,18 +4,12 @@
 pub mod manifest;
 pub mod pick_list;
 
-/// Shared print-friendly styles.
-const PAGE_STYLE: &str = "body{font-family:'WenQuanYi Micro Hei','Noto Sans CJK SC','PingFang SC',sans-serif;margin:16px;color:#111}\
-table{border-collapse:collapse;width:100%;margin:8px 0}th,td{border:1px solid #444;padding:4px 6px;text-align:left;font-size:13px}\
-td.n{text-align:right}h1{font-size:20px}h2{font-size:16px;margin-top:16px}.sign{margin-top:32px;display:flex;gap:48px}\
-.sign div{border-top:1px solid #000;padding-top:4px;min-width:160px}\
-@media print{body{margin:0}.no-print{display:none}h2{page-break-after:avoid}table{page-break-inside:auto}tr{page-break-inside:avoid}}";
-
 fn page(title: &str, body: &str) -> String {
     format!(
         "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-         <title>{}</title><style>{PAGE_STYLE}</style></head><body>{body}\
-         <p class=\"no-print\"><button onclick=\"window.print()\">打印</button></p></body></html>",
+         <title>{}</title><link rel=\"stylesheet\" href=\"/app/static/print.css\">\
+         <script src=\"/app/static/print.js\" defer></script></head><body>{body}\
+         <p class=\"no-print\"><button type=\"button\" data-print>打印</button></p></body></html>",
         crate::domain::format::html(title)
     )
 }

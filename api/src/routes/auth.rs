@@ -1,4 +1,6 @@
+use crate::auth::client_addr::client_addr;
 use crate::auth::roles::Staff;
+use crate::auth::throttle::wait_in_chinese;
 use crate::auth::{Auth, JwtKeys};
 use crate::dto::auth::{LoginRequest, MeOut, TokenResponse};
 use crate::error::{AppError, AppResult, Problem};
@@ -6,6 +8,10 @@ use crate::extract::ApiJson;
 use crate::services::users;
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
+
+/// For answers that carry a secret: tokens, API keys, webhook signing secrets.
+pub const NO_STORE: (actix_web::http::header::HeaderName, &str) =
+    (actix_web::http::header::CACHE_CONTROL, "no-store");
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -13,7 +19,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
 }
 
 /// Exchanges a username and password for a short-lived access token. Repeated failures for one
-/// username or from one address are throttled (429 with `Retry-After`).
+/// username from one address make that address wait (429 with `Retry-After`, the wait in
+/// Chinese in `detail`); a username failing from many addresses is slowed down, never locked.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
@@ -30,33 +37,39 @@ pub async fn login(
     body: ApiJson<LoginRequest>,
 ) -> AppResult<HttpResponse> {
     let LoginRequest { username, password } = body.value;
-    let user_key = format!("user:{}", username.to_lowercase());
-    let addr_key = format!(
-        "addr:{}",
-        req.peer_addr()
-            .map(|a| a.ip().to_string())
-            .unwrap_or_default()
-    );
-    let keys_to_check = [user_key.clone(), addr_key];
-    if let Some(retry_after_secs) = state.login_throttle.blocked(&keys_to_check) {
-        return Err(AppError::TooManyRequests { retry_after_secs });
+    let name = username.to_lowercase();
+    let addr = client_addr(&req, &state.trusted_proxies)
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    let throttle = &state.login_throttle;
+    if let Some(wait) = throttle.wait(&name, &addr) {
+        return Err(AppError::LoginThrottled {
+            retry_after_secs: wait.as_secs().max(1),
+            wait: wait_in_chinese(wait),
+        });
+    }
+    if let Some(pause) = throttle.slowdown(&name) {
+        tokio::time::sleep(pause).await;
     }
     if username.len() > 64 || password.len() > 256 {
-        state.login_throttle.record_failure(&keys_to_check);
+        throttle.record_failure(&name, &addr);
         return Err(AppError::Unauthorized("wrong username or password"));
     }
     let Some(user) = users::authenticate(&state.db.read, &username, &password).await? else {
-        state.login_throttle.record_failure(&keys_to_check);
+        throttle.record_failure(&name, &addr);
         return Err(AppError::Unauthorized("wrong username or password"));
     };
-    state.login_throttle.record_success(&user_key);
+    throttle.record_success(&name, &addr);
     let token = keys.issue(user.id, &user.username, user.role)?;
-    Ok(HttpResponse::Ok().json(TokenResponse {
-        access_token: token,
-        token_type: "Bearer",
-        expires_in: keys.ttl_secs(),
-        role: user.role,
-    }))
+    // A token must not sit in any cache on the way.
+    Ok(HttpResponse::Ok()
+        .insert_header(NO_STORE)
+        .json(TokenResponse {
+            access_token: token,
+            token_type: "Bearer",
+            expires_in: keys.ttl_secs(),
+            role: user.role,
+        }))
 }
 
 /// Who the token belongs to.

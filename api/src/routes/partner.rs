@@ -123,7 +123,9 @@ pub async fn partner_register_webhook(
             .await
         })
         .await?;
-    Ok(HttpResponse::Created().json(out))
+    Ok(HttpResponse::Created()
+        .insert_header(super::auth::NO_STORE)
+        .json(out))
 }
 
 /// The partner's webhook endpoints.
@@ -171,10 +173,12 @@ pub async fn partner_rotate_webhook_secret(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(
-        state
-            .db
-            .write(async |tx| webhooks::rotate(tx, &partner, id.into_inner()).await)
-            .await?,
-    ))
+    Ok(HttpResponse::Ok()
+        .insert_header(super::auth::NO_STORE)
+        .json(
+            state
+                .db
+                .write(async |tx| webhooks::rotate(tx, &partner, id.into_inner()).await)
+                .await?,
+        ))
 }

@@ -41,12 +41,14 @@ pub async fn create_api_key(
     id: web::Path<i64>,
     body: ApiJson<CreateKey>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Created().json(
-        state
-            .db
-            .write(async |tx| keys::create(tx, &auth, id.into_inner(), body.value).await)
-            .await?,
-    ))
+    Ok(HttpResponse::Created()
+        .insert_header(super::auth::NO_STORE)
+        .json(
+            state
+                .db
+                .write(async |tx| keys::create(tx, &auth, id.into_inner(), body.value).await)
+                .await?,
+        ))
 }
 
 /// The buyer's keys (ids, labels, last use; never the key).
