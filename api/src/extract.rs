@@ -23,9 +23,17 @@ pub struct ApiJson<T> {
     pub raw: Bytes,
 }
 
+/// `application/json` (or `application/…+json`), in UTF-8: JSON is UTF-8 on the wire (RFC 8259),
+/// and a body declared in another charset would be read wrongly.
 fn is_json(req: &HttpRequest) -> bool {
     match req.mime_type() {
-        Ok(Some(mime)) => mime.subtype() == mime::JSON || mime.suffix() == Some(mime::JSON),
+        Ok(Some(mime)) => {
+            mime.type_() == mime::APPLICATION
+                && (mime.subtype() == mime::JSON || mime.suffix() == Some(mime::JSON))
+                && mime
+                    .get_param(mime::CHARSET)
+                    .is_none_or(|c| c.as_str().eq_ignore_ascii_case("utf-8"))
+        }
         _ => false,
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::helpers::spawn_app;
 use reqwest::Method;
-use serde_json::json;
+use serde_json::{Value, json};
 
 const LEAKS: [&str; 6] = ["sqlx", "sea_orm", "panicked", "SELECT", "/root/", "src/"];
 
@@ -243,4 +243,106 @@ async fn nul_characters_and_absurd_dates_are_4xx_not_5xx() {
         .await
         .assert_problem(422, "validation_failed");
     assert_eq!(app.get(&t, "/api/v1/collectives").await.json["total"], 0);
+}
+
+#[tokio::test]
+async fn bodies_that_are_not_utf8_json_are_415() {
+    let app = spawn_app().await;
+    let t = app.token("secretary").await;
+    for ct in [
+        "application/json; charset=utf-16",
+        "text/json",
+        "application/json; charset=latin1",
+    ] {
+        app.send_raw("/api/v1/collectives", &t, ct, "{\"name\":\"x\"}")
+            .await
+            .assert_problem(415, "unsupported_media_type");
+    }
+    let ok = app
+        .send_raw(
+            "/api/v1/collectives",
+            &t,
+            "application/json; charset=UTF-8",
+            "{\"name\":\"x\"}",
+        )
+        .await;
+    assert_eq!(ok.status, 201, "{}", ok.text);
+    assert_eq!(app.get(&t, "/api/v1/collectives").await.json["total"], 1);
+}
+
+#[tokio::test]
+async fn zero_prices_and_quantities_loose_dates_and_misplaced_terms_are_refused() {
+    let app = spawn_app().await;
+    let t = app.token("secretary").await;
+    let helper = app.token("helper").await;
+    let batch = app.batch("by_weight", 10_000, 600).await;
+    let b = app.get(&t, &format!("/api/v1/batches/{batch}")).await.json;
+    let base = json!({"product_id": b["product_id"], "grower_id": b["grower_id"], "harvest_date": "2026-11-01",
+                      "quantity": 1000, "retail_price_fen": 600, "enterprise_price_fen": 500});
+    let with = |k: &str, v: Value| {
+        let mut x = base.clone();
+        x[k] = v;
+        x
+    };
+    for (field, value) in [
+        ("retail_price_fen", json!(0)),
+        ("enterprise_price_fen", json!(0)),
+        ("quantity", json!(0)),
+        ("harvest_date", json!("2026-1-1")),
+        ("harvest_date", json!("-0001-01-01")),
+        ("harvest_date", json!("2026-11-20 ")),
+        ("harvest_date", json!("1999-12-31")),
+    ] {
+        let r = app
+            .post(&t, "/api/v1/batches", with(field, value.clone()))
+            .await;
+        r.assert_problem(422, "validation_failed");
+        assert!(r.text.contains(field), "{field}={value}: {}", r.text);
+    }
+    let list = app.get(&t, "/api/v1/batches").await;
+    assert_eq!(list.json["total"], 1, "nothing was created");
+
+    // A contract price is for an enterprise, not for a person.
+    let person = app.buyer("individual").await;
+    app.post(
+        &t,
+        &format!("/api/v1/buyers/{person}/contract-prices"),
+        json!({"batch_id": batch, "price_fen": 500, "valid_from": "2026-11-01"}),
+    )
+    .await
+    .assert_problem(409, "not_an_enterprise");
+
+    // A live show features open batches, at a price.
+    let s = app
+        .post(&helper, "/api/v1/live-sessions", json!({"platform": "douyin", "host": "第一书记", "title": "直播", "planned_start": "2026-11-28T12:00:00Z"}))
+        .await;
+    let id = s.json["id"].as_i64().unwrap_or(0);
+    let path = format!("/api/v1/live-sessions/{id}/featured");
+    app.post(
+        &helper,
+        &path,
+        json!({"batch_id": batch, "live_price_fen": 0}),
+    )
+    .await
+    .assert_problem(422, "validation_failed");
+    let closed = app
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/batches/{batch}"),
+            Some(&t),
+            Some(&json!({"status": "closed"})),
+        )
+        .await;
+    assert_eq!(closed.status, 200, "{}", closed.text);
+    app.post(
+        &helper,
+        &path,
+        json!({"batch_id": batch, "live_price_fen": 500}),
+    )
+    .await
+    .assert_problem(409, "batch_closed");
+    let session = app
+        .get(&helper, &format!("/api/v1/live-sessions/{id}"))
+        .await;
+    assert_eq!(session.json["featured"].as_array().map(Vec::len), Some(0));
 }

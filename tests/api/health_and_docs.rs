@@ -129,7 +129,8 @@ async fn pages_forbid_inline_code_framing_and_sniffing_and_secrets_are_not_cache
         app.send(Method::GET, "/app/live", None, None).await,
         app.send(Method::GET, "/app/station", None, None).await,
         app.send(Method::GET, "/app/live/1/board", None, None).await,
-        app.get(&station, "/api/v1/pick-list/print?date=2026-11-28").await,
+        app.get(&station, "/api/v1/pick-list/print?date=2026-11-28")
+            .await,
     ];
     for p in &pages {
         assert_eq!(p.status, 200, "{}", p.text);

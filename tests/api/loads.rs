@@ -173,10 +173,14 @@ async fn place_confirm_weigh_approve_load_deliver_with_the_manifest_checked() {
         .await;
     assert!(page.content_type.starts_with("text/html"));
     assert!(
-        page.text.contains("@media print")
+        page.text.contains("/app/static/print.css")
             && page.text.contains("收货人签字")
             && page.text.contains("14.500")
     );
+    let css = app
+        .send(reqwest::Method::GET, "/app/static/print.css", None, None)
+        .await;
+    assert!(css.text.contains("@media print"), "{}", css.text);
     let pick = app
         .get(&station, &format!("/api/v1/pick-list?load_id={id}"))
         .await;

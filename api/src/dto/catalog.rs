@@ -179,6 +179,7 @@ pub struct CreateBatch {
     pub product_id: i64,
     pub grower_id: i64,
     pub code: Option<String>,
+    #[serde(deserialize_with = "crate::dto::date::strict")]
     pub harvest_date: NaiveDate,
     #[schema(example = 1_500_000)]
     pub quantity: i64,
@@ -197,6 +198,7 @@ pub struct UpdateBatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub code: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::dto::date::strict_opt")]
     pub harvest_date: Option<NaiveDate>,
     pub retail_price_fen: Option<i64>,
     pub enterprise_price_fen: Option<i64>,
@@ -253,7 +255,9 @@ pub struct BatchFilter {
     pub grower_id: Option<i64>,
     pub status: Option<BatchStatus>,
     /// Harvested on or after this date.
+    #[serde(default, deserialize_with = "crate::dto::date::strict_opt")]
     pub harvested_from: Option<NaiveDate>,
     /// Harvested on or before this date.
+    #[serde(default, deserialize_with = "crate::dto::date::strict_opt")]
     pub harvested_to: Option<NaiveDate>,
 }

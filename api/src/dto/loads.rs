@@ -12,6 +12,7 @@ pub struct CreateLoad {
     pub driver_name: String,
     pub driver_phone: String,
     pub destination: String,
+    #[serde(deserialize_with = "crate::dto::date::strict")]
     pub planned_date: NaiveDate,
     /// The truck's capacity; the load's net weight may not exceed it.
     pub capacity_kg: Option<i64>,
@@ -80,5 +81,6 @@ impl LoadOut {
 pub struct LoadFilter {
     pub status: Option<LoadStatus>,
     /// Planned on this day.
+    #[serde(default, deserialize_with = "crate::dto::date::strict_opt")]
     pub planned_date: Option<NaiveDate>,
 }

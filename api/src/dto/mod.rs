@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod buyers;
 pub mod catalog;
+pub mod date;
 pub mod events;
 pub mod live;
 pub mod loads;

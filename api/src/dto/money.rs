@@ -86,7 +86,9 @@ pub struct CreateRule {
     /// Fixed fen per jin of weighed net weight, added before the one rounding.
     #[serde(default)]
     pub fen_per_jin: i64,
+    #[serde(deserialize_with = "crate::dto::date::strict")]
     pub valid_from: NaiveDate,
+    #[serde(default, deserialize_with = "crate::dto::date::strict_opt")]
     pub valid_to: Option<NaiveDate>,
     pub note: Option<String>,
     pub shares: Vec<Share>,
@@ -134,6 +136,7 @@ pub struct PostIncome {
     pub category: IncomeCategory,
     #[schema(example = 25_000_000)]
     pub amount_fen: i64,
+    #[serde(deserialize_with = "crate::dto::date::strict")]
     pub occurred_on: NaiveDate,
     pub description: String,
     pub shares: Vec<Share>,

@@ -52,7 +52,9 @@ pub struct CreateContractPrice {
     pub batch_id: Option<i64>,
     pub price_fen: i64,
     pub min_quantity: Option<i64>,
+    #[serde(deserialize_with = "crate::dto::date::strict")]
     pub valid_from: NaiveDate,
+    #[serde(default, deserialize_with = "crate::dto::date::strict_opt")]
     pub valid_to: Option<NaiveDate>,
 }
 

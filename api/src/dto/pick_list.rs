@@ -7,6 +7,7 @@ use zhunong_entity::enums::Pricing;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PickListQuery {
+    #[serde(default, deserialize_with = "crate::dto::date::strict_opt")]
     pub date: Option<NaiveDate>,
     pub load_id: Option<i64>,
 }

@@ -13,12 +13,13 @@ use zhunong_entity::batch::{ActiveModel, Column, Entity};
 use zhunong_entity::enums::BatchStatus;
 use zhunong_entity::{grower, product};
 
+/// A price of 0 is a typing slip, not a giveaway: it would sell the batch for nothing.
 fn check_price(v: &mut Validator, price: Option<i64>, field: &str) {
     if let Some(p) = price {
         v.check(
-            (0..=MAX_PRICE_FEN).contains(&p),
+            (1..=MAX_PRICE_FEN).contains(&p),
             field,
-            format!("must be between 0 and {MAX_PRICE_FEN} fen"),
+            format!("must be between 1 and {MAX_PRICE_FEN} fen"),
         );
     }
 }
@@ -28,9 +29,9 @@ fn check_price(v: &mut Validator, price: Option<i64>, field: &str) {
 pub async fn create(db: &crate::db::Tx, req: CreateBatch) -> AppResult<BatchOut> {
     let mut v = Validator::default();
     v.check(
-        (0..=MAX_QUANTITY).contains(&req.quantity),
+        (1..=MAX_QUANTITY).contains(&req.quantity),
         "quantity",
-        format!("must be between 0 and {MAX_QUANTITY}"),
+        format!("must be between 1 and {MAX_QUANTITY}"),
     );
     check_price(&mut v, Some(req.retail_price_fen), "retail_price_fen");
     check_price(

@@ -152,24 +152,31 @@ pub async fn add_featured(
     }
     let mut v = Validator::default();
     v.check(
-        (0..=crate::domain::money::MAX_PRICE_FEN).contains(&req.live_price_fen),
+        (1..=crate::domain::money::MAX_PRICE_FEN).contains(&req.live_price_fen),
         "live_price_fen",
-        "between 0 and 100000000",
+        "between 1 and 100000000",
     );
     v.check(
         req.per_buyer_limit.is_none_or(|l| l > 0),
         "per_buyer_limit",
         "must be positive",
     );
+    let b = batch::Entity::find_by_id(req.batch_id).one(db).await?;
     v.check(
-        batch::Entity::find_by_id(req.batch_id)
-            .one(db)
-            .await?
-            .is_some(),
+        b.is_some(),
         "batch_id",
         format!("no batch with id {}", req.batch_id),
     );
     v.finish()?;
+    if b.is_some_and(|b| b.status != zhunong_entity::enums::BatchStatus::Open) {
+        return Err(AppError::Conflict {
+            code: "batch_closed",
+            detail: format!(
+                "batch {} is closed; open it before featuring it",
+                req.batch_id
+            ),
+        });
+    }
     live_featured::ActiveModel {
         session_id: Set(session_id),
         batch_id: Set(req.batch_id),

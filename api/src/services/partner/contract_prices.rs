@@ -19,10 +19,19 @@ pub async fn create(
     buyer_id: i64,
     req: CreateContractPrice,
 ) -> AppResult<ContractPriceOut> {
-    buyer::Entity::find_by_id(buyer_id)
+    let b = buyer::Entity::find_by_id(buyer_id)
         .one(db)
         .await?
         .ok_or(AppError::NotFound("buyer"))?;
+    // Contract prices are what an enterprise negotiated; an individual pays the retail price.
+    if b.kind != zhunong_entity::enums::BuyerKind::Enterprise {
+        return Err(AppError::Conflict {
+            code: "not_an_enterprise",
+            detail: format!(
+                "buyer {buyer_id} is not an enterprise; contract prices are for enterprises"
+            ),
+        });
+    }
     let mut v = Validator::default();
     v.check(
         req.product_id.is_some() != req.batch_id.is_some(),
@@ -30,9 +39,9 @@ pub async fn create(
         "give exactly one of product_id and batch_id",
     );
     v.check(
-        (0..=crate::domain::money::MAX_PRICE_FEN).contains(&req.price_fen),
+        (1..=crate::domain::money::MAX_PRICE_FEN).contains(&req.price_fen),
         "price_fen",
-        "between 0 and 100000000",
+        "between 1 and 100000000",
     );
     v.check(
         req.min_quantity.is_none_or(|q| q > 0),
