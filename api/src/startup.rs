@@ -86,6 +86,7 @@ impl Application {
                 slowdown: Duration::from_millis(settings.login_slowdown_millis),
             }),
             trusted_proxies,
+            user_states: Default::default(),
         });
         spawn_rules_invalidation(state.clone().into_inner());
         if settings.webhook_worker {
@@ -124,6 +125,7 @@ impl Application {
                 )
                 .route("/app/static/{file}", web::get().to(routes::pages::asset))
                 .default_service(web::to(route_not_found))
+                .wrap(from_fn(crate::auth::extractor::resolve_caller))
                 .wrap(from_fn(enforce_deadline))
                 .wrap(from_fn(guard_database))
                 .wrap(ErrorHandlers::new().default_handler(problem_fallback))
@@ -257,7 +259,13 @@ fn spawn_rules_invalidation(state: Arc<AppState>) {
     tokio::spawn(async move {
         loop {
             match notices.recv().await {
-                Ok(Notice::RulesChanged) | Err(RecvError::Lagged(_)) => state.rules.invalidate(),
+                Ok(Notice::RulesChanged) => state.rules.invalidate(),
+                Ok(Notice::UserChanged(id)) => state.user_states.forget(id),
+                // Notices were missed: forget everything that a notice would have corrected.
+                Err(RecvError::Lagged(_)) => {
+                    state.rules.invalidate();
+                    state.user_states.forget_all();
+                }
                 Ok(_) => {}
                 Err(RecvError::Closed) => break,
             }

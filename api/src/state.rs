@@ -9,6 +9,8 @@ pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub login_throttle: LoginThrottle,
+    /// Users as they are now, for checking tokens.
+    pub user_states: crate::auth::user_states::UserStates,
     /// Proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<ipnet::IpNet>,
     pub facts: crate::services::facts::Facts,

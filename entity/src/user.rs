@@ -11,6 +11,7 @@ pub struct Model {
     pub password_hash: String,
     pub role: Role,
     pub active: bool,
+    pub token_version: i64,
     pub created_at: DateTimeUtc,
 }
 

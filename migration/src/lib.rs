@@ -9,6 +9,7 @@ mod m20261128_000003_money;
 mod m20261128_000004_live;
 mod m20261128_000005_partners;
 mod m20261201_000001_weighing_complete;
+mod m20261201_000002_token_version;
 mod util;
 
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_live::Migration),
             Box::new(m20261128_000005_partners::Migration),
             Box::new(m20261201_000001_weighing_complete::Migration),
+            Box::new(m20261201_000002_token_version::Migration),
         ]
     }
 }

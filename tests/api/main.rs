@@ -1,6 +1,7 @@
 //! One integration test binary: a real server per test, real HTTP, a real database (SQLite by
 //! default; PostgreSQL when `TEST_DATABASE_URL` is set).
 
+mod accounts;
 mod auth;
 mod catalog;
 mod concurrency;

@@ -14,6 +14,9 @@ pub struct Claims {
     pub sub: String,
     pub role: Role,
     pub username: String,
+    /// The user's token version when issued; a token of an older version is refused.
+    #[serde(default)]
+    pub ver: i64,
     pub iss: String,
     pub aud: String,
     pub iat: i64,
@@ -62,12 +65,19 @@ impl JwtKeys {
 
     /// # Errors
     /// Signing failed (it cannot with an HMAC key, but the library returns a `Result`).
-    pub fn issue(&self, user_id: i64, username: &str, role: Role) -> anyhow::Result<String> {
+    pub fn issue(
+        &self,
+        user_id: i64,
+        username: &str,
+        role: Role,
+        token_version: i64,
+    ) -> anyhow::Result<String> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: user_id.to_string(),
             role,
             username: username.to_owned(),
+            ver: token_version,
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
             iat: now,
@@ -106,7 +116,7 @@ mod tests {
     #[test]
     fn a_token_we_issued_verifies() {
         let k = keys();
-        let t = k.issue(7, "wang", Role::Helper).unwrap_or_default();
+        let t = k.issue(7, "wang", Role::Helper, 0).unwrap_or_default();
         let c = k
             .verify(&t)
             .unwrap_or_else(|| panic!("token did not verify"));
@@ -120,7 +130,7 @@ mod tests {
 
     #[test]
     fn another_secret_or_audience_fails() {
-        let t = keys().issue(1, "a", Role::Admin).unwrap_or_default();
+        let t = keys().issue(1, "a", Role::Admin, 0).unwrap_or_default();
         let other =
             JwtKeys::new(&"x".repeat(32), &Settings::default()).unwrap_or_else(|e| panic!("{e}"));
         assert!(other.verify(&t).is_none());

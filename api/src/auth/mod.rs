@@ -10,6 +10,7 @@ pub mod password;
 pub mod rate_limit;
 pub mod roles;
 pub mod throttle;
+pub mod user_states;
 
 pub use extractor::Auth;
 pub use jwt::JwtKeys;

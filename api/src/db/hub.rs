@@ -12,6 +12,8 @@ use tokio::sync::broadcast;
 pub enum Notice {
     LiveSession(i64),
     RulesChanged,
+    /// A user was disabled, changed role or got a new password: forget what is cached of them.
+    UserChanged(i64),
     /// This process is stopping: open streams end so that shutdown is not held up by them.
     /// Never sent to other replicas.
     ShuttingDown,
@@ -22,6 +24,7 @@ impl Notice {
         match self {
             Self::LiveSession(id) => format!("live:{id}"),
             Self::RulesChanged => "rules".into(),
+            Self::UserChanged(id) => format!("user:{id}"),
             Self::ShuttingDown => "shutdown".into(),
         }
     }
@@ -29,6 +32,7 @@ impl Notice {
     fn parse(s: &str) -> Option<Self> {
         match s.split_once(':') {
             Some(("live", id)) => id.parse().ok().map(Self::LiveSession),
+            Some(("user", id)) => id.parse().ok().map(Self::UserChanged),
             None if s == "rules" => Some(Self::RulesChanged),
             _ => None,
         }
@@ -118,7 +122,11 @@ mod tests {
 
     #[test]
     fn notices_round_trip_through_their_payload() {
-        for n in [Notice::LiveSession(42), Notice::RulesChanged] {
+        for n in [
+            Notice::LiveSession(42),
+            Notice::RulesChanged,
+            Notice::UserChanged(7),
+        ] {
             assert_eq!(Notice::parse(&n.payload()), Some(n));
         }
         assert_eq!(Notice::parse("live:x"), None);

@@ -59,3 +59,29 @@ pub struct MeOut {
     pub username: String,
     pub role: Role,
 }
+
+/// A change to a staff account; only what is given changes.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUser {
+    pub role: Option<Role>,
+    /// `false` disables the account: its tokens stop working at once and it cannot log in.
+    pub active: Option<bool>,
+}
+
+/// A new password set by an administrator or the secretary.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetPassword {
+    /// At least 10 characters.
+    pub password: String,
+}
+
+/// Changing one's own password: the current one proves it is you.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    pub current_password: String,
+    /// At least 10 characters.
+    pub new_password: String,
+}

@@ -60,7 +60,7 @@ pub async fn login(
         return Err(AppError::Unauthorized("wrong username or password"));
     };
     throttle.record_success(&name, &addr);
-    let token = keys.issue(user.id, &user.username, user.role)?;
+    let token = keys.issue(user.id, &user.username, user.role, user.token_version)?;
     // A token must not sit in any cache on the way.
     Ok(HttpResponse::Ok()
         .insert_header(NO_STORE)

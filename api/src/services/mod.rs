@@ -1,6 +1,7 @@
 //! Use cases: each function owns its transaction or query and returns domain results or
 //! `AppError`; none builds an HTTP response.
 
+pub mod accounts;
 pub mod audit;
 pub mod batches;
 pub mod buyers;
