@@ -4,6 +4,7 @@
 mod auth;
 mod catalog;
 mod concurrency;
+mod csv_exports;
 mod durability;
 mod errors;
 mod health_and_docs;
