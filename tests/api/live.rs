@@ -7,7 +7,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// A live session featuring a fresh by-piece batch of `stock` at `live_price`, started.
-async fn live_show(app: &TestApp, stock: i64, live_price: i64, limit: Option<i64>) -> (i64, i64) {
+pub async fn live_show(
+    app: &TestApp,
+    stock: i64,
+    live_price: i64,
+    limit: Option<i64>,
+) -> (i64, i64) {
     let helper = app.token("helper").await;
     let batch = app.batch("by_piece", stock, 9_900).await;
     let s = app
@@ -34,7 +39,7 @@ async fn live_show(app: &TestApp, stock: i64, live_price: i64, limit: Option<i64
     (id, batch)
 }
 
-fn live_order(session: i64, buyer: i64, batch: i64, quantity: i64) -> Value {
+pub fn live_order(session: i64, buyer: i64, batch: i64, quantity: i64) -> Value {
     json!({"buyer_id": buyer, "channel": "livestream", "live_session_id": session, "lines": [{"batch_id": batch, "quantity": quantity}]})
 }
 

@@ -5,6 +5,7 @@ mod accounts;
 mod auth;
 mod catalog;
 mod concurrency;
+mod csv_exports;
 mod durability;
 mod errors;
 mod health_and_docs;

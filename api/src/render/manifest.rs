@@ -18,17 +18,11 @@ const HEADER: [&str; 11] = [
     "签收",
 ];
 
-/// UTF-8 with a BOM, so Excel on Chinese Windows does not read it as GBK.
+/// UTF-8 with a BOM, so Excel on Chinese Windows does not read it as GBK. The header row comes
+/// first, so imports find it; the load's details follow the totals, above the signatures.
 pub fn csv(m: &Manifest) -> String {
     let mut out = String::from("\u{feff}");
     let l = &m.load;
-    out.push_str(&csv_row(&[
-        "装车单".into(),
-        format!("车牌 {}", l.plate),
-        format!("司机 {} {}", l.driver_name, l.driver_phone),
-        format!("目的地 {}", l.destination),
-        format!("计划日期 {}", l.planned_date),
-    ]));
     out.push_str(&csv_row(&HEADER.map(String::from)));
     for o in &m.orders {
         for line in &o.lines {
@@ -59,6 +53,13 @@ pub fn csv(m: &Manifest) -> String {
         kg(m.total_net_g),
         yuan(m.total_amount_fen),
         String::new(),
+    ]));
+    out.push_str(&csv_row(&[
+        "装车单".into(),
+        format!("车牌 {}", l.plate),
+        format!("司机 {} {}", l.driver_name, l.driver_phone),
+        format!("目的地 {}", l.destination),
+        format!("计划日期 {}", l.planned_date),
     ]));
     for who in ["发货人签字", "司机签字", "收货人签字"] {
         out.push_str(&csv_row(&[format!("{who}:")]));

@@ -14,15 +14,45 @@ fn page(title: &str, body: &str) -> String {
     )
 }
 
-/// One CSV field, quoted when it holds a separator, quote or line break.
+/// Cells that spreadsheets (Excel, LibreOffice, Google Sheets) read as a formula, or that can
+/// smuggle one past a trimming import (OWASP "CSV injection").
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// One CSV field, as every CSV here writes it. A cell a spreadsheet would run as a formula gets a
+/// leading `'` (OWASP), so it shows as text; then the field is quoted when it holds a separator,
+/// quote or line break.
+///
+/// Exempt: a plain decimal number such as `-12.50` (`yuan`, `kg`, `jin` of a negative amount). A
+/// spreadsheet reads it as a number, never a formula, and a `'` would make the amount text that
+/// no longer sums. Deciding by content, not by a separate numeric path, means no writer can
+/// forget the rule or pass text through as a "number".
+///
+/// Digits-only text (phones, codes) stays as it is: the usual leading-zero tricks (`="0139…"`, a
+/// leading tab) are the formulas this rule exists to stop. Header rows come first, so an import
+/// (Excel's Data → From Text/CSV) can type such a column as Text.
 fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(FORMULA_START) && !plain_number(s) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_owned()
+        s
     }
 }
 
+/// `-?[0-9]+(\.[0-9]+)?`
+fn plain_number(s: &str) -> bool {
+    let unsigned = s.strip_prefix('-').unwrap_or(s);
+    let (int, frac) = unsigned.split_once('.').unwrap_or((unsigned, "0"));
+    [int, frac]
+        .iter()
+        .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// One CSV line (CRLF), every field through [`csv_field`].
 pub fn csv_row(fields: &[String]) -> String {
     let mut row = fields
         .iter()
@@ -35,10 +65,55 @@ pub fn csv_row(fields: &[String]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::csv_field;
+
     #[test]
     fn csv_fields_are_quoted_when_needed() {
-        assert_eq!(super::csv_field("合肥, 蜀山"), "\"合肥, 蜀山\"");
-        assert_eq!(super::csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(super::csv_field("plain"), "plain");
+        assert_eq!(csv_field("合肥, 蜀山"), "\"合肥, 蜀山\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("plain"), "plain");
+    }
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_as_a_formula_get_a_leading_quote() {
+        for (cell, written) in [
+            ("=1+1", "'=1+1"),
+            (
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"",
+            ),
+            ("+1", "'+1"),
+            ("+8613900000000", "'+8613900000000"),
+            ("-1+2", "'-1+2"),
+            ("-", "'-"),
+            ("-.5", "'-.5"),
+            ("-1.", "'-1."),
+            ("-1e3", "'-1e3"),
+            ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+            ("\t=1+1", "'\t=1+1"),
+            ("\r=1+1", "\"'\r=1+1\""),
+            ("=cmd|' /C calc'!A0, x", "\"'=cmd|' /C calc'!A0, x\""),
+        ] {
+            assert_eq!(csv_field(cell), written, "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_and_ordinary_text_are_written_as_they_are() {
+        for cell in [
+            "-12.50",
+            "-0.005",
+            "-3",
+            "12.50",
+            "0",
+            "013912345678",
+            "13900000000",
+            "ZN000042",
+            "李女士",
+            "合肥市 a=b",
+            "",
+        ] {
+            assert_eq!(csv_field(cell), cell);
+        }
     }
 }

@@ -181,7 +181,18 @@ pub async fn orders_csv(db: &impl ConnectionTrait, session_id: i64) -> AppResult
         .map(|b| (b.id, b))
         .collect();
     let by_id: HashMap<i64, &order::Model> = orders.iter().map(|o| (o.id, o)).collect();
-    let mut out = String::from("\u{feff}订单号,状态,买家,电话,地址,产品,数量,单位,金额(元)\r\n");
+    let header = [
+        "订单号",
+        "状态",
+        "买家",
+        "电话",
+        "地址",
+        "产品",
+        "数量",
+        "单位",
+        "金额(元)",
+    ];
+    let mut out = String::from("\u{feff}") + &crate::render::csv_row(&header.map(String::from));
     for l in &lines {
         let Some(o) = by_id.get(&l.order_id) else {
             continue;

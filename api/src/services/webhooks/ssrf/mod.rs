@@ -1,12 +1,13 @@
 //! Where webhooks may go. Refused: anything but `https`, credentials in the URL, and hosts that
-//! are — or resolve to — loopback, private, carrier-grade NAT, link-local, unique-local,
-//! multicast, unspecified or broadcast addresses, including IPv4 written as a number or inside an
+//! are — or resolve to — an address in an IANA special-purpose range (`ranges.rs`: loopback,
+//! private, carrier-grade NAT, link-local, unique-local, documentation, benchmarking, multicast,
+//! reserved, broadcast, transition mechanisms), including IPv4 written as a number or inside an
 //! IPv6 address. Checked at registration and again, after DNS, at every delivery; the request is
 //! then pinned to the checked address, so a second lookup cannot swap it. Hosts in the explicit
 //! allow-list setting skip these checks (tests use it for a loopback receiver).
 
 use futures_util::future::BoxFuture;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, SocketAddr};
 use url::{Host, Url};
 
 /// Looks up a host; the real one asks the system, tests give a stub.
@@ -28,44 +29,9 @@ impl Resolver for SystemResolver {
     }
 }
 
-fn forbidden_v4(ip: Ipv4Addr) -> bool {
-    let [a, b, ..] = ip.octets();
-    ip.is_loopback()
-        || ip.is_private()
-        || ip.is_link_local()
-        || ip.is_unspecified()
-        || ip.is_broadcast()
-        || ip.is_multicast()
-        || ip.is_documentation()
-        || a == 0
-        || (a == 100 && (64..128).contains(&b))
-        || (a == 198 && (b == 18 || b == 19))
-        || a >= 240
-}
+mod ranges;
 
-pub fn forbidden(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => forbidden_v4(v4),
-        IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped().or_else(|| embedded_v4(v6)) {
-                return forbidden_v4(v4);
-            }
-            let first = v6.segments()[0];
-            v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80
-        }
-    }
-}
-
-/// IPv4-compatible (`::a.b.c.d`) addresses.
-fn embedded_v4(v6: Ipv6Addr) -> Option<Ipv4Addr> {
-    let s = v6.segments();
-    (s[..6].iter().all(|x| *x == 0) && (s[6] != 0 || s[7] > 1))
-        .then(|| Ipv4Addr::new((s[6] >> 8) as u8, s[6] as u8, (s[7] >> 8) as u8, s[7] as u8))
-}
+pub use ranges::forbidden;
 
 fn allowed_host(url: &Url, allow: &[String]) -> bool {
     url.host_str().is_some_and(|h| {
@@ -175,7 +141,7 @@ mod tests {
     fn stub() -> Stub {
         let ip = |s: &str| {
             s.parse::<IpAddr>()
-                .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+                .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
         };
         Stub(HashMap::from([
             ("partner.example.com", vec![ip("93.184.216.34")]),
@@ -220,6 +186,28 @@ mod tests {
             check_url("https://172.32.0.1/", &[]).is_ok(),
             "just outside 172.16/12"
         );
+    }
+
+    #[tokio::test]
+    async fn names_resolving_to_addresses_that_embed_a_forbidden_ipv4_are_refused() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap_or_else(|e| panic!("{s}: {e}"));
+        let r = Stub(HashMap::from([
+            ("nat64.attacker.example", vec![ip("64:ff9b::a9fe:a9fe")]),
+            ("sixtofour.attacker.example", vec![ip("2002:a9fe:a9fe::1")]),
+            (
+                "teredo.attacker.example",
+                vec![ip("2001:0:4136:e378:8000:63bf:3fff:fdd2")],
+            ),
+            (
+                "mapped.attacker.example",
+                vec![ip("::ffff:169.254.169.254")],
+            ),
+        ]));
+        for host in r.0.keys() {
+            let url = check_url(&format!("https://{host}/hook"), &[])
+                .unwrap_or_else(|e| panic!("{host}: {e}"));
+            assert!(resolve(&url, &[], &r).await.is_err(), "{host} was allowed");
+        }
     }
 
     #[tokio::test]
