@@ -62,10 +62,7 @@ enum TokenCheck {
 /// A signed token is not enough: its user must exist, be active, and still have the role and
 /// token version the token was issued with. Disabling a user, changing their role or
 /// resetting their password ends their tokens at the next request.
-async fn check_user(
-    claims: super::jwt::Claims,
-    state: &AppState,
-) -> Result<TokenCheck, AppError> {
+async fn check_user(claims: super::jwt::Claims, state: &AppState) -> Result<TokenCheck, AppError> {
     let Ok(user_id) = claims.sub.parse::<i64>() else {
         return Ok(TokenCheck::Refused("invalid or expired token"));
     };
