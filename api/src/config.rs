@@ -56,6 +56,9 @@ pub struct Settings {
     pub jwt_issuer: String,
     pub jwt_audience: String,
     pub jwt_ttl_secs: u64,
+    /// How long a login lasts without entering the password again (refresh tokens), in seconds:
+    /// enough for a show and its packing.
+    pub refresh_ttl_secs: u64,
     /// Clock skew tolerated when checking `exp`/`nbf`.
     pub jwt_leeway_secs: u64,
     /// Password for the first `admin` user; if unset, a random one is generated and printed once.
@@ -141,6 +144,7 @@ impl Default for Settings {
             jwt_issuer: "zhunong".into(),
             jwt_audience: "zhunong-api".into(),
             jwt_ttl_secs: 900,
+            refresh_ttl_secs: 43_200,
             jwt_leeway_secs: 5,
             admin_password: None,
             log_level: "info".into(),

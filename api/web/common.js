@@ -165,15 +165,53 @@ window.Zhunong = (() => {
     return null;
   }
 
-  /** 存下 POST /auth/login 的回答（提前 5 秒当作过期）。 */
+  /** 存下 POST /auth/login 的回答（提前 5 秒当作过期；有效期很短时提前四分之一）。 */
   function saveSession(store, key, username, r) {
+    const ttl = r.expires_in || 0;
     store.setItem(key, JSON.stringify({
       token: r.access_token, role: r.role, username,
-      expires_at: Date.now() + Math.max(0, (r.expires_in || 0) - 5) * 1000,
+      expires_at: Date.now() + Math.max(0, ttl - Math.min(5, ttl / 4)) * 1000,
     }));
   }
 
   const session = () => readSession(sessionStorage, page.tokenKey);
+
+  // ---------------------------------------------------------------- 续期（整场直播不掉线）
+
+  let renewTimer = 0;
+  let renewing = null;
+
+  /** 在访问凭据过期前续期：提前一分钟（有效期很短时提前一半）。 */
+  function scheduleRenewal(expiresIn) {
+    clearTimeout(renewTimer);
+    const lead = Math.min(60, expiresIn / 2);
+    renewTimer = setTimeout(() => { renew(); }, Math.max(1, expiresIn - lead) * 1000);
+  }
+
+  /**
+   * 用续期 Cookie（httpOnly，脚本读不到）换一对新的凭据；成功返回 true。
+   * 同时只发一个请求：几处同时发现过期时共用这一次。
+   */
+  function renew() {
+    if (renewing) return renewing;
+    renewing = (async () => {
+      try {
+        const res = await fetch('/api/v1/auth/refresh', { method: 'POST', credentials: 'same-origin', cache: 'no-store' });
+        if (!res.ok) return false;
+        const r = await res.json();
+        let username = '';
+        try { username = (JSON.parse(sessionStorage.getItem(page.tokenKey) || 'null') || {}).username || ''; } catch (_) { /* ignore */ }
+        saveSession(sessionStorage, page.tokenKey, username, r);
+        scheduleRenewal(r.expires_in || 0);
+        return true;
+      } catch (_) {
+        return false; // 离线：稍后再试
+      } finally {
+        renewing = null;
+      }
+    })();
+    return renewing;
+  }
 
   // ---------------------------------------------------------------- API
 
@@ -206,7 +244,7 @@ window.Zhunong = (() => {
   async function api(method, path, body, opts = {}) {
     const headers = { Accept: opts.raw ? '*/*' : 'application/json', ...(opts.headers || {}) };
     if (opts.auth !== false) {
-      const s = session();
+      const s = session() || ((await renew()) && session());
       if (!s) {
         toLogin('登录已过期，请重新登录。');
         throw new ApiError(401, { code: 'unauthorized', detail: 'no token', handled: true });
@@ -218,12 +256,15 @@ window.Zhunong = (() => {
     try {
       res = await fetch('/api/v1' + path, {
         method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-        cache: 'no-store', credentials: 'omit',
+        // Cookie 只用于登录会话（/auth/…，续期 Cookie 也只对这个路径有效）；其余请求只带访问凭据。
+        cache: 'no-store', credentials: path.startsWith('/auth/') ? 'same-origin' : 'omit',
       });
     } catch (e) {
       throw new ApiError(0, { code: 'network', detail: String((e && e.message) || e) });
     }
     if (res.status === 401 && opts.auth !== false) {
+      // 凭据刚过期：续期后重发一次，输入的内容不丢。
+      if (!opts.renewed && (await renew())) return api(method, path, body, { ...opts, renewed: true });
       toLogin('登录已过期或无效，请重新登录。');
       throw new ApiError(401, { code: 'unauthorized', detail: 'unauthorized', handled: true });
     }
@@ -255,6 +296,7 @@ window.Zhunong = (() => {
   /** 清掉登录凭据，回到登录视图（可附一句说明）。 */
   function toLogin(message) {
     sessionStorage.removeItem(page.tokenKey);
+    clearTimeout(renewTimer);
     page.showLogin();
     if (message) showError(clientError(message));
     $('login-password').value = '';
@@ -272,9 +314,10 @@ window.Zhunong = (() => {
       return;
     }
     await run($('login-submit'), async () => {
-      const r = await api('POST', '/auth/login', { username, password }, { auth: false });
+      const r = await api('POST', '/auth/login', { username, password, cookie: true }, { auth: false });
       if (!page.roles.includes(r.role)) throw clientError(page.refused(username, r.role));
       saveSession(sessionStorage, page.tokenKey, username, r);
+      scheduleRenewal(r.expires_in || 0);
       $('login-password').value = '';
       await page.afterLogin();
     });
@@ -387,9 +430,24 @@ window.Zhunong = (() => {
 
   // ---------------------------------------------------------------- 启动
 
+  /** 页面打开时：登录还有效就按时续期；已过期但续期 Cookie 还在，就先悄悄续上再启动页面。 */
+  async function resume() {
+    if (!page.tokenKey) return;
+    const s = session();
+    if (s) scheduleRenewal(Math.max(0, (s.expires_at - Date.now()) / 1000));
+    else if (sessionStorage.getItem(page.tokenKey)) await renew();
+  }
+
   function ready(init) {
-    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
-    else init();
+    const start = () => { resume().finally(init); };
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+    else start();
+  }
+
+  /** 退出：结束这次登录（续期 Cookie 作废），回到登录视图。 */
+  function logout() {
+    fetch('/api/v1/auth/logout', { method: 'POST', credentials: 'same-origin' }).catch(() => {});
+    toLogin();
   }
 
   return {
@@ -397,7 +455,7 @@ window.Zhunong = (() => {
     el, fill,
     halfWidth, fixed, group, yuan, money, weightAmountFen, byWeight, unitOf, qtyNumber, pad2, clock,
     clearMessage, showError, showNotice, clientError,
-    readSession, saveSession, session, ApiError, api, run, toLogin, onLogin,
+    readSession, saveSession, session, ApiError, api, run, toLogin, onLogin, logout, renew,
     eventStream, parseJson, ready,
   };
 })();

@@ -9,7 +9,7 @@
 (() => {
   const {
     $, el, fill, halfWidth, money, weightAmountFen, byWeight, unitOf, qtyNumber, pad2, clock, PLATFORM,
-    clearMessage, showError, showNotice, clientError, session, ApiError, api, run, toLogin, onLogin, parseJson,
+    clearMessage, showError, showNotice, clientError, session, ApiError, api, run, toLogin, onLogin, logout, parseJson,
   } = window.Zhunong;
 
   const TOKEN_KEY = 'zhunong.live.token';
@@ -748,7 +748,7 @@
 
   function init() {
     $('login-form').addEventListener('submit', onLogin);
-    $('logout').addEventListener('click', () => { toLogin(); clearMessage(); });
+    $('logout').addEventListener('click', () => { logout(); clearMessage(); });
     $('refresh-sessions').addEventListener('click', (e) => run(e.currentTarget, () => showSessions(false)));
     $('change-session').addEventListener('click', (e) => run(e.currentTarget, () => showSessions(false)));
     $('end-session').addEventListener('click', (e) => run(e.currentTarget, async () => {

@@ -7,7 +7,7 @@
 
 (() => {
   const {
-    $, el, halfWidth, fixed, pad2, clearMessage, clientError, session, api, toLogin, onLogin,
+    $, el, halfWidth, fixed, pad2, clearMessage, clientError, session, api, toLogin, onLogin, logout,
   } = window.Zhunong;
 
   const TOKEN_KEY = 'zhunong.station.token';
@@ -191,7 +191,7 @@
 
   function init() {
     $('login-form').addEventListener('submit', onLogin);
-    $('logout').addEventListener('click', () => { toLogin(); clearMessage(); });
+    $('logout').addEventListener('click', () => { logout(); clearMessage(); });
     for (const t of document.querySelectorAll('.tab')) t.addEventListener('click', () => { clearMessage(); selectTab(t.dataset.tab); });
     station.weigh.init();
     station.load.init();

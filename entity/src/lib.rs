@@ -23,6 +23,7 @@ pub mod order;
 pub mod order_line;
 pub mod payment;
 pub mod product;
+pub mod refresh_token;
 pub mod user;
 pub mod webhook_delivery;
 pub mod webhook_endpoint;

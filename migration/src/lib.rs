@@ -10,6 +10,7 @@ mod m20261128_000004_live;
 mod m20261128_000005_partners;
 mod m20261201_000001_weighing_complete;
 mod m20261201_000002_token_version;
+mod m20261201_000003_refresh_tokens;
 mod util;
 
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_partners::Migration),
             Box::new(m20261201_000001_weighing_complete::Migration),
             Box::new(m20261201_000002_token_version::Migration),
+            Box::new(m20261201_000003_refresh_tokens::Migration),
         ]
     }
 }

@@ -17,4 +17,5 @@ mod money;
 mod orders;
 mod partner;
 mod roles;
+mod sessions;
 mod weighing;

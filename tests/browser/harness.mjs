@@ -79,7 +79,7 @@ async function killServer() {
  * Chromium with a phone-sized context whose requests to any other host are aborted and recorded.
  * Returns { base, context, blocked }.
  */
-export async function start() {
+export async function start(extraEnv = {}) {
   assert.ok(existsSync(BIN), `server binary not found at ${BIN} (set SERVER_BIN or cargo build --bin zhunong)`);
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} not found (apt-get install chromium)`);
   await mkdir(ARTIFACTS, { recursive: true });
@@ -94,6 +94,7 @@ export async function start() {
     ZHUNONG_ADMIN_PASSWORD: `admin-${Math.random().toString(36).slice(2)}-pass`,
     ZHUNONG_LOG_LEVEL: 'warn',
     ZHUNONG_DATABASE_URL: `sqlite://${tmp}/t.db?mode=rwc`,
+    ...extraEnv,
   });
 
   server = spawn(BIN, [], { cwd: tmp, env, stdio: ['ignore', 'pipe', 'pipe'] });

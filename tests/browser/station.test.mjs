@@ -285,16 +285,25 @@ test('a load is created, refuses an unweighed order, takes the weighed one and i
   await page.screenshot({ path: path.join(ARTIFACTS, 'station-load.png'), fullPage: true });
 });
 
-test('a rejected token sends the user back to the login form', async () => {
-  await page.evaluate(() => {
-    for (const k of Object.keys(sessionStorage)) {
-      if (k.includes('token')) {
-        const s = JSON.parse(sessionStorage.getItem(k));
-        s.token = 'not-a-valid-token';
-        sessionStorage.setItem(k, JSON.stringify(s));
-      }
+const spoilToken = () => page.evaluate(() => {
+  for (const k of Object.keys(sessionStorage)) {
+    if (k.includes('token')) {
+      const s = JSON.parse(sessionStorage.getItem(k));
+      s.token = 'not-a-valid-token';
+      sessionStorage.setItem(k, JSON.stringify(s));
     }
-  });
+  }
+});
+
+test('a rejected token is renewed while the session lasts, and sends the user to the login form once it ended', async () => {
+  await spoilToken();
+  await page.getByTestId('refresh-loads').click();
+  await page.waitForFunction(() => Object.keys(sessionStorage).some((k) => k.includes('token')
+    && JSON.parse(sessionStorage.getItem(k)).token !== 'not-a-valid-token'));
+  assert.ok(await page.getByTestId('app-view').isVisible(), 'renewed through the refresh cookie');
+
+  await context.clearCookies(); // the session ended (logged out elsewhere, or expired)
+  await spoilToken();
   await page.getByTestId('refresh-loads').click();
   await page.getByTestId('login-view').waitFor({ state: 'visible' });
   await textOf(page.getByTestId('error'), '重新登录');

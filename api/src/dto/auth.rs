@@ -10,6 +10,17 @@ pub struct LoginRequest {
     #[schema(example = "admin")]
     pub username: String,
     pub password: String,
+    /// `true` (the pages): the refresh token comes as an httpOnly cookie scoped to
+    /// `/api/v1/auth`, out of reach of scripts. `false` (default): it comes in the body.
+    #[serde(default)]
+    pub cookie: bool,
+}
+
+/// `POST /auth/refresh` and `/auth/logout` without the cookie: the refresh token in the body.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshRequest {
+    pub refresh_token: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -19,6 +30,12 @@ pub struct TokenResponse {
     pub token_type: &'static str,
     pub expires_in: i64,
     pub role: Role,
+    /// Trade it at `POST /auth/refresh` for a new pair before `expires_in` runs out; each one
+    /// works once. Absent when it was set as a cookie.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    /// How long the refresh token (and so the session) lasts, in seconds.
+    pub refresh_expires_in: i64,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -2,11 +2,12 @@ use crate::auth::client_addr::client_addr;
 use crate::auth::roles::Staff;
 use crate::auth::throttle::wait_in_chinese;
 use crate::auth::{Auth, JwtKeys};
-use crate::dto::auth::{LoginRequest, MeOut, TokenResponse};
+use crate::dto::auth::{LoginRequest, MeOut, RefreshRequest, TokenResponse};
 use crate::error::{AppError, AppResult, Problem};
 use crate::extract::ApiJson;
-use crate::services::users;
+use crate::services::{sessions, users};
 use crate::state::AppState;
+use actix_web::cookie::{Cookie, SameSite};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
 /// For answers that carry a secret: tokens, API keys, webhook signing secrets.
@@ -15,7 +16,10 @@ pub const NO_STORE: (actix_web::http::header::HeaderName, &str) =
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(login).service(me);
+    cfg.service(login)
+        .service(refresh_session)
+        .service(end_session)
+        .service(me);
 }
 
 /// Exchanges a username and password for a short-lived access token. Repeated failures for one
@@ -36,7 +40,11 @@ pub async fn login(
     keys: web::Data<JwtKeys>,
     body: ApiJson<LoginRequest>,
 ) -> AppResult<HttpResponse> {
-    let LoginRequest { username, password } = body.value;
+    let LoginRequest {
+        username,
+        password,
+        cookie,
+    } = body.value;
     let name = username.to_lowercase();
     let addr = client_addr(&req, &state.trusted_proxies)
         .map(|a| a.to_string())
@@ -60,16 +68,116 @@ pub async fn login(
         return Err(AppError::Unauthorized("wrong username or password"));
     };
     throttle.record_success(&name, &addr);
+    let lifetime = refresh_lifetime(&state);
+    let refresh = state
+        .db
+        .write(async |tx| sessions::issue(tx, &user, None, lifetime).await)
+        .await?;
+    tokens(&req, &state, &keys, &user, refresh, cookie)
+}
+
+/// The refresh token's cookie: httpOnly (scripts cannot read it), SameSite=Strict (other sites
+/// cannot send it), and sent only to `/api/v1/auth`.
+const REFRESH_COOKIE: &str = "zhunong_refresh";
+
+fn refresh_lifetime(state: &AppState) -> chrono::Duration {
+    chrono::Duration::seconds(i64::try_from(state.settings.refresh_ttl_secs).unwrap_or(43_200))
+}
+
+fn refresh_cookie(req: &HttpRequest, value: String, max_age_secs: i64) -> Cookie<'static> {
+    Cookie::build(REFRESH_COOKIE, value)
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .path("/api/v1/auth")
+        .secure(req.connection_info().scheme() == "https")
+        .max_age(actix_web::cookie::time::Duration::seconds(max_age_secs))
+        .finish()
+}
+
+/// A new access token plus the refresh token, as a cookie or in the body.
+fn tokens(
+    req: &HttpRequest,
+    state: &AppState,
+    keys: &JwtKeys,
+    user: &zhunong_entity::user::Model,
+    refresh: String,
+    as_cookie: bool,
+) -> AppResult<HttpResponse> {
     let token = keys.issue(user.id, &user.username, user.role, user.token_version)?;
+    let lifetime = refresh_lifetime(state).num_seconds();
     // A token must not sit in any cache on the way.
-    Ok(HttpResponse::Ok()
-        .insert_header(NO_STORE)
-        .json(TokenResponse {
-            access_token: token,
-            token_type: "Bearer",
-            expires_in: keys.ttl_secs(),
-            role: user.role,
-        }))
+    let mut res = HttpResponse::Ok();
+    res.insert_header(NO_STORE);
+    let refresh_token = if as_cookie {
+        res.cookie(refresh_cookie(req, refresh, lifetime));
+        None
+    } else {
+        Some(refresh)
+    };
+    Ok(res.json(TokenResponse {
+        access_token: token,
+        token_type: "Bearer",
+        expires_in: keys.ttl_secs(),
+        role: user.role,
+        refresh_token,
+        refresh_expires_in: lifetime,
+    }))
+}
+
+/// The presented refresh token: the cookie (pages), else `{"refresh_token": …}` in the body.
+fn presented(req: &HttpRequest, body: &[u8]) -> AppResult<(String, bool)> {
+    if let Some(c) = req.cookie(REFRESH_COOKIE) {
+        return Ok((c.value().to_owned(), true));
+    }
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(AppError::Unauthorized("no refresh token"));
+    }
+    let r: RefreshRequest = crate::extract::parse_json(body)?;
+    Ok((r.refresh_token, false))
+}
+
+/// Trades a refresh token for a new access token and the next refresh token (each refresh token
+/// works once; reusing one ends the whole session). Pages send the cookie; API clients send
+/// `{"refresh_token": …}`.
+#[utoipa::path(
+    tag = "auth",
+    request_body(content = Option<RefreshRequest>, description = "absent when the cookie is sent"),
+    responses(
+        (status = 200, body = TokenResponse),
+        (status = 401, description = "unknown, expired, used or revoked refresh token", body = Problem),
+    )
+)]
+#[post("/auth/refresh")]
+pub async fn refresh_session(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    keys: web::Data<JwtKeys>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let (token, as_cookie) = presented(&req, &body)?;
+    let (user, next) = sessions::rotate(&state.db, &token, refresh_lifetime(&state)).await?;
+    tokens(&req, &state, &keys, &user, next, as_cookie)
+}
+
+/// Ends the session: its refresh tokens stop working and the cookie is cleared. Access tokens
+/// already issued run out on their own (minutes).
+#[utoipa::path(
+    tag = "auth",
+    request_body(content = Option<RefreshRequest>, description = "absent when the cookie is sent"),
+    responses((status = 204, description = "logged out"))
+)]
+#[post("/auth/logout")]
+pub async fn end_session(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    if let Ok((token, _)) = presented(&req, &body) {
+        sessions::logout(&state.db, &token).await?;
+    }
+    Ok(HttpResponse::NoContent()
+        .cookie(refresh_cookie(&req, String::new(), 0))
+        .finish())
 }
 
 /// Who the token belongs to.

@@ -133,5 +133,8 @@ pub async fn change_own_password(
             token_type: "Bearer",
             expires_in: keys.ttl_secs(),
             role: user.role,
+            // The session's refresh tokens ended with the old password (token version).
+            refresh_token: None,
+            refresh_expires_in: 0,
         }))
 }

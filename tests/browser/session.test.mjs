@@ -1,0 +1,64 @@
+// Headless-Chromium test of a login that lasts a show: with access tokens of 4 s (set for this
+// test), the helper's console renews them silently through the httpOnly refresh cookie without
+// ever showing the login form, survives a reload, and logging out ends the session on the server.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { DEMO_PASSWORD, start, stop } from './harness.mjs';
+
+let base;
+let context;
+let page;
+
+before(async () => {
+  ({ base, context } = await start({ ZHUNONG_JWT_TTL_SECS: '4', ZHUNONG_JWT_LEEWAY_SECS: '0' }));
+  page = await context.newPage();
+});
+
+after(async () => { await stop(); });
+
+const token = () => page.evaluate(() => {
+  const s = JSON.parse(sessionStorage.getItem('zhunong.live.token') || 'null');
+  return s && s.token;
+});
+
+test('the console renews its token before it expires without showing the login, resumes after a reload, and logout ends the session', async () => {
+  await page.goto(`${base}/app/live`);
+  await page.getByTestId('login-username').fill('helper');
+  await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.locator('#who').waitFor({ state: 'visible' });
+  const first = await token();
+  assert.ok(first, 'logged in');
+  // The refresh token is out of reach of scripts.
+  assert.ok(!(await page.evaluate(() => document.cookie)).includes('zhunong_refresh'));
+  const cookies = await context.cookies();
+  const refresh = cookies.find((c) => c.name === 'zhunong_refresh');
+  assert.ok(refresh && refresh.httpOnly && refresh.sameSite === 'Strict' && refresh.path === '/api/v1/auth',
+    JSON.stringify(cookies));
+
+  // Three access-token lifetimes pass: still in, with a new token that works.
+  await page.waitForTimeout(12000);
+  assert.ok(await page.locator('#who').isVisible(), 'still logged in');
+  assert.ok(!(await page.getByTestId('login-view').isVisible()), 'no login form');
+  const later = await token();
+  assert.ok(later && later !== first, 'renewed');
+  const me = await page.evaluate(() => window.Zhunong.api('GET', '/me'));
+  assert.equal(me.username, 'helper');
+
+  // A reload after the token ran out resumes through the cookie.
+  await page.evaluate(() => {
+    const s = JSON.parse(sessionStorage.getItem('zhunong.live.token'));
+    s.expires_at = Date.now() - 1000;
+    sessionStorage.setItem('zhunong.live.token', JSON.stringify(s));
+  });
+  await page.reload();
+  await page.locator('#who').waitFor({ state: 'visible', timeout: 10000 });
+  assert.ok(!(await page.getByTestId('login-view').isVisible()), 'resumed without the form');
+
+  // Logging out ends the session: the cookie no longer renews anything.
+  await page.locator('#logout').click();
+  await page.getByTestId('login-view').waitFor({ state: 'visible' });
+  const status = await page.evaluate(async () => (await fetch('/api/v1/auth/refresh', { method: 'POST', credentials: 'same-origin' })).status);
+  assert.equal(status, 401);
+});
