@@ -38,9 +38,15 @@ async fn lines_weighed_before_the_upgrade_are_complete_and_hold_their_net() {
     let (order, line, batch) = confirmed_order(&app, "by_weight", 100_000, 300, 5_000).await;
     let (_, open_line, _) = confirmed_order(&app, "by_weight", 100_000, 300, 5_000).await;
     let db = app.raw_db().await;
-    // Back to before the weighing migration: it and the one migration after it (token
-    // versions), which `up` below applies again.
-    Migrator::down(&db, Some(2))
+    // Back to before the weighing migration: it and every migration after it, which `up` below
+    // applies again.
+    let all = Migrator::migrations();
+    let at = all
+        .iter()
+        .position(|m| m.name() == "m20261201_000001_weighing_complete")
+        .unwrap_or_else(|| panic!("no weighing migration"));
+    let steps = u32::try_from(all.len() - at).unwrap_or(1);
+    Migrator::down(&db, Some(steps))
         .await
         .unwrap_or_else(|e| panic!("down: {e}"));
 
