@@ -144,7 +144,9 @@ impl Application {
                 .wrap(from_fn(guard_database))
                 .wrap(ErrorHandlers::new().default_handler(problem_fallback))
                 .wrap(from_fn(security_headers))
-                .wrap(tracing_actix_web::TracingLogger::default())
+                .wrap(tracing_actix_web::TracingLogger::<
+                    crate::telemetry::RedactingRootSpan,
+                >::new())
         })
         .listen(listener)?
         // Signals are ours (see `run_until_stopped`): streams must end before the server waits
