@@ -11,6 +11,7 @@ use crate::extract::{BodyLimit, path_error, query_error};
 use crate::openapi::ApiDoc;
 use crate::routes;
 use crate::services::money::rules::RulesCache;
+use crate::services::webhooks::secret_box::SecretBox;
 use crate::services::{idempotency, users};
 use crate::state::AppState;
 use actix_web::body::MessageBody;
@@ -48,6 +49,15 @@ impl Application {
         db.migrate().await?;
         let secret = jwt_secret(&settings)?;
         let keys = web::Data::new(JwtKeys::new(secret.expose(), &settings)?);
+        let webhook_secrets = SecretBox::from_master(secret.expose().as_bytes())?;
+        let sealed =
+            crate::services::partner::webhooks::seal_plain_secrets(&db, &webhook_secrets).await?;
+        if sealed > 0 {
+            tracing::info!(
+                endpoints = sealed,
+                "webhook secrets stored in plain text were sealed"
+            );
+        }
         // An empty variable (as docker-compose passes an unset one) means "generate one".
         let admin_pw = settings
             .admin_password
@@ -87,10 +97,14 @@ impl Application {
             }),
             trusted_proxies,
             user_states: Default::default(),
+            webhook_secrets: webhook_secrets.clone(),
         });
         spawn_rules_invalidation(state.clone().into_inner());
         if settings.webhook_worker {
-            let cfg = crate::services::webhooks::worker::WorkerConfig::from_settings(&settings);
+            let cfg = crate::services::webhooks::worker::WorkerConfig::from_settings(
+                &settings,
+                webhook_secrets,
+            );
             tokio::spawn(crate::services::webhooks::worker::run(
                 state.db.clone(),
                 cfg,
@@ -130,7 +144,9 @@ impl Application {
                 .wrap(from_fn(guard_database))
                 .wrap(ErrorHandlers::new().default_handler(problem_fallback))
                 .wrap(from_fn(security_headers))
-                .wrap(tracing_actix_web::TracingLogger::default())
+                .wrap(tracing_actix_web::TracingLogger::<
+                    crate::telemetry::RedactingRootSpan,
+                >::new())
         })
         .listen(listener)?
         // Signals are ours (see `run_until_stopped`): streams must end before the server waits

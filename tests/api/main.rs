@@ -2,6 +2,7 @@
 //! default; PostgreSQL when `TEST_DATABASE_URL` is set).
 
 mod accounts;
+mod at_rest;
 mod auth;
 mod catalog;
 mod concurrency;

@@ -32,7 +32,7 @@ pub async fn partner(app: &TestApp, company: &str) -> (i64, String) {
     (id, k.json["key"].as_str().unwrap_or_default().to_owned())
 }
 
-async fn bulk(app: &TestApp, key: &str, idem: Option<&str>, body: &Value) -> Reply {
+pub(crate) async fn bulk(app: &TestApp, key: &str, idem: Option<&str>, body: &Value) -> Reply {
     let mut req = app
         .client
         .post(app.url("/api/v1/partner/orders"))
@@ -480,16 +480,16 @@ async fn webhook_urls_to_forbidden_targets_are_refused_at_registration() {
 }
 
 /// What the receiver saw: webhook-id, webhook-timestamp, webhook-signature, body.
-type Received = (String, i64, String, String);
+pub(crate) type Received = (String, i64, String, String);
 
 /// A loopback receiver: records what it is sent; fails the first `fail_first` requests.
-struct Receiver {
-    port: u16,
+pub(crate) struct Receiver {
+    pub port: u16,
     got: Arc<Mutex<Vec<Received>>>,
-    handle: actix_web::dev::ServerHandle,
+    pub handle: actix_web::dev::ServerHandle,
 }
 
-async fn receiver(fail_first: usize) -> Receiver {
+pub(crate) async fn receiver(fail_first: usize) -> Receiver {
     let got: Arc<Mutex<Vec<Received>>> = Arc::default();
     let seen = Arc::new(Mutex::new(0usize));
     let (g, s) = (got.clone(), seen.clone());
@@ -533,7 +533,7 @@ async fn receiver(fail_first: usize) -> Receiver {
     Receiver { port, got, handle }
 }
 
-async fn wait_for(r: &Receiver, n: usize) -> Vec<Received> {
+pub(crate) async fn wait_for(r: &Receiver, n: usize) -> Vec<Received> {
     for _ in 0..150 {
         let got = r.got.lock().unwrap_or_else(|p| p.into_inner()).clone();
         if got.len() >= n {
@@ -786,7 +786,13 @@ async fn three_workers_deliver_a_thousand_events_exactly_once() {
     ))
     .await
     .unwrap_or_else(|e| panic!("{e}"));
-    let mut cfg = worker::WorkerConfig::from_settings(&app.settings);
+    let mut cfg = worker::WorkerConfig::from_settings(
+        &app.settings,
+        zhunong_api::services::webhooks::secret_box::SecretBox::from_master(
+            crate::helpers::JWT_SECRET.as_bytes(),
+        )
+        .unwrap_or_else(|e| panic!("{e}")),
+    );
     cfg.batch = 20;
     let mut workers = Vec::new();
     for _ in 0..3 {

@@ -119,6 +119,7 @@ pub async fn partner_register_webhook(
                 body.value,
                 &state.settings.webhook_allow_hosts,
                 state.resolver.as_ref(),
+                &state.webhook_secrets,
             )
             .await
         })
@@ -178,7 +179,9 @@ pub async fn partner_rotate_webhook_secret(
         .json(
             state
                 .db
-                .write(async |tx| webhooks::rotate(tx, &partner, id.into_inner()).await)
+                .write(async |tx| {
+                    webhooks::rotate(tx, &partner, id.into_inner(), &state.webhook_secrets).await
+                })
                 .await?,
         ))
 }

@@ -5,11 +5,13 @@ use crate::dto::partner::{
 };
 use crate::error::{AppError, AppResult, Validator};
 use crate::services::paginate;
+use crate::services::webhooks::secret_box::{PREFIX, SecretBox};
 use crate::services::webhooks::{EVENTS, sign, ssrf};
+use anyhow::Context;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, Set,
 };
 use zhunong_entity::{webhook_delivery as delivery, webhook_endpoint as endpoint};
 
@@ -19,6 +21,8 @@ const ROTATION_OVERLAP_HOURS: i64 = 24;
 /// Registers an endpoint for the partner; the URL must pass the SSRF checks now (and will again
 /// at each delivery, after DNS).
 ///
+/// The secret is returned once and stored sealed (see `secret_box`).
+///
 /// # Errors
 /// 422 for a refused URL or unknown events.
 pub async fn register(
@@ -27,6 +31,7 @@ pub async fn register(
     req: CreateWebhook,
     allow: &[String],
     resolver: &dyn ssrf::Resolver,
+    secrets: &SecretBox,
 ) -> AppResult<WebhookWithSecret> {
     let mut v = Validator::default();
     v.check(req.url.len() <= 2000, "url", "at most 2000 characters");
@@ -52,7 +57,7 @@ pub async fn register(
         buyer_id: Set(partner.buyer_id),
         url: Set(url.to_string()),
         events: Set(serde_json::to_value(&req.events).map_err(|e| AppError::Internal(e.into()))?),
-        secret: Set(secret.clone()),
+        secret: Set(secrets.seal(&secret)?),
         previous_secret: Set(None),
         previous_secret_expires_at: Set(None),
         enabled: Set(true),
@@ -114,27 +119,69 @@ pub async fn disable(db: &crate::db::Tx, partner: &PartnerAuth, id: i64) -> AppR
     Ok(m.update(db).await?.into())
 }
 
-/// A new secret; the old one keeps signing alongside it for a day.
+/// A new secret; the old one keeps signing alongside it for a day. Both are stored sealed, so a
+/// secret from before encryption is sealed here.
 ///
 /// # Errors
-/// 404 unless it is the partner's.
+/// 404 unless it is the partner's; 500 if the stored secret does not decrypt.
 pub async fn rotate(
     db: &crate::db::Tx,
     partner: &PartnerAuth,
     id: i64,
+    secrets: &SecretBox,
 ) -> AppResult<WebhookWithSecret> {
     let current = own(db, partner, id).await?;
+    let previous = secrets
+        .open(&current.secret)
+        .with_context(|| format!("rotating the secret of webhook endpoint {id}"))?;
     let secret = sign::new_secret();
     let mut m = current.clone().into_active_model();
-    m.previous_secret = Set(Some(current.secret));
+    m.previous_secret = Set(Some(secrets.seal(&previous)?));
     m.previous_secret_expires_at = Set(Some(
         chrono::Utc::now() + chrono::Duration::hours(ROTATION_OVERLAP_HOURS),
     ));
-    m.secret = Set(secret.clone());
+    m.secret = Set(secrets.seal(&secret)?);
     Ok(WebhookWithSecret {
         webhook: m.update(db).await?.into(),
         secret,
     })
+}
+
+/// Seals the secrets still stored in plain text (rows from before encryption), so none stays
+/// readable in the database; run at start. Returns how many endpoints changed.
+///
+/// # Errors
+/// Database errors; a stored value that claims to be sealed but does not open.
+pub async fn seal_plain_secrets(db: &crate::db::Db, secrets: &SecretBox) -> AppResult<u64> {
+    db.write(async |tx| {
+        let plain = endpoint::Entity::find()
+            .filter(
+                Condition::any()
+                    .add(endpoint::Column::Secret.not_like(format!("{PREFIX}%")))
+                    .add(endpoint::Column::PreviousSecret.not_like(format!("{PREFIX}%"))),
+            )
+            .all(tx)
+            .await?;
+        let n = plain.len() as u64;
+        for ep in plain {
+            let id = ep.id;
+            let reseal = |stored: &str| -> AppResult<String> {
+                if SecretBox::is_sealed(stored) {
+                    return Ok(stored.to_owned());
+                }
+                let plain = secrets
+                    .open(stored)
+                    .with_context(|| format!("sealing the secret of webhook endpoint {id}"))?;
+                Ok(secrets.seal(&plain)?)
+            };
+            let mut m = ep.clone().into_active_model();
+            m.secret = Set(reseal(&ep.secret)?);
+            m.previous_secret = Set(ep.previous_secret.as_deref().map(reseal).transpose()?);
+            m.update(tx).await?;
+        }
+        Ok(n)
+    })
+    .await
 }
 
 /// Deliveries for the secretary, newest first.

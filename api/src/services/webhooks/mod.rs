@@ -3,6 +3,7 @@
 //! backoff, never sent to private or loopback addresses.
 
 pub mod outbox;
+pub mod secret_box;
 pub mod sign;
 pub mod ssrf;
 pub mod worker;

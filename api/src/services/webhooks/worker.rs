@@ -4,6 +4,7 @@
 //! delivers; a 410 disables the endpoint; anything else retries on the schedule, with jitter,
 //! until it is marked failed (visible to the secretary, who can re-send).
 
+use super::secret_box::SecretBox;
 use super::sign;
 use super::ssrf::{self, Resolver};
 use crate::db::Db;
@@ -22,10 +23,12 @@ pub struct WorkerConfig {
     pub batch: u64,
     pub lease: Duration,
     pub allow_hosts: Vec<String>,
+    /// Opens the endpoints' stored signing secrets.
+    pub secrets: SecretBox,
 }
 
 impl WorkerConfig {
-    pub fn from_settings(s: &crate::config::Settings) -> Self {
+    pub fn from_settings(s: &crate::config::Settings, secrets: SecretBox) -> Self {
         Self {
             timeout: Duration::from_secs(s.webhook_timeout_secs),
             schedule_secs: s.webhook_retry_schedule_secs.clone(),
@@ -33,6 +36,7 @@ impl WorkerConfig {
             batch: s.webhook_batch_size.max(1),
             lease: Duration::from_secs(s.webhook_lease_secs.max(1)),
             allow_hosts: s.webhook_allow_hosts.clone(),
+            secrets,
         }
     }
 }
@@ -138,15 +142,22 @@ async fn send(
         Err(e) => return Outcome::Retry(None, e.to_string()),
     };
     let timestamp = chrono::Utc::now().timestamp();
-    let mut signatures: Vec<String> =
-        sign::signature(&ep.secret, &d.message_id, timestamp, &d.payload)
-            .into_iter()
-            .collect();
-    if let (Some(prev), Some(until)) = (&ep.previous_secret, ep.previous_secret_expires_at)
-        && until > chrono::Utc::now()
-    {
-        signatures.extend(sign::signature(prev, &d.message_id, timestamp, &d.payload));
-    }
+    let signatures = match signatures(ep, d, timestamp, &cfg.secrets) {
+        Ok(s) => s,
+        Err(e) => {
+            // Nothing is sent unsigned: the delivery waits (and fails in the end, visibly) while
+            // the operator sees why.
+            tracing::error!(
+                endpoint = ep.id,
+                error = format!("{e:#}"),
+                "cannot sign a webhook"
+            );
+            return Outcome::Retry(
+                None,
+                "internal error: the signing secret is unreadable".into(),
+            );
+        }
+    };
     let resp = client
         .post(url)
         .header("content-type", "application/json")
@@ -172,6 +183,31 @@ async fn send(
             },
         ),
     }
+}
+
+/// The `webhook-signature` values: the current secret, and the previous one while it overlaps.
+fn signatures(
+    ep: &endpoint::Model,
+    d: &delivery::Model,
+    timestamp: i64,
+    secrets: &SecretBox,
+) -> anyhow::Result<Vec<String>> {
+    use anyhow::Context;
+    let current = secrets
+        .open(&ep.secret)
+        .with_context(|| format!("opening the secret of webhook endpoint {}", ep.id))?;
+    let mut out: Vec<String> = sign::signature(&current, &d.message_id, timestamp, &d.payload)
+        .into_iter()
+        .collect();
+    if let (Some(prev), Some(until)) = (&ep.previous_secret, ep.previous_secret_expires_at)
+        && until > chrono::Utc::now()
+    {
+        let prev = secrets.open(prev).with_context(|| {
+            format!("opening the previous secret of webhook endpoint {}", ep.id)
+        })?;
+        out.extend(sign::signature(&prev, &d.message_id, timestamp, &d.payload));
+    }
+    Ok(out)
 }
 
 async fn record(
