@@ -100,6 +100,19 @@ pub fn finish(openapi: &mut utoipa::openapi::OpenApi) {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
+                    .description(Some("a staff access token from `POST /api/v1/auth/login`"))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "partner_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("API key")
+                    .description(Some(
+                        "a partner API key (`znk_…`) made by a secretary for an enterprise buyer",
+                    ))
                     .build(),
             ),
         );

@@ -129,7 +129,9 @@ impl Application {
                 .configure(routes::api_v1)
                 .split_for_parts();
             crate::openapi::finish(&mut api);
-            app.service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api))
+            let known = web::Data::new(crate::known_routes::KnownRoutes::from_openapi(&api));
+            app.app_data(known)
+                .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api))
                 .route("/api/docs", web::get().to(docs_redirect))
                 .route("/app/station", web::get().to(routes::pages::station))
                 .route("/app/live", web::get().to(routes::pages::live))
@@ -138,7 +140,7 @@ impl Application {
                     web::get().to(routes::pages::board),
                 )
                 .route("/app/static/{file}", web::get().to(routes::pages::asset))
-                .default_service(web::to(route_not_found))
+                .default_service(web::to(crate::known_routes::route_not_found))
                 .wrap(from_fn(crate::auth::extractor::resolve_caller))
                 .wrap(from_fn(enforce_deadline))
                 .wrap(from_fn(guard_database))
@@ -293,15 +295,6 @@ async fn docs_redirect() -> HttpResponse {
     HttpResponse::MovedPermanently()
         .insert_header((header::LOCATION, "/api/docs/"))
         .finish()
-}
-
-async fn route_not_found() -> HttpResponse {
-    AppError::Http {
-        status: StatusCode::NOT_FOUND,
-        code: "route_not_found",
-        detail: "no such route".into(),
-    }
-    .error_response()
 }
 
 /// Refuses URLs with encoded NULs, then runs the handler under the deadline: past it the client

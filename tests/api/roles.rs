@@ -140,9 +140,20 @@ async fn the_policy_table_covers_exactly_the_documented_routes() {
                 .as_array()
                 .into_iter()
                 .flatten()
-                .filter_map(|s| s["bearer"].as_array())
-                .flatten()
-                .filter_map(|r| r.as_str().map(str::to_owned))
+                .flat_map(|s| {
+                    // Staff routes name their roles on the JWT scheme; partner routes use the
+                    // API-key scheme, which stands for the one role "partner".
+                    let mut roles: Vec<String> = s["bearer"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|r| r.as_str().map(str::to_owned))
+                        .collect();
+                    if s.get("partner_key").is_some() {
+                        roles.push("partner".to_owned());
+                    }
+                    roles
+                })
                 .collect();
             documented.insert((method, path.clone(), roles));
         }

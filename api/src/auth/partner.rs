@@ -6,6 +6,7 @@
 use super::api_key;
 use super::jwt::JwtKeys;
 use crate::error::AppError;
+use crate::extract::IdempotencyKey;
 use crate::state::AppState;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
@@ -25,8 +26,49 @@ impl FromRequest for PartnerAuth {
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let jwt = req.app_data::<web::Data<JwtKeys>>().cloned();
+        let call = KeyCall::from_request(req);
+        Box::pin(async move {
+            let (state, key) = call.authenticate().await?;
+            admit(&state, key).await
+        })
+    }
+}
+
+/// A partner route that requires `Idempotency-Key`: the key is checked after the API key and
+/// before the rate limit, so a request without one is a 400 (never a 429) however busy the key.
+pub struct KeyedPartner {
+    pub partner: PartnerAuth,
+    pub idempotency_key: String,
+}
+
+impl FromRequest for KeyedPartner {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let call = KeyCall::from_request(req);
+        let idem = IdempotencyKey::from_request(req, payload).into_inner();
+        Box::pin(async move {
+            let (state, key) = call.authenticate().await?;
+            let idempotency_key = idem?.required()?;
+            let partner = admit(&state, key).await?;
+            Ok(KeyedPartner {
+                partner,
+                idempotency_key,
+            })
+        })
+    }
+}
+
+/// What a partner request brings: the app state, the JWT keys and the bearer token.
+struct KeyCall {
+    state: Option<web::Data<AppState>>,
+    jwt: Option<web::Data<JwtKeys>>,
+    token: Option<String>,
+}
+
+impl KeyCall {
+    fn from_request(req: &HttpRequest) -> Self {
         let token = req
             .headers()
             .get(actix_web::http::header::AUTHORIZATION)
@@ -36,56 +78,67 @@ impl FromRequest for PartnerAuth {
                     .or_else(|| h.strip_prefix("bearer "))
             })
             .map(|t| t.trim().to_owned());
-        Box::pin(async move {
-            let state = state.ok_or_else(|| AppError::Internal(anyhow::anyhow!("no state")))?;
-            let token = token.ok_or(AppError::Unauthorized("missing API key"))?;
-            let Some((key_id, secret)) = api_key::parse(&token) else {
-                if jwt.is_some_and(|k| k.verify(&token).is_some()) {
-                    return Err(AppError::Forbidden);
-                }
-                return Err(AppError::Unauthorized("invalid API key"));
-            };
-            let row = key_entity::Entity::find()
-                .filter(key_entity::Column::KeyId.eq(key_id))
-                .one(&state.db.read)
-                .await?;
-            let key = match row {
-                Some(k)
-                    if k.revoked_at.is_none()
-                        && api_key::same_hash(&api_key::hash(secret), &k.secret_hash) =>
-                {
-                    k
-                }
-                _ => return Err(AppError::Unauthorized("invalid or revoked API key")),
-            };
-            state
-                .partner_limits
-                .check(key_id)
-                .map_err(|retry_after_secs| AppError::TooManyRequests { retry_after_secs })?;
-            // Last use is kept to the minute: one write a minute per key, not one per request.
-            let now = chrono::Utc::now();
-            let minute_ago = now - chrono::Duration::seconds(60);
-            if key.last_used_at.is_none_or(|t| t < minute_ago) {
-                let tx = state.db.begin_write().await?;
-                key_entity::Entity::update_many()
-                    .col_expr(key_entity::Column::LastUsedAt, Expr::value(now))
-                    .filter(key_entity::Column::Id.eq(key.id))
-                    .filter(
-                        Condition::any()
-                            .add(key_entity::Column::LastUsedAt.is_null())
-                            .add(
-                                key_entity::Column::LastUsedAt
-                                    .lt(now - chrono::Duration::seconds(60)),
-                            ),
-                    )
-                    .exec(&tx)
-                    .await?;
-                tx.commit().await?;
-            }
-            Ok(PartnerAuth {
-                buyer_id: key.buyer_id,
-                key_id: key.key_id,
-            })
-        })
+        Self {
+            state: req.app_data::<web::Data<AppState>>().cloned(),
+            jwt: req.app_data::<web::Data<JwtKeys>>().cloned(),
+            token,
+        }
     }
+
+    /// The key's row if the token is a live API key: 401 otherwise, 403 for a staff token.
+    async fn authenticate(self) -> Result<(web::Data<AppState>, key_entity::Model), AppError> {
+        let state = self
+            .state
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no state")))?;
+        let token = self
+            .token
+            .ok_or(AppError::Unauthorized("missing API key"))?;
+        let Some((key_id, secret)) = api_key::parse(&token) else {
+            if self.jwt.is_some_and(|k| k.verify(&token).is_some()) {
+                return Err(AppError::Forbidden);
+            }
+            return Err(AppError::Unauthorized("invalid API key"));
+        };
+        let row = key_entity::Entity::find()
+            .filter(key_entity::Column::KeyId.eq(key_id))
+            .one(&state.db.read)
+            .await?;
+        match row {
+            Some(k)
+                if k.revoked_at.is_none()
+                    && api_key::same_hash(&api_key::hash(secret), &k.secret_hash) =>
+            {
+                Ok((state, k))
+            }
+            _ => Err(AppError::Unauthorized("invalid or revoked API key")),
+        }
+    }
+}
+
+/// The key's rate limit, then its last use (kept to the minute: one write a minute per key).
+async fn admit(state: &AppState, key: key_entity::Model) -> Result<PartnerAuth, AppError> {
+    state
+        .partner_limits
+        .check(&key.key_id)
+        .map_err(|retry_after_secs| AppError::TooManyRequests { retry_after_secs })?;
+    let now = chrono::Utc::now();
+    let minute_ago = now - chrono::Duration::seconds(60);
+    if key.last_used_at.is_none_or(|t| t < minute_ago) {
+        let tx = state.db.begin_write().await?;
+        key_entity::Entity::update_many()
+            .col_expr(key_entity::Column::LastUsedAt, Expr::value(now))
+            .filter(key_entity::Column::Id.eq(key.id))
+            .filter(
+                Condition::any()
+                    .add(key_entity::Column::LastUsedAt.is_null())
+                    .add(key_entity::Column::LastUsedAt.lt(minute_ago)),
+            )
+            .exec(&tx)
+            .await?;
+        tx.commit().await?;
+    }
+    Ok(PartnerAuth {
+        buyer_id: key.buyer_id,
+        key_id: key.key_id,
+    })
 }

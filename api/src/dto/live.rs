@@ -95,3 +95,16 @@ pub struct SessionSummary {
     pub duration_secs: Option<i64>,
     pub totals: Totals,
 }
+
+/// One event of the totals stream, as a client's `EventSource` sees it: `event: totals` with
+/// the session's totals as JSON in `data`, and a last `event: ended` when the show is over.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StreamEvent {
+    /// `totals` or `ended`.
+    #[schema(example = "totals")]
+    pub event: String,
+    /// The totals as JSON text (a `LiveTotals` object).
+    pub data: String,
+    pub id: Option<String>,
+    pub retry: Option<u64>,
+}

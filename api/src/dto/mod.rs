@@ -32,10 +32,11 @@ pub struct Page<T> {
 #[into_params(parameter_in = Query)]
 pub struct Paging {
     /// Page number, from 1.
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 1_000_000)]
     pub page: Option<u64>,
-    /// Rows per page (default 50, at most the configured maximum).
-    #[param(minimum = 1)]
+    /// Rows per page (default 50, at most the configured maximum, 200 unless
+    /// `ZHUNONG_MAX_PAGE_SIZE` says otherwise).
+    #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<u64>,
 }
 

@@ -152,7 +152,7 @@ fn event(totals: &Totals) -> Bytes {
 #[utoipa::path(
     tag = "live",
     params(("id" = i64, Path, description = "session id")),
-    responses((status = 200, description = "text/event-stream of `totals` events", content_type = "text/event-stream", body = String)),
+    responses((status = 200, description = "text/event-stream of `totals` events", content_type = "text/event-stream", body = crate::dto::live::StreamEvent)),
     security(("bearer" = ["admin", "secretary", "helper"]))
 )]
 #[get("/live-sessions/{id}/stream")]

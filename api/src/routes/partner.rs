@@ -1,14 +1,14 @@
 //! The partner API: what an enterprise buyer's own system calls with its API key. Everything is
 //! scoped to the key's buyer; another buyer's object answers 404 exactly as a missing one.
 
-use crate::auth::partner::PartnerAuth;
+use crate::auth::partner::{KeyedPartner, PartnerAuth};
 use crate::dto::orders::{OrderFilter, OrderOut};
 use crate::dto::partner::{
     CatalogItem, CreateWebhook, PartnerOrder, PartnerOrderOut, WebhookOut, WebhookWithSecret,
 };
 use crate::dto::{Page, Paging};
 use crate::error::{AppResult, Problem};
-use crate::extract::{ApiJson, IdempotencyKey};
+use crate::extract::ApiJson;
 use crate::routes::answers;
 use crate::services::partner::{contract_prices, orders, webhooks};
 use crate::state::AppState;
@@ -28,7 +28,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
 }
 
 /// Open batches with the partner's own price and what is available.
-#[utoipa::path(tag = "partner", responses((status = 200, body = Vec<CatalogItem>)), security(("bearer" = ["partner"])))]
+#[utoipa::path(tag = "partner", responses((status = 200, body = Vec<CatalogItem>)), security(("partner_key" = [])))]
 #[get("/partner/catalog")]
 pub async fn partner_catalog(
     partner: PartnerAuth,
@@ -53,17 +53,16 @@ pub async fn partner_catalog(
         (status = 409, description = "short lines (each listed with what is available), a closed batch, or the key in flight", body = Problem),
         (status = 422, description = "invalid lines, or the key reused with another body", body = Problem),
     ),
-    security(("bearer" = ["partner"]))
+    security(("partner_key" = []))
 )]
 #[post("/partner/orders")]
 pub async fn partner_place_order(
-    partner: PartnerAuth,
+    keyed: KeyedPartner,
     req: HttpRequest,
     state: web::Data<AppState>,
-    key: IdempotencyKey,
     body: ApiJson<PartnerOrder>,
 ) -> AppResult<HttpResponse> {
-    let key = key.required()?;
+    let (partner, key) = (keyed.partner, keyed.idempotency_key);
     let mut ctx = state.order_context();
     ctx.max_lines = state.settings.partner_max_order_lines;
     let placed = orders::place(&state.db, &ctx, &partner, body.value, key, req.path()).await?;
@@ -71,7 +70,7 @@ pub async fn partner_place_order(
 }
 
 /// The partner's orders, newest first.
-#[utoipa::path(tag = "partner", params(OrderFilter, Paging), responses((status = 200, body = Page<OrderOut>)), security(("bearer" = ["partner"])))]
+#[utoipa::path(tag = "partner", params(OrderFilter, Paging), responses((status = 200, body = Page<OrderOut>)), security(("partner_key" = [])))]
 #[get("/partner/orders")]
 pub async fn partner_list_orders(
     partner: PartnerAuth,
@@ -85,7 +84,7 @@ pub async fn partner_list_orders(
 }
 
 /// One of the partner's orders: status, lines, weights, final amounts, truck, payments.
-#[utoipa::path(tag = "partner", params(("id" = i64, Path, description = "order id")), responses((status = 200, body = PartnerOrderOut)), security(("bearer" = ["partner"])))]
+#[utoipa::path(tag = "partner", params(("id" = i64, Path, description = "order id")), responses((status = 200, body = PartnerOrderOut)), security(("partner_key" = [])))]
 #[get("/partner/orders/{id}")]
 pub async fn partner_get_order(
     partner: PartnerAuth,
@@ -102,7 +101,7 @@ pub async fn partner_get_order(
     tag = "partner",
     request_body(content = CreateWebhook, example = json!({"url": "https://erp.example.com/hooks/zhunong", "events": ["order.weighed", "order.loaded", "order.delivered"]})),
     responses((status = 201, body = WebhookWithSecret)),
-    security(("bearer" = ["partner"]))
+    security(("partner_key" = []))
 )]
 #[post("/partner/webhooks")]
 pub async fn partner_register_webhook(
@@ -130,7 +129,7 @@ pub async fn partner_register_webhook(
 }
 
 /// The partner's webhook endpoints.
-#[utoipa::path(tag = "partner", responses((status = 200, body = Vec<WebhookOut>)), security(("bearer" = ["partner"])))]
+#[utoipa::path(tag = "partner", responses((status = 200, body = Vec<WebhookOut>)), security(("partner_key" = [])))]
 #[get("/partner/webhooks")]
 pub async fn partner_list_webhooks(
     partner: PartnerAuth,
@@ -140,7 +139,7 @@ pub async fn partner_list_webhooks(
 }
 
 /// One of the partner's webhook endpoints.
-#[utoipa::path(tag = "partner", params(("id" = i64, Path, description = "webhook id")), responses((status = 200, body = WebhookOut)), security(("bearer" = ["partner"])))]
+#[utoipa::path(tag = "partner", params(("id" = i64, Path, description = "webhook id")), responses((status = 200, body = WebhookOut)), security(("partner_key" = [])))]
 #[get("/partner/webhooks/{id}")]
 pub async fn partner_get_webhook(
     partner: PartnerAuth,
@@ -151,7 +150,7 @@ pub async fn partner_get_webhook(
 }
 
 /// Turns a webhook endpoint off.
-#[utoipa::path(tag = "partner", params(("id" = i64, Path, description = "webhook id")), responses((status = 200, body = WebhookOut)), security(("bearer" = ["partner"])))]
+#[utoipa::path(tag = "partner", params(("id" = i64, Path, description = "webhook id")), responses((status = 200, body = WebhookOut)), security(("partner_key" = [])))]
 #[delete("/partner/webhooks/{id}")]
 pub async fn partner_delete_webhook(
     partner: PartnerAuth,
@@ -167,7 +166,7 @@ pub async fn partner_delete_webhook(
 }
 
 /// A new signing secret; the old one keeps signing alongside it for 24 hours.
-#[utoipa::path(tag = "partner", params(("id" = i64, Path, description = "webhook id")), responses((status = 200, body = WebhookWithSecret)), security(("bearer" = ["partner"])))]
+#[utoipa::path(tag = "partner", params(("id" = i64, Path, description = "webhook id")), responses((status = 200, body = WebhookWithSecret)), security(("partner_key" = [])))]
 #[post("/partner/webhooks/{id}/rotate-secret")]
 pub async fn partner_rotate_webhook_secret(
     partner: PartnerAuth,
