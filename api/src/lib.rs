@@ -10,6 +10,7 @@ pub mod dto;
 pub mod error;
 pub mod extract;
 pub mod known_routes;
+pub mod middleware;
 pub mod openapi;
 pub mod render;
 pub mod routes;

@@ -8,16 +8,16 @@ use crate::db::Db;
 use crate::db::hub::Notice;
 use crate::error::{AppError, PROBLEM_JSON};
 use crate::extract::{BodyLimit, path_error, query_error};
+use crate::middleware;
 use crate::openapi::ApiDoc;
 use crate::routes;
 use crate::services::money::rules::RulesCache;
 use crate::services::webhooks::secret_box::SecretBox;
 use crate::services::{idempotency, users};
 use crate::state::AppState;
-use actix_web::body::MessageBody;
-use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::dev::{Server, ServiceResponse};
 use actix_web::http::{StatusCode, header};
-use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers, Next, from_fn};
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, ResponseError, web};
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -34,10 +34,6 @@ pub struct Application {
     health: Arc<crate::db::health::Health>,
     drain: Duration,
 }
-
-/// The handler deadline, read by the deadline middleware.
-#[derive(Clone, Copy)]
-struct Deadline(Duration);
 
 impl Application {
     /// Connects, migrates, makes sure an admin exists, and binds the listener.
@@ -112,7 +108,9 @@ impl Application {
             ));
         }
         let body_limit = web::Data::new(BodyLimit(settings.max_body_bytes));
-        let deadline = web::Data::new(Deadline(Duration::from_secs(settings.request_timeout_secs)));
+        let deadline = web::Data::new(middleware::Deadline(Duration::from_secs(
+            settings.request_timeout_secs,
+        )));
 
         let mut server = HttpServer::new(move || {
             let (app, mut api) = App::new()
@@ -142,10 +140,10 @@ impl Application {
                 .route("/app/static/{file}", web::get().to(routes::pages::asset))
                 .default_service(web::to(crate::known_routes::route_not_found))
                 .wrap(from_fn(crate::auth::extractor::resolve_caller))
-                .wrap(from_fn(enforce_deadline))
-                .wrap(from_fn(guard_database))
+                .wrap(from_fn(middleware::enforce_deadline))
+                .wrap(from_fn(middleware::guard_database))
                 .wrap(ErrorHandlers::new().default_handler(problem_fallback))
-                .wrap(from_fn(security_headers))
+                .wrap(from_fn(middleware::security_headers))
                 .wrap(tracing_actix_web::TracingLogger::<
                     crate::telemetry::RedactingRootSpan,
                 >::new())
@@ -271,7 +269,7 @@ fn spawn_idempotency_purge(db: Db, retention_hours: u64) {
     });
 }
 
-/// Forgets cached commission rules whenever any replica creates one.
+/// Forgets cached commission rules and user states whenever any replica changes them.
 fn spawn_rules_invalidation(state: Arc<AppState>) {
     let mut notices = state.db.hub.subscribe();
     tokio::spawn(async move {
@@ -295,91 +293,6 @@ async fn docs_redirect() -> HttpResponse {
     HttpResponse::MovedPermanently()
         .insert_header((header::LOCATION, "/api/docs/"))
         .finish()
-}
-
-/// Refuses URLs with encoded NULs, then runs the handler under the deadline: past it the client
-/// gets 503 and the dropped handler's transaction rolls back.
-async fn enforce_deadline(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    if crate::extract::has_encoded_nul(req.uri()) {
-        return Err(AppError::BadRequest {
-            code: "invalid_path",
-            detail: "NUL characters are not allowed in URLs".into(),
-        }
-        .into());
-    }
-    let limit = req
-        .app_data::<web::Data<Deadline>>()
-        .map_or(Duration::from_secs(30), |d| d.0);
-    match tokio::time::timeout(limit, next.call(req)).await {
-        Ok(res) => res,
-        Err(_) => Err(AppError::Unavailable("handler deadline passed".into()).into()),
-    }
-}
-
-/// While the database is known to be unreachable, API requests are answered 503 at once rather
-/// than each waiting for a connection; a request that fails for want of the database opens
-/// that breaker (a background probe closes it).
-async fn guard_database(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let state = req.app_data::<web::Data<AppState>>().cloned();
-    let api = req.path().starts_with("/api/v1/");
-    if api && state.as_ref().is_some_and(|s| s.db.health.is_down()) {
-        return Err(AppError::Unavailable("database unreachable".into()).into());
-    }
-    let res = next.call(req).await;
-    let failure = match &res {
-        Ok(r) => r.response().error(),
-        Err(e) => Some(e),
-    };
-    if let (Some(state), Some(AppError::Db(e))) =
-        (&state, failure.and_then(|e| e.as_error::<AppError>()))
-    {
-        state.db.observe_failure(e);
-    }
-    res
-}
-
-/// Pages may run only their own scripts and styles, may not be framed, and leak no address to
-/// other sites. Swagger UI (vendored) starts itself with an inline script, so its pages get the
-/// same policy with inline code allowed.
-const PAGE_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-                        connect-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'; \
-                        frame-ancestors 'none'";
-const DOCS_CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; \
-                        style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
-                        base-uri 'none'; object-src 'none'; frame-ancestors 'none'";
-
-async fn security_headers(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let docs = req.path().starts_with("/api/docs");
-    let mut res = next.call(req).await?;
-    let headers = res.headers_mut();
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        header::HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        header::HeaderValue::from_static("same-origin"),
-    );
-    let html = headers
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
-    if html {
-        let csp = if docs { DOCS_CSP } else { PAGE_CSP };
-        headers.insert(
-            header::CONTENT_SECURITY_POLICY,
-            header::HeaderValue::from_static(csp),
-        );
-    }
-    Ok(res)
 }
 
 /// Any error answer that is not already problem+json (actix's own 404/405/…) is re-dressed as one.

@@ -1,0 +1,100 @@
+//! The middleware every request passes: the handler deadline, the database breaker and the
+//! security headers.
+
+use crate::error::AppError;
+use crate::state::AppState;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::Next;
+use actix_web::web;
+use std::time::Duration;
+
+/// The handler deadline, read by the deadline middleware.
+#[derive(Clone, Copy)]
+pub struct Deadline(pub Duration);
+
+/// Refuses URLs with encoded NULs, then runs the handler under the deadline: past it the client
+/// gets 503 and the dropped handler's transaction rolls back.
+pub async fn enforce_deadline(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if crate::extract::has_encoded_nul(req.uri()) {
+        return Err(AppError::BadRequest {
+            code: "invalid_path",
+            detail: "NUL characters are not allowed in URLs".into(),
+        }
+        .into());
+    }
+    let limit = req
+        .app_data::<web::Data<Deadline>>()
+        .map_or(Duration::from_secs(30), |d| d.0);
+    match tokio::time::timeout(limit, next.call(req)).await {
+        Ok(res) => res,
+        Err(_) => Err(AppError::Unavailable("handler deadline passed".into()).into()),
+    }
+}
+
+/// While the database is known to be unreachable, API requests are answered 503 at once rather
+/// than each waiting for a connection; a request that fails for want of the database opens
+/// that breaker (a background probe closes it).
+pub async fn guard_database(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let api = req.path().starts_with("/api/v1/");
+    if api && state.as_ref().is_some_and(|s| s.db.health.is_down()) {
+        return Err(AppError::Unavailable("database unreachable".into()).into());
+    }
+    let res = next.call(req).await;
+    let failure = match &res {
+        Ok(r) => r.response().error(),
+        Err(e) => Some(e),
+    };
+    if let (Some(state), Some(AppError::Db(e))) =
+        (&state, failure.and_then(|e| e.as_error::<AppError>()))
+    {
+        state.db.observe_failure(e);
+    }
+    res
+}
+
+/// Pages may run only their own scripts and styles, may not be framed, and leak no address to
+/// other sites. Swagger UI (vendored) starts itself with an inline script, so its pages get the
+/// same policy with inline code allowed.
+const PAGE_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                        connect-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'; \
+                        frame-ancestors 'none'";
+const DOCS_CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; \
+                        style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+                        base-uri 'none'; object-src 'none'; frame-ancestors 'none'";
+
+pub async fn security_headers(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let docs = req.path().starts_with("/api/docs");
+    let mut res = next.call(req).await?;
+    let headers = res.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        header::HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        header::HeaderValue::from_static("same-origin"),
+    );
+    let html = headers
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if html {
+        let csp = if docs { DOCS_CSP } else { PAGE_CSP };
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            header::HeaderValue::from_static(csp),
+        );
+    }
+    Ok(res)
+}
