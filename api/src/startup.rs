@@ -95,7 +95,7 @@ impl Application {
             user_states: Default::default(),
             webhook_secrets: webhook_secrets.clone(),
         });
-        spawn_rules_invalidation(state.clone().into_inner());
+        spawn_cache_invalidation(state.clone().into_inner());
         if settings.webhook_worker {
             let cfg = crate::services::webhooks::worker::WorkerConfig::from_settings(
                 &settings,
@@ -270,7 +270,7 @@ fn spawn_idempotency_purge(db: Db, retention_hours: u64) {
 }
 
 /// Forgets cached commission rules and user states whenever any replica changes them.
-fn spawn_rules_invalidation(state: Arc<AppState>) {
+fn spawn_cache_invalidation(state: Arc<AppState>) {
     let mut notices = state.db.hub.subscribe();
     tokio::spawn(async move {
         loop {

@@ -103,7 +103,6 @@ fn tokens(
     refresh: String,
     as_cookie: bool,
 ) -> AppResult<HttpResponse> {
-    let token = keys.issue(user.id, &user.username, user.role, user.token_version)?;
     let lifetime = refresh_lifetime(state).num_seconds();
     // A token must not sit in any cache on the way.
     let mut res = HttpResponse::Ok();
@@ -114,14 +113,27 @@ fn tokens(
     } else {
         Some(refresh)
     };
-    Ok(res.json(TokenResponse {
-        access_token: token,
+    Ok(res.json(token_response(keys, user, refresh_token, lifetime)?))
+}
+
+/// A fresh access token for `user`, at their current token version.
+///
+/// # Errors
+/// The token could not be signed.
+pub fn token_response(
+    keys: &JwtKeys,
+    user: &zhunong_entity::user::Model,
+    refresh_token: Option<String>,
+    refresh_expires_in: i64,
+) -> AppResult<TokenResponse> {
+    Ok(TokenResponse {
+        access_token: keys.issue(user.id, &user.username, user.role, user.token_version)?,
         token_type: "Bearer",
         expires_in: keys.ttl_secs(),
         role: user.role,
         refresh_token,
-        refresh_expires_in: lifetime,
-    }))
+        refresh_expires_in,
+    })
 }
 
 /// The presented refresh token: the cookie (pages), else `{"refresh_token": …}` in the body.

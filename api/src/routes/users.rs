@@ -125,16 +125,9 @@ pub async fn change_own_password(
 ) -> AppResult<HttpResponse> {
     let user = accounts::change_own_password(&state.db, &auth, body.value).await?;
     state.user_states.forget(user.id);
-    let token = keys.issue(user.id, &user.username, user.role, user.token_version)?;
+    // The session's refresh tokens ended with the old password (token version).
+    let answer = super::auth::token_response(&keys, &user, None, 0)?;
     Ok(HttpResponse::Ok()
         .insert_header(super::auth::NO_STORE)
-        .json(TokenResponse {
-            access_token: token,
-            token_type: "Bearer",
-            expires_in: keys.ttl_secs(),
-            role: user.role,
-            // The session's refresh tokens ended with the old password (token version).
-            refresh_token: None,
-            refresh_expires_in: 0,
-        }))
+        .json(answer))
 }
