@@ -42,6 +42,9 @@ pub struct Settings {
     pub database_max_connections: u32,
     /// How long a request waits for a pooled connection before it gets 503.
     pub database_acquire_timeout_secs: u64,
+    /// PostgreSQL: a read or a connection that takes longer than this asks the health probe, so
+    /// a database that went away while idle is noticed within this plus the probe's 0.4 s.
+    pub database_stall_probe_millis: u64,
     /// SQLite `synchronous` pragma: `normal` survives a killed process (WAL), `full` also power loss.
     pub sqlite_synchronous: String,
     /// Address and port to listen on.
@@ -136,6 +139,7 @@ impl Default for Settings {
             database_schema: None,
             database_max_connections: 16,
             database_acquire_timeout_secs: 5,
+            database_stall_probe_millis: 200,
             sqlite_synchronous: "normal".into(),
             bind: "127.0.0.1:8080".into(),
             workers: None,

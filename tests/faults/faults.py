@@ -934,11 +934,14 @@ def scenario_pg(rep: Report):
         seq = iter(range(20_000))
         seq_lock = threading.Lock()
         stop = threading.Event()
+        paused = threading.Event()
         t_begin = now()
         hard_deadline = t_begin + 150
 
         def worker(_n):
             while not stop.is_set() and now() < hard_deadline:
+                while paused.is_set() and not stop.is_set():
+                    time.sleep(0.01)
                 with seq_lock:
                     i = next(seq, None)
                 if i is None:
@@ -972,6 +975,19 @@ def scenario_pg(rep: Report):
         cluster.pg_ctl("start")
         t1 = now()
         faults.append(("b: pg_ctl stop -m fast, 10 s, start", t0, t1))
+        settle(t1, 3)
+        # (c) the database goes away while no request is using it: the pool's connections are
+        # idle, so no failing request opens the breaker; the next requests must still be
+        # answered within the bar instead of waiting out the acquire timeout.
+        paused.set()
+        time.sleep(1.0)
+        t0 = now()
+        cluster.pg_ctl("stop", "-m", "fast")
+        paused.clear()
+        time.sleep(5)
+        cluster.pg_ctl("start")
+        t1 = now()
+        faults.append(("c: idle pool, pg_ctl stop -m fast, 5 s, start", t0, t1))
         settle(t1, 3)
         stop.set()
         finished = join_all(threads, 60)

@@ -26,9 +26,11 @@ use tokio::sync::Mutex;
 pub mod fault;
 pub mod health;
 pub mod hub;
+mod read;
 mod tx;
 
 pub use fault::{Fault, classify};
+pub use read::Reader;
 pub use tx::Tx;
 
 /// The database: a pool for reads that refuses writes, and a pool for write transactions.
@@ -36,8 +38,8 @@ pub use tx::Tx;
 pub struct Db {
     /// For reads outside a write transaction. Its connections are read-only (SQLite
     /// `query_only`, PostgreSQL `default_transaction_read_only`), so a write can only go
-    /// through a [`Tx`].
-    pub read: DatabaseConnection,
+    /// through a [`Tx`]. Bounded by the breaker.
+    pub read: Reader,
     write: DatabaseConnection,
     write_gate: Option<Arc<Mutex<()>>>,
     pub hub: Arc<hub::Hub>,
@@ -60,17 +62,19 @@ impl Db {
             write.get_database_backend(),
             settings.database_schema.as_deref(),
         ));
-        let probe = if settings.is_sqlite() {
-            read.clone()
+        let (probe, stall_after) = if settings.is_sqlite() {
+            (read.clone(), None)
         } else {
-            probe_pool(settings)?
+            let stall = Duration::from_millis(settings.database_stall_probe_millis);
+            (probe_pool(settings)?, Some(stall))
         };
+        let health = Arc::new(health::Health::new(probe, stall_after));
         Ok(Self {
-            read,
+            read: Reader::new(read, health.clone()),
             write,
             write_gate,
             hub,
-            health: Arc::new(health::Health::new(probe)),
+            health,
         })
     }
 
@@ -92,7 +96,11 @@ impl Db {
             sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
             ..TransactionOptions::default()
         };
-        let txn = self.write.begin_with_options(options).await?;
+        // Getting the connection and BEGIN may be abandoned; nothing is written yet.
+        let txn = self
+            .health
+            .bounded(self.write.begin_with_options(options))
+            .await?;
         Ok(Tx::new(txn, self.hub.clone(), gate))
     }
 

@@ -200,7 +200,7 @@ fn fingerprint(t: &Totals) -> serde_json::Value {
 struct TotalsStream {
     id: i64,
     rx: tokio::sync::broadcast::Receiver<Notice>,
-    db: sea_orm::DatabaseConnection,
+    db: crate::db::Reader,
     refresh: tokio::time::Interval,
     last_sent: Instant,
     /// The last totals sent, without their timestamp, to skip unchanged refreshes.

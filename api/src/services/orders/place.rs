@@ -179,7 +179,7 @@ struct Prepared {
 /// The transaction's part: stock, limits, the order and its lines; the first answer.
 async fn write_order(
     txn: &Tx,
-    read: &sea_orm::DatabaseConnection,
+    read: &crate::db::Reader,
     ctx: &OrderContext<'_>,
     placer: Placer<'_>,
     req: &CreateOrder,
