@@ -1,4 +1,4 @@
-//! The `zhunong` command: `serve` (default), `migrate`, `create-user`, `demo`.
+//! The `zhunong` command: `serve` (default), `migrate`, `create-user`, `demo`, `generate`.
 
 use clap::{Parser, Subcommand};
 use zhunong_api::auth::random_hex;
@@ -32,6 +32,18 @@ enum Command {
         /// The password; read from ZHUNONG_NEW_USER_PASSWORD if not given, generated if neither.
         #[arg(long, env = "ZHUNONG_NEW_USER_PASSWORD", hide_env_values = true)]
         password: Option<String>,
+    },
+    /// Fill an empty database with years of realistic sales, for benchmarks (bulk inserts).
+    Generate {
+        #[arg(long, default_value_t = 500_000)]
+        orders: u64,
+        #[arg(long, default_value_t = 1_000_000)]
+        lines: u64,
+        #[arg(long, default_value_t = 3)]
+        years: u32,
+        /// The same seed writes the same data set.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
     },
     /// Load demo data (Hongguang village and its neighbours) into an empty database.
     Demo {
@@ -89,6 +101,33 @@ async fn main() -> anyhow::Result<()> {
             if generated {
                 println!("password: {password}  (shown once)");
             }
+        }
+        Command::Generate {
+            orders,
+            lines,
+            years,
+            seed,
+        } => {
+            let db = Db::connect(&settings).await?;
+            db.migrate().await?;
+            let started = std::time::Instant::now();
+            let plan = zhunong_api::generate::Plan {
+                orders,
+                lines,
+                years,
+                seed,
+            };
+            let w = zhunong_api::generate::generate(&db, plan).await?;
+            println!(
+                "generated {} orders ({} cancelled, {} settled), {} lines, {} report rows, {} ledger entries in {:.1} s",
+                w.orders,
+                w.cancelled,
+                w.settled,
+                w.lines,
+                w.facts,
+                w.ledger_entries,
+                started.elapsed().as_secs_f64()
+            );
         }
         Command::Demo { password } => {
             let db = Db::connect(&settings).await?;

@@ -2,6 +2,7 @@
 //! variable name is derived from the field name (`ZHUNONG_DATABASE_URL` → `database_url`), so no
 //! name is typed twice.
 
+use chrono::Offset as _;
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
@@ -130,6 +131,10 @@ pub struct Settings {
     /// After SIGTERM, how long the server keeps accepting connections (with `/ready` at 503)
     /// before it stops, so that requests already sent are answered rather than reset.
     pub shutdown_drain_millis: u64,
+    /// Rows (periods × groups) one sales report may have.
+    pub report_max_rows: u64,
+    /// Values one report filter may list.
+    pub report_max_filter_values: usize,
 }
 
 impl Default for Settings {
@@ -182,6 +187,8 @@ impl Default for Settings {
             webhook_allow_hosts: Vec::new(),
             webhook_worker: true,
             shutdown_drain_millis: 300,
+            report_max_rows: 50_000,
+            report_max_filter_values: 200,
             live_refresh_secs: 5,
         }
     }
@@ -200,6 +207,12 @@ impl Settings {
             .merge(Env::prefixed("ZHUNONG_").ignore(&CLI_VARIABLES))
             .extract()
             .map_err(Box::new)
+    }
+
+    /// The village's time zone; an offset beyond ±18 h, which no place has, falls back to UTC.
+    pub fn local_offset(&self) -> chrono::FixedOffset {
+        chrono::FixedOffset::east_opt(self.local_utc_offset_minutes.saturating_mul(60))
+            .unwrap_or_else(|| chrono::Utc.fix())
     }
 
     pub fn is_sqlite(&self) -> bool {

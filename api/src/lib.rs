@@ -9,6 +9,7 @@ pub mod domain;
 pub mod dto;
 pub mod error;
 pub mod extract;
+pub mod generate;
 pub mod known_routes;
 pub mod middleware;
 pub mod openapi;

@@ -30,6 +30,7 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
         (name = "partner", description = "For enterprise buyers' systems, with an API key: catalog, bulk orders, own orders, webhooks"),
         (name = "partner admin", description = "API keys, contract prices, webhook deliveries (secretary)"),
         (name = "money", description = "Payments, commission rules, settlement, ledger, grower statements, income"),
+        (name = "reports", description = "Sales totals in JSON, CSV or XLSX; the dashboard's cards"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

@@ -43,6 +43,13 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let db = Db::connect(&settings).await?;
         db.migrate().await?;
+        let filled = crate::services::reports::facts::backfill(&db).await?;
+        if filled > 0 {
+            tracing::info!(
+                orders = filled,
+                "sales figures written for orders that had none"
+            );
+        }
         let secret = jwt_secret(&settings)?;
         let keys = web::Data::new(JwtKeys::new(secret.expose(), &settings)?);
         let webhook_secrets = SecretBox::from_master(secret.expose().as_bytes())?;

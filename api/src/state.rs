@@ -40,8 +40,9 @@ impl AppState {
 
     /// Today in the village (the configured UTC offset), for dating rules and postings.
     pub fn today(&self) -> chrono::NaiveDate {
-        let offset = chrono::Duration::minutes(i64::from(self.settings.local_utc_offset_minutes));
-        (chrono::Utc::now() + offset).date_naive()
+        chrono::Utc::now()
+            .with_timezone(&self.settings.local_offset())
+            .date_naive()
     }
 
     /// Checks paging parameters against the configured maximum.

@@ -11,6 +11,7 @@ mod m20261128_000005_partners;
 mod m20261201_000001_weighing_complete;
 mod m20261201_000002_token_version;
 mod m20261201_000003_refresh_tokens;
+mod m20261202_000001_sales_facts;
 mod util;
 
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_weighing_complete::Migration),
             Box::new(m20261201_000002_token_version::Migration),
             Box::new(m20261201_000003_refresh_tokens::Migration),
+            Box::new(m20261202_000001_sales_facts::Migration),
         ]
     }
 }

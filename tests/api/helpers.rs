@@ -149,6 +149,8 @@ pub struct Reply {
     pub headers: reqwest::header::HeaderMap,
     pub text: String,
     pub json: Value,
+    /// The body as sent (for binary answers such as XLSX).
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -160,7 +162,8 @@ impl Reply {
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_owned();
-        let text = r.text().await.unwrap_or_default();
+        let bytes = r.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
         let json = serde_json::from_str(&text).unwrap_or(Value::Null);
         Self {
             status,
@@ -168,6 +171,7 @@ impl Reply {
             headers,
             text,
             json,
+            bytes,
         }
     }
 

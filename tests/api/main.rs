@@ -17,6 +17,7 @@ mod loads;
 mod money;
 mod orders;
 mod partner;
+mod reports;
 mod roles;
 mod sessions;
 mod weighing;

@@ -80,7 +80,7 @@ async fn weighed_orders(app: &Arc<TestApp>, batch: i64, buyer: i64, n: usize) ->
 }
 
 /// Puts orders on one load and delivers it.
-async fn deliver(app: &Arc<TestApp>, orders: &[i64]) {
+pub async fn deliver(app: &Arc<TestApp>, orders: &[i64]) {
     let st = app.token("station").await;
     let load = app
         .post(&st, "/api/v1/loads", json!({"plate": "皖A12345", "driver_name": "老李", "driver_phone": "13600000000", "destination": "合肥", "planned_date": "2026-11-29"}))
@@ -119,7 +119,7 @@ async fn deliver(app: &Arc<TestApp>, orders: &[i64]) {
     assert_eq!(d.status, 200, "{}", d.text);
 }
 
-async fn pay(app: &TestApp, order: i64, amount: i64) -> crate::helpers::Reply {
+pub async fn pay(app: &TestApp, order: i64, amount: i64) -> crate::helpers::Reply {
     app.post(
         &app.token("secretary").await,
         &format!("/api/v1/orders/{order}/payments"),

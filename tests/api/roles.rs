@@ -87,6 +87,8 @@ const POLICY: &[(&str, &str, &[&str])] = &[
     ("GET", "/api/v1/growers/{id}/statements", OFFICE),
     ("POST", "/api/v1/growers/{id}/payouts", OFFICE),
     ("GET", "/api/v1/reports/collective-income", OFFICE),
+    ("GET", "/api/v1/reports/sales", OFFICE),
+    ("GET", "/api/v1/reports/sales/summary", OFFICE),
     ("POST", "/api/v1/live-sessions", SALES),
     ("GET", "/api/v1/live-sessions", SALES),
     ("GET", "/api/v1/live-sessions/{id}", SALES),

@@ -44,6 +44,8 @@ pub struct Db {
     write_gate: Option<Arc<Mutex<()>>>,
     pub hub: Arc<hub::Hub>,
     pub health: Arc<health::Health>,
+    /// The village's time zone: what "today" and a sale's local date mean.
+    pub local_offset: chrono::FixedOffset,
 }
 
 impl Db {
@@ -75,6 +77,7 @@ impl Db {
             write_gate,
             hub,
             health,
+            local_offset: settings.local_offset(),
         })
     }
 
@@ -101,7 +104,7 @@ impl Db {
             .health
             .bounded(self.write.begin_with_options(options))
             .await?;
-        Ok(Tx::new(txn, self.hub.clone(), gate))
+        Ok(Tx::new(txn, self.hub.clone(), gate, self.local_offset))
     }
 
     /// Runs `work` in a write transaction: commits if it succeeds, rolls back if it fails.

@@ -27,6 +27,7 @@ pub struct Tx {
     notices: Mutex<Vec<Notice>>,
     /// On SQLite, the writer gate, held until commit or drop.
     _gate: Option<OwnedMutexGuard<()>>,
+    local_offset: chrono::FixedOffset,
 }
 
 impl Tx {
@@ -34,6 +35,7 @@ impl Tx {
         txn: DatabaseTransaction,
         hub: Arc<Hub>,
         gate: Option<OwnedMutexGuard<()>>,
+        local_offset: chrono::FixedOffset,
     ) -> Self {
         Self {
             txn,
@@ -41,7 +43,13 @@ impl Tx {
             poisoned: Mutex::new(None),
             notices: Mutex::new(Vec::new()),
             _gate: gate,
+            local_offset,
         }
+    }
+
+    /// The village's time zone, for writes that record a local date.
+    pub fn local_offset(&self) -> chrono::FixedOffset {
+        self.local_offset
     }
 
     /// Commits, then hands the transaction's notices to subscribers.

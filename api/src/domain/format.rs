@@ -69,3 +69,23 @@ mod tests {
         );
     }
 }
+
+/// What a person reads for an order channel.
+pub fn channel_label(code: &str) -> &'static str {
+    match code {
+        "livestream" => "直播",
+        "partner_api" => "企业接口",
+        "expo" => "展会",
+        "phone" => "电话",
+        "walk_in" => "到店",
+        _ => "其他",
+    }
+}
+
+/// What a person reads for a buyer kind.
+pub fn buyer_kind_label(code: &str) -> &'static str {
+    match code {
+        "enterprise" => "企业",
+        _ => "个人",
+    }
+}

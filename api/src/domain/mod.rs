@@ -6,5 +6,7 @@ pub mod format;
 pub mod money;
 pub mod order_number;
 pub mod order_status;
+pub mod periods;
+pub mod sales;
 pub mod settlement;
 pub mod weighing;

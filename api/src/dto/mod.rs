@@ -12,6 +12,7 @@ pub mod money;
 pub mod orders;
 pub mod partner;
 pub mod pick_list;
+pub mod reports;
 pub mod weighing;
 
 use serde::{Deserialize, Deserializer, Serialize};

@@ -3,6 +3,7 @@
 
 pub mod manifest;
 pub mod pick_list;
+pub mod report;
 
 fn page(title: &str, body: &str) -> String {
     format!(

@@ -19,6 +19,7 @@ pub mod partner;
 pub mod partner_admin;
 pub mod pick_list;
 pub mod products;
+pub mod reports;
 pub mod users;
 pub mod weighings;
 
@@ -40,6 +41,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
             .configure(loads::routes)
             .configure(pick_list::routes)
             .configure(money::routes)
+            .configure(reports::routes)
             .configure(live::routes)
             .configure(partner::routes)
             .configure(partner_admin::routes),

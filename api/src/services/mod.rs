@@ -16,6 +16,7 @@ pub mod orders;
 pub mod partner;
 pub mod pick_list;
 pub mod products;
+pub mod reports;
 pub mod sessions;
 pub mod users;
 pub mod webhooks;

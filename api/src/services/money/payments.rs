@@ -147,6 +147,8 @@ async fn write_payment(
     } else {
         settle_if_ready(txn, order_id, caller.user_id, day).await?
     };
+    // After any settlement above: the facts carry the refund and the settlement date.
+    crate::services::reports::facts::refresh(txn, order_id).await?;
     let receipt = PaymentReceipt {
         payment: PaymentOut::from(p),
         order_id,

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use zhunong_entity::enums::{EntryKind, IncomeCategory, OrderStatus, TransactionKind};
 use zhunong_entity::{batch, ledger_entry, order, order_line};
 
-fn entry_kind(leg: Leg) -> EntryKind {
+pub(crate) fn entry_kind(leg: Leg) -> EntryKind {
     match leg {
         Leg::CashIn => EntryKind::CashIn,
         Leg::Sale => EntryKind::Sale,
@@ -117,7 +117,7 @@ async fn post_settlement(
 /// # Errors
 /// Database errors.
 pub async fn settle_if_ready(
-    db: &impl ConnectionTrait,
+    db: &crate::db::Tx,
     order_id: i64,
     actor: i64,
     day: NaiveDate,
@@ -146,6 +146,7 @@ pub async fn settle_if_ready(
         .filter(order::Column::Id.eq(order_id))
         .exec(db)
         .await?;
+    crate::services::reports::facts::refresh(db, order_id).await?;
     Ok(true)
 }
 

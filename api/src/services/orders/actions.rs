@@ -69,6 +69,7 @@ pub async fn cancel(db: &Db, caller: &Caller, order_id: i64) -> AppResult<OrderO
             .exec(&txn)
             .await?;
     }
+    crate::services::reports::facts::refresh(&txn, order_id).await?;
     let out = load_out(&txn, order_id).await?;
     outbox::emit(
         &txn,

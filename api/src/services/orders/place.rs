@@ -20,9 +20,10 @@ use crate::services::idempotency::{self, Keyed};
 use crate::services::live;
 use crate::services::money::rules::RulesCache;
 use crate::services::partner::contract_prices;
+use crate::services::reports::facts::{self as sales_facts, BatchInfo, OrderFigures};
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use std::collections::{BTreeMap, HashMap};
-use zhunong_entity::enums::{BuyerKind, Channel, OrderStatus, PaymentStatus};
+use zhunong_entity::enums::{BuyerKind, Channel, OrderStatus, PaymentStatus, Pricing};
 use zhunong_entity::{order, order_line};
 
 /// What placing an order needs besides the request: caches, the notice hub, limits, the day.
@@ -272,6 +273,24 @@ async fn write_order(
     let line_rows = order_line::Entity::insert_many(line_models)
         .exec_with_returning(txn)
         .await?;
+    let mut batches = HashMap::new();
+    for b in locked.values() {
+        let by_weight = facts.pricing(txn, b.product_id).await? == Pricing::ByWeight;
+        let info = BatchInfo {
+            product_id: b.product_id,
+            grower_id: b.grower_id,
+            by_weight,
+        };
+        batches.insert(b.id, info);
+    }
+    let figures = OrderFigures {
+        order: &order,
+        lines: &line_rows,
+        batches: &batches,
+        buyer_kind: buyer_kind.as_str(),
+        refunds_fen: 0,
+    };
+    sales_facts::insert(txn, &figures, txn.local_offset()).await?;
     let body = serde_json::to_string(&OrderOut::new(order, line_rows))
         .map_err(|e| AppError::Internal(e.into()))?;
     if let Some(terms) = &live {

@@ -115,10 +115,7 @@ pub async fn apply_line(
 /// Recomputes the order from its lines: `weighed` with a final total once every line's
 /// weighing is complete, back to `confirmed` otherwise. Any earlier approval is cleared: it was
 /// given for other weights.
-pub async fn refresh_order(
-    db: &impl ConnectionTrait,
-    order: order::Model,
-) -> AppResult<order::Model> {
+pub async fn refresh_order(db: &crate::db::Tx, order: order::Model) -> AppResult<order::Model> {
     let lines = order_line::Entity::find()
         .filter(order_line::Column::OrderId.eq(order.id))
         .order_by_asc(order_line::Column::LineNo)
@@ -149,7 +146,9 @@ pub async fn refresh_order(
     m.weights_approved_at = Set(None);
     m.weights_approval_reason = Set(None);
     m.updated_at = Set(chrono::Utc::now());
-    Ok(m.update(db).await?)
+    let order = m.update(db).await?;
+    crate::services::reports::facts::refresh(db, order.id).await?;
+    Ok(order)
 }
 
 /// Locks the order for weighing (the row lock serialises weighings of one order) and checks it

@@ -1,0 +1,304 @@
+//! A sales report as CSV and as XLSX, with the same columns: the period, each dimension's id
+//! and name, then every figure as its integer and, for amounts and weights, in yuan and jin
+//! beside it; with a comparison, the previous figure, the change and the change in percent.
+//! A totals row ends the table.
+
+use super::csv_row;
+use crate::domain::format::{jin, yuan};
+use crate::dto::reports::{Comparison, Metric, SalesMetrics, SalesReport};
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+
+/// One cell of the table, typed, so that CSV writes it as text and XLSX as a number.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Int(i64),
+    /// Fen, shown in yuan.
+    Yuan(i64),
+    /// Grams, shown in jin.
+    Jin(i64),
+    /// A percentage with two decimals, or empty where the base is 0.
+    Percent(Option<String>),
+}
+
+impl Cell {
+    fn csv(&self) -> String {
+        match self {
+            Self::Text(s) => s.clone(),
+            Self::Int(n) => n.to_string(),
+            Self::Yuan(f) => yuan(*f),
+            Self::Jin(g) => jin(*g),
+            Self::Percent(p) => p.clone().unwrap_or_default(),
+        }
+    }
+}
+
+fn metric_cells(
+    m: &SalesMetrics,
+    prefix: &str,
+    headers: &mut Option<&mut Vec<String>>,
+) -> Vec<Cell> {
+    let mut out = Vec::new();
+    for metric in Metric::ALL {
+        let v = metric.of(m);
+        let mut head = |h: String| {
+            if let Some(hs) = headers.as_deref_mut() {
+                hs.push(h);
+            }
+        };
+        head(format!("{prefix}{}", metric.title()));
+        out.push(Cell::Int(v));
+        if metric.is_money() {
+            head(format!(
+                "{prefix}{}",
+                metric.title().replace("（分）", "（元）")
+            ));
+            out.push(Cell::Yuan(v));
+        } else if metric == Metric::QuantityG {
+            head(format!("{prefix}重量（斤）"));
+            out.push(Cell::Jin(v));
+        }
+    }
+    out
+}
+
+fn comparison_cells(c: &Comparison, headers: &mut Option<&mut Vec<String>>) -> Vec<Cell> {
+    let mut out = metric_cells(&c.previous, "上期", headers);
+    for metric in Metric::ALL {
+        if let Some(hs) = headers.as_deref_mut() {
+            hs.push(format!("变化{}", metric.title()));
+            hs.push(format!("变化率（%）{}", metric.title()));
+        }
+        out.push(Cell::Int(metric.of(&c.change)));
+        out.push(Cell::Percent(
+            c.change_percent.get(metric.name()).cloned().flatten(),
+        ));
+    }
+    out
+}
+
+/// The header and the rows (the totals last), as typed cells.
+pub fn table(r: &SalesReport) -> (Vec<String>, Vec<Vec<Cell>>) {
+    let mut headers = Vec::new();
+    let with_period = r.interval != "none";
+    if with_period {
+        headers.extend(["期间", "开始日期", "结束日期"].map(String::from));
+    }
+    for d in &r.group_by {
+        headers.push(format!("{}编号", d.title()));
+        headers.push(d.title().to_owned());
+    }
+    let mut rows = Vec::with_capacity(r.rows.len() + 1);
+    for (i, row) in r.rows.iter().enumerate() {
+        let mut h = (i == 0).then_some(&mut headers);
+        let mut cells = Vec::new();
+        if let Some(p) = &row.period {
+            cells.push(Cell::Text(p.label.clone()));
+            cells.push(Cell::Text(p.from.to_string()));
+            cells.push(Cell::Text(p.to.to_string()));
+        }
+        for d in &r.group_by {
+            let v = &row.dimensions[d.name()];
+            cells.push(match (&v.code, v.id) {
+                (Some(c), _) => Cell::Text(c.clone()),
+                (None, Some(id)) => Cell::Int(id),
+                (None, None) => Cell::Text(String::new()),
+            });
+            cells.push(Cell::Text(v.label.clone()));
+        }
+        cells.extend(metric_cells(&row.metrics, "", &mut h));
+        if let Some(c) = &row.compared {
+            cells.extend(comparison_cells(c, &mut h));
+        }
+        rows.push(cells);
+    }
+    // The totals row; it also names the figures' columns when there are no rows.
+    let mut h = r.rows.is_empty().then_some(&mut headers);
+    let lead = usize::from(with_period) * 3 + r.group_by.len() * 2;
+    let mut cells: Vec<Cell> = (0..lead.max(1))
+        .map(|i| {
+            Cell::Text(if i == 0 {
+                "合计".into()
+            } else {
+                String::new()
+            })
+        })
+        .collect();
+    cells.extend(metric_cells(&r.totals.metrics, "", &mut h));
+    if let Some(c) = &r.totals.compared {
+        cells.extend(comparison_cells(c, &mut h));
+    }
+    rows.push(cells);
+    if lead == 0 {
+        // No period or group column to carry "合计": a column of its own says which row is which.
+        headers.insert(0, "范围".to_owned());
+        let last = rows.len() - 1;
+        for row in &mut rows[..last] {
+            row.insert(0, Cell::Text("全部".into()));
+        }
+    }
+    (headers, rows)
+}
+
+/// UTF-8 with a BOM, the header row first.
+pub fn csv(r: &SalesReport) -> String {
+    let (headers, rows) = table(r);
+    let mut out = String::from("\u{feff}");
+    out.push_str(&csv_row(&headers));
+    for row in rows {
+        out.push_str(&csv_row(&row.iter().map(Cell::csv).collect::<Vec<_>>()));
+    }
+    out
+}
+
+/// One sheet of typed cells (amounts in yuan with a yuan format), the header frozen, totals
+/// last; a second sheet with the report's parameters.
+///
+/// # Errors
+/// The workbook could not be written.
+pub fn xlsx(
+    r: &SalesReport,
+    title: &str,
+    parameters: &[(String, String)],
+) -> Result<Vec<u8>, XlsxError> {
+    let (headers, rows) = table(r);
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let money = Format::new().set_num_format("¥#,##0.00");
+    let weight = Format::new().set_num_format("#,##0.00");
+    let sheet = book.add_worksheet();
+    sheet.set_name(title)?;
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string_with_format(0, col(c), h, &bold)?;
+    }
+    for (i, row) in rows.iter().enumerate() {
+        let r = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        for (c, cell) in row.iter().enumerate() {
+            let c = col(c);
+            match cell {
+                Cell::Text(s) => {
+                    sheet.write_string(r, c, s)?;
+                }
+                #[allow(clippy::cast_precision_loss)] // exact below 2^53 fen
+                Cell::Int(n) => {
+                    sheet.write_number(r, c, *n as f64)?;
+                }
+                #[allow(clippy::cast_precision_loss)]
+                Cell::Yuan(f) => {
+                    sheet.write_number_with_format(r, c, *f as f64 / 100.0, &money)?;
+                }
+                #[allow(clippy::cast_precision_loss)]
+                Cell::Jin(g) => {
+                    sheet.write_number_with_format(r, c, *g as f64 / 500.0, &weight)?;
+                }
+                Cell::Percent(Some(p)) => match p.parse::<f64>() {
+                    Ok(v) => {
+                        sheet.write_number_with_format(r, c, v, &weight)?;
+                    }
+                    Err(_) => {
+                        sheet.write_string(r, c, p)?;
+                    }
+                },
+                Cell::Percent(None) => {}
+            }
+        }
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    let params = book.add_worksheet();
+    params.set_name("参数")?;
+    params.write_string_with_format(0, 0, "参数", &bold)?;
+    params.write_string_with_format(0, 1, "值", &bold)?;
+    for (i, (k, v)) in parameters.iter().enumerate() {
+        let r = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        params.write_string(r, 0, k)?;
+        params.write_string(r, 1, v)?;
+    }
+    book.save_to_buffer()
+}
+
+fn col(c: usize) -> u16 {
+    u16::try_from(c).unwrap_or(u16::MAX)
+}
+
+/// The report's parameters as a person reads them, for the second sheet.
+pub fn parameters(r: &SalesReport) -> Vec<(String, String)> {
+    let mut out = vec![
+        ("开始日期".to_owned(), r.from.to_string()),
+        ("结束日期".to_owned(), r.to.to_string()),
+        (
+            "日期口径".to_owned(),
+            match r.basis {
+                crate::dto::reports::Basis::Placed => "下单日期".to_owned(),
+                crate::dto::reports::Basis::Settled => "结算日期".to_owned(),
+            },
+        ),
+        (
+            "时间粒度".to_owned(),
+            match r.interval.as_str() {
+                "day" => "日",
+                "week" => "周",
+                "month" => "月",
+                "quarter" => "季度",
+                "year" => "年",
+                _ => "不分期",
+            }
+            .to_owned(),
+        ),
+        (
+            "分组".to_owned(),
+            r.group_by
+                .iter()
+                .map(|d| d.title())
+                .collect::<Vec<_>>()
+                .join("、"),
+        ),
+    ];
+    if let (Some(c), Some(f), Some(t)) = (&r.compare, r.compare_from, r.compare_to) {
+        let what = if c == "previous_year" {
+            "去年同期"
+        } else {
+            "上一期"
+        };
+        out.push(("对比".to_owned(), format!("{what}（{f} 至 {t}）")));
+    }
+    out.push((
+        "排序".to_owned(),
+        format!(
+            "{}{}",
+            r.order_by.title(),
+            if r.descending {
+                " 从高到低"
+            } else {
+                " 从低到高"
+            }
+        ),
+    ));
+    if let Some(n) = r.limit {
+        out.push(("前几名".to_owned(), n.to_string()));
+    }
+    for (k, vs) in &r.filters {
+        out.push((format!("筛选 {k}"), vs.join(",")));
+    }
+    out
+}
+
+/// `销售报表_2026-09` for a whole month, else `销售报表_2026-09-01_2026-09-30`.
+pub fn file_stem(r: &SalesReport) -> String {
+    use chrono::Datelike;
+    let whole_month = r.from.day() == 1
+        && r.to.succ_opt().is_some_and(|n| n.day() == 1)
+        && (r.from.year(), r.from.month()) == (r.to.year(), r.to.month());
+    if whole_month {
+        format!("销售报表_{}", r.from.format("%Y-%m"))
+    } else {
+        format!("销售报表_{}_{}", r.from, r.to)
+    }
+}
+
+/// `attachment` with an ASCII fallback name and the real one as RFC 5987 `filename*`.
+pub fn content_disposition(stem: &str, ext: &str, ascii_fallback: &str) -> String {
+    let encoded: String = url::form_urlencoded::byte_serialize(format!("{stem}.{ext}").as_bytes())
+        .collect::<String>()
+        .replace('+', "%20");
+    format!("attachment; filename=\"{ascii_fallback}.{ext}\"; filename*=UTF-8''{encoded}")
+}

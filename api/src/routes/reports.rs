@@ -1,0 +1,89 @@
+//! Sales reports for the secretary: one engine in JSON, CSV or XLSX, and the dashboard's cards.
+
+use crate::auth::Auth;
+use crate::auth::roles::Office;
+use crate::dto::reports::{SalesReport, SalesReportParams, SalesSummary, SummaryQuery};
+use crate::error::{AppError, AppResult, Problem};
+use crate::render::report as render;
+use crate::services::reports::request::{self, Format};
+use crate::services::reports::{sales, summary};
+use crate::state::AppState;
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(sales_summary).service(sales_report);
+}
+
+/// Sales totals: metrics × up to three dimensions × an interval in local time, with an
+/// optional comparison; as JSON, CSV (UTF-8 with BOM) or XLSX. Every period of the span is
+/// present, also empty ones; cancelled orders count only in `cancelled_orders`.
+#[utoipa::path(
+    tag = "reports",
+    params(SalesReportParams),
+    responses(
+        (status = 200, body = SalesReport, content(
+            (SalesReport = "application/json"),
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
+        (status = 422, description = "a parameter is wrong; the problem names it", body = Problem),
+    ),
+    security(("bearer" = ["admin", "secretary"]))
+)]
+#[get("/reports/sales")]
+pub async fn sales_report(
+    _auth: Auth<Office>,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> AppResult<HttpResponse> {
+    let s = &state.settings;
+    let (ask, format) = request::parse(req.query_string(), s.report_max_filter_values)?;
+    let limits = sales::ReportLimits {
+        max_rows: s.report_max_rows,
+    };
+    let report = sales::report(&state.db.read, &ask, limits).await?;
+    Ok(match format {
+        Format::Json => HttpResponse::Ok().json(report),
+        Format::Csv => HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header((
+                "content-disposition",
+                render::content_disposition(&render::file_stem(&report), "csv", "sales-report"),
+            ))
+            .body(render::csv(&report)),
+        Format::Xlsx => {
+            let body = render::xlsx(&report, "销售报表", &render::parameters(&report))
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("writing the workbook: {e}")))?;
+            HttpResponse::Ok()
+                .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                .insert_header((
+                    "content-disposition",
+                    render::content_disposition(
+                        &render::file_stem(&report),
+                        "xlsx",
+                        "sales-report",
+                    ),
+                ))
+                .body(body)
+        }
+    })
+}
+
+/// The dashboard's cards: today, this week, this month and this year to `date`, each against
+/// the same days a year earlier.
+#[utoipa::path(
+    tag = "reports",
+    params(SummaryQuery),
+    responses((status = 200, body = SalesSummary)),
+    security(("bearer" = ["admin", "secretary"]))
+)]
+#[get("/reports/sales/summary")]
+pub async fn sales_summary(
+    _auth: Auth<Office>,
+    state: web::Data<AppState>,
+    q: web::Query<SummaryQuery>,
+) -> AppResult<HttpResponse> {
+    let date = q.date.unwrap_or_else(|| state.today());
+    Ok(HttpResponse::Ok().json(summary::summary(&state.db.read, date).await?))
+}

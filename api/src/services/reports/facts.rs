@@ -1,0 +1,273 @@
+//! Keeps `sales_facts` in step with the orders: every transaction that changes an order's
+//! figures (placing, weighing, cancelling, a payment or refund, settling) rewrites that order's
+//! rows before it commits, so the reports are exact the moment the write is acknowledged. The
+//! figures come from [`crate::domain::sales::parts`].
+
+use crate::db::Tx;
+use crate::domain::sales::{FactLine, day_key, month_key, parts, week_key};
+use crate::error::{AppError, AppResult, Invariant};
+use chrono::{DateTime, FixedOffset, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use std::collections::HashMap;
+use zhunong_entity::enums::{OrderStatus, Pricing};
+use zhunong_entity::{batch, buyer, order, order_line, payment, product, sales_fact};
+
+/// What a line's batch says about it.
+#[derive(Debug, Clone, Copy)]
+pub struct BatchInfo {
+    pub product_id: i64,
+    pub grower_id: i64,
+    pub by_weight: bool,
+}
+
+/// Everything an order's facts are made of.
+pub struct OrderFigures<'a> {
+    pub order: &'a order::Model,
+    pub lines: &'a [order_line::Model],
+    pub batches: &'a HashMap<i64, BatchInfo>,
+    pub buyer_kind: &'static str,
+    pub refunds_fen: i64,
+}
+
+/// Rewrites the order's facts from what is stored now.
+///
+/// # Errors
+/// Database errors; a line whose batch is missing (500).
+pub async fn refresh(tx: &Tx, order_id: i64) -> AppResult<()> {
+    let o = order::Entity::find_by_id(order_id)
+        .one(tx)
+        .await?
+        .ok_or(AppError::NotFound("order"))?;
+    let lines = order_line::Entity::find()
+        .filter(order_line::Column::OrderId.eq(order_id))
+        .order_by_asc(order_line::Column::LineNo)
+        .all(tx)
+        .await?;
+    let batches = batch_info(tx, lines.iter().map(|l| l.batch_id).collect()).await?;
+    let kind = buyer::Entity::find_by_id(o.buyer_id)
+        .one(tx)
+        .await?
+        .invariant(&format!("the buyer of order {order_id} exists"))?
+        .kind;
+    let refunds: Option<i64> = payment::Entity::find()
+        .select_only()
+        .column_as(
+            Expr::col(payment::Column::AmountFen)
+                .sum()
+                .cast_as("BIGINT"),
+            "refunds",
+        )
+        .filter(payment::Column::OrderId.eq(order_id))
+        .filter(payment::Column::AmountFen.lt(0))
+        .into_tuple()
+        .one(tx)
+        .await?
+        .flatten();
+    sales_fact::Entity::delete_many()
+        .filter(sales_fact::Column::OrderId.eq(order_id))
+        .exec(tx)
+        .await?;
+    insert(
+        tx,
+        &OrderFigures {
+            order: &o,
+            lines: &lines,
+            batches: &batches,
+            buyer_kind: kind.as_str(),
+            refunds_fen: -refunds.unwrap_or(0),
+        },
+        tx.local_offset(),
+    )
+    .await
+}
+
+/// Writes the facts of an order that has none yet (a new order, or one from before the table).
+///
+/// # Errors
+/// Database errors; figures that overflow (500).
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    f: &OrderFigures<'_>,
+    offset: FixedOffset,
+) -> AppResult<()> {
+    let rows = rows(f, offset)?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    sales_fact::Entity::insert_many(rows).exec(db).await?;
+    Ok(())
+}
+
+/// The rows for one order.
+///
+/// # Errors
+/// A line whose batch is not in `f.batches`, or figures that overflow (500).
+pub fn rows(f: &OrderFigures<'_>, offset: FixedOffset) -> AppResult<Vec<sales_fact::ActiveModel>> {
+    let o = f.order;
+    let mut inputs = Vec::with_capacity(f.lines.len());
+    for l in f.lines {
+        let b = f
+            .batches
+            .get(&l.batch_id)
+            .invariant(&format!("batch {} of line {} is known", l.batch_id, l.id))?;
+        let shares =
+            crate::services::money::stored_shares::from_json(l.commission_shares.as_ref(), l.id)?;
+        inputs.push(FactLine {
+            line_id: l.id,
+            by_weight: b.by_weight,
+            quantity: l.quantity,
+            weighed_g: l.weighed_g,
+            ordered_amount_fen: l.amount_fen,
+            weighed_amount_fen: l.weighing_completed_at.and(l.final_amount_fen),
+            basis_points: l.commission_bp.unwrap_or(0),
+            fen_per_jin: l.commission_fen_per_jin.unwrap_or(0),
+            shares: shares
+                .into_iter()
+                .map(|s| (s.collective_id, s.shares))
+                .collect(),
+        });
+    }
+    let cancelled = o.status == OrderStatus::Cancelled;
+    let parts = parts(&inputs, f.refunds_fen, cancelled).ok_or_else(|| {
+        AppError::Internal(anyhow::anyhow!("sales figures of order {} overflow", o.id))
+    })?;
+    let placed = local_day(o.created_at, offset);
+    let settled = o
+        .settled_at
+        .filter(|_| o.status == OrderStatus::Settled)
+        .map(|t| local_day(t, offset));
+    let line_batch: HashMap<i64, i64> = f.lines.iter().map(|l| (l.id, l.batch_id)).collect();
+    let mut previous_line = None;
+    parts
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let first_of_line = previous_line != Some(p.line_id);
+            previous_line = Some(p.line_id);
+            let head = |yes: bool| i16::from(yes);
+            let batch_id = line_batch[&p.line_id];
+            let b = f.batches[&batch_id];
+            Ok(sales_fact::ActiveModel {
+                order_id: Set(o.id),
+                line_id: Set(p.line_id),
+                collective_id: Set(p.collective_id),
+                placed_day: Set(day_key(placed)),
+                placed_week: Set(week_key(placed)),
+                placed_month: Set(month_key(placed)),
+                settled_day: Set(settled.map(day_key)),
+                settled_week: Set(settled.map(week_key)),
+                settled_month: Set(settled.map(month_key)),
+                product_id: Set(b.product_id),
+                batch_id: Set(batch_id),
+                grower_id: Set(b.grower_id),
+                buyer_id: Set(o.buyer_id),
+                buyer_kind: Set(f.buyer_kind.to_owned()),
+                channel: Set(o.channel.as_str().to_owned()),
+                live_session_id: Set(o.live_session_id),
+                live_order_id: Set((!cancelled).then_some(o.id)),
+                live_line_id: Set((!cancelled).then_some(p.line_id)),
+                cancelled_order_id: Set(cancelled.then_some(o.id)),
+                order_head: Set(head(i == 0 && !cancelled)),
+                line_head: Set(head(first_of_line && !cancelled)),
+                cancelled_head: Set(head(i == 0 && cancelled)),
+                quantity_g: Set(p.quantity_g),
+                pieces: Set(p.pieces),
+                ordered_amount_fen: Set(p.ordered_amount_fen),
+                final_amount_fen: Set(p.final_amount_fen),
+                refunds_fen: Set(p.refunds_fen),
+                net_sales_fen: Set(p.net_sales_fen),
+                commission_fen: Set(p.commission_fen),
+                grower_payable_fen: Set(p.grower_payable_fen),
+                ..Default::default()
+            })
+        })
+        .collect()
+}
+
+pub fn local_day(t: DateTime<Utc>, offset: FixedOffset) -> chrono::NaiveDate {
+    t.with_timezone(&offset).date_naive()
+}
+
+/// Product, grower and pricing of each batch.
+///
+/// # Errors
+/// Database errors.
+pub async fn batch_info(
+    db: &impl ConnectionTrait,
+    batch_ids: Vec<i64>,
+) -> AppResult<HashMap<i64, BatchInfo>> {
+    let rows: Vec<(i64, i64, i64, Pricing)> = batch::Entity::find()
+        .select_only()
+        .column(batch::Column::Id)
+        .column(batch::Column::ProductId)
+        .column(batch::Column::GrowerId)
+        .column(product::Column::Pricing)
+        .inner_join(product::Entity)
+        .filter(batch::Column::Id.is_in(batch_ids))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, product_id, grower_id, pricing)| {
+            (
+                id,
+                BatchInfo {
+                    product_id,
+                    grower_id,
+                    by_weight: pricing == Pricing::ByWeight,
+                },
+            )
+        })
+        .collect())
+}
+
+/// Orders the backfill rewrites in one transaction.
+const BACKFILL_CHUNK: u64 = 500;
+
+/// Writes the facts of every order that has none: orders placed before the table existed, or
+/// written by a bulk import. Returns how many orders it filled.
+///
+/// # Errors
+/// Database errors.
+pub async fn backfill(db: &crate::db::Db) -> AppResult<u64> {
+    use sea_orm::sea_query::Query;
+    let mut after = 0i64;
+    let mut filled = 0u64;
+    loop {
+        let missing = Query::select()
+            .expr(Expr::val(1))
+            .from(sales_fact::Entity)
+            .and_where(
+                Expr::col((sales_fact::Entity, sales_fact::Column::OrderId))
+                    .equals((order::Entity, order::Column::Id)),
+            )
+            .to_owned();
+        let ids: Vec<i64> = order::Entity::find()
+            .select_only()
+            .column(order::Column::Id)
+            .filter(order::Column::Id.gt(after))
+            .filter(Expr::exists(missing).not())
+            .order_by_asc(order::Column::Id)
+            .limit(BACKFILL_CHUNK)
+            .into_tuple()
+            .all(&db.read)
+            .await?;
+        let Some(last) = ids.last().copied() else {
+            return Ok(filled);
+        };
+        db.write(async |tx| {
+            for id in &ids {
+                refresh(tx, *id).await?;
+            }
+            Ok(())
+        })
+        .await?;
+        filled += ids.len() as u64;
+        after = last;
+    }
+}

@@ -1,0 +1,147 @@
+//! What a person reads for each group of a report: product and grower names, a batch by its
+//! code, channels in Chinese. One query per dimension, for the groups shown only.
+
+use crate::domain::format::{buyer_kind_label, channel_label};
+use crate::dto::reports::{Dimension, DimensionValue};
+use crate::error::AppResult;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use zhunong_entity::{batch, buyer, collective, grower, live_session, product};
+
+/// A group: for each dimension, its id or its code (buyer kind, channel).
+pub type GroupKey = Vec<(Option<i64>, Option<String>)>;
+
+#[derive(Default)]
+pub struct Labels {
+    names: HashMap<(Dimension, i64), String>,
+}
+
+impl Labels {
+    /// Looks up the names of the ids in `groups`.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn load(
+        db: &impl ConnectionTrait,
+        dims: &[Dimension],
+        groups: &[GroupKey],
+    ) -> AppResult<Self> {
+        let mut names = HashMap::new();
+        for (i, d) in dims.iter().enumerate() {
+            let ids: Vec<i64> = groups
+                .iter()
+                .filter_map(|g| g.get(i).and_then(|k| k.0))
+                .collect::<HashSet<_>>()
+                .into_iter()
+                .collect();
+            if ids.is_empty() {
+                continue;
+            }
+            for (id, name) in names_of(db, *d, ids).await? {
+                names.insert((*d, id), name);
+            }
+        }
+        Ok(Self { names })
+    }
+
+    /// The dimensions of one row, by name.
+    pub fn row(&self, dims: &[Dimension], g: &GroupKey) -> BTreeMap<String, DimensionValue> {
+        dims.iter()
+            .zip(g)
+            .map(|(d, (id, code))| (d.name().to_owned(), self.value(*d, *id, code.as_deref())))
+            .collect()
+    }
+
+    fn value(&self, d: Dimension, id: Option<i64>, code: Option<&str>) -> DimensionValue {
+        let label = match (d, id, code) {
+            (Dimension::Channel, _, Some(c)) => channel_label(c).to_owned(),
+            (Dimension::BuyerKind, _, Some(c)) => buyer_kind_label(c).to_owned(),
+            (Dimension::Collective, None, _) => "无提成".to_owned(),
+            (Dimension::LiveSession, None, _) => "非直播".to_owned(),
+            (_, Some(id), _) => self
+                .names
+                .get(&(d, id))
+                .cloned()
+                .unwrap_or_else(|| format!("#{id}")),
+            _ => "—".to_owned(),
+        };
+        DimensionValue {
+            id,
+            code: code.map(str::to_owned),
+            label,
+        }
+    }
+}
+
+async fn names_of(
+    db: &impl ConnectionTrait,
+    d: Dimension,
+    ids: Vec<i64>,
+) -> AppResult<Vec<(i64, String)>> {
+    Ok(match d {
+        Dimension::Product => {
+            product::Entity::find()
+                .select_only()
+                .columns([product::Column::Id, product::Column::Name])
+                .filter(product::Column::Id.is_in(ids))
+                .into_tuple()
+                .all(db)
+                .await?
+        }
+        Dimension::Grower => {
+            grower::Entity::find()
+                .select_only()
+                .columns([grower::Column::Id, grower::Column::Name])
+                .filter(grower::Column::Id.is_in(ids))
+                .into_tuple()
+                .all(db)
+                .await?
+        }
+        Dimension::Collective => {
+            collective::Entity::find()
+                .select_only()
+                .columns([collective::Column::Id, collective::Column::Name])
+                .filter(collective::Column::Id.is_in(ids))
+                .into_tuple()
+                .all(db)
+                .await?
+        }
+        Dimension::Buyer => {
+            buyer::Entity::find()
+                .select_only()
+                .columns([buyer::Column::Id, buyer::Column::Name])
+                .filter(buyer::Column::Id.is_in(ids))
+                .into_tuple()
+                .all(db)
+                .await?
+        }
+        Dimension::LiveSession => {
+            live_session::Entity::find()
+                .select_only()
+                .columns([live_session::Column::Id, live_session::Column::Title])
+                .filter(live_session::Column::Id.is_in(ids))
+                .into_tuple()
+                .all(db)
+                .await?
+        }
+        Dimension::Batch => {
+            let rows: Vec<(i64, Option<String>, String)> = batch::Entity::find()
+                .select_only()
+                .column(batch::Column::Id)
+                .column(batch::Column::Code)
+                .column(product::Column::Name)
+                .inner_join(product::Entity)
+                .filter(batch::Column::Id.is_in(ids))
+                .into_tuple()
+                .all(db)
+                .await?;
+            rows.into_iter()
+                .map(|(id, code, name)| {
+                    let code = code.unwrap_or_else(|| format!("#{id}"));
+                    (id, format!("{name} {code}"))
+                })
+                .collect()
+        }
+        Dimension::BuyerKind | Dimension::Channel => Vec::new(),
+    })
+}

@@ -1,0 +1,7 @@
+//! Sales reports: the facts the orders keep up to date, and the one engine that adds them up.
+
+pub mod facts;
+pub mod labels;
+pub mod request;
+pub mod sales;
+pub mod summary;

@@ -1,0 +1,441 @@
+//! The sales report engine: metrics × up to three dimensions × an interval, with a comparison.
+//! Everything is added up in SQL over `sales_facts`, in integers; Rust only lays the groups out
+//! on the periods (every period present, also empty ones) and matches the compared figures.
+
+use super::labels::{GroupKey, Labels};
+use super::request::{FilterValue, SalesRequest, compare_name, interval_name};
+use crate::domain::periods::{Interval, Shift, day_keys};
+use crate::domain::settlement::{change_centi_percent, format_centi_percent};
+use crate::dto::reports::{
+    Basis, Comparison, Dimension, Metric, ReportPeriod, SalesMetrics, SalesReport, SalesRow,
+    SalesTotals,
+};
+use crate::error::{AppError, AppResult};
+use chrono::NaiveDate;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
+use sea_orm::{ConnectionTrait, QueryResult};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use zhunong_entity::sales_fact;
+
+/// One metric's SQL: `SUM` cast back to BIGINT (PostgreSQL sums BIGINT as NUMERIC; the cast
+/// fails loudly rather than wrapping if a sum ever overflowed). Counts add up the head markers
+/// when nothing splits an order (`by_head`), else count distinct ids: an order's lines, and a
+/// line's collective shares, each have rows of their own.
+fn metric_sql(m: Metric, by_head: bool) -> &'static str {
+    match m {
+        Metric::Orders if by_head => "CAST(SUM(order_head) AS BIGINT)",
+        Metric::Lines if by_head => "CAST(SUM(line_head) AS BIGINT)",
+        Metric::CancelledOrders if by_head => "CAST(SUM(cancelled_head) AS BIGINT)",
+        Metric::Orders => "COUNT(DISTINCT live_order_id)",
+        Metric::Lines => "COUNT(DISTINCT live_line_id)",
+        Metric::CancelledOrders => "COUNT(DISTINCT cancelled_order_id)",
+        Metric::QuantityG => "CAST(SUM(quantity_g) AS BIGINT)",
+        Metric::Pieces => "CAST(SUM(pieces) AS BIGINT)",
+        Metric::OrderedAmountFen => "CAST(SUM(ordered_amount_fen) AS BIGINT)",
+        Metric::FinalAmountFen => "CAST(SUM(final_amount_fen) AS BIGINT)",
+        Metric::RefundsFen => "CAST(SUM(refunds_fen) AS BIGINT)",
+        Metric::NetSalesFen => "CAST(SUM(net_sales_fen) AS BIGINT)",
+        Metric::CommissionFen => "CAST(SUM(commission_fen) AS BIGINT)",
+        Metric::GrowerPayableFen => "CAST(SUM(grower_payable_fen) AS BIGINT)",
+    }
+}
+
+pub fn dimension_column(d: Dimension) -> &'static str {
+    match d {
+        Dimension::Product => "product_id",
+        Dimension::Batch => "batch_id",
+        Dimension::Grower => "grower_id",
+        Dimension::Collective => "collective_id",
+        Dimension::Buyer => "buyer_id",
+        Dimension::BuyerKind => "buyer_kind",
+        Dimension::Channel => "channel",
+        Dimension::LiveSession => "live_session_id",
+    }
+}
+
+fn is_code(d: Dimension) -> bool {
+    matches!(d, Dimension::BuyerKind | Dimension::Channel)
+}
+
+/// The bucket of a fact row, from its stored keys: integers, the same on both databases, equal
+/// to [`Interval::key`] of its date.
+fn bucket_sql(interval: Interval, basis: Basis) -> String {
+    let p = match basis {
+        Basis::Placed => "placed",
+        Basis::Settled => "settled",
+    };
+    match interval {
+        Interval::None => "0".into(),
+        Interval::Day => format!("CAST({p}_day AS BIGINT)"),
+        Interval::Week => format!("CAST({p}_week AS BIGINT)"),
+        Interval::Month => format!("CAST({p}_month AS BIGINT)"),
+        Interval::Quarter => {
+            format!("CAST(({p}_month / 100) * 10 + ((({p}_month % 100) + 2) / 3) AS BIGINT)")
+        }
+        Interval::Year => format!("CAST({p}_month / 100 AS BIGINT)"),
+    }
+}
+
+/// What one aggregate asks: which span, grouped how.
+pub struct Aggregate<'a> {
+    pub req: &'a SalesRequest,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub interval: Interval,
+    pub group_by: &'a [Dimension],
+    /// `ORDER BY metric LIMIT n` in SQL (only without an interval).
+    pub top: Option<u64>,
+}
+
+/// Filters on order-level columns select whole orders.
+const ORDER_LEVEL_FILTERS: [&str; 4] = ["buyer_id", "buyer_kind", "channel", "live_session_id"];
+
+impl Aggregate<'_> {
+    /// Whether every order is either wholly in or wholly out of each group.
+    fn whole_orders(&self) -> bool {
+        self.group_by.iter().all(|d| d.is_per_order())
+            && self
+                .req
+                .filters
+                .keys()
+                .all(|f| ORDER_LEVEL_FILTERS.contains(f))
+    }
+
+    /// The statement: a public function so the benchmark can time the same SQL bare.
+    pub fn statement(&self) -> SelectStatement {
+        let mut q = Query::select();
+        q.from(sales_fact::Entity);
+        let bucket = bucket_sql(self.interval, self.req.basis);
+        if self.interval != Interval::None {
+            q.expr_as(Expr::cust(bucket.clone()), Alias::new("period"));
+            q.add_group_by([Expr::cust(bucket)]);
+        }
+        for (i, d) in self.group_by.iter().enumerate() {
+            q.expr_as(
+                Expr::col(Alias::new(dimension_column(*d))),
+                Alias::new(format!("d{i}")),
+            );
+            q.add_group_by([Expr::col(Alias::new(dimension_column(*d)))]);
+        }
+        let by_head = self.whole_orders();
+        for m in Metric::ALL {
+            q.expr_as(Expr::cust(metric_sql(m, by_head)), Alias::new(m.name()));
+        }
+        let day = match self.req.basis {
+            Basis::Placed => "placed_day",
+            Basis::Settled => "settled_day",
+        };
+        let (lo, hi) = day_keys(self.from, self.to);
+        q.and_where(Expr::col(Alias::new(day)).between(lo, hi));
+        for (name, values) in &self.req.filters {
+            let column = super::request::FILTERS
+                .iter()
+                .find(|f| f.0 == *name)
+                .map_or(*name, |f| f.1);
+            let values: Vec<Expr> = values
+                .iter()
+                .map(|v| match v {
+                    FilterValue::Id(id) => Expr::val(*id),
+                    FilterValue::Code(c) => Expr::val(c.clone()),
+                })
+                .collect();
+            q.and_where(Expr::col(Alias::new(column)).is_in(values));
+        }
+        if let Some(n) = self.top {
+            let dir = if self.req.descending {
+                Order::Desc
+            } else {
+                Order::Asc
+            };
+            q.order_by_expr(Expr::cust(metric_sql(self.req.order_by, by_head)), dir);
+            for d in self.group_by {
+                q.order_by(Alias::new(dimension_column(*d)), Order::Asc);
+            }
+            q.limit(n);
+        }
+        q
+    }
+
+    /// Runs the aggregate: (bucket key, group, figures) per result row.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn run(
+        &self,
+        db: &impl ConnectionTrait,
+    ) -> AppResult<Vec<(i64, GroupKey, SalesMetrics)>> {
+        let stmt = db.get_database_backend().build(&self.statement());
+        let rows = db.query_all_raw(stmt).await?;
+        rows.iter().map(|r| self.decode(r)).collect()
+    }
+
+    fn decode(&self, r: &QueryResult) -> AppResult<(i64, GroupKey, SalesMetrics)> {
+        let period = if self.interval == Interval::None {
+            0
+        } else {
+            r.try_get::<Option<i64>>("", "period")?.unwrap_or(0)
+        };
+        let mut key = Vec::with_capacity(self.group_by.len());
+        for (i, d) in self.group_by.iter().enumerate() {
+            let col = format!("d{i}");
+            key.push(if is_code(*d) {
+                (None, r.try_get::<Option<String>>("", &col)?)
+            } else {
+                (r.try_get::<Option<i64>>("", &col)?, None)
+            });
+        }
+        let mut figures = [0i64; 11];
+        for (i, m) in Metric::ALL.into_iter().enumerate() {
+            figures[i] = r.try_get::<Option<i64>>("", m.name())?.unwrap_or(0);
+        }
+        Ok((period, key, SalesMetrics::from_array(figures)))
+    }
+}
+
+/// Limits of one report.
+#[derive(Debug, Clone, Copy)]
+pub struct ReportLimits {
+    /// Rows (periods × groups) one report may have.
+    pub max_rows: u64,
+}
+
+fn overflow() -> AppError {
+    AppError::Internal(anyhow::anyhow!("a report total overflows"))
+}
+
+fn sum<'a>(it: impl IntoIterator<Item = &'a SalesMetrics>) -> AppResult<SalesMetrics> {
+    it.into_iter()
+        .try_fold(SalesMetrics::default(), |acc, m| acc.checked_add(m))
+        .ok_or_else(overflow)
+}
+
+/// Current against previous, figure by figure.
+pub fn compare(current: &SalesMetrics, previous: SalesMetrics) -> Comparison {
+    let (c, p) = (current.as_array(), previous.as_array());
+    let mut change = [0i64; 11];
+    let mut percent = BTreeMap::new();
+    for (i, m) in Metric::ALL.into_iter().enumerate() {
+        change[i] = c[i].saturating_sub(p[i]);
+        percent.insert(
+            m.name().to_owned(),
+            change_centi_percent(p[i], c[i]).map(format_centi_percent),
+        );
+    }
+    Comparison {
+        previous,
+        change: SalesMetrics::from_array(change),
+        change_percent: percent,
+    }
+}
+
+/// Builds the report.
+///
+/// # Errors
+/// 422 when the report would have more rows than allowed; database errors.
+pub async fn report(
+    db: &impl ConnectionTrait,
+    req: &SalesRequest,
+    limits: ReportLimits,
+) -> AppResult<SalesReport> {
+    let periods = req.interval.periods(req.from, req.to);
+    let shift = req.compare.map(|c| Shift::for_span(c, req.from, req.to));
+    let compare_span = shift.map(|s| s.span(req.from, req.to));
+    // Without an interval, a top N is taken in SQL; with one, groups are ranked over the span.
+    let top = (req.interval == Interval::None && !req.group_by.is_empty())
+        .then_some(req.limit)
+        .flatten();
+    let current = Aggregate {
+        req,
+        from: req.from,
+        to: req.to,
+        interval: req.interval,
+        group_by: &req.group_by,
+        top,
+    }
+    .run(db)
+    .await?;
+    let previous = match compare_span {
+        Some((from, to)) => {
+            Aggregate {
+                req,
+                from,
+                to,
+                interval: req.interval,
+                group_by: &req.group_by,
+                top: None,
+            }
+            .run(db)
+            .await?
+        }
+        None => Vec::new(),
+    };
+
+    // The groups shown: those of the current span (the top N of them), then, without a limit,
+    // those only the compared span has.
+    let mut ranked: Vec<(GroupKey, SalesMetrics)> = Vec::new();
+    {
+        let mut by_group: HashMap<&GroupKey, SalesMetrics> = HashMap::new();
+        for (_, g, m) in &current {
+            let e = by_group.entry(g).or_default();
+            *e = e.checked_add(m).ok_or_else(overflow)?;
+        }
+        ranked.extend(by_group.into_iter().map(|(g, m)| (g.clone(), m)));
+    }
+    let by_metric = |a: &(GroupKey, SalesMetrics), b: &(GroupKey, SalesMetrics)| {
+        let (x, y) = (req.order_by.of(&a.1), req.order_by.of(&b.1));
+        let o = if req.descending { y.cmp(&x) } else { x.cmp(&y) };
+        o.then_with(|| a.0.cmp(&b.0))
+    };
+    ranked.sort_by(by_metric);
+    if let Some(n) = req.limit {
+        ranked.truncate(usize::try_from(n).unwrap_or(usize::MAX));
+    }
+    let mut groups: Vec<GroupKey> = ranked.into_iter().map(|(g, _)| g).collect();
+    if req.limit.is_none() {
+        let known: HashSet<GroupKey> = groups.iter().cloned().collect();
+        let mut only_before: Vec<GroupKey> = previous
+            .iter()
+            .map(|(_, g, _)| g.clone())
+            .filter(|g| !known.contains(g))
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        only_before.sort();
+        groups.extend(only_before);
+    }
+    if req.group_by.is_empty() && groups.is_empty() {
+        groups.push(Vec::new());
+    }
+    let rows_wanted = (periods.len().max(1) as u64).saturating_mul(groups.len() as u64);
+    if rows_wanted > limits.max_rows {
+        return Err(AppError::field(
+            if req.interval == Interval::None {
+                "group_by"
+            } else {
+                "interval"
+            },
+            format!(
+                "the report would have {rows_wanted} rows (at most {}); choose a coarser interval, \
+                 a shorter span, fewer dimensions or a limit",
+                limits.max_rows
+            ),
+        ));
+    }
+
+    let cur: HashMap<(i64, &GroupKey), &SalesMetrics> =
+        current.iter().map(|(p, g, m)| ((*p, g), m)).collect();
+    let prev: HashMap<(i64, &GroupKey), &SalesMetrics> =
+        previous.iter().map(|(p, g, m)| ((*p, g), m)).collect();
+    let labels = Labels::load(db, &req.group_by, &groups).await?;
+    let mut rows = Vec::with_capacity(usize::try_from(rows_wanted).unwrap_or(0));
+    let period_slots: Vec<Option<&crate::domain::periods::Period>> = if periods.is_empty() {
+        vec![None]
+    } else {
+        periods.iter().map(Some).collect()
+    };
+    // Periods in order; within each, the groups in the order asked for (ranked over the span).
+    for p in &period_slots {
+        let key = p.map_or(0, |p| p.key);
+        let compared_key = match (p, shift) {
+            (Some(p), Some(s)) => req.interval.key(s.back(p.from)),
+            _ => 0,
+        };
+        for g in &groups {
+            let metrics = cur
+                .get(&(key, g))
+                .map_or_else(SalesMetrics::default, |m| **m);
+            let compared = shift.map(|_| {
+                let before = prev
+                    .get(&(compared_key, g))
+                    .map_or_else(SalesMetrics::default, |m| **m);
+                compare(&metrics, before)
+            });
+            rows.push(SalesRow {
+                period: p.map(|p| ReportPeriod {
+                    label: p.label.clone(),
+                    from: p.from,
+                    to: p.to,
+                }),
+                dimensions: labels.row(&req.group_by, g),
+                metrics,
+                compared,
+            });
+        }
+    }
+    let totals = totals(db, req, &current, &previous, compare_span).await?;
+    Ok(SalesReport {
+        from: req.from,
+        to: req.to,
+        basis: req.basis,
+        interval: interval_name(req.interval).to_owned(),
+        group_by: req.group_by.clone(),
+        compare: req.compare.map(|c| compare_name(c).to_owned()),
+        compare_from: compare_span.map(|s| s.0),
+        compare_to: compare_span.map(|s| s.1),
+        order_by: req.order_by,
+        descending: req.descending,
+        limit: req.limit,
+        periods: periods
+            .iter()
+            .map(|p| ReportPeriod {
+                label: p.label.clone(),
+                from: p.from,
+                to: p.to,
+            })
+            .collect(),
+        rows,
+        totals,
+        filters: req
+            .filters
+            .iter()
+            .map(|(k, vs)| {
+                (
+                    (*k).to_owned(),
+                    vs.iter()
+                        .map(|v| match v {
+                            FilterValue::Id(i) => i.to_string(),
+                            FilterValue::Code(c) => c.clone(),
+                        })
+                        .collect(),
+                )
+            })
+            .collect(),
+    })
+}
+
+/// The totals of everything the filters select. The rows add up to them when every order is in
+/// one row (no grouping, or grouping by order-level dimensions without a limit); otherwise one
+/// more aggregate without grouping counts each order once.
+async fn totals(
+    db: &impl ConnectionTrait,
+    req: &SalesRequest,
+    current: &[(i64, GroupKey, SalesMetrics)],
+    previous: &[(i64, GroupKey, SalesMetrics)],
+    compare_span: Option<(NaiveDate, NaiveDate)>,
+) -> AppResult<SalesTotals> {
+    let rows_add_up = req.group_by.iter().all(|d| d.is_per_order())
+        && (req.limit.is_none() || req.group_by.is_empty());
+    let whole =
+        async |from, to, rows: &[(i64, GroupKey, SalesMetrics)]| -> AppResult<SalesMetrics> {
+            if rows_add_up {
+                return sum(rows.iter().map(|r| &r.2));
+            }
+            let all = Aggregate {
+                req,
+                from,
+                to,
+                interval: Interval::None,
+                group_by: &[],
+                top: None,
+            }
+            .run(db)
+            .await?;
+            Ok(all.first().map(|r| r.2).unwrap_or_default())
+        };
+    let metrics = whole(req.from, req.to, current).await?;
+    let compared = match compare_span {
+        Some((from, to)) => Some(compare(&metrics, whole(from, to, previous).await?)),
+        None => None,
+    };
+    Ok(SalesTotals { metrics, compared })
+}
