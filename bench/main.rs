@@ -3,9 +3,13 @@
 //! prints each figure beside a ceiling measured in the same run: the same minimal writes done
 //! directly in SQL (pgbench on PostgreSQL, a single-writer loop on SQLite). Run it with
 //! `bench/run.sh`, which builds the release binaries and installs wrk if needed.
+//!
+//! `zhunong-bench reports [--orders N --lines N --years N --runs N --only …]` times the sales
+//! reports instead (see `reports.rs`).
 
 mod ceiling;
 mod load;
+mod reports;
 mod server;
 
 use std::process::ExitCode;
@@ -73,6 +77,45 @@ fn parse_args() -> Result<Args, String> {
     Ok(args)
 }
 
+fn parse_report_args() -> Result<reports::ReportArgs, String> {
+    let mut a = reports::ReportArgs {
+        orders: 500_000,
+        lines: 1_000_000,
+        years: 3,
+        runs: 7,
+        backends: vec![Backend::Postgres, Backend::Sqlite],
+        pg_url: std::env::var("BENCH_DATABASE_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into()),
+        binary: "target/release/zhunong".into(),
+    };
+    let mut it = std::env::args().skip(2);
+    while let Some(flag) = it.next() {
+        let v = it.next().ok_or(format!("{flag} needs a value"))?;
+        let num = |v: &str| v.parse::<u64>().map_err(|e| format!("{flag}: {e}"));
+        match flag.as_str() {
+            "--orders" => a.orders = num(&v)?,
+            "--lines" => a.lines = num(&v)?,
+            "--years" => a.years = u32::try_from(num(&v)?).map_err(|e| e.to_string())?,
+            "--runs" => a.runs = usize::try_from(num(&v)?).map_err(|e| e.to_string())?,
+            "--only" => {
+                a.backends = match v.as_str() {
+                    "postgres" | "pg" => vec![Backend::Postgres],
+                    "sqlite" => vec![Backend::Sqlite],
+                    other => return Err(format!("--only postgres|sqlite, not {other}")),
+                }
+            }
+            "--pg-url" => a.pg_url = v,
+            "--binary" => a.binary = v,
+            other => {
+                return Err(format!(
+                    "unknown flag {other}; flags: --orders --lines --years --runs --only --pg-url --binary"
+                ));
+            }
+        }
+    }
+    Ok(a)
+}
+
 struct Row {
     backend: Backend,
     scenario: Scenario,
@@ -93,6 +136,22 @@ impl Row {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    if std::env::args().nth(1).as_deref() == Some("reports") {
+        return match parse_report_args() {
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::from(2)
+            }
+            Ok(a) => match reports::run(&a).await {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::FAILURE,
+                Err(e) => {
+                    eprintln!("bench failed: {e:#}");
+                    ExitCode::from(2)
+                }
+            },
+        };
+    }
     let args = match parse_args() {
         Ok(a) => a,
         Err(e) => {

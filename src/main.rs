@@ -117,7 +117,8 @@ async fn main() -> anyhow::Result<()> {
                 years,
                 seed,
             };
-            let w = zhunong_api::generate::generate(&db, plan).await?;
+            let admin_pw = settings.admin_password.as_ref().map(|s| s.expose());
+            let w = zhunong_api::generate::generate(&db, plan, admin_pw).await?;
             println!(
                 "generated {} orders ({} cancelled, {} settled), {} lines, {} report rows, {} ledger entries in {:.1} s",
                 w.orders,

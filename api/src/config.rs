@@ -131,6 +131,9 @@ pub struct Settings {
     /// After SIGTERM, how long the server keeps accepting connections (with `/ready` at 503)
     /// before it stops, so that requests already sent are answered rather than reset.
     pub shutdown_drain_millis: u64,
+    /// Channels whose orders are confirmed as they are placed, comma-separated (for example
+    /// `livestream`, so that a helper's live orders go straight to the station). Empty: none.
+    pub auto_confirm_channels: String,
     /// Rows (periods × groups) one sales report may have.
     pub report_max_rows: u64,
     /// Values one report filter may list.
@@ -187,6 +190,7 @@ impl Default for Settings {
             webhook_allow_hosts: Vec::new(),
             webhook_worker: true,
             shutdown_drain_millis: 300,
+            auto_confirm_channels: String::new(),
             report_max_rows: 50_000,
             report_max_filter_values: 200,
             live_refresh_secs: 5,
@@ -207,6 +211,25 @@ impl Settings {
             .merge(Env::prefixed("ZHUNONG_").ignore(&CLI_VARIABLES))
             .extract()
             .map_err(Box::new)
+    }
+
+    /// The channels of `auto_confirm_channels`.
+    ///
+    /// # Errors
+    /// A name that is no channel.
+    pub fn auto_confirm(&self) -> anyhow::Result<Vec<zhunong_entity::enums::Channel>> {
+        self.auto_confirm_channels
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(|_| {
+                    anyhow::anyhow!(
+                        "auto_confirm_channels: {s} is not a channel (livestream, partner_api, expo, phone, walk_in)"
+                    )
+                })
+            })
+            .collect()
     }
 
     /// The village's time zone; an offset beyond ±18 h, which no place has, falls back to UTC.

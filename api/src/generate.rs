@@ -94,7 +94,11 @@ fn is_grape_month(d: NaiveDate) -> bool {
 ///
 /// # Errors
 /// The database has orders already, or a database error.
-pub async fn generate(db: &Db, plan: Plan) -> anyhow::Result<Written> {
+pub async fn generate(
+    db: &Db,
+    plan: Plan,
+    admin_password: Option<&str>,
+) -> anyhow::Result<Written> {
     let existing = order::Entity::find().count(&db.read).await?;
     anyhow::ensure!(
         existing == 0,
@@ -104,13 +108,15 @@ pub async fn generate(db: &Db, plan: Plan) -> anyhow::Result<Written> {
         plan.lines >= plan.orders && plan.orders > 0,
         "--lines must be at least --orders, and --orders at least 1"
     );
-    let admin = crate::services::users::ensure_first_admin(db, None).await?;
+    // The first `serve` would make an admin; made here, the orders have an author.
+    if let Some(pw) = crate::services::users::ensure_first_admin(db, admin_password).await? {
+        println!("created user `admin`, password: {pw}  (shown once)");
+    }
     let actor: i64 = zhunong_entity::user::Entity::find()
         .one(&db.read)
         .await?
         .map(|u| u.id)
         .ok_or_else(|| anyhow::anyhow!("no user to record as the author"))?;
-    drop(admin);
     let offset = db.local_offset;
     let today = Utc::now().with_timezone(&offset).date_naive();
     let start = today
@@ -737,8 +743,8 @@ impl Pending {
             buyer_kind: kind.as_str(),
             refunds_fen: 0,
         };
-        self.facts
-            .extend(facts::rows(&figures, offset).map_err(|e| anyhow::anyhow!("{e:?}"))?);
+        let rows = facts::rows(&figures, offset).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        self.facts.extend(rows.iter().map(facts::active));
         self.orders.push(g.order.into());
         self.lines.extend(g.lines.into_iter().map(Into::into));
         self.payments.extend(g.payment);

@@ -101,6 +101,7 @@ impl Application {
             trusted_proxies,
             user_states: Default::default(),
             webhook_secrets: webhook_secrets.clone(),
+            auto_confirm: settings.auto_confirm()?,
         });
         spawn_cache_invalidation(state.clone().into_inner());
         if settings.webhook_worker {
@@ -138,6 +139,10 @@ impl Application {
             app.app_data(known)
                 .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api))
                 .route("/api/docs", web::get().to(docs_redirect))
+                .route("/", web::get().to(routes::pages::home))
+                .route("/app", web::get().to(routes::pages::home))
+                .route("/app/", web::get().to(routes::pages::home))
+                .route("/app/office", web::get().to(routes::pages::office))
                 .route("/app/station", web::get().to(routes::pages::station))
                 .route("/app/live", web::get().to(routes::pages::live))
                 .route(

@@ -19,6 +19,8 @@ pub struct AppState {
     pub resolver: std::sync::Arc<dyn crate::services::webhooks::ssrf::Resolver>,
     /// Seals and opens webhook signing secrets (keyed from the JWT secret).
     pub webhook_secrets: crate::services::webhooks::secret_box::SecretBox,
+    /// Parsed from `settings.auto_confirm_channels`.
+    pub auto_confirm: Vec<zhunong_entity::enums::Channel>,
 }
 
 impl AppState {
@@ -30,6 +32,7 @@ impl AppState {
             max_lines: self.settings.max_order_lines,
             today: self.today(),
             in_flight_wait: self.in_flight_wait(),
+            auto_confirm: &self.auto_confirm,
         }
     }
 

@@ -24,6 +24,7 @@ pub mod order_line;
 pub mod payment;
 pub mod product;
 pub mod refresh_token;
+pub mod sales_daily;
 pub mod sales_fact;
 pub mod user;
 pub mod webhook_delivery;

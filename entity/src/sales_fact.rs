@@ -31,10 +31,16 @@ pub struct Model {
     pub live_order_id: Option<i64>,
     pub live_line_id: Option<i64>,
     pub cancelled_order_id: Option<i64>,
-    /// 1 on the first row of a live order, line, or cancelled order; else 0.
-    pub order_head: i16,
-    pub line_head: i16,
-    pub cancelled_head: i16,
+    /// 1 for the rows of a cancelled order.
+    pub cancelled: i16,
+    /// 1 on the first row of the order, of each (order, product), (order, batch),
+    /// (order, grower) and (order, collective) pair, and of each line; else 0.
+    pub h_order: i16,
+    pub h_product: i16,
+    pub h_batch: i16,
+    pub h_grower: i16,
+    pub h_collective: i16,
+    pub h_line: i16,
     pub quantity_g: i64,
     pub pieces: i64,
     pub ordered_amount_fen: i64,

@@ -68,13 +68,15 @@ async fn the_manifest_csv_writes_formula_cells_as_text_with_the_header_first() {
         "{}",
         csv.text
     );
-    // The phone keeps its digits as they are; 5 kg at 3.00 a jin is 30.00.
+    // The phone is written so that Excel keeps it as text; 5 kg (10 jin) at 3.00 a jin is 30.00.
     assert!(
-        lines[1].starts_with(&format!("ZN{order:06},{NAME_CELL},{phone},'+1,1,")),
+        lines[1].starts_with(&format!(
+            "ZN{order:06},{NAME_CELL},\"=\"\"{phone}\"\"\",'+1,1,"
+        )),
         "{}",
         csv.text
     );
-    assert!(lines[1].ends_with(",1,5.000,30.00,"), "{}", lines[1]);
+    assert!(lines[1].ends_with(",1,5.000,10.00,30.00,"), "{}", lines[1]);
     assert!(
         lines.iter().any(|l| l.starts_with("装车单,车牌 =1+1,")),
         "text that does not start a cell is left alone: {}",
@@ -111,7 +113,9 @@ async fn the_live_session_csv_writes_formula_cells_as_text() {
     );
     let number = format!("ZN{:06}", o.json["id"].as_i64().unwrap_or_default());
     assert!(
-        rows[1].starts_with(&format!("{number},pending,{NAME_CELL},{phone},'+1,")),
+        rows[1].starts_with(&format!(
+            "{number},待确认,{NAME_CELL},\"=\"\"{phone}\"\"\",'+1,"
+        )),
         "{}",
         rows[1]
     );

@@ -107,7 +107,7 @@ async fn live_orders_take_the_live_price_and_only_featured_batches() {
     assert_eq!(rows.len(), 2, "{}", csv.text);
     assert!(
         rows[1].starts_with(&format!(
-            "ZN{:06},pending,李女士,",
+            "ZN{:06},待确认,李女士,",
             o.json["id"].as_i64().unwrap_or(0)
         )),
         "{}",

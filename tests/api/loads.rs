@@ -145,22 +145,26 @@ async fn place_confirm_weigh_approve_load_deliver_with_the_manifest_checked() {
     let number = format!("ZN{order:06}");
     let lines: Vec<&str> = csv.text.trim_start_matches('\u{feff}').lines().collect();
     assert_eq!(
-        lines[0], "订单号,买家,电话,地址,行,产品,批次,箱数,净重(kg),金额(元),签收",
+        lines[0], "订单号,买家,电话,地址,行,产品,批次,箱数,净重(kg),净重(斤),金额(元),签收",
         "the header row comes first"
     );
     assert!(
-        lines[1].starts_with(&format!("{number},李女士,{phone},,1,上海青")),
+        lines[1].starts_with(&format!("{number},李女士,\"=\"\"{phone}\"\"\",,1,上海青")),
         "{}",
         lines[1]
     );
-    assert!(lines[1].ends_with(",2,4.500,27.00,"), "{}", lines[1]);
+    assert!(lines[1].ends_with(",2,4.500,9.00,27.00,"), "{}", lines[1]);
     assert!(
-        lines[2].starts_with(&format!("{number},李女士,{phone},,2,")),
+        lines[2].starts_with(&format!("{number},李女士,\"=\"\"{phone}\"\"\",,2,")),
         "{}",
         lines[2]
     );
-    assert!(lines[2].ends_with(",2,10.000,176.00,"), "{}", lines[2]);
-    assert_eq!(lines[3], "合计,1 单,,,,,,4,14.500,203.00,");
+    assert!(
+        lines[2].ends_with(",2,10.000,20.00,176.00,"),
+        "{}",
+        lines[2]
+    );
+    assert_eq!(lines[3], "合计,1 单,,,,,,4,14.500,29.00,203.00,");
     assert_eq!(
         lines[4],
         "装车单,车牌 皖A·12345,司机 老李 13600000000,\"目的地 合肥市, 经开区\",计划日期 2026-11-29"

@@ -30,6 +30,7 @@ use std::sync::Arc;
 use zhunong_entity::{order, sales_fact};
 
 struct Farm {
+    grower: i64,
     collective_a: i64,
     collective_b: i64,
     grapes: i64,
@@ -195,6 +196,7 @@ async fn build_farm(app: &Arc<TestApp>) -> Farm {
             .unwrap_or_else(|e| panic!("second start: {e:?}")),
     );
     Farm {
+        grower,
         collective_a,
         collective_b,
         grapes,
@@ -472,6 +474,36 @@ async fn sales_totals_are_exact_to_the_fen() {
     assert_eq!(settled["totals"]["metrics"]["net_sales_fen"], 3_000);
     assert_eq!(settled["totals"]["metrics"]["commission_fen"], 240);
 
+    // The daily totals (no buyer in the question) and the facts (a buyer filter naming every
+    // buyer) give the same figures, for every grouping and both dates.
+    let buyers = app
+        .get(&app.token("secretary").await, "/api/v1/buyers?per_page=200")
+        .await;
+    let all: Vec<String> = buyers.json["items"]
+        .as_array()
+        .map(|b| {
+            b.iter()
+                .filter_map(|x| x["id"].as_i64())
+                .map(|i| i.to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    let everyone = format!("buyer_id={}", all.join(","));
+    for q in [
+        "from=2023-01-01&to=2026-12-31&interval=month",
+        "from=2023-01-01&to=2026-12-31&group_by=product&interval=quarter",
+        "from=2023-01-01&to=2026-12-31&group_by=collective",
+        "from=2023-01-01&to=2026-12-31&group_by=grower,channel",
+        "from=2023-01-01&to=2026-12-31&group_by=batch,live_session&interval=year",
+        "from=2023-01-01&to=2026-12-31&group_by=buyer_kind&basis=settled",
+        "from=2023-01-01&to=2026-12-31&group_by=product,collective",
+    ] {
+        let daily = report(&app, q).await;
+        let facts = report(&app, &format!("{q}&{everyone}")).await;
+        assert_eq!(daily["rows"], facts["rows"], "{q}");
+        assert_eq!(daily["totals"], facts["totals"], "{q}");
+    }
+
     // The dashboard's cards for 31 December 2025.
     let s = app
         .get(
@@ -718,4 +750,121 @@ async fn wrong_parameters_are_named_and_nothing_else_is_answered() {
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
+}
+
+#[tokio::test]
+async fn statements_and_collective_income_export_the_same_figures() {
+    let app = Arc::new(spawn_app().await);
+    let farm = build_farm(&app).await;
+    let sec = app.token("secretary").await;
+    let year =
+        chrono::Datelike::year(&(chrono::Utc::now() + chrono::Duration::hours(8)).date_naive());
+
+    let income = app
+        .get(
+            &sec,
+            &format!(
+                "/api/v1/reports/collective-income?collective_id={}&year={year}",
+                farm.collective_b
+            ),
+        )
+        .await;
+    assert_eq!(income.json["total_fen"], 160, "{}", income.text);
+    let csv = app
+        .get(
+            &sec,
+            &format!(
+                "/api/v1/reports/collective-income?collective_id={}&year={year}&format=csv",
+                farm.collective_b
+            ),
+        )
+        .await;
+    assert_eq!(csv.status, 200, "{}", csv.text);
+    let table = parse_csv(csv.text.trim_start_matches('\u{feff}'));
+    assert_eq!(table[0][..3], ["村集体", "类别", "1月（分）"]);
+    let total_col = table[0].iter().position(|h| h == "全年（分）").unwrap_or(0);
+    let commission = table
+        .iter()
+        .find(|r| r[1] == "销售提成")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(commission[0], "青山村");
+    assert_eq!(commission[total_col], "160");
+    assert_eq!(commission[total_col + 1], "1.60");
+    let sum = table
+        .iter()
+        .find(|r| r[1] == "合计")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(sum[total_col], "160");
+
+    let x = app
+        .get(
+            &sec,
+            &format!(
+                "/api/v1/reports/collective-income?collective_id={}&year={year}&format=xlsx",
+                farm.collective_b
+            ),
+        )
+        .await;
+    assert_eq!(x.status, 200);
+    use calamine::{Data, Reader, Xlsx};
+    let mut book: Xlsx<_> =
+        Xlsx::new(std::io::Cursor::new(x.bytes.clone())).unwrap_or_else(|e| panic!("xlsx: {e}"));
+    let sheet = book
+        .worksheet_range("集体收入")
+        .unwrap_or_else(|e| panic!("sheet: {e}"));
+    let rows: Vec<Vec<Data>> = sheet.rows().map(<[Data]>::to_vec).collect();
+    let commission = rows
+        .iter()
+        .find(|r| r[1] == Data::String("销售提成".into()))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(commission[total_col], Data::Float(160.0));
+    assert_eq!(commission[total_col + 1], Data::Float(1.60));
+
+    // The grower's statement: o3's grapes and greens, settled, less the refund.
+    let issued = app
+        .post(
+            &sec,
+            &format!("/api/v1/growers/{}/statements", farm.grower),
+            json!({}),
+        )
+        .await;
+    assert_eq!(issued.status, 201, "{}", issued.text);
+    let csv = app
+        .get(
+            &sec,
+            &format!("/api/v1/growers/{}/statements?format=csv", farm.grower),
+        )
+        .await;
+    assert_eq!(csv.status, 200, "{}", csv.text);
+    let disposition = csv
+        .headers
+        .get("content-disposition")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(disposition.contains("filename*=UTF-8''"), "{disposition}");
+    let table = parse_csv(csv.text.trim_start_matches('\u{feff}'));
+    assert_eq!(table.len(), 2, "{table:?}");
+    let col = |name: &str| {
+        table[0]
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no {name}"))
+    };
+    for (field, heading) in [
+        ("sales_fen", "销售额（分）"),
+        ("commission_fen", "提成（分）"),
+        ("payable_fen", "应付（分）"),
+        ("quantity_g", "重量（克）"),
+    ] {
+        assert_eq!(
+            table[1][col(heading)],
+            issued.json[field].to_string(),
+            "{field}"
+        );
+    }
+    assert_eq!(table[1][col("种植户")], "君宇家庭农场");
 }

@@ -89,3 +89,17 @@ pub fn buyer_kind_label(code: &str) -> &'static str {
         _ => "个人",
     }
 }
+
+/// What a person reads for an order's status.
+pub fn order_status_label(status: zhunong_entity::enums::OrderStatus) -> &'static str {
+    use zhunong_entity::enums::OrderStatus as S;
+    match status {
+        S::Pending => "待确认",
+        S::Confirmed => "已确认",
+        S::Weighed => "已称重",
+        S::Loaded => "已装车",
+        S::Delivered => "已送达",
+        S::Settled => "已结算",
+        S::Cancelled => "已取消",
+    }
+}

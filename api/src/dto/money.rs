@@ -251,6 +251,17 @@ impl From<grower_statement::Model> for StatementOut {
 pub struct IncomeQuery {
     pub collective_id: i64,
     pub year: i32,
+    /// `json` (default), `csv` or `xlsx`.
+    #[serde(default)]
+    pub format: crate::dto::reports::ExportFormat,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// `json` (default), `csv` or `xlsx`.
+    #[serde(default)]
+    pub format: crate::dto::reports::ExportFormat,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -89,6 +89,8 @@ pub struct OrderOut {
     /// A line was weighed outside the tolerance: loading needs a secretary's approval.
     pub weights_flagged: bool,
     pub weights_approved: bool,
+    /// Received less refunded, in fen.
+    pub paid_fen: i64,
     pub load_id: Option<i64>,
     pub delivered_at: Option<DateTime<Utc>>,
     pub live_session_id: Option<i64>,
@@ -114,6 +116,7 @@ impl OrderOut {
             final_total_fen: m.final_total_fen,
             weights_flagged: m.weights_flagged,
             weights_approved: m.weights_approved_at.is_some(),
+            paid_fen: m.paid_fen,
             load_id: m.load_id,
             delivered_at: m.delivered_at,
             live_session_id: m.live_session_id,
@@ -132,4 +135,11 @@ pub struct OrderFilter {
     pub from: Option<DateTime<Utc>>,
     /// Placed before this instant (RFC 3339).
     pub to: Option<DateTime<Utc>>,
+    pub payment_status: Option<zhunong_entity::enums::PaymentStatus>,
+    pub live_session_id: Option<i64>,
+    /// Only orders whose weights are outside the tolerance and not yet approved (`true`).
+    pub weights_flagged: Option<bool>,
+    /// An order number (`ZN000042`), or part of a buyer's name, company or phone.
+    #[param(max_length = 50)]
+    pub q: Option<String>,
 }

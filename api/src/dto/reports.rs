@@ -372,3 +372,14 @@ pub struct SummaryQuery {
     #[param(value_type = Option<String>, example = "2026-09-30")]
     pub date: Option<NaiveDate>,
 }
+
+/// How a report is answered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    #[default]
+    Json,
+    /// UTF-8 with a BOM, the header row first.
+    Csv,
+    Xlsx,
+}

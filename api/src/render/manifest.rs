@@ -1,10 +1,10 @@
 //! The load manifest, as a printable page and as CSV.
 
-use super::{csv_row, page};
-use crate::domain::format::{html, kg, yuan};
+use super::{csv_row, csv_row_keeping_text, page};
+use crate::domain::format::{html, jin, kg, yuan};
 use crate::services::loads::Manifest;
 
-const HEADER: [&str; 11] = [
+const HEADER: [&str; 12] = [
     "订单号",
     "买家",
     "电话",
@@ -14,6 +14,7 @@ const HEADER: [&str; 11] = [
     "批次",
     "箱数",
     "净重(kg)",
+    "净重(斤)",
     "金额(元)",
     "签收",
 ];
@@ -26,19 +27,24 @@ pub fn csv(m: &Manifest) -> String {
     out.push_str(&csv_row(&HEADER.map(String::from)));
     for o in &m.orders {
         for line in &o.lines {
-            out.push_str(&csv_row(&[
-                o.number.clone(),
-                o.buyer.clone(),
-                o.phone.clone(),
-                o.address.clone(),
-                line.line_no.to_string(),
-                line.product.clone(),
-                line.batch_code.clone(),
-                line.crates.to_string(),
-                kg(line.net_g),
-                yuan(line.amount_fen),
-                String::new(),
-            ]));
+            // The phone (column 2) stays text in Excel.
+            out.push_str(&csv_row_keeping_text(
+                &[
+                    o.number.clone(),
+                    o.buyer.clone(),
+                    o.phone.clone(),
+                    o.address.clone(),
+                    line.line_no.to_string(),
+                    line.product.clone(),
+                    line.batch_code.clone(),
+                    line.crates.to_string(),
+                    kg(line.net_g),
+                    jin(line.net_g),
+                    yuan(line.amount_fen),
+                    String::new(),
+                ],
+                &[2],
+            ));
         }
     }
     out.push_str(&csv_row(&[
@@ -51,6 +57,7 @@ pub fn csv(m: &Manifest) -> String {
         String::new(),
         m.total_crates.to_string(),
         kg(m.total_net_g),
+        jin(m.total_net_g),
         yuan(m.total_amount_fen),
         String::new(),
     ]));

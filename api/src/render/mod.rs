@@ -2,8 +2,10 @@
 //! CSV that Excel opens (UTF-8 with a BOM). No templates engine: small pages, escaped by hand.
 
 pub mod manifest;
+pub mod money_exports;
 pub mod pick_list;
 pub mod report;
+pub mod table;
 
 fn page(title: &str, body: &str) -> String {
     format!(
@@ -64,9 +66,53 @@ pub fn csv_row(fields: &[String]) -> String {
     row
 }
 
+/// Like [`csv_row`], but the fields at `text_columns` holding a phone number or a code of digits
+/// (`0139…`, `+86…`) are written `="0139…"`, the one form Excel opens as text: as a plain number
+/// it would drop the leading zero and show an 11-digit phone as `1.39E+10`. Only values made of
+/// digits and a leading `+` take this form, so it can carry no formula of anyone's making.
+pub fn csv_row_keeping_text(fields: &[String], text_columns: &[usize]) -> String {
+    let mut row = fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            if text_columns.contains(&i) && is_digit_code(f) {
+                format!("\"=\"\"{f}\"\"\"")
+            } else {
+                csv_field(f)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",");
+    row.push_str("\r\n");
+    row
+}
+
+/// `+?[0-9]+`
+fn is_digit_code(s: &str) -> bool {
+    let digits = s.strip_prefix('+').unwrap_or(s);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::csv_field;
+    use super::{csv_field, csv_row_keeping_text};
+
+    #[test]
+    fn phones_and_codes_are_kept_as_text_and_nothing_else_becomes_a_formula() {
+        let row = csv_row_keeping_text(
+            &[
+                "013912345678".into(),
+                "+8613900000000".into(),
+                "=1+1".into(),
+                "李".into(),
+            ],
+            &[0, 1, 2],
+        );
+        assert_eq!(
+            row,
+            "\"=\"\"013912345678\"\"\",\"=\"\"+8613900000000\"\"\",'=1+1,李\r\n"
+        );
+    }
 
     #[test]
     fn csv_fields_are_quoted_when_needed() {

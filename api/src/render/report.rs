@@ -3,35 +3,8 @@
 //! beside it; with a comparison, the previous figure, the change and the change in percent.
 //! A totals row ends the table.
 
-use super::csv_row;
-use crate::domain::format::{jin, yuan};
+use super::table::Cell;
 use crate::dto::reports::{Comparison, Metric, SalesMetrics, SalesReport};
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
-
-/// One cell of the table, typed, so that CSV writes it as text and XLSX as a number.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
-    Text(String),
-    Int(i64),
-    /// Fen, shown in yuan.
-    Yuan(i64),
-    /// Grams, shown in jin.
-    Jin(i64),
-    /// A percentage with two decimals, or empty where the base is 0.
-    Percent(Option<String>),
-}
-
-impl Cell {
-    fn csv(&self) -> String {
-        match self {
-            Self::Text(s) => s.clone(),
-            Self::Int(n) => n.to_string(),
-            Self::Yuan(f) => yuan(*f),
-            Self::Jin(g) => jin(*g),
-            Self::Percent(p) => p.clone().unwrap_or_default(),
-        }
-    }
-}
 
 fn metric_cells(
     m: &SalesMetrics,
@@ -140,86 +113,6 @@ pub fn table(r: &SalesReport) -> (Vec<String>, Vec<Vec<Cell>>) {
     (headers, rows)
 }
 
-/// UTF-8 with a BOM, the header row first.
-pub fn csv(r: &SalesReport) -> String {
-    let (headers, rows) = table(r);
-    let mut out = String::from("\u{feff}");
-    out.push_str(&csv_row(&headers));
-    for row in rows {
-        out.push_str(&csv_row(&row.iter().map(Cell::csv).collect::<Vec<_>>()));
-    }
-    out
-}
-
-/// One sheet of typed cells (amounts in yuan with a yuan format), the header frozen, totals
-/// last; a second sheet with the report's parameters.
-///
-/// # Errors
-/// The workbook could not be written.
-pub fn xlsx(
-    r: &SalesReport,
-    title: &str,
-    parameters: &[(String, String)],
-) -> Result<Vec<u8>, XlsxError> {
-    let (headers, rows) = table(r);
-    let mut book = Workbook::new();
-    let bold = Format::new().set_bold();
-    let money = Format::new().set_num_format("¥#,##0.00");
-    let weight = Format::new().set_num_format("#,##0.00");
-    let sheet = book.add_worksheet();
-    sheet.set_name(title)?;
-    for (c, h) in headers.iter().enumerate() {
-        sheet.write_string_with_format(0, col(c), h, &bold)?;
-    }
-    for (i, row) in rows.iter().enumerate() {
-        let r = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        for (c, cell) in row.iter().enumerate() {
-            let c = col(c);
-            match cell {
-                Cell::Text(s) => {
-                    sheet.write_string(r, c, s)?;
-                }
-                #[allow(clippy::cast_precision_loss)] // exact below 2^53 fen
-                Cell::Int(n) => {
-                    sheet.write_number(r, c, *n as f64)?;
-                }
-                #[allow(clippy::cast_precision_loss)]
-                Cell::Yuan(f) => {
-                    sheet.write_number_with_format(r, c, *f as f64 / 100.0, &money)?;
-                }
-                #[allow(clippy::cast_precision_loss)]
-                Cell::Jin(g) => {
-                    sheet.write_number_with_format(r, c, *g as f64 / 500.0, &weight)?;
-                }
-                Cell::Percent(Some(p)) => match p.parse::<f64>() {
-                    Ok(v) => {
-                        sheet.write_number_with_format(r, c, v, &weight)?;
-                    }
-                    Err(_) => {
-                        sheet.write_string(r, c, p)?;
-                    }
-                },
-                Cell::Percent(None) => {}
-            }
-        }
-    }
-    sheet.set_freeze_panes(1, 0)?;
-    let params = book.add_worksheet();
-    params.set_name("参数")?;
-    params.write_string_with_format(0, 0, "参数", &bold)?;
-    params.write_string_with_format(0, 1, "值", &bold)?;
-    for (i, (k, v)) in parameters.iter().enumerate() {
-        let r = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        params.write_string(r, 0, k)?;
-        params.write_string(r, 1, v)?;
-    }
-    book.save_to_buffer()
-}
-
-fn col(c: usize) -> u16 {
-    u16::try_from(c).unwrap_or(u16::MAX)
-}
-
 /// The report's parameters as a person reads them, for the second sheet.
 pub fn parameters(r: &SalesReport) -> Vec<(String, String)> {
     let mut out = vec![
@@ -284,21 +177,5 @@ pub fn parameters(r: &SalesReport) -> Vec<(String, String)> {
 
 /// `销售报表_2026-09` for a whole month, else `销售报表_2026-09-01_2026-09-30`.
 pub fn file_stem(r: &SalesReport) -> String {
-    use chrono::Datelike;
-    let whole_month = r.from.day() == 1
-        && r.to.succ_opt().is_some_and(|n| n.day() == 1)
-        && (r.from.year(), r.from.month()) == (r.to.year(), r.to.month());
-    if whole_month {
-        format!("销售报表_{}", r.from.format("%Y-%m"))
-    } else {
-        format!("销售报表_{}_{}", r.from, r.to)
-    }
-}
-
-/// `attachment` with an ASCII fallback name and the real one as RFC 5987 `filename*`.
-pub fn content_disposition(stem: &str, ext: &str, ascii_fallback: &str) -> String {
-    let encoded: String = url::form_urlencoded::byte_serialize(format!("{stem}.{ext}").as_bytes())
-        .collect::<String>()
-        .replace('+', "%20");
-    format!("attachment; filename=\"{ascii_fallback}.{ext}\"; filename*=UTF-8''{encoded}")
+    super::table::span_stem("销售报表", r.from, r.to)
 }

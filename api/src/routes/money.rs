@@ -1,18 +1,23 @@
 use crate::auth::Auth;
 use crate::auth::roles::Office;
 use crate::dto::money::{
-    CreateRule, IncomeQuery, IncomeReport, LedgerFilter, PaymentOut, PaymentReceipt, PostIncome,
-    RecordPayment, RecordPayout, RuleOut, SettleOrders, SettleOutcome, StatementOut,
+    CreateRule, ExportQuery, IncomeQuery, IncomeReport, LedgerFilter, PaymentOut, PaymentReceipt,
+    PostIncome, RecordPayment, RecordPayout, RuleOut, SettleOrders, SettleOutcome, StatementOut,
     TransactionOut,
 };
+use crate::dto::reports::ExportFormat;
 use crate::dto::{Page, Paging};
 use crate::error::{AppResult, Problem};
 use crate::extract::{ApiJson, IdempotencyKey};
+use crate::render::money_exports;
 use crate::routes::answers;
+use crate::routes::reports::table_answer;
 use crate::services::money::{ledger, payments, reports, rules, settle, statements};
+use crate::services::must_find;
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use utoipa_actix_web::service_config::ServiceConfig;
+use zhunong_entity::{collective, grower};
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(record_payment)
@@ -176,15 +181,42 @@ pub async fn issue_statement(
         .json(statements::issue(&state.db, &auth, id.into_inner(), state.today()).await?))
 }
 
-/// The grower's statements, oldest first.
-#[utoipa::path(tag = "money", params(("id" = i64, Path, description = "grower id")), responses((status = 200, body = Vec<StatementOut>)), security(("bearer" = ["admin", "secretary"])))]
+/// The grower's statements, oldest first; as CSV or XLSX with `format`.
+#[utoipa::path(
+    tag = "money",
+    params(("id" = i64, Path, description = "grower id"), ExportQuery),
+    responses((status = 200, body = Vec<StatementOut>, content(
+        (Vec<StatementOut> = "application/json"),
+        (String = "text/csv"),
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ))),
+    security(("bearer" = ["admin", "secretary"]))
+)]
 #[get("/growers/{id}/statements")]
 pub async fn list_statements(
     _auth: Auth<Office>,
     state: web::Data<AppState>,
     id: web::Path<i64>,
+    q: web::Query<ExportQuery>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(statements::list(&state.db.read, id.into_inner()).await?))
+    let id = id.into_inner();
+    let list = statements::list(&state.db.read, id).await?;
+    if q.format == ExportFormat::Json {
+        return Ok(HttpResponse::Ok().json(list));
+    }
+    let grower = must_find::<grower::Entity, _>(&state.db.read, id, "grower").await?;
+    let table = money_exports::statements(&grower.name, &list, state.settings.local_offset());
+    let stem = format!("对账单_{}", grower.name);
+    let params = [("种植户".to_owned(), grower.name.clone())];
+    let fallback = format!("statements-{id}");
+    table_answer(
+        q.format,
+        &list,
+        (&stem, &fallback),
+        "对账单",
+        table,
+        &params,
+    )
 }
 
 /// Pays a grower out of what they are owed.
@@ -207,13 +239,45 @@ pub async fn record_payout(
     ))
 }
 
-/// A collective's income for a year by category and month, and the change on the year before.
-#[utoipa::path(tag = "money", params(IncomeQuery), responses((status = 200, body = IncomeReport)), security(("bearer" = ["admin", "secretary"])))]
+/// A collective's income for a year by category and month, and the change on the year before;
+/// as CSV or XLSX with `format`.
+#[utoipa::path(
+    tag = "money",
+    params(IncomeQuery),
+    responses((status = 200, body = IncomeReport, content(
+        (IncomeReport = "application/json"),
+        (String = "text/csv"),
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ))),
+    security(("bearer" = ["admin", "secretary"]))
+)]
 #[get("/reports/collective-income")]
 pub async fn collective_income(
     _auth: Auth<Office>,
     state: web::Data<AppState>,
     q: web::Query<IncomeQuery>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(reports::collective_income(&state.db.read, q.into_inner()).await?))
+    let q = q.into_inner();
+    let format = q.format;
+    let report = reports::collective_income(&state.db.read, q).await?;
+    if format == ExportFormat::Json {
+        return Ok(HttpResponse::Ok().json(report));
+    }
+    let c = must_find::<collective::Entity, _>(&state.db.read, report.collective_id, "collective")
+        .await?;
+    let table = money_exports::income(&c.name, &report);
+    let stem = format!("集体收入_{}_{}", c.name, report.year);
+    let params = [
+        ("村集体".to_owned(), c.name.clone()),
+        ("年度".to_owned(), report.year.to_string()),
+    ];
+    let fallback = format!("income-{}-{}", report.collective_id, report.year);
+    table_answer(
+        format,
+        &report,
+        (&stem, &fallback),
+        "集体收入",
+        table,
+        &params,
+    )
 }

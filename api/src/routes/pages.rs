@@ -24,6 +24,16 @@ fn serve(file: &str) -> HttpResponse {
     }
 }
 
+/// `/` and `/app`: sends a signed-in user to their page, and lists the pages otherwise.
+pub async fn home() -> HttpResponse {
+    serve("index.html")
+}
+
+/// `/app/office`: the secretary's office (dashboard, reports, orders).
+pub async fn office() -> HttpResponse {
+    serve("office.html")
+}
+
 /// `/app/station`: the weighing and loading page.
 pub async fn station() -> HttpResponse {
     serve("station.html")

@@ -2,9 +2,12 @@
 
 use crate::auth::Auth;
 use crate::auth::roles::Office;
-use crate::dto::reports::{SalesReport, SalesReportParams, SalesSummary, SummaryQuery};
+use crate::dto::reports::{
+    ExportFormat, SalesReport, SalesReportParams, SalesSummary, SummaryQuery,
+};
 use crate::error::{AppError, AppResult, Problem};
 use crate::render::report as render;
+use crate::render::table;
 use crate::services::reports::request::{self, Format};
 use crate::services::reports::{sales, summary};
 use crate::state::AppState;
@@ -43,32 +46,62 @@ pub async fn sales_report(
         max_rows: s.report_max_rows,
     };
     let report = sales::report(&state.db.read, &ask, limits).await?;
+    let format = match format {
+        Format::Json => ExportFormat::Json,
+        Format::Csv => ExportFormat::Csv,
+        Format::Xlsx => ExportFormat::Xlsx,
+    };
+    let stem = render::file_stem(&report);
+    let table = render::table(&report);
+    let parameters = render::parameters(&report);
+    table_answer(
+        format,
+        &report,
+        (&stem, "sales-report"),
+        "销售报表",
+        table,
+        &parameters,
+    )
+}
+
+/// Answers a table as JSON (`json`), CSV or XLSX, named `stem` (Chinese, RFC 5987) with an
+/// ASCII fallback.
+///
+/// # Errors
+/// The workbook could not be written.
+pub fn table_answer(
+    format: ExportFormat,
+    json: impl serde::Serialize,
+    name: (&str, &str),
+    sheet: &str,
+    (headers, rows): (Vec<String>, Vec<Vec<table::Cell>>),
+    parameters: &[(String, String)],
+) -> AppResult<HttpResponse> {
+    let (stem, fallback) = name;
     Ok(match format {
-        Format::Json => HttpResponse::Ok().json(report),
-        Format::Csv => HttpResponse::Ok()
+        ExportFormat::Json => HttpResponse::Ok().json(json),
+        ExportFormat::Csv => HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
             .insert_header((
                 "content-disposition",
-                render::content_disposition(&render::file_stem(&report), "csv", "sales-report"),
+                table::content_disposition(stem, "csv", fallback),
             ))
-            .body(render::csv(&report)),
-        Format::Xlsx => {
-            let body = render::xlsx(&report, "销售报表", &render::parameters(&report))
+            .body(table::csv(&headers, &rows)),
+        ExportFormat::Xlsx => {
+            let body = table::xlsx(sheet, &headers, &rows, parameters)
                 .map_err(|e| AppError::Internal(anyhow::anyhow!("writing the workbook: {e}")))?;
             HttpResponse::Ok()
-                .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                .content_type(XLSX)
                 .insert_header((
                     "content-disposition",
-                    render::content_disposition(
-                        &render::file_stem(&report),
-                        "xlsx",
-                        "sales-report",
-                    ),
+                    table::content_disposition(stem, "xlsx", fallback),
                 ))
                 .body(body)
         }
     })
 }
+
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// The dashboard's cards: today, this week, this month and this year to `date`, each against
 /// the same days a year earlier.

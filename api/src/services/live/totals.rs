@@ -209,7 +209,7 @@ pub async fn orders_csv(db: &impl ConnectionTrait, session_id: i64) -> AppResult
         };
         let row = [
             crate::domain::order_number::format(o.id),
-            o.status.as_str().to_owned(),
+            crate::domain::format::order_status_label(o.status).to_owned(),
             b.map(|b| b.name.clone()).unwrap_or_default(),
             b.and_then(|b| b.phone.clone()).unwrap_or_default(),
             b.and_then(|b| b.address.clone()).unwrap_or_default(),
@@ -218,7 +218,8 @@ pub async fn orders_csv(db: &impl ConnectionTrait, session_id: i64) -> AppResult
             unit.to_owned(),
             yuan(l.amount_fen),
         ];
-        out.push_str(&crate::render::csv_row(&row));
+        // The phone (column 3) stays text in Excel.
+        out.push_str(&crate::render::csv_row_keeping_text(&row, &[3]));
     }
     Ok(out)
 }

@@ -34,6 +34,8 @@ pub struct OrderContext<'a> {
     pub today: chrono::NaiveDate,
     /// How long a request waits for an earlier one with the same `Idempotency-Key`.
     pub in_flight_wait: std::time::Duration,
+    /// Channels whose orders are confirmed as they are placed (`ZHUNONG_AUTO_CONFIRM_CHANNELS`).
+    pub auto_confirm: &'a [Channel],
 }
 
 /// A line with its server-side price and amount.
@@ -230,17 +232,22 @@ async fn write_order(
         .ok_or_else(|| AppError::field("lines", "order total too large"))?;
 
     let now = chrono::Utc::now();
+    let confirmed_at_once = ctx.auto_confirm.contains(&req.channel);
     let order = order::ActiveModel {
         buyer_id: Set(req.buyer_id),
         channel: Set(req.channel),
-        status: Set(OrderStatus::Pending),
+        status: Set(if confirmed_at_once {
+            OrderStatus::Confirmed
+        } else {
+            OrderStatus::Pending
+        }),
         payment_status: Set(PaymentStatus::Unpaid),
         total_fen: Set(total),
         note: Set(req.note.clone()),
         created_by: Set(placer.user_id()),
         created_at: Set(now),
         updated_at: Set(now),
-        confirmed_at: Set(None),
+        confirmed_at: Set(confirmed_at_once.then_some(now)),
         cancelled_at: Set(None),
         live_session_id: Set(req.live_session_id),
         ..Default::default()

@@ -4,7 +4,7 @@ use crate::error::{AppError, AppResult};
 use crate::services::paginate;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
-use zhunong_entity::{order, order_line};
+use zhunong_entity::{buyer, order, order_line};
 
 /// The order with its lines.
 ///
@@ -29,6 +29,27 @@ pub async fn get(db: &impl ConnectionTrait, order_id: i64) -> AppResult<OrderOut
     load_out(db, order_id).await
 }
 
+/// An order number, or the buyer's name, company or phone containing `text`.
+fn search(text: &str) -> sea_orm::Condition {
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+    let like = crate::services::contains_pattern(text);
+    let buyers = Query::select()
+        .column(buyer::Column::Id)
+        .from(buyer::Entity)
+        .cond_where(
+            sea_orm::Condition::any()
+                .add(Expr::col(buyer::Column::Name).like(like.clone()))
+                .add(Expr::col(buyer::Column::Company).like(like.clone()))
+                .add(Expr::col(buyer::Column::Phone).like(like)),
+        )
+        .to_owned();
+    let mut any = sea_orm::Condition::any().add(order::Column::BuyerId.in_subquery(buyers));
+    if let Some(id) = crate::domain::order_number::parse(text) {
+        any = any.add(order::Column::Id.eq(id));
+    }
+    any
+}
+
 /// Newest first, with their lines (one query for all lines of the page).
 ///
 /// # Errors
@@ -48,6 +69,11 @@ pub async fn list(
             "must be between the years 1900 and 9999",
         );
     }
+    v.check(
+        f.q.as_deref().is_none_or(|q| q.chars().count() <= 50),
+        "q",
+        "must be at most 50 characters",
+    );
     v.finish()?;
     let mut q = order::Entity::find()
         .order_by_desc(order::Column::CreatedAt)
@@ -66,6 +92,20 @@ pub async fn list(
     }
     if let Some(to) = f.to {
         q = q.filter(order::Column::CreatedAt.lt(to));
+    }
+    if let Some(p) = f.payment_status {
+        q = q.filter(order::Column::PaymentStatus.eq(p));
+    }
+    if let Some(s) = f.live_session_id {
+        q = q.filter(order::Column::LiveSessionId.eq(s));
+    }
+    if f.weights_flagged == Some(true) {
+        q = q
+            .filter(order::Column::WeightsFlagged.eq(true))
+            .filter(order::Column::WeightsApprovedAt.is_null());
+    }
+    if let Some(text) = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        q = q.filter(search(text));
     }
     let page = paginate(db, q, paging, |m| m).await?;
     let ids: Vec<i64> = page.items.iter().map(|o| o.id).collect();

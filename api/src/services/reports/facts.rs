@@ -9,10 +9,10 @@ use crate::error::{AppError, AppResult, Invariant};
 use chrono::{DateTime, FixedOffset, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
 };
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use zhunong_entity::enums::{OrderStatus, Pricing};
 use zhunong_entity::{batch, buyer, order, order_line, payment, product, sales_fact};
 
@@ -67,25 +67,27 @@ pub async fn refresh(tx: &Tx, order_id: i64) -> AppResult<()> {
         .one(tx)
         .await?
         .flatten();
+    let old = sales_fact::Entity::find()
+        .filter(sales_fact::Column::OrderId.eq(order_id))
+        .all(tx)
+        .await?;
     sales_fact::Entity::delete_many()
         .filter(sales_fact::Column::OrderId.eq(order_id))
         .exec(tx)
         .await?;
-    insert(
-        tx,
-        &OrderFigures {
-            order: &o,
-            lines: &lines,
-            batches: &batches,
-            buyer_kind: kind.as_str(),
-            refunds_fen: -refunds.unwrap_or(0),
-        },
-        tx.local_offset(),
-    )
-    .await
+    let figures = OrderFigures {
+        order: &o,
+        lines: &lines,
+        batches: &batches,
+        buyer_kind: kind.as_str(),
+        refunds_fen: -refunds.unwrap_or(0),
+    };
+    let new = rows(&figures, tx.local_offset())?;
+    write(tx, &old, &new).await
 }
 
-/// Writes the facts of an order that has none yet (a new order, or one from before the table).
+/// Writes the facts of an order that has none yet (a new order, or one from before the
+/// table), and adds them to the daily totals.
 ///
 /// # Errors
 /// Database errors; figures that overflow (500).
@@ -95,18 +97,28 @@ pub async fn insert(
     offset: FixedOffset,
 ) -> AppResult<()> {
     let rows = rows(f, offset)?;
-    if rows.is_empty() {
-        return Ok(());
+    write(db, &[], &rows).await
+}
+
+/// Replaces `old` facts by `new` ones, and moves the daily totals by the difference.
+async fn write(
+    db: &impl ConnectionTrait,
+    old: &[sales_fact::Model],
+    new: &[sales_fact::Model],
+) -> AppResult<()> {
+    if !new.is_empty() {
+        sales_fact::Entity::insert_many(new.iter().map(active))
+            .exec_without_returning(db)
+            .await?;
     }
-    sales_fact::Entity::insert_many(rows).exec(db).await?;
-    Ok(())
+    super::daily::apply(db, old, new).await
 }
 
 /// The rows for one order.
 ///
 /// # Errors
 /// A line whose batch is not in `f.batches`, or figures that overflow (500).
-pub fn rows(f: &OrderFigures<'_>, offset: FixedOffset) -> AppResult<Vec<sales_fact::ActiveModel>> {
+pub fn rows(f: &OrderFigures<'_>, offset: FixedOffset) -> AppResult<Vec<sales_fact::Model>> {
     let o = f.order;
     let mut inputs = Vec::with_capacity(f.lines.len());
     for l in f.lines {
@@ -141,51 +153,60 @@ pub fn rows(f: &OrderFigures<'_>, offset: FixedOffset) -> AppResult<Vec<sales_fa
         .filter(|_| o.status == OrderStatus::Settled)
         .map(|t| local_day(t, offset));
     let line_batch: HashMap<i64, i64> = f.lines.iter().map(|l| (l.id, l.batch_id)).collect();
-    let mut previous_line = None;
+    let mut seen: HashSet<(u8, i64)> = HashSet::new();
+    let mut first = |level: u8, value: i64| i16::from(seen.insert((level, value)));
     parts
         .into_iter()
         .enumerate()
         .map(|(i, p)| {
-            let first_of_line = previous_line != Some(p.line_id);
-            previous_line = Some(p.line_id);
-            let head = |yes: bool| i16::from(yes);
             let batch_id = line_batch[&p.line_id];
             let b = f.batches[&batch_id];
-            Ok(sales_fact::ActiveModel {
-                order_id: Set(o.id),
-                line_id: Set(p.line_id),
-                collective_id: Set(p.collective_id),
-                placed_day: Set(day_key(placed)),
-                placed_week: Set(week_key(placed)),
-                placed_month: Set(month_key(placed)),
-                settled_day: Set(settled.map(day_key)),
-                settled_week: Set(settled.map(week_key)),
-                settled_month: Set(settled.map(month_key)),
-                product_id: Set(b.product_id),
-                batch_id: Set(batch_id),
-                grower_id: Set(b.grower_id),
-                buyer_id: Set(o.buyer_id),
-                buyer_kind: Set(f.buyer_kind.to_owned()),
-                channel: Set(o.channel.as_str().to_owned()),
-                live_session_id: Set(o.live_session_id),
-                live_order_id: Set((!cancelled).then_some(o.id)),
-                live_line_id: Set((!cancelled).then_some(p.line_id)),
-                cancelled_order_id: Set(cancelled.then_some(o.id)),
-                order_head: Set(head(i == 0 && !cancelled)),
-                line_head: Set(head(first_of_line && !cancelled)),
-                cancelled_head: Set(head(i == 0 && cancelled)),
-                quantity_g: Set(p.quantity_g),
-                pieces: Set(p.pieces),
-                ordered_amount_fen: Set(p.ordered_amount_fen),
-                final_amount_fen: Set(p.final_amount_fen),
-                refunds_fen: Set(p.refunds_fen),
-                net_sales_fen: Set(p.net_sales_fen),
-                commission_fen: Set(p.commission_fen),
-                grower_payable_fen: Set(p.grower_payable_fen),
-                ..Default::default()
+            Ok(sales_fact::Model {
+                id: 0,
+                order_id: o.id,
+                line_id: p.line_id,
+                collective_id: p.collective_id,
+                placed_day: day_key(placed),
+                placed_week: week_key(placed),
+                placed_month: month_key(placed),
+                settled_day: settled.map(day_key),
+                settled_week: settled.map(week_key),
+                settled_month: settled.map(month_key),
+                product_id: b.product_id,
+                batch_id,
+                grower_id: b.grower_id,
+                buyer_id: o.buyer_id,
+                buyer_kind: f.buyer_kind.to_owned(),
+                channel: o.channel.as_str().to_owned(),
+                live_session_id: o.live_session_id,
+                live_order_id: (!cancelled).then_some(o.id),
+                live_line_id: (!cancelled).then_some(p.line_id),
+                cancelled_order_id: cancelled.then_some(o.id),
+                cancelled: i16::from(cancelled),
+                h_order: i16::from(i == 0),
+                h_product: first(1, b.product_id),
+                h_batch: first(2, batch_id),
+                h_grower: first(3, b.grower_id),
+                h_collective: first(4, p.collective_id.unwrap_or(0)),
+                h_line: first(5, p.line_id),
+                quantity_g: p.quantity_g,
+                pieces: p.pieces,
+                ordered_amount_fen: p.ordered_amount_fen,
+                final_amount_fen: p.final_amount_fen,
+                refunds_fen: p.refunds_fen,
+                net_sales_fen: p.net_sales_fen,
+                commission_fen: p.commission_fen,
+                grower_payable_fen: p.grower_payable_fen,
             })
         })
         .collect()
+}
+
+/// A fact row to insert (its id left to the database).
+pub fn active(m: &sales_fact::Model) -> sales_fact::ActiveModel {
+    let mut a: sales_fact::ActiveModel = m.clone().into_active_model();
+    a.id = NotSet;
+    a.reset_all()
 }
 
 pub fn local_day(t: DateTime<Utc>, offset: FixedOffset) -> chrono::NaiveDate {
@@ -230,7 +251,7 @@ pub async fn batch_info(
 const BACKFILL_CHUNK: u64 = 500;
 
 /// Writes the facts of every order that has none: orders placed before the table existed, or
-/// written by a bulk import. Returns how many orders it filled.
+/// written by a bulk import; then the daily totals afresh. Returns how many orders it filled.
 ///
 /// # Errors
 /// Database errors.
@@ -258,6 +279,11 @@ pub async fn backfill(db: &crate::db::Db) -> AppResult<u64> {
             .all(&db.read)
             .await?;
         let Some(last) = ids.last().copied() else {
+            if filled > 0 {
+                // Facts written apart from their orders' transactions (an import, a repair):
+                // the daily totals are added up afresh from all the facts.
+                db.write(async |tx| super::daily::rebuild(tx).await).await?;
+            }
             return Ok(filled);
         };
         db.write(async |tx| {

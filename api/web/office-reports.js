@@ -1,0 +1,134 @@
+// 报表：在 /reports/sales 上的查询表单，结果表（末行合计）、图表，以及 CSV 和 Excel 下载。
+'use strict';
+
+(() => {
+  const o = window.Zhunong.office;
+  const { $, el, fill, api, money, jin, count, pct, table, chart } = o;
+
+  const METRICS = [
+    ['orders', '订单数', count], ['quantity_g', '重量', jin], ['pieces', '件数', count],
+    ['final_amount_fen', '结算金额', money], ['refunds_fen', '退款', money], ['net_sales_fen', '净销售额', money],
+    ['commission_fen', '集体提成', money], ['grower_payable_fen', '应付种植户', money], ['cancelled_orders', '取消订单', count],
+  ];
+  const DIMENSION = {
+    product: '产品', batch: '批次', grower: '种植户', collective: '村集体', buyer: '买家',
+    buyer_kind: '买家类型', channel: '渠道', live_session: '直播场次',
+  };
+
+  function query(format) {
+    const p = new URLSearchParams();
+    p.set('from', $('r-from').value);
+    p.set('to', $('r-to').value);
+    p.set('interval', $('r-interval').value);
+    const groups = [$('r-group').value, $('r-group2').value].filter((g, i, a) => g && a.indexOf(g) === i);
+    if (groups.length) p.set('group_by', groups.join(','));
+    for (const [id, name] of [['r-channel', 'channel'], ['r-buyer-kind', 'buyer_kind'], ['r-compare', 'compare']]) {
+      if ($(id).value) p.set(name, $(id).value);
+    }
+    p.set('basis', $('r-basis').value);
+    if ($('r-limit').value) p.set('limit', $('r-limit').value);
+    if (format) p.set('format', format);
+    return p.toString();
+  }
+
+  function render(r) {
+    const dims = r.group_by;
+    const withPeriod = r.interval !== 'none';
+    const compare = !!r.compare;
+    const headers = [
+      ...(withPeriod ? ['期间'] : []),
+      ...dims.map((d) => DIMENSION[d] || d),
+      ...METRICS.map(([, t]) => ({ text: t, num: true })),
+      ...(compare ? [{ text: '上期净销售额', num: true }, { text: '净销售额变化', num: true }] : []),
+    ];
+    const cellsOf = (m, c) => [
+      ...METRICS.map(([k, , f]) => f(m[k])),
+      ...(compare ? [money(c.previous.net_sales_fen), pct(c.change_percent.net_sales_fen)] : []),
+    ];
+    const rows = r.rows.map((row, i) => ({
+      testid: `report-row-${i}`,
+      cells: [
+        ...(withPeriod ? [row.period.label] : []),
+        ...dims.map((d) => row.dimensions[d].label),
+        ...cellsOf(row.metrics, row.compared),
+      ],
+    }));
+    const lead = (withPeriod ? 1 : 0) + dims.length;
+    rows.push({
+      class: 'totals', testid: 'report-totals',
+      cells: [...(lead ? ['合计', ...new Array(lead - 1).fill('')] : []), ...cellsOf(r.totals.metrics, r.totals.compared)],
+    });
+    table($('report-table'), lead ? headers : headers, rows);
+    // 图：有时间粒度时按期间画折线（第一组维度分成多条），否则按分组画柱状。
+    const net = (m) => Number(m.net_sales_fen) / 100;
+    if (withPeriod) {
+      const labels = r.periods.map((p) => p.label);
+      const series = new Map();
+      for (const row of r.rows) {
+        const name = dims.length ? dims.map((d) => row.dimensions[d].label).join(' · ') : '净销售额';
+        if (!series.has(name)) series.set(name, new Array(labels.length).fill(0));
+        series.get(name)[labels.indexOf(row.period.label)] += net(row.metrics);
+      }
+      chart('chart-report', {
+        tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 60, right: 16, top: 40, bottom: 30 },
+        xAxis: { type: 'category', data: labels }, yAxis: { type: 'value', name: '元' },
+        series: [...series].map(([name, data]) => ({ name, type: 'line', data })),
+      });
+    } else {
+      chart('chart-report', {
+        tooltip: { trigger: 'axis' }, grid: { left: 60, right: 16, top: 20, bottom: 60 },
+        xAxis: { type: 'category', data: r.rows.map((row) => dims.map((d) => row.dimensions[d].label).join(' · ') || '全部') },
+        yAxis: { type: 'value', name: '元' },
+        series: [{ name: '净销售额', type: 'bar', data: r.rows.map((row) => net(row.metrics)) }],
+      });
+    }
+  }
+
+  async function run() {
+    window.Zhunong.clearMessage();
+    for (const id of ['r-from', 'r-to', 'r-limit']) $(id).classList.remove('invalid');
+    try {
+      render(await api('GET', `/reports/sales?${query()}`));
+    } catch (err) {
+      const fields = (err.problem && err.problem.errors) || [];
+      for (const f of fields) {
+        const id = { from: 'r-from', to: 'r-to', limit: 'r-limit', interval: 'r-interval', group_by: 'r-group' }[f.field];
+        if (id) $(id).classList.add('invalid');
+      }
+      throw err;
+    }
+  }
+
+  async function download(format, button) {
+    await window.Zhunong.run(button, async () => {
+      const blob = await api('GET', `/reports/sales?${query(format)}`, undefined, { raw: true });
+      const a = el('a', { href: URL.createObjectURL(blob), download: `销售报表_${$('r-from').value}_${$('r-to').value}.${format}` });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+    });
+  }
+
+  let started = false;
+  async function show() {
+    if (!started) {
+      started = true;
+      const s = await api('GET', '/reports/sales/summary');
+      const year = s.cards.find((c) => c.period === 'year');
+      $('r-from').value = year.from;
+      $('r-to').value = year.to;
+    }
+    await window.Zhunong.run($('r-run'), run);
+  }
+
+  o.register('reports', { show });
+  document.addEventListener('DOMContentLoaded', () => {
+    $('report-form').addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      window.Zhunong.run($('r-run'), run);
+    });
+    $('r-csv').addEventListener('click', () => download('csv', $('r-csv')));
+    $('r-xlsx').addEventListener('click', () => download('xlsx', $('r-xlsx')));
+  });
+})();

@@ -1,0 +1,217 @@
+// Headless-Chromium tests of the secretary's office (/app/office): the dashboard's cards and
+// charts, the whole desk flow (a helper's live order confirmed, a flagged weighing approved and
+// a payment recorded in the office, the order settled and the dashboard moved by exactly its
+// amount), the reports form against the API with its downloads, and no sideways scrolling at
+// 375 px and 1280 px.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { DEMO_PASSWORD, ROOT, start, stop, http, login, textOf } from './harness.mjs';
+
+let base;
+let context;
+let page;
+let tokens;
+
+const SHOTS = path.join(ROOT, 'target', 'screenshots');
+
+before(async () => {
+  ({ base, context } = await start());
+  page = await context.newPage();
+  page.on('dialog', (d) => d.accept(d.type() === 'prompt' ? '已与买家电话确认' : undefined));
+  tokens = {
+    secretary: await login('secretary', DEMO_PASSWORD),
+    helper: await login('helper', DEMO_PASSWORD),
+    station: await login('station', DEMO_PASSWORD),
+  };
+  await mkdir(SHOTS, { recursive: true });
+});
+
+after(async () => { await stop(); });
+
+const yuanText = (fen) => '¥' + (fen / 100).toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
+async function signIn() {
+  await page.goto(`${base}/app/office`);
+  if (await page.getByTestId('login-view').isVisible()) {
+    await page.getByTestId('login-username').fill('secretary');
+    await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+    await page.getByTestId('login-submit').click();
+  }
+  await page.getByTestId('dashboard-view').waitFor({ state: 'visible' });
+}
+
+/** The today card's net sales in fen, read from what the page shows. */
+async function todayNet() {
+  const text = await textOf(page.getByTestId('card-today-net'), '¥');
+  return Math.round(Number(text.replace(/[¥,]/g, '')) * 100);
+}
+
+async function noSideways(where) {
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth,
+  }));
+  assert.ok(scrollWidth <= innerWidth, `${where}: the page scrolls sideways (${scrollWidth} > ${innerWidth})`);
+}
+
+test('the whole desk flow: a live order confirmed, weighed, approved, delivered, paid and settled moves the dashboard by exactly its amount', async () => {
+  const { secretary, helper, station } = tokens;
+  const batches = await http('GET', '/batches?per_page=50', { token: secretary });
+  const batch = batches.items.find((b) => b.code === 'YGMG-0901');
+  assert.ok(batch, 'the demo grapes, sold by weight');
+  const buyers = await http('GET', '/buyers?per_page=50', { token: secretary });
+  const buyer = buyers.items.find((b) => b.kind === 'individual');
+
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await signIn();
+  const before = await todayNet();
+
+  // 1. The helper places a live order.
+  const session = await http('POST', '/live-sessions', { token: helper, body: { platform: 'douyin', host: '第一书记', title: '葡萄直播', planned_start: new Date().toISOString() } });
+  await http('POST', `/live-sessions/${session.id}/featured`, { token: helper, body: { batch_id: batch.id, live_price_fen: 1000 } });
+  await http('POST', `/live-sessions/${session.id}/start`, { token: helper, body: {} });
+  const order = await http('POST', '/orders', { token: helper, body: { buyer_id: buyer.id, channel: 'livestream', live_session_id: session.id, lines: [{ batch_id: batch.id, quantity: 5000 }] } });
+  assert.equal(order.status, 'pending');
+
+  // 2. The secretary finds it in the office and confirms it.
+  await page.getByTestId('nav-orders').click();
+  await page.getByTestId('o-q').fill(order.number);
+  await page.getByTestId('o-find').click();
+  await page.getByTestId(`order-${order.id}`).click();
+  await textOf(page.getByTestId('detail-number'), '待确认');
+  await page.getByTestId('confirm-order').click();
+  await textOf(page.getByTestId('detail-number'), '已确认');
+
+  // 3. The station weighs it light (outside the tolerance) and completes it.
+  const line = order.lines[0].line_id;
+  await http('POST', '/weighings', { token: station, body: { order_line_id: line, scale_id: 'scale-1', crates: [{ gross_g: 4300, tare_g: 300 }] } });
+  await http('POST', `/order-lines/${line}/complete-weighing`, { token: station, body: {} });
+  const weighed = await http('GET', `/orders/${order.id}`, { token: secretary });
+  assert.equal(weighed.status, 'weighed');
+  assert.equal(weighed.weights_flagged, true);
+  assert.equal(weighed.final_total_fen, 8000, '4 kg = 8 jin at 10.00');
+
+  // 4. The flagged weighing is approved in the office.
+  await page.getByTestId('nav-dashboard').click();
+  await textOf(page.getByTestId('attention-flagged'), '1');
+  await page.getByTestId('nav-orders').click();
+  await page.getByTestId('o-flagged').check();
+  await page.getByTestId('o-q').fill('');
+  await page.getByTestId('o-find').click();
+  await page.getByTestId(`order-${order.id}`).click();
+  await page.getByTestId('approve-weights').click();
+  await textOf(page.getByTestId('notice'), '审批');
+
+  // 5. Loaded and delivered.
+  const load = await http('POST', '/loads', { token: station, body: { plate: '皖A12345', driver_name: '老李', driver_phone: '13600000000', destination: '合肥', planned_date: new Date().toISOString().slice(0, 10) } });
+  await http('POST', `/loads/${load.id}/orders`, { token: station, body: { order_id: order.id } });
+  await http('POST', `/loads/${load.id}/loaded`, { token: station, body: {} });
+  await http('POST', `/loads/${load.id}/delivered`, { token: station, body: { received_by: '李女士' } });
+
+  // 6–7. The payment is recorded in the office, and the order settles.
+  await page.getByTestId('o-flagged').uncheck();
+  await page.getByTestId('o-q').fill(order.number);
+  await page.getByTestId('o-find').click();
+  await page.getByTestId(`order-${order.id}`).click();
+  await textOf(page.getByTestId('detail-number'), '已送达');
+  assert.equal(await page.getByTestId('pay-amount').inputValue(), '80');
+  await page.getByTestId('record-payment').click();
+  await textOf(page.getByTestId('detail-number'), '已结算');
+  const settled = await http('GET', `/orders/${order.id}`, { token: secretary });
+  assert.equal(settled.status, 'settled');
+  const ledger = await http('GET', `/ledger/transactions?order_id=${order.id}`, { token: secretary });
+  assert.equal(ledger.items.length, 1);
+
+  // 8. The dashboard moved by exactly that order's amount.
+  await page.getByTestId('nav-dashboard').click();
+  await page.waitForFunction((prev) => {
+    const t = document.querySelector('[data-testid="card-today-net"]');
+    return t && Math.round(Number(t.textContent.replace(/[¥,]/g, '')) * 100) !== prev;
+  }, before);
+  assert.equal(await todayNet() - before, 8000);
+  await textOf(page.getByTestId('attention-flagged'), '0');
+  await noSideways('dashboard at 1280');
+  await page.screenshot({ path: path.join(SHOTS, 'office-dashboard-1280.png'), fullPage: true });
+});
+
+test('the dashboard shows the cards and draws its charts from the reports', async () => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await signIn();
+  const summary = await http('GET', '/reports/sales/summary', { token: tokens.secretary });
+  const year = summary.cards.find((c) => c.period === 'year');
+  await textOf(page.getByTestId('card-year-net'), yuanText(year.metrics.net_sales_fen));
+  await textOf(page.getByTestId('card-month-orders'), `${summary.cards.find((c) => c.period === 'month').metrics.orders} 单`);
+  const series = await page.waitForFunction(() => {
+    const c = window.echarts && window.echarts.getInstanceByDom(document.getElementById('chart-products'));
+    const s = c && c.getOption().series;
+    return s && s.length && s[0].data.some((v) => v > 0) ? s.map((x) => x.data.reduce((a, b) => a + b, 0)) : null;
+  });
+  const drawn = (await series.jsonValue()).reduce((a, b) => a + b, 0);
+  assert.equal(Math.round(drawn * 100), year.metrics.net_sales_fen, 'the chart adds up to the year');
+  assert.ok(await page.locator('#chart-products canvas').count() > 0, 'a canvas');
+  assert.ok(await page.locator('#chart-channels canvas').count() > 0, 'a canvas');
+  await page.getByTestId('income-table').locator('tr').first().waitFor();
+});
+
+test('the reports form shows what the API says, with a totals row, and its downloads arrive', async () => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await signIn();
+  await page.getByTestId('nav-reports').click();
+  await page.getByTestId('report-totals').waitFor();
+  const from = await page.getByTestId('r-from').inputValue();
+  const to = await page.getByTestId('r-to').inputValue();
+  await page.getByTestId('r-interval').selectOption('none');
+  await page.getByTestId('r-group').selectOption('channel');
+  await page.getByTestId('r-run').click();
+  const api = await http('GET', `/reports/sales?from=${from}&to=${to}&interval=none&group_by=channel&basis=placed`, { token: tokens.secretary });
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid^="report-row-"]').length === n, api.rows.length);
+  for (const [i, row] of api.rows.entries()) {
+    const cells = await page.getByTestId(`report-row-${i}`).locator('td').allTextContents();
+    assert.equal(cells[0], row.dimensions.channel.label);
+    assert.ok(cells.includes(yuanText(row.metrics.net_sales_fen)), `${cells} has ${row.metrics.net_sales_fen}`);
+  }
+  const totals = await page.getByTestId('report-totals').locator('td').allTextContents();
+  assert.equal(totals[0], '合计');
+  assert.ok(totals.includes(yuanText(api.totals.metrics.net_sales_fen)), totals.join(' '));
+
+  for (const [button, ext] of [['r-csv', 'csv'], ['r-xlsx', 'xlsx']]) {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(button).click()]);
+    assert.ok(download.suggestedFilename().endsWith(`.${ext}`), download.suggestedFilename());
+    const file = await download.path();
+    assert.ok(file, 'the download arrived');
+  }
+
+  // A wrong span is refused in Chinese with the field marked.
+  await page.getByTestId('r-from').fill('2030-01-01');
+  await page.getByTestId('r-to').fill('2029-01-01');
+  await page.getByTestId('r-run').click();
+  await textOf(page.getByTestId('error-title'), '输入有误');
+  assert.ok(await page.locator('#r-to.invalid').count() === 1, 'the end date is marked');
+});
+
+test('no page scrolls sideways at 375 px or 1280 px', async () => {
+  for (const width of [375, 1280]) {
+    await page.setViewportSize({ width, height: 800 });
+    await signIn();
+    for (const view of ['dashboard', 'reports', 'orders']) {
+      await page.getByTestId(`nav-${view}`).click();
+      await page.getByTestId(`${view}-view`).waitFor({ state: 'visible' });
+      await page.waitForTimeout(300);
+      await noSideways(`${view} at ${width}`);
+    }
+    await page.getByTestId('nav-dashboard').click();
+    await page.screenshot({ path: path.join(SHOTS, `office-dashboard-${width}.png`), fullPage: true });
+  }
+});
+
+test('/ sends a signed-in secretary to the office and lists the pages otherwise', async () => {
+  const fresh = await context.newPage();
+  await fresh.goto(`${base}/`);
+  await fresh.getByTestId('go-office').waitFor();
+  await fresh.close();
+  await signIn();
+  await page.goto(`${base}/`);
+  await page.waitForURL(/\/app\/office/);
+});
