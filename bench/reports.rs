@@ -333,6 +333,42 @@ pub async fn run(args: &ReportArgs) -> anyhow::Result<bool> {
             .to_owned();
         let offset = chrono::FixedOffset::east_opt(8 * 3600).unwrap_or(chrono::Utc.fix());
         let today = chrono::Utc::now().with_timezone(&offset).date_naive();
+        // The figures must be right before their speed means anything: the year's totals as
+        // the service reports them against the facts added up here.
+        let from = today - chrono::Duration::days(364);
+        let body: serde_json::Value = http
+            .get(format!(
+                "{}/api/v1/reports/sales?from={from}&to={today}&interval=month&group_by=product",
+                srv.base
+            ))
+            .bearer_auth(&token)
+            .send()
+            .await?
+            .json()
+            .await?;
+        let row = db
+            .query_one_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                format!(
+                    "SELECT CAST(SUM(net_sales_fen) AS BIGINT) AS net, CAST(SUM(h_order * (1 - cancelled)) AS BIGINT) AS orders \
+                     FROM sales_facts WHERE placed_day BETWEEN {} AND {}",
+                    zhunong_api::domain::sales::day_key(from),
+                    zhunong_api::domain::sales::day_key(today)
+                ),
+            ))
+            .await?
+            .context("no row")?;
+        let (net, orders): (Option<i64>, Option<i64>) =
+            (row.try_get("", "net")?, row.try_get("", "orders")?);
+        let agree = body["totals"]["metrics"]["net_sales_fen"].as_i64() == net
+            && body["totals"]["metrics"]["orders"].as_i64() == orders;
+        println!(
+            "{backend:?}: the year's net sales {} fen in {} orders, as the facts add up: {}",
+            net.unwrap_or(0),
+            orders.unwrap_or(0),
+            if agree { "yes" } else { "NO" }
+        );
+        all_met &= agree;
         println!("| {backend:?} report | service p50 | bare SQL p50 | ratio (≤ 1.25) | target |");
         println!("|---|---|---|---|---|");
         for case in cases(backend, db.get_database_backend(), today) {

@@ -238,6 +238,10 @@ pub async fn generate(
     written.facts += pending.flush(db).await?;
     db.write(async |tx| Ok(finish(tx, &catalog, &taken).await?))
         .await?;
+    // The daily totals in one pass over the facts, rather than order by order.
+    db.write(async |tx| crate::services::reports::daily::rebuild(tx).await)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     Ok(written)
 }
 

@@ -1,5 +1,6 @@
 //! Sales reports: the facts the orders keep up to date, and the one engine that adds them up.
 
+pub mod aggregate;
 pub mod daily;
 pub mod facts;
 pub mod labels;
