@@ -53,6 +53,28 @@ async fn flash_sale_200_buyers_50_units_sells_exactly_50() {
         .map(|o| o["lines"][0]["quantity"].as_i64().unwrap_or(0))
         .sum();
     assert_eq!(sold, 50);
+    // The sales report, kept in each order's transaction, saw exactly the 50.
+    let report = app
+        .get(
+            &app.token("secretary").await,
+            &format!("/api/v1/reports/sales?{}", around_today()),
+        )
+        .await;
+    let m = &report.json["totals"]["metrics"];
+    assert_eq!(
+        (m["orders"].as_i64(), m["pieces"].as_i64()),
+        (Some(50), Some(50)),
+        "{}",
+        report.text
+    );
+    assert_eq!(m["final_amount_fen"], 50_000);
+}
+
+/// `from=…&to=…` from yesterday to tomorrow in the village's time.
+fn around_today() -> String {
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let day = chrono::Duration::days(1);
+    format!("from={}&to={}", today - day, today + day)
 }
 
 /// Multi-line orders racing over 10 batches: every batch ends at initial − Σ(lines of orders that
@@ -120,6 +142,24 @@ async fn multi_line_orders_racing_over_ten_batches_never_oversell_or_half_fill()
             stock,
             20 - taken.get(b).copied().unwrap_or(0),
             "batch {b} does not add up"
+        );
+    }
+    // The daily sales totals, moved by 500 racing transactions, agree with the orders batch by
+    // batch, and with the facts (a buyer filter reads those).
+    let sec = app.token("secretary").await;
+    let q = format!("{}&group_by=batch", around_today());
+    let daily = app.get(&sec, &format!("/api/v1/reports/sales?{q}")).await;
+    let facts = app
+        .get(&sec, &format!("/api/v1/reports/sales?{q}&buyer_id={buyer}"))
+        .await;
+    assert_eq!(daily.json["rows"], facts.json["rows"]);
+    assert_eq!(daily.json["totals"]["metrics"]["orders"], created);
+    for row in daily.json["rows"].as_array().into_iter().flatten() {
+        let b = row["dimensions"]["batch"]["id"].as_i64().unwrap_or(0);
+        assert_eq!(
+            row["metrics"]["pieces"].as_i64(),
+            taken.get(&b).copied(),
+            "batch {b}"
         );
     }
 }
