@@ -31,6 +31,7 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
         (name = "partner admin", description = "API keys, contract prices, webhook deliveries (secretary)"),
         (name = "money", description = "Payments, commission rules, settlement, ledger, grower statements, income"),
         (name = "reports", description = "Sales totals in JSON, CSV or XLSX; the dashboard's cards"),
+        (name = "audit", description = "Who changed what, when"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod at_rest;
+mod audit;
 mod auth;
 mod catalog;
 mod concurrency;

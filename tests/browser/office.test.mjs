@@ -14,6 +14,7 @@ let base;
 let context;
 let page;
 let tokens;
+let deskOrder; // the order the desk flow took through its whole life
 
 const SHOTS = path.join(ROOT, 'target', 'screenshots');
 
@@ -74,6 +75,7 @@ test('the whole desk flow: a live order confirmed, weighed, approved, delivered,
   await http('POST', `/live-sessions/${session.id}/start`, { token: helper, body: {} });
   const order = await http('POST', '/orders', { token: helper, body: { buyer_id: buyer.id, channel: 'livestream', live_session_id: session.id, lines: [{ batch_id: batch.id, quantity: 5000 }] } });
   assert.equal(order.status, 'pending');
+  deskOrder = order;
 
   // 2. The secretary finds it in the office and confirms it.
   await page.getByTestId('nav-orders').click();
@@ -191,11 +193,25 @@ test('the reports form shows what the API says, with a totals row, and its downl
   assert.ok(await page.locator('#r-to.invalid').count() === 1, 'the end date is marked');
 });
 
+test('the audit log page shows who confirmed the order and approved its weights', async () => {
+  assert.ok(deskOrder, 'the desk flow ran first');
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await signIn();
+  await page.getByTestId('nav-audit').click();
+  await page.getByTestId('a-entity').selectOption('order');
+  await page.getByTestId('a-id').fill(String(deskOrder.id));
+  await page.getByTestId('a-find').click();
+  await textOf(page.getByTestId('audit-table'), '审批称重');
+  const rows = await page.getByTestId('audit-table').locator('tbody tr').allTextContents();
+  assert.ok(rows.some((r) => r.includes('确认订单') && r.includes('secretary') && r.includes(deskOrder.number)), rows.join('\n'));
+  assert.ok(rows.some((r) => r.includes('审批称重')), rows.join('\n'));
+});
+
 test('no page scrolls sideways at 375 px or 1280 px', async () => {
   for (const width of [375, 1280]) {
     await page.setViewportSize({ width, height: 800 });
     await signIn();
-    for (const view of ['dashboard', 'reports', 'orders']) {
+    for (const view of ['dashboard', 'reports', 'orders', 'audit']) {
       await page.getByTestId(`nav-${view}`).click();
       await page.getByTestId(`${view}-view`).waitFor({ state: 'visible' });
       await page.waitForTimeout(300);

@@ -4,6 +4,7 @@
 //! both against one table.
 
 pub mod answers;
+pub mod audit;
 pub mod auth;
 pub mod batches;
 pub mod buyers;
@@ -42,6 +43,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
             .configure(pick_list::routes)
             .configure(money::routes)
             .configure(reports::routes)
+            .configure(audit::routes)
             .configure(live::routes)
             .configure(partner::routes)
             .configure(partner_admin::routes),
