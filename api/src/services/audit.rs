@@ -65,13 +65,13 @@ pub async fn list(
 ) -> crate::error::AppResult<crate::dto::Page<crate::dto::audit::AuditOut>> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
     use zhunong_entity::user;
-    if let (Some(a), Some(b)) = (f.from, f.to) {
-        if b < a {
-            return Err(crate::error::AppError::field(
-                "to",
-                "must not be before from",
-            ));
-        }
+    if let (Some(a), Some(b)) = (f.from, f.to)
+        && b < a
+    {
+        return Err(crate::error::AppError::field(
+            "to",
+            "must not be before from",
+        ));
     }
     let start_of = |d: chrono::NaiveDate| {
         d.and_hms_opt(0, 0, 0)
