@@ -13,7 +13,27 @@
     if ($('o-status').value) p.set('status', $('o-status').value);
     if ($('o-channel').value) p.set('channel', $('o-channel').value);
     if ($('o-flagged').checked) p.set('weights_flagged', 'true');
+    if ($('o-session').value) p.set('live_session_id', $('o-session').value);
     return p.toString();
+  }
+
+  async function sessions() {
+    const page = await api('GET', '/live-sessions?per_page=50');
+    const sel = $('o-session');
+    const had = sel.value;
+    fill(sel, el('option', { value: '', text: '全部' }),
+      page.items.map((s) => el('option', { value: s.id, text: `${s.title}（${o.localTime(s.planned_start).slice(0, 10)}）` })));
+    sel.value = had;
+    $('o-confirm-session').hidden = !sel.value;
+  }
+
+  async function confirmSession() {
+    const id = $('o-session').value;
+    const name = $('o-session').selectedOptions[0].textContent;
+    if (!window.confirm(`确认“${name}”的全部待确认订单？确认后称重站即可称重。`)) return;
+    const r = await api('POST', `/live-sessions/${id}/confirm-pending`, {});
+    showNotice(`已确认 ${r.confirmed.length} 单` + (r.skipped.length ? `，${r.skipped.length} 单已被他人处理` : '') + '。');
+    await list();
   }
 
   async function list() {
@@ -133,6 +153,7 @@
   }
 
   async function show(params) {
+    await run(null, sessions);
     if (params && params.get('status')) $('o-status').value = params.get('status');
     if (params && params.get('flagged')) $('o-flagged').checked = true;
     await run(null, list);
@@ -145,5 +166,10 @@
       ev.preventDefault();
       run($('o-find'), list);
     });
+    $('o-session').addEventListener('change', () => {
+      $('o-confirm-session').hidden = !$('o-session').value;
+      run(null, list);
+    });
+    $('o-confirm-session').addEventListener('click', () => run($('o-confirm-session'), confirmSession));
   });
 })();

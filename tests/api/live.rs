@@ -389,3 +389,82 @@ async fn the_show_csv_and_the_pick_list_count_pieces_in_the_products_own_unit() 
         .await;
     assert!(page.text.contains("2 箱"), "{}", page.text);
 }
+
+#[tokio::test]
+async fn a_shows_pending_orders_are_confirmed_at_once_and_chosen_channels_confirm_themselves() {
+    let app = spawn_app().await;
+    let helper = app.token("helper").await;
+    let (session, batch) = live_show(&app, 100, 8_800, None).await;
+    let buyer = app.buyer("individual").await;
+    let mut ids = Vec::new();
+    for _ in 0..4 {
+        let o = app
+            .place_order(&helper, live_order(session, buyer, batch, 1))
+            .await;
+        assert_eq!(o.json["status"], "pending", "{}", o.text);
+        ids.push(o.json["id"].as_i64().unwrap_or_default());
+    }
+    let cancel = app
+        .post(
+            &helper,
+            &format!("/api/v1/orders/{}/cancel", ids[0]),
+            json!({}),
+        )
+        .await;
+    assert_eq!(cancel.status, 200);
+    let one = app
+        .post(
+            &helper,
+            &format!("/api/v1/orders/{}/confirm", ids[1]),
+            json!({}),
+        )
+        .await;
+    assert_eq!(one.status, 200);
+    let all = app
+        .post(
+            &helper,
+            &format!("/api/v1/live-sessions/{session}/confirm-pending"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(all.status, 200, "{}", all.text);
+    assert_eq!(all.json["confirmed"], json!([ids[2], ids[3]]));
+    for id in &ids[1..] {
+        assert_eq!(
+            app.get(&helper, &format!("/api/v1/orders/{id}")).await.json["status"],
+            "confirmed"
+        );
+    }
+    let again = app
+        .post(
+            &helper,
+            &format!("/api/v1/live-sessions/{session}/confirm-pending"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(again.json["confirmed"], json!([]));
+    app.post(
+        &helper,
+        "/api/v1/live-sessions/999999/confirm-pending",
+        json!({}),
+    )
+    .await
+    .assert_problem(404, "not_found");
+
+    // With ZHUNONG_AUTO_CONFIRM_CHANNELS=livestream, live orders are confirmed as placed; a phone
+    // order still waits.
+    let auto =
+        crate::helpers::spawn_app_with(|s| s.auto_confirm_channels = "livestream".into()).await;
+    let helper = auto.token("helper").await;
+    let (session, batch) = live_show(&auto, 100, 8_800, None).await;
+    let buyer = auto.buyer("individual").await;
+    let live = auto
+        .place_order(&helper, live_order(session, buyer, batch, 1))
+        .await;
+    assert_eq!(live.json["status"], "confirmed", "{}", live.text);
+    assert!(live.json["confirmed_at"].is_string());
+    let phone = auto
+        .place_order(&helper, json!({"buyer_id": buyer, "channel": "phone", "lines": [{"batch_id": batch, "quantity": 1}]}))
+        .await;
+    assert_eq!(phone.json["status"], "pending");
+}

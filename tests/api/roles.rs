@@ -93,6 +93,7 @@ const POLICY: &[(&str, &str, &[&str])] = &[
     ("POST", "/api/v1/live-sessions", SALES),
     ("GET", "/api/v1/live-sessions", SALES),
     ("GET", "/api/v1/live-sessions/{id}", SALES),
+    ("POST", "/api/v1/live-sessions/{id}/confirm-pending", SALES),
     ("POST", "/api/v1/live-sessions/{id}/featured", SALES),
     ("POST", "/api/v1/live-sessions/{id}/start", SALES),
     ("POST", "/api/v1/live-sessions/{id}/end", SALES),

@@ -193,6 +193,32 @@ test('the reports form shows what the API says, with a totals row, and its downl
   assert.ok(await page.locator('#r-to.invalid').count() === 1, 'the end date is marked');
 });
 
+test('a show’s pending orders are confirmed with one click', async () => {
+  const { secretary, helper } = tokens;
+  const batches = await http('GET', '/batches?per_page=50', { token: secretary });
+  const batch = batches.items.find((b) => b.code === 'YGMG-0901');
+  const buyers = await http('GET', '/buyers?per_page=50', { token: secretary });
+  const buyer = buyers.items.find((b) => b.kind === 'individual');
+  const session = await http('POST', '/live-sessions', { token: helper, body: { platform: 'douyin', host: '第一书记', title: '夜场直播', planned_start: new Date().toISOString() } });
+  await http('POST', `/live-sessions/${session.id}/featured`, { token: helper, body: { batch_id: batch.id, live_price_fen: 1000 } });
+  await http('POST', `/live-sessions/${session.id}/start`, { token: helper, body: {} });
+  const ids = [];
+  for (let i = 0; i < 2; i += 1) {
+    const o = await http('POST', '/orders', { token: helper, body: { buyer_id: buyer.id, channel: 'livestream', live_session_id: session.id, lines: [{ batch_id: batch.id, quantity: 1000 }] } });
+    ids.push(o.id);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await signIn();
+  await page.getByTestId('nav-orders').click();
+  await page.getByTestId('o-session').locator(`option[value="${session.id}"]`).waitFor({ state: 'attached' });
+  await page.getByTestId('o-session').selectOption(String(session.id));
+  await page.getByTestId('o-confirm-session').click();
+  await textOf(page.getByTestId('notice'), '已确认 2 单');
+  for (const id of ids) {
+    assert.equal((await http('GET', `/orders/${id}`, { token: secretary })).status, 'confirmed');
+  }
+});
+
 test('the audit log page shows who confirmed the order and approved its weights', async () => {
   assert.ok(deskOrder, 'the desk flow ran first');
   await page.setViewportSize({ width: 1280, height: 900 });

@@ -143,3 +143,11 @@ pub struct OrderFilter {
     #[param(max_length = 50)]
     pub q: Option<String>,
 }
+
+/// What confirming a live session's pending orders did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConfirmedOrders {
+    pub confirmed: Vec<i64>,
+    /// Orders that stopped being pending meanwhile (confirmed or cancelled by someone else).
+    pub skipped: Vec<i64>,
+}

@@ -26,7 +26,28 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(session_totals)
         .service(session_stream)
         .service(session_summary)
-        .service(session_orders_csv);
+        .service(session_orders_csv)
+        .service(confirm_pending);
+}
+
+/// Confirms every order of the show that is still pending (each as `POST /orders/{id}/confirm`
+/// would), so the station can weigh them.
+#[utoipa::path(
+    tag = "live",
+    params(("id" = i64, Path, description = "live session id")),
+    responses((status = 200, body = crate::dto::orders::ConfirmedOrders)),
+    security(("bearer" = ["admin", "secretary", "helper"]))
+)]
+#[post("/live-sessions/{id}/confirm-pending")]
+pub async fn confirm_pending(
+    auth: Auth<Sales>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(
+        crate::services::orders::confirm_pending_of_session(&state.db, &auth, id.into_inner())
+            .await?,
+    ))
 }
 
 /// Plans a live show.

@@ -14,7 +14,7 @@ use crate::error::{AppError, AppResult};
 use crate::services::audit::{self, Change};
 use crate::services::webhooks::outbox;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::BTreeMap;
 use zhunong_entity::enums::OrderStatus;
 use zhunong_entity::{batch, order, order_line};
@@ -33,6 +33,46 @@ pub async fn confirm(db: &Db, caller: &Caller, order_id: i64) -> AppResult<Order
     )
     .await?;
     txn.commit().await?;
+    Ok(out)
+}
+
+/// Confirms every order of the live session that is still pending, each in its own
+/// transaction (as one by one, with its audit row and event); orders that stopped being pending
+/// meanwhile are skipped.
+///
+/// # Errors
+/// 404 for an unknown session; database errors.
+pub async fn confirm_pending_of_session(
+    db: &Db,
+    caller: &Caller,
+    session_id: i64,
+) -> AppResult<crate::dto::orders::ConfirmedOrders> {
+    crate::services::must_find::<zhunong_entity::live_session::Entity, _>(
+        &db.read,
+        session_id,
+        "live session",
+    )
+    .await?;
+    let pending: Vec<i64> = order::Entity::find()
+        .select_only()
+        .column(order::Column::Id)
+        .filter(order::Column::LiveSessionId.eq(session_id))
+        .filter(order::Column::Status.eq(OrderStatus::Pending))
+        .order_by_asc(order::Column::Id)
+        .into_tuple()
+        .all(&db.read)
+        .await?;
+    let mut out = crate::dto::orders::ConfirmedOrders {
+        confirmed: Vec::new(),
+        skipped: Vec::new(),
+    };
+    for id in pending {
+        match confirm(db, caller, id).await {
+            Ok(_) => out.confirmed.push(id),
+            Err(AppError::Conflict { .. }) => out.skipped.push(id),
+            Err(e) => return Err(e),
+        }
+    }
     Ok(out)
 }
 

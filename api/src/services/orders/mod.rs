@@ -8,6 +8,6 @@ mod query;
 mod shortage;
 mod stock;
 
-pub use actions::{cancel, confirm};
+pub use actions::{cancel, confirm, confirm_pending_of_session};
 pub use place::{OrderContext, Placed, Placer, place};
 pub use query::{get, list, load_out};
