@@ -4,7 +4,7 @@
 
 (() => {
   const o = window.Zhunong.office;
-  const { $, el, fill, api, money, jin, count, pct, pctClass, table, chart } = o;
+  const { $, el, fill, api, money, wan, jin, count, pct, pctClass, table, chart } = o;
 
   function card(c) {
     const m = c.metrics;
@@ -72,7 +72,7 @@
     }
     const r = await api('GET', `/reports/collective-income?collective_id=${id}&year=${year}`);
     const change = r.change_percent === null ? '（上年无收入）' : `，比上年 ${pct(r.change_percent)}`;
-    $('income-total').textContent = `${year} 年合计 ${money(r.total_fen)}${change}`;
+    $('income-total').textContent = `${year} 年合计 ${wan(r.total_fen)}${change}`;
     const months = Array.from({ length: 12 }, (_, i) => ({ text: `${i + 1}月`, num: true }));
     const rows = r.categories.map((c) => ({ cells: [CATEGORY[c.category] || c.category, ...c.months_fen.map(money), money(c.total_fen)] }));
     rows.push({ class: 'totals', cells: ['合计', ...r.months_fen.map(money), money(r.total_fen)] });

@@ -37,6 +37,8 @@
   /** 克 → “12.5 斤”（两位小数，去掉多余的 0）。 */
   const jin = (g) => group(fixed(g || 0, 500, 2).replace(/\.?0+$/, '')) + ' 斤';
   const count = (n) => group(String(n || 0));
+  /** 1 万元起用“万元”：116,710,000 分 → “116.71万元”（四舍五入，整数运算），以下用 ¥。 */
+  const wan = (fen) => (Math.abs(fen || 0) >= 1000000 ? group(fixed(fen, 1000000, 2)) + '万元' : money(fen));
   /** “45.89” → “+45.89%”，null → “—”（上期为 0）。 */
   function pct(p) {
     if (p === null || p === undefined) return '—';
@@ -125,7 +127,7 @@
 
   window.Zhunong.office = {
     ORDER_STATUS, PAYMENT_STATUS, CHANNEL, METHOD,
-    money, jin, count, pct, pctClass, orderNumber, localTime, table, chart, newKey, register, api, el, fill, $,
+    money, wan, jin, count, pct, pctClass, orderNumber, localTime, table, chart, newKey, register, api, el, fill, $,
   };
 
   // After every deferred script: the views register themselves as they load.

@@ -73,6 +73,14 @@ async fn the_audit_log_shows_who_confirmed_and_cancelled_an_order() {
         .await;
     wrong.assert_problem(422, "validation_failed");
     assert_eq!(wrong.json["errors"][0]["field"], "to");
+    let long = app
+        .get(
+            &sec,
+            &format!("/api/v1/audit-log?entity={}", "x".repeat(33)),
+        )
+        .await;
+    long.assert_problem(422, "validation_failed");
+    assert_eq!(long.json["errors"][0]["field"], "entity");
     // A malformed date is refused by the query extractor, as on every list.
     let bad = app.get(&sec, "/api/v1/audit-log?from=2026-13-01").await;
     bad.assert_problem(400, "invalid_query");

@@ -346,3 +346,34 @@ async fn zero_prices_and_quantities_loose_dates_and_misplaced_terms_are_refused(
         .await;
     assert_eq!(session.json["featured"].as_array().map(Vec::len), Some(0));
 }
+
+#[tokio::test]
+async fn the_most_negative_number_is_a_422_not_a_crash() {
+    let app = spawn_app().await;
+    let sec = app.token("secretary").await;
+    let batch = app.batch("by_piece", 10, 500).await;
+    let r = app
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/batches/{batch}"),
+            Some(&sec),
+            Some(&json!({"stock_adjustment": i64::MIN})),
+        )
+        .await;
+    r.assert_problem(422, "validation_failed");
+    assert_eq!(r.json["errors"][0]["field"], "stock_adjustment");
+    let buyer = app.buyer("individual").await;
+    let o = app
+        .place_order(&sec, json!({"buyer_id": buyer, "channel": "phone", "lines": [{"batch_id": batch, "quantity": 1}]}))
+        .await;
+    let id = o.json["id"].as_i64().unwrap_or_default();
+    let p = app
+        .post(
+            &sec,
+            &format!("/api/v1/orders/{id}/payments"),
+            json!({"amount_fen": i64::MIN, "method": "cash", "reason": "x"}),
+        )
+        .await;
+    p.assert_problem(422, "validation_failed");
+    assert_eq!(app.stock(batch).await, 9, "nothing changed");
+}

@@ -65,14 +65,15 @@ pub async fn list(
 ) -> crate::error::AppResult<crate::dto::Page<crate::dto::audit::AuditOut>> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
     use zhunong_entity::user;
-    if let (Some(a), Some(b)) = (f.from, f.to)
-        && b < a
-    {
-        return Err(crate::error::AppError::field(
-            "to",
-            "must not be before from",
-        ));
-    }
+    let mut v = crate::error::Validator::default();
+    v.opt_text(f.entity.as_deref(), "entity", 32);
+    v.opt_text(f.action.as_deref(), "action", 64);
+    v.check(
+        f.from.zip(f.to).is_none_or(|(a, b)| a <= b),
+        "to",
+        "must not be before from",
+    );
+    v.finish()?;
     let start_of = |d: chrono::NaiveDate| {
         d.and_hms_opt(0, 0, 0)
             .and_then(|t| t.and_local_timezone(offset).single())

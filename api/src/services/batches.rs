@@ -88,7 +88,7 @@ pub async fn update(db: &Db, id: i64, req: UpdateBatch) -> AppResult<BatchOut> {
     );
     if let Some(adj) = req.stock_adjustment {
         v.check(
-            adj.abs() <= MAX_QUANTITY,
+            (-MAX_QUANTITY..=MAX_QUANTITY).contains(&adj),
             "stock_adjustment",
             format!("must be within ±{MAX_QUANTITY}"),
         );

@@ -46,7 +46,7 @@ pub async fn record(
 ) -> AppResult<Placed> {
     let mut v = Validator::default();
     v.check(
-        req.amount_fen != 0 && req.amount_fen.abs() <= MAX_PAYMENT_FEN,
+        req.amount_fen != 0 && (-MAX_PAYMENT_FEN..=MAX_PAYMENT_FEN).contains(&req.amount_fen),
         "amount_fen",
         format!("non-zero, at most {MAX_PAYMENT_FEN} either way"),
     );
