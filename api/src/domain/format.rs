@@ -45,31 +45,6 @@ pub fn html(text: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn money_and_weights_print_exactly() {
-        assert_eq!(yuan(2_910), "29.10");
-        assert_eq!(yuan(5), "0.05");
-        assert_eq!(yuan(-105), "-1.05");
-        assert_eq!(yuan(3_999_600), "39996.00");
-        assert_eq!(kg(4_850), "4.850");
-        assert_eq!(kg(7), "0.007");
-        assert_eq!(jin(4_850), "9.70");
-        assert_eq!(jin(5_000), "10.00");
-    }
-
-    #[test]
-    fn html_is_escaped() {
-        assert_eq!(
-            html(r#"<b a="x">&'"#),
-            "&lt;b a=&quot;x&quot;&gt;&amp;&#39;"
-        );
-    }
-}
-
 /// What a person reads for an order channel.
 pub fn channel_label(code: &str) -> &'static str {
     match code {
@@ -101,5 +76,30 @@ pub fn order_status_label(status: zhunong_entity::enums::OrderStatus) -> &'stati
         S::Delivered => "已送达",
         S::Settled => "已结算",
         S::Cancelled => "已取消",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_and_weights_print_exactly() {
+        assert_eq!(yuan(2_910), "29.10");
+        assert_eq!(yuan(5), "0.05");
+        assert_eq!(yuan(-105), "-1.05");
+        assert_eq!(yuan(3_999_600), "39996.00");
+        assert_eq!(kg(4_850), "4.850");
+        assert_eq!(kg(7), "0.007");
+        assert_eq!(jin(4_850), "9.70");
+        assert_eq!(jin(5_000), "10.00");
+    }
+
+    #[test]
+    fn html_is_escaped() {
+        assert_eq!(
+            html(r#"<b a="x">&'"#),
+            "&lt;b a=&quot;x&quot;&gt;&amp;&#39;"
+        );
     }
 }

@@ -301,7 +301,7 @@ mod tests {
              &order_by=orders:asc&limit=10&format=xlsx",
             100,
         )
-        .unwrap();
+        .unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(f, Format::Xlsx);
         assert_eq!(r.group_by, [Dimension::Product, Dimension::Channel]);
         assert_eq!(r.filters["product_id"].len(), 3);
