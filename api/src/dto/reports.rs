@@ -243,7 +243,71 @@ pub struct Comparison {
     pub change: SalesMetrics,
     /// Each figure's change in percent with two decimals (`"45.89"`), `null` where the previous
     /// figure is 0. Computed from integers, rounded half-up.
-    pub change_percent: BTreeMap<String, Option<String>>,
+    pub change_percent: ChangePercent,
+}
+
+/// A percentage per figure, named as in [`SalesMetrics`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ChangePercent {
+    pub orders: Option<String>,
+    pub lines: Option<String>,
+    pub quantity_g: Option<String>,
+    pub pieces: Option<String>,
+    pub ordered_amount_fen: Option<String>,
+    pub final_amount_fen: Option<String>,
+    pub refunds_fen: Option<String>,
+    pub net_sales_fen: Option<String>,
+    pub commission_fen: Option<String>,
+    pub grower_payable_fen: Option<String>,
+    pub cancelled_orders: Option<String>,
+}
+
+impl ChangePercent {
+    pub fn from_array(a: [Option<String>; 11]) -> Self {
+        let [
+            orders,
+            lines,
+            quantity_g,
+            pieces,
+            ordered_amount_fen,
+            final_amount_fen,
+            refunds_fen,
+            net_sales_fen,
+            commission_fen,
+            grower_payable_fen,
+            cancelled_orders,
+        ] = a;
+        Self {
+            orders,
+            lines,
+            quantity_g,
+            pieces,
+            ordered_amount_fen,
+            final_amount_fen,
+            refunds_fen,
+            net_sales_fen,
+            commission_fen,
+            grower_payable_fen,
+            cancelled_orders,
+        }
+    }
+
+    pub fn of(&self, m: Metric) -> Option<&String> {
+        [
+            &self.orders,
+            &self.lines,
+            &self.quantity_g,
+            &self.pieces,
+            &self.ordered_amount_fen,
+            &self.final_amount_fen,
+            &self.refunds_fen,
+            &self.net_sales_fen,
+            &self.commission_fen,
+            &self.grower_payable_fen,
+            &self.cancelled_orders,
+        ][m as usize]
+            .as_ref()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]

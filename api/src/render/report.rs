@@ -43,9 +43,7 @@ fn comparison_cells(c: &Comparison, headers: &mut Option<&mut Vec<String>>) -> V
             hs.push(format!("变化率（%）{}", metric.title()));
         }
         out.push(Cell::Int(metric.of(&c.change)));
-        out.push(Cell::Percent(
-            c.change_percent.get(metric.name()).cloned().flatten(),
-        ));
+        out.push(Cell::Percent(c.change_percent.of(metric).cloned()));
     }
     out
 }

@@ -8,12 +8,12 @@ use super::request::{FilterValue, SalesRequest, compare_name, interval_name};
 use crate::domain::periods::{Interval, Shift};
 use crate::domain::settlement::{change_centi_percent, format_centi_percent};
 use crate::dto::reports::{
-    Comparison, Metric, ReportPeriod, SalesMetrics, SalesReport, SalesRow, SalesTotals,
+    ChangePercent, Comparison, ReportPeriod, SalesMetrics, SalesReport, SalesRow, SalesTotals,
 };
 use crate::error::{AppError, AppResult};
 use chrono::NaiveDate;
 use sea_orm::ConnectionTrait;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 /// Limits of one report.
 #[derive(Debug, Clone, Copy)]
@@ -35,19 +35,13 @@ fn sum<'a>(it: impl IntoIterator<Item = &'a SalesMetrics>) -> AppResult<SalesMet
 /// Current against previous, figure by figure.
 pub fn compare(current: &SalesMetrics, previous: SalesMetrics) -> Comparison {
     let (c, p) = (current.as_array(), previous.as_array());
-    let mut change = [0i64; 11];
-    let mut percent = BTreeMap::new();
-    for (i, m) in Metric::ALL.into_iter().enumerate() {
-        change[i] = c[i].saturating_sub(p[i]);
-        percent.insert(
-            m.name().to_owned(),
-            change_centi_percent(p[i], c[i]).map(format_centi_percent),
-        );
-    }
+    let change = std::array::from_fn(|i| c[i].saturating_sub(p[i]));
+    let percent =
+        std::array::from_fn(|i| change_centi_percent(p[i], c[i]).map(format_centi_percent));
     Comparison {
         previous,
         change: SalesMetrics::from_array(change),
-        change_percent: percent,
+        change_percent: ChangePercent::from_array(percent),
     }
 }
 
