@@ -58,7 +58,7 @@
       class: 'totals', testid: 'report-totals',
       cells: [...(lead ? ['合计', ...new Array(lead - 1).fill('')] : []), ...cellsOf(r.totals.metrics, r.totals.compared)],
     });
-    table($('report-table'), lead ? headers : headers, rows);
+    table($('report-table'), headers, rows);
     // 图：有时间粒度时按期间画折线（第一组维度分成多条），否则按分组画柱状。
     const net = (m) => Number(m.net_sales_fen) / 100;
     if (withPeriod) {

@@ -66,7 +66,8 @@
     if (!window.echarts) return null;
     let c = charts.get(id);
     if (!c) {
-      c = window.echarts.init($(id));
+      // 图表自带的文字（工具栏、加载中）用中文。
+      c = window.echarts.init($(id), null, { locale: 'ZH' });
       charts.set(id, c);
     }
     c.setOption(option, true);

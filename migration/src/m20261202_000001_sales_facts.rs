@@ -145,7 +145,7 @@ async fn daily(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
 }
 
 /// The key of a `sales_daily` row: its day first, so a span is one index range.
-pub const KEY: [&str; 10] = [
+const KEY: [&str; 10] = [
     "basis",
     "day_key",
     "product_id",
@@ -158,7 +158,7 @@ pub const KEY: [&str; 10] = [
     "cancelled",
 ];
 
-pub const SUMS: [&str; 15] = [
+const SUMS: [&str; 15] = [
     "h_order",
     "h_product",
     "h_batch",

@@ -8,7 +8,7 @@ use crate::dto::reports::{
 use crate::error::{AppError, AppResult, Problem};
 use crate::render::report as render;
 use crate::render::table;
-use crate::services::reports::request::{self, Format};
+use crate::services::reports::request;
 use crate::services::reports::{sales, summary};
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, get, web};
@@ -46,11 +46,6 @@ pub async fn sales_report(
         max_rows: s.report_max_rows,
     };
     let report = sales::report(&state.db.read, &ask, limits).await?;
-    let format = match format {
-        Format::Json => ExportFormat::Json,
-        Format::Csv => ExportFormat::Csv,
-        Format::Xlsx => ExportFormat::Xlsx,
-    };
     let stem = render::file_stem(&report);
     let table = render::table(&report);
     let parameters = render::parameters(&report);

@@ -141,14 +141,18 @@ async fn write_payment(
         .filter(order::Column::Id.eq(order_id))
         .exec(txn)
         .await?;
+    let refund = req.amount_fen < 0;
     let settled = if o.status == OrderStatus::Settled {
         resettle(txn, &o, caller.user_id, day).await?;
         true
     } else {
         settle_if_ready(txn, order_id, caller.user_id, day).await?
     };
-    // After any settlement above: the facts carry the refund and the settlement date.
-    crate::services::reports::facts::refresh(txn, order_id).await?;
+    // The report figures change with a refund (settling rewrote them already, after a refund
+    // too); a payment that settles nothing leaves them as they were.
+    if refund {
+        crate::services::reports::facts::refresh(txn, order_id).await?;
+    }
     let receipt = PaymentReceipt {
         payment: PaymentOut::from(p),
         order_id,

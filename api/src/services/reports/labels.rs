@@ -80,49 +80,31 @@ async fn names_of(
 ) -> AppResult<Vec<(i64, String)>> {
     Ok(match d {
         Dimension::Product => {
-            product::Entity::find()
-                .select_only()
-                .columns([product::Column::Id, product::Column::Name])
-                .filter(product::Column::Id.is_in(ids))
-                .into_tuple()
-                .all(db)
-                .await?
+            id_names::<product::Entity>(db, product::Column::Id, product::Column::Name, ids).await?
         }
         Dimension::Grower => {
-            grower::Entity::find()
-                .select_only()
-                .columns([grower::Column::Id, grower::Column::Name])
-                .filter(grower::Column::Id.is_in(ids))
-                .into_tuple()
-                .all(db)
-                .await?
+            id_names::<grower::Entity>(db, grower::Column::Id, grower::Column::Name, ids).await?
         }
         Dimension::Collective => {
-            collective::Entity::find()
-                .select_only()
-                .columns([collective::Column::Id, collective::Column::Name])
-                .filter(collective::Column::Id.is_in(ids))
-                .into_tuple()
-                .all(db)
-                .await?
+            id_names::<collective::Entity>(
+                db,
+                collective::Column::Id,
+                collective::Column::Name,
+                ids,
+            )
+            .await?
         }
         Dimension::Buyer => {
-            buyer::Entity::find()
-                .select_only()
-                .columns([buyer::Column::Id, buyer::Column::Name])
-                .filter(buyer::Column::Id.is_in(ids))
-                .into_tuple()
-                .all(db)
-                .await?
+            id_names::<buyer::Entity>(db, buyer::Column::Id, buyer::Column::Name, ids).await?
         }
         Dimension::LiveSession => {
-            live_session::Entity::find()
-                .select_only()
-                .columns([live_session::Column::Id, live_session::Column::Title])
-                .filter(live_session::Column::Id.is_in(ids))
-                .into_tuple()
-                .all(db)
-                .await?
+            id_names::<live_session::Entity>(
+                db,
+                live_session::Column::Id,
+                live_session::Column::Title,
+                ids,
+            )
+            .await?
         }
         Dimension::Batch => {
             let rows: Vec<(i64, Option<String>, String)> = batch::Entity::find()
@@ -144,4 +126,20 @@ async fn names_of(
         }
         Dimension::BuyerKind | Dimension::Channel => Vec::new(),
     })
+}
+
+/// `(id, name)` of the rows of `E` with these ids.
+async fn id_names<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    id: E::Column,
+    name: E::Column,
+    ids: Vec<i64>,
+) -> AppResult<Vec<(i64, String)>> {
+    Ok(E::find()
+        .select_only()
+        .columns([id, name])
+        .filter(id.is_in(ids))
+        .into_tuple()
+        .all(db)
+        .await?)
 }

@@ -2,7 +2,7 @@
 //! wrong, and unknown parameters refused so a misspelt filter is not silently ignored.
 
 use crate::domain::periods::{Compare, Interval};
-use crate::dto::reports::{Basis, Dimension, Metric};
+use crate::dto::reports::{Basis, Dimension, ExportFormat, Metric};
 use crate::error::{AppError, AppResult, Validator};
 use chrono::{Months, NaiveDate};
 use std::collections::BTreeMap;
@@ -11,13 +11,6 @@ use std::collections::BTreeMap;
 pub const MAX_SPAN_YEARS: u32 = 10;
 pub const MAX_GROUP_BY: usize = 3;
 pub const MAX_LIMIT: u64 = 1_000;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Json,
-    Csv,
-    Xlsx,
-}
 
 /// A filter value: an id, or a code (buyer kind, channel).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,7 +80,7 @@ pub fn compare_name(c: Compare) -> &'static str {
 ///
 /// # Errors
 /// 422 naming every parameter that is wrong.
-pub fn parse(query: &str, max_filter_values: usize) -> AppResult<(SalesRequest, Format)> {
+pub fn parse(query: &str, max_filter_values: usize) -> AppResult<(SalesRequest, ExportFormat)> {
     let mut single: BTreeMap<String, String> = BTreeMap::new();
     let mut filter_raw: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
     let mut v = Validator::default();
@@ -253,12 +246,12 @@ pub fn parse(query: &str, max_filter_values: usize) -> AppResult<(SalesRequest, 
         },
     };
     let format = match get("format").unwrap_or("json") {
-        "json" => Format::Json,
-        "csv" => Format::Csv,
-        "xlsx" => Format::Xlsx,
+        "json" => ExportFormat::Json,
+        "csv" => ExportFormat::Csv,
+        "xlsx" => ExportFormat::Xlsx,
         _ => {
             v.check(false, "format", "must be json, csv or xlsx");
-            Format::Json
+            ExportFormat::Json
         }
     };
     v.finish()?;
@@ -302,7 +295,7 @@ mod tests {
             100,
         )
         .unwrap_or_else(|e| panic!("{e:?}"));
-        assert_eq!(f, Format::Xlsx);
+        assert_eq!(f, ExportFormat::Xlsx);
         assert_eq!(r.group_by, [Dimension::Product, Dimension::Channel]);
         assert_eq!(r.filters["product_id"].len(), 3);
         assert_eq!(
