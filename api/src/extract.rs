@@ -122,6 +122,29 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
     }
 }
 
+/// A JSON body that may be left out: no body and no `Content-Type` is `None`; anything else is
+/// read as [`ApiJson`], with the same answers for a wrong type, size or shape.
+pub struct OptionalJson<T>(pub Option<T>);
+
+impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let no_type = !req.headers().contains_key(header::CONTENT_TYPE);
+        let empty = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .is_none_or(|v| v.trim() == "0");
+        if no_type && empty {
+            return Box::pin(async { Ok(OptionalJson(None)) });
+        }
+        let json = ApiJson::<T>::from_request(req, payload);
+        Box::pin(async move { Ok(OptionalJson(Some(json.await?.value))) })
+    }
+}
+
 /// The `Idempotency-Key` header, if sent: 1–255 visible ASCII characters. A malformed key is a
 /// 400, never silently ignored (that would turn a retry into a second order).
 pub struct IdempotencyKey(pub Option<String>);

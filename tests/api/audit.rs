@@ -20,9 +20,13 @@ async fn the_audit_log_shows_who_confirmed_and_cancelled_an_order() {
         200
     );
     assert_eq!(
-        app.post(&sec, &format!("/api/v1/orders/{id}/cancel"), json!({}))
-            .await
-            .status,
+        app.post(
+            &sec,
+            &format!("/api/v1/orders/{id}/cancel"),
+            json!({"reason": "买家退单"})
+        )
+        .await
+        .status,
         200
     );
 
@@ -37,6 +41,7 @@ async fn the_audit_log_shows_who_confirmed_and_cancelled_an_order() {
     let actions: Vec<&str> = items.iter().filter_map(|i| i["action"].as_str()).collect();
     assert_eq!(actions, ["cancel_order", "confirm_order"], "newest first");
     assert_eq!(items[0]["action_label"], "取消订单");
+    assert_eq!(items[0]["after"]["reason"], "买家退单");
     assert_eq!(items[1]["action_label"], "确认订单");
     assert_eq!(items[0]["actor"], "secretary-user");
     assert_eq!(items[0]["entity_id"], id);
@@ -84,4 +89,101 @@ async fn the_audit_log_shows_who_confirmed_and_cancelled_an_order() {
     // A malformed date is refused by the query extractor, as on every list.
     let bad = app.get(&sec, "/api/v1/audit-log?from=2026-13-01").await;
     bad.assert_problem(400, "invalid_query");
+}
+
+#[tokio::test]
+async fn a_cancel_takes_no_body_or_a_reason_of_at_most_200_characters() {
+    let app = spawn_app().await;
+    let sec = app.token("secretary").await;
+    let batch = app.batch("by_piece", 10, 500).await;
+    let buyer = app.buyer("individual").await;
+    let id = app
+        .place_order(
+            &sec,
+            json!({"buyer_id": buyer, "channel": "phone", "lines": [{"batch_id": batch, "quantity": 1}]}),
+        )
+        .await
+        .json["id"]
+        .as_i64()
+        .unwrap_or_default();
+    let path = format!("/api/v1/orders/{id}/cancel");
+    let long = app
+        .post(&sec, &path, json!({"reason": "长".repeat(201)}))
+        .await;
+    long.assert_problem(422, "validation_failed");
+    assert_eq!(long.json["errors"][0]["field"], "reason");
+    assert_eq!(
+        app.stock(batch).await,
+        9,
+        "a refused cancel changes nothing"
+    );
+    // No body at all, as older clients send it.
+    let bare = app
+        .send(reqwest::Method::POST, &path, Some(&sec), None)
+        .await;
+    assert_eq!(bare.status, 200, "{}", bare.text);
+    assert_eq!(app.stock(batch).await, 10);
+}
+
+#[tokio::test]
+async fn a_stock_adjustment_needs_a_reason_and_is_logged_with_it() {
+    let app = spawn_app().await;
+    let sec = app.token("secretary").await;
+    let batch = app.batch("by_weight", 10_000, 500).await;
+    let path = format!("/api/v1/batches/{batch}");
+    let bare = app
+        .send(
+            reqwest::Method::PATCH,
+            &path,
+            Some(&sec),
+            Some(&json!({"stock_adjustment": -1_000})),
+        )
+        .await;
+    bare.assert_problem(422, "validation_failed");
+    assert_eq!(bare.json["errors"][0]["field"], "reason");
+    assert_eq!(app.stock(batch).await, 10_000);
+    let spoiled = app
+        .send(
+            reqwest::Method::PATCH,
+            &path,
+            Some(&sec),
+            Some(&json!({"stock_adjustment": -1_000, "reason": "霉烂 2 斤"})),
+        )
+        .await;
+    assert_eq!(spoiled.status, 200, "{}", spoiled.text);
+    assert_eq!(app.stock(batch).await, 9_000);
+    let log = app
+        .get(
+            &sec,
+            &format!("/api/v1/audit-log?entity=batch&entity_id={batch}"),
+        )
+        .await;
+    assert_eq!(log.json["total"], 1, "{}", log.text);
+    let row = &log.json["items"][0];
+    assert_eq!(row["action"], "adjust_stock");
+    assert_eq!(
+        (
+            row["before"]["stock_qty"].as_i64(),
+            row["after"]["stock_qty"].as_i64(),
+            row["after"]["reason"].as_str()
+        ),
+        (Some(10_000), Some(9_000), Some("霉烂 2 斤"))
+    );
+    // A price change needs no reason, and is logged too.
+    let price = app
+        .send(
+            reqwest::Method::PATCH,
+            &path,
+            Some(&sec),
+            Some(&json!({"retail_price_fen": 600})),
+        )
+        .await;
+    assert_eq!(price.status, 200, "{}", price.text);
+    let log = app
+        .get(
+            &sec,
+            &format!("/api/v1/audit-log?entity=batch&entity_id={batch}&action=update_batch"),
+        )
+        .await;
+    assert_eq!(log.json["items"][0]["after"]["retail_price_fen"], 600);
 }

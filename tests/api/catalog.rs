@@ -92,7 +92,7 @@ async fn collectives_growers_products_and_batches_round_trip() {
             Method::PATCH,
             &path,
             Some(&t),
-            Some(&json!({"stock_adjustment": -5_000_001})),
+            Some(&json!({"stock_adjustment": -5_000_001, "reason": "盘点"})),
         )
         .await;
     r.assert_problem(409, "stock_would_be_negative");
@@ -101,7 +101,7 @@ async fn collectives_growers_products_and_batches_round_trip() {
             Method::PATCH,
             &path,
             Some(&t),
-            Some(&json!({"stock_adjustment": -1_000, "retail_price_fen": 1600})),
+            Some(&json!({"stock_adjustment": -1_000, "retail_price_fen": 1600, "reason": "霉烂"})),
         )
         .await;
     assert_eq!(

@@ -463,6 +463,19 @@ async fn a_shows_pending_orders_are_confirmed_at_once_and_chosen_channels_confir
         .await;
     assert_eq!(live.json["status"], "confirmed", "{}", live.text);
     assert!(live.json["confirmed_at"].is_string());
+    // Confirmed by the setting, yet logged like a confirmation by hand, marked automatic.
+    let sec = auto.token("secretary").await;
+    let log = auto
+        .get(
+            &sec,
+            &format!(
+                "/api/v1/audit-log?entity=order&entity_id={}&action=confirm_order",
+                live.json["id"]
+            ),
+        )
+        .await;
+    assert_eq!(log.json["total"], 1, "{}", log.text);
+    assert_eq!(log.json["items"][0]["after"]["automatic"], true);
     let phone = auto
         .place_order(&helper, json!({"buyer_id": buyer, "channel": "phone", "lines": [{"batch_id": batch, "quantity": 1}]}))
         .await;

@@ -677,3 +677,45 @@ async fn twenty_concurrent_retries_of_a_full_payment_record_it_once_with_identic
         "paid"
     );
 }
+
+#[tokio::test]
+async fn the_office_sees_which_rule_applies_to_a_batch_on_each_channel() {
+    let app = spawn_app().await;
+    let sec = app.token("secretary").await;
+    let (c, _, p, batch) = grape_farm(&app, 100, 8_800).await;
+    let share = json!([{"collective_id": c, "shares": 1}]);
+    let live = rule(&app, json!({"scope": "channel", "channel": "livestream", "basis_points": 500, "valid_from": "2020-01-01", "shares": share})).await;
+    let product = rule(&app, json!({"scope": "product", "product_id": p, "basis_points": 300, "valid_from": "2020-01-01", "valid_to": "2020-12-31", "shares": share})).await;
+    let r = app
+        .get(&sec, &format!("/api/v1/batches/{batch}/commission-rules"))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let by_channel = |r: &crate::helpers::Reply, ch: &str| {
+        r.json["channels"]
+            .as_array()
+            .and_then(|a| a.iter().find(|x| x["channel"] == ch).cloned())
+            .map(|x| x["rule"]["id"].as_i64())
+    };
+    // Today the product rule has lapsed: live orders take the channel rule, a phone order none.
+    assert_eq!(by_channel(&r, "livestream"), Some(Some(live)));
+    assert_eq!(by_channel(&r, "phone"), Some(None));
+    // In 2020 the product rule, more specific, wins on every channel.
+    let then = app
+        .get(
+            &sec,
+            &format!("/api/v1/batches/{batch}/commission-rules?on=2020-06-01"),
+        )
+        .await;
+    assert_eq!(by_channel(&then, "livestream"), Some(Some(product)));
+    assert_eq!(by_channel(&then, "phone"), Some(Some(product)));
+    app.get(&sec, "/api/v1/batches/999999/commission-rules")
+        .await
+        .assert_problem(404, "not_found");
+    let bad = app
+        .get(
+            &sec,
+            &format!("/api/v1/batches/{batch}/commission-rules?on=2020-02-30"),
+        )
+        .await;
+    assert_eq!(bad.status, 400, "{}", bad.text);
+}

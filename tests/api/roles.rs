@@ -80,6 +80,7 @@ const POLICY: &[(&str, &str, &[&str])] = &[
     ("POST", "/api/v1/settlements", OFFICE),
     ("POST", "/api/v1/commission-rules", OFFICE),
     ("GET", "/api/v1/commission-rules", OFFICE),
+    ("GET", "/api/v1/batches/{id}/commission-rules", OFFICE),
     ("POST", "/api/v1/ledger/income", OFFICE),
     ("GET", "/api/v1/ledger/transactions", OFFICE),
     ("GET", "/api/v1/ledger/transactions/{id}", OFFICE),

@@ -206,8 +206,12 @@ pub struct UpdateBatch {
     #[schema(value_type = Option<String>)]
     pub storage_place: Option<Option<String>>,
     pub status: Option<BatchStatus>,
-    /// Added to stock (negative to remove); refused if stock would go below zero.
+    /// Added to stock (negative to remove, for spoilage or a recount); refused if stock would
+    /// go below zero, that is below what orders already hold. Needs a `reason`.
     pub stock_adjustment: Option<i64>,
+    /// Why (for example 霉烂 or 盘点), up to 200 characters; kept in the audit log with the
+    /// change. Required with a nonzero `stock_adjustment`.
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

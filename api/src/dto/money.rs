@@ -110,6 +110,32 @@ pub struct RuleOut {
     pub created_at: DateTime<Utc>,
 }
 
+/// `GET /batches/{id}/commission-rules`: the day to look at (default today).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct RulesOnQuery {
+    #[serde(default, deserialize_with = "crate::dto::date::strict_opt")]
+    #[param(value_type = Option<String>, format = Date)]
+    pub on: Option<NaiveDate>,
+}
+
+/// The rule an order placed through `channel` would copy onto its line of this batch;
+/// `rule` is null when none applies (the line then carries no commission).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RuleForChannel {
+    pub channel: Channel,
+    pub rule: Option<RuleOut>,
+}
+
+/// Which commission rule applies to a batch on a day, channel by channel.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchRules {
+    pub batch_id: i64,
+    pub on: NaiveDate,
+    pub channels: Vec<RuleForChannel>,
+}
+
 /// Secretary's settlement of several delivered, paid orders.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

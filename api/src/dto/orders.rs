@@ -145,6 +145,14 @@ pub struct OrderFilter {
 }
 
 /// What confirming a live session's pending orders did.
+/// Why an order is cancelled (for example 买家退单), kept in the audit log.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CancelOrder {
+    /// Up to 200 characters.
+    pub reason: Option<String>,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ConfirmedOrders {
     pub confirmed: Vec<i64>,

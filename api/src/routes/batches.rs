@@ -81,10 +81,11 @@ pub async fn get_batch(
 )]
 #[patch("/batches/{id}")]
 pub async fn update_batch(
-    _auth: Auth<Office>,
+    auth: Auth<Office>,
     state: web::Data<AppState>,
     id: web::Path<i64>,
     body: ApiJson<UpdateBatch>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(batches::update(&state.db, id.into_inner(), body.value).await?))
+    let updated = batches::update(&state.db, auth.user_id, id.into_inner(), body.value).await?;
+    Ok(HttpResponse::Ok().json(updated))
 }

@@ -1,9 +1,9 @@
 use crate::auth::Auth;
 use crate::auth::roles::Office;
 use crate::dto::money::{
-    CreateRule, ExportQuery, IncomeQuery, IncomeReport, LedgerFilter, PaymentOut, PaymentReceipt,
-    PostIncome, RecordPayment, RecordPayout, RuleOut, SettleOrders, SettleOutcome, StatementOut,
-    TransactionOut,
+    BatchRules, CreateRule, ExportQuery, IncomeQuery, IncomeReport, LedgerFilter, PaymentOut,
+    PaymentReceipt, PostIncome, RecordPayment, RecordPayout, RuleOut, RulesOnQuery, SettleOrders,
+    SettleOutcome, StatementOut, TransactionOut,
 };
 use crate::dto::reports::ExportFormat;
 use crate::dto::{Page, Paging};
@@ -25,6 +25,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(settle_orders)
         .service(create_rule)
         .service(list_rules)
+        .service(rules_for_batch)
         .service(post_income)
         .service(list_transactions)
         .service(get_transaction)
@@ -121,6 +122,26 @@ pub async fn list_rules(
 ) -> AppResult<HttpResponse> {
     let paging = state.paging(paging.into_inner())?;
     Ok(HttpResponse::Ok().json(rules::list(&state.db.read, paging).await?))
+}
+
+/// Which commission rule applies to a batch on a day (default today), for each channel: the
+/// rule a new order line would copy, by the same choice placing an order makes.
+#[utoipa::path(
+    tag = "money",
+    params(("id" = i64, Path, description = "batch id"), RulesOnQuery),
+    responses((status = 200, body = BatchRules), (status = 404, description = "no such batch", body = Problem)),
+    security(("bearer" = ["admin", "secretary"]))
+)]
+#[get("/batches/{id}/commission-rules")]
+pub async fn rules_for_batch(
+    _auth: Auth<Office>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    query: web::Query<RulesOnQuery>,
+) -> AppResult<HttpResponse> {
+    let day = query.into_inner().on.unwrap_or_else(|| state.today());
+    Ok(HttpResponse::Ok()
+        .json(rules::for_batch(&state.db.read, &state.rules, id.into_inner(), day).await?))
 }
 
 /// Posts other collective income (greenhouse or cold-store rent, joint-project dividends),

@@ -1,9 +1,9 @@
 use crate::auth::Auth;
 use crate::auth::roles::{Sales, Staff};
-use crate::dto::orders::{CreateOrder, OrderFilter, OrderOut};
+use crate::dto::orders::{CancelOrder, CreateOrder, OrderFilter, OrderOut};
 use crate::dto::{Page, Paging};
 use crate::error::{AppResult, Problem};
-use crate::extract::{ApiJson, IdempotencyKey};
+use crate::extract::{ApiJson, IdempotencyKey, OptionalJson};
 use crate::routes::answers;
 use crate::services::orders;
 use crate::state::AppState;
@@ -107,10 +107,12 @@ pub async fn confirm_order(
     Ok(HttpResponse::Ok().json(orders::confirm(&state.db, &auth, id.into_inner()).await?))
 }
 
-/// Cancels an order that is not yet loaded; its stock returns to the batches.
+/// Cancels an order that is not yet loaded; its stock returns to the batches. The body, which
+/// may be left out, gives the reason for the audit trail.
 #[utoipa::path(
     tag = "orders",
     params(("id" = i64, Path, description = "order id")),
+    request_body(content = Option<CancelOrder>, description = "optional; the reason is kept in the audit log"),
     responses(
         (status = 200, body = OrderOut),
         (status = 409, description = "the order is already loaded, delivered, settled or cancelled", body = Problem),
@@ -122,8 +124,10 @@ pub async fn cancel_order(
     auth: Auth<Sales>,
     state: web::Data<AppState>,
     id: web::Path<i64>,
+    body: OptionalJson<CancelOrder>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(orders::cancel(&state.db, &auth, id.into_inner()).await?))
+    let reason = body.0.and_then(|b| b.reason);
+    Ok(HttpResponse::Ok().json(orders::cancel(&state.db, &auth, id.into_inner(), reason).await?))
 }
 
 /// Finds an order by its number (`ZN000042`, any case).

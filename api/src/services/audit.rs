@@ -49,6 +49,8 @@ pub fn action_label(action: &str) -> &'static str {
         "update_user" => "修改账号",
         "reset_password" => "重置密码",
         "change_password" => "修改密码",
+        "adjust_stock" => "调整库存",
+        "update_batch" => "修改批次",
         _ => "其他操作",
     }
 }

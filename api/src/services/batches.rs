@@ -76,7 +76,7 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> AppResult<BatchOut> {
 ///
 /// # Errors
 /// 404 if missing, 422 for invalid fields, 409 if the adjustment would make stock negative.
-pub async fn update(db: &Db, id: i64, req: UpdateBatch) -> AppResult<BatchOut> {
+pub async fn update(db: &Db, actor: i64, id: i64, req: UpdateBatch) -> AppResult<BatchOut> {
     let mut v = Validator::default();
     check_price(&mut v, req.retail_price_fen, "retail_price_fen");
     check_price(&mut v, req.enterprise_price_fen, "enterprise_price_fen");
@@ -93,10 +93,22 @@ pub async fn update(db: &Db, id: i64, req: UpdateBatch) -> AppResult<BatchOut> {
             format!("must be within ±{MAX_QUANTITY}"),
         );
     }
+    let reason = req
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    v.opt_text(reason, "reason", 200);
+    v.check(
+        req.stock_adjustment.is_none_or(|a| a == 0) || reason.is_some(),
+        "reason",
+        "a stock adjustment needs a reason",
+    );
     v.finish()?;
 
     let txn = db.begin_write().await?;
-    let mut m: ActiveModel = must_find::<Entity, _>(&txn, id, "batch").await?.into();
+    let before = must_find::<Entity, _>(&txn, id, "batch").await?;
+    let mut m: ActiveModel = before.clone().into();
     if let Some(adj) = req.stock_adjustment.filter(|a| *a != 0) {
         let res = Entity::update_many()
             .col_expr(Column::StockQty, Expr::col(Column::StockQty).add(adj))
@@ -132,8 +144,41 @@ pub async fn update(db: &Db, id: i64, req: UpdateBatch) -> AppResult<BatchOut> {
     }
     m.updated_at = Set(chrono::Utc::now());
     let m = m.update(&txn).await?;
+    let mut after = audited(&m);
+    if let (Some(r), Some(obj)) = (reason, after.as_object_mut()) {
+        obj.insert("reason".into(), r.into());
+    }
+    crate::services::audit::record(
+        &txn,
+        crate::services::audit::Change {
+            actor,
+            action: if req.stock_adjustment.is_some_and(|a| a != 0) {
+                "adjust_stock"
+            } else {
+                "update_batch"
+            },
+            entity: "batch",
+            entity_id: id,
+            before: Some(audited(&before)),
+            after: Some(after),
+        },
+    )
+    .await?;
     txn.commit().await?;
     Ok(m.into())
+}
+
+/// What the audit log keeps of a batch: what the office may change.
+fn audited(b: &zhunong_entity::batch::Model) -> serde_json::Value {
+    serde_json::json!({
+        "stock_qty": b.stock_qty,
+        "retail_price_fen": b.retail_price_fen,
+        "enterprise_price_fen": b.enterprise_price_fen,
+        "status": b.status,
+        "code": b.code,
+        "storage_place": b.storage_place,
+        "harvest_date": b.harvest_date,
+    })
 }
 
 /// # Errors

@@ -4,7 +4,7 @@
 use super::ledger::check_shares;
 use crate::auth::extractor::Caller;
 use crate::dto::Page;
-use crate::dto::money::{CreateRule, RuleOut, Share};
+use crate::dto::money::{BatchRules, CreateRule, RuleForChannel, RuleOut, Share};
 use crate::error::{AppResult, Invariant, Validator};
 use crate::services::paginate;
 use chrono::NaiveDate;
@@ -153,6 +153,45 @@ async fn shares_of(
         });
     }
     Ok(map)
+}
+
+/// Which rule a new order line of `batch_id` would copy on `day`, for every channel: the same
+/// choice `place` makes, so the office shows what an order will really carry.
+///
+/// # Errors
+/// 404 for an unknown batch; database errors.
+pub async fn for_batch(
+    db: &impl ConnectionTrait,
+    cache: &RulesCache,
+    batch_id: i64,
+    day: NaiveDate,
+) -> AppResult<BatchRules> {
+    let b = crate::services::must_find::<batch::Entity, _>(db, batch_id, "batch").await?;
+    let mut channels = Vec::new();
+    for channel in <Channel as sea_orm::Iterable>::iter() {
+        let picked = cache
+            .in_force(db, channel, &[(b.id, b.product_id)], day)
+            .await?
+            .remove(&b.id);
+        let rule = match picked {
+            Some(snapshot) => {
+                let m = crate::services::must_find::<commission_rule::Entity, _>(
+                    db,
+                    snapshot.rule_id,
+                    "commission rule",
+                )
+                .await?;
+                Some(out(m, snapshot.shares))
+            }
+            None => None,
+        };
+        channels.push(RuleForChannel { channel, rule });
+    }
+    Ok(BatchRules {
+        batch_id,
+        on: day,
+        channels,
+    })
 }
 
 /// # Errors

@@ -10,7 +10,7 @@ use crate::db::hub::Notice;
 use crate::domain::order_status::{self, OrderAction, next};
 use crate::dto::events::{EventData, EventType};
 use crate::dto::orders::OrderOut;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Validator};
 use crate::services::audit::{self, Change};
 use crate::services::webhooks::outbox;
 use sea_orm::sea_query::Expr;
@@ -24,7 +24,7 @@ use zhunong_entity::{batch, order, order_line};
 pub async fn confirm(db: &Db, caller: &Caller, order_id: i64) -> AppResult<OrderOut> {
     let txn = db.begin_write().await?;
     transition(&txn, order_id, OrderAction::Confirm).await?;
-    audit_status(&txn, caller, order_id, "confirm_order").await?;
+    audit_status(&txn, caller, order_id, "confirm_order", None).await?;
     let out = load_out(&txn, order_id).await?;
     outbox::emit(
         &txn,
@@ -83,10 +83,21 @@ pub async fn confirm_pending_of_session(
 /// # Errors
 /// 404 if the order does not exist, 409 naming its status if it is already loaded or later, or
 /// if it is on a load.
-pub async fn cancel(db: &Db, caller: &Caller, order_id: i64) -> AppResult<OrderOut> {
+pub async fn cancel(
+    db: &Db,
+    caller: &Caller,
+    order_id: i64,
+    reason: Option<String>,
+) -> AppResult<OrderOut> {
+    let reason = reason
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty());
+    let mut v = Validator::default();
+    v.opt_text(reason.as_deref(), "reason", 200);
+    v.finish()?;
     let txn = db.begin_write().await?;
     transition(&txn, order_id, OrderAction::Cancel).await?;
-    audit_status(&txn, caller, order_id, "cancel_order").await?;
+    audit_status(&txn, caller, order_id, "cancel_order", reason.as_deref()).await?;
     let lines = order_line::Entity::find()
         .filter(order_line::Column::OrderId.eq(order_id))
         .order_by_asc(order_line::Column::BatchId)
@@ -175,11 +186,15 @@ async fn audit_status(
     caller: &Caller,
     order_id: i64,
     action: &str,
+    reason: Option<&str>,
 ) -> AppResult<()> {
     let after = order::Entity::find_by_id(order_id)
         .one(txn)
         .await?
-        .map(|o| serde_json::json!({"status": o.status}));
+        .map(|o| match reason {
+            Some(r) => serde_json::json!({"status": o.status, "reason": r}),
+            None => serde_json::json!({"status": o.status}),
+        });
     audit::record(
         txn,
         Change {

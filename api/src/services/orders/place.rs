@@ -298,8 +298,30 @@ async fn write_order(
         refunds_fen: 0,
     };
     sales_facts::insert(txn, &figures, txn.local_offset()).await?;
-    let body = serde_json::to_string(&OrderOut::new(order, line_rows))
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let placed = OrderOut::new(order, line_rows);
+    if confirmed_at_once {
+        // Confirmed by the channel's setting rather than by a person: the same audit row and
+        // `order.confirmed` event as a confirmation by hand, so partners and the log see it.
+        crate::services::audit::record(
+            txn,
+            crate::services::audit::Change {
+                actor: placer.user_id(),
+                action: "confirm_order",
+                entity: "order",
+                entity_id: placed.id,
+                before: None,
+                after: Some(serde_json::json!({"status": "confirmed", "automatic": true})),
+            },
+        )
+        .await?;
+        crate::services::webhooks::outbox::emit(
+            txn,
+            crate::dto::events::EventType::OrderConfirmed,
+            &crate::dto::events::EventData::order(placed.clone()),
+        )
+        .await?;
+    }
+    let body = serde_json::to_string(&placed).map_err(|e| AppError::Internal(e.into()))?;
     if let Some(terms) = &live {
         txn.notify(Notice::LiveSession(terms.session_id)).await?;
     }
