@@ -1,4 +1,4 @@
-// 操作记录：谁在什么时候改了什么（确认、取消、称重、审批、装车、账号），按对象、编号和日期筛选。
+// 操作记录：谁在什么时候改了什么（确认、取消、称重、审批、装车、批次、账号），按对象、编号和日期筛选。
 'use strict';
 
 (() => {
@@ -6,16 +6,34 @@
   const { $, api, table } = o;
   const { run, clientError } = window.Zhunong;
 
-  const ENTITY = { order: '订单', order_line: '订单行', weigh_ticket: '磅单', load: '装车单', user: '账号' };
+  const ENTITY = { order: '订单', order_line: '订单行', weigh_ticket: '磅单', load: '装车单', batch: '批次', user: '账号' };
+  /** 记录里的字段名 → 中文。 */
+  const FIELD = {
+    status: '状态', reason: '原因', automatic: '自动', role: '角色', active: '可登录', stock_qty: '库存',
+    retail_price_fen: '零售价', enterprise_price_fen: '企业价', code: '批次号', storage_place: '存放',
+    harvest_date: '采收日期', net_g: '净重', gross_g: '毛重', tare_g: '皮重', order_id: '订单', load_id: '装车单',
+    weighed_g: '称重', plate: '车牌', received_by: '签收人',
+  };
+  const VALUE = {
+    ...o.ORDER_STATUS, open: '在售 / 装车中', closed: '已关闭', departed: '已发车',
+    admin: '管理员', secretary: '书记 / 会计', helper: '直播助手', station: '称重站',
+  };
 
-  /** 变更前后不同的字段，如“status: confirmed → cancelled”。 */
+  /** 变更前后不同的字段，如“状态：已确认 → 已取消”。 */
   function changes(before, after) {
     const b = before || {};
     const a = after || {};
     const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])];
-    const show = (v) => (v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+    const show = (k, v) => {
+      if (v === null || v === undefined) return '—';
+      if (typeof v === 'boolean') return v ? '是' : '否';
+      if (k.endsWith('_fen') && typeof v === 'number') return o.money(v);
+      if (k.endsWith('_g') && typeof v === 'number') return o.jin(v);
+      if (typeof v === 'object') return JSON.stringify(v);
+      return VALUE[v] || String(v);
+    };
     return keys.filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k]))
-      .map((k) => `${k}：${show(b[k])} → ${show(a[k])}`).join('；');
+      .map((k) => (k in b ? `${FIELD[k] || k}：${show(k, b[k])} → ${show(k, a[k])}` : `${FIELD[k] || k}：${show(k, a[k])}`)).join('；');
   }
 
   async function list() {

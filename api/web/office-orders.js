@@ -1,11 +1,11 @@
-// 订单：按订单号、买家姓名或电话查找，按状态、渠道筛选；订单详情（明细、称重、付款、记账）和操作：
-// 确认、取消、审批超差称重、收款和退款。收款每次点击一个幂等键，网络重试不会重复记账。
+// 订单：按订单号、买家姓名或电话查找，按状态、渠道筛选；订单详情（明细、称重、装车、付款、记账、
+// 操作记录）和操作：确认、取消（填原因）、审批超差称重、收款和退款。收款每次点击一个幂等键，网络重试不会重复记账。
 'use strict';
 
 (() => {
   const o = window.Zhunong.office;
   const { $, el, fill, api, money, jin, table } = o;
-  const { run, showNotice, clientError, halfWidth } = window.Zhunong;
+  const { run, showNotice, clientError } = window.Zhunong;
 
   function filterQuery() {
     const p = new URLSearchParams({ per_page: '50' });
@@ -49,12 +49,14 @@
     $('order-list').dataset.total = String(page.total);
   }
 
-  /** 元（可带两位小数）→ 分，整数运算。 */
-  function fenOf(text) {
-    const s = halfWidth(text).trim();
-    const m = /^(\d+)(?:\.(\d{1,2}))?$/.exec(s);
-    if (!m) return null;
-    return Number(m[1]) * 100 + Number((m[2] || '').padEnd(2, '0'));
+  const LOAD_STATUS = { open: '装车中', loaded: '已装车', departed: '已发车', delivered: '已送达' };
+
+  /** 操作记录的说明：原因，或自动确认。 */
+  function auditNote(a) {
+    const after = a.after || {};
+    if (after.reason) return `原因：${after.reason}`;
+    if (after.automatic) return '按渠道设置自动确认';
+    return '';
   }
 
   function action(text, testid, cls, fn) {
@@ -62,12 +64,14 @@
   }
 
   async function detail(id) {
-    const [x, sheet, payments, ledger] = await Promise.all([
+    const [x, sheet, payments, ledger, trail] = await Promise.all([
       api('GET', `/orders/${id}`),
       api('GET', `/orders/${id}/weighing-sheet`),
       api('GET', `/orders/${id}/payments`),
       api('GET', `/ledger/transactions?order_id=${id}&per_page=50`),
+      api('GET', `/audit-log?entity=order&entity_id=${id}&per_page=50`),
     ]);
+    const load = x.load_id ? await api('GET', `/loads/${x.load_id}`) : null;
     const due = x.final_total_fen ?? x.total_fen;
     const box = $('order-detail');
     box.hidden = false;
@@ -79,6 +83,21 @@
           money(l.unit_price_fen), l.weighed_g === null || l.weighed_g === undefined ? '未称重' : jin(l.weighed_g),
           money(l.final_amount_fen ?? l.amount_fen)],
       })));
+    const tickets = sheet.lines.flatMap((l) => l.tickets.map((t) => ({ l, t })));
+    const weighings = el('table', { class: 'table', testid: 'detail-weighings' });
+    table(weighings, ['行', '时间', { text: '毛重', num: true }, { text: '皮重', num: true }, { text: '净重', num: true }, '磅秤', '说明'],
+      tickets.map(({ l, t }) => ({
+        class: t.voided ? 'muted' : null,
+        cells: [String(l.line_no), o.localTime(t.weighed_at), jin(t.gross_g), jin(t.tare_g), jin(t.net_g), t.scale_id,
+          (t.voided ? '已作废 ' : '') + (t.note || '')],
+      })), { empty: '还没有称重。' });
+    const truck = load
+      ? el('p', { testid: 'detail-load', text: `装车单 ${load.id}：${load.plate}，司机 ${load.driver_name} ${load.driver_phone}，送往 ${load.destination}（${LOAD_STATUS[load.status] || load.status}）` })
+      : el('p', { class: 'muted', testid: 'detail-load', text: '还没有装车。' });
+    const audit = el('table', { class: 'table', testid: 'detail-audit' });
+    table(audit, ['时间', '操作', '操作人', '说明'],
+      trail.items.map((a) => ({ cells: [o.localTime(a.at), a.action_label, a.actor || '系统', auditNote(a)] })),
+      { empty: '没有操作记录。' });
     const pays = el('table', { class: 'table' });
     table(pays, ['时间', '方式', { text: '金额', num: true }, '说明'],
       payments.map((p) => ({ cells: [o.localTime(p.paid_at), o.METHOD[p.method] || p.method, money(p.amount_fen), p.reason || p.reference || ''] })),
@@ -103,7 +122,10 @@
     }));
     if (['pending', 'confirmed', 'weighed'].includes(x.status)) acts.push(action('取消订单', 'cancel-order', 'danger', async () => {
       if (!window.confirm(`确定取消订单 ${o.orderNumber(id)} 吗？取消后库存退回，不能恢复。`)) return;
-      await api('POST', `/orders/${id}/cancel`, {});
+      const reason = window.prompt('请填写取消原因（如：买家退单、缺货）：', '');
+      if (reason === null) return;
+      if (!reason.trim()) throw clientError('请填写取消原因。');
+      await api('POST', `/orders/${id}/cancel`, { reason: reason.trim() });
       showNotice('订单已取消，库存已退回。');
       await refresh(id);
     }));
@@ -123,13 +145,16 @@
       el('h3', { text: '明细' }), el('div', { class: 'scroll' }, lines),
       payForm,
       el('h3', { text: '收款记录' }), el('div', { class: 'scroll' }, pays),
-      el('h3', { text: '记账' }), el('div', { class: 'scroll' }, posts));
+      el('h3', { text: '称重' }), el('div', { class: 'scroll' }, weighings),
+      el('h3', { text: '装车' }), truck,
+      el('h3', { text: '记账' }), el('div', { class: 'scroll' }, posts),
+      el('h3', { text: '操作记录' }), el('div', { class: 'scroll' }, audit));
     box.scrollIntoView({ block: 'start' });
   }
 
   async function pay(id, amountInput, methodSelect, sign) {
     amountInput.classList.remove('invalid');
-    const fen = fenOf(amountInput.value);
+    const fen = o.fenOf(amountInput.value);
     if (!fen) {
       amountInput.classList.add('invalid');
       throw clientError('请输入金额，如 29.10。');

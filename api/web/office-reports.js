@@ -100,14 +100,7 @@
   }
 
   async function download(format, button) {
-    await window.Zhunong.run(button, async () => {
-      const blob = await api('GET', `/reports/sales?${query(format)}`, undefined, { raw: true });
-      const a = el('a', { href: URL.createObjectURL(blob), download: `销售报表_${$('r-from').value}_${$('r-to').value}.${format}` });
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(a.href), 10000);
-    });
+    await window.Zhunong.run(button, () => o.download(`/reports/sales?${query(format)}`, `销售报表_${$('r-from').value}_${$('r-to').value}.${format}`));
   }
 
   let started = false;

@@ -1,5 +1,6 @@
-// 村务办公（书记、会计，secretary 与 admin 角色）的公共部分：登录、导航、数字格式。首页在
-// office-dashboard.js，报表在 office-reports.js，订单在 office-orders.js，它们通过
+// 村务办公（书记、会计，secretary 与 admin 角色）的公共部分：登录、导航、数字格式、表单。首页在
+// office-dashboard.js，报表在 office-reports.js，订单在 office-orders.js，财务在 office-money*.js，
+// 基础资料在 office-catalog.js、office-buyers.js、office-users.js，它们通过
 // window.Zhunong.office 取用这里的函数。纯 JavaScript，无框架、无构建步骤、无外部资源（图表用随程序
 // 提供的 ECharts）。金额一律以“分”、重量以“克”的整数计算，只在显示时换算成元、斤。
 'use strict';
@@ -24,12 +25,28 @@
     overpayment: '收款超过了应收金额。',
     refund_exceeds_paid: '退款超过了已收金额。',
     order_cancelled: '订单已取消。',
-    not_flagged: '这个订单的称重没有超差，不需要审批。',
+    nothing_to_approve: '这个订单的称重没有超差，不需要审批。',
+    stock_would_be_negative: '库存不够减：不能调到订单已占用的量以下。',
+    payout_exceeds_balance: '付款超过了应付给种植户的钱。',
+    nothing_to_state: '上一张对账单之后还没有新的记账，不用出对账单。',
+    duplicate: '已经有同名的记录了。',
+    cannot_change_self: '不能停用自己的账号，也不能改自己的角色。',
+    not_an_enterprise: '只有企业买家才能有合同价和接口密钥。',
+    statement_exists: '这张对账单刚刚已经出具了。',
+    batch_closed: '这个批次已关闭，不能下单。',
+    not_failed: '这条通知没有失败，不用重新推送。',
     idempotency_key_in_flight: '上一次提交还在处理，请稍候。',
   };
   const FIELD_TEXT = {
     from: '开始日期', to: '结束日期', interval: '时间粒度', group_by: '分组', limit: '前几名',
     compare: '对比', amount_fen: '金额', reason: '原因', method: '付款方式', q: '搜索',
+    name: '名称', region: '地区', phone: '电话', area_mu: '面积', note: '备注', kind: '类型', pricing: '计价',
+    unit_label: '单位', code: '批次号', harvest_date: '采收日期', quantity: '数量', retail_price_fen: '零售价',
+    enterprise_price_fen: '企业价', storage_place: '存放地点', stock_adjustment: '库存调整', username: '用户名',
+    password: '密码', role: '角色', basis_points: '提成比例', percent: '提成比例', fen_per_jin: '每斤提成',
+    valid_from: '生效日期', valid_to: '截止日期', shares: '分配份数', category: '类别', occurred_on: '日期',
+    description: '摘要', price_fen: '合同价', label: '用途', company: '单位', address: '地址',
+    payment_terms: '结算方式', order_ids: '订单', reference: '凭证号',
   };
 
   /** ¥1,234.50 */
@@ -75,6 +92,104 @@
   }
   window.addEventListener('resize', () => charts.forEach((c) => c.resize()));
 
+  /** 元（可带两位小数，可用全角数字）→ 分，整数运算；不是金额则 null。 */
+  function fenOf(text) {
+    const m = /^(\d{1,12})(?:\.(\d{1,2}))?$/.exec(window.Zhunong.halfWidth(text).trim());
+    return m ? Number(m[1]) * 100 + Number((m[2] || '').padEnd(2, '0')) : null;
+  }
+  /** 斤（可带两位小数）→ 克：1 斤 = 500 克，0.01 斤 = 5 克，整数运算。 */
+  function gramsOf(text) {
+    const m = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(window.Zhunong.halfWidth(text).trim());
+    return m ? Number(m[1]) * 500 + Number((m[2] || '').padEnd(2, '0')) * 5 : null;
+  }
+
+  /**
+   * 一张表单。fields：[{ name（即 API 字段名）, label, type（text、number、date、select、money（元→分）、
+   * jin（斤→克）、password、checkbox）, options（[值, 文字]）, value, required, placeholder }]。
+   * 提交时 read(form) 按类型换算，出错的字段标红（服务器回答里的字段名与 name 一致）。
+   */
+  function form(id, fields, submitText, onSubmit, extra) {
+    const f = el('form', { class: 'card form-grid', id, testid: id, novalidate: true });
+    for (const d of fields) {
+      const attrs = { name: d.name, testid: `${id}-${d.name}`, placeholder: d.placeholder || null, required: d.required || null };
+      let input;
+      if (d.type === 'select') {
+        input = el('select', attrs, (d.options || []).map(([v, t]) => el('option', { value: v, text: t })));
+      } else if (d.type === 'checkbox') {
+        input = el('input', { ...attrs, type: 'checkbox' });
+      } else {
+        const type = { number: 'text', money: 'text', jin: 'text', date: 'date', password: 'password' }[d.type] || 'text';
+        const mode = ['number', 'money', 'jin'].includes(d.type) ? (d.type === 'number' ? 'numeric' : 'decimal') : null;
+        input = el('input', { ...attrs, type, inputmode: mode, autocomplete: d.type === 'password' ? 'new-password' : 'off' });
+      }
+      input.dataset.kind = d.type || 'text';
+      if (d.value !== undefined && d.value !== null) input.value = d.value;
+      f.append(el('label', { class: d.wide ? 'span2' : null }, d.label, input));
+    }
+    const submit = el('button', { type: 'submit', class: 'btn primary', testid: `${id}-submit`, text: submitText });
+    f.append(el('div', { class: 'btns span' }, submit, extra || null));
+    f.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      act(submit, f, () => onSubmit(read(f), f));
+    });
+    return f;
+  }
+
+  /** 表单的值，按 data-kind 换算；空的可选项不发送；格式不对的抛出页面自己的错误并标红。 */
+  function read(f) {
+    const out = {};
+    const bad = [];
+    for (const input of f.querySelectorAll('[name]')) {
+      const kind = input.dataset.kind;
+      const raw = input.type === 'checkbox' ? input.checked : input.value.trim();
+      if (raw === '' || raw === null) {
+        if (input.required) bad.push({ field: input.name, message: '必填' });
+        continue;
+      }
+      let v = raw;
+      if (kind === 'money') v = fenOf(raw);
+      else if (kind === 'jin') v = gramsOf(raw);
+      else if (kind === 'number') v = /^-?\d{1,15}$/.test(window.Zhunong.halfWidth(raw)) ? Number(window.Zhunong.halfWidth(raw)) : null;
+      if (v === null) bad.push({ field: input.name, message: kind === 'money' ? '请填写金额，如 29.10' : kind === 'jin' ? '请填写斤数，如 12.5' : '请填写整数' });
+      else out[input.name] = v;
+    }
+    if (bad.length) throw window.Zhunong.clientError('请检查标红的内容。', bad);
+    return out;
+  }
+
+  /** 运行表单的操作：先清掉标红，出错时把服务器或页面指出的字段标红。 */
+  async function act(button, f, fn) {
+    if (f) for (const x of f.querySelectorAll('.invalid')) x.classList.remove('invalid');
+    return window.Zhunong.run(button, async () => {
+      try {
+        return await fn();
+      } catch (err) {
+        const errors = (err && err.problem && err.problem.errors) || [];
+        for (const e of errors) {
+          const input = f && e.field && f.querySelector(`[name="${CSS.escape(String(e.field).split(/[.[]/)[0])}"]`);
+          if (input) input.classList.add('invalid');
+        }
+        throw err;
+      }
+    });
+  }
+
+  /** 一组标签页：[[名称, 文字]]，点击时改地址（#视图?tab=名称），浏览器的返回键可用。 */
+  function tabs(view, items, currentTab) {
+    return el('nav', { class: 'tabs', testid: `${view}-tabs` }, items.map(([name, text]) =>
+      el('a', { href: `#${view}?tab=${name}`, testid: `tab-${name}`, 'aria-current': name === currentTab ? 'page' : null, text })));
+  }
+
+  /** 下载一个导出文件（CSV、Excel）：带着登录凭据取回，再交给浏览器保存。 */
+  async function download(path, filename) {
+    const blob = await api('GET', path, undefined, { raw: true });
+    const a = el('a', { href: URL.createObjectURL(blob), download: filename });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+  }
+
   /** 每次点击一个新的幂等键：同一次点击的重试不会重复记账。 */
   const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random());
 
@@ -94,6 +209,8 @@
 
   async function show() {
     const name = current();
+    // A message belongs to the view it was shown on.
+    window.Zhunong.clearMessage();
     for (const v of Object.keys(views)) $(`${v}-view`).hidden = v !== name;
     for (const a of document.querySelectorAll('.office-nav a')) {
       if (a.dataset.view === name) a.setAttribute('aria-current', 'page');
@@ -129,6 +246,7 @@
   window.Zhunong.office = {
     ORDER_STATUS, PAYMENT_STATUS, CHANNEL, METHOD,
     money, wan, jin, count, pct, pctClass, orderNumber, localTime, table, chart, newKey, register, api, el, fill, $,
+    fenOf, gramsOf, form, read, act, tabs, download, yuanText: (fen) => window.Zhunong.yuan(fen || 0),
   };
 
   // After every deferred script: the views register themselves as they load.

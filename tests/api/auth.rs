@@ -196,6 +196,37 @@ async fn short_user_passwords_and_partner_users_are_refused() {
     r.assert_problem(409, "duplicate");
 }
 
+#[tokio::test]
+async fn the_secretary_creates_staff_but_not_admins() {
+    let app = spawn_app().await;
+    let sec = app.token("secretary").await;
+    let helper = app
+        .post(
+            &sec,
+            "/api/v1/users",
+            json!({"username": "zhuli-2", "password": "long-enough-pw", "role": "helper"}),
+        )
+        .await;
+    assert_eq!(helper.status, 201, "{}", helper.text);
+    app.post(
+        &sec,
+        "/api/v1/users",
+        json!({"username": "boss", "password": "long-enough-pw", "role": "admin"}),
+    )
+    .await
+    .assert_problem(403, "forbidden");
+    let list = app.get(&sec, "/api/v1/users?per_page=200").await;
+    let names: Vec<&str> = list.json["items"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|u| u["username"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(
+        names.contains(&"zhuli-2") && !names.contains(&"boss"),
+        "{names:?}"
+    );
+    assert_eq!(app.login("zhuli-2", "long-enough-pw").await.status, 200);
+}
+
 /// Logs in as if from `addr` (behind the proxy at 127.0.0.1, when it is trusted).
 async fn login_from(
     app: &crate::helpers::TestApp,

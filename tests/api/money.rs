@@ -434,14 +434,31 @@ async fn payments_follow_the_order_and_refunds_after_settlement_reverse() {
     )
     .await
     .assert_problem(409, "payout_exceeds_balance");
-    let p = app
-        .post(
-            &sec,
-            &format!("/api/v1/growers/{grower}/payouts"),
-            json!({"amount_fen": 5_000, "method": "bank_transfer", "reference": "转账 001"}),
+    // The office sends a key per click: a retry of the same payout pays nothing twice.
+    let keyed_payout = || async {
+        crate::helpers::Reply::from(
+            app.client
+                .post(app.url(&format!("/api/v1/growers/{grower}/payouts")))
+                .bearer_auth(&sec)
+                .header("idempotency-key", "payout-click-1")
+                .json(&json!({"amount_fen": 5_000, "method": "bank_transfer", "reference": "转账 001"}))
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e}")),
         )
-        .await;
+        .await
+    };
+    let p = keyed_payout().await;
     assert_eq!(p.status, 201, "{}", p.text);
+    let retry = keyed_payout().await;
+    assert_eq!((retry.status, &retry.text), (201, &p.text));
+    assert_eq!(
+        retry
+            .headers
+            .get("idempotent-replayed")
+            .and_then(|v| v.to_str().ok()),
+        Some("true")
+    );
     let st2 = app
         .post(
             &sec,
@@ -543,6 +560,22 @@ async fn paying_and_settling_at_once_settles_exactly_once() {
         "settled exactly once"
     );
     assert_balanced(&txns);
+    let again = app
+        .post(
+            &app.token("secretary").await,
+            "/api/v1/settlements",
+            json!({"order_ids": [order, 999_999]}),
+        )
+        .await;
+    assert_eq!(
+        again.json["skipped"],
+        json!([
+            {"order_id": order, "code": "already_settled", "reason": "already settled"},
+            {"order_id": 999_999, "code": "not_found", "reason": "no such order"}
+        ]),
+        "{}",
+        again.text
+    );
 }
 
 #[tokio::test]

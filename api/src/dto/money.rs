@@ -146,6 +146,8 @@ pub struct SettleOrders {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Skipped {
     pub order_id: i64,
+    /// `not_found`, `already_settled`, `not_delivered` or `not_fully_paid`.
+    pub code: &'static str,
     pub reason: String,
 }
 
@@ -229,7 +231,7 @@ pub struct LedgerFilter {
     pub grower_id: Option<i64>,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecordPayout {
     pub amount_fen: i64,

@@ -240,24 +240,36 @@ pub async fn list_statements(
     )
 }
 
-/// Pays a grower out of what they are owed.
+/// Pays a grower out of what they are owed. With `Idempotency-Key`, a retry returns the first
+/// transaction and pays nothing twice.
 #[utoipa::path(
     tag = "money",
-    params(("id" = i64, Path, description = "grower id")),
+    params(("id" = i64, Path, description = "grower id"), ("Idempotency-Key" = Option<String>, Header, description = "client key; a retry returns the first answer")),
     request_body = RecordPayout,
-    responses((status = 201, body = TransactionOut), (status = 409, description = "more than the grower is owed", body = Problem)),
+    responses((status = 201, body = TransactionOut), (status = 409, description = "more than the grower is owed, or the key in flight", body = Problem)),
     security(("bearer" = ["admin", "secretary"]))
 )]
 #[post("/growers/{id}/payouts")]
 pub async fn record_payout(
     auth: Auth<Office>,
+    req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<i64>,
+    key: IdempotencyKey,
     body: ApiJson<RecordPayout>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Created().json(
-        statements::payout(&state.db, &auth, id.into_inner(), body.value, state.today()).await?,
-    ))
+    let keyed = answers::user_key(key, auth.user_id, req.path(), &body.value)?;
+    let placed = statements::payout(
+        &state.db,
+        &auth,
+        id.into_inner(),
+        body.value,
+        state.today(),
+        keyed.as_ref(),
+        state.in_flight_wait(),
+    )
+    .await?;
+    Ok(answers::respond(placed))
 }
 
 /// A collective's income for a year by category and month, and the change on the year before;

@@ -20,19 +20,24 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(change_own_password);
 }
 
-/// Creates a staff user.
+/// Creates a staff user. Only an admin may create an admin.
 #[utoipa::path(
     tag = "users",
     request_body = CreateUserRequest,
-    responses((status = 201, body = UserOut), (status = 409, description = "username taken", body = Problem)),
-    security(("bearer" = ["admin"]))
+    responses(
+        (status = 201, body = UserOut),
+        (status = 403, description = "a secretary creating an admin account", body = Problem),
+        (status = 409, description = "username taken", body = Problem),
+    ),
+    security(("bearer" = ["admin", "secretary"]))
 )]
 #[post("/users")]
 pub async fn create_user(
-    _auth: Auth<AdminOnly>,
+    auth: Auth<Office>,
     state: web::Data<AppState>,
     body: ApiJson<CreateUserRequest>,
 ) -> AppResult<HttpResponse> {
+    accounts::may_create(&auth, body.value.role)?;
     Ok(HttpResponse::Created().json(
         state
             .db
@@ -46,11 +51,11 @@ pub async fn create_user(
     tag = "users",
     params(Paging),
     responses((status = 200, body = Page<UserOut>)),
-    security(("bearer" = ["admin"]))
+    security(("bearer" = ["admin", "secretary"]))
 )]
 #[get("/users")]
 pub async fn list_users(
-    _auth: Auth<AdminOnly>,
+    _auth: Auth<Office>,
     state: web::Data<AppState>,
     paging: web::Query<Paging>,
 ) -> AppResult<HttpResponse> {

@@ -35,6 +35,18 @@ fn may_manage(caller: &Caller, target: &user::Model, new_role: Option<Role>) -> 
     Ok(())
 }
 
+/// The secretary runs the staff (helpers, station, other secretaries); admin accounts are the
+/// admin's own.
+///
+/// # Errors
+/// 403 when a non-admin creates an admin.
+pub fn may_create(caller: &Caller, role: Role) -> AppResult<()> {
+    if role == Role::Admin && caller.role != Role::Admin {
+        return Err(AppError::Forbidden);
+    }
+    Ok(())
+}
+
 async fn find(tx: &Tx, id: i64) -> AppResult<user::Model> {
     Entity::find_by_id(id)
         .one(tx)

@@ -236,17 +236,21 @@ pub async fn settle_many(
             out.settled.push(id);
             continue;
         }
-        let reason = match order::Entity::find_by_id(id).one(&txn).await? {
-            None => "no such order".to_owned(),
-            Some(o) if o.status == OrderStatus::Settled => "already settled".to_owned(),
-            Some(o) if o.status != OrderStatus::Delivered => {
-                format!("the order is {}, not delivered", o.status.as_str())
+        let (code, reason) = match order::Entity::find_by_id(id).one(&txn).await? {
+            None => ("not_found", "no such order".to_owned()),
+            Some(o) if o.status == OrderStatus::Settled => {
+                ("already_settled", "already settled".to_owned())
             }
-            Some(_) => "not fully paid".to_owned(),
+            Some(o) if o.status != OrderStatus::Delivered => (
+                "not_delivered",
+                format!("the order is {}, not delivered", o.status.as_str()),
+            ),
+            Some(_) => ("not_fully_paid", "not fully paid".to_owned()),
         };
         txn.rollback().await?;
         out.skipped.push(Skipped {
             order_id: id,
+            code,
             reason,
         });
     }

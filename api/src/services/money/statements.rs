@@ -6,7 +6,7 @@ use super::ledger::{Entry, Header, post};
 use crate::auth::extractor::Caller;
 use crate::domain::settlement::Account;
 use crate::dto::money::{RecordPayout, StatementOut, TransactionOut};
-use crate::error::{AppError, AppResult, Validator, is_unique_violation};
+use crate::error::{AppError, AppResult, Invariant, Validator, is_unique_violation};
 use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -177,7 +177,9 @@ pub async fn payout(
     grower_id: i64,
     req: RecordPayout,
     today: NaiveDate,
-) -> AppResult<TransactionOut> {
+    keyed: Option<&crate::services::idempotency::Keyed>,
+    in_flight_wait: std::time::Duration,
+) -> AppResult<crate::services::idempotency::Placed> {
     let mut v = Validator::default();
     v.check(
         (1..=super::payments::MAX_PAYMENT_FEN).contains(&req.amount_fen),
@@ -186,12 +188,27 @@ pub async fn payout(
     );
     v.opt_text(req.reference.as_deref(), "reference", 100);
     v.finish()?;
-    let txn = db.begin_write().await?;
+    crate::services::idempotency::keyed_write(db, keyed, in_flight_wait, async |txn| {
+        let out = write_payout(txn, caller, grower_id, &req, today).await?;
+        let body = serde_json::to_string(&out).invariant("a transaction serialises")?;
+        Ok((201, body))
+    })
+    .await
+}
+
+/// The transaction's part of a payout: the balance check and the two postings.
+async fn write_payout(
+    txn: &crate::db::Tx,
+    caller: &Caller,
+    grower_id: i64,
+    req: &RecordPayout,
+    today: NaiveDate,
+) -> AppResult<TransactionOut> {
     grower::Entity::find_by_id(grower_id)
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or(AppError::NotFound("grower"))?;
-    let owed = outstanding(&txn, grower_id).await?;
+    let owed = outstanding(txn, grower_id).await?;
     if req.amount_fen > owed {
         return Err(AppError::Conflict {
             code: "payout_exceeds_balance",
@@ -230,8 +247,6 @@ pub async fn payout(
             quantity_g: 0,
         },
     ];
-    let id = post(&txn, header, &entries).await?;
-    let out = super::ledger::get(&txn, id).await?;
-    txn.commit().await?;
-    Ok(out)
+    let id = post(txn, header, &entries).await?;
+    super::ledger::get(txn, id).await
 }
