@@ -137,12 +137,17 @@ async fn main() -> anyhow::Result<()> {
                 Some(p) => (p, false),
                 None => (random_hex(8), true),
             };
-            // One transaction: the demo data is there whole or not at all.
+            // The catalog in one transaction: there whole or not at all.
             let tx = db.begin_write().await?;
-            zhunong_api::demo::load(&tx, &password).await?;
+            let story = zhunong_api::demo::load(&tx, &password).await?;
             tx.commit().await?;
             println!(
                 "demo data loaded: 4 collectives, 2 growers, 3 batches, 5 buyers; users secretary, helper, station"
+            );
+            let h = zhunong_api::demo::history(&db, &story).await?;
+            println!(
+                "sales history: {} orders over two seasons ({} settled), {} finished live shows, {} commission rules, other income; {} orders placed today",
+                h.orders, h.settled, h.shows, h.rules, h.todays
             );
             if generated {
                 println!("their password: {password}  (shown once)");

@@ -33,7 +33,8 @@ const state = {}; // what one step hands to the next
 
 /** The livestream orders the server holds (as the secretary). */
 async function liveOrders() {
-  const r = await http('GET', '/orders?channel=livestream&per_page=200', { token: state.sec });
+  // This show's orders: the demo's history has shows and live orders of its own.
+  const r = await http('GET', `/orders?channel=livestream&live_session_id=${state.live.id}&per_page=200`, { token: state.sec });
   return r.items;
 }
 

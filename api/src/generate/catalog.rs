@@ -15,12 +15,24 @@ impl<A: sea_orm::ActiveModelTrait + Send> InsertExec for A {
     }
 }
 
-pub(super) struct Catalog {
+/// What an order needs to know of a product, by product index.
+#[derive(Debug, Clone, Copy)]
+pub struct ProductSpec {
+    pub by_weight: bool,
+    /// Sold only July to October (grapes).
+    pub seasonal: bool,
+}
+
+/// The catalog a history is written against: the generator's own village, or the demo's.
+pub struct Catalog {
+    pub products: Vec<ProductSpec>,
     /// By product index: (batch id, first day it sells, its price) in date order.
-    pub(super) batches: Vec<Vec<(i64, NaiveDate, i64)>>,
-    pub(super) batch_info: HashMap<i64, BatchInfo>,
+    pub batches: Vec<Vec<(i64, NaiveDate, i64)>>,
+    pub batch_info: HashMap<i64, BatchInfo>,
     /// By product index: rule id, basis points, stored shares.
-    pub(super) rules: Vec<(i64, i64, serde_json::Value)>,
+    pub rules: Vec<(i64, i64, serde_json::Value)>,
+    pub individuals: Vec<i64>,
+    pub enterprises: Vec<i64>,
 }
 
 pub(super) async fn catalog(
@@ -200,8 +212,17 @@ pub(super) async fn catalog(
             .await?;
     }
     Ok(Catalog {
+        products: PRODUCTS
+            .iter()
+            .map(|(_, by_weight, _, _, grapes)| ProductSpec {
+                by_weight: *by_weight,
+                seasonal: *grapes,
+            })
+            .collect(),
         batches,
         batch_info,
         rules,
+        individuals: (1..=INDIVIDUALS).collect(),
+        enterprises: (INDIVIDUALS + 1..=INDIVIDUALS + ENTERPRISES).collect(),
     })
 }

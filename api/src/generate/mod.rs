@@ -9,6 +9,7 @@ mod orders;
 mod write;
 
 use catalog::catalog;
+pub use catalog::{Catalog, ProductSpec};
 use orders::{OrderSeed, one_order};
 use write::{Pending, finish};
 
@@ -62,7 +63,7 @@ const PRODUCTS: [(&str, bool, Option<&str>, i64, bool); 4] = [
 ];
 
 /// xorshift64*: the same data set for the same seed.
-struct Rng(u64);
+pub struct Rng(pub u64);
 impl Rng {
     fn next(&mut self) -> u64 {
         let mut x = self.0;
@@ -122,6 +123,28 @@ pub async fn generate(
     let catalog = db
         .write(async |tx| Ok(catalog(tx, &mut rng, actor, start, today).await?))
         .await?;
+    write_history(db, &catalog, &mut rng, plan, actor).await
+}
+
+/// Writes `plan.orders` orders with `plan.lines` lines over the `plan.years` up to today
+/// against `catalog`, with their live shows, payments, postings and report figures, then sets
+/// the catalog's batches' stock to what was sold plus a tenth. The database must have no
+/// orders, live shows or ledger transactions yet: their ids are written from 1.
+///
+/// # Errors
+/// Database errors.
+pub async fn write_history(
+    db: &Db,
+    catalog: &Catalog,
+    rng: &mut Rng,
+    plan: Plan,
+    actor: i64,
+) -> anyhow::Result<Written> {
+    let offset = db.local_offset;
+    let today = Utc::now().with_timezone(&offset).date_naive();
+    let start = today
+        .checked_sub_months(chrono::Months::new(12 * plan.years))
+        .unwrap_or(today);
 
     // Show days: twice a week in the grape season, once a month otherwise.
     let mut day = start;
@@ -206,8 +229,8 @@ pub async fn generate(
         .min(lines_left - (orders_left - 1));
         lines_left -= line_count;
         let o = one_order(
-            &mut rng,
-            &catalog,
+            rng,
+            catalog,
             OrderSeed {
                 id: order_id,
                 date,
@@ -232,7 +255,7 @@ pub async fn generate(
         }
     }
     written.facts += pending.flush(db).await?;
-    db.write(async |tx| Ok(finish(tx, &catalog, &taken).await?))
+    db.write(async |tx| Ok(finish(tx, catalog, &taken).await?))
         .await?;
     // The daily totals in one pass over the facts, rather than order by order.
     db.write(async |tx| crate::services::reports::daily::rebuild(tx).await)

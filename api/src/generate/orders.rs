@@ -15,6 +15,7 @@ pub(super) struct OrderSeed {
 }
 
 pub(super) struct Generated {
+    pub(super) enterprise: bool,
     pub(super) order: order::Model,
     pub(super) lines: Vec<order_line::Model>,
     pub(super) payment: Option<payment::ActiveModel>,
@@ -31,18 +32,23 @@ pub(super) fn one_order(
     taken: &mut HashMap<i64, i64>,
 ) -> anyhow::Result<Generated> {
     let live = s.session.is_some() && rng.chance(70);
-    let enterprise = !live && rng.chance(10);
+    let enterprise = !live && !c.enterprises.is_empty() && rng.chance(10);
     let channel = match (live, enterprise) {
         (true, _) => Channel::Livestream,
         (false, true) => Channel::PartnerApi,
         _ => [Channel::Phone, Channel::WalkIn, Channel::Expo]
             [usize::try_from(rng.range(0, 2)).unwrap_or(0)],
     };
-    let buyer_id = if enterprise {
-        INDIVIDUALS + rng.range(1, ENTERPRISES)
-    } else {
-        rng.range(1, INDIVIDUALS)
+    let pick = |rng: &mut Rng, ids: &[i64]| {
+        ids.get(usize::try_from(rng.next() % ids.len().max(1) as u64).unwrap_or(0))
+            .copied()
     };
+    let buyer_id = if enterprise {
+        pick(rng, &c.enterprises)
+    } else {
+        pick(rng, &c.individuals)
+    }
+    .ok_or_else(|| anyhow::anyhow!("the catalog has no buyers"))?;
     let placed = local_time(
         s.date,
         u32::try_from(if live {
@@ -58,10 +64,12 @@ pub(super) fn one_order(
     let cancelled = rng.chance(5);
     let weighed = !cancelled && (age > 3 || rng.chance(50));
     let settled = weighed && age > 30 && rng.chance(90);
-    let in_season: Vec<usize> = (0..PRODUCTS.len())
-        .filter(|p| !PRODUCTS[*p].4 || is_grape_month(s.date))
+    let in_season: Vec<usize> = (0..c.products.len())
+        .filter(|p| !c.products[*p].seasonal || is_grape_month(s.date))
         .collect();
     let mut lines = Vec::new();
+    // The product index of each line, for its commission rule at settlement.
+    let mut line_products = Vec::new();
     for no in 0..s.line_count {
         let p = in_season[usize::try_from(rng.next() % in_season.len() as u64).unwrap_or(0)];
         // This month's batches of the product, else the latest before.
@@ -73,7 +81,7 @@ pub(super) fn one_order(
             .get(usize::try_from(rng.next() % options.len().max(1) as u64).unwrap_or(0))
             .or(c.batches[p].last().as_ref())
             .ok_or_else(|| anyhow::anyhow!("no batch of product {p}"))?;
-        let by_weight = PRODUCTS[p].1;
+        let by_weight = c.products[p].by_weight;
         let unit_price = if live {
             retail * 9 / 10
         } else if enterprise {
@@ -113,6 +121,7 @@ pub(super) fn one_order(
             *taken.entry(batch_id).or_default() += holds;
         }
         let (rule_id, bp, shares) = &c.rules[p];
+        line_products.push(p);
         lines.push(order_line::Model {
             id: *next_line,
             order_id: s.id,
@@ -160,6 +169,7 @@ pub(super) fn one_order(
         0
     };
     let mut g = Generated {
+        enterprise,
         order: order::Model {
             id: s.id,
             buyer_id,
@@ -211,27 +221,27 @@ pub(super) fn one_order(
         let settle_lines: Vec<SettleLine> = g
             .lines
             .iter()
-            .map(|l| SettleLine {
+            .zip(&line_products)
+            .map(|(l, p)| SettleLine {
                 grower_id: c.batch_info[&l.batch_id].grower_id,
                 amount_fen: l.final_amount_fen.unwrap_or(l.amount_fen),
                 quantity_g: l.weighed_g.unwrap_or(0),
                 basis_points: l.commission_bp.unwrap_or(0),
                 fen_per_jin: 0,
-                shares: c.rules
-                    [usize::try_from(c.batch_info[&l.batch_id].product_id - 1).unwrap_or(0)]
-                .2
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .map(|s| {
-                            (
-                                s["collective_id"].as_i64().unwrap_or(0),
-                                s["shares"].as_u64().unwrap_or(1),
-                            )
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
+                shares: c.rules[*p]
+                    .2
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .map(|s| {
+                                (
+                                    s["collective_id"].as_i64().unwrap_or(0),
+                                    s["shares"].as_u64().unwrap_or(1),
+                                )
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
             })
             .collect();
         let day = at.with_timezone(&s.offset).date_naive();

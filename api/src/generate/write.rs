@@ -22,7 +22,7 @@ impl Pending {
         batches: &HashMap<i64, BatchInfo>,
         offset: chrono::FixedOffset,
     ) -> anyhow::Result<()> {
-        let kind = if g.order.buyer_id > INDIVIDUALS {
+        let kind = if g.enterprise {
             BuyerKind::Enterprise
         } else {
             BuyerKind::Individual

@@ -1,6 +1,6 @@
 use crate::auth::Auth;
 use crate::auth::JwtKeys;
-use crate::auth::roles::{AdminOnly, Office, Staff};
+use crate::auth::roles::{Office, Staff};
 use crate::dto::auth::{
     ChangePassword, CreateUserRequest, ResetPassword, TokenResponse, UpdateUser, UserOut,
 };

@@ -1,6 +1,10 @@
 //! Demo data drawn from the story in DESIGN.md: Hongguang village and three neighbours, Wang Fei's
 //! 28 mu of Shanghai greens, the Junyu family farm's Sunshine Rose grapes, an enterprise buyer,
-//! a few individual buyers, and one secretary, helper and station user.
+//! a few individual buyers, and one secretary, helper and station user; then two seasons of
+//! sales history (`history`), so that the office shows real figures on first look.
+
+mod history;
+pub use history::{History, history};
 
 use crate::dto::auth::CreateUserRequest;
 use crate::dto::buyers::{Contact, CreateBuyer};
@@ -10,11 +14,23 @@ use chrono::NaiveDate;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use zhunong_entity::enums::{BuyerKind, GrowerKind, Pricing, Role};
 
-/// Loads the demo data into an empty catalog; returns the staff users' password.
+/// The story's ids, for the history written on top of it.
+pub struct Story {
+    pub collectives: Vec<i64>,
+    pub wang_fei: i64,
+    pub junyu: i64,
+    /// Shanghai greens, Sunshine Rose grapes, the gift box.
+    pub products: [i64; 3],
+    pub enterprises: Vec<i64>,
+    pub individuals: Vec<i64>,
+    pub secretary: i64,
+}
+
+/// Loads the story's catalog, buyers and staff into an empty catalog.
 ///
 /// # Errors
 /// The catalog already has data, or a write failed.
-pub async fn load(db: &crate::db::Tx, staff_password: &str) -> anyhow::Result<()> {
+pub async fn load(db: &crate::db::Tx, staff_password: &str) -> anyhow::Result<Story> {
     anyhow::ensure!(
         zhunong_entity::collective::Entity::find().count(db).await? == 0,
         "the database already has collectives; demo data goes only into an empty catalog"
@@ -149,7 +165,8 @@ pub async fn load(db: &crate::db::Tx, staff_password: &str) -> anyhow::Result<()
         .map_err(e)?;
     }
 
-    buyers::create(
+    let mut enterprises = Vec::new();
+    let union = buyers::create(
         db,
         CreateBuyer {
             kind: BuyerKind::Enterprise,
@@ -167,7 +184,8 @@ pub async fn load(db: &crate::db::Tx, staff_password: &str) -> anyhow::Result<()
     )
     .await
     .map_err(e)?;
-    buyers::create(
+    enterprises.push(union.id);
+    let market = buyers::create(
         db,
         CreateBuyer {
             kind: BuyerKind::Enterprise,
@@ -181,12 +199,14 @@ pub async fn load(db: &crate::db::Tx, staff_password: &str) -> anyhow::Result<()
     )
     .await
     .map_err(e)?;
+    enterprises.push(market.id);
+    let mut individuals = Vec::new();
     for (name, phone, address) in [
         ("李女士", "13800000001", "合肥市蜀山区"),
         ("张先生", "13800000002", "南京市鼓楼区"),
         ("陈阿姨", "13800000003", "红光村三组"),
     ] {
-        buyers::create(
+        let b = buyers::create(
             db,
             CreateBuyer {
                 kind: BuyerKind::Individual,
@@ -200,14 +220,16 @@ pub async fn load(db: &crate::db::Tx, staff_password: &str) -> anyhow::Result<()
         )
         .await
         .map_err(e)?;
+        individuals.push(b.id);
     }
 
+    let mut secretary = 0;
     for (username, role) in [
         ("secretary", Role::Secretary),
         ("helper", Role::Helper),
         ("station", Role::Station),
     ] {
-        users::create(
+        let u = users::create(
             db,
             CreateUserRequest {
                 username: username.into(),
@@ -217,6 +239,17 @@ pub async fn load(db: &crate::db::Tx, staff_password: &str) -> anyhow::Result<()
         )
         .await
         .map_err(e)?;
+        if role == Role::Secretary {
+            secretary = u.id;
+        }
     }
-    Ok(())
+    Ok(Story {
+        collectives: village_ids,
+        wang_fei: wang_fei.id,
+        junyu: junyu.id,
+        products: [greens.id, grapes.id, gift_box.id],
+        enterprises,
+        individuals,
+        secretary,
+    })
 }
