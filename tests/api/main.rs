@@ -8,6 +8,7 @@ mod auth;
 mod catalog;
 mod concurrency;
 mod csv_exports;
+mod demo;
 mod durability;
 mod errors;
 mod health_and_docs;

@@ -450,6 +450,13 @@ async fn payments_follow_the_order_and_refunds_after_settlement_reverse() {
     };
     let p = keyed_payout().await;
     assert_eq!(p.status, 201, "{}", p.text);
+    assert!(
+        p.json["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("银行转账 转账 001") && !d.contains("bank_transfer")),
+        "{}",
+        p.text
+    );
     let retry = keyed_payout().await;
     assert_eq!((retry.status, &retry.text), (201, &p.text));
     assert_eq!(

@@ -79,6 +79,18 @@ pub fn order_status_label(status: zhunong_entity::enums::OrderStatus) -> &'stati
     }
 }
 
+/// What a person reads for a way of paying.
+pub fn payment_method_label(method: zhunong_entity::enums::PaymentMethod) -> &'static str {
+    use zhunong_entity::enums::PaymentMethod as M;
+    match method {
+        M::WechatPay => "微信支付",
+        M::Alipay => "支付宝",
+        M::Cash => "现金",
+        M::BankTransfer => "银行转账",
+        M::Invoice => "挂账",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -204,7 +204,7 @@ async fn write_payout(
     req: &RecordPayout,
     today: NaiveDate,
 ) -> AppResult<TransactionOut> {
-    grower::Entity::find_by_id(grower_id)
+    let grower = grower::Entity::find_by_id(grower_id)
         .one(txn)
         .await?
         .ok_or(AppError::NotFound("grower"))?;
@@ -215,9 +215,12 @@ async fn write_payout(
             detail: format!("the grower is owed {owed} fen"),
         });
     }
+    // What the secretary and the grower read on the statement: the name and the method in
+    // Chinese.
     let description = format!(
-        "付款给种植户 {grower_id}（{}{}）",
-        req.method.as_str(),
+        "付款给种植户 {}（{}{}）",
+        grower.name,
+        crate::domain::format::payment_method_label(req.method),
         req.reference
             .as_deref()
             .map(|r| format!(" {r}"))

@@ -1,0 +1,251 @@
+// Headless-Chromium tests of the office's money and catalog pages (/app/office#money,
+// #catalog): a batch added and its stock adjusted with a reason (and refused below what orders
+// hold), a commission rule that then applies to a batch, other income shared among villages, a
+// grower's statement issued, printed to an A4 PDF and paid out, settlement that says why an
+// order was skipped, an enterprise key shown once and revoked, staff accounts whose role change
+// and disabling take effect, and no sideways scrolling on any tab at 375 px and 1280 px.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { mkdir, stat } from 'node:fs/promises';
+import { DEMO_PASSWORD, ROOT, start, stop, http, login, textOf } from './harness.mjs';
+
+let base;
+let context;
+let page;
+let sec;
+const answers = []; // what the next window.prompt() calls answer, in order
+
+const SHOTS = path.join(ROOT, 'target', 'screenshots');
+
+before(async () => {
+  ({ base, context } = await start());
+  page = await context.newPage();
+  page.on('dialog', (d) => d.accept(d.type() === 'prompt' ? answers.shift() ?? '' : undefined));
+  // window.print() opens no dialog in a headless browser; count the calls instead.
+  await page.addInitScript(() => { window.printed = 0; window.print = () => { window.printed += 1; }; });
+  sec = await login('secretary', DEMO_PASSWORD);
+  await mkdir(SHOTS, { recursive: true });
+});
+
+after(async () => { await stop(); });
+
+async function open(hash, width = 1280) {
+  await page.setViewportSize({ width, height: 900 });
+  await page.goto(`${base}/app/office#${hash}`);
+  if (await page.getByTestId('login-view').isVisible()) {
+    await page.getByTestId('login-username').fill('secretary');
+    await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+    await page.getByTestId('login-submit').click();
+  }
+  await page.waitForFunction(() => !document.body.innerText.includes('正在加载'));
+}
+
+/** Raw fetch, for answers that are meant to be refusals. */
+async function status(method, urlPath, token, body) {
+  const r = await fetch(`${base}/api/v1${urlPath}`, {
+    method,
+    headers: { authorization: token ? `Bearer ${token}` : '', 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: r.status, json: await r.json().catch(() => null) };
+}
+
+test('a batch is added, its stock adjusted with a reason, and refused below what orders hold', async () => {
+  await open('catalog?tab=batches');
+  const f = page.getByTestId('batch-form');
+  await f.getByTestId('batch-form-product_id').selectOption('1'); // 上海青, by weight
+  await f.getByTestId('batch-form-grower_id').selectOption('1');
+  await f.getByTestId('batch-form-code').fill('SHQ-TEST-01');
+  // A price of 0 is refused by the server, in Chinese, with the field marked.
+  await f.getByTestId('batch-form-quantity').fill('100');
+  await f.getByTestId('batch-form-retail_price_fen').fill('0');
+  await f.getByTestId('batch-form-enterprise_price_fen').fill('1.20');
+  await f.getByTestId('batch-form-submit').click();
+  await textOf(page.getByTestId('error-title'), '输入有误');
+  await textOf(page.getByTestId('error-fields'), '零售价');
+  assert.equal(await f.locator('[name=retail_price_fen].invalid').count(), 1, 'the price is marked');
+  await f.getByTestId('batch-form-retail_price_fen').fill('1.50');
+  await f.getByTestId('batch-form-submit').click();
+  await textOf(page.getByTestId('notice'), '已添加批次 SHQ-TEST-01');
+  const batch = (await http('GET', '/batches?per_page=200', { token: sec })).items.find((b) => b.code === 'SHQ-TEST-01');
+  assert.equal(batch.stock_qty, 50000, '100 jin = 50,000 g');
+  assert.equal(batch.retail_price_fen, 150);
+
+  // An order holds 10 jin; spoilage of 3 jin is booked with its reason.
+  const buyer = (await http('GET', '/buyers?per_page=5', { token: sec })).items[0];
+  await http('POST', '/orders', { token: sec, body: { buyer_id: buyer.id, channel: 'phone', lines: [{ batch_id: batch.id, quantity: 5000 }] } });
+  await open('catalog?tab=batches');
+  answers.push('-3', '霉烂');
+  await page.getByTestId(`adjust-${batch.id}`).click();
+  await textOf(page.getByTestId('notice'), '库存已减少 3 斤');
+  assert.equal((await http('GET', `/batches/${batch.id}`, { token: sec })).stock_qty, 50000 - 5000 - 1500);
+  const log = await http('GET', `/audit-log?entity=batch&entity_id=${batch.id}`, { token: sec });
+  assert.equal(log.items[0].after.reason, '霉烂');
+  assert.equal(log.items[0].action_label, '调整库存');
+
+  // Taking out more than is left (what the order holds is not there to take) is refused.
+  answers.push('-90', '盘点');
+  await page.getByTestId(`adjust-${batch.id}`).click();
+  await textOf(page.getByTestId('error-title'), '库存不够减');
+  assert.equal((await http('GET', `/batches/${batch.id}`, { token: sec })).stock_qty, 43500, 'nothing changed');
+
+  // Closing the batch stops new orders.
+  await page.getByTestId(`close-${batch.id}`).click();
+  await textOf(page.getByTestId('notice'), '批次已关闭');
+  const refused = await status('POST', '/orders', sec, { buyer_id: buyer.id, channel: 'phone', lines: [{ batch_id: batch.id, quantity: 500 }] });
+  assert.equal(refused.status, 409);
+});
+
+test('a commission rule created in the office is the one that applies to its batch', async () => {
+  await open('money?tab=rules');
+  const f = page.getByTestId('rule-form');
+  await f.getByTestId('rule-form-scope').selectOption('batch');
+  await f.getByTestId('rule-form-batch_id').selectOption('2'); // the story's grapes
+  await f.getByTestId('rule-form-percent').fill('7.5');
+  await f.getByTestId('rule-form-share_1').fill('3');
+  await f.getByTestId('rule-form-share_2').fill('1');
+  await f.getByTestId('rule-form-note').fill('直播葡萄专项');
+  await f.getByTestId('rule-form-submit').click();
+  await textOf(page.getByTestId('notice'), '已建立规则');
+  const rule = (await http('GET', '/commission-rules?per_page=5', { token: sec })).items[0];
+  assert.equal(rule.basis_points, 750);
+  assert.deepEqual(rule.shares.map((s) => [s.collective_id, s.shares]), [[1, 3], [2, 1]]);
+  await page.getByTestId(`rule-${rule.id}`).waitFor();
+  await page.getByTestId('rule-batch').selectOption('2');
+  await textOf(page.getByTestId('applies-livestream'), `${rule.id}（批次）`);
+  await textOf(page.getByTestId('applies-livestream'), '7.5%');
+  // The greens keep their product rule.
+  await page.getByTestId('rule-batch').selectOption('1');
+  await textOf(page.getByTestId('applies-phone'), '（产品）');
+});
+
+test('other income is shared among the villages to the fen and shows in the ledger', async () => {
+  await open('money?tab=income');
+  const f = page.getByTestId('income-form');
+  await f.getByTestId('income-form-category').selectOption('cold_store_rent');
+  await f.getByTestId('income-form-amount_fen').fill('1000.01');
+  await f.getByTestId('income-form-description').fill('冷库临时租金');
+  for (const id of [1, 2, 3]) await f.getByTestId(`income-form-share_${id}`).fill('1');
+  await f.getByTestId('income-form-submit').click();
+  await textOf(page.getByTestId('notice'), '已入账：冷库临时租金，¥1,000.01');
+  const t = (await http('GET', '/ledger/transactions?kind=other_income&per_page=50', { token: sec })).items.find((x) => x.description === '冷库临时租金');
+  const parts = t.entries.filter((e) => e.collective_id).map((e) => Math.abs(e.amount_fen)).sort();
+  assert.deepEqual(parts, [33333, 33334, 33334].sort(), 'largest remainder, to the fen');
+  await open('money?tab=ledger&kind=other_income');
+  await textOf(page.getByTestId(`txn-${t.id}`), '冷库临时租金');
+});
+
+test('a grower’s statement is issued, printed on A4 with a signature line, and paid out once', async () => {
+  await open('money?tab=statements&grower=1');
+  await page.getByTestId('issue-statement').click();
+  await textOf(page.getByTestId('notice'), '已出具对账单');
+  const statements = await http('GET', '/growers/1/statements', { token: sec });
+  const s = statements[statements.length - 1];
+  assert.ok(s.sales_fen > 0 && s.balance_fen > 0, 'the demo history has sold 王飞’s greens');
+  await page.getByTestId(`statement-${s.id}`).waitFor();
+  await page.getByTestId(`print-${s.id}`).click();
+  await page.waitForFunction(() => window.printed === 1);
+  await textOf(page.getByTestId('print-head'), '种植户：王飞');
+  await textOf(page.getByTestId('print-sign'), '种植户签字');
+  await page.emulateMedia({ media: 'print' });
+  assert.ok(await page.getByTestId('print-area').isVisible(), 'the statement prints');
+  assert.ok(!(await page.locator('header.bar').isVisible()), 'the page around it does not');
+  const pdf = path.join(SHOTS, 'grower-statement.pdf');
+  await page.pdf({ path: pdf, format: 'A4', printBackground: false });
+  assert.ok((await stat(pdf)).size > 10000, 'a PDF with the statement');
+  await page.emulateMedia({ media: 'screen' });
+  assert.ok(!(await page.getByTestId('print-area').isVisible()));
+
+  // Pay out part of the balance: the form is filled with it; one click pays once.
+  assert.equal(await page.getByTestId('payout-form-amount_fen').inputValue(), (s.balance_fen / 100).toFixed(2));
+  await page.getByTestId('payout-form-amount_fen').fill('100.00');
+  await page.getByTestId('payout-form-method').selectOption('bank_transfer');
+  await page.getByTestId('payout-form-submit').click();
+  await textOf(page.getByTestId('notice'), '已记录付给 王飞 ¥100.00');
+  const payouts = (await http('GET', '/ledger/transactions?kind=payout&grower_id=1&per_page=50', { token: sec })).items;
+  assert.equal(payouts.length, 1);
+  // More than is owed is refused in Chinese.
+  await page.getByTestId('payout-form-amount_fen').fill('99999999.00');
+  await page.getByTestId('payout-form-submit').click();
+  await textOf(page.getByTestId('error-title'), '付款超过了应付给种植户的钱');
+});
+
+test('settling a delivered order that is not paid says why it was skipped', async () => {
+  await open('money?tab=settle');
+  const first = page.locator('[data-testid^="settle-pick-"]').first();
+  const id = Number((await first.getAttribute('data-testid')).replace('settle-pick-', ''));
+  const o = await http('GET', `/orders/${id}`, { token: sec });
+  assert.equal(o.status, 'delivered');
+  await first.check();
+  await page.getByTestId('settle-picked').click();
+  await textOf(page.getByTestId('settle-result'), o.payment_status === 'paid' ? '已结算 1 单' : '还没有收齐款');
+  assert.equal((await http('GET', `/orders/${id}`, { token: sec })).status, o.payment_status === 'paid' ? 'settled' : 'delivered');
+});
+
+test('an enterprise’s API key is shown once, works, and stops working when revoked', async () => {
+  await open('catalog?tab=buyers');
+  await page.getByTestId('buyer-1').click();
+  await textOf(page.getByTestId('buyer-name'), '皖酒集团工会');
+  await page.getByTestId('key-form-label').fill('工会采购系统');
+  await page.getByTestId('key-form-submit').click();
+  const key = (await textOf(page.getByTestId('new-key-value'), 'znk_')).trim();
+  assert.equal((await status('GET', '/partner/catalog', key)).status, 200);
+  const keys = await http('GET', '/buyers/1/api-keys', { token: sec });
+  const id = keys.find((k) => !k.revoked_at).key_id;
+  await page.getByTestId(`revoke-${id}`).click();
+  await textOf(page.getByTestId('notice'), '密钥已吊销');
+  assert.equal((await status('GET', '/partner/catalog', key)).status, 401);
+  assert.equal(await page.getByTestId('new-key-value').count(), 0, 'the key is not shown again');
+});
+
+test('staff accounts: a role change takes effect, and a disabled user cannot log in', async () => {
+  await open('catalog?tab=users');
+  const f = page.getByTestId('user-form');
+  await f.getByTestId('user-form-username').fill('zhuli2');
+  await f.getByTestId('user-form-password').fill('zhuli2-pass-123');
+  await f.getByTestId('user-form-role').selectOption('helper');
+  await f.getByTestId('user-form-submit').click();
+  await textOf(page.getByTestId('notice'), '已新建账号 zhuli2');
+  const asHelper = await status('POST', '/auth/login', null, { username: 'zhuli2', password: 'zhuli2-pass-123' });
+  assert.equal(asHelper.json.role, 'helper');
+  const buyer = (await http('GET', '/buyers?per_page=5', { token: sec })).items[2];
+  const order = { buyer_id: buyer.id, channel: 'phone', lines: [{ batch_id: 1, quantity: 500 }] };
+  assert.equal((await status('POST', '/orders', asHelper.json.access_token, order)).status, 201);
+
+  await page.getByTestId('role-zhuli2').selectOption('station');
+  await textOf(page.getByTestId('notice'), 'zhuli2 现在是称重站');
+  assert.equal((await status('POST', '/orders', asHelper.json.access_token, order)).status, 401, 'the old token stops working');
+  const asStation = await status('POST', '/auth/login', null, { username: 'zhuli2', password: 'zhuli2-pass-123' });
+  assert.equal(asStation.json.role, 'station');
+  assert.equal((await status('POST', '/orders', asStation.json.access_token, order)).status, 403, 'a station does not place orders');
+
+  await page.getByTestId('toggle-zhuli2').click();
+  await textOf(page.getByTestId('notice'), 'zhuli2 已停用');
+  assert.equal((await status('POST', '/auth/login', null, { username: 'zhuli2', password: 'zhuli2-pass-123' })).status, 401);
+  await textOf(page.getByTestId('user-zhuli2'), '已停用');
+  // The secretary cannot make an admin: the choice is not offered.
+  assert.equal(await page.getByTestId('user-form-role').locator('option[value=admin]').count(), 0);
+});
+
+test('no money or catalog tab scrolls sideways at 375 px or 1280 px', async () => {
+  const tabs = ['money?tab=settle', 'money?tab=ledger', 'money?tab=income', 'money?tab=statements', 'money?tab=rules',
+    'catalog?tab=batches', 'catalog?tab=products', 'catalog?tab=growers', 'catalog?tab=collectives', 'catalog?tab=buyers',
+    'catalog?tab=users', 'catalog?tab=webhooks'];
+  for (const width of [375, 1280]) {
+    for (const tab of tabs) {
+      await open(tab, width);
+      await page.waitForTimeout(150);
+      const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+        scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth,
+      }));
+      assert.ok(scrollWidth <= innerWidth, `${tab} at ${width}: the page scrolls sideways (${scrollWidth} > ${innerWidth})`);
+      assert.ok(!(await page.getByTestId('error').isVisible()), `${tab} at ${width}: ${await page.getByTestId('error').innerText().catch(() => '')}`);
+    }
+  }
+  await open('money?tab=ledger', 1280);
+  await page.screenshot({ path: path.join(SHOTS, 'office-ledger-1280.png') });
+  await open('catalog?tab=batches', 375);
+  await page.screenshot({ path: path.join(SHOTS, 'office-batches-375.png'), fullPage: true });
+});
