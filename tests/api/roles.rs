@@ -11,7 +11,6 @@ use std::collections::BTreeSet;
 const STAFF: &[&str] = &["admin", "secretary", "helper", "station"];
 const OFFICE: &[&str] = &["admin", "secretary"];
 const SALES: &[&str] = &["admin", "secretary", "helper"];
-const ADMIN: &[&str] = &["admin"];
 const YARD: &[&str] = &["admin", "secretary", "station"];
 const PUBLIC: &[&str] = &[];
 /// Partner routes take an API key; every staff token (and a forged partner JWT) is refused.

@@ -18,10 +18,6 @@ macro_rules! role_set {
 }
 
 role_set!(
-    /// Users and their accounts.
-    AdminOnly => [Admin]
-);
-role_set!(
     /// The catalog, prices and other back-office writes.
     Office => [Admin, Secretary]
 );
