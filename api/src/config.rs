@@ -138,6 +138,14 @@ pub struct Settings {
     pub report_max_rows: u64,
     /// Values one report filter may list.
     pub report_max_filter_values: usize,
+    /// The address printed in a label's QR code (`https://zhunong.example.cn`), as buyers' phones
+    /// reach the server. Unset: the address the label page was asked for.
+    pub public_base_url: Option<String>,
+    /// Scans of trace pages one address may make: a sustained rate per second and a burst.
+    pub trace_rate_per_sec: u64,
+    pub trace_burst: u64,
+    /// Labels one label page may hold.
+    pub label_max: usize,
 }
 
 impl Default for Settings {
@@ -193,6 +201,10 @@ impl Default for Settings {
             auto_confirm_channels: String::new(),
             report_max_rows: 50_000,
             report_max_filter_values: 200,
+            public_base_url: None,
+            trace_rate_per_sec: 1,
+            trace_burst: 30,
+            label_max: 400,
             live_refresh_secs: 5,
         }
     }

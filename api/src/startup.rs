@@ -90,6 +90,10 @@ impl Application {
                 settings.partner_rate_per_sec,
                 settings.partner_burst,
             ),
+            trace_limits: crate::auth::rate_limit::RateLimiter::new(
+                settings.trace_rate_per_sec,
+                settings.trace_burst,
+            ),
             login_throttle: LoginThrottle::new(ThrottleLimits {
                 free_failures: settings.login_max_failures,
                 delay_base: Duration::from_secs(settings.login_delay_base_secs.max(1)),
@@ -150,6 +154,7 @@ impl Application {
                     web::get().to(routes::pages::board),
                 )
                 .route("/app/static/{file}", web::get().to(routes::pages::asset))
+                .route("/t/{code}", web::get().to(routes::trace::public_page))
                 .default_service(web::to(crate::known_routes::route_not_found))
                 .wrap(from_fn(crate::auth::extractor::resolve_caller))
                 .wrap(from_fn(middleware::enforce_deadline))
@@ -313,7 +318,13 @@ fn problem_fallback<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandle
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
-    if is_problem {
+    // The public trace page answers its buyers in Chinese HTML, 404 and 429 included.
+    let is_trace_page = res.request().path().starts_with("/t/")
+        && res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if is_problem || is_trace_page {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let status = res.status();

@@ -16,6 +16,8 @@ pub struct AppState {
     pub facts: crate::services::facts::Facts,
     pub rules: crate::services::money::rules::RulesCache,
     pub partner_limits: crate::auth::rate_limit::RateLimiter,
+    /// Scans of public trace pages, per client address.
+    pub trace_limits: crate::auth::rate_limit::RateLimiter,
     pub resolver: std::sync::Arc<dyn crate::services::webhooks::ssrf::Resolver>,
     /// Seals and opens webhook signing secrets (keyed from the JWT secret).
     pub webhook_secrets: crate::services::webhooks::secret_box::SecretBox,

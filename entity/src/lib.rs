@@ -26,6 +26,8 @@ pub mod product;
 pub mod refresh_token;
 pub mod sales_daily;
 pub mod sales_fact;
+pub mod trace_code;
+pub mod trace_scan;
 pub mod user;
 pub mod webhook_delivery;
 pub mod webhook_endpoint;

@@ -12,6 +12,7 @@ mod m20261201_000001_weighing_complete;
 mod m20261201_000002_token_version;
 mod m20261201_000003_refresh_tokens;
 mod m20261202_000001_sales_facts;
+mod m20261203_000001_trace_codes;
 mod util;
 
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000002_token_version::Migration),
             Box::new(m20261201_000003_refresh_tokens::Migration),
             Box::new(m20261202_000001_sales_facts::Migration),
+            Box::new(m20261203_000001_trace_codes::Migration),
         ]
     }
 }

@@ -22,4 +22,5 @@ mod partner;
 mod reports;
 mod roles;
 mod sessions;
+mod trace;
 mod weighing;

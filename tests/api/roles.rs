@@ -80,6 +80,8 @@ const POLICY: &[(&str, &str, &[&str])] = &[
     ("POST", "/api/v1/commission-rules", OFFICE),
     ("GET", "/api/v1/commission-rules", OFFICE),
     ("GET", "/api/v1/batches/{id}/commission-rules", OFFICE),
+    ("GET", "/api/v1/labels", YARD),
+    ("GET", "/api/v1/reports/trace-scans", OFFICE),
     ("POST", "/api/v1/ledger/income", OFFICE),
     ("GET", "/api/v1/ledger/transactions", OFFICE),
     ("GET", "/api/v1/ledger/transactions/{id}", OFFICE),

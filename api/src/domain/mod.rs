@@ -9,4 +9,5 @@ pub mod order_status;
 pub mod periods;
 pub mod sales;
 pub mod settlement;
+pub mod trace;
 pub mod weighing;

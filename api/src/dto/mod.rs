@@ -14,6 +14,7 @@ pub mod orders;
 pub mod partner;
 pub mod pick_list;
 pub mod reports;
+pub mod trace;
 pub mod weighing;
 
 use serde::{Deserialize, Deserializer, Serialize};

@@ -1,11 +1,14 @@
 //! Printable pages and exports, built from service data: HTML with `@media print` styles and
 //! CSV that Excel opens (UTF-8 with a BOM). No templates engine: small pages, escaped by hand.
 
+pub mod labels;
 pub mod manifest;
 pub mod money_exports;
 pub mod pick_list;
+pub mod qr;
 pub mod report;
 pub mod table;
+pub mod trace_page;
 
 fn page(title: &str, body: &str) -> String {
     format!(

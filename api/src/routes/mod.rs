@@ -21,6 +21,7 @@ pub mod partner_admin;
 pub mod pick_list;
 pub mod products;
 pub mod reports;
+pub mod trace;
 pub mod users;
 pub mod weighings;
 
@@ -44,6 +45,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
             .configure(money::routes)
             .configure(reports::routes)
             .configure(audit::routes)
+            .configure(trace::routes)
             .configure(live::routes)
             .configure(partner::routes)
             .configure(partner_admin::routes),

@@ -18,6 +18,7 @@ pub mod pick_list;
 pub mod products;
 pub mod reports;
 pub mod sessions;
+pub mod trace;
 pub mod users;
 pub mod webhooks;
 pub mod weighing;
