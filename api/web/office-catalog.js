@@ -117,7 +117,8 @@
       const delta = m[1] === '-' ? -amount : amount;
       await patch({ stock_adjustment: delta, reason: reason.trim() }, `库存已${delta < 0 ? '减少' : '增加'} ${qty(p, Math.abs(delta))}，已记入操作记录。`);
     });
-    return [toggle, price, adjust];
+    const labels = button('溯源标签', `labels-${b.id}`, () => o.openPrint(`/labels?batch_id=${b.id}&copies=10&layout=a4`));
+    return [toggle, price, adjust, labels];
   }
 
   async function batchesPanel(box) {
@@ -164,12 +165,13 @@
   const PANELS = {
     collectives: collectivesPanel, growers: growersPanel, products: productsPanel, batches: batchesPanel,
     buyers: (box, p) => o.buyersPanel(box, p), users: (box, p) => o.usersPanel(box, p), webhooks: (box, p) => o.webhooksPanel(box, p),
+    trace: (box, p) => o.tracePanel(box, p),
   };
 
   async function show(params) {
     const tab = PANELS[params.get('tab')] ? params.get('tab') : 'batches';
     fill($('catalog-tabs'), o.tabs('catalog', [['batches', '批次'], ['products', '产品'], ['growers', '种植户'], ['collectives', '村集体'],
-      ['buyers', '买家'], ['users', '账号'], ['webhooks', '企业通知']], tab));
+      ['buyers', '买家'], ['users', '账号'], ['webhooks', '企业通知'], ['trace', '溯源扫码']], tab));
     const box = $('catalog-panel');
     fill(box, el('p', { class: 'empty', text: '正在加载……' }));
     await window.Zhunong.run(null, () => PANELS[tab](box, params));

@@ -6,7 +6,7 @@
   const {
     $, el, fill, money, clearMessage, showError, showNotice, clientError, api, run,
   } = window.Zhunong;
-  const { badge, kv, kg, orderNumber, localDate, findOrder } = window.Zhunong.station;
+  const { badge, kv, kg, orderNumber, localDate, findOrder, openFile, labelButtons } = window.Zhunong.station;
 
   let currentLoad = null;
   let loadRender = 0;
@@ -126,7 +126,8 @@
         el('button', { type: 'button', class: 'btn', testid: 'manifest', text: '打印装车单',
           onclick: (e) => run(e.currentTarget, () => openFile(`/loads/${l.id}/manifest`, null)) }),
         el('button', { type: 'button', class: 'btn', testid: 'manifest-csv', text: '导出 CSV',
-          onclick: (e) => run(e.currentTarget, () => openFile(`/loads/${l.id}/manifest.csv`, `load-${l.id}.csv`)) })),
+          onclick: (e) => run(e.currentTarget, () => openFile(`/loads/${l.id}/manifest.csv`, `load-${l.id}.csv`)) }),
+        labelButtons(`load_id=${l.id}`)),
     );
     box.hidden = false;
     if (open) run(null, loadWeighedChoices);
@@ -155,34 +156,6 @@
     showNotice(`第 ${currentLoad.id} 车已标记为已装车`);
     await renderLoad();
     await loadOpenLoads();
-  }
-
-  /** 带登录凭据取回装车单，用 blob 地址在新标签页打开（CSV 则下载）。 */
-  async function openFile(path, downloadName) {
-    clearMessage();
-    // 先同步打开新标签页，免得取回文件后再打开被浏览器当成弹窗拦截。
-    const win = downloadName ? null : window.open('', '_blank');
-    let blob;
-    try {
-      blob = await api('GET', path, undefined, { raw: true });
-    } catch (err) {
-      if (win) win.close();
-      throw err;
-    }
-    const url = URL.createObjectURL(blob);
-    setTimeout(() => URL.revokeObjectURL(url), 120000);
-    if (downloadName) {
-      const a = el('a', { href: url, download: downloadName, target: '_blank', rel: 'noopener' });
-      document.body.append(a);
-      a.click();
-      a.remove();
-    } else if (win) {
-      win.location.href = url;
-    } else {
-      const n = $('notice');
-      n.replaceChildren('浏览器拦截了新窗口：', el('a', { href: url, target: '_blank', testid: 'manifest-link', text: '点此打开装车单' }));
-      n.hidden = false;
-    }
   }
 
   window.Zhunong.station.load = {

@@ -68,6 +68,7 @@
       weighable(o) ? null : el('div', { class: 'muted', testid: 'sheet-not-weighable',
         text: o.load_id !== null ? '订单已在车上，不能再称重（先从车上移除）。' : `订单${ORDER_STATUS[o.status] || o.status}，不能称重。` }),
       station.complete.progress(sheet, weighable(o)),
+      el('div', { class: 'btns' }, station.labelButtons(`order_id=${o.id}`)),
     );
     $('sheet-lines').replaceChildren(...sheet.lines.map((l) => renderLine(l, weighable(o))));
     $('sheet').hidden = false;

@@ -232,7 +232,7 @@ test('staff accounts: a role change takes effect, and a disabled user cannot log
 test('no money or catalog tab scrolls sideways at 375 px or 1280 px', async () => {
   const tabs = ['money?tab=settle', 'money?tab=ledger', 'money?tab=income', 'money?tab=statements', 'money?tab=rules',
     'catalog?tab=batches', 'catalog?tab=products', 'catalog?tab=growers', 'catalog?tab=collectives', 'catalog?tab=buyers',
-    'catalog?tab=users', 'catalog?tab=webhooks'];
+    'catalog?tab=users', 'catalog?tab=webhooks', 'catalog?tab=trace'];
   for (const width of [375, 1280]) {
     for (const tab of tabs) {
       await open(tab, width);

@@ -7,7 +7,9 @@ use crate::dto::trace::LabelLayout;
 use crate::render::qr;
 use crate::services::trace::labels::Label;
 
-/// The page; `base` is the address a phone opens (`https://…`, no trailing slash).
+/// The page; `base` is the server's address (`https://…`, no trailing slash): the QR codes
+/// point there, and the style sheet is linked by it, since the station opens the page from a
+/// `blob:` address that resolves no relative link.
 pub fn html_page(labels: &[Label], layout: LabelLayout, base: &str, title: &str) -> String {
     let (css, qr_mm, per_sheet) = match layout {
         LabelLayout::A4 => ("labels-a4.css", 34, 10),
@@ -53,8 +55,8 @@ pub fn html_page(labels: &[Label], layout: LabelLayout, base: &str, title: &str)
     format!(
         "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{}</title>\
-         <link rel=\"stylesheet\" href=\"/app/static/{css}\">\
-         <script src=\"/app/static/print.js\" defer></script></head><body>{body}</body></html>",
+         <link rel=\"stylesheet\" href=\"{base}/app/static/{css}\">\
+         <script src=\"{base}/app/static/print.js\" defer></script></head><body>{body}</body></html>",
         html(title)
     )
 }
