@@ -273,7 +273,37 @@ async fn the_contribution_is_the_commission_posted_after_settlement_and_after_a_
     .clone();
     assert!(public(&app, &code, None).await.text.contains("待结算"));
 
-    crate::money::deliver(&app, &[order]).await;
+    // On the truck: the page shows the departure, then the delivery.
+    let st = app.token("station").await;
+    let load = app
+        .post(&st, "/api/v1/loads", json!({"plate": "皖A12345", "driver_name": "老李", "driver_phone": "13600000000", "destination": "合肥", "planned_date": "2026-11-29"}))
+        .await;
+    let load = load.json["id"].as_i64().unwrap_or_default();
+    for (step, body) in [
+        ("orders", json!({"order_id": order})),
+        ("loaded", json!({})),
+        ("departed", json!({})),
+    ] {
+        let r = app
+            .post(&st, &format!("/api/v1/loads/{load}/{step}"), body)
+            .await;
+        assert_eq!(r.status, 200, "{step}: {}", r.text);
+    }
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let page = public(&app, &code, None).await.text;
+    assert!(
+        page.contains("发车日期") && page.contains(&today.to_string()),
+        "{page}"
+    );
+    let r = app
+        .post(
+            &st,
+            &format!("/api/v1/loads/{load}/delivered"),
+            json!({"received_by": "李女士"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(public(&app, &code, None).await.text.contains("送达日期"));
     let due = app.get(&sec, &format!("/api/v1/orders/{order}")).await.json["final_total_fen"]
         .as_i64()
         .unwrap_or_default();

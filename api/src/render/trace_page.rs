@@ -69,11 +69,16 @@ pub fn html_page(v: &TraceView, offset: FixedOffset) -> String {
         body.push_str("<section>");
         body.push_str(&row("称重时间", &local(c.weighed_at)));
         body.push_str(&row("净重", &format!("{} 斤", jin(c.net_g))));
-        body.push_str(&row(
-            "发车",
-            &c.departed_at
-                .map_or_else(|| "尚未发车".to_owned(), |t| local(t)[..10].to_owned()),
-        ));
+        let day =
+            |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&offset).date_naive().to_string();
+        match (c.departed_at, c.delivered_at) {
+            (Some(d), _) => body.push_str(&row("发车日期", &day(d))),
+            (None, None) => body.push_str(&row("发车", "尚未发车")),
+            (None, Some(_)) => {}
+        }
+        if let Some(d) = c.delivered_at {
+            body.push_str(&row("送达日期", &day(d)));
+        }
         body.push_str("</section>");
     }
     let whose = if v.crate_.is_some() {

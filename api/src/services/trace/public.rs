@@ -27,6 +27,8 @@ pub struct Crate {
     pub net_g: i64,
     pub voided: bool,
     pub departed_at: Option<DateTime<Utc>>,
+    /// A load may be delivered without being marked departed first.
+    pub delivered_at: Option<DateTime<Utc>>,
 }
 
 pub struct TraceView {
@@ -73,11 +75,8 @@ pub async fn find(db: &impl ConnectionTrait, code: &str) -> AppResult<Option<Tra
         .one(db)
         .await?;
     let o = order::Entity::find_by_id(t.order_id).one(db).await?;
-    let departed_at = match o.as_ref().and_then(|o| o.load_id) {
-        Some(l) => load::Entity::find_by_id(l)
-            .one(db)
-            .await?
-            .and_then(|l| l.departed_at),
+    let truck = match o.as_ref().and_then(|o| o.load_id) {
+        Some(l) => load::Entity::find_by_id(l).one(db).await?,
         None => None,
     };
     let contribution = match (o.as_ref().map(|o| o.status), line) {
@@ -94,7 +93,8 @@ pub async fn find(db: &impl ConnectionTrait, code: &str) -> AppResult<Option<Tra
             weighed_at: t.weighed_at,
             net_g: t.net_g,
             voided,
-            departed_at,
+            departed_at: truck.as_ref().and_then(|l| l.departed_at),
+            delivered_at: truck.as_ref().and_then(|l| l.delivered_at),
         }),
         contribution,
     }))
