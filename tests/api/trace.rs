@@ -116,6 +116,9 @@ async fn each_crate_label_has_its_own_code_and_its_qr_code_opens_its_trace_page(
             .all(|(c, t)| c == &b[0].0 && t.ends_with(&format!("/t/{c}")))
     );
     assert!(!labels.iter().any(|(c, _)| c == &b[0].0));
+    let batch_page = public(&app, &b[0].0, None).await;
+    assert_eq!(batch_page.status, 200, "{}", batch_page.text);
+    assert!(batch_page.text.contains("这一批次") && !batch_page.text.contains("称重时间"));
 
     // Refusals.
     station(&app, "/api/v1/labels")
