@@ -291,6 +291,34 @@ window.Zhunong = (() => {
     }
   }
 
+  /** 带登录凭据取回一个打印页（装车单、溯源标签），用 blob 地址在新标签页打开；给了文件名则下载（CSV、Excel）。 */
+  async function openFile(path, downloadName) {
+    clearMessage();
+    // 先同步打开新标签页，免得取回文件后再打开被浏览器当成弹窗拦截。
+    const win = downloadName ? null : window.open('', '_blank');
+    let blob;
+    try {
+      blob = await api('GET', path, undefined, { raw: true });
+    } catch (err) {
+      if (win) win.close();
+      throw err;
+    }
+    const url = URL.createObjectURL(blob);
+    setTimeout(() => URL.revokeObjectURL(url), 120000);
+    if (downloadName) {
+      const a = el('a', { href: url, download: downloadName, target: '_blank', rel: 'noopener' });
+      document.body.append(a);
+      a.click();
+      a.remove();
+    } else if (win) {
+      win.location.href = url;
+    } else {
+      const n = $('notice');
+      n.replaceChildren('浏览器拦截了新窗口：', el('a', { href: url, target: '_blank', testid: 'manifest-link', text: '点此打开' }));
+      n.hidden = false;
+    }
+  }
+
   // ---------------------------------------------------------------- 登录
 
   /** 清掉登录凭据，回到登录视图（可附一句说明）。 */
@@ -455,7 +483,7 @@ window.Zhunong = (() => {
     el, fill,
     halfWidth, fixed, group, yuan, money, weightAmountFen, byWeight, unitOf, qtyNumber, pad2, clock,
     clearMessage, showError, showNotice, clientError,
-    readSession, saveSession, session, ApiError, api, run, toLogin, onLogin, logout, renew,
+    readSession, saveSession, session, ApiError, api, run, openFile, toLogin, onLogin, logout, renew,
     eventStream, parseJson, ready,
   };
 })();

@@ -180,33 +180,6 @@
       el('a', { href: `#${view}?tab=${name}`, testid: `tab-${name}`, 'aria-current': name === currentTab ? 'page' : null, text })));
   }
 
-  /** 下载一个导出文件（CSV、Excel）：带着登录凭据取回，再交给浏览器保存。 */
-  async function download(path, filename) {
-    const blob = await api('GET', path, undefined, { raw: true });
-    const a = el('a', { href: URL.createObjectURL(blob), download: filename });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(a.href), 10000);
-  }
-
-  /** 带登录凭据取回一个打印页（溯源标签），在新标签页打开；浏览器拦截弹窗时给出链接。 */
-  async function openPrint(path) {
-    // 先同步打开新标签页，免得取回之后再打开被当成弹窗拦截。
-    const win = window.open('', '_blank');
-    let blob;
-    try {
-      blob = await api('GET', path, undefined, { raw: true });
-    } catch (err) {
-      if (win) win.close();
-      throw err;
-    }
-    const url = URL.createObjectURL(blob);
-    setTimeout(() => URL.revokeObjectURL(url), 120000);
-    if (win) win.location.href = url;
-    else window.Zhunong.showNotice('浏览器拦截了新窗口，请允许弹出窗口后再点一次。');
-  }
-
   /** 每次点击一个新的幂等键：同一次点击的重试不会重复记账。 */
   const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random());
 
@@ -263,7 +236,9 @@
   window.Zhunong.office = {
     ORDER_STATUS, PAYMENT_STATUS, CHANNEL, METHOD,
     money, wan, jin, count, pct, pctClass, orderNumber, localTime, table, chart, newKey, register, api, el, fill, $,
-    fenOf, gramsOf, form, read, act, tabs, download, openPrint, yuanText: (fen) => window.Zhunong.yuan(fen || 0),
+    fenOf, gramsOf, form, read, act, tabs,
+    download: (path, filename) => window.Zhunong.openFile(path, filename),
+    openPrint: (path) => window.Zhunong.openFile(path, null), yuanText: (fen) => window.Zhunong.yuan(fen || 0),
   };
 
   // After every deferred script: the views register themselves as they load.

@@ -7,7 +7,7 @@
 
 (() => {
   const {
-    $, el, halfWidth, fixed, pad2, clearMessage, clientError, session, api, run, toLogin, onLogin, logout,
+    $, el, halfWidth, fixed, pad2, clearMessage, clientError, session, api, run, toLogin, onLogin, logout, openFile,
   } = window.Zhunong;
 
   const TOKEN_KEY = 'zhunong.station.token';
@@ -181,34 +181,6 @@
   }
 
   // ---------------------------------------------------------------- 打印
-
-  /** 带登录凭据取回装车单，用 blob 地址在新标签页打开（CSV 则下载）。 */
-  async function openFile(path, downloadName) {
-    clearMessage();
-    // 先同步打开新标签页，免得取回文件后再打开被浏览器当成弹窗拦截。
-    const win = downloadName ? null : window.open('', '_blank');
-    let blob;
-    try {
-      blob = await api('GET', path, undefined, { raw: true });
-    } catch (err) {
-      if (win) win.close();
-      throw err;
-    }
-    const url = URL.createObjectURL(blob);
-    setTimeout(() => URL.revokeObjectURL(url), 120000);
-    if (downloadName) {
-      const a = el('a', { href: url, download: downloadName, target: '_blank', rel: 'noopener' });
-      document.body.append(a);
-      a.click();
-      a.remove();
-    } else if (win) {
-      win.location.href = url;
-    } else {
-      const n = $('notice');
-      n.replaceChildren('浏览器拦截了新窗口：', el('a', { href: url, target: '_blank', testid: 'manifest-link', text: '点此打开' }));
-      n.hidden = false;
-    }
-  }
 
   /** 溯源标签的两个按钮（A4 一页 10 张、热敏纸 60×40 毫米），query 如 `order_id=42`。 */
   function labelButtons(query) {

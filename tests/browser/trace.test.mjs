@@ -116,3 +116,24 @@ test('a scan opens a phone-sized Chinese page with the crate’s origin and no b
   await textOf(page.getByTestId('scans-2'), '1');
   await textOf(page.getByTestId('scan-total'), '共扫码 1 次');
 });
+
+test('a load’s labels and manifest open from the station with their style sheets applied', async () => {
+  const station = await login('station', DEMO_PASSWORD);
+  const load = await http('POST', '/loads', { token: station, body: { plate: '皖A·54321', driver_name: '老李', driver_phone: '13600000000', destination: '合肥', planned_date: new Date().toISOString().slice(0, 10) } });
+  await http('POST', `/loads/${load.id}/orders`, { token: station, body: { order_id: order.id } });
+  await labelsFromStation('a4').then((p) => p.close()); // signed in, on the station page
+  await page.getByTestId('tab-load').click();
+  await page.getByTestId(`open-load-${load.id}`).click();
+  const detail = page.getByTestId('load-detail');
+  await detail.waitFor({ state: 'visible' });
+  const [labels] = await Promise.all([page.waitForEvent('popup'), detail.getByTestId('labels-thermal').click()]);
+  await labels.locator('.label').first().waitFor();
+  assert.equal(await labels.locator('.label').count(), 2, 'the load’s two crates');
+  await labels.close();
+  const [manifest] = await Promise.all([page.waitForEvent('popup'), detail.getByTestId('manifest').click()]);
+  await manifest.locator('table').first().waitFor();
+  // print.css draws the table's borders: linked by the server's address, it loads in a blob page.
+  const border = await manifest.locator('td').first().evaluate((td) => getComputedStyle(td).borderTopStyle);
+  assert.equal(border, 'solid');
+  await manifest.close();
+});

@@ -74,7 +74,7 @@ pub fn csv(m: &Manifest) -> String {
     out
 }
 
-pub fn html_page(m: &Manifest) -> String {
+pub fn html_page(m: &Manifest, origin: &str) -> String {
     let l = &m.load;
     let mut rows = String::new();
     for o in &m.orders {
@@ -109,5 +109,5 @@ pub fn html_page(m: &Manifest) -> String {
         net = kg(m.total_net_g),
         amount = yuan(m.total_amount_fen),
     );
-    page(&format!("装车单 {}", l.plate), &body)
+    page(&format!("装车单 {}", l.plate), &body, origin)
 }

@@ -10,11 +10,13 @@ pub mod report;
 pub mod table;
 pub mod trace_page;
 
-fn page(title: &str, body: &str) -> String {
+/// A print page. `origin` (`http://host:port`) is put before the links to the style sheet and
+/// script: the pages open such a page from a `blob:` address, which resolves no relative link.
+fn page(title: &str, body: &str, origin: &str) -> String {
     format!(
         "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-         <title>{}</title><link rel=\"stylesheet\" href=\"/app/static/print.css\">\
-         <script src=\"/app/static/print.js\" defer></script></head><body>{body}\
+         <title>{}</title><link rel=\"stylesheet\" href=\"{origin}/app/static/print.css\">\
+         <script src=\"{origin}/app/static/print.js\" defer></script></head><body>{body}\
          <p class=\"no-print\"><button type=\"button\" data-print>打印</button></p></body></html>",
         crate::domain::format::html(title)
     )

@@ -12,7 +12,7 @@ fn quantity(pricing: Pricing, unit_label: Option<&str>, q: i64) -> String {
     }
 }
 
-pub fn html_page(p: &PickList) -> String {
+pub fn html_page(p: &PickList, origin: &str) -> String {
     let title = match (p.date, p.load_id) {
         (Some(d), _) => format!("拣货单 · {d}"),
         (_, Some(l)) => format!("拣货单 · 第 {l} 车"),
@@ -50,5 +50,5 @@ pub fn html_page(p: &PickList) -> String {
             quantity(b.pricing, b.unit_label.as_deref(), b.total_quantity)
         ));
     }
-    page(&title, &body)
+    page(&title, &body, origin)
 }

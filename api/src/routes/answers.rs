@@ -35,3 +35,10 @@ pub fn user_key(
         .map(|k| Keyed::for_post(format!("user:{user_id}"), k, path, body))
         .transpose()
 }
+
+/// `scheme://host` of this request as the client addressed it, for links inside a page that is
+/// opened from a `blob:` address.
+pub fn request_origin(req: &actix_web::HttpRequest) -> String {
+    let ci = req.connection_info();
+    format!("{}://{}", ci.scheme(), ci.host())
+}

@@ -154,13 +154,15 @@ pub async fn mark_delivered(
 #[get("/loads/{id}/manifest")]
 pub async fn load_manifest(
     _auth: Auth<Yard>,
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
     let m = loads::manifest(&state.db.read, id.into_inner()).await?;
+    let origin = crate::routes::answers::request_origin(&req);
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .body(render::manifest::html_page(&m)))
+        .body(render::manifest::html_page(&m, &origin)))
 }
 
 /// The manifest as CSV (UTF-8 with BOM, opens in Excel).

@@ -41,6 +41,7 @@ pub async fn get_pick_list(
 #[get("/pick-list/print")]
 pub async fn print_pick_list(
     _auth: Auth<Yard>,
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     q: web::Query<PickListQuery>,
 ) -> AppResult<HttpResponse> {
@@ -52,5 +53,8 @@ pub async fn print_pick_list(
     .await?;
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .body(render::pick_list::html_page(&p)))
+        .body(render::pick_list::html_page(
+            &p,
+            &crate::routes::answers::request_origin(&req),
+        )))
 }

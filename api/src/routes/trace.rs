@@ -89,10 +89,7 @@ pub async fn scan_report(
 fn public_base(req: &HttpRequest, state: &AppState) -> String {
     match &state.settings.public_base_url {
         Some(u) => u.trim_end_matches('/').to_owned(),
-        None => {
-            let ci = req.connection_info();
-            format!("{}://{}", ci.scheme(), ci.host())
-        }
+        None => crate::routes::answers::request_origin(req),
     }
 }
 
