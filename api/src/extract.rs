@@ -116,6 +116,11 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
                     "strings must not contain NUL characters",
                 ));
             }
+            // Every body here is a JSON object. serde would also read a struct from an array of
+            // its fields in order (`[null, null]`), which no client means.
+            if raw.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+                return Err(AppError::field("", "the body must be a JSON object"));
+            }
             let value = parse_json(&raw)?;
             Ok(ApiJson { value, raw })
         })
@@ -198,8 +203,12 @@ pub fn has_encoded_nul(uri: &actix_web::http::Uri) -> bool {
         .any(|w| w.eq_ignore_ascii_case(b"%00"))
 }
 
+/// A query parameter that does not parse (a date that is no date, an unknown name, a value of
+/// the wrong kind) is 422 like a body field that does not: the request is well-formed HTTP, its
+/// content is wrong.
 pub fn query_error(err: actix_web::error::QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
-    AppError::BadRequest {
+    AppError::Http {
+        status: actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
         code: "invalid_query",
         detail: format!("invalid query string: {err}"),
     }

@@ -21,8 +21,16 @@ pub async fn enforce_deadline(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     if crate::extract::has_encoded_nul(req.uri()) {
-        return Err(AppError::BadRequest {
-            code: "invalid_path",
+        // PostgreSQL cannot store NUL in text; a string parameter with one is refused as any
+        // other value that does not fit.
+        let in_query = req.uri().query().is_some_and(|q| q.contains("%00"));
+        return Err(AppError::Http {
+            status: actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+            code: if in_query {
+                "invalid_query"
+            } else {
+                "invalid_path"
+            },
             detail: "NUL characters are not allowed in URLs".into(),
         }
         .into());

@@ -17,7 +17,14 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
         version = env!("CARGO_PKG_VERSION"),
         license(name = "MIT OR Apache-2.0")
     ),
-    components(schemas(Problem, FieldError, Shortage, crate::dto::events::WebhookEvent)),
+    components(schemas(
+        Problem,
+        FieldError,
+        Shortage,
+        crate::dto::events::WebhookEvent,
+        crate::dto::reports::ExportFormat,
+        crate::dto::trace::LabelLayout
+    )),
     tags(
         (name = "auth", description = "Log in; who am I"),
         (name = "users", description = "Staff accounts (admin)"),
@@ -130,7 +137,27 @@ pub fn finish(openapi: &mut utoipa::openapi::OpenApi) {
             .flatten()
             {
                 add_shared_responses(op);
+                constrain_idempotency_key(op);
             }
+        }
+    }
+}
+
+/// `Idempotency-Key` is 1–255 visible ASCII characters (anything else is 400): said in the
+/// schema, so that a client generated from it, or a contract test, sends only such keys.
+fn constrain_idempotency_key(op: &mut Operation) {
+    use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+    for p in op.parameters.iter_mut().flatten() {
+        let RefOr::T(p) = p else { continue };
+        if p.name == "Idempotency-Key" {
+            p.schema = Some(RefOr::T(Schema::Object(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .min_length(Some(1))
+                    .max_length(Some(255))
+                    .pattern(Some("^[!-~]+$"))
+                    .build(),
+            )));
         }
     }
 }

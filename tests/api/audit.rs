@@ -88,7 +88,7 @@ async fn the_audit_log_shows_who_confirmed_and_cancelled_an_order() {
     assert_eq!(long.json["errors"][0]["field"], "entity");
     // A malformed date is refused by the query extractor, as on every list.
     let bad = app.get(&sec, "/api/v1/audit-log?from=2026-13-01").await;
-    bad.assert_problem(400, "invalid_query");
+    bad.assert_problem(422, "invalid_query");
 }
 
 #[tokio::test]

@@ -757,5 +757,5 @@ async fn the_office_sees_which_rule_applies_to_a_batch_on_each_channel() {
             &format!("/api/v1/batches/{batch}/commission-rules?on=2020-02-30"),
         )
         .await;
-    assert_eq!(bad.status, 400, "{}", bad.text);
+    bad.assert_problem(422, "invalid_query");
 }

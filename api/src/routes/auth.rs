@@ -176,7 +176,7 @@ pub async fn refresh_session(
 #[utoipa::path(
     tag = "auth",
     request_body(content = Option<RefreshRequest>, description = "absent when the cookie is sent"),
-    responses((status = 204, description = "logged out"))
+    responses((status = 204, description = "logged out"), (status = 422, description = "a body that is not `{\"refresh_token\": …}`", body = Problem))
 )]
 #[post("/auth/logout")]
 pub async fn end_session(
@@ -184,8 +184,12 @@ pub async fn end_session(
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    if let Ok((token, _)) = presented(&req, &body) {
-        sessions::logout(&state.db, &token).await?;
+    match presented(&req, &body) {
+        Ok((token, _)) => sessions::logout(&state.db, &token).await?,
+        // Nothing to end: the cookie is cleared all the same.
+        Err(AppError::Unauthorized(_)) => {}
+        // A body that is not `{"refresh_token": …}` is refused, as on every route.
+        Err(e) => return Err(e),
     }
     Ok(HttpResponse::NoContent()
         .cookie(refresh_cookie(&req, String::new(), 0))

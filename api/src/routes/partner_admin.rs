@@ -84,7 +84,7 @@ pub async fn revoke_api_key(
 }
 
 /// Agrees a price with an enterprise buyer for a product or one batch.
-#[utoipa::path(tag = "partner admin", params(("id" = i64, Path, description = "buyer id")), request_body = CreateContractPrice, responses((status = 201, body = ContractPriceOut)), security(("bearer" = ["admin", "secretary"])))]
+#[utoipa::path(tag = "partner admin", params(("id" = i64, Path, description = "buyer id")), request_body = CreateContractPrice, responses((status = 201, body = ContractPriceOut), (status = 409, description = "not an enterprise buyer", body = Problem)), security(("bearer" = ["admin", "secretary"])))]
 #[post("/buyers/{id}/contract-prices")]
 pub async fn create_contract_price(
     _auth: Auth<Office>,
