@@ -14,8 +14,9 @@ use std::time::Duration;
 #[derive(Clone, Copy)]
 pub struct Deadline(pub Duration);
 
-/// Refuses URLs with encoded NULs, then runs the handler under the deadline: past it the client
-/// gets 503 and the dropped handler's transaction rolls back.
+/// Refuses URLs with encoded NULs and query parameters the operation does not take, then runs
+/// the handler under the deadline: past it the client gets 503 and the dropped handler's
+/// transaction rolls back.
 pub async fn enforce_deadline(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -34,6 +35,12 @@ pub async fn enforce_deadline(
             detail: "NUL characters are not allowed in URLs".into(),
         }
         .into());
+    }
+    if let Some(known) = req.app_data::<web::Data<crate::known_routes::KnownRoutes>>()
+        && let Some(name) = known.unknown_query_parameter(&req)
+    {
+        // Named like any other wrong field, so a page can mark it.
+        return Err(AppError::field(name, "is not a parameter of this route").into());
     }
     let limit = req
         .app_data::<web::Data<Deadline>>()

@@ -416,3 +416,19 @@ async fn a_body_must_be_an_object_and_logout_refuses_a_body_it_cannot_read() {
         .await;
     assert_eq!(r.status, 204);
 }
+
+#[tokio::test]
+async fn an_unknown_query_parameter_is_refused_and_named() {
+    let app = spawn_app().await;
+    let t = app.token("secretary").await;
+    // A misspelt filter would otherwise be ignored and every order listed.
+    let r = app.get(&t, "/api/v1/orders?stauts=pending").await;
+    r.assert_problem(422, "validation_failed");
+    assert_eq!(r.json["errors"][0]["field"], "stauts");
+    assert_eq!(app.get(&t, "/api/v1/orders?status=pending&per_page=5").await.status, 200);
+    // Pages and assets take no declared parameters and are left alone.
+    assert_eq!(
+        app.send(Method::GET, "/app/office?utm=1", None, None).await.status,
+        200
+    );
+}
