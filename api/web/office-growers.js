@@ -11,11 +11,17 @@
 
   /** 打印区：只在打印时显示（office.css 的 @media print），其余界面打印时隐藏。 */
   async function printStatement(grower, collective, s) {
-    const txns = await api('GET', `/ledger/transactions?grower_id=${grower.id}&per_page=200`);
+    // Every posting of the period: the ledger comes newest first, a page of 200 at a time, so
+    // read on until the pages are older than the statement.
     const mine = [];
-    for (const t of txns.items) {
-      if (t.occurred_on < s.period_from || t.occurred_on > s.period_to) continue;
-      for (const e of t.entries) if (e.grower_id === grower.id) mine.push({ t, e });
+    for (let n = 1; ; n += 1) {
+      const txns = await api('GET', `/ledger/transactions?grower_id=${grower.id}&per_page=200&page=${n}`);
+      for (const t of txns.items) {
+        if (t.occurred_on < s.period_from || t.occurred_on > s.period_to) continue;
+        for (const e of t.entries) if (e.grower_id === grower.id) mine.push({ t, e });
+      }
+      const last = txns.items[txns.items.length - 1];
+      if (txns.items.length < 200 || (last && last.occurred_on < s.period_from)) break;
     }
     mine.sort((a, b) => (a.t.occurred_on < b.t.occurred_on ? -1 : a.t.occurred_on > b.t.occurred_on ? 1 : a.t.id - b.t.id));
     const lines = el('table', { class: 'print-table' });

@@ -425,10 +425,17 @@ async fn an_unknown_query_parameter_is_refused_and_named() {
     let r = app.get(&t, "/api/v1/orders?stauts=pending").await;
     r.assert_problem(422, "validation_failed");
     assert_eq!(r.json["errors"][0]["field"], "stauts");
-    assert_eq!(app.get(&t, "/api/v1/orders?status=pending&per_page=5").await.status, 200);
+    assert_eq!(
+        app.get(&t, "/api/v1/orders?status=pending&per_page=5")
+            .await
+            .status,
+        200
+    );
     // Pages and assets take no declared parameters and are left alone.
     assert_eq!(
-        app.send(Method::GET, "/app/office?utm=1", None, None).await.status,
+        app.send(Method::GET, "/app/office?utm=1", None, None)
+            .await
+            .status,
         200
     );
 }

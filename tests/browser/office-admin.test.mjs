@@ -149,6 +149,16 @@ test('a grower’s statement is issued, printed on A4 with a signature line, and
   await page.waitForFunction(() => window.printed === 1);
   await textOf(page.getByTestId('print-head'), '种植户：王飞');
   await textOf(page.getByTestId('print-sign'), '种植户签字');
+  // Every posting of the period is on the sheet, however many pages the ledger takes.
+  let postings = 0;
+  for (let n = 1; ; n += 1) {
+    const t = await http('GET', `/ledger/transactions?grower_id=1&per_page=200&page=${n}`, { token: sec });
+    postings += t.items.filter((x) => x.occurred_on >= s.period_from && x.occurred_on <= s.period_to)
+      .reduce((k, x) => k + x.entries.filter((e) => e.grower_id === 1).length, 0);
+    if (t.items.length < 200) break;
+  }
+  assert.ok(postings > 200, `the demo gives 王飞 more than one page of postings (${postings})`);
+  assert.equal(await page.getByTestId('print-area').locator('table.print-table').nth(1).locator('tbody tr').count(), postings);
   await page.emulateMedia({ media: 'print' });
   assert.ok(await page.getByTestId('print-area').isVisible(), 'the statement prints');
   assert.ok(!(await page.locator('header.bar').isVisible()), 'the page around it does not');
