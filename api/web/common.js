@@ -16,6 +16,7 @@ window.Zhunong = (() => {
     codeText: {}, // 服务器错误码 → 页面用语
     fieldLabel: (field) => field, // 字段名 → 页面用语
     problemExtra: null, // (problem) => 附加在错误框末尾的节点，或 null
+    chineseOnly: false, // 只显示中文：服务器的英文说明不显示，字段的英文提示换成“填写有误”
     cutOffAsNetwork: false, // 应答体读到一半断了，当作网络不通（可以用同一个幂等键重试）
   };
 
@@ -27,16 +28,68 @@ window.Zhunong = (() => {
 
   /** 服务器错误码 → 页面用语，各页通用的部分（页面再加上自己的）。 */
   const CODE_TEXT = {
+    // 通用
     validation_failed: '输入有误，请检查以下内容。',
+    invalid_query: '查询条件有误，请检查以下内容。',
+    invalid_path: '地址有误：没有这个编号。',
+    malformed_json: '请求格式有误。',
+    body_unreadable: '请求没有完整送达，请重试。',
+    payload_too_large: '提交的内容太大了。',
+    unsupported_media_type: '请求格式有误。',
     not_found: '没有找到。',
+    route_not_found: '没有这个页面或接口。',
+    method_not_allowed: '这个操作不被支持。',
+    http_error: '请求有误。',
     unauthorized: '用户名或密码不正确。',
     forbidden: '此账号没有权限进行这个操作。',
     rate_limited: '尝试次数太多，请稍后再试。',
     unavailable: '服务器暂时繁忙，请稍后重试。',
+    storage_full: '服务器磁盘已满，这次没有保存，请联系管理员。',
     internal_error: '服务器出错了，请稍后重试。',
-    malformed_json: '请求格式有误。',
     network: '无法连接服务器，请检查网络后重试。',
+    duplicate: '已经有同名（或同一手机号）的记录了。',
+    password_changed: '密码已经改过，请重新登录。',
+    cannot_change_self: '不能停用自己的账号，也不能改自己的角色。',
+    // 重复提交
+    idempotency_key_invalid: '提交编号有误，请刷新页面后重试。',
+    idempotency_key_required: '缺少提交编号，请刷新页面后重试。',
+    idempotency_key_reused: '同一次提交的内容被改动过，服务器拒绝了。',
+    idempotency_key_in_flight: '上一次提交还在处理，请稍候。',
+    // 订单与库存
+    insufficient_stock: '库存不足，这一单没有下成。',
+    stock_shortfall: '库存不足：称得的重量比订购的多，批次剩余库存不够，本次称重未记录。',
+    stock_would_be_negative: '库存不够减：不能调到订单已占用的量以下。',
+    batch_closed: '这个批次已经停止销售。',
+    buyer_limit_reached: '该买家已达到每人限购数量，这一单没有下成。',
+    invalid_transition: '订单当前的状态不能进行这个操作。',
+    order_cancelled: '订单已取消。',
+    on_a_load: '订单已在车上，请先从装车单上移除。',
+    // 直播
+    session_not_live: '本场直播不在直播中（未开播或已结束），不能下单。',
+    session_ended: '本场直播已经结束。',
+    not_featured: '这个商品不在本场直播的商品里。',
+    // 称重与装车
+    not_weighable: '该订单现在不能称重（未确认、已取消、已装车或已在车上）。',
+    weighing_complete: '已经称重完成，不能再加箱；如需更正，请书记作废磅单后重称。',
+    nothing_weighed: '还没有有效的磅单，请先称重，再点“称重完成”。',
+    nothing_to_approve: '这个订单的称重没有超差，不需要审批。',
+    already_voided: '这张磅单已经作废了。',
+    not_weighed: '订单还没有称重，不能装车。',
+    weights_not_approved: '超出允许误差，需书记审批后才能装车。',
+    already_on_a_load: '该订单已经在另一辆车上。',
+    load_not_open: '这辆车已不在装车中，订单不能再改动。',
+    over_capacity: '超出车辆载重，不能再装这个订单。',
+    // 钱
+    overpayment: '收款超过了应收金额。',
+    refund_exceeds_paid: '退款超过了已收金额。',
+    payout_exceeds_balance: '付款超过了应付给种植户的钱。',
+    nothing_to_state: '上一张对账单之后还没有新的记账，不用出对账单。',
+    statement_exists: '这张对账单刚刚已经出具了。',
+    // 企业
+    not_an_enterprise: '只有企业买家才能有合同价和接口密钥。',
+    not_failed: '这条通知没有失败，不用重新推送。',
   };
+
 
   const PLATFORM = {
     douyin: '抖音', kuaishou: '快手', wechat_channels: '视频号', taobao_live: '淘宝直播', other: '其他平台',
@@ -121,15 +174,19 @@ window.Zhunong = (() => {
     const box = $('message');
     // 页面自己发现的问题（code 为 client）直接用中文说明作标题；服务器的错误先给中文解释，再附 detail 原文。
     const own = problem.code === 'client';
-    const title = own ? problem.detail : (problem.text || page.codeText[problem.code] || problem.title || '操作失败。');
+    const title = own ? problem.detail : (problem.text || page.codeText[problem.code]
+      || (page.chineseOnly ? null : problem.title) || '操作失败，请检查后重试。');
     fill(box,
       el('button', { type: 'button', class: 'close', 'aria-label': '关闭', text: '×', onclick: clearMessage }),
       el('strong', { testid: 'error-title', text: title }),
     );
-    if (problem.detail && !own) box.append(el('div', { class: 'detail', testid: 'error-detail', text: problem.detail }));
+    const chinese = (t) => /[\u4e00-\u9fff]/.test(String(t || ''));
+    const shown = (t) => !page.chineseOnly || chinese(t);
+    if (problem.detail && !own && shown(problem.detail)) box.append(el('div', { class: 'detail', testid: 'error-detail', text: problem.detail }));
     if (Array.isArray(problem.errors) && problem.errors.length) {
       box.append(el('ul', { testid: 'error-fields' },
-        problem.errors.map((e) => el('li', { 'data-field': e.field, text: `${page.fieldLabel(e.field)}：${e.message}` }))));
+        problem.errors.map((e) => el('li', { 'data-field': e.field,
+          text: `${page.fieldLabel(e.field)}：${shown(e.message) ? e.message : '填写有误，请检查'}` }))));
     }
     const extra = page.problemExtra && page.problemExtra(problem);
     if (extra) box.append(extra);

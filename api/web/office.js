@@ -18,25 +18,8 @@
   const CHANNEL = { livestream: '直播', partner_api: '企业接口', expo: '展会', phone: '电话', walk_in: '到店' };
   const METHOD = { wechat_pay: '微信支付', alipay: '支付宝', cash: '现金', bank_transfer: '银行转账', invoice: '挂账（发票）' };
 
-  const CODE_TEXT = {
-    ...window.Zhunong.CODE_TEXT,
-    invalid_transition: '订单当前的状态不能进行这个操作。',
-    on_a_load: '订单已在车上，请先从装车单上移除。',
-    overpayment: '收款超过了应收金额。',
-    refund_exceeds_paid: '退款超过了已收金额。',
-    order_cancelled: '订单已取消。',
-    nothing_to_approve: '这个订单的称重没有超差，不需要审批。',
-    stock_would_be_negative: '库存不够减：不能调到订单已占用的量以下。',
-    payout_exceeds_balance: '付款超过了应付给种植户的钱。',
-    nothing_to_state: '上一张对账单之后还没有新的记账，不用出对账单。',
-    duplicate: '已经有同名的记录了。',
-    cannot_change_self: '不能停用自己的账号，也不能改自己的角色。',
-    not_an_enterprise: '只有企业买家才能有合同价和接口密钥。',
-    statement_exists: '这张对账单刚刚已经出具了。',
-    batch_closed: '这个批次已关闭，不能下单。',
-    not_failed: '这条通知没有失败，不用重新推送。',
-    idempotency_key_in_flight: '上一次提交还在处理，请稍候。',
-  };
+  const CODE_TEXT = window.Zhunong.CODE_TEXT;
+
   const FIELD_TEXT = {
     from: '开始日期', to: '结束日期', interval: '时间粒度', group_by: '分组', limit: '前几名',
     compare: '对比', amount_fen: '金额', reason: '原因', method: '付款方式', q: '搜索',
@@ -230,7 +213,9 @@
       $('login-view').hidden = false;
     },
     codeText: CODE_TEXT,
-    fieldLabel: (f) => FIELD_TEXT[f] || f,
+    // The secretary reads Chinese only: the server's English detail stays out of the box.
+    chineseOnly: true,
+    fieldLabel: (f) => FIELD_TEXT[f] || (/^[a-z_]+$/.test(f) ? '这一项' : f),
   });
 
   window.Zhunong.office = {

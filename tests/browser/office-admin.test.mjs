@@ -64,7 +64,9 @@ test('a batch is added, its stock adjusted with a reason, and refused below what
   await f.getByTestId('batch-form-enterprise_price_fen').fill('1.20');
   await f.getByTestId('batch-form-submit').click();
   await textOf(page.getByTestId('error-title'), '输入有误');
-  await textOf(page.getByTestId('error-fields'), '零售价');
+  await textOf(page.getByTestId('error-fields'), '零售价：填写有误');
+  // What the secretary reads is Chinese: no English detail from the server.
+  assert.ok(!/[A-Za-z]{3,}/.test(await page.getByTestId('error').innerText()), await page.getByTestId('error').innerText());
   assert.equal(await f.locator('[name=retail_price_fen].invalid').count(), 1, 'the price is marked');
   await f.getByTestId('batch-form-retail_price_fen').fill('1.50');
   await f.getByTestId('batch-form-submit').click();
