@@ -72,5 +72,8 @@ fn every_problem_code_has_its_chinese_text() {
             missing.push(code.clone());
         }
     }
-    assert!(missing.is_empty(), "codes without Chinese text in CODE_TEXT: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "codes without Chinese text in CODE_TEXT: {missing:?}"
+    );
 }
