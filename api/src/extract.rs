@@ -215,10 +215,13 @@ pub fn query_error(err: actix_web::error::QueryPayloadError, _: &HttpRequest) ->
     .into()
 }
 
+/// A path that names no resource (`/orders/abc`, an id past i64): 404, as for an id that names
+/// no row, with its own code so that a developer sees why.
 pub fn path_error(err: actix_web::error::PathError, _: &HttpRequest) -> actix_web::Error {
-    AppError::BadRequest {
+    AppError::Http {
+        status: actix_web::http::StatusCode::NOT_FOUND,
         code: "invalid_path",
-        detail: format!("invalid path parameter: {err}"),
+        detail: format!("no such resource: {err}"),
     }
     .into()
 }

@@ -77,12 +77,15 @@ fn add_shared_responses(op: &mut Operation) {
             .entry(status.to_owned())
             .or_insert_with(|| problem(description));
     };
+    add("400", "malformed request: bad JSON or header");
     add(
-        "400",
-        "malformed request: bad JSON, query or path parameter, or header",
+        "404",
+        "no such resource or route (a path id that is no id included)",
     );
-    add("404", "no such resource or route");
-    add("422", "invalid fields; `errors` names each field path");
+    add(
+        "422",
+        "invalid fields or query parameters; `errors` names each field path",
+    );
     add("429", "too many requests; see `Retry-After`");
     add("500", "internal error (details are logged, never returned)");
     add(

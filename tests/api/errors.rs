@@ -156,10 +156,10 @@ async fn bad_routes_paths_and_queries_are_problems() {
         .assert_problem(404, "route_not_found");
     app.get(&t, "/api/v1/orders/abc")
         .await
-        .assert_problem(400, "invalid_path");
+        .assert_problem(404, "invalid_path");
     app.get(&t, "/api/v1/orders/99999999999999999999")
         .await
-        .assert_problem(400, "invalid_path");
+        .assert_problem(404, "invalid_path");
     app.get(&t, "/api/v1/orders?status=lost")
         .await
         .assert_problem(422, "invalid_query");
