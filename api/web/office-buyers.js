@@ -42,8 +42,8 @@
         onclick: (ev) => act(ev.target, null, async () => {
           if (!window.confirm(`吊销密钥 ${k.key_id}？吊销后用它的系统立即不能下单，不能恢复。`)) return;
           await api('POST', `/buyers/${b.id}/api-keys/${encodeURIComponent(k.key_id)}/revoke`, {});
-          showNotice('密钥已吊销。');
           await detail(b);
+          showNotice('密钥已吊销。');
         }) }));
     });
     const keyForm = form('key-form', [{ name: 'label', label: '用途', placeholder: '如 工会采购系统' }], '生成接口密钥', async (v) => {

@@ -41,10 +41,9 @@
     const checks = [];
     table(list, ['', '订单号', '送达', '付款', { text: '应收', num: true }, { text: '已收', num: true }],
       page.items.map((x) => {
-        const box2 = el('input', { type: 'checkbox', value: x.id, testid: `settle-pick-${x.id}`, 'aria-label': `选择 ${o.orderNumber(x.id)}` });
-        checks.push(box2);
+        checks.push(el('input', { type: 'checkbox', value: x.id, testid: `settle-pick-${x.id}`, 'aria-label': `选择 ${o.orderNumber(x.id)}` }));
         return { cells: ['', o.orderNumber(x.id), x.delivered_at ? o.localTime(x.delivered_at) : '', o.PAYMENT_STATUS[x.payment_status] || '',
-          money(x.final_total_fen ?? x.total_fen), money(x.paid_fen)], box: box2 };
+          money(x.final_total_fen ?? x.total_fen), money(x.paid_fen)] };
       }), { empty: '没有待结算的订单。订单送达并收齐款后会自动结算；这里列出已送达、还没结算的订单。' });
     // 第一列放勾选框（table() 只放文字）。
     list.querySelectorAll('tbody tr').forEach((tr, i) => { if (checks[i]) tr.firstChild.append(checks[i]); });
@@ -61,8 +60,18 @@
     };
     const picked = el('button', { type: 'button', class: 'btn primary', testid: 'settle-picked', text: '结算勾选的订单',
       onclick: (ev) => act(ev.target, null, () => settle(checks.filter((c) => c.checked).map((c) => Number(c.value)))) });
+    // 全部：不止这一页，逐页取回所有已送达、已收齐款的订单（一次最多结算 500 单）。
+    const allPaid = async () => {
+      const ids = [];
+      for (let n = 1; ; n += 1) {
+        const p = await api('GET', `/orders?status=delivered&payment_status=paid&per_page=200&page=${n}`);
+        ids.push(...p.items.map((x) => x.id));
+        if (p.items.length < 200 || ids.length >= 500) break;
+      }
+      return ids.slice(0, 500);
+    };
     const all = el('button', { type: 'button', class: 'btn', testid: 'settle-all', text: '结算全部已收齐款的订单',
-      onclick: (ev) => act(ev.target, null, () => settle(page.items.filter((x) => x.payment_status === 'paid').map((x) => x.id))) });
+      onclick: (ev) => act(ev.target, null, async () => settle(await allPaid())) });
     fill(box, el('section', { class: 'card' },
       el('h2', { text: '待结算订单（已送达）' }),
       el('div', { class: 'btns' }, picked, all), result,

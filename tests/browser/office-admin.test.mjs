@@ -209,6 +209,7 @@ test('an enterprise’s API key is shown once, works, and stops working when rev
   await page.getByTestId(`revoke-${id}`).click();
   await textOf(page.getByTestId('notice'), '密钥已吊销');
   assert.equal((await status('GET', '/partner/catalog', key)).status, 401);
+  await page.getByTestId(`revoke-${id}`).waitFor({ state: 'detached' });
   assert.equal(await page.getByTestId('new-key-value').count(), 0, 'the key is not shown again');
 });
 
