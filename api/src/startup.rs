@@ -318,13 +318,13 @@ fn problem_fallback<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandle
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
-    // The public trace page answers its buyers in Chinese HTML, 404 and 429 included.
-    let is_trace_page = res.request().path().starts_with("/t/")
-        && res
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
-    if is_problem || is_trace_page {
+    // A page that answers its error in HTML of its own (the public trace page's Chinese 404 and
+    // 429) meant to; only actix's bare answers are re-dressed.
+    let is_page = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if is_problem || is_page {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let status = res.status();

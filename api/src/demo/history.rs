@@ -1,28 +1,24 @@
 //! The demo's two seasons of sales, written on the story's catalog by the generator's own code
 //! (`generate::write_history`): a batch per product and month in season, commission rules that
 //! share the grapes among the four villages, about 1,800 orders with their finished live shows,
-//! payments and settlements, and the collectives' other income. Hongguang's income is topped up
-//! with a joint-project dividend to the story's figures: 1,167,100 yuan this year against
-//! 800,000 yuan the year before (+45.89 %).
+//! payments and settlements; then the collectives' other income (`income`), with Hongguang's
+//! topped up to the story's figures, and this morning's orders (`today`).
 
 use super::Story;
 use crate::auth::extractor::Caller;
 use crate::db::Db;
 use crate::dto::buyers::CreateBuyer;
 use crate::dto::catalog::CreateBatch;
-use crate::dto::money::{CreateRule, IncomeQuery, PostIncome, Share};
+use crate::dto::money::{CreateRule, Share};
 use crate::generate::{Catalog, Plan, ProductSpec, Rng, write_history};
-use crate::services::money::{ledger, reports, rules};
+use crate::services::money::rules;
 use crate::services::reports::facts::BatchInfo;
 use crate::services::{batches, buyers};
 use chrono::{Datelike, Months, NaiveDate, Utc};
 use sea_orm::ConnectionTrait;
 use std::collections::HashMap;
-use zhunong_entity::enums::{BuyerKind, IncomeCategory, Role, RuleScope};
+use zhunong_entity::enums::{BuyerKind, Role, RuleScope};
 
-/// Hongguang's income this year and the year before, in fen (DESIGN.md's story).
-const INCOME_THIS_YEAR_FEN: i64 = 116_710_000;
-const INCOME_LAST_YEAR_FEN: i64 = 80_000_000;
 const ORDERS: u64 = 1_800;
 const LINES: u64 = 2_300;
 const SEED: u64 = 20_261_201;
@@ -235,8 +231,8 @@ pub async fn history(db: &Db, story: &Story) -> anyhow::Result<History> {
         .await
         .map_err(e)?;
     }
-    other_income(db, story, today).await?;
-    let todays = todays_orders(db, &catalog, this_month).await?;
+    super::income::other_income(db, story, today).await?;
+    let todays = super::today::todays_orders(db, &catalog, this_month, story.secretary).await?;
     Ok(History {
         todays,
         orders: written.orders,
@@ -244,202 +240,4 @@ pub async fn history(db: &Db, story: &Story) -> anyhow::Result<History> {
         shows,
         rules: rule_count,
     })
-}
-
-/// Rents and the four villages' joint dividend for both years, then Hongguang's own share of
-/// the joint project, sized so its year's income is the story's.
-async fn other_income(db: &Db, story: &Story, today: NaiveDate) -> anyhow::Result<()> {
-    let e = |err: crate::error::AppError| anyhow::anyhow!("{err}");
-    let hongguang = story.collectives[0];
-    let only_hongguang = vec![Share {
-        collective_id: hongguang,
-        shares: 1,
-    }];
-    let four: Vec<Share> = story
-        .collectives
-        .iter()
-        .map(|c| Share {
-            collective_id: *c,
-            shares: 1,
-        })
-        .collect();
-    for (year, target) in [
-        (today.year() - 1, INCOME_LAST_YEAR_FEN),
-        (today.year(), INCOME_THIS_YEAR_FEN),
-    ] {
-        let day = |m: u32, d: u32| {
-            NaiveDate::from_ymd_opt(year, m, d)
-                .unwrap_or(today)
-                .min(today)
-        };
-        for (category, fen, on, what, shares) in [
-            (
-                IncomeCategory::GreenhouseRent,
-                18_000_000,
-                day(3, 15),
-                "蔬菜大棚租金",
-                &only_hongguang,
-            ),
-            (
-                IncomeCategory::ColdStoreRent,
-                9_600_000,
-                day(6, 30),
-                "冷库租金",
-                &only_hongguang,
-            ),
-            (
-                IncomeCategory::JointDividend,
-                20_000_000,
-                day(11, 20),
-                "四村联建项目分红",
-                &four,
-            ),
-        ] {
-            post(
-                db,
-                story.secretary,
-                category,
-                fen,
-                on,
-                format!("{year} 年{what}"),
-                shares,
-            )
-            .await?;
-        }
-        let so_far = reports::collective_income(
-            &db.read,
-            IncomeQuery {
-                collective_id: hongguang,
-                year,
-                format: crate::dto::reports::ExportFormat::Json,
-            },
-        )
-        .await
-        .map_err(e)?
-        .total_fen;
-        let rest = target - so_far;
-        anyhow::ensure!(rest > 0, "the demo's sales alone exceed the story's income");
-        post(
-            db,
-            story.secretary,
-            IncomeCategory::JointDividend,
-            rest,
-            day(12, 28),
-            format!("{year} 年光伏联营项目分红（红光村）"),
-            &only_hongguang,
-        )
-        .await?;
-    }
-    Ok(())
-}
-
-async fn post(
-    db: &Db,
-    actor: i64,
-    category: IncomeCategory,
-    amount_fen: i64,
-    occurred_on: NaiveDate,
-    description: String,
-    shares: &[Share],
-) -> anyhow::Result<()> {
-    db.write(async |tx| {
-        ledger::post_income(
-            tx,
-            actor,
-            PostIncome {
-                category,
-                amount_fen,
-                occurred_on,
-                description: description.clone(),
-                shares: shares.to_vec(),
-            },
-        )
-        .await
-    })
-    .await
-    .map_err(|err| anyhow::anyhow!("{err}"))?;
-    Ok(())
-}
-
-/// This morning's phone and walk-in orders for this month's greens, placed as the office places
-/// them (pending, for the desk to confirm), after the month's harvest is booked into stock.
-async fn todays_orders(db: &Db, catalog: &Catalog, this_month: NaiveDate) -> anyhow::Result<usize> {
-    let e = |err: crate::error::AppError| anyhow::anyhow!("{err}");
-    let Some(&(greens, _, _)) = catalog.batches[0].iter().find(|b| b.1 == this_month) else {
-        return Ok(0);
-    };
-    let secretary = db
-        .read
-        .query_one_raw(sea_orm::Statement::from_string(
-            db.read.get_database_backend(),
-            "SELECT id FROM users WHERE username = 'secretary'",
-        ))
-        .await?
-        .and_then(|r| r.try_get::<i64>("", "id").ok())
-        .ok_or_else(|| anyhow::anyhow!("no secretary"))?;
-    batches::update(
-        db,
-        secretary,
-        greens,
-        crate::dto::catalog::UpdateBatch {
-            code: None,
-            harvest_date: None,
-            retail_price_fen: None,
-            enterprise_price_fen: None,
-            storage_place: None,
-            status: None,
-            stock_adjustment: Some(500_000),
-            reason: Some("本月新采收入库 1000 斤".into()),
-        },
-    )
-    .await
-    .map_err(e)?;
-    let caller = Caller {
-        user_id: secretary,
-        username: "secretary".into(),
-        role: Role::Secretary,
-    };
-    let facts = crate::services::facts::Facts::new(1_000);
-    let rules = rules::RulesCache::default();
-    let ctx = crate::services::orders::OrderContext {
-        facts: &facts,
-        rules: &rules,
-        max_lines: 50,
-        today: Utc::now().with_timezone(&db.local_offset).date_naive(),
-        in_flight_wait: std::time::Duration::from_secs(5),
-        auto_confirm: &[],
-    };
-    let mut placed = 0;
-    for (i, (channel, jin)) in [
-        (zhunong_entity::enums::Channel::Phone, 10),
-        (zhunong_entity::enums::Channel::WalkIn, 6),
-        (zhunong_entity::enums::Channel::Phone, 20),
-        (zhunong_entity::enums::Channel::WalkIn, 4),
-        (zhunong_entity::enums::Channel::Phone, 8),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        let buyer = catalog.individuals[i * 7 % catalog.individuals.len()];
-        crate::services::orders::place(
-            db,
-            &ctx,
-            crate::services::orders::Placer::Staff(&caller),
-            crate::dto::orders::CreateOrder {
-                buyer_id: buyer,
-                channel,
-                note: None,
-                live_session_id: None,
-                lines: vec![crate::dto::orders::NewOrderLine {
-                    batch_id: greens,
-                    quantity: jin * 500,
-                }],
-            },
-            None,
-        )
-        .await
-        .map_err(e)?;
-        placed += 1;
-    }
-    Ok(placed)
 }

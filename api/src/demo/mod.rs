@@ -4,6 +4,8 @@
 //! sales history (`history`), so that the office shows real figures on first look.
 
 mod history;
+mod income;
+mod today;
 pub use history::{History, history};
 
 use crate::dto::auth::CreateUserRequest;

@@ -122,6 +122,8 @@ async fn build(tx: &crate::db::Tx, target: Target, max: usize) -> AppResult<Vec<
         .filter_map(|t| batch_of_line.get(&t.order_line_id).map(|b| (t.id, *b)))
         .collect();
     let ticket_codes = codes::for_tickets(tx, &ticket_batches).await?;
+    // A batch's own code, for its lines without a crate: looked up once per batch.
+    let mut batch_codes: HashMap<i64, String> = HashMap::new();
     for l in &lines {
         let origin = match origins.get(&l.batch_id) {
             Some(o) => o.clone(),
@@ -135,7 +137,14 @@ async fn build(tx: &crate::db::Tx, target: Target, max: usize) -> AppResult<Vec<
         let crates: Vec<&&weigh_ticket::Model> =
             live.iter().filter(|t| t.order_line_id == l.id).collect();
         if crates.is_empty() {
-            let code = codes::for_batch(tx, l.batch_id).await?;
+            let code = match batch_codes.get(&l.batch_id) {
+                Some(c) => c.clone(),
+                None => {
+                    let c = codes::for_batch(tx, l.batch_id).await?;
+                    batch_codes.insert(l.batch_id, c.clone());
+                    c
+                }
+            };
             let (count, weight) = match origin.pricing {
                 Pricing::ByPiece => (
                     usize::try_from(l.quantity).unwrap_or(usize::MAX),

@@ -12,24 +12,22 @@ use std::collections::BTreeMap;
 /// # Errors
 /// Database errors.
 pub async fn record(db: &crate::db::Db, code_id: i64, day: NaiveDate) -> AppResult<()> {
+    use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+    use sea_orm::{EntityTrait, Set};
+    use zhunong_entity::trace_scan::{ActiveModel, Column, Entity};
     let key = day_key(day);
     db.write(async |tx| {
-        let backend = tx.get_database_backend();
-        let sql = match backend {
-            sea_orm::DbBackend::Postgres => {
-                "INSERT INTO trace_scans (code_id, day_key, scans) VALUES ($1, $2, 1) \
-                 ON CONFLICT (code_id, day_key) DO UPDATE SET scans = trace_scans.scans + 1"
-            }
-            _ => {
-                "INSERT INTO trace_scans (code_id, day_key, scans) VALUES (?, ?, 1) \
-                 ON CONFLICT (code_id, day_key) DO UPDATE SET scans = trace_scans.scans + 1"
-            }
-        };
-        tx.execute_raw(Statement::from_sql_and_values(
-            backend,
-            sql,
-            [Value::from(code_id), Value::from(key)],
-        ))
+        Entity::insert(ActiveModel {
+            code_id: Set(code_id),
+            day_key: Set(key),
+            scans: Set(1),
+        })
+        .on_conflict(
+            OnConflict::columns([Column::CodeId, Column::DayKey])
+                .value(Column::Scans, Expr::col((Entity, Column::Scans)).add(1))
+                .to_owned(),
+        )
+        .exec_without_returning(tx)
         .await?;
         Ok(())
     })
