@@ -1,23 +1,16 @@
 // 直播大屏（给主播看）：订单数、各商品已售与剩余、销售额、买得最多的买家，随实时数据流（SSE）更新。
-// 纯 JavaScript，无外部资源。登录凭据存在 localStorage（大屏常常单独开在一台设备上，刷新不必重新登录）。
+// 纯 JavaScript，无外部资源。登录和续期用 common.js：从直播下单页面点开时，凭同一个续期 Cookie 直接进入，
+// 不必再登录；大屏单独开在一台设备上时，登录一次，刷新也不必重新登录（续期 Cookie 整场有效）。
 'use strict';
 
 (() => {
   const {
     $, el, group, yuan: plainYuan, unitOf, qtyNumber, clock, PLATFORM,
-    clearMessage, readSession, saveSession, parseJson,
+    clearMessage, showError, clientError, session, accessToken, api, onLogin, logout, toLogin, parseJson,
   } = window.Zhunong;
 
-  const TOKEN_KEY = 'zhunong.board.token';
   const ALLOWED_ROLES = ['helper', 'secretary', 'admin'];
   const SESSION_STATUS = { planned: '待开播', live: '直播中', ended: '已结束' };
-  const CODE_TEXT = {
-    not_found: '没有这个直播场次。',
-    unauthorized: '用户名或密码不正确。',
-    forbidden: '此账号没有权限查看直播数据。',
-    rate_limited: '尝试次数太多，请稍后再试。',
-    network: '无法连接服务器，请检查网络。',
-  };
 
   const m = /^\/app\/live\/(\d+)\/board\/?$/.exec(location.pathname);
   const sessionId = m ? Number(m[1]) : 0;
@@ -29,69 +22,25 @@
   /** 克或件 → 数字部分（斤保留最多 2 位小数）。 */
   const qtyNum = (b, q) => (typeof q !== 'number' ? '—' : qtyNumber(b, q));
 
-  // ---------------------------------------------------------------- 消息与登录
+  // ---------------------------------------------------------------- 登录
 
-  function showError(title, detail) {
-    const b = $('message');
-    b.replaceChildren(el('strong', { testid: 'error-title', text: title }));
-    if (detail) b.append(el('div', { class: 'detail', testid: 'error-detail', text: detail }));
-    b.hidden = false;
-  }
-
-  /** 大屏自己的登录凭据，没有则用同一标签页里直播下单页面的。 */
-  function token() {
-    return readSession(localStorage, TOKEN_KEY) || readSession(sessionStorage, 'zhunong.live.token');
-  }
-
-  function toLogin(message) {
-    localStorage.removeItem(TOKEN_KEY);
-    stopStream();
-    $('board-view').hidden = true;
-    $('who').hidden = true;
-    $('login-view').hidden = false;
-    if (message) showError(message);
-    $('login-username').focus();
-  }
-
-  async function problemOf(res) {
-    try {
-      if ((res.headers.get('content-type') || '').includes('json')) return await res.json();
-    } catch (_) { /* not JSON */ }
-    return { code: '', detail: `HTTP ${res.status}` };
-  }
-
-  async function onLogin(ev) {
-    ev.preventDefault();
-    clearMessage();
-    const username = $('login-username').value.trim();
-    const password = $('login-password').value;
-    if (!username || !password) { showError('请输入用户名和密码。'); return; }
-    const btn = $('login-submit');
-    btn.disabled = true;
-    try {
-      const res = await fetch('/api/v1/auth/login', {
-        method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify({ username, password }), cache: 'no-store', credentials: 'omit',
-      });
-      if (!res.ok) {
-        const p = await problemOf(res);
-        showError(CODE_TEXT[p.code] || '登录失败。', p.detail);
-        return;
-      }
-      const r = await res.json();
-      if (!ALLOWED_ROLES.includes(r.role)) {
-        showError(`账号 ${username}（${r.role}）不能查看直播大屏。`);
-        return;
-      }
-      saveSession(localStorage, TOKEN_KEY, username, r);
-      $('login-password').value = '';
-      await open();
-    } catch (e) {
-      showError(CODE_TEXT.network, String((e && e.message) || e));
-    } finally {
-      btn.disabled = false;
-    }
-  }
+  window.Zhunong.configure({
+    tokenKey: 'zhunong.board.user',
+    roles: ALLOWED_ROLES,
+    refused: (username, role) => `账号 ${username}（${role}）不能查看直播大屏。`,
+    afterLogin: open,
+    showLogin() {
+      stopStream();
+      $('board-view').hidden = true;
+      $('who').hidden = true;
+      $('login-view').hidden = false;
+    },
+    codeText: {
+      not_found: '没有这个直播场次。',
+      forbidden: '此账号没有权限查看直播数据。',
+    },
+    chineseOnly: true,
+  });
 
   // ---------------------------------------------------------------- 场次与数据
 
@@ -99,30 +48,21 @@
   const featured = new Map(); // batch_id → featured（含单价、单位）
 
   async function open() {
-    const s = token();
+    const s = session();
     if (!s) { toLogin(); return; }
-    if (!sessionId) { showError('地址里没有直播场次编号，应为 /app/live/场次号/board。'); return; }
+    if (!sessionId) { showError(clientError('地址里没有直播场次编号，应为 /app/live/场次号/board。')); return; }
     $('who-name').textContent = s.username;
     $('who').hidden = false;
     $('login-view').hidden = true;
-    let res;
     try {
-      res = await fetch(`/api/v1/live-sessions/${sessionId}`, {
-        headers: { Authorization: `Bearer ${s.token}`, Accept: 'application/json' }, cache: 'no-store', credentials: 'omit',
-      });
-    } catch (e) {
-      showError(CODE_TEXT.network, String((e && e.message) || e));
-      setTimeout(open, 3000);
-      return;
-    }
-    if (res.status === 401) { toLogin('登录已过期或无效，请重新登录。'); return; }
-    if (!res.ok) {
-      const p = await problemOf(res);
-      showError(CODE_TEXT[p.code] || '打不开这个直播场次。', p.detail);
+      info = await api('GET', `/live-sessions/${sessionId}`);
+    } catch (err) {
+      if (err.problem && err.problem.handled) return;
+      showError(err);
+      if (err.status === 0 || err.status >= 500) setTimeout(open, 3000); // 网络不通：稍后再试
       return;
     }
     clearMessage();
-    info = await res.json();
     featured.clear();
     for (const f of info.featured || []) featured.set(f.batch_id, f);
     $('board-title').textContent = info.title;
@@ -179,7 +119,7 @@
   // ---------------------------------------------------------------- SSE（见 common.js）
 
   const feed = window.Zhunong.eventStream({
-    token,
+    token: accessToken,
     toLogin,
     onNoToken: () => toLogin(),
     onMessage(event, data) {
@@ -205,14 +145,14 @@
 
   function init() {
     $('login-form').addEventListener('submit', onLogin);
-    $('logout').addEventListener('click', () => { toLogin(); clearMessage(); });
+    $('logout').addEventListener('click', () => { logout(); clearMessage(); });
     window.addEventListener('online', () => {
       if (info && $('stream-status').dataset.state !== 'on') feed.reconnect(streamUrl);
     });
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible' && info && !feed.open) startStream();
     });
-    if (token()) open();
+    if (session()) open();
     else toLogin();
   }
 

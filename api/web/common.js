@@ -8,7 +8,7 @@ window.Zhunong = (() => {
 
   /** 页面的设置（见 configure）。 */
   const page = {
-    tokenKey: '', // sessionStorage 里登录凭据的键
+    tokenKey: '', // sessionStorage 里“本标签页谁登录着”的键（只有用户名和角色，凭据只在内存里）
     roles: [], // 可以登录这个页面的角色
     refused: (username, role) => `账号 ${username}（${role}）不能使用这个页面。`,
     afterLogin: () => {}, // 登录成功后
@@ -213,25 +213,30 @@ window.Zhunong = (() => {
 
   // ---------------------------------------------------------------- 登录凭据
 
-  /** 存着的登录凭据（未过期），没有则 null。 */
-  function readSession(store, key) {
+  // 访问凭据只在内存里：不写进任何存储，别的脚本或拷走的浏览器资料里都找不到它。
+  // 刷新页面、打开新标签页（如直播大屏）时，用续期 Cookie（httpOnly，只发往 /api/v1/auth）换一个新的。
+  // sessionStorage 里只记“本标签页谁登录着”（用户名和角色，没有凭据），离线刷新时据此留在页面上。
+  let current = null; // {token, role, username, expires_at}
+
+  /** 记下 POST /auth/login 或 /auth/refresh 的回答（提前 5 秒当作过期；有效期很短时提前四分之一）。 */
+  function keep(username, r) {
+    const ttl = r.expires_in || 0;
+    current = {
+      token: r.access_token, role: r.role, username,
+      expires_at: Date.now() + Math.max(0, ttl - Math.min(5, ttl / 4)) * 1000,
+    };
+    if (page.tokenKey) sessionStorage.setItem(page.tokenKey, JSON.stringify({ username, role: r.role }));
+  }
+
+  /** 本标签页登录着的用户 {username, role}（凭据过期、离线时也有），没有则 null。 */
+  function session() {
+    if (current) return { username: current.username, role: current.role };
     try {
-      const s = JSON.parse(store.getItem(key) || 'null');
-      if (s && s.token && (!s.expires_at || s.expires_at > Date.now())) return s;
+      const s = JSON.parse(sessionStorage.getItem(page.tokenKey) || 'null');
+      if (s && s.username && s.role) return { username: s.username, role: s.role };
     } catch (_) { /* ignore */ }
     return null;
   }
-
-  /** 存下 POST /auth/login 的回答（提前 5 秒当作过期；有效期很短时提前四分之一）。 */
-  function saveSession(store, key, username, r) {
-    const ttl = r.expires_in || 0;
-    store.setItem(key, JSON.stringify({
-      token: r.access_token, role: r.role, username,
-      expires_at: Date.now() + Math.max(0, ttl - Math.min(5, ttl / 4)) * 1000,
-    }));
-  }
-
-  const session = () => readSession(sessionStorage, page.tokenKey);
 
   // ---------------------------------------------------------------- 续期（整场直播不掉线）
 
@@ -246,28 +251,52 @@ window.Zhunong = (() => {
   }
 
   /**
-   * 用续期 Cookie（httpOnly，脚本读不到）换一对新的凭据；成功返回 true。
-   * 同时只发一个请求：几处同时发现过期时共用这一次。
+   * 几个标签页共用一个续期 Cookie，每个续期凭据只能用一次：同时用会被当成盗用，整个登录作废。
+   * 所以续期在浏览器的锁里一个接一个地做，后一个拿到的是前一个换回的新 Cookie。
+   */
+  function oneAtATime(fn) {
+    if (navigator.locks && typeof navigator.locks.request === 'function') return navigator.locks.request('zhunong.auth.refresh', fn);
+    return fn();
+  }
+
+  /**
+   * 用续期 Cookie 换一个新的访问凭据。返回 'ok'、'refused'（登录已结束，或账号不能用这个页面）
+   * 或 'offline'（网络不通，稍后再试）。同时只发一个请求：几处同时发现过期时共用这一次。
    */
   function renew() {
     if (renewing) return renewing;
     renewing = (async () => {
       try {
-        const res = await fetch('/api/v1/auth/refresh', { method: 'POST', credentials: 'same-origin', cache: 'no-store' });
-        if (!res.ok) return false;
+        const res = await oneAtATime(() => fetch('/api/v1/auth/refresh', { method: 'POST', credentials: 'same-origin', cache: 'no-store' }));
+        if (res.status === 401 || res.status === 403) return 'refused';
+        if (!res.ok) return 'offline'; // 服务器暂时出错：和网络不通一样，稍后再试
         const r = await res.json();
-        let username = '';
-        try { username = (JSON.parse(sessionStorage.getItem(page.tokenKey) || 'null') || {}).username || ''; } catch (_) { /* ignore */ }
-        saveSession(sessionStorage, page.tokenKey, username, r);
+        if (page.roles.length && !page.roles.includes(r.role)) return 'refused';
+        const me = session();
+        keep(r.username || (me && me.username) || '', r);
         scheduleRenewal(r.expires_in || 0);
-        return true;
+        return 'ok';
       } catch (_) {
-        return false; // 离线：稍后再试
+        if (session()) scheduleRenewal(10); // 离线：10 秒后再试
+        return 'offline';
       } finally {
         renewing = null;
       }
     })();
     return renewing;
+  }
+
+  /**
+   * 一个有效的访问凭据（过期了先续期）。续期被拒绝时回到登录视图并抛出（标有 handled）；
+   * 网络不通时抛出 network，调用方照离线处理（如订单留在队列里）。
+   */
+  async function accessToken() {
+    if (current && current.expires_at > Date.now()) return current.token;
+    const r = await renew();
+    if (r === 'ok') return current.token;
+    if (r === 'offline') throw new ApiError(0, { code: 'network', detail: 'offline' });
+    toLogin('登录已过期，请重新登录。');
+    throw new ApiError(401, { code: 'unauthorized', detail: 'no token', handled: true });
   }
 
   // ---------------------------------------------------------------- API
@@ -300,14 +329,7 @@ window.Zhunong = (() => {
    */
   async function api(method, path, body, opts = {}) {
     const headers = { Accept: opts.raw ? '*/*' : 'application/json', ...(opts.headers || {}) };
-    if (opts.auth !== false) {
-      const s = session() || ((await renew()) && session());
-      if (!s) {
-        toLogin('登录已过期，请重新登录。');
-        throw new ApiError(401, { code: 'unauthorized', detail: 'no token', handled: true });
-      }
-      headers.Authorization = `Bearer ${s.token}`;
-    }
+    if (opts.auth !== false) headers.Authorization = `Bearer ${await accessToken()}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let res;
     try {
@@ -321,7 +343,12 @@ window.Zhunong = (() => {
     }
     if (res.status === 401 && opts.auth !== false) {
       // 凭据刚过期：续期后重发一次，输入的内容不丢。
-      if (!opts.renewed && (await renew())) return api(method, path, body, { ...opts, renewed: true });
+      if (!opts.renewed) {
+        current = null;
+        const r = await renew();
+        if (r === 'ok') return api(method, path, body, { ...opts, renewed: true });
+        if (r === 'offline') throw new ApiError(0, { code: 'network', detail: 'offline' });
+      }
       toLogin('登录已过期或无效，请重新登录。');
       throw new ApiError(401, { code: 'unauthorized', detail: 'unauthorized', handled: true });
     }
@@ -380,6 +407,7 @@ window.Zhunong = (() => {
 
   /** 清掉登录凭据，回到登录视图（可附一句说明）。 */
   function toLogin(message) {
+    current = null;
     sessionStorage.removeItem(page.tokenKey);
     clearTimeout(renewTimer);
     page.showLogin();
@@ -400,8 +428,12 @@ window.Zhunong = (() => {
     }
     await run($('login-submit'), async () => {
       const r = await api('POST', '/auth/login', { username, password, cookie: true }, { auth: false });
-      if (!page.roles.includes(r.role)) throw clientError(page.refused(username, r.role));
-      saveSession(sessionStorage, page.tokenKey, username, r);
+      if (!page.roles.includes(r.role)) {
+        // 这个账号不能用这个页面：它刚拿到的登录也随即结束，不留一个没人用的续期 Cookie。
+        fetch('/api/v1/auth/logout', { method: 'POST', credentials: 'same-origin' }).catch(() => {});
+        throw clientError(page.refused(username, r.role));
+      }
+      keep(username, r);
       scheduleRenewal(r.expires_in || 0);
       $('login-password').value = '';
       await page.afterLogin();
@@ -412,7 +444,7 @@ window.Zhunong = (() => {
 
   /**
    * 读 text/event-stream 并在断线后自动重连（0.5 秒起，每次加倍，最多 10 秒），状态显示在 #stream-status。
-   * token()：当前登录凭据；onMessage(event, data)：每个有数据的事件（收到数据后页面调用 connected() 显示“实时”）；
+   * token()：访问凭据（可以是 Promise，如 accessToken）；onMessage(event, data)：每个有数据的事件（收到数据后页面调用 connected() 显示“实时”）；
    * toLogin(message)：服务器回答 401 时；onNoToken()：没有凭据时（不给则照常重连）。
    */
   function eventStream({ token, onMessage, toLogin: relogin, onNoToken }) {
@@ -447,8 +479,14 @@ window.Zhunong = (() => {
 
     /** 空行分隔事件；“:”开头是注释（keep-alive）。45 秒无数据视为断线。 */
     async function read(me) {
-      const s = token();
-      if (!s) {
+      let bearer;
+      try {
+        bearer = await token();
+      } catch (err) {
+        if (err && err.problem && err.problem.handled) { me.stopped = true; return; } // 已回到登录视图
+        throw err; // 离线：稍后重连
+      }
+      if (!bearer) {
         if (onNoToken) { me.stopped = true; onNoToken(); }
         return;
       }
@@ -458,7 +496,7 @@ window.Zhunong = (() => {
       kick();
       try {
         const res = await fetch(me.url, {
-          headers: { Authorization: `Bearer ${s.token}`, Accept: 'text/event-stream' },
+          headers: { Authorization: `Bearer ${bearer}`, Accept: 'text/event-stream' },
           cache: 'no-store', credentials: 'omit', signal: me.ctrl.signal,
         });
         if (res.status === 401) { me.stopped = true; relogin('登录已过期或无效，请重新登录。'); return; }
@@ -502,6 +540,8 @@ window.Zhunong = (() => {
       stop,
       /** 收到了数据：显示“实时”，下次断线从头计算重连间隔。 */
       connected() { retry = 0; setStatus('on', '实时'); },
+      /** 网络断了：马上断开（不再显示“实时”），照常等待重连。 */
+      interrupt() { if (stream && !stream.stopped) stream.ctrl.abort(); },
       /** 马上重连（网络恢复时）。 */
       reconnect(url) { retry = 0; start(url); },
       get open() { return stream !== null; },
@@ -515,12 +555,14 @@ window.Zhunong = (() => {
 
   // ---------------------------------------------------------------- 启动
 
-  /** 页面打开时：登录还有效就按时续期；已过期但续期 Cookie 还在，就先悄悄续上再启动页面。 */
+  /**
+   * 页面打开时：访问凭据不在内存里了，用续期 Cookie 换一个。离线时先按本标签页记下的用户进入页面，
+   * 网络恢复后再续期；续期被拒绝（登录已结束）则去掉记录，页面显示登录。
+   */
   async function resume() {
     if (!page.tokenKey) return;
-    const s = session();
-    if (s) scheduleRenewal(Math.max(0, (s.expires_at - Date.now()) / 1000));
-    else if (sessionStorage.getItem(page.tokenKey)) await renew();
+    const r = await renew();
+    if (r === 'refused') sessionStorage.removeItem(page.tokenKey);
   }
 
   function ready(init) {
@@ -540,7 +582,7 @@ window.Zhunong = (() => {
     el, fill,
     halfWidth, fixed, group, yuan, money, weightAmountFen, byWeight, unitOf, qtyNumber, pad2, clock,
     clearMessage, showError, showNotice, clientError,
-    readSession, saveSession, session, ApiError, api, run, openFile, toLogin, onLogin, logout, renew,
+    session, accessToken, ApiError, api, run, openFile, toLogin, onLogin, logout, renew,
     eventStream, parseJson, ready,
   };
 })();

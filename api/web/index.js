@@ -1,10 +1,10 @@
-// 首页：已登录的用户直接进入自己的页面（凭据在本标签页的 sessionStorage 里），否则列出各页面。
+// 首页：已登录的用户直接进入自己的页面（本标签页登录过：sessionStorage 里记着用户名和角色），否则列出各页面。
 'use strict';
 (() => {
   const pages = [
-    ['zhunong.office.token', '/app/office'],
-    ['zhunong.live.token', '/app/live'],
-    ['zhunong.station.token', '/app/station'],
+    ['zhunong.office.user', '/app/office'],
+    ['zhunong.live.user', '/app/live'],
+    ['zhunong.station.user', '/app/station'],
   ];
   for (const [key, href] of pages) {
     if (sessionStorage.getItem(key)) {

@@ -9,13 +9,14 @@
 (() => {
   const {
     $, el, fill, halfWidth, money, weightAmountFen, byWeight, unitOf, qtyNumber, pad2, clock, PLATFORM,
-    clearMessage, showError, showNotice, clientError, session, ApiError, api, run, toLogin, onLogin, logout, parseJson,
+    clearMessage, showError, showNotice, clientError, session, accessToken, ApiError, api, run, toLogin, onLogin, logout, parseJson,
   } = window.Zhunong;
 
-  const TOKEN_KEY = 'zhunong.live.token';
+  const USER_KEY = 'zhunong.live.user';
   const QUEUE_KEY = 'zhunong.live.queue';
   const SEQ_KEY = 'zhunong.live.seq';
   const SESSION_KEY = 'zhunong.live.session_id';
+  const SESSION_COPY_KEY = 'zhunong.live.session'; // 当前场次的副本：离线时刷新页面也能接着录单
   const MANAGER_ROLES = ['secretary', 'admin'];
   const UNDO_MS = 30000; // 下单成功后可撤销的时间
   const DUP_MS = 60000; // 一分钟内同一手机号、同一商品、同样数量视为可能重复
@@ -49,7 +50,7 @@
   }
 
   window.Zhunong.configure({
-    tokenKey: TOKEN_KEY,
+    tokenKey: USER_KEY,
     roles: ['helper', 'secretary', 'admin'],
     refused: (username, role) => `账号 ${username}（${role}）不能使用直播下单页面，请用助播、书记或管理员账号登录。`,
     afterLogin,
@@ -133,6 +134,9 @@
         if (ls.status === 'live') { openSession(ls); return; }
       } catch (err) {
         if (err.problem && err.problem.handled) return;
+        // 网络不通：按上次的副本打开，录的单先进队列，网络恢复后发送。
+        const copy = parseJson(localStorage.getItem(SESSION_COPY_KEY) || 'null');
+        if (err.status === 0 && copy && copy.id === saved && copy.status === 'live') { openSession(copy); return; }
         if (err.status !== 404) showError(err);
       }
     }
@@ -195,6 +199,7 @@
     clearMessage();
     live = ls;
     localStorage.setItem(SESSION_KEY, String(ls.id));
+    localStorage.setItem(SESSION_COPY_KEY, JSON.stringify(ls));
     batches = new Map();
     soldOutLocal.clear();
     for (const f of ls.featured || []) batches.set(f.batch_id, { ...f });
@@ -311,7 +316,7 @@
   // ---------------------------------------------------------------- 实时数据流（SSE，见 common.js）
 
   const feed = window.Zhunong.eventStream({
-    token: session,
+    token: accessToken,
     toLogin,
     onMessage(event, data) {
       if (event !== 'totals') return;
@@ -783,7 +788,10 @@
       // 网络回来了：正在等待重连的数据流马上重连。
       if (live && session() && $('stream-status').dataset.state !== 'on') feed.reconnect(streamUrl(live.id));
     });
-    window.addEventListener('offline', () => { renderQueue(); });
+    window.addEventListener('offline', () => {
+      renderQueue();
+      if (live) feed.interrupt(); // 离线时不显示“实时”：断开，等网络恢复后重连
+    });
     // 别的标签页改了队列：刷新显示。
     window.addEventListener('storage', (e) => { if (e.key === QUEUE_KEY) renderQueue(); });
     // 撤销倒计时。

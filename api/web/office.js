@@ -8,7 +8,7 @@
 (() => {
   const { $, el, fill, group, yuan, fixed, onLogin, logout, session, api } = window.Zhunong;
 
-  const TOKEN_KEY = 'zhunong.office.token';
+  const USER_KEY = 'zhunong.office.user';
 
   const ORDER_STATUS = {
     pending: '待确认', confirmed: '已确认', weighed: '已称重', loaded: '已装车',
@@ -202,7 +202,7 @@
   }
 
   window.Zhunong.configure({
-    tokenKey: TOKEN_KEY,
+    tokenKey: USER_KEY,
     roles: ['secretary', 'admin'],
     refused: (username, role) => `账号 ${username}（${role}）不能使用村务办公页面，请用书记或管理员账号登录。`,
     afterLogin: toApp,

@@ -10,7 +10,7 @@
     $, el, halfWidth, fixed, pad2, clearMessage, clientError, session, api, run, toLogin, onLogin, logout, openFile,
   } = window.Zhunong;
 
-  const TOKEN_KEY = 'zhunong.station.token';
+  const USER_KEY = 'zhunong.station.user';
 
   // ---------------------------------------------------------------- 文本
 
@@ -52,7 +52,7 @@
   }
 
   window.Zhunong.configure({
-    tokenKey: TOKEN_KEY,
+    tokenKey: USER_KEY,
     roles: ['station', 'secretary', 'admin'],
     refused: (username, role) => `账号 ${username}（${role}）不能使用称重装车页面，请用称重站账号登录。`,
     afterLogin: toApp,
@@ -209,5 +209,5 @@
   }
 
   // 各脚本都带 defer，按顺序在 DOMContentLoaded 之前执行完；这时再启动，各部分都已就位。
-  document.addEventListener('DOMContentLoaded', init);
+  document.addEventListener('DOMContentLoaded', () => window.Zhunong.ready(init));
 })();

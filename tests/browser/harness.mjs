@@ -154,6 +154,19 @@ export async function login(username, password) {
   return r.access_token;
 }
 
+/**
+ * On a page that just opened: waits until it has shown either its login form or who is signed in
+ * (it first tries the browser's refresh cookie), and logs in as `username` if it asks.
+ */
+export async function loginIfAsked(p, username) {
+  await p.waitForFunction(() => !document.getElementById('login-view').hidden || !document.getElementById('who').hidden);
+  if (await p.getByTestId('login-view').isVisible()) {
+    await p.getByTestId('login-username').fill(username);
+    await p.getByTestId('login-password').fill(DEMO_PASSWORD);
+    await p.getByTestId('login-submit').click();
+  }
+}
+
 // ------------------------------------------------------------------ page checks
 
 /** Waits until the locator's text contains `expected`, then returns the text. */

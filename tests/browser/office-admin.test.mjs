@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { mkdir, stat } from 'node:fs/promises';
-import { DEMO_PASSWORD, ROOT, start, stop, http, login, textOf } from './harness.mjs';
+import { DEMO_PASSWORD, ROOT, start, stop, http, login, textOf, loginIfAsked } from './harness.mjs';
 
 let base;
 let context;
@@ -34,11 +34,7 @@ after(async () => { await stop(); });
 async function open(hash, width = 1280) {
   await page.setViewportSize({ width, height: 900 });
   await page.goto(`${base}/app/office#${hash}`);
-  if (await page.getByTestId('login-view').isVisible()) {
-    await page.getByTestId('login-username').fill('secretary');
-    await page.getByTestId('login-password').fill(DEMO_PASSWORD);
-    await page.getByTestId('login-submit').click();
-  }
+  await loginIfAsked(page, 'secretary');
   await page.waitForFunction(() => !document.body.innerText.includes('正在加载'));
 }
 

@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import { DEMO_PASSWORD, ROOT, start, stop, http, login, textOf } from './harness.mjs';
+import { DEMO_PASSWORD, ROOT, start, stop, http, login, textOf, loginIfAsked } from './harness.mjs';
 
 let base;
 let context;
@@ -36,11 +36,7 @@ const yuanText = (fen) => '¥' + (fen / 100).toFixed(2).replace(/\B(?=(\d{3})+(?
 
 async function signIn() {
   await page.goto(`${base}/app/office`);
-  if (await page.getByTestId('login-view').isVisible()) {
-    await page.getByTestId('login-username').fill('secretary');
-    await page.getByTestId('login-password').fill(DEMO_PASSWORD);
-    await page.getByTestId('login-submit').click();
-  }
+  await loginIfAsked(page, 'secretary');
   await page.getByTestId('dashboard-view').waitFor({ state: 'visible' });
 }
 

@@ -55,4 +55,5 @@ export SERVER_BIN
 
 mkdir -p artifacts/browser
 echo "== node --test tests/browser/ (server: $SERVER_BIN)"
-node --test tests/browser/
+# A test that hangs fails after 5 minutes instead of holding CI until its limit.
+node --test --test-timeout=300000 tests/browser/

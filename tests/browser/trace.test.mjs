@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import { DEMO_PASSWORD, ROOT, start, stop, http, login, textOf, noHorizontalScroll } from './harness.mjs';
+import { DEMO_PASSWORD, ROOT, start, stop, http, login, textOf, noHorizontalScroll, loginIfAsked } from './harness.mjs';
 
 let base;
 let context;
@@ -35,12 +35,8 @@ after(async () => { await stop(); });
 async function labelsFromStation(layout) {
   await page.setViewportSize({ width: 375, height: 800 });
   await page.goto(`${base}/app/station`);
-  if (await page.getByTestId('login-view').isVisible()) {
-    await page.getByTestId('login-username').fill('station');
-    await page.getByTestId('login-password').fill(DEMO_PASSWORD);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('app-view').waitFor({ state: 'visible' });
-  }
+  await loginIfAsked(page, 'station');
+  await page.getByTestId('app-view').waitFor({ state: 'visible' });
   await page.getByTestId('order-number').fill(order.number);
   await page.getByTestId('find-order').click();
   await textOf(page.getByTestId('sheet-number'), order.number);
@@ -108,11 +104,11 @@ test('a scan opens a phone-sized Chinese page with the crate’s origin and no b
   // The office sees the scan.
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto(`${base}/app/office#catalog?tab=trace`);
-  if (await page.getByTestId('login-view').isVisible()) {
-    await page.getByTestId('login-username').fill('secretary');
-    await page.getByTestId('login-password').fill(DEMO_PASSWORD);
-    await page.getByTestId('login-submit').click();
-  }
+  // The browser's session is the station's, which the office does not take: it asks for a login.
+  await page.getByTestId('login-view').waitFor({ state: 'visible' });
+  await page.getByTestId('login-username').fill('secretary');
+  await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+  await page.getByTestId('login-submit').click();
   await textOf(page.getByTestId('scans-2'), '1');
   await textOf(page.getByTestId('scan-total'), '共扫码 1 次');
 });

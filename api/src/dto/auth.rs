@@ -30,6 +30,8 @@ pub struct TokenResponse {
     pub token_type: &'static str,
     pub expires_in: i64,
     pub role: Role,
+    /// Whose token it is: a page opened in a new tab learns it here, from the refresh cookie alone.
+    pub username: String,
     /// Trade it at `POST /auth/refresh` for a new pair before `expires_in` runs out; each one
     /// works once. Absent when it was set as a cookie.
     #[serde(skip_serializing_if = "Option::is_none")]

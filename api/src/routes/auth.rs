@@ -131,6 +131,7 @@ pub fn token_response(
         token_type: "Bearer",
         expires_in: keys.ttl_secs(),
         role: user.role,
+        username: user.username.clone(),
         refresh_token,
         refresh_expires_in,
     })
