@@ -14,6 +14,8 @@ pub struct Model {
     /// Enterprise contacts: a JSON array of `{name, phone, title}`.
     pub contacts: Json,
     pub payment_terms: Option<String>,
+    /// What the live room knows them by (抖音昵称).
+    pub douyin_nickname: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -16,6 +16,8 @@ pub struct Model {
     pub ended_at: Option<DateTimeUtc>,
     pub created_by: i64,
     pub created_at: DateTimeUtc,
+    /// The board (on stream) shows buyers' full names; otherwise masked, as 张**.
+    pub board_full_names: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -13,6 +13,7 @@ mod m20261201_000002_token_version;
 mod m20261201_000003_refresh_tokens;
 mod m20261202_000001_sales_facts;
 mod m20261203_000001_trace_codes;
+mod m20261204_000001_names_on_stream;
 mod util;
 
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000003_refresh_tokens::Migration),
             Box::new(m20261202_000001_sales_facts::Migration),
             Box::new(m20261203_000001_trace_codes::Migration),
+            Box::new(m20261204_000001_names_on_stream::Migration),
         ]
     }
 }

@@ -15,6 +15,7 @@ mod health_and_docs;
 mod helpers;
 mod idempotency;
 mod live;
+mod live_room;
 mod loads;
 mod messages;
 mod money;

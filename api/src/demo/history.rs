@@ -83,6 +83,7 @@ pub async fn history(db: &Db, story: &Story) -> anyhow::Result<History> {
                             company: None,
                             contacts: vec![],
                             payment_terms: None,
+                            douyin_nickname: None,
                         },
                     )
                     .await?;

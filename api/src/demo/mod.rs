@@ -182,6 +182,7 @@ pub async fn load(db: &crate::db::Tx, staff_password: &str) -> anyhow::Result<St
                 title: Some("工会采购".into()),
             }],
             payment_terms: Some("月结 30 天".into()),
+            douyin_nickname: None,
         },
     )
     .await
@@ -197,16 +198,18 @@ pub async fn load(db: &crate::db::Tx, staff_password: &str) -> anyhow::Result<St
             company: Some("市农产品有限公司".into()),
             contacts: vec![],
             payment_terms: Some("货到付款".into()),
+            douyin_nickname: None,
         },
     )
     .await
     .map_err(e)?;
     enterprises.push(market.id);
     let mut individuals = Vec::new();
-    for (name, phone, address) in [
-        ("李女士", "13800000001", "合肥市蜀山区"),
-        ("张先生", "13800000002", "南京市鼓楼区"),
-        ("陈阿姨", "13800000003", "红光村三组"),
+    // With the nicknames the helper hears in the live room.
+    for (name, phone, address, nickname) in [
+        ("李女士", "13800000001", "合肥市蜀山区", "蜀山葡萄迷"),
+        ("张先生", "13800000002", "南京市鼓楼区", "金陵老张"),
+        ("陈阿姨", "13800000003", "红光村三组", "红光陈阿姨"),
     ] {
         let b = buyers::create(
             db,
@@ -218,6 +221,7 @@ pub async fn load(db: &crate::db::Tx, staff_password: &str) -> anyhow::Result<St
                 company: None,
                 contacts: vec![],
                 payment_terms: None,
+                douyin_nickname: Some(nickname.into()),
             },
         )
         .await

@@ -91,6 +91,21 @@ pub fn payment_method_label(method: zhunong_entity::enums::PaymentMethod) -> &'s
     }
 }
 
+/// A name as shown on stream: the first character, then one `*` for each of the rest, at least
+/// two ("张三" → "张**", "李女士" → "李**", "Tom" → "T**"). A phone number's digits never show.
+pub fn mask_name(name: &str) -> String {
+    let name = name.trim();
+    let mut chars = name.chars();
+    let Some(first) = chars.next() else {
+        return String::new();
+    };
+    let first = if first.is_ascii_digit() { '*' } else { first };
+    let rest = chars.count().max(2);
+    std::iter::once(first)
+        .chain(std::iter::repeat_n('*', rest))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,6 +120,17 @@ mod tests {
         assert_eq!(kg(7), "0.007");
         assert_eq!(jin(4_850), "9.70");
         assert_eq!(jin(5_000), "10.00");
+    }
+
+    #[test]
+    fn names_are_masked_for_the_stream() {
+        assert_eq!(mask_name("张三"), "张**");
+        assert_eq!(mask_name("李女士"), "李**");
+        assert_eq!(mask_name("欧阳娜娜"), "欧***");
+        assert_eq!(mask_name("王"), "王**");
+        assert_eq!(mask_name(" Tom "), "T**");
+        assert_eq!(mask_name("13800000001"), "*".repeat(11));
+        assert_eq!(mask_name(""), "");
     }
 
     #[test]

@@ -29,6 +29,9 @@ pub struct CreateBuyer {
     #[serde(default)]
     pub contacts: Vec<Contact>,
     pub payment_terms: Option<String>,
+    /// What the live room knows them by (抖音昵称).
+    #[schema(example = "葡萄爱好者")]
+    pub douyin_nickname: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -48,6 +51,9 @@ pub struct UpdateBuyer {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub payment_terms: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub douyin_nickname: Option<Option<String>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -60,6 +66,7 @@ pub struct BuyerOut {
     pub company: Option<String>,
     pub contacts: Vec<Contact>,
     pub payment_terms: Option<String>,
+    pub douyin_nickname: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -75,6 +82,7 @@ impl From<buyer::Model> for BuyerOut {
             company: m.company,
             contacts: serde_json::from_value(m.contacts).unwrap_or_default(),
             payment_terms: m.payment_terms,
+            douyin_nickname: m.douyin_nickname,
             created_at: m.created_at,
             updated_at: m.updated_at,
         }
@@ -87,6 +95,11 @@ pub struct BuyerFilter {
     pub kind: Option<BuyerKind>,
     /// Exact phone number.
     pub phone: Option<String>,
-    /// Part of the name or company.
+    /// Part of the name, company or Douyin nickname.
+    #[param(max_length = 100)]
     pub q: Option<String>,
+    /// The last digits of the phone number (3 to 11 digits), as a helper hears them in the live
+    /// room: `5678` finds 13812345678.
+    #[param(pattern = "^[0-9]{3,11}$")]
+    pub phone_ends: Option<String>,
 }

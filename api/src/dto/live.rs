@@ -12,6 +12,9 @@ pub struct CreateSession {
     #[schema(example = "阳光玫瑰产地直播")]
     pub title: String,
     pub planned_start: DateTime<Utc>,
+    /// The host's board goes on stream, so it shows buyers masked (张**) unless this is set.
+    #[serde(default)]
+    pub board_full_names: bool,
 }
 
 /// A batch to sell in the show, at a live price (fen per jin or per piece), optionally limited
@@ -45,6 +48,7 @@ pub struct SessionOut {
     pub status: LiveStatus,
     pub started_at: Option<DateTime<Utc>>,
     pub ended_at: Option<DateTime<Utc>>,
+    pub board_full_names: bool,
     pub featured: Vec<FeaturedOut>,
 }
 
@@ -69,6 +73,7 @@ pub struct BatchTotals {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TopBuyer {
     pub buyer_id: i64,
+    /// Masked (张**) unless the show has `board_full_names`: the board goes on stream.
     pub name: String,
     pub orders: i64,
     pub revenue_fen: i64,

@@ -202,6 +202,7 @@ pub(super) async fn catalog(
             company: Set(enterprise.then(|| format!("合作企业{:02}有限公司", id - INDIVIDUALS))),
             contacts: Set(serde_json::json!([])),
             payment_terms: Set(None),
+            douyin_nickname: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         }

@@ -187,6 +187,7 @@ pub async fn write_history(
                 ended_at: Set(Some(at + Duration::hours(3))),
                 created_by: Set(actor),
                 created_at: Set(at - Duration::days(2)),
+                board_full_names: Set(false),
             }
         });
         for chunk in rows.collect::<Vec<_>>().chunks(500) {

@@ -51,6 +51,11 @@ fn contacts_json(contacts: &[Contact]) -> AppResult<serde_json::Value> {
     serde_json::to_value(contacts).map_err(|e| AppError::Internal(e.into()))
 }
 
+/// An optional text as kept: trimmed, and empty taken as absent.
+fn trimmed(text: Option<String>) -> Option<String> {
+    text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
+}
+
 /// # Errors
 /// Invalid fields (422) or a phone number already in use (409).
 pub async fn create(db: &crate::db::Tx, req: CreateBuyer) -> AppResult<BuyerOut> {
@@ -60,6 +65,7 @@ pub async fn create(db: &crate::db::Tx, req: CreateBuyer) -> AppResult<BuyerOut>
     v.opt_text(req.address.as_deref(), "address", 300);
     v.opt_text(req.company.as_deref(), "company", 200);
     v.opt_text(req.payment_terms.as_deref(), "payment_terms", 200);
+    v.opt_text(req.douyin_nickname.as_deref(), "douyin_nickname", 100);
     if req.kind == BuyerKind::Enterprise {
         v.check(
             req.company.as_deref().is_some_and(|c| !c.trim().is_empty()),
@@ -78,6 +84,7 @@ pub async fn create(db: &crate::db::Tx, req: CreateBuyer) -> AppResult<BuyerOut>
         company: Set(req.company),
         contacts: Set(contacts_json(&req.contacts)?),
         payment_terms: Set(req.payment_terms),
+        douyin_nickname: Set(trimmed(req.douyin_nickname)),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -134,6 +141,11 @@ pub async fn update(db: &crate::db::Tx, id: i64, req: UpdateBuyer) -> AppResult<
         "payment_terms",
         200,
     );
+    v.opt_text(
+        req.douyin_nickname.as_ref().and_then(|n| n.as_deref()),
+        "douyin_nickname",
+        100,
+    );
     if let Some(c) = &req.contacts {
         check_contacts(&mut v, c);
     }
@@ -156,6 +168,9 @@ pub async fn update(db: &crate::db::Tx, id: i64, req: UpdateBuyer) -> AppResult<
     }
     if let Some(terms) = req.payment_terms {
         m.payment_terms = Set(terms);
+    }
+    if let Some(nickname) = req.douyin_nickname {
+        m.douyin_nickname = Set(trimmed(nickname));
     }
     m.updated_at = Set(chrono::Utc::now());
     Ok(m.update(db)
@@ -183,8 +198,21 @@ pub async fn list(
         q = q.filter(
             Condition::any()
                 .add(Column::Name.like(pattern.clone()))
-                .add(Column::Company.like(pattern)),
+                .add(Column::Company.like(pattern.clone()))
+                .add(Column::DouyinNickname.like(pattern)),
         );
+    }
+    if let Some(ending) = f.phone_ends.as_deref() {
+        let mut v = Validator::default();
+        v.check(
+            (3..=11).contains(&ending.len()) && ending.bytes().all(|b| b.is_ascii_digit()),
+            "phone_ends",
+            "must be 3 to 11 digits",
+        );
+        v.finish()?;
+        // Digits only, so the pattern holds no LIKE wildcards. Phones are few enough per
+        // village that matching the end (no index) stays cheap.
+        q = q.filter(Column::Phone.like(format!("%{ending}")));
     }
     paginate(db, q, paging, BuyerOut::from).await
 }

@@ -64,6 +64,7 @@ async fn out(db: &impl ConnectionTrait, s: live_session::Model) -> AppResult<Ses
         status: s.status,
         started_at: s.started_at,
         ended_at: s.ended_at,
+        board_full_names: s.board_full_names,
         featured,
     })
 }
@@ -89,6 +90,7 @@ pub async fn create(
         ended_at: Set(None),
         created_by: Set(caller.user_id),
         created_at: Set(chrono::Utc::now()),
+        board_full_names: Set(req.board_full_names),
         ..Default::default()
     }
     .insert(db)

@@ -2,7 +2,7 @@
 //! closing summary and CSV for the packing team.
 
 use super::sessions::{featured, get};
-use crate::domain::format::{jin, piece_unit, yuan};
+use crate::domain::format::{jin, mask_name, piece_unit, yuan};
 use crate::dto::live::{BatchTotals, SessionSummary, TopBuyer, Totals};
 use crate::error::{AppError, AppResult};
 use sea_orm::sea_query::{Alias, Expr, Order, Query};
@@ -114,7 +114,14 @@ pub async fn totals(db: &impl ConnectionTrait, session_id: i64) -> AppResult<Tot
         .all(db)
         .await?
         .into_iter()
-        .map(|b| (b.id, b.name))
+        .map(|b| {
+            let shown = if session.board_full_names {
+                b.name
+            } else {
+                mask_name(&b.name)
+            };
+            (b.id, shown)
+        })
         .collect();
     Ok(Totals {
         session_id,
