@@ -145,6 +145,11 @@ window.Zhunong = (() => {
     return (neg ? '-' : '') + Math.floor(a / 100) + '.' + String(a % 100).padStart(2, '0');
   }
   const money = (fen) => '¥' + yuan(fen);
+  /** 输入的元（可带两位小数，全角也行）→ 分，整数运算；不是金额则 null。 */
+  function fenOf(text) {
+    const m = /^(\d{1,12})(?:\.(\d{1,2}))?$/.exec(halfWidth(text).trim());
+    return m ? Number(m[1]) * 100 + Number((m[2] || '').padEnd(2, '0')) : null;
+  }
   /** 称重金额：净重克 × 每斤单价分 / 500，四舍五入到分（服务器同样只舍入一次）。 */
   function weightAmountFen(netG, priceFen) {
     return Number((BigInt(netG) * BigInt(priceFen) * 2n + 500n) / 1000n);
@@ -580,7 +585,7 @@ window.Zhunong = (() => {
   return {
     $, configure, CODE_TEXT, PLATFORM,
     el, fill,
-    halfWidth, fixed, group, yuan, money, weightAmountFen, byWeight, unitOf, qtyNumber, pad2, clock,
+    halfWidth, fixed, group, yuan, money, fenOf, weightAmountFen, byWeight, unitOf, qtyNumber, pad2, clock,
     clearMessage, showError, showNotice, clientError,
     session, accessToken, ApiError, api, run, openFile, toLogin, onLogin, logout, renew,
     eventStream, parseJson, ready,

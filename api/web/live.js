@@ -15,9 +15,10 @@
   const USER_KEY = 'zhunong.live.user';
   const QUEUE_KEY = 'zhunong.live.queue';
   const SEQ_KEY = 'zhunong.live.seq';
+  const BUYERS_KEY = 'zhunong.live.buyers'; // 本机最近的买家：离线时也认得老买家
+  const RECENT_BUYERS = 300;
   const SESSION_KEY = 'zhunong.live.session_id';
   const SESSION_COPY_KEY = 'zhunong.live.session'; // 当前场次的副本：离线时刷新页面也能接着录单
-  const MANAGER_ROLES = ['secretary', 'admin'];
   const UNDO_MS = 30000; // 下单成功后可撤销的时间
   const DUP_MS = 60000; // 一分钟内同一手机号、同一商品、同样数量视为可能重复
   const KEEP_DONE = 30; // 本地保留的已完成记录条数
@@ -60,6 +61,8 @@
     },
     codeText: CODE_TEXT,
     fieldLabel,
+    // 助农员只看中文：服务器的英文说明不显示。
+    chineseOnly: true,
     // 应答读到一半断了：当作网络不通，留在队列里用同一个键重发。
     cutOffAsNetwork: true,
   });
@@ -119,6 +122,7 @@
   function showView(name) {
     for (const v of ['login', 'session', 'sell']) $(`${v}-view`).hidden = v !== name;
     $('who').hidden = name === 'login';
+    document.body.classList.toggle('selling', name === 'sell'); // 给底部固定的下单栏留出位置
   }
 
   async function afterLogin() {
@@ -167,24 +171,25 @@
     el('span', { class: 'badge s-live', text: '直播中' }))))
       : el('li', { class: 'empty', text: '现在没有正在直播的场次。开播后点“刷新”。' }));
 
-    const s = session();
+    // 没有正在直播的：新建一场，或者给待开播的上架商品、开播。
+    window.Zhunong.liveSetup.resetForm();
     const box = $('planned-box');
-    box.hidden = true;
-    if (s && MANAGER_ROLES.includes(s.role)) {
-      const p = await api('GET', '/live-sessions?status=planned');
-      const planned = p.items || [];
-      box.hidden = planned.length === 0;
-      fill($('planned-sessions'), planned.map((ls) => el('li', { class: 'order-row' },
-        el('div', { class: 'info' }, el('strong', { text: ls.title }), el('br'),
-          el('span', { class: 'muted', text: `${sessionLine(ls)} · ${(ls.featured || []).length} 个商品` })),
-        el('button', { type: 'button', class: 'btn small primary', testid: `start-session-${ls.id}`, text: '开播',
+    const p = await api('GET', '/live-sessions?status=planned');
+    const planned = p.items || [];
+    box.hidden = planned.length === 0;
+    fill($('planned-sessions'), planned.map((ls) => el('li', { class: 'order-row' },
+      el('div', { class: 'info' }, el('strong', { text: ls.title }), el('br'),
+        el('span', { class: 'muted', text: `${sessionLine(ls)} · ${(ls.featured || []).length} 个商品` })),
+      el('div', { class: 'btns' },
+        el('button', { type: 'button', class: 'btn small', testid: `setup-session-${ls.id}`, text: '上架商品',
+          onclick: (e) => run(e.currentTarget, () => window.Zhunong.liveSetup.open(ls)) }),
+        (ls.featured || []).length ? el('button', { type: 'button', class: 'btn small primary', testid: `start-session-${ls.id}`, text: '开播',
           onclick: (e) => run(e.currentTarget, async () => {
             if (!window.confirm(`现在开始直播“${ls.title}”吗？`)) return;
             const started = await api('POST', `/live-sessions/${ls.id}/start`);
             showNotice(`“${started.title}”已开播`);
             openSession(started);
-          }) }))));
-    }
+          }) }) : null))));
   }
 
   // ---------------------------------------------------------------- 当前场次、商品与实时数据
@@ -210,20 +215,23 @@
     renderQty();
     renderEntries();
     startStream(ls.id);
+    window.Zhunong.liveOrders.show(ls.id);
   }
 
   function renderSessionHead() {
     $('session-title').textContent = live.title;
     $('session-sub').textContent = sessionLine(live);
     $('board-link').href = `/app/live/${live.id}/board`;
-    const s = session();
-    $('end-session').hidden = !(s && MANAGER_ROLES.includes(s.role) && live.status === 'live');
+    $('end-session').hidden = live.status !== 'live';
     $('session-ended').hidden = live.status === 'live';
+    if (live.status === 'ended') run(null, () => window.Zhunong.liveOrders.summary(live.id));
+    else $('summary-box').hidden = true;
     $('session-ended').textContent = live.status === 'planned' ? '本场直播还没有开播，不能下单。' : '本场直播已结束，不能再下单。';
   }
 
   function applyTotals(t) {
     if (!live || t.session_id !== live.id) return;
+    window.Zhunong.liveOrders.soon();
     for (const b of t.batches || []) {
       const cur = batches.get(b.batch_id) || { batch_id: b.batch_id };
       batches.set(b.batch_id, { ...cur, ...b });
@@ -299,7 +307,8 @@
     if (b.per_buyer_limit) parts.push(`每人限购 ${qtyText(b, b.per_buyer_limit)}`);
     if (p.error) parts.push(p.error);
     hint.textContent = parts.join(' · ');
-    place.textContent = p.error ? '下单' : `下单 · ${qtyText(b, p.q)} · ${money(amountFen(b, p.q))}`;
+    if (p.error) place.textContent = '下单';
+    else fill(place, '下单', el('br'), el('small', { text: `${qtyText(b, p.q)} · ${money(amountFen(b, p.q))}` }));
   }
 
   function stepQty(dir) {
@@ -337,6 +346,71 @@
 
   // ---------------------------------------------------------------- 买家
 
+  /** 本机最近的买家（新的在前），每个 {id, phone, name, address, nickname}。 */
+  function recentBuyers() {
+    const list = parseJson(localStorage.getItem(BUYERS_KEY) || '[]');
+    return Array.isArray(list) ? list : [];
+  }
+
+  function rememberBuyer(b) {
+    if (!b || !b.id || !b.phone) return;
+    const list = recentBuyers().filter((x) => x.id !== b.id && x.phone !== b.phone);
+    list.unshift({ id: b.id, phone: b.phone, name: b.name, address: b.address || '', nickname: b.nickname || b.douyin_nickname || '' });
+    localStorage.setItem(BUYERS_KEY, JSON.stringify(list.slice(0, RECENT_BUYERS)));
+  }
+
+  const nameOfBuyer = (id) => (recentBuyers().find((b) => b.id === id) || {}).name || '';
+
+  // ---------------------------------------------------------------- 找老买家：手机尾号、抖音昵称
+
+  let matchTimer = 0;
+  let matchSeq = 0;
+
+  /** 候选买家：先列本机记得的（离线也有），再补上服务器找到的。 */
+  function findMatches(kind, text) {
+    clearTimeout(matchTimer);
+    const seq = ++matchSeq;
+    const local = recentBuyers().filter((b) => (kind === 'ends' ? b.phone.endsWith(text) : (b.nickname || '').includes(text) || b.name.includes(text)));
+    renderMatches(local, text);
+    matchTimer = setTimeout(async () => {
+      const query = kind === 'ends' ? `phone_ends=${text}` : `q=${encodeURIComponent(text)}`;
+      try {
+        const r = await api('GET', `/buyers?${query}&kind=individual&per_page=10`);
+        if (seq !== matchSeq) return;
+        const seen = new Set(local.map((b) => b.id));
+        const more = (r.items || []).filter((b) => !seen.has(b.id)).map((b) => ({ ...b, nickname: b.douyin_nickname || '' }));
+        renderMatches([...local, ...more], text);
+      } catch (_) { /* 离线：只有本机的候选 */ }
+    }, 250);
+  }
+
+  function renderMatches(list, text) {
+    const ul = $('buyer-matches');
+    ul.hidden = false;
+    fill(ul, list.length ? list.slice(0, 8).map((b) => el('li', {}, el('button', {
+      type: 'button', class: 'match', testid: `match-${b.phone}`, onclick: () => pickBuyer(b),
+    }, el('strong', { text: b.name }), b.nickname ? el('span', { class: 'nick', text: ` ${b.nickname}` }) : null,
+    el('span', { class: 'muted', text: ` ${b.phone}` }))))
+      : el('li', { class: 'empty', text: `没有找到“${text}”的老买家。新买家请输入完整手机号。` }));
+  }
+
+  function hideMatches() {
+    clearTimeout(matchTimer);
+    matchSeq += 1;
+    $('buyer-matches').hidden = true;
+  }
+
+  /** 点了一个候选：填上完整手机号，就是这位老买家了。 */
+  function pickBuyer(b) {
+    hideMatches();
+    $('buyer-nick-search').value = '';
+    $('buyer-phone').value = b.phone;
+    buyer = { phone: b.phone, state: 'known', id: b.id, name: b.name, address: b.address, nickname: b.nickname || '' };
+    rememberBuyer(buyer);
+    renderBuyer();
+    $('qty').focus();
+  }
+
   let buyer = { phone: '', state: 'empty' }; // state: empty | looking | known | new | offline
   let lookupTimer = 0;
   let lookupSeq = 0;
@@ -348,11 +422,12 @@
     $('buyer-new').hidden = !(buyer.state === 'new' || buyer.state === 'offline');
     if (known) {
       $('buyer-found-name').textContent = buyer.name;
+      $('buyer-found-nick').textContent = buyer.nickname ? `抖音：${buyer.nickname}` : '';
       $('buyer-found-address').textContent = buyer.address || '（没有地址）';
     }
     status.dataset.state = buyer.state;
     status.textContent = {
-      empty: '', looking: '查找中…', known: '老买家',
+      empty: '', looking: '查找中…', known: buyer.fromDevice ? '老买家（本机记录，网络恢复后核对）' : '老买家',
       new: '新买家：请填写姓名和收货地址，下单时自动建档。',
       offline: '暂时查不到（网络不通）：请填写姓名和地址，发送时会先按手机号匹配老买家。',
       invalid: '请输入 11 位手机号。',
@@ -365,13 +440,15 @@
     if (phone === buyer.phone && buyer.state !== 'empty' && buyer.state !== 'invalid') return;
     buyer = { phone, state: 'empty' };
     renderBuyer();
+    if (/^\d{4}$/.test(phone)) findMatches('ends', phone); // 尾号 4 位：列出候选
+    else hideMatches();
     if (/^1\d{10}$/.test(phone)) lookupTimer = setTimeout(() => lookup(phone), 150);
     else if (/^0\d{9,11}$/.test(phone)) lookupTimer = setTimeout(() => lookup(phone), 800);
   }
 
   function onPhoneDone() {
     const phone = normalizePhone($('buyer-phone').value);
-    if (!phone) return;
+    if (!phone || /^\d{4}$/.test(phone)) return; // 尾号：等点选候选
     if (!validPhone(phone)) { buyer = { phone, state: 'invalid' }; renderBuyer(); return; }
     if (phone !== buyer.phone || buyer.state === 'empty' || buyer.state === 'invalid') lookup(phone);
   }
@@ -383,10 +460,13 @@
     let next;
     try {
       const b = await api('GET', `/buyers/by-phone/${encodeURIComponent(phone)}`);
-      next = { phone, state: 'known', id: b.id, name: b.name, address: b.address };
+      next = { phone, state: 'known', id: b.id, name: b.name, address: b.address, nickname: b.douyin_nickname || '' };
+      rememberBuyer(next);
     } catch (err) {
       if (err.problem && err.problem.handled) return;
+      const mine = recentBuyers().find((b) => b.phone === phone);
       if (err.status === 404) next = { phone, state: 'new' };
+      else if ((err.status === 0 || err.status >= 500) && mine) next = { ...mine, phone, state: 'known', fromDevice: true };
       else if (err.status === 0 || err.status >= 500) next = { phone, state: 'offline' };
       else { next = { phone, state: 'new' }; showError(err); }
     }
@@ -470,7 +550,8 @@
         throw clientError('正在查找这个手机号的买家，请稍等一下再点下单。');
       }
       if (errors.length) throw clientError('新买家请填写姓名和收货地址。', errors);
-      Object.assign(entry, { new_buyer: { name, address }, buyer_name: name });
+      const nickname = $('buyer-nickname').value.trim();
+      Object.assign(entry, { new_buyer: { name, address, nickname }, buyer_name: name });
     }
     return entry;
   }
@@ -512,6 +593,9 @@
     $('buyer-phone').value = '';
     $('buyer-name').value = '';
     $('buyer-address').value = '';
+    $('buyer-nickname').value = '';
+    $('buyer-nick-search').value = '';
+    hideMatches();
     $('qty').value = '1';
     buyer = { phone: '', state: 'empty' };
     renderBuyer();
@@ -594,7 +678,10 @@
         if (!b) {
           if (!e.new_buyer) throw clientError('这个手机号还没有建档，需要填写姓名和地址。');
           try {
-            b = await api('POST', '/buyers', { kind: 'individual', name: e.new_buyer.name, phone: e.phone, address: e.new_buyer.address });
+            b = await api('POST', '/buyers', {
+              kind: 'individual', name: e.new_buyer.name, phone: e.phone, address: e.new_buyer.address,
+              douyin_nickname: e.new_buyer.nickname || null,
+            });
           } catch (err) {
             // 另一台手机刚建了同一个手机号的买家：再按手机号取一次。
             if (err.status === 409) b = await api('GET', `/buyers/by-phone/${encodeURIComponent(e.phone)}`);
@@ -603,6 +690,7 @@
         }
         buyerId = b.id;
         update(e.key, { buyer_id: b.id, buyer_name: b.name });
+        rememberBuyer({ ...b, nickname: b.douyin_nickname });
       }
       const r = await api('POST', '/orders', {
         buyer_id: buyerId, channel: 'livestream', live_session_id: e.session_id,
@@ -614,7 +702,11 @@
         state: 'placed', order_id: o.id, number: o.number, total_fen: o.total_fen,
         placed_at: Date.now(), replayed,
       });
-      if (live && live.id === e.session_id) showNotice(`已下单 ${o.number}（${e.buyer_name || e.phone} · ${e.product_name} ${qtyText(e, e.quantity)}）`);
+      if (live && live.id === e.session_id) {
+        const text = `已下单 ${o.number}（${e.buyer_name || e.phone} · ${e.product_name} ${qtyText(e, e.quantity)}）`;
+        showNotice(text);
+        barLast(text, 'ok');
+      }
       if (placed && placed.undo_requested) await undo(e.key, true);
       return 'done';
     } catch (err) {
@@ -628,7 +720,7 @@
 
   function fail(e, err) {
     const p = err.problem || {};
-    let reason = (p.code === 'client' ? p.detail : CODE_TEXT[p.code]) || p.detail || '服务器拒绝了这一单。';
+    let reason = (p.code === 'client' ? p.detail : CODE_TEXT[p.code]) || '服务器拒绝了这一单。';
     const b = batches.get(e.batch_id) || e;
     if (p.code === 'insufficient_stock') {
       const s = (p.shortages || []).find((x) => x.batch_id === e.batch_id) || (p.shortages || [])[0];
@@ -657,6 +749,39 @@
     }
     update(e.key, { state: 'failed', code: p.code || '', reason, failed_at: Date.now() });
     showError(new ApiError(err.status, { ...p, text: reason }));
+    if (live && live.id === e.session_id) barLast(`没有下成：${reason}（在下面的记录里点“修改重发”）`, 'bad');
+  }
+
+  /** 底部栏里的最新结果：刚下的单，或没下成的原因。 */
+  function barLast(text, tone) {
+    const b = $('bar-last');
+    b.textContent = text;
+    b.dataset.tone = tone;
+    b.hidden = false;
+  }
+
+  /** 没下成的一单：把商品、买家和数量放回表单，改一改再点下单。 */
+  function refill(key) {
+    const e = readQueue().find((x) => x.key === key);
+    if (!e) return;
+    clearMessage();
+    if (batches.has(e.batch_id)) {
+      selectedBatch = e.batch_id;
+      renderBatches();
+    }
+    $('buyer-phone').value = e.phone;
+    if (e.new_buyer) {
+      $('buyer-name').value = e.new_buyer.name || '';
+      $('buyer-address').value = e.new_buyer.address || '';
+      $('buyer-nickname').value = e.new_buyer.nickname || '';
+    }
+    $('qty').value = qtyNumber(e, e.quantity).replace(/,/g, '');
+    update(key, { state: 'dropped', reason: '已放回表单修改' });
+    renderQueue();
+    onPhoneDone();
+    renderQty();
+    $('qty').focus();
+    $('qty').select();
   }
 
   async function undo(key, auto) {
@@ -740,10 +865,14 @@
           el('div', { class: 'muted', text: `${e.product_name} ${qtyText(e, e.quantity)} · ${money(e.total_fen ?? amountFen(e, e.quantity))} · ${timeText(e.created_at)}` }),
           e.state === 'failed' || e.reason ? el('div', { class: 'reason', testid: 'entry-reason', text: e.reason || '' }) : null,
           e.undo_requested && isPending(e) ? el('div', { class: 'muted', text: '发送后自动撤销' }) : null),
+        e.state === 'failed' ? el('button', {
+          type: 'button', class: 'btn small', testid: 'entry-refill', text: '修改重发',
+          onclick: () => refill(e.key),
+        }) : null,
         canUndo ? el('button', {
           type: 'button', class: 'btn small danger', testid: 'entry-undo',
           'data-until': e.state === 'placed' ? e.placed_at + UNDO_MS : null,
-          text: e.state === 'placed' ? `撤销 ${undoLeft}s` : (e.attempts ? '撤销' : '删除'),
+          text: e.state === 'placed' ? `撤销 ${undoLeft} 秒` : (e.attempts ? '撤销' : '删除'),
           onclick: (ev) => run(ev.currentTarget, () => undo(e.key, false)),
         }) : null);
     }));
@@ -764,6 +893,19 @@
     }));
 
     $('sell-form').addEventListener('submit', onPlace);
+    window.Zhunong.liveSetup.init({ onStarted: openSession });
+    window.Zhunong.liveOrders.init({
+      // 本机记得的买家姓名（服务器的订单列表只有买家编号）。
+      nameOf: (id) => nameOfBuyer(id) || (readQueue().find((e) => e.buyer_id === id) || {}).buyer_name || '',
+      productOf: (batchId) => (batches.get(batchId) || {}).product_name || '',
+    });
+    let nickTyping = 0;
+    $('buyer-nick-search').addEventListener('input', () => {
+      clearTimeout(nickTyping);
+      const text = $('buyer-nick-search').value.trim();
+      if (!text) { hideMatches(); return; }
+      nickTyping = setTimeout(() => findMatches('nick', text), 150);
+    });
     $('qty').addEventListener('input', renderQty);
     $('qty-minus').addEventListener('click', () => stepQty(-1));
     $('qty-plus').addEventListener('click', () => stepQty(1));
@@ -800,7 +942,7 @@
       for (const b of document.querySelectorAll('#entries [data-until]')) {
         const left = Math.ceil((Number(b.dataset.until) - Date.now()) / 1000);
         if (left <= 0) expired = true;
-        else b.textContent = `撤销 ${left}s`;
+        else b.textContent = `撤销 ${left} 秒`;
       }
       if (expired) renderEntries();
     }, 1000);

@@ -76,10 +76,7 @@
   window.addEventListener('resize', () => charts.forEach((c) => c.resize()));
 
   /** 元（可带两位小数，可用全角数字）→ 分，整数运算；不是金额则 null。 */
-  function fenOf(text) {
-    const m = /^(\d{1,12})(?:\.(\d{1,2}))?$/.exec(window.Zhunong.halfWidth(text).trim());
-    return m ? Number(m[1]) * 100 + Number((m[2] || '').padEnd(2, '0')) : null;
-  }
+  const { fenOf } = window.Zhunong;
   /** 斤（可带两位小数）→ 克：1 斤 = 500 克，0.01 斤 = 5 克，整数运算。 */
   function gramsOf(text) {
     const m = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(window.Zhunong.halfWidth(text).trim());
