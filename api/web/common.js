@@ -553,6 +553,17 @@ window.Zhunong = (() => {
     };
   }
 
+  /** 一次提交的幂等键（Idempotency-Key）：随机的 v4 UUID。 */
+  function newKey() {
+    if (window.crypto && typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+    // 非安全上下文（如局域网 http）没有 randomUUID：用 getRandomValues 拼一个 v4 UUID。
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+
   /** JSON.parse，坏数据返回 null。 */
   function parseJson(text) {
     try { return JSON.parse(text); } catch (_) { return null; }
@@ -588,6 +599,6 @@ window.Zhunong = (() => {
     halfWidth, fixed, group, yuan, money, fenOf, weightAmountFen, byWeight, unitOf, qtyNumber, pad2, clock,
     clearMessage, showError, showNotice, clientError,
     session, accessToken, ApiError, api, run, openFile, toLogin, onLogin, logout, renew,
-    eventStream, parseJson, ready,
+    eventStream, parseJson, newKey, ready,
   };
 })();

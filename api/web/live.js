@@ -9,7 +9,7 @@
 (() => {
   const {
     $, el, fill, halfWidth, money, weightAmountFen, byWeight, unitOf, qtyNumber, pad2, clock, PLATFORM,
-    clearMessage, showError, showNotice, clientError, session, accessToken, ApiError, api, run, toLogin, onLogin, logout, parseJson,
+    clearMessage, showError, showNotice, clientError, session, accessToken, ApiError, api, run, toLogin, onLogin, logout, parseJson, newKey,
   } = window.Zhunong;
 
   const USER_KEY = 'zhunong.live.user';
@@ -107,15 +107,7 @@
 
   const timeText = (ms) => clock(new Date(ms));
 
-  function newKey() {
-    if (window.crypto && typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-    // 非安全上下文（如局域网 http）没有 randomUUID：用 getRandomValues 拼一个 v4 UUID。
-    const b = crypto.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-  }
+
 
   // ---------------------------------------------------------------- 视图与登录后
 

@@ -161,7 +161,7 @@
   }
 
   /** 每次点击一个新的幂等键：同一次点击的重试不会重复记账。 */
-  const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random());
+  const { newKey } = window.Zhunong;
 
   // ---------------------------------------------------------------- 视图与导航
 

@@ -4,7 +4,7 @@
 
 (() => {
   const {
-    $, el, fill, fixed, money, weightAmountFen, clearMessage, clientError, api, run,
+    $, el, fill, fixed, money, weightAmountFen, clearMessage, clientError, showError, api, run, newKey, parseJson,
   } = window.Zhunong;
   const station = window.Zhunong.station;
   const {
@@ -14,6 +14,15 @@
 
   const SCALE_KEY = 'zhunong.station.scale_id';
   const UNIT_KEY = 'zhunong.station.unit';
+  // 录到一半的箱子（刷新、断电重开都不丢）：{order_id: {line_id: [{gross, tare, unit}]}}。
+  const DRAFTS_KEY = 'zhunong.station.drafts';
+  // 打开着的称重单（本标签页），刷新后重新打开。
+  const OPEN_KEY = 'zhunong.station.open_order';
+  // 已确认但还没送到服务器的磅单：[{key, order_id, line_id, body, product, created_at}]，每张一个幂等键。
+  const PENDING_KEY = 'zhunong.station.pending';
+  /** 一箱净重超过整行订购量、或本行合计超过订购量这么多（百分比）时，发送前先提醒。 */
+  const WARN_OVER_PCT = 50;
+  const RETRY_MAX_MS = 30000;
 
   let unit = localStorage.getItem(UNIT_KEY) === 'kg' ? 'kg' : 'jin';
   let sheet = null;
@@ -40,10 +49,49 @@
 
   async function openSheet(orderId, fresh) {
     const s = await api('GET', `/orders/${orderId}/weighing-sheet`);
-    if (fresh || !sheet || sheet.order.id !== s.order.id) crates = new Map();
+    if (fresh || !sheet || sheet.order.id !== s.order.id) crates = restoreDraft(s.order.id);
     sheet = s;
+    sessionStorage.setItem(OPEN_KEY, String(s.order.id));
     for (const line of s.lines) if (!crates.has(line.line_id)) crates.set(line.line_id, [{ gross: '', tare: '' }]);
     renderSheet();
+  }
+
+  // ---------------------------------------------------------------- 草稿：录到一半的箱子
+
+  function readDrafts() {
+    const d = parseJson(localStorage.getItem(DRAFTS_KEY) || '{}');
+    return d && typeof d === 'object' && !Array.isArray(d) ? d : {};
+  }
+
+  /** 本订单存着的箱子，换算成当前单位。 */
+  function restoreDraft(orderId) {
+    const saved = readDrafts()[orderId] || {};
+    const out = new Map();
+    for (const [lineId, rows] of Object.entries(saved)) {
+      if (!Array.isArray(rows)) continue;
+      out.set(Number(lineId), rows.map((r) => {
+        const conv = (v) => {
+          const p = parseGrams(v, r.unit || unit);
+          return p.g !== undefined ? gramsInUnit(p.g, unit) : String(v || '');
+        };
+        return { gross: conv(r.gross), tare: conv(r.tare) };
+      }));
+    }
+    return out;
+  }
+
+  /** 每次输入都存一次；没有数字的行不存。 */
+  function saveDraft() {
+    if (!sheet) return;
+    const all = readDrafts();
+    const mine = {};
+    for (const [lineId, rows] of crates) {
+      const typed = rows.filter((r) => String(r.gross).trim() || String(r.tare).trim());
+      if (typed.length) mine[lineId] = rows.map((r) => ({ gross: r.gross, tare: r.tare, unit }));
+    }
+    if (Object.keys(mine).length) all[sheet.order.id] = mine;
+    else delete all[sheet.order.id];
+    localStorage.setItem(DRAFTS_KEY, JSON.stringify(all));
   }
 
   const weighable = (o) => (o.status === 'confirmed' || o.status === 'weighed') && o.load_id === null;
@@ -120,16 +168,16 @@
     box.append(el('div', { class: 'label', text: line.weighed_g === null ? '称重（每箱一行）' : '补称（每箱一行，与已称的合计）' }));
     rows.forEach((r, i) => {
       const gross = el('input', { inputmode: 'decimal', autocomplete: 'off', id: `gross-${line.line_id}-${i}`, testid: `gross-${i}`, value: r.gross,
-        oninput: (e) => { r.gross = e.target.value; updatePreview(line.line_id); } });
+        oninput: (e) => { r.gross = e.target.value; saveDraft(); updatePreview(line.line_id); } });
       const tare = el('input', { inputmode: 'decimal', autocomplete: 'off', id: `tare-${line.line_id}-${i}`, testid: `tare-${i}`, value: r.tare,
-        oninput: (e) => { r.tare = e.target.value; updatePreview(line.line_id); } });
+        oninput: (e) => { r.tare = e.target.value; saveDraft(); updatePreview(line.line_id); } });
       box.append(el('div', { class: 'crate', testid: `crate-${i}` },
         el('span', { class: 'no', text: `${i + 1}` }),
         el('div', {}, el('label', { for: gross.id, text: `毛重（${unitName(unit)}）` }), gross),
         el('div', {}, el('label', { for: tare.id, text: `皮重（${unitName(unit)}）` }), tare),
         el('button', { type: 'button', class: 'remove', 'aria-label': `删除第 ${i + 1} 箱`, testid: `remove-crate-${i}`, text: '×',
           disabled: rows.length === 1 ? true : null,
-          onclick: () => { rows.splice(i, 1); rerenderLine(line.line_id); } }),
+          onclick: () => { rows.splice(i, 1); saveDraft(); rerenderLine(line.line_id); } }),
         el('div', { class: 'net', testid: `net-${i}` })));
     });
     box.append(el('button', { type: 'button', class: 'btn block', testid: 'add-crate', text: '＋ 再加一箱',
@@ -143,6 +191,7 @@
       el('div', {}, '本次净重：', el('span', { class: 'money', testid: 'preview-net', text: '—' })),
       el('div', { testid: 'preview-total-row', hidden: true }, '合计净重（含已称）：', el('span', { class: 'money', testid: 'preview-total-net' })),
       el('div', { testid: 'preview-diff', class: 'muted' }),
+      el('div', { testid: 'preview-warning', class: 'warn', hidden: true }),
       el('div', {}, '预计金额：', el('span', { class: 'money amount', testid: 'preview-amount', text: '—' }))));
     box.append(el('button', { type: 'button', class: 'btn primary block', testid: 'confirm-weigh', text: '确认称重',
       onclick: (e) => run(e.currentTarget, () => submitWeigh(line.line_id)) }));
@@ -207,31 +256,142 @@
     } else {
       diff.textContent = '';
     }
+    const warnings = any && !bad ? farOff(line, crates.get(lineId).map(crateValue).filter((v) => v && !v.error)) : [];
+    const warn = q('preview-warning');
+    warn.hidden = warnings.length === 0;
+    warn.textContent = warnings.join(' ');
     const amount = line.pricing === 'by_weight' ? weightAmountFen(total, line.unit_price_fen) : line.amount_fen;
     q('preview-amount').textContent = any ? money(amount) : '—';
     q('confirm-weigh').toggleAttribute('data-invalid', bad || !any);
+  }
+
+  /**
+   * 这一次的箱子哪里不对劲（按重量计价的行）：一箱比整行订购量还重得多，或本行合计远超订购量。
+   * 多半是把斤当成克、多打了一个 0；发送前要人确认一下。
+   */
+  function farOff(line, values) {
+    if (line.pricing !== 'by_weight' || !(line.quantity > 0)) return [];
+    const limit = line.quantity * (100 + WARN_OVER_PCT) / 100;
+    const out = [];
+    values.forEach((v, i) => {
+      if (v.net_g > limit) out.push(`第 ${i + 1} 箱净重 ${weightText(v.net_g)}，比整行订购量 ${weightText(line.quantity)} 还多一半以上。`);
+    });
+    const existing = line.tickets.filter((t) => !t.voided).reduce((s, t) => s + t.net_g, 0);
+    const total = existing + values.reduce((s, v) => s + v.net_g, 0);
+    if (!out.length && total > limit) {
+      out.push(`本行合计 ${weightText(total)}，比订购量 ${weightText(line.quantity)} 多 ${fixed((total - line.quantity) * 100, line.quantity, 0)}%。`);
+    }
+    return out;
   }
 
   async function submitWeigh(lineId) {
     clearMessage();
     const rows = crates.get(lineId);
     const body = [];
+    const values = [];
     const errors = [];
     rows.forEach((r, i) => {
       const v = crateValue(r);
       if (!v) return;
       if (v.error) errors.push({ field: `crates[${i}]`, message: v.error });
-      else body.push({ gross_g: v.gross_g, tare_g: v.tare_g });
+      else { body.push({ gross_g: v.gross_g, tare_g: v.tare_g }); values.push(v); }
     });
     if (errors.length) throw clientError('有箱子的重量不正确。', errors);
     if (!body.length) throw clientError('请至少输入一箱的毛重。');
     const scaleId = $('scale-id').value.trim();
     if (!scaleId) throw clientError('请填写秤号。', [{ field: 'scale_id', message: '不能为空' }]);
-    const r = await api('POST', '/weighings', { order_line_id: lineId, scale_id: scaleId, crates: body });
+    const line = lineById(lineId);
+    const warnings = line ? farOff(line, values) : [];
+    if (warnings.length && !window.confirm(`${warnings.join('\n')}\n\n重量没有填错吗？确定发送吗？`)) return;
+
+    // 先存进本机的待发送队列（带幂等键），再发送：网络断了也不丢，重发也不会记两次。
+    const entry = {
+      key: newKey(), order_id: sheet.order.id, line_id: lineId, created_at: Date.now(),
+      product: line ? line.product_name : '', crates: rows.filter((r) => crateValue(r)).map((r) => ({ ...r, unit })),
+      body: { order_line_id: lineId, scale_id: scaleId, crates: body },
+    };
+    writePending([...readPending(), entry]);
     crates.set(lineId, [{ gross: '', tare: '' }]);
-    showResult(r, lineId);
-    await openSheet(r.order.id, false);
-    run(null, loadConfirmed);
+    saveDraft();
+    rerenderLine(lineId);
+    renderPending();
+    await sendPending();
+  }
+
+  // ---------------------------------------------------------------- 待发送的磅单
+
+  function readPending() {
+    const q = parseJson(localStorage.getItem(PENDING_KEY) || '[]');
+    return Array.isArray(q) ? q : [];
+  }
+
+  function writePending(q) {
+    localStorage.setItem(PENDING_KEY, JSON.stringify(q));
+  }
+
+  let sending = false;
+  let retryTimer = 0;
+  let retryDelay = 0;
+  let waitReason = '';
+
+  const transient = (err) => err.status === 0 || err.status === 408 || err.status === 429 || err.status >= 500
+    || (err.problem && err.problem.code === 'idempotency_key_in_flight');
+
+  /** 按顺序发送待发送的磅单；网络不通就稍后再试（1 秒起，每次加倍，最多 30 秒）。 */
+  async function sendPending() {
+    if (sending) return;
+    sending = true;
+    clearTimeout(retryTimer);
+    try {
+      for (;;) {
+        const e = readPending()[0];
+        if (!e) { retryDelay = 0; waitReason = ''; break; }
+        try {
+          const r = await api('POST', '/weighings', e.body, { headers: { 'Idempotency-Key': e.key } });
+          writePending(readPending().filter((x) => x.key !== e.key));
+          showResult(r, e.line_id);
+          if (sheet && sheet.order.id === r.order.id) await openSheet(r.order.id, false);
+          run(null, loadConfirmed);
+        } catch (err) {
+          if (err.problem && err.problem.handled) break; // 回到了登录：登录后再发
+          if (transient(err)) {
+            waitReason = err.status === 0 ? '网络不通，恢复后自动发送。' : '服务器暂时没有应答，稍后自动重试。';
+            retryDelay = Math.min(RETRY_MAX_MS, retryDelay ? retryDelay * 2 : 1000);
+            retryTimer = setTimeout(sendPending, retryDelay);
+            break;
+          }
+          // 服务器拒绝了：从队列里拿出来，箱子放回表单改一改。
+          writePending(readPending().filter((x) => x.key !== e.key));
+          putBack(e);
+          showError(err);
+        }
+      }
+    } finally {
+      sending = false;
+      renderPending();
+    }
+  }
+
+  /** 被拒绝的一张：箱子放回它那一行的表单（如果那张称重单开着）。 */
+  function putBack(e) {
+    const all = readDrafts();
+    const mine = all[e.order_id] || {};
+    mine[e.line_id] = e.crates;
+    all[e.order_id] = mine;
+    localStorage.setItem(DRAFTS_KEY, JSON.stringify(all));
+    if (sheet && sheet.order.id === e.order_id) {
+      crates = restoreDraft(e.order_id);
+      renderSheet();
+    }
+  }
+
+  function renderPending() {
+    const q = readPending();
+    $('weigh-pending').hidden = q.length === 0;
+    $('weigh-pending-count').textContent = String(q.length);
+    $('weigh-pending-state').textContent = sending && !waitReason ? '发送中…' : (waitReason || '发送中…');
+    fill($('weigh-pending-list'), q.map((e) => el('li', { testid: 'pending-weighing', 'data-key': e.key },
+      `${e.product || `第 ${e.line_id} 行`} · ${e.body.crates.length} 箱 · 净重 ${weightText(e.body.crates.reduce((s, c) => s + c.gross_g - c.tare_g, 0))}`)));
   }
 
   function showResult(r, lineId) {
@@ -304,6 +464,10 @@
         if (v) localStorage.setItem(SCALE_KEY, v);
       });
 
+      $('weigh-pending-retry').addEventListener('click', () => { retryDelay = 0; sendPending(); });
+      window.addEventListener('online', () => { retryDelay = 0; sendPending(); });
+      window.addEventListener('storage', (e) => { if (e.key === PENDING_KEY) renderPending(); });
+
       $(unit === 'kg' ? 'unit-kg' : 'unit-jin').checked = true;
       for (const r of document.querySelectorAll('input[name="unit"]')) {
         r.addEventListener('change', () => { if (r.checked) setUnit(r.value); });
@@ -311,6 +475,11 @@
     },
     show() {
       run(null, loadConfirmed);
+      renderPending();
+      if (readPending().length) sendPending();
+      // 刷新之前开着的称重单：重新打开，录到一半的箱子还在。
+      const open = Number(sessionStorage.getItem(OPEN_KEY) || 0);
+      if (open && !sheet) run(null, () => openSheet(open, true));
     },
   };
 })();

@@ -62,6 +62,8 @@
       $('login-view').hidden = false;
     },
     codeText: CODE_TEXT,
+    // 过磅员只看中文：服务器的英文说明不显示。
+    chineseOnly: true,
     fieldLabel,
     // 库存不足时列出各批次的缺口。
     problemExtra: (problem) => (Array.isArray(problem.shortages) && problem.shortages.length

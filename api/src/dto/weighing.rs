@@ -6,7 +6,7 @@ use zhunong_entity::enums::Pricing;
 use zhunong_entity::weigh_ticket;
 
 /// One crate on the scale.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Crate {
     #[schema(example = 3000)]
@@ -16,7 +16,8 @@ pub struct Crate {
 }
 
 /// Weigh tickets for one order line, one per crate. Net = gross − tare is the server's.
-#[derive(Debug, Deserialize, ToSchema)]
+/// (Serialize: an `Idempotency-Key` is bound to the request's body.)
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WeighRequest {
     pub order_line_id: i64,

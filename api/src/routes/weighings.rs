@@ -3,10 +3,11 @@ use crate::auth::roles::{Office, Staff, Yard};
 use crate::dto::orders::OrderOut;
 use crate::dto::weighing::{ReasonRequest, WeighOut, WeighRequest, WeighingSheet};
 use crate::error::{AppResult, Problem};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, IdempotencyKey};
+use crate::routes::answers;
 use crate::services::weighing::{self, WeighLimits};
 use crate::state::AppState;
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -33,6 +34,7 @@ fn limits(state: &AppState) -> WeighLimits {
 /// `weighed` until every line is marked weighed (`complete-weighing`).
 #[utoipa::path(
     tag = "weighing",
+    params(("Idempotency-Key" = Option<String>, Header, description = "client key; a retry with the same crates returns the first answer")),
     request_body = WeighRequest,
     responses(
         (status = 201, body = WeighOut),
@@ -43,11 +45,23 @@ fn limits(state: &AppState) -> WeighLimits {
 #[post("/weighings")]
 pub async fn weigh_line(
     auth: Auth<Yard>,
+    req: HttpRequest,
     state: web::Data<AppState>,
+    key: IdempotencyKey,
     body: ApiJson<WeighRequest>,
 ) -> AppResult<HttpResponse> {
-    let out = weighing::weigh(&state.db, &state.facts, &auth, body.value, limits(&state)).await?;
-    Ok(HttpResponse::Created().json(out))
+    let keyed = answers::user_key(key, auth.user_id, req.path(), &body.value)?;
+    let placed = weighing::weigh(
+        &state.db,
+        &state.facts,
+        &auth,
+        body.value,
+        limits(&state),
+        keyed.as_ref(),
+        state.in_flight_wait(),
+    )
+    .await?;
+    Ok(answers::respond(placed))
 }
 
 /// Marks an order line weighed: what it holds beyond its net (the shortfall against the order)

@@ -5,6 +5,7 @@
 
 mod concurrency;
 mod events;
+mod keyed;
 mod migration;
 mod refusals;
 mod stock;

@@ -4,16 +4,18 @@ use super::apply::{
     LineChange, adjust_stock, apply_line, lock_line, refresh_order, refuse_complete,
 };
 use crate::auth::extractor::Caller;
-use crate::db::Db;
+use crate::db::{Db, Tx};
 use crate::domain::weighing::{crate_takes, net_g};
 use crate::dto::orders::OrderOut;
 use crate::dto::weighing::{ReasonRequest, TicketOut, WeighOut, WeighRequest};
 use crate::error::{AppError, AppResult, Validator, is_unique_violation};
 use crate::services::audit::{self, Change};
 use crate::services::facts::Facts;
+use crate::services::idempotency::{Keyed, Placed, keyed_write};
 use crate::services::orders::load_out;
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde_json::json;
+use std::time::Duration;
 use zhunong_entity::{order_line, weigh_ticket, weigh_ticket_void};
 
 /// The configured bounds of a weighing.
@@ -50,13 +52,18 @@ pub(super) fn line_state(l: &order_line::Model) -> serde_json::Value {
 /// 422 for implausible weights (naming the crate), 404 for an unknown line, 409 if the order
 /// cannot be weighed now, the line is already marked weighed (`weighing_complete`), or the
 /// batch lacks the extra stock a heavier weight needs (`stock_shortfall`; nothing recorded).
+///
+/// With a key (`Idempotency-Key`), a station that lost the answer sends the same crates again
+/// and gets the first answer back, with no second set of tickets.
 pub async fn weigh(
     db: &Db,
     facts: &Facts,
     caller: &Caller,
     req: WeighRequest,
     limits: WeighLimits,
-) -> AppResult<WeighOut> {
+    keyed: Option<&Keyed>,
+    in_flight_wait: Duration,
+) -> AppResult<Placed> {
     let mut v = Validator::default();
     v.text(&req.scale_id, "scale_id", 64);
     v.opt_text(req.note.as_deref(), "note", 500);
@@ -74,18 +81,33 @@ pub async fn weigh(
         }
     }
     v.finish()?;
+    keyed_write(db, keyed, in_flight_wait, async |txn| {
+        let out = record(txn, facts, caller, &req, &nets, limits).await?;
+        let body = serde_json::to_string(&out).map_err(|e| AppError::Internal(e.into()))?;
+        Ok((201, body))
+    })
+    .await
+}
 
-    let txn = db.begin_write().await?;
-    let (order, line) = lock_line(&txn, req.order_line_id).await?;
+/// The tickets and the line's new state, in the caller's transaction.
+async fn record(
+    txn: &Tx,
+    facts: &Facts,
+    caller: &Caller,
+    req: &WeighRequest,
+    nets: &[i64],
+    limits: WeighLimits,
+) -> AppResult<WeighOut> {
+    let (order, line) = lock_line(txn, req.order_line_id).await?;
     refuse_complete(&line)?;
-    let pricing = pricing_of(&txn, facts, line.batch_id).await?;
+    let pricing = pricing_of(txn, facts, line.batch_id).await?;
     let held = line.quantity + line.stock_beyond_order;
-    let takes = crate_takes(pricing, held, line.weighed_g.unwrap_or(0), &nets)
+    let takes = crate_takes(pricing, held, line.weighed_g.unwrap_or(0), nets)
         .ok_or_else(|| AppError::field("crates", "the weighed amount is too large"))?;
     let taken: i64 = takes.iter().sum();
-    adjust_stock(&txn, line.batch_id, taken).await?;
+    adjust_stock(txn, line.batch_id, taken).await?;
     let now = chrono::Utc::now();
-    let rows = req.crates.iter().zip(&nets).zip(&takes);
+    let rows = req.crates.iter().zip(nets).zip(&takes);
     let tickets =
         weigh_ticket::Entity::insert_many(rows.map(|((c, net), take)| weigh_ticket::ActiveModel {
             order_id: Set(line.order_id),
@@ -100,16 +122,16 @@ pub async fn weigh(
             stock_taken: Set(*take),
             ..Default::default()
         }))
-        .exec_with_returning(&txn)
+        .exec_with_returning(txn)
         .await?;
     let before = line_state(&line);
     let change = LineChange {
         beyond_delta: taken,
         completed_at: None,
     };
-    let line = apply_line(&txn, line, pricing, limits.tolerance_bp, change).await?;
-    refresh_order(&txn, order).await?;
-    audit::record(&txn, Change {
+    let line = apply_line(txn, line, pricing, limits.tolerance_bp, change).await?;
+    refresh_order(txn, order).await?;
+    audit::record(txn, Change {
         actor: caller.user_id,
         action: "weigh",
         entity: "order_line",
@@ -118,8 +140,7 @@ pub async fn weigh(
         after: Some(json!({"line": line_state(&line), "tickets": tickets.iter().map(|t| t.id).collect::<Vec<_>>()})),
     })
     .await?;
-    let order = load_out(&txn, line.order_id).await?;
-    txn.commit().await?;
+    let order = load_out(txn, line.order_id).await?;
     Ok(WeighOut {
         tickets: tickets
             .into_iter()
