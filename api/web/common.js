@@ -144,7 +144,8 @@ window.Zhunong = (() => {
     const a = Math.abs(fen);
     return (neg ? '-' : '') + Math.floor(a / 100) + '.' + String(a % 100).padStart(2, '0');
   }
-  const money = (fen) => '¥' + yuan(fen);
+  /** 分 → “¥1,234.50”，负数“-¥100.00”（千位加逗号）。 */
+  const money = (fen) => ((fen || 0) < 0 ? '-¥' : '¥') + group(yuan(Math.abs(fen || 0)));
   /** 输入的元（可带两位小数，全角也行）→ 分，整数运算；不是金额则 null。 */
   function fenOf(text) {
     const m = /^(\d{1,12})(?:\.(\d{1,2}))?$/.exec(halfWidth(text).trim());
@@ -162,12 +163,18 @@ window.Zhunong = (() => {
   const qtyNumber = (b, q) => (byWeight(b) ? group(trimZeros(fixed(q, 500, 2))) : group(String(q)));
 
   const pad2 = (n) => String(n).padStart(2, '0');
+  /** 这台设备当地的日期“2026-12-01”（不是 UTC 的：北京时间零点到八点，UTC 还是前一天）。 */
+  const localDate = (d = new Date()) => `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}`;
   /** 时:分:秒。 */
   const clock = (d) => `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
 
   // ---------------------------------------------------------------- 消息
 
   function clearMessage() {
+    for (const x of document.querySelectorAll('[data-field].invalid')) {
+      x.classList.remove('invalid');
+      x.removeAttribute('aria-invalid');
+    }
     const box = $('message');
     box.hidden = true;
     box.replaceChildren();
@@ -192,6 +199,16 @@ window.Zhunong = (() => {
       box.append(el('ul', { testid: 'error-fields' },
         problem.errors.map((e) => el('li', { 'data-field': e.field,
           text: `${page.fieldLabel(e.field)}：${shown(e.message) ? e.message : '填写有误，请检查'}` }))));
+    }
+    // 出错的输入框标红：页面在输入框上写 data-field="字段名"（与服务器 errors[].field 一致）。
+    if (Array.isArray(problem.errors)) {
+      for (const e of problem.errors) {
+        for (const input of document.querySelectorAll(`[data-field="${CSS.escape(String(e.field))}"]`)) {
+          if (input.closest('[hidden]') || input.tagName === 'LI') continue;
+          input.classList.add('invalid');
+          input.setAttribute('aria-invalid', 'true');
+        }
+      }
     }
     const extra = page.problemExtra && page.problemExtra(problem);
     if (extra) box.append(extra);
@@ -367,16 +384,39 @@ window.Zhunong = (() => {
     return json;
   }
 
-  /** 运行一个操作：按钮在请求期间不可再点，出错时显示红色消息框。 */
+  /** 运行一个操作：按钮在请求期间不可再点（久了显示“…中”），出错时显示红色消息框。 */
   async function run(button, fn) {
-    if (button) button.disabled = true;
+    let busy = 0;
+    let kids = null;
+    let busyText = '';
+    if (button) {
+      button.disabled = true;
+      // 请求超过 0.2 秒：按钮上写“登录中…”“刷新中…”（长的写“请稍候…”），让人知道在等。
+      busy = setTimeout(() => {
+        const first = button.firstChild;
+        const label = String((first && first.nodeType === Node.TEXT_NODE ? first.textContent : button.textContent) || '').trim();
+        if (!label) return;
+        kids = [...button.childNodes];
+        busyText = label.length <= 4 ? `${label}中…` : '请稍候…';
+        button.setAttribute('aria-busy', 'true');
+        button.textContent = busyText;
+      }, 200);
+    }
     try {
       return await fn();
     } catch (err) {
       if (!(err && err.problem && err.problem.handled)) showError(err);
       return undefined;
     } finally {
-      if (button) button.disabled = false;
+      if (button) {
+        clearTimeout(busy);
+        button.disabled = false;
+        if (kids) {
+          button.removeAttribute('aria-busy');
+          // 操作自己改了按钮上的字（如“上架”变成别的）就不再改回去。
+          if (button.textContent === busyText) button.replaceChildren(...kids);
+        }
+      }
     }
   }
 
@@ -596,7 +636,7 @@ window.Zhunong = (() => {
   return {
     $, configure, CODE_TEXT, PLATFORM,
     el, fill,
-    halfWidth, fixed, group, yuan, money, fenOf, weightAmountFen, byWeight, unitOf, qtyNumber, pad2, clock,
+    halfWidth, fixed, group, yuan, money, fenOf, weightAmountFen, byWeight, unitOf, qtyNumber, pad2, localDate, clock,
     clearMessage, showError, showNotice, clientError,
     session, accessToken, ApiError, api, run, openFile, toLogin, onLogin, logout, renew,
     eventStream, parseJson, newKey, ready,

@@ -52,6 +52,7 @@
     $('new-session-form').hidden = true;
     $('setup-box').hidden = false;
     $('setup-title').textContent = `上架商品：${ls.title}`;
+    $('setup-start').disabled = !(ls.featured || []).length;
     const [batches, products] = await Promise.all([
       api('GET', '/batches?status=open&per_page=200'), api('GET', '/products?per_page=200')]);
     const product = new Map((products.items || []).map((p) => [p.id, p]));
@@ -69,11 +70,11 @@
   function row(b, p, shape, done) {
     const unit = unitOf(shape);
     const price = el('input', {
-      id: `setup-price-${b.id}`, testid: `setup-price-${b.id}`, inputmode: 'decimal', autocomplete: 'off',
+      id: `setup-price-${b.id}`, testid: `setup-price-${b.id}`, inputmode: 'decimal', autocomplete: 'off', 'data-field': 'live_price_fen',
       value: ((done ? done.live_price_fen : b.retail_price_fen) / 100).toFixed(2), 'aria-label': '直播价（元）', disabled: !!done,
     });
     const limit = el('input', {
-      id: `setup-limit-${b.id}`, testid: `setup-limit-${b.id}`, inputmode: 'numeric', autocomplete: 'off',
+      id: `setup-limit-${b.id}`, testid: `setup-limit-${b.id}`, inputmode: 'numeric', autocomplete: 'off', 'data-field': 'per_buyer_limit',
       placeholder: '不限', 'aria-label': `每人限购（${unit}）`,
       value: done && done.per_buyer_limit ? String(done.per_buyer_limit) : '', disabled: !!done,
     });

@@ -17,7 +17,7 @@
       cells: [p.batch_id ? `批次 ${p.batch_id}` : pname.get(p.product_id) || `产品 ${p.product_id}`, money(p.price_fen),
         p.min_quantity ? String(p.min_quantity) : '', `${p.valid_from} 起` + (p.valid_to ? ` 至 ${p.valid_to}` : '')],
     })), { empty: '没有合同价：企业下单按批次的企业价。' });
-    const today = new Date().toISOString().slice(0, 10);
+    const today = window.Zhunong.localDate();
     const result = el('div', { testid: 'new-key' });
     const priceForm = form('contract-form', [
       { name: 'product_id', label: '产品', type: 'select', options: products.items.map((p) => [p.id, p.name]) },

@@ -138,7 +138,7 @@
       const b = page.items[i];
       if (b) tr.lastChild.append(el('div', { class: 'row' }, batchActions(b, pmap.get(b.product_id), refresh)));
     });
-    const today = new Date().toISOString().slice(0, 10);
+    const today = window.Zhunong.localDate();
     const f = form('batch-form', [
       { name: 'product_id', label: '产品', type: 'select', options: products.items.map((p) => [p.id, `${p.name}（${PRICING[p.pricing]}）`]) },
       { name: 'grower_id', label: '种植户', type: 'select', options: growers.items.map((g) => [g.id, g.name]) },

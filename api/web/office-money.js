@@ -108,7 +108,7 @@
 
   async function incomePanel(box) {
     const { collectives } = await loadNames();
-    const today = new Date().toISOString().slice(0, 10);
+    const today = window.Zhunong.localDate();
     const shareFields = [...collectives].map(([id, name]) => ({ name: `share_${id}`, label: `${name}（份数）`, type: 'number', placeholder: '0' }));
     const f = form('income-form', [
       { name: 'category', label: '类别', type: 'select', options: CATEGORY },

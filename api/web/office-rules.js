@@ -36,7 +36,7 @@
       cells: [String(r.id), SCOPE[r.scope], target(r), rate(r), `${r.valid_from} 起` + (r.valid_to ? ` 至 ${r.valid_to}` : ''), shares(r), r.note || ''],
     })), { empty: '还没有提成规则：订单不给村集体提成。请在下面新建一条，如“直播渠道 5%，全归本村”。' });
 
-    const today = new Date().toISOString().slice(0, 10);
+    const today = window.Zhunong.localDate();
     const shareFields = collectives.items.map((c) => ({ name: `share_${c.id}`, label: `${c.name}（份数）`, type: 'number', placeholder: '0' }));
     const f = form('rule-form', [
       { name: 'scope', label: '范围', type: 'select', options: Object.entries(SCOPE) },

@@ -7,8 +7,8 @@
   const { el, fill, api, table, form } = o;
 
   async function tracePanel(box, params) {
-    const to = params.get('to') || new Date().toISOString().slice(0, 10);
-    const from = params.get('from') || new Date(Date.now() - 30 * 86400000).toISOString().slice(0, 10);
+    const to = params.get('to') || window.Zhunong.localDate();
+    const from = params.get('from') || window.Zhunong.localDate(new Date(Date.now() - 30 * 86400000));
     const r = await api('GET', `/reports/trace-scans?from=${from}&to=${to}`);
     const list = el('table', { class: 'table', testid: 'scan-list' });
     table(list, ['批次', '产品', { text: '扫码次数', num: true }, '按日'], r.batches.map((b) => ({

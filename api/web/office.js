@@ -33,7 +33,7 @@
   };
 
   /** ¥1,234.50；负数 -¥1,234.50。 */
-  const money = (fen) => ((fen || 0) < 0 ? '-¥' : '¥') + group(yuan(Math.abs(fen || 0)));
+  const { money } = window.Zhunong;
   /** 克 → “12.5 斤”（两位小数，去掉多余的 0）。 */
   const jin = (g) => group(fixed(g || 0, 500, 2).replace(/\.?0+$/, '')) + ' 斤';
   const count = (n) => group(String(n || 0));

@@ -1,4 +1,4 @@
-// 称重装车页面的“装车”标签页：新建装车单、加入已称重完成的订单、标记已装车、打印装车单。
+// 称重装车页面的“装车”标签页：新建装车单、加入已称重完成的订单、标记已装车、发车、送达签收，打印装车单和拣货单。
 // 公共部分（文本、数字换算、查找订单）在 station.js。
 'use strict';
 
@@ -11,17 +11,19 @@
   let currentLoad = null;
   let loadRender = 0;
 
+  /** 还没送达的车：装车中、已装车（待发车）、已发车（待送达）。 */
   async function loadOpenLoads() {
-    const r = await api('GET', '/loads?status=open&per_page=50');
+    const pages = await Promise.all(['open', 'loaded', 'departed'].map((st) => api('GET', `/loads?status=${st}&per_page=50`)));
+    const items = pages.flatMap((r) => r.items).sort((a, b) => b.id - a.id);
     const ul = $('open-loads');
     ul.replaceChildren();
-    if (!r.items.length) ul.append(el('li', { class: 'empty', text: '没有装车中的车辆，请先新建装车单。' }));
-    for (const l of r.items) {
+    if (!items.length) ul.append(el('li', { class: 'empty', text: '没有在途的车辆，请先新建装车单。' }));
+    for (const l of items) {
       ul.append(el('li', {}, el('button', {
         type: 'button', class: `load-item${currentLoad && currentLoad.id === l.id ? ' current' : ''}`,
         testid: `open-load-${l.id}`, onclick: (e) => run(e.currentTarget, () => selectLoad(l.id)),
       },
-      el('span', {}, el('strong', { text: `第 ${l.id} 车 · ${l.plate}` }), el('br'),
+      el('span', {}, el('strong', { text: `第 ${l.id} 车 · ${l.plate}` }), ' ', badge('load', l.status), el('br'),
         el('span', { class: 'muted', text: `${l.destination} · ${l.planned_date} · ${l.order_ids.length} 单` })),
       el('span', { class: 'money', text: `${kg(l.total_net_g)}${l.capacity_kg === null ? '' : ` / ${l.capacity_kg}`} 公斤` }))));
     }
@@ -123,14 +125,51 @@
         open ? el('button', { type: 'button', class: 'btn primary', testid: 'mark-loaded', text: '标记已装车',
           disabled: l.order_ids.length === 0 ? true : null,
           onclick: (e) => run(e.currentTarget, markLoaded) }) : null,
+        l.status === 'loaded' ? el('button', { type: 'button', class: 'btn primary', testid: 'mark-departed', text: '发车',
+          onclick: (e) => run(e.currentTarget, markDeparted) }) : null,
+        el('button', { type: 'button', class: 'btn', testid: 'pick-list', text: '打印拣货单',
+          onclick: (e) => run(e.currentTarget, () => openFile(`/pick-list/print?load_id=${l.id}`, null)) }),
         el('button', { type: 'button', class: 'btn', testid: 'manifest', text: '打印装车单',
           onclick: (e) => run(e.currentTarget, () => openFile(`/loads/${l.id}/manifest`, null)) }),
         el('button', { type: 'button', class: 'btn', testid: 'manifest-csv', text: '导出 CSV',
           onclick: (e) => run(e.currentTarget, () => openFile(`/loads/${l.id}/manifest.csv`, `load-${l.id}.csv`)) }),
         labelButtons(`load_id=${l.id}`)),
     );
+    if (l.status === 'departed') box.append(deliverForm());
     box.hidden = false;
     if (open) run(null, loadWeighedChoices);
+  }
+
+  /** 已发车的车：送到后填签收人，标记已送达。 */
+  function deliverForm() {
+    return el('form', { class: 'deliver', testid: 'deliver-form', novalidate: true,
+      onsubmit: (e) => { e.preventDefault(); run($('mark-delivered'), markDelivered); } },
+    el('h3', { text: '送达签收' }),
+    el('label', { for: 'received-by', text: '签收人' }),
+    el('input', { id: 'received-by', testid: 'received-by', autocomplete: 'off', maxlength: 100, 'data-field': 'received_by' }),
+    el('label', { for: 'deliver-note', text: '备注（可不填）' }),
+    el('input', { id: 'deliver-note', testid: 'deliver-note', autocomplete: 'off', maxlength: 500 }),
+    el('button', { type: 'submit', id: 'mark-delivered', class: 'btn primary block', testid: 'mark-delivered', text: '标记已送达' }));
+  }
+
+  async function markDeparted() {
+    clearMessage();
+    if (!window.confirm(`第 ${currentLoad.id} 车（${currentLoad.plate}）现在发车吗？`)) return;
+    currentLoad = await api('POST', `/loads/${currentLoad.id}/departed`);
+    showNotice(`第 ${currentLoad.id} 车已发车`);
+    await renderLoad();
+    await loadOpenLoads();
+  }
+
+  async function markDelivered() {
+    clearMessage();
+    const receivedBy = $('received-by').value.trim();
+    if (!receivedBy) throw clientError('请填写签收人。', [{ field: 'received_by', message: '不能为空' }]);
+    const note = $('deliver-note').value.trim();
+    currentLoad = await api('POST', `/loads/${currentLoad.id}/delivered`, { received_by: receivedBy, note: note || null });
+    showNotice(`第 ${currentLoad.id} 车已送达，签收人 ${receivedBy}`);
+    await renderLoad();
+    await loadOpenLoads();
   }
 
   async function addOrder(numberText) {

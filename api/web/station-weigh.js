@@ -167,7 +167,7 @@
     const box = el('div', { class: 'crates', testid: 'crates' });
     box.append(el('div', { class: 'label', text: line.weighed_g === null ? '称重（每箱一行）' : '补称（每箱一行，与已称的合计）' }));
     rows.forEach((r, i) => {
-      const gross = el('input', { inputmode: 'decimal', autocomplete: 'off', id: `gross-${line.line_id}-${i}`, testid: `gross-${i}`, value: r.gross,
+      const gross = el('input', { inputmode: 'decimal', autocomplete: 'off', id: `gross-${line.line_id}-${i}`, testid: `gross-${i}`, value: r.gross, 'data-field': `crates[${i}]`,
         oninput: (e) => { r.gross = e.target.value; saveDraft(); updatePreview(line.line_id); } });
       const tare = el('input', { inputmode: 'decimal', autocomplete: 'off', id: `tare-${line.line_id}-${i}`, testid: `tare-${i}`, value: r.tare,
         oninput: (e) => { r.tare = e.target.value; saveDraft(); updatePreview(line.line_id); } });

@@ -129,9 +129,7 @@
     return s;
   }
 
-  function localDate(d = new Date()) {
-    return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}`;
-  }
+  const { localDate } = window.Zhunong;
 
   function timeText(iso) {
     const d = new Date(iso);

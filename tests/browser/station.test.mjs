@@ -286,6 +286,32 @@ test('a load is created, refuses an unweighed order, takes the weighed one and i
   await page.screenshot({ path: path.join(ARTIFACTS, 'station-load.png'), fullPage: true });
 });
 
+test('the truck’s pick list prints from the station; it departs, and is delivered with who received it', async () => {
+  const detail = page.getByTestId('load-detail');
+  const [pick] = await Promise.all([context.waitForEvent('page'), detail.getByTestId('pick-list').click()]);
+  await pick.waitForLoadState();
+  await textOf(pick.locator('h1'), '拣货单');
+  await textOf(pick.locator('body'), '上海青');
+  await pick.close();
+
+  page.once('dialog', (d) => d.accept());
+  await detail.getByTestId('mark-departed').click();
+  await textOf(detail.getByTestId('load-status'), '已发车');
+  await detail.getByTestId('deliver-form').waitFor({ state: 'visible' });
+
+  // No receiver: refused on the phone, the field outlined.
+  await detail.getByTestId('mark-delivered').click();
+  await textOf(page.getByTestId('error'), '请填写签收人');
+  assert.equal(await detail.getByTestId('received-by').getAttribute('aria-invalid'), 'true');
+  await detail.getByTestId('received-by').fill('赵经理');
+  await detail.getByTestId('mark-delivered').click();
+  await textOf(detail.getByTestId('load-status'), '已送达');
+  await textOf(page.getByTestId('notice'), '签收人 赵经理');
+  const order = await http('GET', `/orders/${state.order.id}`, { token: state.sec });
+  assert.equal(order.status, 'delivered');
+  await noHorizontalScroll(page, 'delivered');
+});
+
 /**
  * The next request to `pattern` carries a token the server refuses (the page cannot tell it from
  * one revoked a moment ago); later requests go through untouched. `retried` resolves with the
@@ -307,21 +333,25 @@ async function spoilNextToken(pattern) {
   return { retried: retry };
 }
 
+// The open loads' request only: the page asks for open, loaded and departed loads at once, and
+// only the spoiled one waits for the renewal.
+const openLoads = (url) => url.pathname === '/api/v1/loads' && url.searchParams.get('status') === 'open';
+
 test('a rejected token is renewed while the session lasts, and sends the user to the login form once it ended', async () => {
-  const { retried } = await spoilNextToken('**/api/v1/loads*');
+  const { retried } = await spoilNextToken(openLoads);
   await page.getByTestId('refresh-loads').click();
   const retriedWith = await retried;
   assert.ok(retriedWith && retriedWith !== 'Bearer not-a-valid-token', 'retried with a renewed token');
-  await page.unroute('**/api/v1/loads*');
+  await page.unroute(openLoads);
   assert.ok(await page.getByTestId('app-view').isVisible(), 'renewed through the refresh cookie');
 
   await context.clearCookies(); // the session ended (logged out elsewhere, or expired)
-  await spoilNextToken('**/api/v1/loads*');
+  await spoilNextToken(openLoads);
   await page.getByTestId('refresh-loads').click();
   await page.getByTestId('login-view').waitFor({ state: 'visible' });
   await textOf(page.getByTestId('error'), '重新登录');
   assert.ok(await page.getByTestId('app-view').isHidden());
-  await page.unroute('**/api/v1/loads*');
+  await page.unroute(openLoads);
 });
 
 test('the page made no outside requests and threw no errors', () => {
