@@ -295,6 +295,21 @@ impl TestApp {
             .await
     }
 
+    /// POSTs `body` to `path` with an `Idempotency-Key`.
+    pub async fn post_keyed(&self, token: &str, path: &str, key: &str, body: &Value) -> Reply {
+        Reply::from(
+            self.client
+                .post(self.url(path))
+                .bearer_auth(token)
+                .header("idempotency-key", key)
+                .json(body)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("request {path}: {e}")),
+        )
+        .await
+    }
+
     /// Places an order with `body`.
     pub async fn place_order(&self, token: &str, body: Value) -> Reply {
         self.post(token, "/api/v1/orders", body).await

@@ -10,17 +10,7 @@ async fn keyed(
     key: &str,
     body: &Value,
 ) -> crate::helpers::Reply {
-    crate::helpers::Reply::from(
-        app.client
-            .post(app.url("/api/v1/orders"))
-            .bearer_auth(token)
-            .header("idempotency-key", key)
-            .json(body)
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("{e}")),
-    )
-    .await
+    app.post_keyed(token, "/api/v1/orders", key, body).await
 }
 
 #[tokio::test]

@@ -13,11 +13,21 @@ pub async fn live_show(
     live_price: i64,
     limit: Option<i64>,
 ) -> (i64, i64) {
+    let show = json!({"platform": "douyin", "host": "第一书记", "title": "阳光玫瑰产地直播", "planned_start": "2026-11-28T12:00:00Z"});
+    live_show_as(app, show, stock, live_price, limit).await
+}
+
+/// As [`live_show`], the session created with `show` as its body.
+pub async fn live_show_as(
+    app: &TestApp,
+    show: Value,
+    stock: i64,
+    live_price: i64,
+    limit: Option<i64>,
+) -> (i64, i64) {
     let helper = app.token("helper").await;
     let batch = app.batch("by_piece", stock, 9_900).await;
-    let s = app
-        .post(&helper, "/api/v1/live-sessions", json!({"platform": "douyin", "host": "第一书记", "title": "阳光玫瑰产地直播", "planned_start": "2026-11-28T12:00:00Z"}))
-        .await;
+    let s = app.post(&helper, "/api/v1/live-sessions", show).await;
     assert_eq!(s.status, 201, "{}", s.text);
     let id = s.json["id"].as_i64().unwrap_or(0);
     let f = app

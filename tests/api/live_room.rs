@@ -48,6 +48,10 @@ async fn a_helper_finds_a_buyer_by_the_last_digits_of_the_phone_or_the_douyin_ni
     assert_eq!(ids(&by_nick), vec![wang]);
     assert_eq!(by_nick.json["items"][0]["douyin_nickname"], "葡萄爱好者");
 
+    let long = "长".repeat(101);
+    app.get(&helper, &format!("/api/v1/buyers?q={long}"))
+        .await
+        .assert_problem(422, "validation_failed");
     for bad in ["12", "12a4", "%25%25%25", "123456789012"] {
         app.get(&helper, &format!("/api/v1/buyers?phone_ends={bad}"))
             .await
@@ -78,7 +82,6 @@ async fn a_helper_finds_a_buyer_by_the_last_digits_of_the_phone_or_the_douyin_ni
         "{}",
         cleared.text
     );
-    let long = "长".repeat(101);
     app.send(
         Method::PATCH,
         &format!("/api/v1/buyers/{zhao}"),
@@ -91,35 +94,21 @@ async fn a_helper_finds_a_buyer_by_the_last_digits_of_the_phone_or_the_douyin_ni
 
 /// A show featuring one fresh batch, started; `full_names` as given at creation.
 async fn show(app: &TestApp, full_names: Option<bool>) -> (i64, i64) {
-    let helper = app.token("helper").await;
-    let batch = app.batch("by_piece", 50, 8_800).await;
     let mut body = json!({"platform": "douyin", "host": "第一书记", "title": "产地直播", "planned_start": "2026-11-28T12:00:00Z"});
     if let Some(f) = full_names {
         body["board_full_names"] = json!(f);
     }
-    let s = app.post(&helper, "/api/v1/live-sessions", body).await;
-    assert_eq!(s.status, 201, "{}", s.text);
+    let (id, batch) = crate::live::live_show_as(app, body, 50, 8_800, None).await;
+    let helper = app.token("helper").await;
+    let s = app
+        .get(&helper, &format!("/api/v1/live-sessions/{id}"))
+        .await;
     assert_eq!(
         s.json["board_full_names"],
-        json!(full_names.unwrap_or(false))
+        json!(full_names.unwrap_or(false)),
+        "{}",
+        s.text
     );
-    let id = s.json["id"].as_i64().unwrap_or_default();
-    let f = app
-        .post(
-            &helper,
-            &format!("/api/v1/live-sessions/{id}/featured"),
-            json!({"batch_id": batch, "live_price_fen": 8_800}),
-        )
-        .await;
-    assert_eq!(f.status, 200, "{}", f.text);
-    let started = app
-        .post(
-            &helper,
-            &format!("/api/v1/live-sessions/{id}/start"),
-            json!({}),
-        )
-        .await;
-    assert_eq!(started.json["status"], "live", "{}", started.text);
     (id, batch)
 }
 

@@ -11,6 +11,8 @@ use zhunong_entity::enums::BuyerKind;
 
 const DUPLICATE_PHONE: &str = "a buyer with this phone number exists";
 const MAX_CONTACTS: usize = 20;
+/// The longest search text (`q`), as the OpenAPI document states.
+const MAX_SEARCH_CHARS: usize = 100;
 
 /// Phone numbers are kept as typed but must look like one: digits with an optional leading `+`,
 /// spaces and dashes allowed, 5–20 characters.
@@ -186,6 +188,22 @@ pub async fn list(
     f: BuyerFilter,
     paging: (u64, u64),
 ) -> AppResult<Page<BuyerOut>> {
+    let mut v = Validator::default();
+    if let Some(text) = f.q.as_deref() {
+        v.check(
+            text.chars().count() <= MAX_SEARCH_CHARS,
+            "q",
+            format!("at most {MAX_SEARCH_CHARS} characters"),
+        );
+    }
+    if let Some(ending) = f.phone_ends.as_deref() {
+        v.check(
+            (3..=11).contains(&ending.len()) && ending.bytes().all(|b| b.is_ascii_digit()),
+            "phone_ends",
+            "must be 3 to 11 digits",
+        );
+    }
+    v.finish()?;
     let mut q = Entity::find().order_by_asc(Column::Id);
     if let Some(k) = f.kind {
         q = q.filter(Column::Kind.eq(k));
@@ -203,13 +221,6 @@ pub async fn list(
         );
     }
     if let Some(ending) = f.phone_ends.as_deref() {
-        let mut v = Validator::default();
-        v.check(
-            (3..=11).contains(&ending.len()) && ending.bytes().all(|b| b.is_ascii_digit()),
-            "phone_ends",
-            "must be 3 to 11 digits",
-        );
-        v.finish()?;
         // Digits only, so the pattern holds no LIKE wildcards. Phones are few enough per
         // village that matching the end (no index) stays cheap.
         q = q.filter(Column::Phone.like(format!("%{ending}")));

@@ -11,17 +11,7 @@ async fn weigh_keyed(
     key: &str,
     body: &Value,
 ) -> crate::helpers::Reply {
-    crate::helpers::Reply::from(
-        app.client
-            .post(app.url("/api/v1/weighings"))
-            .bearer_auth(token)
-            .header("Idempotency-Key", key)
-            .json(body)
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("{e}")),
-    )
-    .await
+    app.post_keyed(token, "/api/v1/weighings", key, body).await
 }
 
 #[tokio::test]
