@@ -14,6 +14,7 @@ mod m20261201_000003_refresh_tokens;
 mod m20261202_000001_sales_facts;
 mod m20261203_000001_trace_codes;
 mod m20261204_000001_names_on_stream;
+mod m20261205_000001_rate_limits;
 mod util;
 
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000001_sales_facts::Migration),
             Box::new(m20261203_000001_trace_codes::Migration),
             Box::new(m20261204_000001_names_on_stream::Migration),
+            Box::new(m20261205_000001_rate_limits::Migration),
         ]
     }
 }

@@ -26,7 +26,12 @@ pub struct TestApp {
 
 enum Cleanup {
     SqliteFile(PathBuf),
-    PgSchema { url: String, schema: String },
+    PgSchema {
+        url: String,
+        schema: String,
+    },
+    /// A second replica: the first one owns the database.
+    Nothing,
 }
 
 pub fn backend_name() -> &'static str {
@@ -99,6 +104,28 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
     }
 }
 
+impl TestApp {
+    /// Another replica of this service: a second `Application` with its own process state
+    /// (caches, notice hub, workers, limits) on the same database, as a second process behind a
+    /// load balancer would be. The tokens of one work on the other (one JWT secret).
+    pub async fn replica(&self) -> TestApp {
+        let app = Application::build(self.settings.clone())
+            .await
+            .unwrap_or_else(|e| panic!("build replica: {e:?}"));
+        let base = format!("http://127.0.0.1:{}", app.port());
+        let handle = app.handle();
+        tokio::spawn(app.run_until_stopped());
+        TestApp {
+            base,
+            client: self.client.clone(),
+            settings: self.settings.clone(),
+            handle,
+            cleanup: Cleanup::Nothing,
+            tokens: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         drop(self.handle.stop(false));
@@ -108,6 +135,7 @@ impl Drop for TestApp {
                     let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
                 }
             }
+            Cleanup::Nothing => {}
             Cleanup::PgSchema { url, schema } => {
                 let (url, schema) = (url.clone(), schema.clone());
                 // Drop runs inside the test's runtime; the schema is dropped from a thread of its own.

@@ -191,7 +191,7 @@ async fn the_per_buyer_limit_holds_under_50_concurrent_attempts() {
 
 /// Reads `event: totals` payloads from an SSE response until `done` holds for those read so far,
 /// or time runs out.
-async fn read_until(
+pub async fn read_until(
     resp: reqwest::Response,
     done: impl Fn(&[Value]) -> bool,
     timeout: Duration,

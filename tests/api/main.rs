@@ -21,6 +21,7 @@ mod messages;
 mod money;
 mod orders;
 mod partner;
+mod replicas;
 mod reports;
 mod roles;
 mod sessions;

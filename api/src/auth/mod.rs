@@ -9,6 +9,7 @@ pub mod partner;
 pub mod password;
 pub mod rate_limit;
 pub mod roles;
+pub mod shared_limit;
 pub mod throttle;
 pub mod user_states;
 

@@ -12,7 +12,7 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, Condition, DbBackend, EntityTrait, QueryFilter};
 use zhunong_entity::api_key as key_entity;
 
 #[derive(Debug, Clone)]
@@ -115,11 +115,28 @@ impl KeyCall {
     }
 }
 
+/// On PostgreSQL the budget is shared by every replica (one row per key in `rate_limits`); on
+/// SQLite, one process by design, it is kept in memory.
+async fn rate_limit(state: &AppState, key_id: &str) -> Result<Result<(), u64>, AppError> {
+    if state.db.backend() != DbBackend::Postgres {
+        return Ok(state.partner_limits.check(key_id));
+    }
+    let tx = state.db.begin_write().await?;
+    let verdict = crate::auth::shared_limit::check(
+        &tx,
+        &format!("partner:{key_id}"),
+        state.settings.partner_rate_per_sec,
+        state.settings.partner_burst,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(verdict)
+}
+
 /// The key's rate limit, then its last use (kept to the minute: one write a minute per key).
 async fn admit(state: &AppState, key: key_entity::Model) -> Result<PartnerAuth, AppError> {
-    state
-        .partner_limits
-        .check(&key.key_id)
+    rate_limit(state, &key.key_id)
+        .await?
         .map_err(|retry_after_secs| AppError::TooManyRequests { retry_after_secs })?;
     let now = chrono::Utc::now();
     let minute_ago = now - chrono::Duration::seconds(60);

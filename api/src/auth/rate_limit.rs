@@ -1,6 +1,6 @@
 //! A token bucket per partner key, in integer milli-tokens: `rate` requests a second with bursts
-//! up to `burst`. One noisy key empties only its own bucket. Per process: with several replicas
-//! each allows the rate, which still bounds a partner.
+//! up to `burst`. One noisy key empties only its own bucket. Per process, for SQLite (one process
+//! by design); on PostgreSQL the budget is shared by all replicas (`shared_limit`).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
