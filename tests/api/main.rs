@@ -6,6 +6,7 @@ mod at_rest;
 mod audit;
 mod auth;
 mod catalog;
+mod compose;
 mod concurrency;
 mod csv_exports;
 mod demo;
