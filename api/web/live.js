@@ -264,6 +264,17 @@
         text: out ? '已售罄' : `剩 ${qtyText(b, b.stock_qty)}` }),
       limit ? el('span', { class: 'limit', text: limit }) : null);
     }));
+    renderBarBatch(names);
+  }
+
+  /** 底部栏里的商品选择：不用往上翻也能换商品（售罄的不能选）。 */
+  function renderBarBatch(names) {
+    const sel = $('bar-batch');
+    fill(sel, el('option', { value: '', text: '选择商品' }), [...batches.values()].map((b) => el('option', {
+      value: b.batch_id, disabled: isSoldOut(b),
+      text: `${b.product_name}${names.get(b.product_name) > 1 ? ` · 批次 ${b.batch_id}` : ''} ${priceText(b)}${isSoldOut(b) ? '（已售罄）' : ''}`,
+    })));
+    sel.value = selectedBatch ? String(selectedBatch) : '';
   }
 
   function pickBatch(id) {
@@ -295,7 +306,8 @@
       return;
     }
     const p = parseQty(b, $('qty').value);
-    const parts = [`${b.product_name} ${priceText(b)}`];
+    // 商品和单价在上面的选择框里；这里只说限购和数量的问题。
+    const parts = [];
     if (b.per_buyer_limit) parts.push(`每人限购 ${qtyText(b, b.per_buyer_limit)}`);
     if (p.error) parts.push(p.error);
     hint.textContent = parts.join(' · ');
@@ -885,6 +897,7 @@
     }));
 
     $('sell-form').addEventListener('submit', onPlace);
+    $('bar-batch').addEventListener('change', (e) => { if (e.target.value) pickBatch(Number(e.target.value)); });
     window.Zhunong.liveSetup.init({ onStarted: openSession });
     window.Zhunong.liveOrders.init({
       // 本机记得的买家姓名（服务器的订单列表只有买家编号）。

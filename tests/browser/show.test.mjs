@@ -92,13 +92,22 @@ test('with no show running, the helper creates one, features two batches at live
   state.live = live.id;
 });
 
-test('the quantity and 下单 sit in a bar at the bottom of an 812-px screen, with the result beside them', async () => {
+test('the product, the quantity and 下单 sit in a bar at the bottom of an 812-px screen, with the result beside them', async () => {
   await page.evaluate(() => window.scrollTo(0, 0));
   const vh = 812;
   for (const id of ['place', 'qty', 'qty-plus']) {
     const box = await page.getByTestId(id).boundingBox();
     assert.ok(box && box.y >= 0 && box.y + box.height <= vh, `${id} on screen without scrolling: ${JSON.stringify(box)}`);
   }
+  // The product is chosen in the bar as well: no scrolling up to switch.
+  await page.getByTestId('bar-batch').selectOption('2');
+  assert.equal(await page.getByTestId('batch-2').getAttribute('aria-checked'), 'true');
+  await textOf(page.getByTestId('qty-unit'), '斤');
+  await page.getByTestId('bar-batch').selectOption('3');
+  assert.equal(await page.getByTestId('batch-3').getAttribute('aria-checked'), 'true');
+  await textOf(page.getByTestId('qty-unit'), '箱');
+  const select = await page.getByTestId('bar-batch').boundingBox();
+  assert.ok(select.y >= 0 && select.y + select.height <= vh, `the product choice on screen: ${JSON.stringify(select)}`);
   // Still there when the page is scrolled to the bottom.
   await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
   const box = await page.getByTestId('place').boundingBox();
