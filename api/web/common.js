@@ -91,6 +91,12 @@ window.Zhunong = (() => {
   };
 
 
+  /** 订单状态的中文（各页面共用；称重站把“已确认”说成“已确认（待称重）”）。 */
+  const ORDER_STATUS = {
+    pending: '待确认', confirmed: '已确认', weighed: '已称重', loaded: '已装车',
+    delivered: '已送达', settled: '已结算', cancelled: '已取消',
+  };
+
   const PLATFORM = {
     douyin: '抖音', kuaishou: '快手', wechat_channels: '视频号', taobao_live: '淘宝直播', other: '其他平台',
   };
@@ -604,6 +610,10 @@ window.Zhunong = (() => {
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   }
 
+  /** 稍后用同一个幂等键重发会成功的失败：网络不通、超时、限流、服务器暂时出错、上一次还在处理。 */
+  const isTransient = (err) => err.status === 0 || err.status === 408 || err.status === 429 || err.status >= 500
+    || Boolean(err.problem && err.problem.code === 'idempotency_key_in_flight');
+
   /** JSON.parse，坏数据返回 null。 */
   function parseJson(text) {
     try { return JSON.parse(text); } catch (_) { return null; }
@@ -634,11 +644,11 @@ window.Zhunong = (() => {
   }
 
   return {
-    $, configure, CODE_TEXT, PLATFORM,
+    $, configure, CODE_TEXT, ORDER_STATUS, PLATFORM,
     el, fill,
     halfWidth, fixed, group, yuan, money, fenOf, weightAmountFen, byWeight, unitOf, qtyNumber, pad2, localDate, clock,
     clearMessage, showError, showNotice, clientError,
     session, accessToken, ApiError, api, run, openFile, toLogin, onLogin, logout, renew,
-    eventStream, parseJson, newKey, ready,
+    eventStream, parseJson, newKey, isTransient, ready,
   };
 })();

@@ -3,12 +3,7 @@
 'use strict';
 
 (() => {
-  const { $, el, fill, money, group, api, run, showNotice, openFile } = window.Zhunong;
-
-  const STATUS = {
-    pending: '待确认', confirmed: '已确认', weighed: '已称重', loaded: '已装车',
-    delivered: '已送达', settled: '已结算', cancelled: '已取消',
-  };
+  const { $, el, fill, money, group, api, run, showNotice, openFile, ORDER_STATUS: STATUS } = window.Zhunong;
   /** 还没装车的订单可以取消（服务器同样检查）。 */
   const CANCELLABLE = new Set(['pending', 'confirmed']);
 

@@ -20,7 +20,7 @@
       ev.preventDefault();
       run($('ns-create'), create);
     });
-    $('setup-start').addEventListener('click', (e) => run(e.currentTarget, start));
+    $('setup-start').addEventListener('click', (e) => run(e.currentTarget, () => start()));
   }
 
   /** 场次列表页上的“新建直播”表单（标题预先填好今天的日期）。 */
@@ -105,15 +105,16 @@
     return li;
   }
 
-  async function start() {
-    if (!current) return;
-    if (!window.confirm(`现在开始直播“${current.title}”吗？`)) return;
-    const started = await api('POST', `/live-sessions/${current.id}/start`);
+  /** 开播：这里准备好的一场，或场次列表里待开播的一场（`ls`）。 */
+  async function start(ls = current) {
+    if (!ls) return;
+    if (!window.confirm(`现在开始直播“${ls.title}”吗？`)) return;
+    const started = await api('POST', `/live-sessions/${ls.id}/start`);
     showNotice(`“${started.title}”已开播`);
     current = null;
     $('setup-box').hidden = true;
     onStarted(started);
   }
 
-  window.Zhunong.liveSetup = { init, resetForm, open };
+  window.Zhunong.liveSetup = { init, resetForm, open, start };
 })();

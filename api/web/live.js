@@ -176,12 +176,7 @@
         el('button', { type: 'button', class: 'btn small', testid: `setup-session-${ls.id}`, text: '上架商品',
           onclick: (e) => run(e.currentTarget, () => window.Zhunong.liveSetup.open(ls)) }),
         (ls.featured || []).length ? el('button', { type: 'button', class: 'btn small primary', testid: `start-session-${ls.id}`, text: '开播',
-          onclick: (e) => run(e.currentTarget, async () => {
-            if (!window.confirm(`现在开始直播“${ls.title}”吗？`)) return;
-            const started = await api('POST', `/live-sessions/${ls.id}/start`);
-            showNotice(`“${started.title}”已开播`);
-            openSession(started);
-          }) }) : null))));
+          onclick: (e) => run(e.currentTarget, () => window.Zhunong.liveSetup.start(ls)) }) : null))));
   }
 
   // ---------------------------------------------------------------- 当前场次、商品与实时数据
@@ -665,8 +660,7 @@
   }
 
   /** 临时性的失败：稍后用同一个键重试。 */
-  const transient = (err) => err.status === 0 || err.status === 408 || err.status === 429 || err.status >= 500
-    || (err.problem && err.problem.code === 'idempotency_key_in_flight');
+  const transient = window.Zhunong.isTransient;
 
   /** 发一条：先确定买家（按手机号找，找不到就建档），再用幂等键下单。返回 'done' | 'retry' | 'offline' | 'auth'。 */
   async function send(e) {

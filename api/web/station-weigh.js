@@ -334,8 +334,7 @@
   let retryDelay = 0;
   let waitReason = '';
 
-  const transient = (err) => err.status === 0 || err.status === 408 || err.status === 429 || err.status >= 500
-    || (err.problem && err.problem.code === 'idempotency_key_in_flight');
+  const transient = window.Zhunong.isTransient;
 
   /** 按顺序发送待发送的磅单；网络不通就稍后再试（1 秒起，每次加倍，最多 30 秒）。 */
   async function sendPending() {

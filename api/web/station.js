@@ -14,10 +14,7 @@
 
   // ---------------------------------------------------------------- 文本
 
-  const ORDER_STATUS = {
-    pending: '待确认', confirmed: '已确认（待称重）', weighed: '已称重', loaded: '已装车',
-    delivered: '已送达', settled: '已结算', cancelled: '已取消',
-  };
+  const ORDER_STATUS = { ...window.Zhunong.ORDER_STATUS, confirmed: '已确认（待称重）' };
   const LOAD_STATUS = { open: '装车中', loaded: '已装车', departed: '已发车', delivered: '已送达' };
 
   // 服务器错误码 → 页面用语（服务器的 detail 另行显示在下方）。
