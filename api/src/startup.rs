@@ -70,8 +70,13 @@ impl Application {
         if let Some(generated) = users::ensure_first_admin(&db, admin_pw).await? {
             println!("Created user `admin` with password: {generated}  (shown once; keep it)");
         }
-        spawn_idempotency_purge(db.clone(), settings.idempotency_retention_hours.max(24));
+        spawn_hourly_purges(
+            db.clone(),
+            settings.idempotency_retention_hours.max(24),
+            Duration::from_secs(settings.login_window_secs),
+        );
 
+        let login_throttle = login_throttle(&settings, &db);
         let trusted_proxies = crate::auth::client_addr::parse_trusted(&settings.trusted_proxies)?;
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();
@@ -94,14 +99,7 @@ impl Application {
                 settings.trace_rate_per_sec,
                 settings.trace_burst,
             ),
-            login_throttle: LoginThrottle::new(ThrottleLimits {
-                free_failures: settings.login_max_failures,
-                delay_base: Duration::from_secs(settings.login_delay_base_secs.max(1)),
-                delay_max: Duration::from_secs(settings.login_delay_max_secs.max(1)),
-                window: Duration::from_secs(settings.login_window_secs),
-                user_slowdown_after: settings.login_user_slowdown_after,
-                slowdown: Duration::from_millis(settings.login_slowdown_millis),
-            }),
+            login_throttle,
             trusted_proxies,
             user_states: Default::default(),
             webhook_secrets: webhook_secrets.clone(),
@@ -269,7 +267,27 @@ fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> 
     opts.open(path)?.write_all(contents.as_bytes())
 }
 
-fn spawn_idempotency_purge(db: Db, retention_hours: u64) {
+/// The login throttle: shared through the database on PostgreSQL (every replica counts against
+/// one budget), in memory on SQLite (one process).
+fn login_throttle(settings: &Settings, db: &Db) -> LoginThrottle {
+    let limits = ThrottleLimits {
+        free_failures: settings.login_max_failures,
+        delay_base: Duration::from_secs(settings.login_delay_base_secs.max(1)),
+        delay_max: Duration::from_secs(settings.login_delay_max_secs.max(1)),
+        window: Duration::from_secs(settings.login_window_secs),
+        user_slowdown_after: settings.login_user_slowdown_after,
+        slowdown: Duration::from_millis(settings.login_slowdown_millis),
+    };
+    if db.backend() == sea_orm::DbBackend::Postgres {
+        LoginThrottle::shared(limits, db.clone())
+    } else {
+        LoginThrottle::in_memory(limits)
+    }
+}
+
+/// Once an hour: idempotency records past their retention, and (on PostgreSQL) failed-login
+/// records past their window.
+fn spawn_hourly_purges(db: Db, retention_hours: u64, login_window: Duration) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {
@@ -281,6 +299,13 @@ fn spawn_idempotency_purge(db: Db, retention_hours: u64) {
                 Ok(n) if n > 0 => tracing::info!(purged = n, "old idempotency records removed"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "idempotency purge failed"),
+            }
+            if db.backend() == sea_orm::DbBackend::Postgres {
+                match crate::auth::throttle::purge_shared(&db, login_window).await {
+                    Ok(n) if n > 0 => tracing::info!(purged = n, "old login failures removed"),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "login failure purge failed"),
+                }
             }
         }
     });

@@ -15,6 +15,7 @@ mod m20261202_000001_sales_facts;
 mod m20261203_000001_trace_codes;
 mod m20261204_000001_names_on_stream;
 mod m20261205_000001_rate_limits;
+mod m20261206_000001_login_failures;
 mod util;
 
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000001_trace_codes::Migration),
             Box::new(m20261204_000001_names_on_stream::Migration),
             Box::new(m20261205_000001_rate_limits::Migration),
+            Box::new(m20261206_000001_login_failures::Migration),
         ]
     }
 }

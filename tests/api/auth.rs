@@ -228,7 +228,7 @@ async fn the_secretary_creates_staff_but_not_admins() {
 }
 
 /// Logs in as if from `addr` (behind the proxy at 127.0.0.1, when it is trusted).
-async fn login_from(
+pub async fn login_from(
     app: &crate::helpers::TestApp,
     addr: &str,
     username: &str,

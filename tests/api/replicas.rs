@@ -244,3 +244,139 @@ async fn a_partner_key_has_the_rate_and_burst_of_one_key_across_both_replicas() 
     );
     assert_eq!(admitted + refused, 12);
 }
+
+#[tokio::test]
+async fn failed_logins_on_either_replica_count_against_one_budget() {
+    if backend_name() != "postgres" {
+        println!("replicas: PostgreSQL only");
+        return;
+    }
+    let a = crate::helpers::spawn_app_with(|s| {
+        s.login_max_failures = 4;
+        s.login_user_slowdown_after = 8;
+        s.login_slowdown_millis = 400;
+        s.trusted_proxies = vec!["127.0.0.1".into()];
+    })
+    .await;
+    let b = a.replica().await;
+    let login_from = crate::auth::login_from;
+    // Four free failures from one address, split over both replicas: a per-process count would
+    // allow eight.
+    for i in 0..4 {
+        let app = if i % 2 == 0 { &a } else { &b };
+        login_from(app, "203.0.113.5", "admin", "guess-guess")
+            .await
+            .assert_problem(401, "unauthorized");
+    }
+    for app in [&a, &b] {
+        let locked = login_from(app, "203.0.113.5", "admin", crate::helpers::ADMIN_PASSWORD).await;
+        locked.assert_problem(429, "rate_limited");
+        assert!(locked.headers.get("retry-after").is_some());
+    }
+    // The admin from another address is not locked out, on either replica.
+    let ok = login_from(&b, "198.51.100.7", "admin", crate::helpers::ADMIN_PASSWORD).await;
+    assert_eq!(ok.status, 200, "{}", ok.text);
+
+    // Failures from many addresses over both replicas slow the username down everywhere.
+    for i in 0..4 {
+        let app = if i % 2 == 0 { &b } else { &a };
+        login_from(
+            app,
+            &format!("203.0.113.{}", 20 + i),
+            "admin",
+            "guess-guess",
+        )
+        .await
+        .assert_problem(401, "unauthorized");
+    }
+    for app in [&a, &b] {
+        let started = Instant::now();
+        let ok = login_from(app, "198.51.100.9", "admin", crate::helpers::ADMIN_PASSWORD).await;
+        let took = started.elapsed();
+        assert_eq!(ok.status, 200, "slowed, never refused: {}", ok.text);
+        assert!(
+            took >= Duration::from_millis(400),
+            "8 failures over two replicas should slow the next login: {took:?}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_thousand_webhook_events_are_delivered_exactly_once_with_both_workers_running() {
+    use sea_orm::{ConnectionTrait, Statement};
+    if backend_name() != "postgres" {
+        println!("replicas: PostgreSQL only");
+        return;
+    }
+    let a = crate::helpers::spawn_app_with(|s| {
+        s.webhook_allow_hosts = vec!["127.0.0.1".into()];
+        s.webhook_poll_millis = 20;
+        // Small claims, so that both workers keep reaching for the same due rows.
+        s.webhook_batch_size = 10;
+    })
+    .await;
+    let b = a.replica().await;
+    let rx = crate::partner::receiver(0).await;
+    let (_, key) = crate::partner::partner(&a, "皖酒集团").await;
+    let hook = a
+        .send(
+            Method::POST,
+            "/api/v1/partner/webhooks",
+            Some(&key),
+            Some(&json!({"url": format!("http://127.0.0.1:{}/hook", rx.port), "events": ["order.confirmed"]})),
+        )
+        .await;
+    assert_eq!(hook.status, 201, "{}", hook.text);
+    let endpoint = hook.json["webhook"]["id"].as_i64().unwrap_or(0);
+    // A thousand events, due at once, as a busy day's outbox would hold them.
+    let db = a.raw_db().await;
+    db.execute_raw(Statement::from_string(
+        db.get_database_backend(),
+        format!(
+            "INSERT INTO webhook_deliveries (endpoint_id, message_id, event_type, payload, status, \
+             attempts, next_attempt_at, created_at) \
+             SELECT {endpoint}, 'msg_replica_' || g, 'order.confirmed', \
+             '{{\"type\":\"order.confirmed\",\"n\":' || g || '}}', 'pending', 0, now(), now() \
+             FROM generate_series(1, 1000) AS g"
+        ),
+    ))
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let started = Instant::now();
+    let got = crate::partner::wait_for(&rx, 1000).await;
+    let took = started.elapsed();
+    // Anything sent twice would arrive after the thousandth: give it a moment.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let got = {
+        let more = crate::partner::wait_for(&rx, 1001).await;
+        if more.len() > got.len() { more } else { got }
+    };
+    rx.handle.stop(false).await;
+    let mut ids: Vec<&str> = got.iter().map(|(id, ..)| id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    println!(
+        "1000 webhook events over two workers: {} requests, {} distinct, in {took:?}",
+        got.len(),
+        ids.len()
+    );
+    assert_eq!(ids.len(), 1000, "every event arrives");
+    assert_eq!(got.len(), 1000, "no event arrives twice");
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            format!(
+                "SELECT count(*) FILTER (WHERE status = 'delivered') AS delivered, \
+                 max(attempts) AS most FROM webhook_deliveries WHERE endpoint_id = {endpoint}"
+            ),
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("no count"));
+    let delivered: i64 = row.try_get("", "delivered").unwrap_or(0);
+    let most: i32 = row.try_get("", "most").unwrap_or(0);
+    db.close().await.ok();
+    assert_eq!(delivered, 1000);
+    assert_eq!(most, 1, "no delivery was attempted twice");
+    drop(b);
+}

@@ -11,6 +11,7 @@ pub mod rate_limit;
 pub mod roles;
 pub mod shared_limit;
 pub mod throttle;
+mod throttle_shared;
 pub mod user_states;
 
 pub use extractor::Auth;

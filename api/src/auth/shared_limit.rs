@@ -8,14 +8,21 @@
 
 use crate::error::AppResult;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use std::sync::LazyLock;
 
-const ADMIT: &str = "\
-INSERT INTO rate_limits AS r (bucket, tat_us)
-SELECT $1, n.us + $2 FROM (SELECT (EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)::bigint AS us) n
+/// Now on the database's clock, in microseconds since the epoch: every replica reads one clock.
+pub const NOW_US: &str = "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)::bigint";
+
+static ADMIT: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "INSERT INTO rate_limits AS r (bucket, tat_us)
+SELECT $1, n.us + $2 FROM (SELECT {NOW_US} AS us) n
 ON CONFLICT (bucket) DO UPDATE
   SET tat_us = GREATEST(r.tat_us, EXCLUDED.tat_us - $2) + $2
   WHERE GREATEST(r.tat_us, EXCLUDED.tat_us - $2) - (EXCLUDED.tat_us - $2) <= $3
-RETURNING tat_us";
+RETURNING tat_us"
+    )
+});
 
 /// `Ok` if `bucket` may make a request now, else `Err(seconds to wait)`.
 ///
@@ -32,7 +39,7 @@ pub async fn check(
     let admitted = db
         .query_one_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            ADMIT,
+            ADMIT.as_str(),
             [
                 bucket.into(),
                 i64::try_from(emission_us).unwrap_or(i64::MAX).into(),

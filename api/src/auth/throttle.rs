@@ -10,8 +10,13 @@
 //!   slows a distributed guesser down and never refuses, so a correct password from an address
 //!   with no failures always gets in.
 //!
-//! Records are forgotten `login_window_secs` after their last failure. Kept in process memory.
+//! Records are forgotten `login_window_secs` after their last failure. On SQLite (one process by
+//! design) they are kept in process memory; on PostgreSQL in the table `login_failures`
+//! ([`super::throttle_shared`]), so that every replica counts against the same budget and N
+//! replicas do not give a guesser N times the guesses.
 
+use crate::db::Db;
+use crate::error::AppResult;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -26,41 +31,97 @@ pub struct ThrottleLimits {
     pub slowdown: Duration,
 }
 
-#[derive(Clone, Copy)]
-struct Record {
-    failures: u32,
-    last: Instant,
+/// What is known of one record: failures in a row, and how long ago the last one was.
+#[derive(Clone, Copy, Debug)]
+pub struct Seen {
+    pub failures: u32,
+    pub age: Duration,
+}
+
+/// What a login attempt must do before its password is checked.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Verdict {
+    /// Refuse it: this username must wait this long at this address.
+    pub wait: Option<Duration>,
+    /// Hold it this long first (a slow-down, never a refusal).
+    pub slowdown: Option<Duration>,
+    /// This username has failures on record at this address (a success then clears them).
+    pub recorded: bool,
 }
 
 pub struct LoginThrottle {
     limits: ThrottleLimits,
-    pairs: Mutex<HashMap<(String, String), Record>>,
-    users: Mutex<HashMap<String, Record>>,
+    store: Store,
 }
 
-/// Entries beyond this are pruned of expired records, so memory stays bounded under a spray.
-const PRUNE_ABOVE: usize = 10_000;
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+enum Store {
+    Memory(Records),
+    Shared(Db),
 }
 
 impl LoginThrottle {
-    pub fn new(limits: ThrottleLimits) -> Self {
+    /// Records in this process's memory (SQLite, one process).
+    pub fn in_memory(limits: ThrottleLimits) -> Self {
         Self {
             limits,
-            pairs: Mutex::new(HashMap::new()),
-            users: Mutex::new(HashMap::new()),
+            store: Store::Memory(Records::default()),
         }
     }
 
-    /// How long this username must wait at this address, if it must.
-    pub fn wait(&self, username: &str, addr: &str) -> Option<Duration> {
-        let pairs = lock(&self.pairs);
-        let r = pairs.get(&(username.to_owned(), addr.to_owned()))?;
-        let wait = self.delay_after(r.failures)?;
-        let elapsed = r.last.elapsed();
-        (elapsed < wait).then(|| wait - elapsed)
+    /// Records in PostgreSQL, shared by every replica.
+    pub fn shared(limits: ThrottleLimits, db: Db) -> Self {
+        Self {
+            limits,
+            store: Store::Shared(db),
+        }
+    }
+
+    /// # Errors
+    /// The shared records could not be read.
+    pub async fn check(&self, username: &str, addr: &str) -> AppResult<Verdict> {
+        let (pair, user) = match &self.store {
+            Store::Memory(records) => records.seen(username, addr),
+            Store::Shared(db) => super::throttle_shared::seen(db, username, addr).await?,
+        };
+        Ok(Verdict {
+            recorded: pair.is_some(),
+            wait: pair.and_then(|p| self.wait_after(p)),
+            slowdown: user.and_then(|u| self.slowdown_after(u)),
+        })
+    }
+
+    /// # Errors
+    /// The shared records could not be written.
+    pub async fn record_failure(&self, username: &str, addr: &str) -> AppResult<()> {
+        match &self.store {
+            Store::Memory(records) => {
+                records.fail(username, addr, self.limits.window);
+                Ok(())
+            }
+            Store::Shared(db) => {
+                super::throttle_shared::fail(db, username, addr, self.limits.window).await
+            }
+        }
+    }
+
+    /// A correct password clears that address's record for the user.
+    ///
+    /// # Errors
+    /// The shared records could not be written.
+    pub async fn record_success(&self, username: &str, addr: &str) -> AppResult<()> {
+        match &self.store {
+            Store::Memory(records) => {
+                records.succeed(username, addr);
+                Ok(())
+            }
+            Store::Shared(db) => super::throttle_shared::succeed(db, username, addr).await,
+        }
+    }
+
+    /// How much of the pair's wait is left, if any.
+    fn wait_after(&self, pair: Seen) -> Option<Duration> {
+        let wait = self.delay_after(pair.failures)?;
+        (pair.age < wait).then(|| wait - pair.age)
     }
 
     /// The delay imposed after `failures` failures in a row: none for the free ones, then
@@ -76,17 +137,59 @@ impl LoginThrottle {
         )
     }
 
-    /// How long to hold an attempt for this username before checking it (a slow-down, never
-    /// a refusal).
-    pub fn slowdown(&self, username: &str) -> Option<Duration> {
-        let users = lock(&self.users);
-        let r = users.get(username)?;
-        (r.failures >= self.limits.user_slowdown_after && r.last.elapsed() < self.limits.window)
+    fn slowdown_after(&self, user: Seen) -> Option<Duration> {
+        (user.failures >= self.limits.user_slowdown_after && user.age < self.limits.window)
             .then_some(self.limits.slowdown)
     }
+}
 
-    pub fn record_failure(&self, username: &str, addr: &str) {
-        let window = self.limits.window;
+/// Removes shared records whose window has passed (PostgreSQL); returns how many.
+///
+/// # Errors
+/// The database could not be written.
+pub async fn purge_shared(db: &Db, window: Duration) -> AppResult<u64> {
+    super::throttle_shared::purge(db, window).await
+}
+
+#[derive(Clone, Copy)]
+struct Record {
+    failures: u32,
+    last: Instant,
+}
+
+impl Record {
+    fn seen(&self) -> Seen {
+        Seen {
+            failures: self.failures,
+            age: self.last.elapsed(),
+        }
+    }
+}
+
+/// The in-process records: per (username, address) and per username.
+#[derive(Default)]
+struct Records {
+    pairs: Mutex<HashMap<(String, String), Record>>,
+    users: Mutex<HashMap<String, Record>>,
+}
+
+/// Entries beyond this are pruned of expired records, so memory stays bounded under a spray.
+const PRUNE_ABOVE: usize = 10_000;
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Records {
+    fn seen(&self, username: &str, addr: &str) -> (Option<Seen>, Option<Seen>) {
+        let pair = lock(&self.pairs)
+            .get(&(username.to_owned(), addr.to_owned()))
+            .map(Record::seen);
+        let user = lock(&self.users).get(username).map(Record::seen);
+        (pair, user)
+    }
+
+    fn fail(&self, username: &str, addr: &str, window: Duration) {
         let bump = |r: &mut Record| {
             if r.last.elapsed() >= window {
                 r.failures = 0;
@@ -116,8 +219,7 @@ impl LoginThrottle {
         bump(users.entry(username.to_owned()).or_insert(fresh));
     }
 
-    /// A correct password clears that address's record for the user.
-    pub fn record_success(&self, username: &str, addr: &str) {
+    fn succeed(&self, username: &str, addr: &str) {
         lock(&self.pairs).remove(&(username.to_owned(), addr.to_owned()));
     }
 }
@@ -147,28 +249,40 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_pair_waits_after_its_free_failures_and_nobody_else_does() {
-        let t = LoginThrottle::new(limits());
+    async fn wait(t: &LoginThrottle, user: &str, addr: &str) -> Option<Duration> {
+        t.check(user, addr).await.ok().and_then(|v| v.wait)
+    }
+
+    async fn fail(t: &LoginThrottle, user: &str, addr: &str) {
+        assert!(t.record_failure(user, addr).await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn the_pair_waits_after_its_free_failures_and_nobody_else_does() {
+        let t = LoginThrottle::in_memory(limits());
         for _ in 0..2 {
-            t.record_failure("admin", "1.2.3.4");
-            assert_eq!(t.wait("admin", "1.2.3.4"), None);
+            fail(&t, "admin", "1.2.3.4").await;
+            assert_eq!(wait(&t, "admin", "1.2.3.4").await, None);
         }
-        t.record_failure("admin", "1.2.3.4");
-        assert!(t.wait("admin", "1.2.3.4").is_some());
-        assert_eq!(t.wait("admin", "5.6.7.8"), None, "the user elsewhere");
+        fail(&t, "admin", "1.2.3.4").await;
+        assert!(wait(&t, "admin", "1.2.3.4").await.is_some());
         assert_eq!(
-            t.wait("helper", "1.2.3.4"),
+            wait(&t, "admin", "5.6.7.8").await,
+            None,
+            "the user elsewhere"
+        );
+        assert_eq!(
+            wait(&t, "helper", "1.2.3.4").await,
             None,
             "others behind the address"
         );
-        t.record_success("admin", "1.2.3.4");
-        assert_eq!(t.wait("admin", "1.2.3.4"), None);
+        assert!(t.record_success("admin", "1.2.3.4").await.is_ok());
+        assert_eq!(wait(&t, "admin", "1.2.3.4").await, None);
     }
 
     #[test]
     fn the_delay_doubles_up_to_the_maximum() {
-        let t = LoginThrottle::new(limits());
+        let t = LoginThrottle::in_memory(limits());
         assert_eq!(t.delay_after(2), None);
         assert_eq!(t.delay_after(3), Some(Duration::from_secs(2)));
         assert_eq!(t.delay_after(4), Some(Duration::from_secs(4)));
@@ -176,15 +290,28 @@ mod tests {
         assert_eq!(t.delay_after(40), Some(Duration::from_secs(60)));
     }
 
-    #[test]
-    fn many_addresses_slow_a_username_down_without_locking_it() {
-        let t = LoginThrottle::new(limits());
+    #[tokio::test]
+    async fn many_addresses_slow_a_username_down_without_locking_it() {
+        let t = LoginThrottle::in_memory(limits());
         for i in 0..10 {
-            t.record_failure("admin", &format!("10.0.0.{i}"));
+            fail(&t, "admin", &format!("10.0.0.{i}")).await;
         }
-        assert_eq!(t.slowdown("admin"), Some(Duration::from_secs(1)));
-        assert_eq!(t.wait("admin", "192.0.2.1"), None);
-        assert_eq!(t.slowdown("helper"), None);
+        let v = t.check("admin", "192.0.2.1").await.unwrap_or_default();
+        assert_eq!(v.slowdown, Some(Duration::from_secs(1)));
+        assert_eq!(v.wait, None);
+        let other = t.check("helper", "192.0.2.1").await.unwrap_or_default();
+        assert_eq!(other, Verdict::default());
+    }
+
+    #[test]
+    fn an_old_record_slows_nobody() {
+        let t = LoginThrottle::in_memory(limits());
+        let old = Seen {
+            failures: 50,
+            age: Duration::from_secs(901),
+        };
+        assert_eq!(t.slowdown_after(old), None);
+        assert_eq!(t.wait_after(old), None);
     }
 
     #[test]

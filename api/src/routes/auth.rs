@@ -50,24 +50,27 @@ pub async fn login(
         .map(|a| a.to_string())
         .unwrap_or_default();
     let throttle = &state.login_throttle;
-    if let Some(wait) = throttle.wait(&name, &addr) {
+    let verdict = throttle.check(&name, &addr).await?;
+    if let Some(wait) = verdict.wait {
         return Err(AppError::LoginThrottled {
             retry_after_secs: wait.as_secs().max(1),
             wait: wait_in_chinese(wait),
         });
     }
-    if let Some(pause) = throttle.slowdown(&name) {
+    if let Some(pause) = verdict.slowdown {
         tokio::time::sleep(pause).await;
     }
     if username.len() > 64 || password.len() > 256 {
-        throttle.record_failure(&name, &addr);
+        throttle.record_failure(&name, &addr).await?;
         return Err(AppError::Unauthorized("wrong username or password"));
     }
     let Some(user) = users::authenticate(&state.db.read, &username, &password).await? else {
-        throttle.record_failure(&name, &addr);
+        throttle.record_failure(&name, &addr).await?;
         return Err(AppError::Unauthorized("wrong username or password"));
     };
-    throttle.record_success(&name, &addr);
+    if verdict.recorded {
+        throttle.record_success(&name, &addr).await?;
+    }
     let lifetime = refresh_lifetime(&state);
     let refresh = state
         .db
