@@ -1,7 +1,10 @@
 //! The ceiling: the same minimal writes as placing a 1-line order — conditional stock UPDATE,
 //! INSERT order, INSERT line, in one transaction — done directly in SQL with no service between.
 //! PostgreSQL: pgbench with the same client count. SQLite: one writer in a loop (SQLite has one
-//! writer; more add nothing).
+//! writer; more add nothing), twice: through sqlx, the service's own driver, and through
+//! rusqlite, C SQLite with nothing but a thin binding between, in WAL mode with synchronous
+//! NORMAL as the service runs it. The second is the real single-writer ceiling; the first shows
+//! what the driver alone costs.
 
 use crate::server::{PRICE_FEN, SCHEMA, SPREAD, Server};
 use crate::{Backend, Scenario};
@@ -26,6 +29,71 @@ pub async fn measure(
         Backend::Postgres => pgbench(srv, first, last, clients, seconds),
         Backend::Sqlite => sqlite_loop(srv, first, last, seconds).await,
     }
+}
+
+/// The SQLite ceiling through C SQLite (rusqlite); `None` on PostgreSQL.
+pub async fn measure_c_sqlite(
+    srv: &Server,
+    scenario: Scenario,
+    seconds: u64,
+) -> anyhow::Result<Option<f64>> {
+    if srv.backend != Backend::Sqlite {
+        return Ok(None);
+    }
+    let (first, last) = match scenario {
+        Scenario::Hot => (srv.hot_batch, srv.hot_batch),
+        Scenario::Spread => (srv.first_spread_batch, srv.first_spread_batch + SPREAD - 1),
+    };
+    let path = srv
+        .db_url
+        .strip_prefix("sqlite://")
+        .and_then(|p| p.split('?').next())
+        .context("a SQLite file URL")?
+        .to_owned();
+    let buyer = srv.buyer_id;
+    let tps =
+        tokio::task::spawn_blocking(move || rusqlite_loop(&path, buyer, first, last, seconds))
+            .await??;
+    Ok(Some(tps))
+}
+
+fn rusqlite_loop(
+    path: &str,
+    buyer: i64,
+    first: i64,
+    last: i64,
+    seconds: u64,
+) -> anyhow::Result<f64> {
+    let conn = rusqlite::Connection::open(path)?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let span = (last - first + 1).max(1);
+    let mut done: u64 = 0;
+    while Instant::now() < deadline {
+        let b = first + i64::try_from(done).unwrap_or(0) % span;
+        let now = chrono::Utc::now();
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        conn.prepare_cached(
+            "UPDATE batches SET stock_qty = stock_qty - 1 WHERE id = ?1 AND stock_qty >= 1",
+        )?
+        .execute([b])?;
+        let id: i64 = conn
+            .prepare_cached(
+                "INSERT INTO orders (buyer_id, channel, status, payment_status, total_fen, created_by, created_at, updated_at) \
+                 VALUES (?1, 'phone', 'pending', 'unpaid', ?2, 1, ?3, ?3) RETURNING id",
+            )?
+            .query_row(rusqlite::params![buyer, PRICE_FEN, now.to_rfc3339()], |r| r.get(0))?;
+        conn.prepare_cached(
+            "INSERT INTO order_lines (order_id, line_no, batch_id, quantity, unit_price_fen, amount_fen) VALUES (?1, 1, ?2, 1, ?3, ?3)",
+        )?
+        .execute(rusqlite::params![id, b, PRICE_FEN])?;
+        conn.execute_batch("COMMIT")?;
+        done += 1;
+    }
+    Ok(done as f64 / seconds as f64)
 }
 
 fn pgbench(

@@ -46,6 +46,17 @@ pub struct Settings {
     /// PostgreSQL: a read or a connection that takes longer than this asks the health probe, so
     /// a database that went away while idle is noticed within this plus the probe's 0.4 s.
     pub database_stall_probe_millis: u64,
+    /// Password hashes (argon2, 19 MiB each) computed at once; unset means half the cores.
+    pub password_hash_concurrency: Option<usize>,
+    /// PostgreSQL: a streaming replica (hot standby) that reports and the dashboard read from;
+    /// writes always go to `database_url`. Unset: everything reads the primary.
+    pub database_read_url: Option<Secret>,
+    /// Reads fall back to the primary while the replica is further behind than this.
+    pub database_read_max_lag_secs: u64,
+    /// A replica that does not answer within this is taken as down for the request.
+    pub database_read_timeout_millis: u64,
+    /// After a replica failed, reads go to the primary for this long before it is tried again.
+    pub database_read_retry_secs: u64,
     /// SQLite `synchronous` pragma: `normal` survives a killed process (WAL), `full` also power loss.
     pub sqlite_synchronous: String,
     /// Address and port to listen on.
@@ -156,6 +167,11 @@ impl Default for Settings {
             database_max_connections: 16,
             database_acquire_timeout_secs: 5,
             database_stall_probe_millis: 200,
+            password_hash_concurrency: None,
+            database_read_url: None,
+            database_read_max_lag_secs: 30,
+            database_read_timeout_millis: 1_000,
+            database_read_retry_secs: 10,
             sqlite_synchronous: "normal".into(),
             bind: "127.0.0.1:8080".into(),
             workers: None,

@@ -41,6 +41,11 @@ impl Application {
     /// # Errors
     /// Database, secret or bind failures.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        crate::auth::password::set_concurrency(
+            settings
+                .password_hash_concurrency
+                .unwrap_or_else(crate::auth::password::default_concurrency),
+        );
         let db = Db::connect(&settings).await?;
         db.migrate().await?;
         let filled = crate::services::reports::facts::backfill(&db).await?;

@@ -20,9 +20,19 @@
         el('dt', { text: '集体提成' }), el('dd', { testid: `card-${c.period}-commission` }, money(m.commission_fen), ' ', change('commission_fen'))));
   }
 
+  // 报表可能来自只读副本：写明数据截至几点，当天只写时分秒，更早的带上日期。
+  function asOf(iso) {
+    const d = new Date(iso);
+    const p = (n) => String(n).padStart(2, '0');
+    const time = `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+    const sameDay = d.toDateString() === new Date().toDateString();
+    return `数据截至 ${sameDay ? '' : `${d.getMonth() + 1}月${d.getDate()}日 `}${time}`;
+  }
+
   async function cards() {
     const s = await api('GET', '/reports/sales/summary');
     fill($('cards'), s.cards.map(card));
+    $('as-of').textContent = asOf(s.as_of);
     return s;
   }
 

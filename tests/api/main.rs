@@ -22,6 +22,7 @@ mod messages;
 mod money;
 mod orders;
 mod partner;
+mod read_replica;
 mod replicas;
 mod reports;
 mod roles;

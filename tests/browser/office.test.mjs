@@ -152,6 +152,20 @@ test('the dashboard shows the cards and draws its charts from the reports', asyn
   assert.ok(await page.locator('#chart-products canvas').count() > 0, 'a canvas');
   assert.ok(await page.locator('#chart-channels canvas').count() > 0, 'a canvas');
   await page.getByTestId('income-table').locator('tr').first().waitFor();
+  // How fresh the figures are, as the browser's clock reads the answer's as_of.
+  const asOf = await textOf(page.getByTestId('as-of'), '数据截至');
+  const shown = asOf.match(/^数据截至 (\d{2}):(\d{2}):(\d{2})$/);
+  assert.ok(shown, asOf);
+  const expected = await page.evaluate((iso) => {
+    const d = new Date(iso);
+    return [d.getHours(), d.getMinutes()];
+  }, summary.as_of);
+  const [h, m] = [Number(shown[1]), Number(shown[2])];
+  const minutes = (a, b) => {
+    const d = Math.abs((a[0] * 60 + a[1]) - (b[0] * 60 + b[1]));
+    return Math.min(d, 24 * 60 - d);
+  };
+  assert.ok(minutes([h, m], expected) <= 1, `${asOf} is not the answer's as_of ${summary.as_of}`);
 });
 
 test('the reports form shows what the API says, with a totals row, and its downloads arrive', async () => {

@@ -6,7 +6,7 @@ Python 3.11 standard library only. All traffic goes to 127.0.0.1. Every loop is 
 and in time. Each scenario prints its figures and a PASS/FAIL (or SKIP) line; the last line is
 `N passed, M failed`, and the exit status is non-zero if any scenario failed.
 
-    python3 tests/faults/faults.py [--bin PATH] [kill9 | kill9-sqlite | kill9-pg | diskfull | pg | sigterm ...]
+    python3 tests/faults/faults.py [--bin PATH] [kill9 | kill9-sqlite | kill9-pg | diskfull | pg | sigterm | replica ...]
 
 `kill9` runs on SQLite and, if the shared PostgreSQL answers, on PostgreSQL too (each run counts as
 one scenario). Without arguments every scenario runs.
@@ -15,6 +15,7 @@ one scenario). Without arguments every scenario runs.
 from __future__ import annotations
 
 import argparse
+import datetime
 import glob
 import http.client
 import json
@@ -1240,22 +1241,157 @@ def scenario_sigterm(rep: Report):
 
 # --------------------------------------------------------------------------------------------
 
+# --------------------------------------------------------------------------------------------
+# Scenario: reports from a hot standby (private primary + pg_basebackup -R standby)
+# --------------------------------------------------------------------------------------------
+
+REPLICA_MAX_LAG_S = 4
+REPLICA_VISIBLE_BAR = 2.0
+REPLICA_FALLBACK_BAR = 2.0
+
+
+class StandbyCluster(PrivateCluster):
+    """A hot standby of `primary`, streamed from it (pg_basebackup -R writes standby.signal)."""
+
+    def init_from(self, primary: PrivateCluster):
+        p = self.as_pg([os.path.join(self.bin, "pg_basebackup"), "-h", HOST, "-p", str(primary.port),
+                        "-U", "postgres", "-D", self.data, "-R", "-X", "stream", "-c", "fast"], timeout=180)
+        if p.returncode != 0:
+            raise RuntimeError(f"pg_basebackup: {p.stderr.strip()}")
+        self.pg_ctl("start")
+        deadline = now() + 30
+        while now() < deadline:
+            try:
+                if psql(self.url, "SELECT pg_is_in_recovery()")[0][0] == "t":
+                    return
+            except Exception:  # noqa: BLE001 - still starting
+                pass
+            time.sleep(0.2)
+        raise RuntimeError("the standby did not come up in recovery")
+
+
+def today_orders(port, token):
+    """(orders today, read_from, as_of epoch seconds, seconds the answer took) from the dashboard."""
+    t0 = now()
+    r = request(port, "GET", "/api/v1/reports/sales/summary", token, timeout=10)
+    took = now() - t0
+    if r.status != 200:
+        return None, f"{r.label} {r.body[:200]!r}", None, took
+    j = r.json()
+    card = next(c for c in j["cards"] if c["period"] == "today")
+    as_of = datetime.datetime.fromisoformat(j["as_of"]).timestamp()
+    return card["metrics"]["orders"], j["read_from"], as_of, took
+
+
+def scenario_replica(rep: Report):
+    primary = PrivateCluster()
+    standby = StandbyCluster()
+    workdir = tempfile.mkdtemp(prefix="zhunong-faults-replica-")
+    srv = None
+    try:
+        primary.init()
+        standby.init_from(primary)
+        srv = Server("replica", workdir, primary.url, extra_env={
+            "ZHUNONG_DATABASE_READ_URL": standby.url,
+            "ZHUNONG_DATABASE_READ_MAX_LAG_SECS": str(REPLICA_MAX_LAG_S),
+            "ZHUNONG_DATABASE_READ_TIMEOUT_MILLIS": "500",
+            "ZHUNONG_DATABASE_READ_RETRY_SECS": "2",
+        })
+        srv.start()
+        srv.wait_ready()
+        fx = Fixture(srv.port, batches=1, stock=1000)
+        sec = fx.secretary
+
+        def place(i):
+            k = f"replica-{RUN_ID}-{i}"
+            r = request(srv.port, "POST", "/api/v1/orders", fx.helper, fx.order_body(k, 0),
+                        headers={"Idempotency-Key": k})
+            rep.check(r.status == 201, f"order {i}: {r.label} {r.body[:200]!r}")
+            return time.time()
+
+        def until(pred, seconds):
+            """Polls the dashboard until pred(answer) holds; returns (answer, seconds) or (last, None)."""
+            t0 = now()
+            last = None
+            while now() - t0 < seconds:
+                last = today_orders(srv.port, sec)
+                if pred(last):
+                    return last, now() - t0
+                time.sleep(0.05)
+            return last, None
+
+        # 1. The standby answers, and an order on the primary reaches it within the lag.
+        placed = place(1)
+        got, seen_after = until(lambda a: a[0] == 1 and a[1] == "replica", REPLICA_VISIBLE_BAR)
+        rep.fig("order on the primary visible in a report from the standby after", fmt_s(seen_after))
+        rep.check(seen_after is not None, f"the first order never showed from the standby: {got}")
+        readers = psql(standby.url, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'zhunong-reports'")
+        rep.fig("report connections on the standby", readers[0][0])
+        rep.check(int(readers[0][0]) >= 1, "the service holds no connection on the standby")
+        if got and got[2] is not None:
+            rep.check(got[2] >= placed - 1.5, f"as_of {got[2]:.1f} is before the order ({placed:.1f})")
+
+        # 2. Replay paused: the standby still answers (within the allowed lag) without the new
+        #    order, which proves the report comes from it, and says how old it is.
+        psql(standby.url, "SELECT pg_wal_replay_pause()")
+        second = place(2)
+        got = today_orders(srv.port, sec)
+        rep.fig("paused standby, right after the second order", f"orders {got[0]}, from {got[1]}")
+        rep.check(got[1] == "replica" and got[0] == 1,
+                  f"a paused standby within the lag should answer, without the new order: {got}")
+        if got[2] is not None:
+            rep.check(got[2] < second, f"as_of {got[2]:.1f} claims the second order ({second:.1f})")
+        # Past the allowed lag, reports read the primary, which has both orders.
+        got, fell_back_after = until(lambda a: a[1] == "primary" and a[0] == 2, REPLICA_MAX_LAG_S + 4)
+        rep.fig("lagging standby: reports read the primary after", fmt_s(fell_back_after))
+        rep.check(fell_back_after is not None, f"a standby {REPLICA_MAX_LAG_S}+ s behind still answered: {got}")
+        psql(standby.url, "SELECT pg_wal_replay_resume()")
+        got, back_after = until(lambda a: a[1] == "replica" and a[0] == 2, 5)
+        rep.fig("replay resumed: the standby answers again after", fmt_s(back_after))
+        rep.check(back_after is not None, f"the caught-up standby was not used again: {got}")
+
+        # 3. The standby stops: reports fall back to the primary with no error.
+        standby.pg_ctl("stop", "-m", "fast")
+        answers = [today_orders(srv.port, sec) for _ in range(10)]
+        errors = [a for a in answers if a[0] is None]
+        slowest = max(a[3] for a in answers)
+        rep.fig("standby stopped: 10 reports", f"{len(answers) - len(errors)} answered, slowest {slowest:.3f}s, "
+                f"read from {sorted(set(a[1] for a in answers))}")
+        rep.check(not errors, f"a report failed with the standby down: {errors[:2]}")
+        rep.check(all(a[1] == "primary" and a[0] == 2 for a in answers if a[0] is not None),
+                  f"with the standby down, reports must read the primary: {answers[:3]}")
+        rep.check(slowest <= REPLICA_FALLBACK_BAR, f"a report took {slowest:.3f}s with the standby down")
+        # Writes never went anywhere but the primary.
+        place(3)
+        got, _ = until(lambda a: a[0] == 3, 2)
+        rep.check(got is not None and got[0] == 3, f"the third order is not in the report: {got}")
+    finally:
+        if srv is not None:
+            srv.stop()
+            if rep.failures:
+                keep_log(srv)
+        standby.destroy()
+        primary.destroy()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 SCENARIOS = {
     "kill9-sqlite": lambda rep: scenario_kill9("sqlite", rep),
     "kill9-pg": lambda rep: scenario_kill9("postgres", rep),
     "diskfull": scenario_diskfull,
     "pg": scenario_pg,
     "sigterm": scenario_sigterm,
+    "replica": scenario_replica,
 }
 GROUPS = {"kill9": ["kill9-sqlite", "kill9-pg"]}
-ORDER = ["kill9-sqlite", "kill9-pg", "diskfull", "pg", "sigterm"]
+ORDER = ["kill9-sqlite", "kill9-pg", "diskfull", "pg", "sigterm", "replica"]
 
 
 def main(argv=None) -> int:
     global BIN
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bin", default=os.environ.get("ZHUNONG_BIN", BIN), help="the zhunong binary")
-    ap.add_argument("scenarios", nargs="*", help="kill9, kill9-sqlite, kill9-pg, diskfull, pg, sigterm (default: all)")
+    ap.add_argument("scenarios", nargs="*", help="kill9, kill9-sqlite, kill9-pg, diskfull, pg, sigterm, replica (default: all)")
     args = ap.parse_args(argv)
     BIN = os.path.abspath(args.bin)
     if not os.access(BIN, os.X_OK):

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Fault-injection suite: drives the service binary as a separate process and injects faults from
-# outside it (kill -9, a full disk, PostgreSQL outages, SIGTERM). Scenarios can be chosen:
+# outside it (kill -9, a full disk, PostgreSQL outages, SIGTERM, a read replica that lags or stops). Scenarios can be chosen:
 #   bash tests/faults/run.sh                       # all
-#   bash tests/faults/run.sh kill9 diskfull pg sigterm
+#   bash tests/faults/run.sh kill9 diskfull pg sigterm replica
 #   bash tests/faults/run.sh kill9-sqlite          # kill9-pg: the same on the shared PostgreSQL
 # The binary is ${ZHUNONG_BIN:-target/debug/zhunong}; it is built (debug, once) only if missing.
 set -euo pipefail

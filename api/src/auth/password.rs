@@ -1,12 +1,41 @@
 //! argon2id password hashing (OWASP parameters: m = 19 MiB, t = 2, p = 1), always on the blocking
-//! pool so a login never stalls an async worker.
+//! pool so a login never stalls an async worker, and at most `password_hash_concurrency` at once:
+//! a burst of logins queues for a hasher instead of taking every core (and 19 MiB each) from the
+//! orders being placed beside them.
 
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use std::sync::OnceLock;
+use tokio::sync::Semaphore;
+
+static HASHERS: OnceLock<Semaphore> = OnceLock::new();
+
+/// How many hashes may run at once by default: half the cores, at least one.
+pub fn default_concurrency() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get() / 2)
+        .unwrap_or(1)
+        .max(1)
+}
+
+/// Sets how many hashes may run at once. The first call wins (one process, one pool); hashing
+/// before any call uses [`default_concurrency`].
+pub fn set_concurrency(n: usize) {
+    let _ = HASHERS.set(Semaphore::new(n.max(1)));
+}
+
+/// Runs `work` on the blocking pool once a hasher is free.
+async fn on_hasher<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> anyhow::Result<T> {
+    let hashers = HASHERS.get_or_init(|| Semaphore::new(default_concurrency()));
+    let _permit = hashers.acquire().await?;
+    Ok(tokio::task::spawn_blocking(work).await?)
+}
 
 /// # Errors
 /// The blocking pool is gone or hashing failed.
 pub async fn hash(password: String) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || {
+    on_hasher(move || {
         Argon2::default()
             .hash_password(password.as_bytes())
             .map(|h| h.to_string())
@@ -20,12 +49,12 @@ pub async fn hash(password: String) -> anyhow::Result<String> {
 /// # Errors
 /// The blocking pool is gone.
 pub async fn verify(password: String, phc_hash: String) -> anyhow::Result<bool> {
-    Ok(tokio::task::spawn_blocking(move || {
+    on_hasher(move || {
         Argon2::default()
             .verify_password(password.as_bytes(), phc_hash.as_str())
             .is_ok()
     })
-    .await?)
+    .await
 }
 
 #[cfg(test)]

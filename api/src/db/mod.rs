@@ -27,10 +27,12 @@ pub mod fault;
 pub mod health;
 pub mod hub;
 mod read;
+pub mod replica;
 mod tx;
 
 pub use fault::{Fault, classify};
 pub use read::Reader;
+pub use replica::ReportReader;
 pub use tx::Tx;
 
 /// The database: a pool for reads that refuses writes, and a pool for write transactions.
@@ -44,6 +46,8 @@ pub struct Db {
     write_gate: Option<Arc<Mutex<()>>>,
     pub hub: Arc<hub::Hub>,
     pub health: Arc<health::Health>,
+    /// A streaming replica for reports, if one is configured.
+    replica: Option<Arc<replica::Replica>>,
     /// The village's time zone: what "today" and a sale's local date mean.
     pub local_offset: chrono::FixedOffset,
 }
@@ -71,12 +75,14 @@ impl Db {
             (probe_pool(settings)?, Some(stall))
         };
         let health = Arc::new(health::Health::new(probe, stall_after));
+        let replica = connect_replica(settings)?.map(Arc::new);
         Ok(Self {
             read: Reader::new(read, health.clone()),
             write,
             write_gate,
             hub,
             health,
+            replica,
             local_offset: settings.local_offset(),
         })
     }
@@ -105,6 +111,12 @@ impl Db {
             .bounded(self.write.begin_with_options(options))
             .await?;
         Ok(Tx::new(txn, self.hub.clone(), gate, self.local_offset))
+    }
+
+    /// Where a report reads: the replica while it is fresh enough (see [`replica`]), else the
+    /// primary's read pool.
+    pub async fn for_reports(&self) -> ReportReader {
+        ReportReader::choose(&self.read, self.replica.as_ref()).await
     }
 
     /// Runs `work` in a write transaction: commits if it succeeds, rolls back if it fails.
@@ -264,6 +276,43 @@ fn probe_pool(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
         .acquire_timeout(health::PROBE_TIMEOUT)
         .connect_lazy_with(opts);
     Ok(SqlxPostgresConnector::from_sqlx_postgres_pool(pool))
+}
+
+/// The read replica's pool, if `database_read_url` names one: read-only, connected lazily (a
+/// replica that is down does not keep the service from starting), and named so that the
+/// replica's `pg_stat_activity` shows who reads there.
+fn connect_replica(settings: &Settings) -> anyhow::Result<Option<replica::Replica>> {
+    let Some(url) = settings.database_read_url.as_ref().map(|s| s.expose()) else {
+        return Ok(None);
+    };
+    if url.is_empty() {
+        return Ok(None);
+    }
+    anyhow::ensure!(
+        !settings.is_sqlite(),
+        "database_read_url needs PostgreSQL: SQLite has no replicas"
+    );
+    let timeout = Duration::from_millis(settings.database_read_timeout_millis.max(1));
+    let mut options = vec![("default_transaction_read_only", "on")];
+    if let Some(schema) = &settings.database_schema {
+        options.push(("search_path", schema.as_str()));
+    }
+    let mut opts = PgConnectOptions::from_str(url)?
+        .log_statements(tracing::log::LevelFilter::Trace)
+        .options(options);
+    if opts.get_application_name().is_none() {
+        opts = opts.application_name("zhunong-reports");
+    }
+    let pool = PgPoolOptions::new()
+        .max_connections(settings.database_max_connections.max(1).div_ceil(2))
+        .acquire_timeout(timeout)
+        .connect_lazy_with(opts);
+    Ok(Some(replica::Replica::new(
+        SqlxPostgresConnector::from_sqlx_postgres_pool(pool),
+        timeout,
+        Duration::from_secs(settings.database_read_max_lag_secs),
+        Duration::from_secs(settings.database_read_retry_secs),
+    )))
 }
 
 async fn connect_postgres(settings: &Settings) -> anyhow::Result<Pools> {

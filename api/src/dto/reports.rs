@@ -339,6 +339,11 @@ pub struct SalesTotals {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct SalesReport {
+    /// Everything committed before this instant is in the answer (a replica's replay position,
+    /// or the moment the primary was read).
+    pub as_of: chrono::DateTime<chrono::Utc>,
+    /// `replica` or `primary`: which database answered.
+    pub read_from: crate::db::replica::ReadFrom,
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub basis: Basis,
@@ -426,6 +431,11 @@ pub struct SummaryCard {
 pub struct SalesSummary {
     pub date: NaiveDate,
     pub cards: Vec<SummaryCard>,
+    /// Everything committed before this instant is in the answer (a replica's replay position,
+    /// or the moment the primary was read).
+    pub as_of: chrono::DateTime<chrono::Utc>,
+    /// `replica` or `primary`: which database answered.
+    pub read_from: crate::db::replica::ReadFrom,
 }
 
 #[derive(Debug, serde::Deserialize, IntoParams)]

@@ -112,8 +112,15 @@ pub fn table(r: &SalesReport) -> (Vec<String>, Vec<Vec<Cell>>) {
 }
 
 /// The report's parameters as a person reads them, for the second sheet.
-pub fn parameters(r: &SalesReport) -> Vec<(String, String)> {
+pub fn parameters(r: &SalesReport, local: chrono::FixedOffset) -> Vec<(String, String)> {
     let mut out = vec![
+        (
+            "数据截至".to_owned(),
+            r.as_of
+                .with_timezone(&local)
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string(),
+        ),
         ("开始日期".to_owned(), r.from.to_string()),
         ("结束日期".to_owned(), r.to.to_string()),
         (

@@ -45,10 +45,10 @@ pub async fn sales_report(
     let limits = sales::ReportLimits {
         max_rows: s.report_max_rows,
     };
-    let report = sales::report(&state.db.read, &ask, limits).await?;
+    let report = sales::report(&state.db.for_reports().await, &ask, limits).await?;
     let stem = render::file_stem(&report);
     let table = render::table(&report);
-    let parameters = render::parameters(&report);
+    let parameters = render::parameters(&report, s.local_offset());
     table_answer(
         format,
         &report,
@@ -113,5 +113,6 @@ pub async fn sales_summary(
     q: web::Query<SummaryQuery>,
 ) -> AppResult<HttpResponse> {
     let date = q.date.unwrap_or_else(|| state.today());
-    Ok(HttpResponse::Ok().json(summary::summary(&state.db.read, date).await?))
+    let reader = state.db.for_reports().await;
+    Ok(HttpResponse::Ok().json(summary::summary(&reader, date).await?))
 }

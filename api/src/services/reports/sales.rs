@@ -50,7 +50,7 @@ pub fn compare(current: &SalesMetrics, previous: SalesMetrics) -> Comparison {
 /// # Errors
 /// 422 when the report would have more rows than allowed; database errors.
 pub async fn report(
-    db: &impl ConnectionTrait,
+    db: &crate::db::ReportReader,
     req: &SalesRequest,
     limits: ReportLimits,
 ) -> AppResult<SalesReport> {
@@ -180,7 +180,10 @@ pub async fn report(
         }
     }
     let totals = totals(db, req, &current, &previous, compare_span).await?;
+    let fresh = db.freshness();
     Ok(SalesReport {
+        as_of: fresh.as_of,
+        read_from: fresh.read_from,
         from: req.from,
         to: req.to,
         basis: req.basis,

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 /// # Errors
 /// Database errors.
-pub async fn summary(db: &impl ConnectionTrait, date: NaiveDate) -> AppResult<SalesSummary> {
+pub async fn summary(db: &crate::db::ReportReader, date: NaiveDate) -> AppResult<SalesSummary> {
     let spans = [
         ("today", "今日", date),
         ("week", "本周", Interval::Week.start(date)),
@@ -40,7 +40,13 @@ pub async fn summary(db: &impl ConnectionTrait, date: NaiveDate) -> AppResult<Sa
             metrics: current,
         });
     }
-    Ok(SalesSummary { date, cards })
+    let fresh = db.freshness();
+    Ok(SalesSummary {
+        date,
+        cards,
+        as_of: fresh.as_of,
+        read_from: fresh.read_from,
+    })
 }
 
 async fn whole(
