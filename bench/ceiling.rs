@@ -114,7 +114,19 @@ END;
 ",
         buyer = srv.buyer_id
     );
-    let path = std::env::temp_dir().join("zhunong-bench-ceiling.sql");
+    run_pgbench(srv, "ceiling", &script, clients, seconds)
+}
+
+/// Runs a pgbench `script` on the bench schema with `clients` clients; its transactions per
+/// second.
+pub fn run_pgbench(
+    srv: &Server,
+    name: &str,
+    script: &str,
+    clients: usize,
+    seconds: u64,
+) -> anyhow::Result<f64> {
+    let path = std::env::temp_dir().join(format!("zhunong-bench-{name}.sql"));
     std::fs::write(&path, script)?;
     let out = Command::new("pgbench")
         .env("PGOPTIONS", format!("-c search_path={SCHEMA}"))

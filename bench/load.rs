@@ -54,20 +54,40 @@ pub fn run(
     clients: usize,
     seconds: u64,
 ) -> anyhow::Result<Measured> {
-    let script = std::env::temp_dir().join(format!("zhunong-bench-{scenario:?}.lua"));
-    std::fs::write(&script, lua_script(srv, scenario))?;
-    let out = Command::new("wrk")
-        .args([
-            "-t2",
-            &format!("-c{clients}"),
-            &format!("-d{seconds}s"),
-            "--latency",
-            "-s",
-        ])
-        .arg(&script)
-        .arg(&srv.base)
+    let script = write_script(&format!("{scenario:?}"), &lua_script(srv, scenario))?;
+    let out = wrk(&srv.base, &script, clients, seconds)
         .output()
         .context("run wrk (bench/run.sh installs it)")?;
+    parse(&out)
+}
+
+/// Writes a wrk script to a temporary file named after `name`.
+pub fn write_script(name: &str, text: &str) -> anyhow::Result<std::path::PathBuf> {
+    let path = std::env::temp_dir().join(format!("zhunong-bench-{name}.lua"));
+    std::fs::write(&path, text)?;
+    Ok(path)
+}
+
+/// wrk with `clients` closed-loop connections on two threads for `seconds`, ready to run.
+pub fn wrk(base: &str, script: &std::path::Path, clients: usize, seconds: u64) -> Command {
+    let mut cmd = Command::new("wrk");
+    // wrk wants at least one connection per thread.
+    cmd.args([
+        &format!("-t{}", clients.clamp(1, 2)),
+        &format!("-c{clients}"),
+        &format!("-d{seconds}s"),
+        "--timeout",
+        "30s",
+        "--latency",
+        "-s",
+    ])
+    .arg(script)
+    .arg(base);
+    cmd
+}
+
+/// The rate, median and p99 latency and non-2xx count wrk printed.
+pub fn parse(out: &std::process::Output) -> anyhow::Result<Measured> {
     let text = String::from_utf8_lossy(&out.stdout);
     let find = |prefix: &str| {
         text.lines()
@@ -91,8 +111,7 @@ pub fn run(
     let non_2xx = find("Non-2xx or 3xx responses:")
         .and_then(|l| l.rsplit(' ').next().and_then(|v| v.parse().ok()))
         .unwrap_or(0);
-    let errors = find("Socket errors:").map(|l| l.to_owned());
-    if let Some(e) = errors {
+    if let Some(e) = find("Socket errors:") {
         eprintln!("wrk: {e}");
     }
     Ok(Measured {

@@ -8,5 +8,5 @@ if ! command -v wrk >/dev/null; then
   apt-get update -qq && apt-get install -y -qq wrk
 fi
 command -v pgbench >/dev/null || { echo "pgbench (postgresql-contrib / postgresql client) is needed" >&2; exit 2; }
-cargo build --release --bin zhunong --bin zhunong-bench
+cargo build --release -p zhunong -p zhunong-bench
 exec target/release/zhunong-bench "$@"

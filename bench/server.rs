@@ -15,6 +15,11 @@ const ADMIN_PASSWORD: &str = "bench-admin-password";
 pub const STOCK: i64 = 1_000_000_000_000;
 pub const SPREAD: i64 = 100;
 pub const PRICE_FEN: i64 = 300;
+/// Lines in one partner bulk order.
+pub const BULK_LINES: i64 = 200;
+/// A staff account the login bench signs in as.
+pub const LOGIN_USER: &str = "bench-login";
+pub const LOGIN_PASSWORD: &str = "bench-login-password-1";
 
 pub struct Server {
     pub backend: Backend,
@@ -23,13 +28,68 @@ pub struct Server {
     pub buyer_id: i64,
     pub hot_batch: i64,
     pub first_spread_batch: i64,
+    /// The first of `BULK_LINES` batches with consecutive ids, for partner bulk orders.
+    pub first_bulk_batch: i64,
+    pub partner_key: String,
     pub db_url: String,
     pub pg_url: String,
     child: Child,
     db: DatabaseConnection,
 }
 
-fn free_port() -> anyhow::Result<u16> {
+/// The release server as a child process on `port`, with the bench's secrets and limits out of
+/// the way (a partner key may send as fast as the bench can).
+pub fn spawn(binary: &str, db_url: &str, schema: Option<&str>, port: u16) -> anyhow::Result<Child> {
+    let mut cmd = Command::new(binary);
+    cmd.arg("serve")
+        .env("ZHUNONG_DATABASE_URL", db_url)
+        .env("ZHUNONG_BIND", format!("127.0.0.1:{port}"))
+        .env("ZHUNONG_JWT_SECRET", SECRET)
+        .env("ZHUNONG_JWT_TTL_SECS", "7200")
+        .env("ZHUNONG_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .env("ZHUNONG_LOG_LEVEL", "warn")
+        .env("ZHUNONG_PARTNER_RATE_PER_SEC", "1000000")
+        .env("ZHUNONG_PARTNER_BURST", "1000000")
+        .stdout(Stdio::null());
+    if let Some(schema) = schema {
+        cmd.env("ZHUNONG_DATABASE_SCHEMA", schema);
+    }
+    cmd.spawn()
+        .with_context(|| format!("start {binary} (run bench/run.sh to build it)"))
+}
+
+/// Waits for `/ready` to answer 200 (polling every 2 ms); how long it took.
+pub async fn wait_ready(http: &reqwest::Client, base: &str) -> anyhow::Result<Duration> {
+    let started = Instant::now();
+    while !http
+        .get(format!("{base}/ready"))
+        .send()
+        .await
+        .is_ok_and(|r| r.status().is_success())
+    {
+        anyhow::ensure!(
+            started.elapsed() < Duration::from_secs(60),
+            "server did not become ready"
+        );
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    Ok(started.elapsed())
+}
+
+/// A process's peak resident memory (VmHWM), in MiB.
+pub fn peak_rss_of(pid: u32) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let kb: f64 = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
+    Some(kb / 1024.0)
+}
+
+pub fn free_port() -> anyhow::Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port())
@@ -60,36 +120,11 @@ impl Server {
             }
         };
         let port = free_port()?;
-        let mut cmd = Command::new(&args.binary);
-        cmd.arg("serve")
-            .env("ZHUNONG_DATABASE_URL", &db_url)
-            .env("ZHUNONG_BIND", format!("127.0.0.1:{port}"))
-            .env("ZHUNONG_JWT_SECRET", SECRET)
-            .env("ZHUNONG_JWT_TTL_SECS", "7200")
-            .env("ZHUNONG_ADMIN_PASSWORD", ADMIN_PASSWORD)
-            .env("ZHUNONG_LOG_LEVEL", "warn")
-            .stdout(Stdio::null());
-        if backend == Backend::Postgres {
-            cmd.env("ZHUNONG_DATABASE_SCHEMA", SCHEMA);
-        }
-        let child = cmd
-            .spawn()
-            .with_context(|| format!("start {} (run bench/run.sh to build it)", args.binary))?;
+        let schema = (backend == Backend::Postgres).then_some(SCHEMA);
+        let child = spawn(&args.binary, &db_url, schema, port)?;
         let base = format!("http://127.0.0.1:{port}");
         let http = reqwest::Client::new();
-        let started = Instant::now();
-        while !http
-            .get(format!("{base}/ready"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            anyhow::ensure!(
-                started.elapsed() < Duration::from_secs(30),
-                "server did not become ready"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        wait_ready(&http, &base).await?;
         let db = match backend {
             Backend::Postgres => {
                 let mut opts = sea_orm::ConnectOptions::new(args.pg_url.clone());
@@ -111,6 +146,8 @@ impl Server {
             buyer_id: 0,
             hot_batch: 0,
             first_spread_batch: 0,
+            first_bulk_batch: 0,
+            partner_key: String::new(),
             db_url,
             pg_url: args.pg_url.clone(),
             child,
@@ -163,7 +200,7 @@ impl Server {
             )
             .await?;
         let mut ids = Vec::new();
-        for _ in 0..=SPREAD {
+        for _ in 0..=SPREAD + BULK_LINES {
             let b = self
                 .post(http, "/api/v1/batches", json!({"product_id": p["id"], "grower_id": g["id"], "harvest_date": "2026-09-01",
                     "quantity": 1, "retail_price_fen": PRICE_FEN, "enterprise_price_fen": PRICE_FEN}))
@@ -176,6 +213,28 @@ impl Server {
         );
         self.hot_batch = ids[0];
         self.first_spread_batch = ids[1];
+        self.first_bulk_batch = ids[1 + usize::try_from(SPREAD).unwrap_or(100)];
+        let company = self
+            .post(
+                http,
+                "/api/v1/buyers",
+                json!({"kind": "enterprise", "name": "压测企业", "company": "压测企业", "phone": "05510000000"}),
+            )
+            .await?;
+        let key = self
+            .post(
+                http,
+                &format!("/api/v1/buyers/{}/api-keys", company["id"]),
+                json!({"label": "bench"}),
+            )
+            .await?;
+        self.partner_key = key["key"].as_str().unwrap_or_default().to_owned();
+        self.post(
+            http,
+            "/api/v1/users",
+            json!({"username": LOGIN_USER, "password": LOGIN_PASSWORD, "role": "helper"}),
+        )
+        .await?;
         let buyer = self
             .post(
                 http,
@@ -189,9 +248,16 @@ impl Server {
 
     /// Restores stock and, on PostgreSQL, vacuums the hot table so each run starts alike.
     pub async fn reset(&self) -> anyhow::Result<()> {
-        self.db
-            .execute_unprepared(&format!("UPDATE batches SET stock_qty = {STOCK}"))
-            .await?;
+        // Requests still in flight when wrk stopped lock batches in id order; so does this, or
+        // the two could deadlock.
+        let restore = match self.backend {
+            Backend::Postgres => format!(
+                "UPDATE batches SET stock_qty = {STOCK} WHERE id IN \
+                 (SELECT id FROM batches ORDER BY id FOR UPDATE)"
+            ),
+            Backend::Sqlite => format!("UPDATE batches SET stock_qty = {STOCK}"),
+        };
+        self.db.execute_unprepared(&restore).await?;
         let maintenance = match self.backend {
             Backend::Postgres => "VACUUM ANALYZE batches",
             Backend::Sqlite => "PRAGMA wal_checkpoint(TRUNCATE)",
@@ -202,18 +268,17 @@ impl Server {
 
     /// The server's peak resident memory (VmHWM), in MiB.
     pub fn peak_rss_mib(&self) -> Option<f64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
-        let kb: f64 = status
-            .lines()
-            .find(|l| l.starts_with("VmHWM:"))?
-            .split_whitespace()
-            .nth(1)?
-            .parse()
-            .ok()?;
-        Some(kb / 1024.0)
+        peak_rss_of(self.child.id())
     }
 
-    pub fn stop(mut self) {
+    pub fn stop(self) {
+        drop(self);
+    }
+}
+
+/// A bench that fails midway must not leave its server running.
+impl Drop for Server {
+    fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

@@ -48,6 +48,9 @@ pub struct Settings {
     pub database_stall_probe_millis: u64,
     /// Password hashes (argon2, 19 MiB each) computed at once; unset means half the cores.
     pub password_hash_concurrency: Option<usize>,
+    /// PostgreSQL: a pooled connection idle longer than this is pinged before use (a restarted
+    /// server dropped it); busier ones are not, which saves a round trip per request.
+    pub database_ping_idle_millis: u64,
     /// PostgreSQL: a streaming replica (hot standby) that reports and the dashboard read from;
     /// writes always go to `database_url`. Unset: everything reads the primary.
     pub database_read_url: Option<Secret>,
@@ -168,6 +171,7 @@ impl Default for Settings {
             database_acquire_timeout_secs: 5,
             database_stall_probe_millis: 200,
             password_hash_concurrency: None,
+            database_ping_idle_millis: 1_000,
             database_read_url: None,
             database_read_max_lag_secs: 30,
             database_read_timeout_millis: 1_000,

@@ -192,9 +192,12 @@ async fn connect_sqlite(settings: &Settings) -> anyhow::Result<Pools> {
         .busy_timeout(Duration::from_secs(10))
         .log_statements(tracing::log::LevelFilter::Trace);
     // One writer: the gate queues writers fairly, and one pooled connection serves them.
+    // No ping before each use (sqlx's default): a file does not go away, and a connection left
+    // in a bad state is caught by the check below.
     let write_pool = SqlitePoolOptions::new()
         .max_connections(1)
         .acquire_timeout(acquire)
+        .test_before_acquire(false)
         .before_acquire(|conn, _| {
             Box::pin(async move { Ok(sqlite_outside_transaction(conn).await) })
         })
@@ -212,6 +215,7 @@ async fn connect_sqlite(settings: &Settings) -> anyhow::Result<Pools> {
     let read_pool = SqlitePoolOptions::new()
         .max_connections(settings.database_max_connections.clamp(1, 8))
         .acquire_timeout(acquire)
+        .test_before_acquire(false)
         .connect_with(opts.pragma("query_only", "ON"))
         .await?;
     Ok((
@@ -303,9 +307,14 @@ fn connect_replica(settings: &Settings) -> anyhow::Result<Option<replica::Replic
     if opts.get_application_name().is_none() {
         opts = opts.application_name("zhunong-reports");
     }
+    let ping_if_idle = Duration::from_millis(settings.database_ping_idle_millis);
     let pool = PgPoolOptions::new()
         .max_connections(settings.database_max_connections.max(1).div_ceil(2))
         .acquire_timeout(timeout)
+        .test_before_acquire(false)
+        .before_acquire(move |conn, meta| {
+            Box::pin(async move { ping_when_idle(conn, meta, ping_if_idle).await })
+        })
         .connect_lazy_with(opts);
     Ok(Some(replica::Replica::new(
         SqlxPostgresConnector::from_sqlx_postgres_pool(pool),
@@ -313,6 +322,21 @@ fn connect_replica(settings: &Settings) -> anyhow::Result<Option<replica::Replic
         Duration::from_secs(settings.database_read_max_lag_secs),
         Duration::from_secs(settings.database_read_retry_secs),
     )))
+}
+
+/// A pooled connection idle for longer than `after` is pinged before it is handed out, so that
+/// one the server dropped meanwhile (a restart) is replaced rather than failing a request. One in
+/// steady use is handed out as it is: sqlx's default pings before every use, a round trip per
+/// request that a busy service pays for nothing.
+async fn ping_when_idle(
+    conn: &mut sea_orm::sqlx::PgConnection,
+    meta: sea_orm::sqlx::pool::PoolConnectionMetadata,
+    after: Duration,
+) -> Result<bool, sea_orm::sqlx::Error> {
+    if meta.idle_for >= after {
+        conn.ping().await?;
+    }
+    Ok(true)
 }
 
 async fn connect_postgres(settings: &Settings) -> anyhow::Result<Pools> {
@@ -324,10 +348,19 @@ async fn connect_postgres(settings: &Settings) -> anyhow::Result<Pools> {
         options.push(("search_path", schema.as_str()));
     }
     let max = settings.database_max_connections.max(1);
+    let ping_if_idle = Duration::from_millis(settings.database_ping_idle_millis);
     let write_pool = PgPoolOptions::new()
         .max_connections(max)
         .acquire_timeout(acquire)
-        .before_acquire(|conn, _| Box::pin(async move { Ok(!conn.is_in_transaction()) }))
+        .test_before_acquire(false)
+        .before_acquire(move |conn, meta| {
+            Box::pin(async move {
+                if conn.is_in_transaction() {
+                    return Ok(false);
+                }
+                ping_when_idle(conn, meta, ping_if_idle).await
+            })
+        })
         .connect_with(base.clone().options(options.clone()))
         .await?;
     options.push(("default_transaction_read_only", "on"));
@@ -336,6 +369,10 @@ async fn connect_postgres(settings: &Settings) -> anyhow::Result<Pools> {
     let read_pool = PgPoolOptions::new()
         .max_connections(max.div_ceil(2))
         .acquire_timeout(acquire)
+        .test_before_acquire(false)
+        .before_acquire(move |conn, meta| {
+            Box::pin(async move { ping_when_idle(conn, meta, ping_if_idle).await })
+        })
         .connect_lazy_with(base.options(options));
     Ok((
         SqlxPostgresConnector::from_sqlx_postgres_pool(read_pool),

@@ -6,7 +6,7 @@
 
 use crate::error::{AppError, AppResult};
 use sea_orm::ConnectionTrait;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, InsertStatement, OnConflict, Query};
 use std::collections::BTreeMap;
 use zhunong_entity::{sales_daily, sales_fact};
 
@@ -124,19 +124,19 @@ fn deltas(
     Some(out)
 }
 
-/// Moves the daily totals by the difference between `old` and `new` facts.
+/// The one statement that moves the daily totals by the difference between `old` and `new`
+/// facts; `None` if nothing moves.
 ///
 /// # Errors
-/// Database errors; figures that overflow (500).
-pub async fn apply(
-    db: &impl ConnectionTrait,
+/// Figures that overflow (500).
+pub fn upsert(
     old: &[sales_fact::Model],
     new: &[sales_fact::Model],
-) -> AppResult<()> {
+) -> AppResult<Option<InsertStatement>> {
     let changes = deltas(old, new)
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("daily sales totals overflow")))?;
     if changes.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
     let mut q = Query::insert();
     q.into_table(sales_daily::Entity).columns(
@@ -176,9 +176,7 @@ pub async fn apply(
             }))
             .to_owned(),
     );
-    let stmt = db.get_database_backend().build(&q);
-    db.execute_raw(stmt).await?;
-    Ok(())
+    Ok(Some(q))
 }
 
 /// Rebuilds the daily totals from the facts, in two set-based statements (for a bulk import).

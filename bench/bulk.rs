@@ -1,0 +1,106 @@
+//! Partner bulk orders: 200 lines each, through `POST /api/v1/partner/orders` with a fresh
+//! `Idempotency-Key`, at 1 and 8 clients, beside a pgbench ceiling that does the same writes
+//! set-based: lock the 200 batches in id order, take one of each in one UPDATE, insert the order
+//! and its 200 lines in one INSERT … SELECT.
+//!
+//! The lines are sent in descending batch order, so the service has to sort them to lock in id
+//! order; a deadlock that reached a client would show as a non-2xx answer.
+
+use crate::load::{self, Measured};
+use crate::server::{BULK_LINES, PRICE_FEN, Server};
+use anyhow::Context;
+
+pub struct BulkRow {
+    pub clients: usize,
+    pub service: Measured,
+    pub ceiling_tps: f64,
+}
+
+impl BulkRow {
+    pub fn ratio(&self) -> f64 {
+        crate::ratio(self.service.rps, self.ceiling_tps)
+    }
+}
+
+fn lua_script(srv: &Server, run: &str) -> String {
+    let lines: Vec<String> = (0..BULK_LINES)
+        .rev()
+        .map(|i| {
+            format!(
+                r#"{{"batch_id":{},"quantity":1}}"#,
+                srv.first_bulk_batch + i
+            )
+        })
+        .collect();
+    let body = format!(r#"{{"lines":[{}]}}"#, lines.join(","));
+    format!(
+        r#"local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+local sent = 0
+local body = '{body}'
+request = function()
+  sent = sent + 1
+  return wrk.format("POST", "/api/v1/partner/orders", {{
+    ["Content-Type"] = "application/json",
+    ["Authorization"] = "Bearer {key}",
+    ["Idempotency-Key"] = "{run}-" .. tid .. "-" .. sent,
+  }}, body)
+end
+"#,
+        key = srv.partner_key,
+    )
+}
+
+fn pgbench_script(srv: &Server) -> String {
+    let (a, b) = (srv.first_bulk_batch, srv.first_bulk_batch + BULK_LINES - 1);
+    format!(
+        "BEGIN;
+SELECT id FROM batches WHERE id BETWEEN {a} AND {b} ORDER BY id FOR UPDATE;
+UPDATE batches SET stock_qty = stock_qty - 1 WHERE id BETWEEN {a} AND {b} AND stock_qty >= 1;
+INSERT INTO orders (buyer_id, channel, status, payment_status, total_fen, created_by, created_at, updated_at) \
+VALUES ({buyer}, 'partner_api', 'pending', 'unpaid', {total}, 1, now(), now()) RETURNING id \\gset
+INSERT INTO order_lines (order_id, line_no, batch_id, quantity, unit_price_fen, amount_fen) \
+SELECT :id, g - {a} + 1, g, 1, {PRICE_FEN}, {PRICE_FEN} FROM generate_series({a}, {b}) AS g;
+END;
+",
+        buyer = srv.buyer_id,
+        total = PRICE_FEN * BULK_LINES,
+    )
+}
+
+/// One row per client count: the service, then the ceiling, each from restored stock.
+pub async fn run(srv: &Server, clients: &[usize], seconds: u64) -> anyhow::Result<Vec<BulkRow>> {
+    let mut rows = Vec::new();
+    for &c in clients {
+        srv.reset().await?;
+        let run = format!("bulk{}c{c}", chrono::Utc::now().timestamp_millis());
+        let script = load::write_script("bulk", &lua_script(srv, &run))?;
+        let out = load::wrk(&srv.base, &script, c, seconds)
+            .output()
+            .context("run wrk")?;
+        let service = load::parse(&out)?;
+        srv.reset().await?;
+        let ceiling_tps =
+            crate::ceiling::run_pgbench(srv, "bulk", &pgbench_script(srv), c, seconds)?;
+        let row = BulkRow {
+            clients: c,
+            service,
+            ceiling_tps,
+        };
+        println!(
+            "Postgres bulk {BULK_LINES} lines {:>2} clients: service {:>6.1} orders/s (p50 {:>6.1} ms, p99 {:>6.1} ms, non-2xx {}) | ceiling {:>6.1}/s | {:.2}×",
+            c,
+            row.service.rps,
+            row.service.p50_ms,
+            row.service.p99_ms,
+            row.service.non_2xx,
+            row.ceiling_tps,
+            row.ratio()
+        );
+        rows.push(row);
+    }
+    Ok(rows)
+}

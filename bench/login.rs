@@ -1,0 +1,66 @@
+//! Logins beside orders: argon2id throughput at 8 clients signing in, and the p99 of order
+//! placement at 8 clients, alone and with the logins running beside it. Hashing runs on a
+//! bounded pool (`password_hash_concurrency`), so logins queue for a hasher rather than taking
+//! every core from the orders.
+
+use crate::Scenario;
+use crate::load::{self, Measured};
+use crate::server::{LOGIN_PASSWORD, LOGIN_USER, Server};
+use anyhow::Context;
+
+pub struct LoginFigures {
+    pub logins: Measured,
+    pub orders_alone: Measured,
+    pub orders_beside: Measured,
+}
+
+const CLIENTS: usize = 8;
+
+fn lua_script() -> String {
+    format!(
+        r#"wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{{"username":"{LOGIN_USER}","password":"{LOGIN_PASSWORD}"}}'
+wrk.path = "/api/v1/auth/login"
+"#
+    )
+}
+
+pub async fn run(srv: &Server, seconds: u64) -> anyhow::Result<LoginFigures> {
+    srv.reset().await?;
+    let orders_alone = load::run(srv, Scenario::Spread, CLIENTS, seconds)?;
+    srv.reset().await?;
+    let script = load::write_script("login", &lua_script())?;
+    let logins = load::wrk(&srv.base, &script, CLIENTS, seconds)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .context("run wrk")?;
+    let orders_beside = load::run(srv, Scenario::Spread, CLIENTS, seconds)?;
+    let logins = load::parse(&logins.wait_with_output()?)?;
+    let f = LoginFigures {
+        logins,
+        orders_alone,
+        orders_beside,
+    };
+    println!(
+        "{:?} logins {CLIENTS} clients: {:>6.1} logins/s (p99 {:.1} ms, non-2xx {}) | orders {CLIENTS} clients alone {:.0}/s p99 {:.1} ms, beside logins {:.0}/s p99 {:.1} ms | p99 {:.2}× alone",
+        srv.backend,
+        f.logins.rps,
+        f.logins.p99_ms,
+        f.logins.non_2xx,
+        f.orders_alone.rps,
+        f.orders_alone.p99_ms,
+        f.orders_beside.rps,
+        f.orders_beside.p99_ms,
+        f.p99_ratio()
+    );
+    Ok(f)
+}
+
+impl LoginFigures {
+    /// Order p99 with logins beside, over order p99 alone.
+    pub fn p99_ratio(&self) -> f64 {
+        crate::ratio(self.orders_beside.p99_ms, self.orders_alone.p99_ms)
+    }
+}
