@@ -31,6 +31,14 @@ pub async fn measure(
     }
 }
 
+/// Batch ids `first..=last` in turn until `seconds` have passed: the loops' orders.
+fn round_robin(first: i64, last: i64, seconds: u64) -> impl Iterator<Item = i64> {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    (first..=last.max(first))
+        .cycle()
+        .take_while(move |_| Instant::now() < deadline)
+}
+
 /// The SQLite ceiling through C SQLite (rusqlite); `None` on PostgreSQL.
 pub async fn measure_c_sqlite(
     srv: &Server,
@@ -69,11 +77,8 @@ fn rusqlite_loop(
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    let deadline = Instant::now() + Duration::from_secs(seconds);
-    let span = (last - first + 1).max(1);
     let mut done: u64 = 0;
-    while Instant::now() < deadline {
-        let b = first + i64::try_from(done).unwrap_or(0) % span;
+    for b in round_robin(first, last, seconds) {
         let now = chrono::Utc::now();
         conn.execute_batch("BEGIN IMMEDIATE")?;
         conn.prepare_cached(
@@ -166,11 +171,8 @@ async fn sqlite_loop(srv: &Server, first: i64, last: i64, seconds: u64) -> anyho
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10));
     let mut conn = SqliteConnection::connect_with(&opts).await?;
-    let deadline = Instant::now() + Duration::from_secs(seconds);
-    let span = (last - first + 1).max(1);
     let mut done: u64 = 0;
-    while Instant::now() < deadline {
-        let b = first + i64::try_from(done).unwrap_or(0) % span;
+    for b in round_robin(first, last, seconds) {
         let now = chrono::Utc::now();
         sea_orm::sqlx::query("BEGIN IMMEDIATE")
             .execute(&mut conn)

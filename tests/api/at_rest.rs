@@ -2,7 +2,7 @@
 //! and the SQLite files readable by their owner only.
 
 use crate::helpers::{TestApp, backend_name, spawn_app, spawn_app_with};
-use crate::partner::{bulk, partner, receiver, wait_for};
+use crate::partner::{bulk, partner, receiver, subscribe, wait_for};
 use reqwest::Method;
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::json;
@@ -62,15 +62,7 @@ async fn webhook_secrets_are_stored_sealed_and_both_rotation_secrets_still_sign(
     .await;
     let rx = receiver(0).await;
     let (_, key) = partner(&app, "皖酒集团").await;
-    let hook = app
-        .send(
-            Method::POST,
-            "/api/v1/partner/webhooks",
-            Some(&key),
-            Some(&json!({"url": format!("http://127.0.0.1:{}/hook", rx.port), "events": ["order.confirmed"]})),
-        )
-        .await;
-    assert_eq!(hook.status, 201, "{}", hook.text);
+    let hook = subscribe(&app, &key, rx.port, &["order.confirmed"]).await;
     let id = hook.json["webhook"]["id"].as_i64().unwrap_or(0);
     let first = hook.json["secret"].as_str().unwrap_or_default().to_owned();
     assert!(first.starts_with(sign::SECRET_PREFIX), "{first}");
@@ -123,14 +115,7 @@ async fn a_secret_stored_in_plain_text_still_signs_and_is_sealed_at_start() {
     .await;
     let rx = receiver(0).await;
     let (_, key) = partner(&app, "皖酒集团").await;
-    let hook = app
-        .send(
-            Method::POST,
-            "/api/v1/partner/webhooks",
-            Some(&key),
-            Some(&json!({"url": format!("http://127.0.0.1:{}/hook", rx.port), "events": ["order.confirmed"]})),
-        )
-        .await;
+    let hook = subscribe(&app, &key, rx.port, &["order.confirmed"]).await;
     let id = hook.json["webhook"]["id"].as_i64().unwrap_or(0);
     // As a row written before secrets were sealed.
     let plain = sign::new_secret();

@@ -479,6 +479,21 @@ async fn webhook_urls_to_forbidden_targets_are_refused_at_registration() {
     assert_eq!(r.json["errors"][0]["field"], "events[0]");
 }
 
+/// Subscribes the partner `key` to `events` at the loopback receiver on `port`; the answer is 201
+/// (checked) with the endpoint and its signing secret.
+pub(crate) async fn subscribe(app: &TestApp, key: &str, port: u16, events: &[&str]) -> Reply {
+    let hook = app
+        .send(
+            Method::POST,
+            "/api/v1/partner/webhooks",
+            Some(key),
+            Some(&json!({"url": format!("http://127.0.0.1:{port}/hook"), "events": events})),
+        )
+        .await;
+    assert_eq!(hook.status, 201, "{}", hook.text);
+    hook
+}
+
 /// What the receiver saw: webhook-id, webhook-timestamp, webhook-signature, body.
 pub(crate) type Received = (String, i64, String, String);
 
@@ -564,15 +579,7 @@ async fn every_event_of_an_order_life_arrives_signed_and_retries_succeed() {
         "order.cancelled",
         "payment.recorded",
     ];
-    let hook = app
-        .send(
-            Method::POST,
-            "/api/v1/partner/webhooks",
-            Some(&key),
-            Some(&json!({"url": format!("http://127.0.0.1:{}/hook", rx.port), "events": events})),
-        )
-        .await;
-    assert_eq!(hook.status, 201, "{}", hook.text);
+    let hook = subscribe(&app, &key, rx.port, &events).await;
     let secret = hook.json["secret"].as_str().unwrap_or_default().to_owned();
     let boxes = app.batch("by_piece", 100, 8_800).await;
     let o = bulk(
@@ -774,9 +781,7 @@ async fn three_workers_deliver_a_thousand_events_exactly_once() {
     .await;
     let rx = receiver(0).await;
     let (_, key) = partner(&app, "皖酒集团").await;
-    let hook = app
-        .send(Method::POST, "/api/v1/partner/webhooks", Some(&key), Some(&json!({"url": format!("http://127.0.0.1:{}/hook", rx.port), "events": ["order.confirmed"]})))
-        .await;
+    let hook = subscribe(&app, &key, rx.port, &["order.confirmed"]).await;
     let endpoint = hook.json["webhook"]["id"].as_i64().unwrap_or(0);
     let db = app.raw_db().await;
     use sea_orm::ConnectionTrait;

@@ -8,10 +8,18 @@ use serde_json::json;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// Both replicas, or None on SQLite (one process by design).
-async fn two_replicas() -> Option<(Arc<TestApp>, Arc<TestApp>)> {
-    if backend_name() != "postgres" {
+/// True on PostgreSQL; on SQLite (one process by design) says why the test does nothing.
+fn on_postgres() -> bool {
+    let pg = backend_name() == "postgres";
+    if !pg {
         println!("replicas: PostgreSQL only");
+    }
+    pg
+}
+
+/// Both replicas, or None on SQLite.
+async fn two_replicas() -> Option<(Arc<TestApp>, Arc<TestApp>)> {
+    if !on_postgres() {
         return None;
     }
     let a = spawn_app().await;
@@ -205,8 +213,7 @@ async fn a_board_on_one_replica_follows_orders_and_the_end_of_the_show_on_the_ot
 
 #[tokio::test]
 async fn a_partner_key_has_the_rate_and_burst_of_one_key_across_both_replicas() {
-    if backend_name() != "postgres" {
-        println!("replicas: PostgreSQL only");
+    if !on_postgres() {
         return;
     }
     let a = crate::helpers::spawn_app_with(|s| {
@@ -247,8 +254,7 @@ async fn a_partner_key_has_the_rate_and_burst_of_one_key_across_both_replicas() 
 
 #[tokio::test]
 async fn failed_logins_on_either_replica_count_against_one_budget() {
-    if backend_name() != "postgres" {
-        println!("replicas: PostgreSQL only");
+    if !on_postgres() {
         return;
     }
     let a = crate::helpers::spawn_app_with(|s| {
@@ -304,8 +310,7 @@ async fn failed_logins_on_either_replica_count_against_one_budget() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_thousand_webhook_events_are_delivered_exactly_once_with_both_workers_running() {
     use sea_orm::{ConnectionTrait, Statement};
-    if backend_name() != "postgres" {
-        println!("replicas: PostgreSQL only");
+    if !on_postgres() {
         return;
     }
     let a = crate::helpers::spawn_app_with(|s| {
@@ -318,15 +323,7 @@ async fn a_thousand_webhook_events_are_delivered_exactly_once_with_both_workers_
     let b = a.replica().await;
     let rx = crate::partner::receiver(0).await;
     let (_, key) = crate::partner::partner(&a, "皖酒集团").await;
-    let hook = a
-        .send(
-            Method::POST,
-            "/api/v1/partner/webhooks",
-            Some(&key),
-            Some(&json!({"url": format!("http://127.0.0.1:{}/hook", rx.port), "events": ["order.confirmed"]})),
-        )
-        .await;
-    assert_eq!(hook.status, 201, "{}", hook.text);
+    let hook = crate::partner::subscribe(&a, &key, rx.port, &["order.confirmed"]).await;
     let endpoint = hook.json["webhook"]["id"].as_i64().unwrap_or(0);
     // A thousand events, due at once, as a busy day's outbox would hold them.
     let db = a.raw_db().await;
