@@ -307,14 +307,9 @@ fn connect_replica(settings: &Settings) -> anyhow::Result<Option<replica::Replic
     if opts.get_application_name().is_none() {
         opts = opts.application_name("zhunong-reports");
     }
-    let ping_if_idle = Duration::from_millis(settings.database_ping_idle_millis);
-    let pool = PgPoolOptions::new()
+    let pool = pg_pool(settings)
         .max_connections(settings.database_max_connections.max(1).div_ceil(2))
         .acquire_timeout(timeout)
-        .test_before_acquire(false)
-        .before_acquire(move |conn, meta| {
-            Box::pin(async move { ping_when_idle(conn, meta, ping_if_idle).await })
-        })
         .connect_lazy_with(opts);
     Ok(Some(replica::Replica::new(
         SqlxPostgresConnector::from_sqlx_postgres_pool(pool),
@@ -324,19 +319,26 @@ fn connect_replica(settings: &Settings) -> anyhow::Result<Option<replica::Replic
     )))
 }
 
-/// A pooled connection idle for longer than `after` is pinged before it is handed out, so that
+/// Pool options every PostgreSQL pool shares. A connection left inside a transaction is closed,
+/// never handed out. One idle for `database_ping_idle_millis` or longer is pinged first, so that
 /// one the server dropped meanwhile (a restart) is replaced rather than failing a request. One in
 /// steady use is handed out as it is: sqlx's default pings before every use, a round trip per
 /// request that a busy service pays for nothing.
-async fn ping_when_idle(
-    conn: &mut sea_orm::sqlx::PgConnection,
-    meta: sea_orm::sqlx::pool::PoolConnectionMetadata,
-    after: Duration,
-) -> Result<bool, sea_orm::sqlx::Error> {
-    if meta.idle_for >= after {
-        conn.ping().await?;
-    }
-    Ok(true)
+fn pg_pool(settings: &Settings) -> PgPoolOptions {
+    let ping_after = Duration::from_millis(settings.database_ping_idle_millis);
+    PgPoolOptions::new()
+        .test_before_acquire(false)
+        .before_acquire(move |conn, meta| {
+            Box::pin(async move {
+                if conn.is_in_transaction() {
+                    return Ok(false);
+                }
+                if meta.idle_for >= ping_after {
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
 }
 
 async fn connect_postgres(settings: &Settings) -> anyhow::Result<Pools> {
@@ -348,31 +350,17 @@ async fn connect_postgres(settings: &Settings) -> anyhow::Result<Pools> {
         options.push(("search_path", schema.as_str()));
     }
     let max = settings.database_max_connections.max(1);
-    let ping_if_idle = Duration::from_millis(settings.database_ping_idle_millis);
-    let write_pool = PgPoolOptions::new()
+    let write_pool = pg_pool(settings)
         .max_connections(max)
         .acquire_timeout(acquire)
-        .test_before_acquire(false)
-        .before_acquire(move |conn, meta| {
-            Box::pin(async move {
-                if conn.is_in_transaction() {
-                    return Ok(false);
-                }
-                ping_when_idle(conn, meta, ping_if_idle).await
-            })
-        })
         .connect_with(base.clone().options(options.clone()))
         .await?;
     options.push(("default_transaction_read_only", "on"));
     // Reads outside a transaction are short; half as many connections keep the total near the
     // configured size (the server's own limit is shared by every replica).
-    let read_pool = PgPoolOptions::new()
+    let read_pool = pg_pool(settings)
         .max_connections(max.div_ceil(2))
         .acquire_timeout(acquire)
-        .test_before_acquire(false)
-        .before_acquire(move |conn, meta| {
-            Box::pin(async move { ping_when_idle(conn, meta, ping_if_idle).await })
-        })
         .connect_lazy_with(base.options(options));
     Ok((
         SqlxPostgresConnector::from_sqlx_postgres_pool(read_pool),
