@@ -214,6 +214,16 @@ impl Reply {
         assert_eq!(self.json["code"], code, "body: {}", self.text);
         assert_eq!(self.json["status"], status);
     }
+
+    /// Asserts a 422 whose first field error names this field.
+    pub fn assert_field_error(&self, field: &str) {
+        self.assert_problem(422, "validation_failed");
+        assert_eq!(
+            self.json["errors"][0]["field"], field,
+            "body: {}",
+            self.text
+        );
+    }
 }
 
 impl TestApp {

@@ -276,7 +276,7 @@ async fn loads_refuse_unweighed_doubled_and_overweight_orders() {
         json!({"order_id": 999_999}),
     )
     .await
-    .assert_problem(404, "not_found");
+    .assert_field_error("order_id");
     let bad = app.post(&station, "/api/v1/loads", json!({"plate": "", "driver_name": "x", "driver_phone": "1", "destination": "y", "planned_date": "2026-11-29", "capacity_kg": 0})).await;
     bad.assert_problem(422, "validation_failed");
     let helper = app.token("helper").await;

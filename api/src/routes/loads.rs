@@ -70,6 +70,7 @@ pub async fn get_load(
     request_body = AddOrder,
     responses(
         (status = 200, body = LoadOut),
+        (status = 422, description = "no order with that `order_id`", body = Problem),
         (status = 409, description = "load not open, order not weighed or not approved, on another load, or over capacity", body = Problem),
     ),
     security(("bearer" = ["admin", "secretary", "station"]))

@@ -38,6 +38,7 @@ fn limits(state: &AppState) -> WeighLimits {
     request_body = WeighRequest,
     responses(
         (status = 201, body = WeighOut),
+        (status = 422, description = "bad crates, or no order line with that `order_line_id`", body = Problem),
         (status = 409, description = "order not weighable now (cancelled, pending, loaded, on a load: `not_weighable`), the line is already marked weighed (`weighing_complete`), or not enough stock for a heavier weight (`stock_shortfall`; nothing recorded)", body = Problem),
     ),
     security(("bearer" = ["admin", "secretary", "station"]))

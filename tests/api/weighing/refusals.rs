@@ -47,7 +47,7 @@ async fn bad_weights_and_bad_states_are_refused_and_change_nothing() {
     );
     weigh(&app, 987_654, json!([{"gross_g": 1, "tare_g": 0}]))
         .await
-        .assert_problem(404, "not_found");
+        .assert_field_error("order_line_id");
 
     // A pending order, a cancelled order.
     let sec = app.token("secretary").await;

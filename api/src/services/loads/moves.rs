@@ -148,7 +148,7 @@ async fn order_net_g(db: &impl ConnectionTrait, order_id: i64) -> AppResult<i64>
 /// Puts a weighed order on an open load, within the truck's capacity.
 ///
 /// # Errors
-/// 404 for an unknown load or order; 409 if the load is not open, the order is not weighed, its
+/// 404 for an unknown load; 422 naming `order_id` for an unknown order; 409 if the load is not open, the order is not weighed, its
 /// out-of-tolerance weights are not approved, it is on a load already, or the truck would be
 /// over capacity.
 pub async fn add_order(
@@ -176,7 +176,11 @@ pub async fn add_order(
         let o = order::Entity::find_by_id(req.order_id)
             .one(&txn)
             .await?
-            .ok_or(AppError::NotFound("order"))?;
+            .ok_or_else(|| {
+                // The order is named in the body, not the path: the load exists, the request
+                // is what is wrong.
+                AppError::field("order_id", format!("no order with id {}", req.order_id))
+            })?;
         let (code, detail) = if let Some(other) = o.load_id {
             (
                 "already_on_a_load",

@@ -98,7 +98,16 @@ async fn record(
     nets: &[i64],
     limits: WeighLimits,
 ) -> AppResult<WeighOut> {
-    let (order, line) = lock_line(txn, req.order_line_id).await?;
+    let (order, line) = match lock_line(txn, req.order_line_id).await {
+        // The line is named in the body: an unknown one is a bad request, not a missing page.
+        Err(AppError::NotFound(_)) => {
+            return Err(AppError::field(
+                "order_line_id",
+                format!("no order line with id {}", req.order_line_id),
+            ));
+        }
+        found => found?,
+    };
     refuse_complete(&line)?;
     let pricing = pricing_of(txn, facts, line.batch_id).await?;
     let held = line.quantity + line.stock_beyond_order;
