@@ -2,6 +2,7 @@
 //! (stock returned), and reading them.
 
 mod actions;
+mod insert;
 mod limits;
 mod place;
 mod query;

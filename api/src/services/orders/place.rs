@@ -3,9 +3,11 @@
 //! One write transaction: take stock from each batch with a conditional UPDATE in batch-id order
 //! (the row lock comes first, and a fixed order means two multi-line orders cannot deadlock),
 //! read each locked batch's prices from the same statement (`RETURNING`), then insert the order,
-//! its lines in one statement, and the idempotency record. Any short line rolls everything back.
-//! The round trips are those of the bare SQL: BEGIN, one UPDATE per batch, two INSERTs, COMMIT.
+//! its lines and their sales figures ([`super::insert`]), and the idempotency record. Any short
+//! line rolls everything back. On PostgreSQL the round trips are those of the bare SQL: BEGIN,
+//! one UPDATE per batch, two INSERTs, COMMIT.
 
+use super::insert::FigureTerms;
 use super::limits::take_within_limits;
 use super::shortage::shortage_error;
 use crate::auth::extractor::Caller;
@@ -20,8 +22,8 @@ use crate::services::idempotency::{self, Keyed};
 use crate::services::live;
 use crate::services::money::rules::RulesCache;
 use crate::services::partner::contract_prices;
-use crate::services::reports::facts::{self as sales_facts, BatchInfo, OrderFigures};
-use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use crate::services::reports::facts::BatchInfo;
+use sea_orm::Set;
 use std::collections::{BTreeMap, HashMap};
 use zhunong_entity::enums::{BuyerKind, Channel, OrderStatus, PaymentStatus, Pricing};
 use zhunong_entity::{order, order_line};
@@ -251,9 +253,7 @@ async fn write_order(
         cancelled_at: Set(None),
         live_session_id: Set(req.live_session_id),
         ..Default::default()
-    }
-    .insert(txn)
-    .await?;
+    };
     let mut shares = HashMap::new();
     for (batch, rule) in rules.iter() {
         shares.insert(
@@ -261,25 +261,31 @@ async fn write_order(
             crate::services::money::stored_shares::to_json(&rule.shares)?,
         );
     }
-    let line_models = lines.iter().map(|l| {
-        let rule = rules.get(&l.batch_id);
-        order_line::ActiveModel {
-            commission_rule_id: Set(rule.map(|r| r.rule_id)),
-            commission_bp: Set(rule.map(|r| r.basis_points)),
-            commission_fen_per_jin: Set(rule.map(|r| r.fen_per_jin)),
-            commission_shares: Set(shares.get(&l.batch_id).cloned()),
-            order_id: Set(order.id),
-            line_no: Set(l.line_no),
-            batch_id: Set(l.batch_id),
-            quantity: Set(l.quantity),
-            unit_price_fen: Set(l.unit_price_fen),
-            amount_fen: Set(l.amount_fen),
-            ..Default::default()
-        }
-    });
-    let line_rows = order_line::Entity::insert_many(line_models)
-        .exec_with_returning(txn)
-        .await?;
+    // Every column is given, so the row stored is the one the figures are computed from.
+    let new_lines = lines
+        .iter()
+        .map(|l| {
+            let rule = rules.get(&l.batch_id);
+            order_line::Model {
+                id: 0,
+                order_id: 0,
+                line_no: l.line_no,
+                batch_id: l.batch_id,
+                quantity: l.quantity,
+                unit_price_fen: l.unit_price_fen,
+                amount_fen: l.amount_fen,
+                weighed_g: None,
+                final_amount_fen: None,
+                flagged: false,
+                weighing_completed_at: None,
+                stock_beyond_order: 0,
+                commission_rule_id: rule.map(|r| r.rule_id),
+                commission_bp: rule.map(|r| r.basis_points),
+                commission_fen_per_jin: rule.map(|r| r.fen_per_jin),
+                commission_shares: shares.get(&l.batch_id).cloned(),
+            }
+        })
+        .collect();
     let mut batches = HashMap::new();
     for b in locked.values() {
         let by_weight = facts.pricing(txn, b.product_id).await? == Pricing::ByWeight;
@@ -290,14 +296,11 @@ async fn write_order(
         };
         batches.insert(b.id, info);
     }
-    let figures = OrderFigures {
-        order: &order,
-        lines: &line_rows,
+    let terms = FigureTerms {
         batches: &batches,
         buyer_kind: buyer_kind.as_str(),
-        refunds_fen: 0,
     };
-    sales_facts::insert(txn, &figures, txn.local_offset()).await?;
+    let (order, line_rows) = super::insert::insert(txn, order, new_lines, &terms).await?;
     let placed = OrderOut::new(order, line_rows);
     if confirmed_at_once {
         // Confirmed by the channel's setting rather than by a person: the same audit row and

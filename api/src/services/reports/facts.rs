@@ -100,6 +100,37 @@ pub async fn insert(
     write(db, &[], &rows).await
 }
 
+/// PostgreSQL: a new order's facts and the daily totals they add to, as data-modifying CTEs for
+/// the caller's own statement (the one inserting the order's lines), so that they cost no round
+/// trip of their own; `None` if the order has no facts.
+///
+/// # Errors
+/// Figures that overflow (500).
+pub fn insert_ctes(f: &OrderFigures<'_>, offset: FixedOffset) -> AppResult<Option<WithClause>> {
+    let new = rows(f, offset)?;
+    if new.is_empty() {
+        return Ok(None);
+    }
+    let mut with = WithClause::new();
+    with.cte(new_facts_cte(&new));
+    if let Some(daily) = super::daily::upsert(&[], &new)? {
+        with.cte(
+            CommonTableExpression::new()
+                .query(daily)
+                .table_name(Alias::new("new_daily"))
+                .to_owned(),
+        );
+    }
+    Ok(Some(with))
+}
+
+fn new_facts_cte(new: &[sales_fact::Model]) -> CommonTableExpression {
+    CommonTableExpression::new()
+        .query(sales_fact::Entity::insert_many(new.iter().map(active)).into_query())
+        .table_name(Alias::new("new_facts"))
+        .to_owned()
+}
+
 /// Replaces `old` facts by `new` ones, and moves the daily totals by the difference.
 async fn write(
     db: &impl ConnectionTrait,
@@ -112,12 +143,7 @@ async fn write(
         // PostgreSQL: the facts go in as a data-modifying CTE of the totals' upsert, one round
         // trip instead of two on the path of every order.
         Some(mut daily) if backend == DbBackend::Postgres && !new.is_empty() => {
-            let facts = sales_fact::Entity::insert_many(new.iter().map(active)).into_query();
-            let cte = CommonTableExpression::new()
-                .query(facts)
-                .table_name(Alias::new("new_facts"))
-                .to_owned();
-            daily.with_cte(WithClause::new().cte(cte).to_owned());
+            daily.with_cte(WithClause::new().cte(new_facts_cte(new)).to_owned());
             db.execute_raw(backend.build(&daily)).await?;
         }
         daily => {

@@ -1,0 +1,128 @@
+//! Writing a new order, its lines and its sales figures, inside the placing transaction.
+//!
+//! On PostgreSQL every statement is a round trip to another process, and an order's path is
+//! short, so the writes go in two statements rather than four:
+//! 1. the order's `INSERT … RETURNING`, which also reserves its lines' ids from their sequence;
+//! 2. the lines' `INSERT … RETURNING`, carrying the sales facts and the daily totals they add to
+//!    as data-modifying CTEs (the facts name their line ids, reserved in 1).
+//!
+//! On SQLite a statement is a call into the same process: the order, its lines, then the figures.
+//! Both write the same rows.
+
+use crate::db::Tx;
+use crate::error::{AppError, AppResult, Invariant};
+use crate::services::reports::facts::{self as sales_facts, BatchInfo, OrderFigures};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::NotSet, ConnectionTrait, DbBackend, EntityTrait,
+    FromQueryResult, IntoActiveModel, QueryTrait,
+};
+use std::collections::HashMap;
+use zhunong_entity::{order, order_line};
+
+/// What the order's figures need besides its rows.
+pub struct FigureTerms<'a> {
+    pub batches: &'a HashMap<i64, BatchInfo>,
+    pub buyer_kind: &'static str,
+}
+
+/// Inserts the order and its lines (`lines` carry every column but their ids and the order's),
+/// and writes their sales facts and daily totals. Answers the rows as stored.
+///
+/// # Errors
+/// Database errors; figures that overflow (500).
+pub async fn insert(
+    txn: &Tx,
+    order: order::ActiveModel,
+    lines: Vec<order_line::Model>,
+    terms: &FigureTerms<'_>,
+) -> AppResult<(order::Model, Vec<order_line::Model>)> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        return insert_postgres(txn, order, lines, terms).await;
+    }
+    let order = order.insert(txn).await?;
+    let rows = lines.into_iter().map(|mut l| {
+        l.order_id = order.id;
+        let mut a = l.into_active_model().reset_all();
+        a.id = NotSet;
+        a
+    });
+    let lines = order_line::Entity::insert_many(rows)
+        .exec_with_returning(txn)
+        .await?;
+    let figures = figures(&order, &lines, terms);
+    sales_facts::insert(txn, &figures, txn.local_offset()).await?;
+    Ok((order, lines))
+}
+
+fn figures<'a>(
+    order: &'a order::Model,
+    lines: &'a [order_line::Model],
+    terms: &FigureTerms<'a>,
+) -> OrderFigures<'a> {
+    OrderFigures {
+        order,
+        lines,
+        batches: terms.batches,
+        buyer_kind: terms.buyer_kind,
+        refunds_fen: 0,
+    }
+}
+
+async fn insert_postgres(
+    txn: &Tx,
+    order: order::ActiveModel,
+    mut lines: Vec<order_line::Model>,
+    terms: &FigureTerms<'_>,
+) -> AppResult<(order::Model, Vec<order_line::Model>)> {
+    let backend = DbBackend::Postgres;
+    let mut insert_order = order::Entity::insert(order).into_query();
+    // `nextval` hands out ids no other transaction gets, committed or not, as the column's own
+    // default would; the count is the number of lines, never user text.
+    insert_order.returning(Query::returning().exprs([
+        Expr::cust("*"),
+        Expr::cust(format!(
+            "(SELECT json_agg(nextval(pg_get_serial_sequence('order_lines', 'id'))) \
+             FROM generate_series(1, {})) AS line_ids",
+            lines.len()
+        )),
+    ]));
+    let row = txn
+        .query_one_raw(backend.build(&insert_order))
+        .await?
+        .invariant("an INSERT … RETURNING answers its row")?;
+    let order = order::Model::from_query_result(&row, "")?;
+    let reserved: serde_json::Value = row.try_get("", "line_ids")?;
+    let mut ids: Vec<i64> = serde_json::from_value(reserved)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("reserved line ids: {e}")))?;
+    ids.sort_unstable();
+    if ids.len() != lines.len() {
+        return Err(AppError::Internal(anyhow::anyhow!(
+            "reserved {} line ids for {} lines",
+            ids.len(),
+            lines.len()
+        )));
+    }
+    for (line, id) in lines.iter_mut().zip(ids) {
+        line.id = id;
+        line.order_id = order.id;
+    }
+
+    let ctes = sales_facts::insert_ctes(&figures(&order, &lines, terms), txn.local_offset())?;
+    let mut insert_lines = order_line::Entity::insert_many(
+        lines.into_iter().map(|l| l.into_active_model().reset_all()),
+    )
+    .into_query();
+    insert_lines.returning_all();
+    if let Some(ctes) = ctes {
+        insert_lines.with_cte(ctes);
+    }
+    let mut stored = txn
+        .query_all_raw(backend.build(&insert_lines))
+        .await?
+        .iter()
+        .map(|r| order_line::Model::from_query_result(r, ""))
+        .collect::<Result<Vec<_>, _>>()?;
+    stored.sort_by_key(|l| l.line_no);
+    Ok((order, stored))
+}
