@@ -5,6 +5,11 @@
 //! rusqlite, C SQLite with nothing but a thin binding between, in WAL mode with synchronous
 //! NORMAL as the service runs it. The second is the real single-writer ceiling; the first shows
 //! what the driver alone costs.
+//!
+//! On PostgreSQL a second pgbench ceiling also writes what the service writes beside the order:
+//! its sales fact and its daily-totals upsert, in the service's five round trips (the line id
+//! reserved by the order's INSERT, then the line, fact and totals in one statement). The targets
+//! stand against the minimal ceiling; the second shows how much of the gap is those rows.
 
 use crate::server::{PRICE_FEN, SCHEMA, SPREAD, Server};
 use crate::{Backend, Scenario};
@@ -39,19 +44,26 @@ fn round_robin(first: i64, last: i64, seconds: u64) -> impl Iterator<Item = i64>
         .take_while(move |_| Instant::now() < deadline)
 }
 
-/// The SQLite ceiling through C SQLite (rusqlite); `None` on PostgreSQL.
-pub async fn measure_c_sqlite(
+/// The second ceiling: C SQLite (rusqlite) on SQLite, pgbench with the sales figures on
+/// PostgreSQL; its label and transactions a second.
+pub async fn measure_second(
     srv: &Server,
     scenario: Scenario,
+    clients: usize,
     seconds: u64,
-) -> anyhow::Result<Option<f64>> {
-    if srv.backend != Backend::Sqlite {
-        return Ok(None);
-    }
+) -> anyhow::Result<(&'static str, f64)> {
     let (first, last) = match scenario {
         Scenario::Hot => (srv.hot_batch, srv.hot_batch),
         Scenario::Spread => (srv.first_spread_batch, srv.first_spread_batch + SPREAD - 1),
     };
+    if srv.backend == Backend::Postgres {
+        let tps = pgbench_with_figures(srv, first, last, clients, seconds)?;
+        return Ok(("pgbench + sales figures", tps));
+    }
+    Ok(("C SQLite", c_sqlite(srv, first, last, seconds).await?))
+}
+
+async fn c_sqlite(srv: &Server, first: i64, last: i64, seconds: u64) -> anyhow::Result<f64> {
     let path = srv
         .db_url
         .strip_prefix("sqlite://")
@@ -62,7 +74,7 @@ pub async fn measure_c_sqlite(
     let tps =
         tokio::task::spawn_blocking(move || rusqlite_loop(&path, buyer, first, last, seconds))
             .await??;
-    Ok(Some(tps))
+    Ok(tps)
 }
 
 fn rusqlite_loop(
@@ -120,6 +132,75 @@ END;
         buyer = srv.buyer_id
     );
     run_pgbench(srv, "ceiling", &script, clients, seconds)
+}
+
+/// The minimal ceiling plus the rows the service writes beside a 1-line order: its sales fact
+/// and its daily-totals upsert, as data-modifying CTEs of the line's INSERT, whose id the
+/// order's INSERT reserved, as the service does (`api/src/services/orders/insert.rs`).
+fn pgbench_with_figures(
+    srv: &Server,
+    first: i64,
+    last: i64,
+    clients: usize,
+    seconds: u64,
+) -> anyhow::Result<f64> {
+    use zhunong_api::domain::sales::{day_key, month_key, week_key};
+    let today = chrono::Utc::now().date_naive();
+    let (day, week, month) = (day_key(today), week_key(today), month_key(today));
+    let (buyer, product, grower, p) = (srv.buyer_id, srv.product_id, srv.grower_id, PRICE_FEN);
+    let sums = [
+        "h_order",
+        "h_product",
+        "h_batch",
+        "h_grower",
+        "h_collective",
+        "h_line",
+        "share_rows",
+        "quantity_g",
+        "pieces",
+        "ordered_amount_fen",
+        "final_amount_fen",
+        "refunds_fen",
+        "net_sales_fen",
+        "commission_fen",
+        "grower_payable_fen",
+    ];
+    let add = sums
+        .iter()
+        .map(|c| format!("{c} = sales_daily.{c} + excluded.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let fact = format!(
+        "INSERT INTO sales_facts (order_id, line_id, placed_day, placed_week, placed_month, \
+         product_id, batch_id, grower_id, buyer_id, buyer_kind, channel, live_order_id, \
+         live_line_id, cancelled, h_order, h_product, h_batch, h_grower, h_collective, h_line, \
+         quantity_g, pieces, ordered_amount_fen, final_amount_fen, refunds_fen, net_sales_fen, \
+         commission_fen, grower_payable_fen) VALUES (:id, :line_id, {day}, {week}, {month}, \
+         {product}, :b, {grower}, {buyer}, 'individual', 'phone', :id, :line_id, 0, 1, 1, 1, 1, \
+         1, 1, 0, 1, {p}, {p}, 0, {p}, 0, {p})"
+    );
+    let daily = format!(
+        "INSERT INTO sales_daily (basis, day_key, product_id, batch_id, grower_id, collective_id, \
+         live_session_id, buyer_kind, channel, cancelled, week_key, month_key, {}) VALUES (0, \
+         {day}, {product}, :b, {grower}, 0, 0, 'individual', 'phone', 0, {week}, {month}, 1, 1, \
+         1, 1, 1, 1, 1, 0, 1, {p}, {p}, 0, {p}, 0, {p}) ON CONFLICT (basis, day_key, product_id, \
+         batch_id, grower_id, collective_id, live_session_id, buyer_kind, channel, cancelled) DO \
+         UPDATE SET {add}",
+        sums.join(", ")
+    );
+    let script = format!(
+        "\\set b random({first}, {last})
+BEGIN;
+UPDATE batches SET stock_qty = stock_qty - 1 WHERE id = :b AND stock_qty >= 1;
+INSERT INTO orders (buyer_id, channel, status, payment_status, total_fen, created_by, created_at, updated_at) \
+VALUES ({buyer}, 'phone', 'pending', 'unpaid', {p}, 1, now(), now()) \
+RETURNING id, (SELECT nextval(pg_get_serial_sequence('order_lines', 'id'))) AS line_id \\gset
+WITH new_facts AS ({fact}), new_daily AS ({daily}) \
+INSERT INTO order_lines (id, order_id, line_no, batch_id, quantity, unit_price_fen, amount_fen) VALUES (:line_id, :id, 1, :b, 1, {p}, {p});
+END;
+"
+    );
+    run_pgbench(srv, "ceiling-figures", &script, clients, seconds)
 }
 
 /// Runs a pgbench `script` on the bench schema with `clients` clients; its transactions per

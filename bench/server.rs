@@ -26,6 +26,9 @@ pub struct Server {
     pub base: String,
     pub token: String,
     pub buyer_id: i64,
+    /// The one product and grower every bench batch belongs to.
+    pub product_id: i64,
+    pub grower_id: i64,
     pub hot_batch: i64,
     pub first_spread_batch: i64,
     /// The first of `BULK_LINES` batches with consecutive ids, for partner bulk orders.
@@ -144,6 +147,8 @@ impl Server {
             base,
             token: String::new(),
             buyer_id: 0,
+            product_id: 0,
+            grower_id: 0,
             hot_batch: 0,
             first_spread_batch: 0,
             first_bulk_batch: 0,
@@ -199,6 +204,8 @@ impl Server {
                 json!({"name": "阳光玫瑰礼盒", "pricing": "by_piece"}),
             )
             .await?;
+        self.product_id = p["id"].as_i64().unwrap_or_default();
+        self.grower_id = g["id"].as_i64().unwrap_or_default();
         let mut ids = Vec::new();
         for _ in 0..=SPREAD + BULK_LINES {
             let b = self
