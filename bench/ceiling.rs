@@ -145,27 +145,11 @@ fn pgbench_with_figures(
     seconds: u64,
 ) -> anyhow::Result<f64> {
     use zhunong_api::domain::sales::{day_key, month_key, week_key};
+    use zhunong_api::services::reports::daily::{KEY_COLUMNS, SUM_COLUMNS};
     let today = chrono::Utc::now().date_naive();
     let (day, week, month) = (day_key(today), week_key(today), month_key(today));
     let (buyer, product, grower, p) = (srv.buyer_id, srv.product_id, srv.grower_id, PRICE_FEN);
-    let sums = [
-        "h_order",
-        "h_product",
-        "h_batch",
-        "h_grower",
-        "h_collective",
-        "h_line",
-        "share_rows",
-        "quantity_g",
-        "pieces",
-        "ordered_amount_fen",
-        "final_amount_fen",
-        "refunds_fen",
-        "net_sales_fen",
-        "commission_fen",
-        "grower_payable_fen",
-    ];
-    let add = sums
+    let add = SUM_COLUMNS
         .iter()
         .map(|c| format!("{c} = sales_daily.{c} + excluded.{c}"))
         .collect::<Vec<_>>()
@@ -179,14 +163,12 @@ fn pgbench_with_figures(
          {product}, :b, {grower}, {buyer}, 'individual', 'phone', :id, :line_id, 0, 1, 1, 1, 1, \
          1, 1, 0, 1, {p}, {p}, 0, {p}, 0, {p})"
     );
+    let (keys, sums) = (KEY_COLUMNS.join(", "), SUM_COLUMNS.join(", "));
+    // Values in the order of the key columns, then week and month, then the sums.
     let daily = format!(
-        "INSERT INTO sales_daily (basis, day_key, product_id, batch_id, grower_id, collective_id, \
-         live_session_id, buyer_kind, channel, cancelled, week_key, month_key, {}) VALUES (0, \
-         {day}, {product}, :b, {grower}, 0, 0, 'individual', 'phone', 0, {week}, {month}, 1, 1, \
-         1, 1, 1, 1, 1, 0, 1, {p}, {p}, 0, {p}, 0, {p}) ON CONFLICT (basis, day_key, product_id, \
-         batch_id, grower_id, collective_id, live_session_id, buyer_kind, channel, cancelled) DO \
-         UPDATE SET {add}",
-        sums.join(", ")
+        "INSERT INTO sales_daily ({keys}, week_key, month_key, {sums}) VALUES (0, {day}, \
+         {product}, :b, {grower}, 0, 0, 'individual', 'phone', 0, {week}, {month}, 1, 1, 1, 1, \
+         1, 1, 1, 0, 1, {p}, {p}, 0, {p}, 0, {p}) ON CONFLICT ({keys}) DO UPDATE SET {add}"
     );
     let script = format!(
         "\\set b random({first}, {last})

@@ -27,7 +27,8 @@ type Key = (
     i16,
 );
 
-const KEY_COLUMNS: [&str; 10] = [
+/// The unique key of a daily-totals row.
+pub const KEY_COLUMNS: [&str; 10] = [
     "basis",
     "day_key",
     "product_id",
@@ -40,7 +41,8 @@ const KEY_COLUMNS: [&str; 10] = [
     "cancelled",
 ];
 
-const SUM_COLUMNS: [&str; 15] = [
+/// The figures a daily-totals row adds up.
+pub const SUM_COLUMNS: [&str; 15] = [
     "h_order",
     "h_product",
     "h_batch",
