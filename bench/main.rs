@@ -2,9 +2,10 @@
 //! clients — all on one hot batch, and spread over 100 batches — on PostgreSQL and SQLite, and
 //! prints each figure beside a ceiling measured in the same run: the same minimal writes done
 //! directly in SQL (pgbench on PostgreSQL, and pgbench writing the order's sales figures too; on
-//! SQLite a single-writer loop through sqlx and one through C SQLite). Then partner bulk orders of 200 lines (PostgreSQL, beside pgbench), logins
-//! beside orders, cold starts, and the peak memory of every server it ran. Run it with
-//! `bench/run.sh`, which builds the release binaries and installs wrk if needed.
+//! SQLite a single-writer loop through sqlx and one through C SQLite). Then partner bulk orders
+//! of 200 lines (PostgreSQL, beside pgbench), logins beside orders, cold starts, and the peak
+//! memory of every server it ran. Run it with `bench/run.sh`, which builds the release binaries
+//! and installs wrk if needed.
 //!
 //! `zhunong-bench reports [--orders N --lines N --years N --runs N --only …]` times the sales
 //! reports instead (see `reports.rs`).

@@ -40,15 +40,6 @@ pub struct OrderContext<'a> {
     pub auto_confirm: &'a [Channel],
 }
 
-/// A line with its server-side price and amount.
-struct PricedLine {
-    line_no: i32,
-    batch_id: i64,
-    quantity: i64,
-    unit_price_fen: i64,
-    amount_fen: i64,
-}
-
 /// Who is placing the order: staff (the buyer is named in the request) or a partner system
 /// (always for its own buyer; the key's creator is recorded as the user).
 #[derive(Clone, Copy)]
@@ -206,6 +197,13 @@ async fn write_order(
         take_within_limits(txn, terms, req.buyer_id, needs).await?;
     }
 
+    let mut shares = HashMap::new();
+    for (batch, rule) in rules.iter() {
+        shares.insert(
+            *batch,
+            crate::services::money::stored_shares::to_json(&rule.shares)?,
+        );
+    }
     let mut lines = Vec::with_capacity(req.lines.len());
     for (i, l) in req.lines.iter().enumerate() {
         let b = &locked[&l.batch_id];
@@ -221,13 +219,26 @@ async fn write_order(
         let pricing = facts.pricing(txn, b.product_id).await?;
         let amount_fen = money::line_amount_fen(pricing, l.quantity, unit_price_fen)
             .ok_or_else(|| AppError::field(format!("lines[{i}].quantity"), "amount too large"))?;
-        let line_no = i32::try_from(i + 1).unwrap_or(i32::MAX);
-        lines.push(PricedLine {
-            line_no,
+        let rule = rules.get(&l.batch_id);
+        // Every column is given, so the row stored is the one the figures are computed from;
+        // the ids are the database's.
+        lines.push(order_line::Model {
+            id: 0,
+            order_id: 0,
+            line_no: i32::try_from(i + 1).unwrap_or(i32::MAX),
             batch_id: l.batch_id,
             quantity: l.quantity,
             unit_price_fen,
             amount_fen,
+            weighed_g: None,
+            final_amount_fen: None,
+            flagged: false,
+            weighing_completed_at: None,
+            stock_beyond_order: 0,
+            commission_rule_id: rule.map(|r| r.rule_id),
+            commission_bp: rule.map(|r| r.basis_points),
+            commission_fen_per_jin: rule.map(|r| r.fen_per_jin),
+            commission_shares: shares.get(&l.batch_id).cloned(),
         });
     }
     let total = money::total_fen(lines.iter().map(|l| l.amount_fen))
@@ -254,38 +265,6 @@ async fn write_order(
         live_session_id: Set(req.live_session_id),
         ..Default::default()
     };
-    let mut shares = HashMap::new();
-    for (batch, rule) in rules.iter() {
-        shares.insert(
-            *batch,
-            crate::services::money::stored_shares::to_json(&rule.shares)?,
-        );
-    }
-    // Every column is given, so the row stored is the one the figures are computed from.
-    let new_lines = lines
-        .iter()
-        .map(|l| {
-            let rule = rules.get(&l.batch_id);
-            order_line::Model {
-                id: 0,
-                order_id: 0,
-                line_no: l.line_no,
-                batch_id: l.batch_id,
-                quantity: l.quantity,
-                unit_price_fen: l.unit_price_fen,
-                amount_fen: l.amount_fen,
-                weighed_g: None,
-                final_amount_fen: None,
-                flagged: false,
-                weighing_completed_at: None,
-                stock_beyond_order: 0,
-                commission_rule_id: rule.map(|r| r.rule_id),
-                commission_bp: rule.map(|r| r.basis_points),
-                commission_fen_per_jin: rule.map(|r| r.fen_per_jin),
-                commission_shares: shares.get(&l.batch_id).cloned(),
-            }
-        })
-        .collect();
     let mut batches = HashMap::new();
     for b in locked.values() {
         let by_weight = facts.pricing(txn, b.product_id).await? == Pricing::ByWeight;
@@ -300,7 +279,7 @@ async fn write_order(
         batches: &batches,
         buyer_kind: buyer_kind.as_str(),
     };
-    let (order, line_rows) = super::insert::insert(txn, order, new_lines, &terms).await?;
+    let (order, line_rows) = super::insert::insert(txn, order, lines, &terms).await?;
     let placed = OrderOut::new(order, line_rows);
     if confirmed_at_once {
         // Confirmed by the channel's setting rather than by a person: the same audit row and

@@ -141,7 +141,8 @@ async fn write(
     let backend = db.get_database_backend();
     match daily {
         // PostgreSQL: the facts go in as a data-modifying CTE of the totals' upsert, one round
-        // trip instead of two on the path of every order.
+        // trip instead of two on every change to an order (a new order's go with its lines:
+        // `insert_ctes`).
         Some(mut daily) if backend == DbBackend::Postgres && !new.is_empty() => {
             daily.with_cte(WithClause::new().cte(new_facts_cte(new)).to_owned());
             db.execute_raw(backend.build(&daily)).await?;
