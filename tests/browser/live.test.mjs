@@ -333,7 +333,8 @@ test('entries made while orders cannot be sent wait in the queue, survive a relo
 
   // The network comes back, but the first answer is lost on the way: the order is made on the
   // server while the page sees a failure, so it retries with the same key and gets the same order.
-  await page.unroute('**/api/v1/orders', cut);
+  // Wait for an abort still in flight rather than hand its request to the context's route too.
+  await page.unrouteAll({ behavior: 'wait' });
   let lost = 0;
   const replays = [];
   await page.route('**/api/v1/orders', async (route) => {
