@@ -37,7 +37,7 @@ pub struct Server {
     pub db_url: String,
     pub pg_url: String,
     child: Child,
-    db: DatabaseConnection,
+    pub db: DatabaseConnection,
 }
 
 /// The release server as a child process on `port`, with the bench's secrets and limits out of
@@ -253,7 +253,10 @@ impl Server {
         Ok(())
     }
 
-    /// Restores stock and, on PostgreSQL, vacuums the hot table so each run starts alike.
+    /// Restores stock and, on PostgreSQL, vacuums the tables that orders update in place (the
+    /// stock, the daily sales totals, the partner rate limit), so each run starts alike: the
+    /// server here runs with autovacuum off, and their dead row versions would pile up from run
+    /// to run, slowing whichever runs later.
     pub async fn reset(&self) -> anyhow::Result<()> {
         // Requests still in flight when wrk stopped lock batches in id order; so does this, or
         // the two could deadlock.
@@ -266,7 +269,7 @@ impl Server {
         };
         self.db.execute_unprepared(&restore).await?;
         let maintenance = match self.backend {
-            Backend::Postgres => "VACUUM ANALYZE batches",
+            Backend::Postgres => "VACUUM ANALYZE batches, sales_daily, rate_limits",
             Backend::Sqlite => "PRAGMA wal_checkpoint(TRUNCATE)",
         };
         self.db.execute_unprepared(maintenance).await?;
