@@ -26,6 +26,7 @@ use tokio::sync::Mutex;
 pub mod fault;
 pub mod health;
 pub mod hub;
+pub mod json_rows;
 mod read;
 pub mod replica;
 mod tx;
