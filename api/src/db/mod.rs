@@ -26,7 +26,6 @@ use tokio::sync::Mutex;
 pub mod fault;
 pub mod health;
 pub mod hub;
-pub mod json_rows;
 mod read;
 pub mod replica;
 mod tx;

@@ -4,19 +4,18 @@
 //! short, so the writes go in two statements rather than four:
 //! 1. the order's `INSERT … RETURNING`, which also reserves its lines' ids from their sequence;
 //! 2. the lines' `INSERT … RETURNING`, carrying the sales facts and the daily totals they add to
-//!    as data-modifying CTEs (the facts name their line ids, reserved in 1). The rows of each
-//!    table travel as one JSON parameter ([`crate::db::json_rows`]), whatever the line count.
+//!    as data-modifying CTEs (the facts name their line ids, reserved in 1).
 //!
 //! On SQLite a statement is a call into the same process: the order, its lines, then the figures.
 //! Both write the same rows.
 
-use crate::db::{Tx, json_rows};
+use crate::db::Tx;
 use crate::error::{AppError, AppResult, Invariant};
 use crate::services::reports::facts::{self as sales_facts, BatchInfo, OrderFigures};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ConnectionTrait, DbBackend, EntityTrait,
-    FromQueryResult, IntoActiveModel, QueryTrait, Statement,
+    FromQueryResult, IntoActiveModel, QueryTrait,
 };
 use std::collections::HashMap;
 use zhunong_entity::{order, order_line};
@@ -109,17 +108,17 @@ async fn insert_postgres(
         line.order_id = order.id;
     }
 
-    let (with, mut values) =
-        sales_facts::insert_with(&figures(&order, &lines, terms), txn.local_offset())?;
-    let columns = json_rows::column_names::<order_line::Entity>(&[]);
-    let sql = format!(
-        "{with}INSERT INTO order_lines ({}) {} RETURNING *",
-        columns.join(", "),
-        json_rows::select_rows("order_lines", &columns, values.len() + 1),
-    );
-    values.push(json_rows::rows_json(&lines, &[])?.into());
+    let ctes = sales_facts::insert_ctes(&figures(&order, &lines, terms), txn.local_offset())?;
+    let mut insert_lines = order_line::Entity::insert_many(
+        lines.into_iter().map(|l| l.into_active_model().reset_all()),
+    )
+    .into_query();
+    insert_lines.returning_all();
+    if let Some(ctes) = ctes {
+        insert_lines.with_cte(ctes);
+    }
     let mut stored = txn
-        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+        .query_all_raw(backend.build(&insert_lines))
         .await?
         .iter()
         .map(|r| order_line::Model::from_query_result(r, ""))

@@ -6,7 +6,7 @@
 
 use crate::error::{AppError, AppResult};
 use sea_orm::ConnectionTrait;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, InsertStatement, OnConflict, Query, Value};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, InsertStatement, OnConflict, Query};
 use std::collections::BTreeMap;
 use zhunong_entity::{sales_daily, sales_fact};
 
@@ -127,8 +127,7 @@ fn deltas(
 }
 
 /// The one statement that moves the daily totals by the difference between `old` and `new`
-/// facts; `None` if nothing moves. (PostgreSQL sends the same rows as one parameter:
-/// [`upsert_rows_json`].)
+/// facts; `None` if nothing moves.
 ///
 /// # Errors
 /// Figures that overflow (500).
@@ -136,15 +135,36 @@ pub fn upsert(
     old: &[sales_fact::Model],
     new: &[sales_fact::Model],
 ) -> AppResult<Option<InsertStatement>> {
-    let changes = changes(old, new)?;
+    let changes = deltas(old, new)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("daily sales totals overflow")))?;
     if changes.is_empty() {
         return Ok(None);
     }
     let mut q = Query::insert();
-    q.into_table(sales_daily::Entity)
-        .columns(insert_columns().map(Alias::new));
+    q.into_table(sales_daily::Entity).columns(
+        KEY_COLUMNS
+            .iter()
+            .chain(&["week_key", "month_key"])
+            .chain(&SUM_COLUMNS)
+            .map(|c| Alias::new(*c)),
+    );
     for (k, d) in &changes {
-        q.values(row_values(k, d).into_iter().map(Expr::val))
+        let mut values: Vec<Expr> = vec![
+            Expr::val(k.0),
+            Expr::val(k.1),
+            Expr::val(k.4),
+            Expr::val(k.5),
+            Expr::val(k.6),
+            Expr::val(k.7),
+            Expr::val(k.8),
+            Expr::val(k.9.clone()),
+            Expr::val(k.10.clone()),
+            Expr::val(k.11),
+            Expr::val(k.2),
+            Expr::val(k.3),
+        ];
+        values.extend(d.iter().map(|v| Expr::val(*v)));
+        q.values(values)
             .map_err(|e| AppError::Internal(anyhow::anyhow!("daily totals statement: {e}")))?;
     }
     q.on_conflict(
@@ -159,72 +179,6 @@ pub fn upsert(
             .to_owned(),
     );
     Ok(Some(q))
-}
-
-/// PostgreSQL: the rows of [`upsert`] as one JSON parameter for [`upsert_from_json`] (`[]` if
-/// nothing moves).
-///
-/// # Errors
-/// Figures that overflow (500).
-pub fn upsert_rows_json(old: &[sales_fact::Model], new: &[sales_fact::Model]) -> AppResult<String> {
-    let changes = changes(old, new)?;
-    let names: Vec<&str> = insert_columns().collect();
-    let rows = changes.iter().map(|(k, d)| row_values(k, d));
-    crate::db::json_rows::objects_json(&names, rows, changes.len())
-}
-
-/// PostgreSQL: [`upsert`] with its rows read from the JSON parameter `$param`, in the order
-/// they were written (sorted by key, so that two orders cannot wait on each other in a cycle).
-pub fn upsert_from_json(param: usize) -> String {
-    let columns: Vec<&str> = insert_columns().collect();
-    let add = SUM_COLUMNS
-        .iter()
-        .map(|c| format!("{c} = sales_daily.{c} + excluded.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    format!(
-        "INSERT INTO sales_daily ({cols}) SELECT {cols} FROM \
-         json_populate_recordset(NULL::sales_daily, ${param}::json) WITH ORDINALITY AS r \
-         ORDER BY r.ordinality ON CONFLICT ({keys}) DO UPDATE SET {add}",
-        cols = columns.join(", "),
-        keys = KEY_COLUMNS.join(", "),
-    )
-}
-
-fn changes(
-    old: &[sales_fact::Model],
-    new: &[sales_fact::Model],
-) -> AppResult<BTreeMap<Key, [i64; 15]>> {
-    deltas(old, new)
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("daily sales totals overflow")))
-}
-
-/// The columns a daily-totals row is written with: the key, its week and month, the sums.
-fn insert_columns() -> impl Iterator<Item = &'static str> {
-    KEY_COLUMNS
-        .into_iter()
-        .chain(["week_key", "month_key"])
-        .chain(SUM_COLUMNS)
-}
-
-/// One row's values, in the order of [`insert_columns`].
-fn row_values(k: &Key, d: &[i64; 15]) -> Vec<Value> {
-    let mut values: Vec<Value> = vec![
-        k.0.into(),
-        k.1.into(),
-        k.4.into(),
-        k.5.into(),
-        k.6.into(),
-        k.7.into(),
-        k.8.into(),
-        k.9.clone().into(),
-        k.10.clone().into(),
-        k.11.into(),
-        k.2.into(),
-        k.3.into(),
-    ];
-    values.extend(d.iter().map(|v| Value::from(*v)));
-    values
 }
 
 /// Rebuilds the daily totals from the facts, in two set-based statements (for a bulk import).

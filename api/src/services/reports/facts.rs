@@ -7,10 +7,10 @@ use crate::db::Tx;
 use crate::domain::sales::{FactLine, day_key, month_key, parts, week_key};
 use crate::error::{AppError, AppResult, Invariant};
 use chrono::{DateTime, FixedOffset, Utc};
-use sea_orm::sea_query::{Expr, Value};
+use sea_orm::sea_query::{Alias, CommonTableExpression, Expr, WithClause};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
-    ExprTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Statement,
+    ExprTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 use std::collections::{HashMap, HashSet};
 use zhunong_entity::enums::{OrderStatus, Pricing};
@@ -100,36 +100,35 @@ pub async fn insert(
     write(db, &[], &rows).await
 }
 
-/// PostgreSQL: a new order's facts and the daily totals they add to, as the `WITH` of the
-/// caller's own statement (the one inserting the order's lines), so that they cost no round trip
-/// of their own. The rows travel as JSON parameters `$1` (facts) and `$2` (totals), answered
-/// here in that order.
+/// PostgreSQL: a new order's facts and the daily totals they add to, as data-modifying CTEs for
+/// the caller's own statement (the one inserting the order's lines), so that they cost no round
+/// trip of their own; `None` if the order has no facts.
 ///
 /// # Errors
 /// Figures that overflow (500).
-pub fn insert_with(f: &OrderFigures<'_>, offset: FixedOffset) -> AppResult<(String, Vec<Value>)> {
+pub fn insert_ctes(f: &OrderFigures<'_>, offset: FixedOffset) -> AppResult<Option<WithClause>> {
     let new = rows(f, offset)?;
-    facts_and_totals(&[], &new)
+    if new.is_empty() {
+        return Ok(None);
+    }
+    let mut with = WithClause::new();
+    with.cte(new_facts_cte(&new));
+    if let Some(daily) = super::daily::upsert(&[], &new)? {
+        with.cte(
+            CommonTableExpression::new()
+                .query(daily)
+                .table_name(Alias::new("new_daily"))
+                .to_owned(),
+        );
+    }
+    Ok(Some(with))
 }
 
-/// PostgreSQL: `WITH new_facts AS (…), new_daily AS (…)` inserting `new` facts (`$1`) and
-/// moving the daily totals by the difference from `old` (`$2`), and those two parameters.
-fn facts_and_totals(
-    old: &[sales_fact::Model],
-    new: &[sales_fact::Model],
-) -> AppResult<(String, Vec<Value>)> {
-    use crate::db::json_rows;
-    let skip = [sales_fact::Column::Id];
-    let columns = json_rows::column_names::<sales_fact::Entity>(&skip);
-    let sql = format!(
-        "WITH new_facts AS (INSERT INTO sales_facts ({}) {}), new_daily AS ({}) ",
-        columns.join(", "),
-        json_rows::select_rows("sales_facts", &columns, 1),
-        super::daily::upsert_from_json(2),
-    );
-    let facts = json_rows::rows_json(new, &skip)?;
-    let totals = super::daily::upsert_rows_json(old, new)?;
-    Ok((sql, vec![facts.into(), totals.into()]))
+fn new_facts_cte(new: &[sales_fact::Model]) -> CommonTableExpression {
+    CommonTableExpression::new()
+        .query(sales_fact::Entity::insert_many(new.iter().map(active)).into_query())
+        .table_name(Alias::new("new_facts"))
+        .to_owned()
 }
 
 /// Replaces `old` facts by `new` ones, and moves the daily totals by the difference.
@@ -138,26 +137,26 @@ async fn write(
     old: &[sales_fact::Model],
     new: &[sales_fact::Model],
 ) -> AppResult<()> {
-    if old.is_empty() && new.is_empty() {
-        return Ok(());
-    }
+    let daily = super::daily::upsert(old, new)?;
     let backend = db.get_database_backend();
-    if backend == DbBackend::Postgres {
-        // The facts and the totals in one statement: one round trip on every change to an
-        // order (a new order's go with its lines: `insert_with`).
-        let (with, values) = facts_and_totals(old, new)?;
-        let sql = format!("{with}SELECT 1");
-        db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
-            .await?;
-        return Ok(());
-    }
-    if !new.is_empty() {
-        sales_fact::Entity::insert_many(new.iter().map(active))
-            .exec_without_returning(db)
-            .await?;
-    }
-    if let Some(q) = super::daily::upsert(old, new)? {
-        db.execute_raw(backend.build(&q)).await?;
+    match daily {
+        // PostgreSQL: the facts go in as a data-modifying CTE of the totals' upsert, one round
+        // trip instead of two on every change to an order (a new order's go with its lines:
+        // `insert_ctes`).
+        Some(mut daily) if backend == DbBackend::Postgres && !new.is_empty() => {
+            daily.with_cte(WithClause::new().cte(new_facts_cte(new)).to_owned());
+            db.execute_raw(backend.build(&daily)).await?;
+        }
+        daily => {
+            if !new.is_empty() {
+                sales_fact::Entity::insert_many(new.iter().map(active))
+                    .exec_without_returning(db)
+                    .await?;
+            }
+            if let Some(q) = daily {
+                db.execute_raw(backend.build(&q)).await?;
+            }
+        }
     }
     Ok(())
 }
