@@ -1,0 +1,223 @@
+//! Sales reports: what may be asked (`GET /api/v1/reports/sales`, here) and what comes back
+//! ([`answer`]: a report; [`summary`]: the dashboard's cards).
+
+use serde::Serialize;
+use utoipa::{IntoParams, ToSchema};
+
+mod answer;
+mod summary;
+
+pub use answer::*;
+pub use summary::*;
+
+/// Which date a sale counts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// When the order was placed.
+    Placed,
+    /// When the order was settled in the ledger; unsettled orders are left out.
+    Settled,
+}
+
+/// What a report can be grouped by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Dimension {
+    Product,
+    Batch,
+    Grower,
+    /// The collective that got the commission; a line shared by several is split by shares.
+    Collective,
+    Buyer,
+    BuyerKind,
+    Channel,
+    LiveSession,
+}
+
+impl Dimension {
+    pub const ALL: [Self; 8] = [
+        Self::Product,
+        Self::Batch,
+        Self::Grower,
+        Self::Collective,
+        Self::Buyer,
+        Self::BuyerKind,
+        Self::Channel,
+        Self::LiveSession,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Product => "product",
+            Self::Batch => "batch",
+            Self::Grower => "grower",
+            Self::Collective => "collective",
+            Self::Buyer => "buyer",
+            Self::BuyerKind => "buyer_kind",
+            Self::Channel => "channel",
+            Self::LiveSession => "live_session",
+        }
+    }
+
+    /// The column heading in exports.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Product => "产品",
+            Self::Batch => "批次",
+            Self::Grower => "种植户",
+            Self::Collective => "村集体",
+            Self::Buyer => "买家",
+            Self::BuyerKind => "买家类型",
+            Self::Channel => "渠道",
+            Self::LiveSession => "直播场次",
+        }
+    }
+
+    /// Whether every order falls in one group (so order counts of the groups add up).
+    pub fn is_per_order(self) -> bool {
+        matches!(
+            self,
+            Self::Buyer | Self::BuyerKind | Self::Channel | Self::LiveSession
+        )
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| d.name() == s)
+    }
+}
+
+/// The figures of a report row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    Orders,
+    Lines,
+    QuantityG,
+    Pieces,
+    OrderedAmountFen,
+    FinalAmountFen,
+    RefundsFen,
+    NetSalesFen,
+    CommissionFen,
+    GrowerPayableFen,
+    CancelledOrders,
+}
+
+impl Metric {
+    pub const ALL: [Self; 11] = [
+        Self::Orders,
+        Self::Lines,
+        Self::QuantityG,
+        Self::Pieces,
+        Self::OrderedAmountFen,
+        Self::FinalAmountFen,
+        Self::RefundsFen,
+        Self::NetSalesFen,
+        Self::CommissionFen,
+        Self::GrowerPayableFen,
+        Self::CancelledOrders,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Orders => "orders",
+            Self::Lines => "lines",
+            Self::QuantityG => "quantity_g",
+            Self::Pieces => "pieces",
+            Self::OrderedAmountFen => "ordered_amount_fen",
+            Self::FinalAmountFen => "final_amount_fen",
+            Self::RefundsFen => "refunds_fen",
+            Self::NetSalesFen => "net_sales_fen",
+            Self::CommissionFen => "commission_fen",
+            Self::GrowerPayableFen => "grower_payable_fen",
+            Self::CancelledOrders => "cancelled_orders",
+        }
+    }
+
+    /// The column heading in exports.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Orders => "订单数",
+            Self::Lines => "明细行数",
+            Self::QuantityG => "重量（克）",
+            Self::Pieces => "件数",
+            Self::OrderedAmountFen => "下单金额（分）",
+            Self::FinalAmountFen => "结算金额（分）",
+            Self::RefundsFen => "退款（分）",
+            Self::NetSalesFen => "净销售额（分）",
+            Self::CommissionFen => "集体提成（分）",
+            Self::GrowerPayableFen => "应付种植户（分）",
+            Self::CancelledOrders => "取消订单数",
+        }
+    }
+
+    pub fn is_money(self) -> bool {
+        self.name().ends_with("_fen")
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.name() == s)
+    }
+
+    pub fn of(self, m: &SalesMetrics) -> i64 {
+        m.as_array()[self as usize]
+    }
+}
+
+/// The query parameters of `GET /api/v1/reports/sales`. Filters may be repeated
+/// (`product_id=1&product_id=2`) or comma-separated (`product_id=1,2`).
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct SalesReportParams {
+    /// First day, local date `YYYY-MM-DD` (inclusive).
+    #[param(example = "2026-09-01")]
+    pub from: String,
+    /// Last day, local date `YYYY-MM-DD` (inclusive); at most 10 years after `from`.
+    #[param(example = "2026-09-30")]
+    pub to: String,
+    /// `placed` (default) or `settled`.
+    #[param(pattern = "^(placed|settled)$")]
+    pub basis: Option<String>,
+    /// `none` (default), `day`, `week` (ISO, Monday first), `month`, `quarter` or `year`.
+    #[param(pattern = "^(none|day|week|month|quarter|year)$")]
+    pub interval: Option<String>,
+    /// Up to 3 of `product`, `batch`, `grower`, `collective`, `buyer`, `buyer_kind`, `channel`,
+    /// `live_session`, comma-separated.
+    #[param(example = "product,channel")]
+    pub group_by: Option<String>,
+    pub product_id: Option<Vec<i64>>,
+    pub batch_id: Option<Vec<i64>>,
+    pub grower_id: Option<Vec<i64>>,
+    pub buyer_id: Option<Vec<i64>>,
+    /// `individual` or `enterprise`.
+    pub buyer_kind: Option<Vec<String>>,
+    /// `livestream`, `partner_api`, `expo`, `phone` or `walk_in`.
+    pub channel: Option<Vec<String>>,
+    pub live_session_id: Option<Vec<i64>>,
+    pub collective_id: Option<Vec<i64>>,
+    /// `previous_period` or `previous_year`.
+    #[param(pattern = "^(previous_period|previous_year)$")]
+    pub compare: Option<String>,
+    /// A metric name, optionally with `:asc` or `:desc` (the default), e.g. `net_sales_fen:desc`.
+    #[param(example = "net_sales_fen")]
+    pub order_by: Option<String>,
+    /// The top N groups, 1–1000.
+    #[param(minimum = 1, maximum = 1000)]
+    pub limit: Option<u64>,
+    /// `json` (default), `csv` or `xlsx`.
+    #[param(pattern = "^(json|csv|xlsx)$")]
+    pub format: Option<String>,
+}
+
+/// How a report is answered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    #[default]
+    Json,
+    /// UTF-8 with a BOM, the header row first.
+    Csv,
+    Xlsx,
+}
