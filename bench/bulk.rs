@@ -148,7 +148,7 @@ async fn sample_answer(srv: &Server) -> anyhow::Result<i64> {
     row.try_get("", "id").context("an idempotency key id")
 }
 
-/// One row per client count: the service, then the ceiling, each from restored stock.
+/// One row per client count: the service, then the two ceilings, each from restored stock.
 pub async fn run(srv: &Server, clients: &[usize], seconds: u64) -> anyhow::Result<Vec<BulkRow>> {
     let mut rows = Vec::new();
     for &c in clients {
