@@ -104,18 +104,10 @@ fn pgbench_with_figures_script(srv: &Server, sample_key: i64) -> String {
     let (buyer, product, grower, p) = (srv.buyer_id, srv.product_id, srv.grower_id, PRICE_FEN);
     let a = srv.first_bulk_batch;
     let (keys, sums) = (KEY_COLUMNS.join(", "), SUM_COLUMNS.join(", "));
-    let add = SUM_COLUMNS
-        .iter()
-        .map(|c| format!("{c} = sales_daily.{c} + excluded.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let add = crate::ceiling::daily_sums_added();
     format!(
         "{head}WITH l AS ({lines} RETURNING id, batch_id), \
-f AS (INSERT INTO sales_facts (order_id, line_id, placed_day, placed_week, placed_month, \
-product_id, batch_id, grower_id, buyer_id, buyer_kind, channel, live_order_id, live_line_id, \
-cancelled, h_order, h_product, h_batch, h_grower, h_collective, h_line, quantity_g, pieces, \
-ordered_amount_fen, final_amount_fen, refunds_fen, net_sales_fen, commission_fen, \
-grower_payable_fen) SELECT :id, l.id, {day}, {week}, {month}, {product}, l.batch_id, {grower}, \
+f AS (INSERT INTO sales_facts ({facts}) SELECT :id, l.id, {day}, {week}, {month}, {product}, l.batch_id, {grower}, \
 {buyer}, 'enterprise', 'partner_api', :id, l.id, 0, (l.batch_id = {a})::int, \
 (l.batch_id = {a})::int, 1, (l.batch_id = {a})::int, (l.batch_id = {a})::int, 1, 0, 1, {p}, \
 {p}, 0, {p}, 0, {p} FROM l) \
@@ -131,21 +123,8 @@ END;
 ",
         head = pgbench_head(srv),
         lines = lines_select(srv),
+        facts = crate::ceiling::FACT_COLUMNS,
     )
-}
-
-/// One answer the service stored for a bulk order in this run, to copy.
-async fn sample_answer(srv: &Server) -> anyhow::Result<i64> {
-    use sea_orm::{ConnectionTrait, Statement};
-    let row = srv
-        .db
-        .query_one_raw(Statement::from_string(
-            srv.db.get_database_backend(),
-            "SELECT max(id) AS id FROM idempotency_keys",
-        ))
-        .await?
-        .context("the service stored no bulk answer")?;
-    row.try_get("", "id").context("an idempotency key id")
 }
 
 /// One row per client count: the service, then the two ceilings, each from restored stock.
@@ -162,7 +141,7 @@ pub async fn run(srv: &Server, clients: &[usize], seconds: u64) -> anyhow::Resul
         srv.reset().await?;
         let ceiling_tps =
             crate::ceiling::run_pgbench(srv, "bulk", &pgbench_script(srv), c, seconds)?;
-        let sample = sample_answer(srv).await?;
+        let sample = srv.latest_idempotency_key().await?;
         srv.reset().await?;
         let with_figures_tps = crate::ceiling::run_pgbench(
             srv,

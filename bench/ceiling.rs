@@ -149,17 +149,9 @@ fn pgbench_with_figures(
     let today = chrono::Utc::now().date_naive();
     let (day, week, month) = (day_key(today), week_key(today), month_key(today));
     let (buyer, product, grower, p) = (srv.buyer_id, srv.product_id, srv.grower_id, PRICE_FEN);
-    let add = SUM_COLUMNS
-        .iter()
-        .map(|c| format!("{c} = sales_daily.{c} + excluded.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let add = daily_sums_added();
     let fact = format!(
-        "INSERT INTO sales_facts (order_id, line_id, placed_day, placed_week, placed_month, \
-         product_id, batch_id, grower_id, buyer_id, buyer_kind, channel, live_order_id, \
-         live_line_id, cancelled, h_order, h_product, h_batch, h_grower, h_collective, h_line, \
-         quantity_g, pieces, ordered_amount_fen, final_amount_fen, refunds_fen, net_sales_fen, \
-         commission_fen, grower_payable_fen) VALUES (:id, :line_id, {day}, {week}, {month}, \
+        "INSERT INTO sales_facts ({FACT_COLUMNS}) VALUES (:id, :line_id, {day}, {week}, {month}, \
          {product}, :b, {grower}, {buyer}, 'individual', 'phone', :id, :line_id, 0, 1, 1, 1, 1, \
          1, 1, 0, 1, {p}, {p}, 0, {p}, 0, {p})"
     );
@@ -183,6 +175,23 @@ END;
 "
     );
     run_pgbench(srv, "ceiling-figures", &script, clients, seconds)
+}
+
+/// The sales-fact columns the ceilings that write the figures fill, in their values' order.
+pub const FACT_COLUMNS: &str = "order_id, line_id, placed_day, placed_week, placed_month, \
+    product_id, batch_id, grower_id, buyer_id, buyer_kind, channel, live_order_id, live_line_id, \
+    cancelled, h_order, h_product, h_batch, h_grower, h_collective, h_line, quantity_g, pieces, \
+    ordered_amount_fen, final_amount_fen, refunds_fen, net_sales_fen, commission_fen, \
+    grower_payable_fen";
+
+/// The `DO UPDATE SET` of the daily-totals upsert: each sum adds the new row's.
+pub fn daily_sums_added() -> String {
+    use zhunong_api::services::reports::daily::SUM_COLUMNS;
+    SUM_COLUMNS
+        .iter()
+        .map(|c| format!("{c} = sales_daily.{c} + excluded.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Runs a pgbench `script` on the bench schema with `clients` clients; its transactions per

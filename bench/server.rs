@@ -37,7 +37,7 @@ pub struct Server {
     pub db_url: String,
     pub pg_url: String,
     child: Child,
-    pub db: DatabaseConnection,
+    db: DatabaseConnection,
 }
 
 /// The release server as a child process on `port`, with the bench's secrets and limits out of
@@ -274,6 +274,19 @@ impl Server {
         };
         self.db.execute_unprepared(maintenance).await?;
         Ok(())
+    }
+
+    /// The id of the answer the service stored last for an `Idempotency-Key`.
+    pub async fn latest_idempotency_key(&self) -> anyhow::Result<i64> {
+        let row = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                self.db.get_database_backend(),
+                "SELECT max(id) AS id FROM idempotency_keys",
+            ))
+            .await?
+            .context("no stored answer")?;
+        row.try_get("", "id").context("an idempotency key id")
     }
 
     /// The server's peak resident memory (VmHWM), in MiB.
