@@ -54,8 +54,19 @@ pub fn run(
     clients: usize,
     seconds: u64,
 ) -> anyhow::Result<Measured> {
+    run_at(srv, &srv.base, scenario, clients, seconds)
+}
+
+/// The service's orders, sent to the server at `base` (the service, or the minimal server).
+pub fn run_at(
+    srv: &Server,
+    base: &str,
+    scenario: Scenario,
+    clients: usize,
+    seconds: u64,
+) -> anyhow::Result<Measured> {
     let script = write_script(&format!("{scenario:?}"), &lua_script(srv, scenario))?;
-    let out = wrk(&srv.base, &script, clients, seconds)
+    let out = wrk(base, &script, clients, seconds)
         .output()
         .context("run wrk (bench/run.sh installs it)")?;
     parse(&out)

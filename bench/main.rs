@@ -2,7 +2,8 @@
 //! clients — all on one hot batch, and spread over 100 batches — on PostgreSQL and SQLite, and
 //! prints each figure beside a ceiling measured in the same run: the same minimal writes done
 //! directly in SQL (pgbench on PostgreSQL, and pgbench writing the order's sales figures too; on
-//! SQLite a single-writer loop through sqlx and one through C SQLite). Then partner bulk orders
+//! SQLite a single-writer loop through sqlx and one through C SQLite; on PostgreSQL also a
+//! minimal actix + sqlx server doing the same writes, `minimal.rs`). Then partner bulk orders
 //! of 200 lines (PostgreSQL, beside pgbench), logins beside orders, cold starts, and the peak
 //! memory of every server it ran. Run it with `bench/run.sh`, which builds the release binaries
 //! and installs wrk if needed.
@@ -15,6 +16,7 @@ mod ceiling;
 mod coldstart;
 mod load;
 mod login;
+mod minimal;
 mod reports;
 mod server;
 
@@ -153,6 +155,8 @@ struct Row {
     /// SQLite: the ceiling through C SQLite (rusqlite), beside the one through sqlx.
     /// PostgreSQL: pgbench writing the sales figures too. Its label and transactions a second.
     second_ceiling: (&'static str, f64),
+    /// PostgreSQL: the minimal actix + sqlx server doing the same writes (`minimal.rs`).
+    minimal: Option<load::Measured>,
 }
 
 impl Row {
@@ -163,6 +167,13 @@ impl Row {
     /// Against the second ceiling.
     fn second_ratio(&self) -> f64 {
         ratio(self.service.rps, self.second_ceiling.1)
+    }
+
+    /// Against the minimal server, if it ran.
+    fn minimal_ratio(&self) -> Option<f64> {
+        self.minimal
+            .as_ref()
+            .map(|m| ratio(self.service.rps, m.rps))
     }
 }
 
@@ -250,6 +261,12 @@ async fn orders(srv: &server::Server, args: &Args, rows: &mut Vec<Row>) -> anyho
             srv.reset().await?;
             let second_ceiling =
                 ceiling::measure_second(srv, scenario, clients, args.seconds).await?;
+            let minimal = if srv.backend == Backend::Postgres {
+                srv.reset().await?;
+                Some(minimal::measure(srv, scenario, clients, args.seconds).await?)
+            } else {
+                None
+            };
             let row = Row {
                 backend: srv.backend,
                 scenario,
@@ -257,6 +274,7 @@ async fn orders(srv: &server::Server, args: &Args, rows: &mut Vec<Row>) -> anyho
                 service,
                 ceiling_tps,
                 second_ceiling,
+                minimal,
             };
             print_row(&row);
             rows.push(row);
@@ -280,6 +298,15 @@ fn print_row(r: &Row) {
         r.ceiling_tps,
         r.ratio()
     );
+    if let (Some(m), Some(x)) = (&r.minimal, r.minimal_ratio()) {
+        println!(
+            "{:>27} minimal actix + sqlx server, same writes {:>7.0} orders/s (p99 {:>6.1} ms) | service {x:.2}× of it | it {:.2}× pgbench + sales figures",
+            "",
+            m.rps,
+            m.p99_ms,
+            ratio(m.rps, r.second_ceiling.1)
+        );
+    }
 }
 
 /// Prints the targets and whether each was met; true if all were.
@@ -293,9 +320,10 @@ fn report(f: &Figures) -> bool {
     if let Some(r) = find(Backend::Postgres, Scenario::Spread, 32) {
         checks.push((
             format!(
-                "PostgreSQL, 32 clients, spread: {:.2}× ceiling (target ≥ 0.6×); {:.2}× pgbench writing the sales figures too",
+                "PostgreSQL, 32 clients, spread: {:.2}× ceiling (target ≥ 0.6×); {:.2}× pgbench writing the sales figures too; {} a minimal actix + sqlx server writing them",
                 r.ratio(),
-                r.second_ratio()
+                r.second_ratio(),
+                r.minimal_ratio().map_or("–".into(), |x| format!("{x:.2}×"))
             ),
             r.ratio() >= 0.6,
         ));
