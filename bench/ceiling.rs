@@ -144,23 +144,18 @@ fn pgbench_with_figures(
     clients: usize,
     seconds: u64,
 ) -> anyhow::Result<f64> {
-    use zhunong_api::domain::sales::{day_key, month_key, week_key};
-    use zhunong_api::services::reports::daily::{KEY_COLUMNS, SUM_COLUMNS};
-    let today = chrono::Utc::now().date_naive();
-    let (day, week, month) = (day_key(today), week_key(today), month_key(today));
-    let (buyer, product, grower, p) = (srv.buyer_id, srv.product_id, srv.grower_id, PRICE_FEN);
-    let add = daily_sums_added();
-    let fact = format!(
-        "INSERT INTO sales_facts ({FACT_COLUMNS}) VALUES (:id, :line_id, {day}, {week}, {month}, \
-         {product}, :b, {grower}, {buyer}, 'individual', 'phone', :id, :line_id, 0, 1, 1, 1, 1, \
-         1, 1, 0, 1, {p}, {p}, 0, {p}, 0, {p})"
-    );
-    let (keys, sums) = (KEY_COLUMNS.join(", "), SUM_COLUMNS.join(", "));
-    // Values in the order of the key columns, then week and month, then the sums.
-    let daily = format!(
-        "INSERT INTO sales_daily ({keys}, week_key, month_key, {sums}) VALUES (0, {day}, \
-         {product}, :b, {grower}, 0, 0, 'individual', 'phone', 0, {week}, {month}, 1, 1, 1, 1, \
-         1, 1, 1, 0, 1, {p}, {p}, 0, {p}, 0, {p}) ON CONFLICT ({keys}) DO UPDATE SET {add}"
+    let (buyer, p) = (srv.buyer_id, PRICE_FEN);
+    let amount = p.to_string();
+    let (fact, daily) = one_line_figures(
+        srv,
+        &FigureValues {
+            order: ":id",
+            line: ":line_id",
+            batch: ":b",
+            channel: "'phone'",
+            pieces: "1",
+            amount: &amount,
+        },
     );
     let script = format!(
         "\\set b random({first}, {last})
@@ -175,6 +170,50 @@ END;
 "
     );
     run_pgbench(srv, "ceiling-figures", &script, clients, seconds)
+}
+
+/// How the figures of a 1-line order name the values that vary: pgbench variables in the
+/// ceiling, bind parameters in the minimal server.
+pub struct FigureValues<'a> {
+    pub order: &'a str,
+    pub line: &'a str,
+    pub batch: &'a str,
+    pub channel: &'a str,
+    pub pieces: &'a str,
+    pub amount: &'a str,
+}
+
+/// The sales-fact INSERT and the daily-totals upsert of a 1-line order on the bench catalog (an
+/// individual buyer, no commission, collective or live session), as the service writes them.
+pub fn one_line_figures(srv: &Server, v: &FigureValues<'_>) -> (String, String) {
+    use zhunong_api::domain::sales::{day_key, month_key, week_key};
+    use zhunong_api::services::reports::daily::{KEY_COLUMNS, SUM_COLUMNS};
+    let today = chrono::Utc::now().date_naive();
+    let (day, week, month) = (day_key(today), week_key(today), month_key(today));
+    let (buyer, product, grower) = (srv.buyer_id, srv.product_id, srv.grower_id);
+    let FigureValues {
+        order,
+        line,
+        batch,
+        channel,
+        pieces,
+        amount: a,
+    } = v;
+    let fact = format!(
+        "INSERT INTO sales_facts ({FACT_COLUMNS}) VALUES ({order}, {line}, {day}, {week}, \
+         {month}, {product}, {batch}, {grower}, {buyer}, 'individual', {channel}, {order}, {line}, \
+         0, 1, 1, 1, 1, 1, 1, 0, {pieces}, {a}, {a}, 0, {a}, 0, {a})"
+    );
+    let (keys, sums) = (KEY_COLUMNS.join(", "), SUM_COLUMNS.join(", "));
+    let add = daily_sums_added();
+    // Values in the order of the key columns, then week and month, then the sums.
+    let daily = format!(
+        "INSERT INTO sales_daily ({keys}, week_key, month_key, {sums}) VALUES (0, {day}, \
+         {product}, {batch}, {grower}, 0, 0, 'individual', {channel}, 0, {week}, {month}, 1, 1, \
+         1, 1, 1, 1, 1, 0, {pieces}, {a}, {a}, 0, {a}, 0, {a}) ON CONFLICT ({keys}) DO UPDATE SET \
+         {add}"
+    );
+    (fact, daily)
 }
 
 /// The sales-fact columns the ceilings that write the figures fill, in their values' order.

@@ -12,7 +12,7 @@
 //! this server reaches against pgbench is what HTTP, actix and sqlx cost on this machine.
 
 use crate::Scenario;
-use crate::ceiling::{FACT_COLUMNS, daily_sums_added};
+use crate::ceiling::{FigureValues, one_line_figures};
 use crate::load::{self, Measured};
 use crate::server::{SCHEMA, Server};
 use actix_web::{App, HttpResponse, HttpServer, web};
@@ -38,8 +38,8 @@ struct NewOrder {
     lines: Vec<Line>,
 }
 
-/// The statements, built once: the figures' constant columns are those of the bench catalog,
-/// as in the pgbench ceiling that writes them (`ceiling::pgbench_with_figures`).
+/// The statements, built once; the figures as the pgbench ceiling writes them
+/// (`ceiling::one_line_figures`).
 struct Statements {
     take: Arc<str>,
     order: Arc<str>,
@@ -47,23 +47,17 @@ struct Statements {
 }
 
 fn statements(srv: &Server) -> Statements {
-    use zhunong_api::domain::sales::{day_key, month_key, week_key};
-    use zhunong_api::services::reports::daily::{KEY_COLUMNS, SUM_COLUMNS};
-    let today = chrono::Utc::now().date_naive();
-    let (day, week, month) = (day_key(today), week_key(today), month_key(today));
-    let (product, grower, buyer) = (srv.product_id, srv.grower_id, srv.buyer_id);
-    let (keys, sums) = (KEY_COLUMNS.join(", "), SUM_COLUMNS.join(", "));
-    let add = daily_sums_added();
     // $1 order id, $2 line id, $3 batch, $4 quantity, $5 unit price, $6 amount, $7 channel.
-    let fact = format!(
-        "INSERT INTO sales_facts ({FACT_COLUMNS}) VALUES ($1, $2, {day}, {week}, {month}, \
-         {product}, $3, {grower}, {buyer}, 'individual', $7, $1, $2, 0, 1, 1, 1, 1, 1, 1, 0, $4, \
-         $6, $6, 0, $6, 0, $6)"
-    );
-    let daily = format!(
-        "INSERT INTO sales_daily ({keys}, week_key, month_key, {sums}) VALUES (0, {day}, \
-         {product}, $3, {grower}, 0, 0, 'individual', $7, 0, {week}, {month}, 1, 1, 1, 1, 1, 1, \
-         1, 0, $4, $6, $6, 0, $6, 0, $6) ON CONFLICT ({keys}) DO UPDATE SET {add}"
+    let (fact, daily) = one_line_figures(
+        srv,
+        &FigureValues {
+            order: "$1",
+            line: "$2",
+            batch: "$3",
+            channel: "$7",
+            pieces: "$4",
+            amount: "$6",
+        },
     );
     Statements {
         take: "UPDATE batches SET stock_qty = stock_qty - $2 \
