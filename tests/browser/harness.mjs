@@ -119,11 +119,21 @@ export async function start(extraEnv = {}) {
   const blocked = [];
   await context.route('**/*', (route) => {
     const u = new URL(route.request().url());
-    if (u.protocol === 'blob:' || u.protocol === 'data:' || u.hostname === HOST) return route.continue();
-    blocked.push(u.href);
-    return route.abort();
+    const local = u.protocol === 'blob:' || u.protocol === 'data:' || u.hostname === HOST;
+    if (!local) blocked.push(u.href);
+    return (local ? route.continue() : route.abort()).catch(alreadySettled);
   });
   return { base, context, blocked };
+}
+
+/**
+ * A request this route can no longer pass on or stop: a test's own page route (a cut network)
+ * handled it first, as it was being removed, or the browser closed while it was in flight. Both
+ * are settled already; anything else is thrown on.
+ */
+function alreadySettled(e) {
+  if (/Route is already handled|has been closed/.test(String(e))) return;
+  throw e;
 }
 
 /** Closes Chromium, stops the server and removes its temp dir. */
