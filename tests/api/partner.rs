@@ -446,6 +446,8 @@ async fn webhook_urls_to_forbidden_targets_are_refused_at_registration() {
         "https://0x7f000001/h",
         "https://[::1]/h",
         "https://[::ffff:127.0.0.1]/h",
+        "https://[::ffff:0:7f00:1]/hooks",
+        "https://[64:ff9b::a9fe:a9fe]/",
         "https://169.254.169.254/",
         "https://10.0.0.1/",
         "https://172.16.5.5/",

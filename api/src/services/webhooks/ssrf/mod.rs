@@ -1,10 +1,9 @@
 //! Where webhooks may go. Refused: anything but `https`, credentials in the URL, and hosts that
-//! are — or resolve to — an address in an IANA special-purpose range (`ranges.rs`: loopback,
-//! private, carrier-grade NAT, link-local, unique-local, documentation, benchmarking, multicast,
-//! reserved, broadcast, transition mechanisms), including IPv4 written as a number or inside an
-//! IPv6 address. Checked at registration and again, after DNS, at every delivery; the request is
-//! then pinned to the checked address, so a second lookup cannot swap it. Hosts in the explicit
-//! allow-list setting skip these checks (tests use it for a loopback receiver).
+//! are — or resolve to — an address in an IANA special-purpose range, or IPv6 outside global
+//! unicast (`ranges.rs`, generated from IANA's registries), including IPv4 written as a number
+//! or inside an IPv6 address. Checked at registration and again, after DNS, at every delivery;
+//! the request is then pinned to the checked address, so a second lookup cannot swap it. Hosts
+//! in the explicit allow-list setting skip these checks (tests use it for a loopback receiver).
 
 use futures_util::future::BoxFuture;
 use std::net::{IpAddr, SocketAddr};

@@ -1,75 +1,44 @@
-//! The addresses no webhook may reach: the IANA special-purpose ranges, as (network, prefix)
-//! tables, and the IPv4 inside IPv4-mapped and IPv4-compatible IPv6 addresses.
+//! The addresses no webhook may reach. The table is generated at build time (`api/build.rs`)
+//! from IANA's IPv4 and IPv6 special-purpose address registries, kept in `api/iana/` as IANA
+//! publishes them, so a range cannot be forgotten by hand. Every block in them is refused.
+//!
+//! Two rules cover what those registries leave to others:
+//! - IPv4 multicast, 224.0.0.0/4 (IANA's multicast address space registry);
+//! - for IPv6, only global unicast, 2000::/3, is allowed at all (IANA's IPv6 address space
+//!   registry). That refuses every form that writes an IPv4 address inside IPv6 and lies outside
+//!   it — mapped `::ffff:a.b.c.d`, translated `::ffff:0:a.b.c.d` (RFC 2765), compatible
+//!   `::a.b.c.d`, NAT64 — as well as site-local, unique-local and multicast.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-const fn v4(a: u8, b: u8, c: u8, d: u8) -> Ipv4Addr {
-    Ipv4Addr::new(a, b, c, d)
+include!(concat!(env!("OUT_DIR"), "/iana_special.rs"));
+
+/// IPv4 multicast, which the special-purpose registry does not list.
+const MULTICAST_V4: (u32, u8) = (0xe000_0000, 4);
+/// The only IPv6 space IANA allocates for global unicast.
+const GLOBAL_UNICAST_V6: (u128, u8) = (0x2000 << 112, 3);
+
+fn in_v4(ip: u32, (net, len): (u32, u8)) -> bool {
+    let mask = u32::MAX.checked_shl(32 - u32::from(len)).unwrap_or(0);
+    ip & mask == net & mask
 }
 
-/// IPv4 special-purpose ranges (IANA registry, RFC 6890 and successors).
-const FORBIDDEN_V4: &[(Ipv4Addr, u8)] = &[
-    (v4(0, 0, 0, 0), 8),          // "this network"
-    (v4(10, 0, 0, 0), 8),         // private
-    (v4(100, 64, 0, 0), 10),      // carrier-grade NAT
-    (v4(127, 0, 0, 0), 8),        // loopback
-    (v4(169, 254, 0, 0), 16),     // link-local, cloud metadata
-    (v4(172, 16, 0, 0), 12),      // private
-    (v4(192, 0, 0, 0), 24),       // IETF protocol assignments
-    (v4(192, 0, 2, 0), 24),       // documentation TEST-NET-1
-    (v4(192, 88, 99, 0), 24),     // 6to4 relay anycast
-    (v4(192, 168, 0, 0), 16),     // private
-    (v4(198, 18, 0, 0), 15),      // benchmarking
-    (v4(198, 51, 100, 0), 24),    // documentation TEST-NET-2
-    (v4(203, 0, 113, 0), 24),     // documentation TEST-NET-3
-    (v4(224, 0, 0, 0), 4),        // multicast
-    (v4(240, 0, 0, 0), 4),        // reserved
-    (v4(255, 255, 255, 255), 32), // broadcast (inside 240/4; listed for the record)
-];
-
-/// IPv6 special-purpose ranges. NAT64, 6to4 and Teredo carry an IPv4 address, but a webhook
-/// receiver never needs them, so they are refused outright rather than decoded: no embedded
-/// address can slip through a decoding mistake. IPv4-mapped (`::ffff:a.b.c.d`) and
-/// IPv4-compatible (`::a.b.c.d`) addresses are the IPv4 host itself; [`forbidden_v6`] checks
-/// their IPv4 address with the IPv4 rules.
-const FORBIDDEN_V6: &[(Ipv6Addr, u8)] = &[
-    (Ipv6Addr::UNSPECIFIED, 128),                        // ::/128
-    (Ipv6Addr::LOCALHOST, 128),                          // ::1/128
-    (Ipv6Addr::new(0x64, 0xff9b, 0, 0, 0, 0, 0, 0), 96), // NAT64
-    (Ipv6Addr::new(0x64, 0xff9b, 1, 0, 0, 0, 0, 0), 48), // local-use NAT64
-    (Ipv6Addr::new(0x100, 0, 0, 0, 0, 0, 0, 0), 64),     // discard-only
-    // IETF protocol assignments, among them Teredo (2001::/32) and ORCHID
-    (Ipv6Addr::new(0x2001, 0, 0, 0, 0, 0, 0, 0), 23),
-    (Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 0), 32), // documentation
-    (Ipv6Addr::new(0x2002, 0, 0, 0, 0, 0, 0, 0), 16),     // 6to4
-    (Ipv6Addr::new(0x3fff, 0, 0, 0, 0, 0, 0, 0), 20),     // documentation (RFC 9637)
-    (Ipv6Addr::new(0x5f00, 0, 0, 0, 0, 0, 0, 0), 16),     // SRv6 SIDs
-    (Ipv6Addr::new(0xfc00, 0, 0, 0, 0, 0, 0, 0), 7),      // unique-local
-    (Ipv6Addr::new(0xfe80, 0, 0, 0, 0, 0, 0, 0), 10),     // link-local
-    (Ipv6Addr::new(0xfec0, 0, 0, 0, 0, 0, 0, 0), 10),     // site-local (deprecated)
-    (Ipv6Addr::new(0xff00, 0, 0, 0, 0, 0, 0, 0), 8),      // multicast
-];
+fn in_v6(ip: u128, (net, len): (u128, u8)) -> bool {
+    let mask = u128::MAX.checked_shl(128 - u32::from(len)).unwrap_or(0);
+    ip & mask == net & mask
+}
 
 fn forbidden_v4(ip: Ipv4Addr) -> bool {
     let ip = ip.to_bits();
-    FORBIDDEN_V4.iter().any(|&(net, len)| {
-        let mask = u32::MAX.checked_shl(32 - u32::from(len)).unwrap_or(0);
-        ip & mask == net.to_bits() & mask
-    })
+    in_v4(ip, MULTICAST_V4) || IANA_V4.iter().any(|&(net, len, _)| in_v4(ip, (net, len)))
 }
 
 fn forbidden_v6(ip: Ipv6Addr) -> bool {
-    let bits = ip.to_bits();
-    let listed = FORBIDDEN_V6.iter().any(|&(net, len)| {
-        let mask = u128::MAX.checked_shl(128 - u32::from(len)).unwrap_or(0);
-        bits & mask == net.to_bits() & mask
-    });
-    // `::` and `::1` are listed, so this only decides for real IPv4-compatible addresses.
-    let compatible = (bits >> 32 == 0).then(|| Ipv4Addr::from_bits(bits as u32));
-    listed || ip.to_ipv4_mapped().or(compatible).is_some_and(forbidden_v4)
+    let ip = ip.to_bits();
+    !in_v6(ip, GLOBAL_UNICAST_V6) || IANA_V6.iter().any(|&(net, len, _)| in_v6(ip, (net, len)))
 }
 
-/// Whether `ip` is in a special-purpose range (or is an IPv4 one written as IPv6).
+/// Whether `ip` is in a special-purpose range, or outside the address space a public host has.
 pub fn forbidden(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => forbidden_v4(v4),
@@ -83,151 +52,90 @@ mod tests {
     use crate::services::webhooks::ssrf::check_url;
     use std::net::SocketAddr;
 
-    /// Every special-purpose range, with addresses inside it (refused) and public neighbours
-    /// just outside it (allowed). Written by hand, not derived from the tables above.
-    const RANGES: &[(&str, &[&str], &[&str])] = &[
-        ("0.0.0.0/8", &["0.0.0.0", "0.255.255.255"], &["1.0.0.1"]),
-        (
-            "10/8",
-            &["10.0.0.1", "10.255.255.255"],
-            &["9.255.255.254", "11.0.0.1"],
-        ),
-        (
-            "100.64/10",
-            &["100.64.0.1", "100.127.255.254"],
-            &["100.63.255.254", "100.128.0.1"],
-        ),
-        (
-            "127/8",
-            &["127.0.0.1", "127.255.255.254"],
-            &["126.255.255.254", "128.0.0.1"],
-        ),
-        (
-            "169.254/16",
-            &["169.254.169.254"],
-            &["169.253.255.254", "169.255.0.1"],
-        ),
-        (
-            "172.16/12",
-            &["172.16.0.1", "172.31.255.255"],
-            &["172.15.255.254", "172.32.0.1"],
-        ),
-        ("192.0.0/24", &["192.0.0.1", "192.0.0.255"], &["192.0.1.1"]),
-        ("192.0.2/24", &["192.0.2.1"], &["192.0.3.1"]),
-        (
-            "192.88.99/24",
-            &["192.88.99.1"],
-            &["192.88.98.1", "192.88.100.1"],
-        ),
-        (
-            "192.168/16",
-            &["192.168.1.1"],
-            &["192.167.255.254", "192.169.0.1"],
-        ),
-        (
-            "198.18/15",
-            &["198.18.0.1", "198.19.255.254"],
-            &["198.17.255.254", "198.20.0.1"],
-        ),
-        (
-            "198.51.100/24",
-            &["198.51.100.7"],
-            &["198.51.99.1", "198.51.101.1"],
-        ),
-        (
-            "203.0.113/24",
-            &["203.0.113.9"],
-            &["203.0.112.1", "203.0.114.1"],
-        ),
-        (
-            "224/4",
-            &["224.0.0.1", "239.255.255.250"],
-            &["223.255.255.254"],
-        ),
-        ("240/4", &["240.0.0.1", "254.255.255.254"], &[]),
-        ("255.255.255.255", &["255.255.255.255"], &[]),
-        ("::/128", &["::"], &[]),
-        ("::1/128", &["::1"], &[]),
-        (
-            "::ffff:0:0/96, by its IPv4 address",
-            &[
-                "::ffff:127.0.0.1",
-                "::ffff:10.0.0.1",
-                "::ffff:169.254.169.254",
-            ],
-            &["::ffff:8.8.8.8"],
-        ),
-        (
-            "IPv4-compatible ::/96, by its IPv4 address",
-            &["::127.0.0.1", "::10.1.2.3", "::0.0.0.2"],
-            &["::8.8.8.8"],
-        ),
-        (
-            "64:ff9b::/96 NAT64",
-            &["64:ff9b::7f00:1", "64:ff9b::808:808"],
-            &["64:ff9a::1"],
-        ),
-        (
-            "64:ff9b:1::/48",
-            &["64:ff9b:1::a00:1", "64:ff9b:1:ffff::1"],
-            &["64:ff9b:2::1"],
-        ),
-        (
-            "100::/64",
-            &["100::1", "100::ffff:ffff:ffff:ffff"],
-            &["100:0:0:1::1"],
-        ),
-        (
-            "2001::/23 incl. Teredo, ORCHID",
-            // Teredo: server 8.8.8.8, client 8.8.8.8 (XOR ffff:ffff) — refused all the same.
-            &["2001:0:808:808::f7f7:f7f7", "2001:10::1", "2001:1ff::1"],
-            &["2001:200::1", "2001:4860:4860::8888"],
-        ),
-        (
-            "2001:db8::/32",
-            &["2001:db8::1"],
-            &["2001:db7::1", "2001:db9::1"],
-        ),
-        (
-            "2002::/16 6to4",
-            &["2002:808:808::1", "2002:7f00:1::1"],
-            &["2001:ffff::1", "2003::1"],
-        ),
-        (
-            "3fff::/20",
-            &["3fff::1", "3fff:fff::1"],
-            &["3ffe:ffff::1", "3fff:1000::1"],
-        ),
-        ("5f00::/16", &["5f00::1"], &["5eff::1", "5f01::1"]),
-        ("fc00::/7", &["fc00::1", "fd00::1"], &["fbff::1"]),
-        ("fe80::/10", &["fe80::1", "febf::1"], &[]),
-        ("fec0::/10", &["fec0::1", "feff::1"], &[]),
-        ("ff00::/8", &["ff02::1", "ff05::1:3", "ffff::1"], &[]),
-        (
-            "public",
-            &[],
-            &[
-                "8.8.8.8",
-                "1.1.1.1",
-                "93.184.216.34",
-                "2606:4700:4700::1111",
-            ],
-        ),
-    ];
+    fn refused_everywhere(ip: IpAddr, why: &str) {
+        assert!(forbidden(ip), "{ip} ({why}) was allowed");
+        let url = format!("https://{}/hook", SocketAddr::new(ip, 443));
+        assert!(check_url(&url, &[]).is_err(), "{url} ({why}) was accepted");
+    }
+
+    /// Both registries as IANA published them: 26 IPv4 blocks and 25 IPv6 blocks. A change of
+    /// these counts means the files were updated; read the new rows.
+    #[test]
+    fn the_table_holds_every_block_of_both_registries() {
+        assert_eq!(IANA_V4.len(), 26);
+        assert_eq!(IANA_V6.len(), 25);
+        assert!(IANA_V4.iter().any(|&(_, _, n)| n == "Limited Broadcast"));
+        assert!(IANA_V6.iter().any(|&(_, _, n)| n == "Dummy IPv6 Prefix"));
+    }
 
     #[test]
-    fn every_special_purpose_range_is_refused_and_its_public_neighbours_are_not() {
-        for (range, inside, outside) in RANGES {
-            for s in *inside {
-                let ip: IpAddr = s.parse().unwrap_or_else(|e| panic!("{s}: {e}"));
-                assert!(forbidden(ip), "{s} ({range}) was allowed");
-                let url = format!("https://{}/hook", SocketAddr::new(ip, 443));
-                assert!(check_url(&url, &[]).is_err(), "{url} was accepted");
+    fn the_first_and_last_address_of_every_registry_block_are_refused() {
+        for &(net, len, name) in IANA_V4 {
+            let last = net | u32::MAX.checked_shr(u32::from(len)).unwrap_or(0);
+            for ip in [net, last] {
+                refused_everywhere(IpAddr::V4(Ipv4Addr::from_bits(ip)), name);
             }
-            for s in *outside {
-                let ip: IpAddr = s.parse().unwrap_or_else(|e| panic!("{s}: {e}"));
-                assert!(!forbidden(ip), "{s} (next to {range}) was refused");
+        }
+        for &(net, len, name) in IANA_V6 {
+            let last = net | u128::MAX.checked_shr(u32::from(len)).unwrap_or(0);
+            for ip in [net, last] {
+                refused_everywhere(IpAddr::V6(Ipv6Addr::from_bits(ip)), name);
             }
+        }
+    }
+
+    /// Addresses written by hand, not derived from the tables: what an attacker would try.
+    #[test]
+    fn every_way_of_writing_a_private_ipv4_inside_ipv6_is_refused() {
+        for s in [
+            "::ffff:0:7f00:1",     // IPv4-translated 127.0.0.1 (RFC 2765)
+            "::ffff:0:a9fe:a9fe",  // IPv4-translated 169.254.169.254
+            "::ffff:127.0.0.1",    // IPv4-mapped
+            "::ffff:8.8.8.8",      // IPv4-mapped, even of a public address
+            "::127.0.0.1",         // IPv4-compatible
+            "::0.0.0.2",           // IPv4-compatible
+            "64:ff9b::7f00:1",     // NAT64
+            "2002:7f00:1::1",      // 6to4
+            "2001:0:4136:e378::1", // Teredo
+            "fec0::1",             // site-local
+            "ff02::1",             // multicast
+            "224.0.0.1",           // multicast
+            "239.255.255.250",     // multicast (SSDP)
+            "0.1.2.3",             // "this network"
+            "100.127.255.254",     // carrier-grade NAT
+        ] {
+            let ip: IpAddr = s.parse().unwrap_or_else(|e| panic!("{s}: {e}"));
+            refused_everywhere(ip, s);
+        }
+    }
+
+    #[test]
+    fn public_addresses_next_to_the_ranges_are_allowed() {
+        for s in [
+            "8.8.8.8",
+            "1.1.1.1",
+            "93.184.216.34",
+            "9.255.255.255",
+            "11.0.0.0",
+            "100.63.255.255",
+            "100.128.0.0",
+            "172.15.255.255",
+            "172.32.0.0",
+            "192.0.1.0",
+            "192.88.98.255",
+            "198.17.255.255",
+            "198.20.0.0",
+            "223.255.255.255",
+            "2606:4700:4700::1111",
+            "2001:4860:4860::8888",
+            "2001:200::1",
+            "2003::1",
+            "2620:4f:7fff::1",
+            "3ffe:ffff::1",
+            "3fff:1000::1",
+        ] {
+            let ip: IpAddr = s.parse().unwrap_or_else(|e| panic!("{s}: {e}"));
+            assert!(!forbidden(ip), "{s} was refused");
         }
     }
 }
