@@ -100,6 +100,11 @@ pub struct Settings {
     /// for it is held `login_slowdown_millis` (slowed, never refused).
     pub login_user_slowdown_after: u32,
     pub login_slowdown_millis: u64,
+    /// Failures from one address across all usernames within the window (password spraying)
+    /// after which its attempts are held `login_slowdown_millis`, and after which they are
+    /// refused (429) until the window has passed since its last failure.
+    pub login_addr_slowdown_after: u32,
+    pub login_addr_max_failures: u32,
     /// How long failure records are kept after the last failure.
     pub login_window_secs: u64,
     /// Reverse proxies (addresses or networks) whose `X-Forwarded-For` is believed; from anyone
@@ -145,6 +150,9 @@ pub struct Settings {
     /// After SIGTERM, how long the server keeps accepting connections (with `/ready` at 503)
     /// before it stops, so that requests already sent are answered rather than reset.
     pub shutdown_drain_millis: u64,
+    /// After the drain, how long connections already queued get to be accepted and their
+    /// requests started, while new ones are held back, before the port refuses connections.
+    pub shutdown_settle_millis: u64,
     /// Channels whose orders are confirmed as they are placed, comma-separated (for example
     /// `livestream`, so that a helper's live orders go straight to the station). Empty: none.
     pub auto_confirm_channels: String,
@@ -197,6 +205,8 @@ impl Default for Settings {
             login_delay_max_secs: 900,
             login_user_slowdown_after: 100,
             login_slowdown_millis: 1000,
+            login_addr_slowdown_after: 30,
+            login_addr_max_failures: 100,
             login_window_secs: 900,
             trusted_proxies: Vec::new(),
             idempotency_retention_hours: 48,
@@ -218,6 +228,7 @@ impl Default for Settings {
             webhook_allow_hosts: Vec::new(),
             webhook_worker: true,
             shutdown_drain_millis: 300,
+            shutdown_settle_millis: 100,
             auto_confirm_channels: String::new(),
             report_max_rows: 50_000,
             report_max_filter_values: 200,
@@ -235,14 +246,20 @@ impl Settings {
     /// present), then `ZHUNONG_*` variables.
     ///
     /// # Errors
-    /// A malformed file or a variable of the wrong type.
-    pub fn load() -> Result<Self, Box<figment::Error>> {
+    /// A malformed file, a variable of the wrong type, or a setting that does not exist (named,
+    /// with the closest real one).
+    pub fn load() -> anyhow::Result<Self> {
         let file = std::env::var("ZHUNONG_CONFIG").unwrap_or_else(|_| "zhunong.toml".into());
         Figment::from(Serialized::defaults(Settings::default()))
             .merge(Toml::file(file))
             .merge(Env::prefixed("ZHUNONG_").ignore(&CLI_VARIABLES))
             .extract()
-            .map_err(Box::new)
+            .map_err(|e| match &e.kind {
+                figment::error::Kind::UnknownField(field, known) => {
+                    anyhow::anyhow!("{}", unknown_setting(field, known, e.metadata.as_ref()))
+                }
+                _ => anyhow::Error::new(e),
+            })
     }
 
     /// The channels of `auto_confirm_channels`.
@@ -287,9 +304,65 @@ impl Settings {
     }
 }
 
+/// "ZHUNONG_DATABSE_URL is not a setting; did you mean ZHUNONG_DATABASE_URL?", in place of
+/// figment's list of every field.
+fn unknown_setting(field: &str, known: &[&str], from: Option<&figment::Metadata>) -> String {
+    let from_env = from.is_none_or(|m| m.name.contains("environment"));
+    let name = |f: &str| {
+        if from_env {
+            format!("ZHUNONG_{}", f.to_ascii_uppercase())
+        } else {
+            f.to_owned()
+        }
+    };
+    let place = match from {
+        Some(m) if !from_env => format!(" (in {})", m.name),
+        _ => String::new(),
+    };
+    let closest = known
+        .iter()
+        .min_by_key(|k| edit_distance(field, k))
+        .map(|k| format!("; did you mean {}?", name(k)))
+        .unwrap_or_default();
+    format!("{} is not a setting{place}{closest}", name(field))
+}
+
+/// Levenshtein distance, by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unknown_setting_is_named_with_the_closest_real_one() {
+        let known = ["database_url", "database_schema", "bind", "workers"];
+        assert_eq!(
+            unknown_setting("databse_url", &known, None),
+            "ZHUNONG_DATABSE_URL is not a setting; did you mean ZHUNONG_DATABASE_URL?"
+        );
+        assert_eq!(
+            unknown_setting("worker", &known, None),
+            "ZHUNONG_WORKER is not a setting; did you mean ZHUNONG_WORKERS?"
+        );
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
 
     #[test]
     fn sqlite_path_is_read_from_the_url() {

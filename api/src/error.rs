@@ -74,8 +74,8 @@ pub enum AppError {
     /// in Chinese, for the person at the login page.
     #[error("登录失败次数过多，请 {wait}后再试")]
     LoginThrottled { retry_after_secs: u64, wait: String },
-    #[error("service unavailable: {0}")]
-    Unavailable(String),
+    #[error("service unavailable: {0:?}")]
+    Unavailable(Outage),
     /// An answer actix produced on its own (unknown route, wrong method), re-dressed as a problem.
     #[error("{detail}")]
     Http {
@@ -90,6 +90,47 @@ pub enum AppError {
     Db(#[from] DbErr),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+/// Why a request was answered 503, said in its `detail` so that an operator can tell a database
+/// that is away from one that is restarting, and a client knows whether anything was saved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outage {
+    DatabaseUnreachable,
+    DatabaseShuttingDown,
+    DatabaseBusy,
+    /// This server is stopping (SIGTERM); another replica takes the retry.
+    Stopping,
+    /// The handler ran past the deadline and was dropped; its transaction rolled back.
+    Deadline,
+}
+
+impl Outage {
+    fn detail(self) -> &'static str {
+        match self {
+            Self::DatabaseUnreachable => {
+                "the database cannot be reached; nothing was saved; retry shortly"
+            }
+            Self::DatabaseShuttingDown => {
+                "the database is shutting down or restarting; nothing was saved; retry shortly"
+            }
+            Self::DatabaseBusy => "the database is busy; nothing was saved; retry shortly",
+            Self::Stopping => "this server is stopping; nothing was saved; retry shortly",
+            Self::Deadline => {
+                "the request took longer than the server allows; nothing was saved; retry shortly"
+            }
+        }
+    }
+
+    /// The outage a database fault means for the client (`None` for a full disk: that is 507).
+    pub fn of_fault(fault: Fault) -> Option<Self> {
+        match fault {
+            Fault::StorageFull | Fault::ReadOnly => None,
+            Fault::Unreachable => Some(Self::DatabaseUnreachable),
+            Fault::ShuttingDown => Some(Self::DatabaseShuttingDown),
+            Fault::Busy | Fault::Retryable => Some(Self::DatabaseBusy),
+        }
+    }
 }
 
 impl AppError {
@@ -118,7 +159,8 @@ impl AppError {
             Self::Unavailable(_) => "unavailable",
             _ => match self.fault() {
                 Some(Fault::StorageFull) => "storage_full",
-                Some(Fault::Unavailable | Fault::Retryable) => "unavailable",
+                Some(Fault::ReadOnly) => "read_only",
+                Some(_) => "unavailable",
                 None => "internal_error",
             },
         }
@@ -130,14 +172,13 @@ impl AppError {
             Self::InsufficientStock(_) => {
                 "not enough stock for one or more lines; nothing was taken".into()
             }
-            Self::Unavailable(_) => "the service could not answer in time; retry shortly".into(),
+            Self::Unavailable(outage) => outage.detail().into(),
             Self::Db(_) | Self::Internal(_) | Self::Transient(_) => match self.fault() {
                 Some(Fault::StorageFull) => {
                     "the server's storage is full; nothing was saved; retry later".into()
                 }
-                Some(Fault::Unavailable | Fault::Retryable) => {
-                    "the database is not answering; nothing was saved; retry shortly".into()
-                }
+                Some(Fault::ReadOnly) => READ_ONLY_DETAIL.into(),
+                Some(f) => Outage::of_fault(f).map_or("", Outage::detail).into(),
                 None => "an internal error occurred".into(),
             },
             other => other.to_string(),
@@ -155,6 +196,9 @@ impl AppError {
         }
     }
 }
+
+const READ_ONLY_DETAIL: &str =
+    "the database can only be read (its file or disk is read-only); nothing was saved";
 
 /// How long a client should wait before retrying after a full disk: freeing space takes a
 /// person, not a moment.
@@ -190,7 +234,7 @@ impl ResponseError for AppError {
             Self::Http { status, .. } => *status,
             Self::Db(_) | Self::Internal(_) | Self::Transient(_) => match self.fault() {
                 Some(Fault::StorageFull) => StatusCode::INSUFFICIENT_STORAGE,
-                Some(Fault::Unavailable | Fault::Retryable) => StatusCode::SERVICE_UNAVAILABLE,
+                Some(_) => StatusCode::SERVICE_UNAVAILABLE,
                 None => StatusCode::INTERNAL_SERVER_ERROR,
             },
         }
@@ -223,7 +267,12 @@ impl ResponseError for AppError {
             | Self::LoginThrottled {
                 retry_after_secs, ..
             } => Some(*retry_after_secs),
-            _ if status == StatusCode::INSUFFICIENT_STORAGE => Some(STORAGE_FULL_RETRY_AFTER_SECS),
+            // A full disk or a read-only one needs a person, not a moment.
+            _ if status == StatusCode::INSUFFICIENT_STORAGE
+                || self.fault() == Some(Fault::ReadOnly) =>
+            {
+                Some(STORAGE_FULL_RETRY_AFTER_SECS)
+            }
             _ if status == StatusCode::SERVICE_UNAVAILABLE => Some(1),
             _ => None,
         };

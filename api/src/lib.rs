@@ -11,6 +11,7 @@ pub mod error;
 pub mod extract;
 pub mod generate;
 pub mod known_routes;
+pub mod listener;
 pub mod middleware;
 pub mod openapi;
 pub mod render;

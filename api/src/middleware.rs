@@ -1,5 +1,5 @@
-//! The middleware every request passes: the handler deadline, the database breaker and the
-//! security headers.
+//! The middleware every request passes: the handler deadline, the database breaker, the
+//! security headers, and `Connection: close` once the server is stopping.
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -14,13 +14,29 @@ use std::time::Duration;
 #[derive(Clone, Copy)]
 pub struct Deadline(pub Duration);
 
-/// Refuses URLs with encoded NULs and query parameters the operation does not take, then runs
-/// the handler under the deadline: past it the client gets 503 and the dropped handler's
-/// transaction rolls back.
+/// Refuses credentials in the query string, URLs with encoded NULs and query parameters the
+/// operation does not take, then runs the handler under the deadline: past it the client gets
+/// 503 and the dropped handler's transaction rolls back.
 pub async fn enforce_deadline(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if let Some(name) = req
+        .uri()
+        .query()
+        .and_then(crate::telemetry::credential_parameter)
+    {
+        // Before any other check, so the answer says what is wrong: a token in a URL ends up in
+        // proxies' and browsers' histories. It is never read from there (and the log masks it).
+        tracing::warn!(
+            parameter = name,
+            "a credential was sent in the query string"
+        );
+        return Err(AppError::Unauthorized(
+            "credentials are not accepted in the URL; send them in the Authorization header",
+        )
+        .into());
+    }
     if crate::extract::has_encoded_nul(req.uri()) {
         // PostgreSQL cannot store NUL in text; a string parameter with one is refused as any
         // other value that does not fit.
@@ -47,21 +63,28 @@ pub async fn enforce_deadline(
         .map_or(Duration::from_secs(30), |d| d.0);
     match tokio::time::timeout(limit, next.call(req)).await {
         Ok(res) => res,
-        Err(_) => Err(AppError::Unavailable("handler deadline passed".into()).into()),
+        Err(_) => Err(AppError::Unavailable(crate::error::Outage::Deadline).into()),
     }
 }
 
 /// While the database is known to be unreachable, API requests are answered 503 at once rather
 /// than each waiting for a connection; a request that fails for want of the database opens
-/// that breaker (a background probe closes it).
+/// that breaker (a background probe closes it). Sales reports go on when a read replica is
+/// configured: they read it, however far behind, and say how fresh they are.
 pub async fn guard_database(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let api = req.path().starts_with("/api/v1/");
-    if api && state.as_ref().is_some_and(|s| s.db.health.is_down()) {
-        return Err(AppError::Unavailable("database unreachable".into()).into());
+    let from_replica = req.method() == actix_web::http::Method::GET
+        && req.path().starts_with("/api/v1/reports/sales")
+        && state.as_ref().is_some_and(|s| s.db.has_replica());
+    if api
+        && !from_replica
+        && let Some(cause) = state.as_ref().and_then(|s| s.db.health.outage())
+    {
+        return Err(AppError::Unavailable(cause).into());
     }
     let res = next.call(req).await;
     let failure = match &res {
@@ -74,6 +97,27 @@ pub async fn guard_database(
         state.db.observe_failure(e);
     }
     res
+}
+
+/// Once SIGTERM has come, every answer closes its connection, so that a proxy's kept-alive
+/// connections wind down during the drain instead of being cut when the server stops: a request
+/// a proxy sends on a connection at the moment it is cut is lost to the client (a proxy does not
+/// resend a POST). New connections are still served until the drain ends.
+pub async fn close_connections_when_stopping(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let mut res = next.call(req).await?;
+    let stopping = res
+        .request()
+        .app_data::<web::Data<AppState>>()
+        .is_some_and(|s| s.db.health.is_stopping());
+    if stopping {
+        res.response_mut()
+            .head_mut()
+            .set_connection_type(actix_web::http::ConnectionType::Close);
+    }
+    Ok(res)
 }
 
 /// Pages may run only their own scripts and styles, may not be framed, and leak no address to

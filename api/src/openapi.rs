@@ -60,10 +60,25 @@ fn problem(description: &str) -> RefOr<Response> {
     )
 }
 
-fn add_shared_responses(op: &mut Operation) {
+fn add_shared_responses(op: &mut Operation, writes: bool) {
     let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
     let has_body = op.request_body.is_some();
     let responses = &mut op.responses.responses;
+    // OpenAPI 3.1 requires a description on every response; an annotation without one gets
+    // its status's name.
+    for (status, resp) in responses.iter_mut() {
+        if let RefOr::T(r) = resp
+            && r.description.is_empty()
+        {
+            r.description = status
+                .parse::<u16>()
+                .ok()
+                .and_then(|s| actix_web::http::StatusCode::from_u16(s).ok())
+                .and_then(|s| s.canonical_reason())
+                .unwrap_or("answer")
+                .to_owned();
+        }
+    }
     // Error answers written in the annotations as JSON are problem+json.
     for (status, resp) in responses.iter_mut() {
         if let (RefOr::T(r), true) = (resp, status.starts_with('4') || status.starts_with('5'))
@@ -90,8 +105,21 @@ fn add_shared_responses(op: &mut Operation) {
     add("500", "internal error (details are logged, never returned)");
     add(
         "503",
-        "database unavailable or handler deadline passed; see `Retry-After`",
+        if writes {
+            "`unavailable`: the database is unreachable, restarting or busy, this server is \
+             stopping, or the handler deadline passed (`detail` says which); `read_only`: the \
+             database file can only be read. Nothing was saved; see `Retry-After`"
+        } else {
+            "`unavailable`: the database is unreachable, restarting or busy, this server is \
+             stopping, or the handler deadline passed (`detail` says which); see `Retry-After`"
+        },
     );
+    if writes {
+        add(
+            "507",
+            "`storage_full`: the server's disk is full; nothing was saved. See `Retry-After`",
+        );
+    }
     if secured {
         add("401", "missing, invalid or expired bearer token");
         add("403", "the caller's role may not use this route");
@@ -129,8 +157,8 @@ pub fn finish(openapi: &mut utoipa::openapi::OpenApi) {
             ),
         );
         for item in openapi.paths.paths.values_mut() {
-            for op in [
-                &mut item.get,
+            let reads = [&mut item.get].into_iter().flatten().map(|op| (op, false));
+            let writes = [
                 &mut item.post,
                 &mut item.put,
                 &mut item.patch,
@@ -138,8 +166,9 @@ pub fn finish(openapi: &mut utoipa::openapi::OpenApi) {
             ]
             .into_iter()
             .flatten()
-            {
-                add_shared_responses(op);
+            .map(|op| (op, true));
+            for (op, writes) in reads.chain(writes) {
+                add_shared_responses(op, writes);
                 constrain_idempotency_key(op);
             }
         }

@@ -18,7 +18,7 @@ use crate::state::AppState;
 use actix_web::dev::{Server, ServiceResponse};
 use actix_web::http::{StatusCode, header};
 use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers, from_fn};
-use actix_web::{App, HttpResponse, HttpServer, ResponseError, web};
+use actix_web::{App, HttpResponse, HttpServer, ResponseError, guard, web};
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
@@ -33,6 +33,8 @@ pub struct Application {
     hub: Arc<crate::db::hub::Hub>,
     health: Arc<crate::db::health::Health>,
     drain: Duration,
+    settle: Duration,
+    gate: crate::listener::ListenerGate,
 }
 
 impl Application {
@@ -47,49 +49,26 @@ impl Application {
                 .unwrap_or_else(crate::auth::password::default_concurrency),
         );
         let db = Db::connect(&settings).await?;
-        db.migrate().await?;
-        let filled = crate::services::reports::facts::backfill(&db).await?;
-        if filled > 0 {
-            tracing::info!(
-                orders = filled,
-                "sales figures written for orders that had none"
-            );
-        }
         let secret = jwt_secret(&settings)?;
         let keys = web::Data::new(JwtKeys::new(secret.expose(), &settings)?);
         let webhook_secrets = SecretBox::from_master(secret.expose().as_bytes())?;
-        let sealed =
-            crate::services::partner::webhooks::seal_plain_secrets(&db, &webhook_secrets).await?;
-        if sealed > 0 {
-            tracing::info!(
-                endpoints = sealed,
-                "webhook secrets stored in plain text were sealed"
-            );
+        if db.is_read_only() {
+            // Reads only: nothing at start may write, and no background work runs.
+            db.ensure_no_pending_migrations().await?;
+        } else {
+            prepare_for_writes(&db, &settings, &webhook_secrets).await?;
         }
-        // An empty variable (as docker-compose passes an unset one) means "generate one".
-        let admin_pw = settings
-            .admin_password
-            .as_ref()
-            .map(Secret::expose)
-            .filter(|p| !p.is_empty());
-        if let Some(generated) = users::ensure_first_admin(&db, admin_pw).await? {
-            println!("Created user `admin` with password: {generated}  (shown once; keep it)");
-        }
-        spawn_hourly_purges(
-            db.clone(),
-            settings.idempotency_retention_hours.max(24),
-            Duration::from_secs(settings.login_window_secs),
-        );
-
         let login_throttle = login_throttle(&settings, &db);
         let trusted_proxies = crate::auth::client_addr::parse_trusted(&settings.trusted_proxies)?;
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();
+        let gate = crate::listener::ListenerGate::of(&listener);
         let settings = Arc::new(settings);
         db.hub.spawn_listener(db.listener_source());
         let hub = db.hub.clone();
         let health = db.health.clone();
         let drain = Duration::from_millis(settings.shutdown_drain_millis);
+        let settle = Duration::from_millis(settings.shutdown_settle_millis);
         let state = web::Data::new(AppState {
             db,
             settings: settings.clone(),
@@ -111,7 +90,7 @@ impl Application {
             auto_confirm: settings.auto_confirm()?,
         });
         spawn_cache_invalidation(state.clone().into_inner());
-        if settings.webhook_worker {
+        if settings.webhook_worker && !state.db.is_read_only() {
             let cfg = crate::services::webhooks::worker::WorkerConfig::from_settings(
                 &settings,
                 webhook_secrets,
@@ -146,24 +125,22 @@ impl Application {
             app.app_data(known)
                 .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api))
                 .route("/api/docs", web::get().to(docs_redirect))
-                .route("/", web::get().to(routes::pages::home))
-                .route("/app", web::get().to(routes::pages::home))
-                .route("/app/", web::get().to(routes::pages::home))
-                .route("/app/office", web::get().to(routes::pages::office))
-                .route("/app/station", web::get().to(routes::pages::station))
-                .route("/app/live", web::get().to(routes::pages::live))
-                .route(
-                    "/app/live/{session}/board",
-                    web::get().to(routes::pages::board),
-                )
-                .route("/app/static/{file}", web::get().to(routes::pages::asset))
-                .route("/t/{code}", web::get().to(routes::trace::public_page))
+                .route("/", page().to(routes::pages::home))
+                .route("/app", page().to(routes::pages::home))
+                .route("/app/", page().to(routes::pages::home))
+                .route("/app/office", page().to(routes::pages::office))
+                .route("/app/station", page().to(routes::pages::station))
+                .route("/app/live", page().to(routes::pages::live))
+                .route("/app/live/{session}/board", page().to(routes::pages::board))
+                .route("/app/static/{file}", page().to(routes::pages::asset))
+                .route("/t/{code}", page().to(routes::trace::public_page))
                 .default_service(web::to(crate::known_routes::route_not_found))
                 .wrap(from_fn(crate::auth::extractor::resolve_caller))
                 .wrap(from_fn(middleware::enforce_deadline))
                 .wrap(from_fn(middleware::guard_database))
                 .wrap(ErrorHandlers::new().default_handler(problem_fallback))
                 .wrap(from_fn(middleware::security_headers))
+                .wrap(from_fn(middleware::close_connections_when_stopping))
                 .wrap(tracing_actix_web::TracingLogger::<
                     crate::telemetry::RedactingRootSpan,
                 >::new())
@@ -182,6 +159,8 @@ impl Application {
             hub,
             health,
             drain,
+            settle,
+            gate,
         })
     }
 
@@ -194,25 +173,76 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until SIGTERM or SIGINT, then stops gracefully: open streams end at once, `/ready`
-    /// answers 503, connections still arriving are served for the drain time (a request already
-    /// sent is answered, not reset), then requests in flight finish and the process may exit.
+    /// Serves until SIGTERM or SIGINT, then stops gracefully, finishing everything it took in:
+    /// - open streams end at once, `/ready` answers 503, and every answer closes its
+    ///   connection;
+    /// - connections still arriving are served for the drain time (a load balancer may still
+    ///   send some);
+    /// - then no new connection gets through; those already queued are accepted and started
+    ///   during the settle time;
+    /// - then the port refuses new connections, requests in flight finish, and the process may
+    ///   exit.
     ///
     /// # Errors
     /// The server failed while running.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let handle = self.server.handle();
-        let (hub, health, drain) = (self.hub, self.health, self.drain);
+        let (hub, health, drain, settle, gate) =
+            (self.hub, self.health, self.drain, self.settle, self.gate);
         tokio::spawn(async move {
             stop_signal().await;
             tracing::info!("stopping: closing streams, finishing requests in flight");
             hub.shut_down();
             health.set_stopping();
             tokio::time::sleep(drain).await;
+            gate.hold_new();
+            tokio::time::sleep(settle).await;
+            handle.pause().await;
+            gate.close();
             handle.stop(true).await;
         });
         self.server.await
     }
+}
+
+/// What a writable database gets at start: migrations, sales figures missing for old orders,
+/// webhook secrets sealed, a first admin, and the hourly purges.
+async fn prepare_for_writes(
+    db: &Db,
+    settings: &Settings,
+    webhook_secrets: &SecretBox,
+) -> anyhow::Result<()> {
+    db.migrate().await?;
+    let filled = crate::services::reports::facts::backfill(db).await?;
+    if filled > 0 {
+        tracing::info!(
+            orders = filled,
+            "sales figures written for orders that had none"
+        );
+    }
+    let sealed =
+        crate::services::partner::webhooks::seal_plain_secrets(db, webhook_secrets).await?;
+    if sealed > 0 {
+        tracing::info!(
+            endpoints = sealed,
+            "webhook secrets stored in plain text were sealed"
+        );
+    }
+    // An empty variable (as docker-compose passes an unset one) means "generate one".
+    let admin_pw = settings
+        .admin_password
+        .as_ref()
+        .map(Secret::expose)
+        .filter(|p| !p.is_empty());
+    if let Some(generated) = users::ensure_first_admin(db, admin_pw).await? {
+        println!("Created user `admin` with password: {generated}  (shown once; keep it)");
+    }
+    spawn_hourly_purges(
+        db.clone(),
+        settings.idempotency_retention_hours.max(24),
+        Duration::from_secs(settings.login_window_secs),
+    );
+    Ok(())
 }
 
 /// SIGTERM (how Docker and systemd stop a service) or SIGINT (Ctrl-C).
@@ -256,7 +286,12 @@ fn jwt_secret(settings: &Settings) -> anyhow::Result<Secret> {
         return Ok(Secret::new(existing.trim()));
     }
     let secret = random_hex(32);
-    write_private(&path, &secret)?;
+    write_private(&path, &secret).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot keep the generated JWT secret in {}: {e}",
+            path.display()
+        )
+    })?;
     Ok(Secret::new(secret))
 }
 
@@ -282,6 +317,8 @@ fn login_throttle(settings: &Settings, db: &Db) -> LoginThrottle {
         window: Duration::from_secs(settings.login_window_secs),
         user_slowdown_after: settings.login_user_slowdown_after,
         slowdown: Duration::from_millis(settings.login_slowdown_millis),
+        addr_slowdown_after: settings.login_addr_slowdown_after,
+        addr_max_failures: settings.login_addr_max_failures,
     };
     if db.backend() == sea_orm::DbBackend::Postgres {
         LoginThrottle::shared(limits, db.clone())
@@ -334,6 +371,12 @@ fn spawn_cache_invalidation(state: Arc<AppState>) {
             }
         }
     });
+}
+
+/// A page's route: `GET`, and `HEAD` answered the same way without the body (link checkers and
+/// uptime probes ask with `HEAD`).
+fn page() -> actix_web::Route {
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
 }
 
 async fn docs_redirect() -> HttpResponse {

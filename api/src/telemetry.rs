@@ -1,7 +1,7 @@
 //! Logging: `tracing` with an env-filter built from the configured level. sqlx statement logs
 //! are kept at `warn` unless asked for, or they drown everything else. Each request's root span
-//! carries its target with phone numbers masked (`RedactingRootSpan`), so access logs do not
-//! collect buyers' numbers.
+//! carries its target with phone numbers and credentials masked (`RedactingRootSpan`), so access
+//! logs collect neither buyers' numbers nor tokens.
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -68,9 +68,37 @@ impl RootSpanBuilder for RedactingRootSpan {
     }
 }
 
-/// A request target fit for the log: the segment after `by-phone` and every query parameter
-/// whose name mentions `phone` are masked, and so is any mobile-number-shaped run of digits
-/// (11 digits starting with 1, or the same after `86`) elsewhere, e.g. in `?q=`.
+/// Query parameters that carry a credential. A request with one is refused (401), and its
+/// value never reaches the log.
+const CREDENTIAL_PARAMETERS: &[&str] = &[
+    "access_token",
+    "refresh_token",
+    "token",
+    "key",
+    "api_key",
+    "apikey",
+    "password",
+    "secret",
+];
+
+fn is_credential(name: &str) -> bool {
+    CREDENTIAL_PARAMETERS
+        .iter()
+        .any(|c| c.eq_ignore_ascii_case(name.trim()))
+}
+
+/// The name of the first query parameter that carries a credential, if any.
+pub fn credential_parameter(query: &str) -> Option<&str> {
+    query
+        .split('&')
+        .map(|pair| pair.split_once('=').map_or(pair, |(k, _)| k))
+        .find(|k| is_credential(k))
+}
+
+/// A request target fit for the log: credentials in the query are replaced whole, the segment
+/// after `by-phone` and every query parameter whose name mentions `phone` are masked, and so is
+/// any mobile-number-shaped run of digits (11 digits starting with 1, or the same after `86`)
+/// elsewhere, e.g. in `?q=`.
 pub fn redact_target(target: &str) -> String {
     let (path, query) = match target.split_once('?') {
         Some((p, q)) => (p, Some(q)),
@@ -96,6 +124,10 @@ pub fn redact_target(target: &str) -> String {
                 out.push('&');
             }
             match pair.split_once('=') {
+                Some((k, _)) if is_credential(k) => {
+                    out.push_str(k);
+                    out.push_str("=[redacted]");
+                }
                 Some((k, v)) if k.to_ascii_lowercase().contains("phone") && !v.is_empty() => {
                     out.push_str(k);
                     out.push('=');
@@ -181,9 +213,29 @@ mod tests {
                 "/api/v1/orders/12345?from=2026-11-29&limit=50",
             ),
             ("/api/v1/buyers?phone=", "/api/v1/buyers?phone="),
+            // Credentials go whole, whatever their case.
+            (
+                "/api/v1/me?access_token=eyJhbGciOi.eyJzdWIi.sig&x=1",
+                "/api/v1/me?access_token=[redacted]&x=1",
+            ),
+            (
+                "/api/v1/me?TOKEN=abc&Api_Key=znk_1&key=k",
+                "/api/v1/me?TOKEN=[redacted]&Api_Key=[redacted]&key=[redacted]",
+            ),
         ] {
             assert_eq!(redact_target(raw), logged, "{raw}");
         }
+    }
+
+    #[test]
+    fn credential_parameters_are_found_by_name_only() {
+        assert_eq!(
+            credential_parameter("a=1&access_token=x"),
+            Some("access_token")
+        );
+        assert_eq!(credential_parameter("Key"), Some("Key"));
+        assert_eq!(credential_parameter("keyword=token&tokens=1"), None);
+        assert_eq!(credential_parameter("from=2026-01-01"), None);
     }
 
     #[derive(Clone, Default)]

@@ -16,6 +16,8 @@ pub struct Model {
     pub enabled: bool,
     pub disabled_reason: Option<String>,
     pub created_at: DateTimeUtc,
+    /// The version of the event bodies this endpoint receives, fixed at registration.
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -310,3 +310,86 @@ async fn a_username_failing_from_many_addresses_is_slowed_not_locked() {
     assert_eq!(ok.status, 200, "{}", ok.text);
     assert!(started.elapsed() >= std::time::Duration::from_millis(400));
 }
+
+#[tokio::test]
+async fn one_address_spraying_many_usernames_is_slowed_then_refused() {
+    let app = spawn_app_with(|s| {
+        s.login_addr_slowdown_after = 6;
+        s.login_addr_max_failures = 10;
+        s.login_slowdown_millis = 300;
+        s.trusted_proxies = vec!["127.0.0.1".into()];
+    })
+    .await;
+    // Sixteen usernames, one guess each: no username nor pair reaches a limit of its own.
+    let mut statuses = Vec::new();
+    for i in 0..16 {
+        let r = login_from(&app, "203.0.113.66", &format!("user{i}"), "guess-guess").await;
+        statuses.push(r.status);
+    }
+    assert_eq!(&statuses[..10], &[401; 10], "{statuses:?}");
+    assert_eq!(&statuses[10..], &[429; 6], "{statuses:?}");
+    let refused = login_from(&app, "203.0.113.66", "admin", ADMIN_PASSWORD).await;
+    refused.assert_problem(429, "rate_limited");
+    let retry: u64 = refused
+        .headers
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_default();
+    assert!(retry > 800, "until the window has passed: {retry}");
+    // The office's own address is untouched.
+    let ok = login_from(&app, "198.51.100.7", "admin", ADMIN_PASSWORD).await;
+    assert_eq!(ok.status, 200, "{}", ok.text);
+}
+
+#[tokio::test]
+async fn past_its_slowdown_threshold_an_address_is_slowed_not_refused() {
+    let app = spawn_app_with(|s| {
+        s.login_addr_slowdown_after = 4;
+        s.login_addr_max_failures = 100;
+        s.login_slowdown_millis = 400;
+        s.trusted_proxies = vec!["127.0.0.1".into()];
+    })
+    .await;
+    for i in 0..4 {
+        login_from(&app, "203.0.113.67", &format!("user{i}"), "guess-guess")
+            .await
+            .assert_problem(401, "unauthorized");
+    }
+    let started = std::time::Instant::now();
+    let ok = login_from(&app, "203.0.113.67", "admin", ADMIN_PASSWORD).await;
+    assert_eq!(ok.status, 200, "{}", ok.text);
+    assert!(started.elapsed() >= std::time::Duration::from_millis(400));
+}
+
+#[tokio::test]
+async fn a_credential_in_the_query_string_is_refused_before_anything_else() {
+    let app = spawn_app().await;
+    let token = app.token("admin").await;
+    for query in [
+        format!("access_token={token}"),
+        format!("token={token}"),
+        "key=znk_abc".to_owned(),
+        "API_KEY=znk_abc&page=1".to_owned(),
+        format!("page=1&access_token={token}"),
+    ] {
+        let r = app
+            .send(Method::GET, &format!("/api/v1/me?{query}"), None, None)
+            .await;
+        r.assert_problem(401, "unauthorized");
+        // Even with a valid header beside it: a token in a URL leaks into histories and logs.
+        let r = app
+            .send(
+                Method::GET,
+                &format!("/api/v1/me?{query}"),
+                Some(&token),
+                None,
+            )
+            .await;
+        r.assert_problem(401, "unauthorized");
+    }
+    let ok = app
+        .send(Method::GET, "/api/v1/me", Some(&token), None)
+        .await;
+    assert_eq!(ok.status, 200);
+}

@@ -121,9 +121,12 @@ fn nginx_overwrites_the_client_address_and_does_not_buffer_the_live_stream() {
     );
     assert!(!conf.contains("$proxy_add_x_forwarded_for"));
     assert!(
-        has("server app:8080 resolve;"),
-        "every replica, re-resolved as they scale"
+        has("server app:8080 resolve max_fails=0;"),
+        "every replica, re-resolved as they scale, never marked failed while it restarts"
     );
+    // nginx drops an idle connection before the service would (5 s), so it never reuses one the
+    // service is closing; the fault suite's rolling restart runs this file.
+    assert!(has("keepalive_timeout 4s;"), "{conf}");
     // The stream's location turns buffering off and waits as long as a show.
     let stream = conf
         .split("location ~ ^/api/v1/live-sessions/[0-9]+/stream$")

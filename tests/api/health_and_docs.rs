@@ -60,10 +60,30 @@ async fn openapi_is_3_1_and_every_operation_declares_problem_answers() {
     let paths = doc.json["paths"].as_object().cloned().unwrap_or_default();
     assert!(paths.len() >= 15, "only {} paths documented", paths.len());
     let mut operations = 0;
+    let mut ids = std::collections::BTreeMap::new();
     for (path, item) in &paths {
         for (method, op) in item.as_object().cloned().unwrap_or_default() {
             operations += 1;
+            // A client generator names its functions after these: each must be unique.
+            let id = op["operationId"].as_str().unwrap_or_default().to_owned();
+            assert!(!id.is_empty(), "{method} {path} has no operationId");
+            if let Some(other) = ids.insert(id.clone(), format!("{method} {path}")) {
+                panic!("operationId {id} is used by {other} and {method} {path}");
+            }
             let responses = op["responses"].as_object().cloned().unwrap_or_default();
+            // OpenAPI 3.1 requires a description on every response.
+            for (status, r) in &responses {
+                assert!(
+                    r["description"].as_str().is_some_and(|d| !d.is_empty()),
+                    "{method} {path} {status} has no description"
+                );
+            }
+            // Every write says it can find the disk full, and every route that the database
+            // can be away for says so.
+            assert!(responses.contains_key("503"), "{method} {path} lacks 503");
+            if method != "get" {
+                assert!(responses.contains_key("507"), "{method} {path} lacks 507");
+            }
             assert!(
                 responses.keys().any(|s| s.starts_with('2')),
                 "{method} {path} has no success answer"
@@ -153,4 +173,16 @@ async fn pages_forbid_inline_code_framing_and_sniffing_and_secrets_are_not_cache
     assert_eq!(header(&json, "x-content-type-options"), "nosniff");
     let login = app.login("admin", crate::helpers::ADMIN_PASSWORD).await;
     assert_eq!(header(&login, "cache-control"), "no-store");
+}
+
+#[tokio::test]
+async fn head_on_a_page_answers_as_get_without_the_body() {
+    let app = spawn_app().await;
+    for path in ["/", "/app/office", "/app/station", "/app/live"] {
+        let get = app.send(Method::GET, path, None, None).await;
+        let head = app.send(Method::HEAD, path, None, None).await;
+        assert_eq!((get.status, head.status), (200, 200), "{path}");
+        assert!(head.bytes.is_empty(), "{path}: a HEAD answer has no body");
+        assert_eq!(head.content_type, get.content_type, "{path}");
+    }
 }

@@ -307,6 +307,32 @@ async fn failed_logins_on_either_replica_count_against_one_budget() {
     }
 }
 
+#[tokio::test]
+async fn one_address_spraying_both_replicas_meets_one_budget() {
+    if !on_postgres() {
+        return;
+    }
+    let a = crate::helpers::spawn_app_with(|s| {
+        s.login_addr_slowdown_after = 100;
+        s.login_addr_max_failures = 8;
+        s.trusted_proxies = vec!["127.0.0.1".into()];
+    })
+    .await;
+    let b = a.replica().await;
+    // Eight usernames over two replicas: a per-process budget would allow sixteen.
+    for i in 0..8 {
+        let app = if i % 2 == 0 { &a } else { &b };
+        crate::auth::login_from(app, "203.0.113.77", &format!("user{i}"), "guess-guess")
+            .await
+            .assert_problem(401, "unauthorized");
+    }
+    for app in [&a, &b] {
+        crate::auth::login_from(app, "203.0.113.77", "someone", "guess-guess")
+            .await
+            .assert_problem(429, "rate_limited");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_thousand_webhook_events_are_delivered_exactly_once_with_both_workers_running() {
     use sea_orm::{ConnectionTrait, Statement};

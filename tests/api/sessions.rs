@@ -205,3 +205,87 @@ async fn a_password_reset_or_disabling_ends_the_refresh_tokens_too() {
     .await
     .assert_problem(401, "unauthorized");
 }
+
+async fn cookie_login(app: &TestApp, headers: &[(&str, &str)]) -> Reply {
+    let mut req = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({"username": "admin", "password": ADMIN_PASSWORD, "cookie": true}));
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    Reply::from(req.send().await.unwrap_or_else(|e| panic!("{e}"))).await
+}
+
+fn set_cookie(r: &Reply) -> String {
+    r.headers
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn refresh_with(app: &TestApp, cookie: &str, headers: &[(&str, &str)]) -> Reply {
+    let mut req = app
+        .client
+        .post(app.url("/api/v1/auth/refresh"))
+        .header("cookie", cookie);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    Reply::from(req.send().await.unwrap_or_else(|e| panic!("{e}"))).await
+}
+
+#[tokio::test]
+async fn the_refresh_cookie_is_taken_only_from_our_own_pages() {
+    let app = spawn_app().await;
+    let set = set_cookie(&cookie_login(&app, &[]).await);
+    let cookie = set.split(';').next().unwrap_or_default().to_owned();
+    let host = app.base.trim_start_matches("http://").to_owned();
+    let foreign = [
+        vec![("origin", "https://evil.example")],
+        vec![
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "https://evil.example"),
+        ],
+        vec![("sec-fetch-site", "same-site")],
+    ];
+    for headers in &foreign {
+        let r = refresh_with(&app, &cookie, headers).await;
+        r.assert_problem(403, "cross_site_request");
+    }
+    // The refused attempts spent nothing: the page itself still renews with the same cookie.
+    let own_origin = format!("http://{host}");
+    let ok = refresh_with(
+        &app,
+        &cookie,
+        &[
+            ("origin", own_origin.as_str()),
+            ("sec-fetch-site", "same-origin"),
+        ],
+    )
+    .await;
+    assert_eq!(ok.status, 200, "{}", ok.text);
+    // Logout by cookie from another site is refused too.
+    let next = set_cookie(&ok);
+    let next = next.split(';').next().unwrap_or_default().to_owned();
+    let out = app
+        .client
+        .post(app.url("/api/v1/auth/logout"))
+        .header("cookie", &next)
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status(), 403);
+}
+
+#[tokio::test]
+async fn only_a_trusted_proxy_makes_the_cookie_secure() {
+    let untrusted = spawn_app().await;
+    let set = set_cookie(&cookie_login(&untrusted, &[("x-forwarded-proto", "https")]).await);
+    assert!(!set.contains("Secure"), "{set}");
+    let trusted = spawn_app_with(|s| s.trusted_proxies = vec!["127.0.0.1".into()]).await;
+    let set = set_cookie(&cookie_login(&trusted, &[("x-forwarded-proto", "https")]).await);
+    assert!(set.contains("Secure"), "{set}");
+}

@@ -2,7 +2,7 @@
 # Fault-injection suite: drives the service binary as a separate process and injects faults from
 # outside it (kill -9, a full disk, PostgreSQL outages, SIGTERM, a read replica that lags or stops). Scenarios can be chosen:
 #   bash tests/faults/run.sh                       # all
-#   bash tests/faults/run.sh kill9 diskfull pg sigterm replica
+#   bash tests/faults/run.sh kill9 diskfull pg sigterm rolling readonly replica
 #   bash tests/faults/run.sh kill9-sqlite          # kill9-pg: the same on the shared PostgreSQL
 # The binary is ${ZHUNONG_BIN:-target/debug/zhunong}; it is built (debug, once) only if missing.
 set -euo pipefail
@@ -16,6 +16,14 @@ if [ ! -x "$BIN" ]; then
   fi
   echo "building $BIN (cargo build --bin zhunong)"
   cargo build --bin zhunong
+fi
+
+# The rolling restart runs two replicas behind nginx (deploy/nginx.conf); Debian's is enough.
+if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+  echo "installing nginx (for the rolling restart)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null \
+    || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; } \
+    || echo "nginx could not be installed; the rolling scenario will be skipped"
 fi
 
 # Test a snapshot, so a rebuild during the run cannot swap the binary between restarts.

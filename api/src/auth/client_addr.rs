@@ -47,6 +47,15 @@ pub fn client_addr(req: &HttpRequest, trusted: &[IpNet]) -> Option<IpAddr> {
     )
 }
 
+/// Whether the client reached us over HTTPS: only a trusted proxy's `X-Forwarded-Proto` (or
+/// `Forwarded: proto=`) is believed; the service itself speaks plain HTTP.
+pub fn client_used_https(req: &HttpRequest, trusted: &[IpNet]) -> bool {
+    let from_proxy = req
+        .peer_addr()
+        .is_some_and(|p| trusted.iter().any(|n| n.contains(&p.ip())));
+    from_proxy && req.connection_info().scheme() == "https"
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,6 +70,20 @@ mod tests {
             r = r.insert_header(("x-forwarded-for", x));
         }
         r.to_http_request()
+    }
+
+    #[test]
+    fn https_is_believed_only_from_a_trusted_proxy() {
+        let trusted = parse_trusted(&["10.0.0.2".into()]).unwrap_or_default();
+        let https = |peer: &str| {
+            let r = TestRequest::default()
+                .peer_addr(peer.parse().unwrap_or_else(|e| panic!("{e}")))
+                .insert_header(("x-forwarded-proto", "https"))
+                .to_http_request();
+            client_used_https(&r, &trusted)
+        };
+        assert!(https("10.0.0.2:5000"));
+        assert!(!https("198.51.100.7:5000"));
     }
 
     #[test]

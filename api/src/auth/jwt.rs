@@ -1,5 +1,7 @@
 //! Short-lived HS256 access tokens. The algorithm is fixed in code; `exp`, `iat`, `nbf`, `iss`,
-//! `aud` and `sub` are required and checked; `typ` must be `JWT`; `kid` must be ours.
+//! `aud` and `sub` are required and checked; `typ` must be `JWT`; `kid` must be ours. A token
+//! issued in the future, or meant to live longer than a day, is refused even if signed: no token
+//! of ours is either, so such a token was made with a leaked key.
 
 use crate::config::Settings;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -32,7 +34,11 @@ pub struct JwtKeys {
     issuer: String,
     audience: String,
     ttl_secs: i64,
+    leeway_secs: i64,
 }
+
+/// The longest life any token of ours may claim (`exp` − `iat`).
+const MAX_LIFETIME_SECS: i64 = 24 * 3600;
 
 impl JwtKeys {
     /// # Errors
@@ -56,6 +62,7 @@ impl JwtKeys {
             issuer: settings.jwt_issuer.clone(),
             audience: settings.jwt_audience.clone(),
             ttl_secs: i64::try_from(settings.jwt_ttl_secs).unwrap_or(900),
+            leeway_secs: i64::try_from(settings.jwt_leeway_secs).unwrap_or(0),
         })
     }
 
@@ -99,9 +106,13 @@ impl JwtKeys {
         {
             return None;
         }
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
-            .ok()
-            .map(|data| data.claims)
+        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .ok()?
+            .claims;
+        let now = chrono::Utc::now().timestamp();
+        let plausible = claims.iat <= now.saturating_add(self.leeway_secs)
+            && claims.exp.saturating_sub(claims.iat) <= MAX_LIFETIME_SECS;
+        plausible.then_some(claims)
     }
 }
 
@@ -121,6 +132,37 @@ mod tests {
             .verify(&t)
             .unwrap_or_else(|| panic!("token did not verify"));
         assert_eq!((c.sub.as_str(), c.role), ("7", Role::Helper));
+    }
+
+    fn signed(k: &JwtKeys, iat: i64, exp: i64) -> String {
+        let claims = Claims {
+            sub: "1".into(),
+            role: Role::Admin,
+            username: "a".into(),
+            ver: 0,
+            iss: k.issuer.clone(),
+            aud: k.audience.clone(),
+            iat,
+            nbf: iat.min(chrono::Utc::now().timestamp()),
+            exp,
+        };
+        let mut header = Header::new(Algorithm::HS256);
+        header.typ = Some("JWT".into());
+        header.kid = Some(k.kid.clone());
+        jsonwebtoken::encode(&header, &claims, &k.encoding).unwrap_or_default()
+    }
+
+    #[test]
+    fn signed_tokens_from_the_future_or_living_past_a_day_are_refused() {
+        let k = keys();
+        let now = chrono::Utc::now().timestamp();
+        assert!(k.verify(&signed(&k, now - 10, now + 600)).is_some());
+        assert!(k.verify(&signed(&k, now + 3600, now + 4000)).is_none());
+        assert!(k.verify(&signed(&k, now - 10, now + 86_400)).is_none());
+        assert!(
+            k.verify(&signed(&k, now - 60, now + 86_340)).is_some(),
+            "a day exactly"
+        );
     }
 
     #[test]

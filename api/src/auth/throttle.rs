@@ -9,6 +9,11 @@
 //!   window, every attempt for that username is answered only after `login_slowdown_millis`. It
 //!   slows a distributed guesser down and never refuses, so a correct password from an address
 //!   with no failures always gets in.
+//! - Per address, across all usernames (password spraying: one address trying many names):
+//!   past `login_addr_slowdown_after` failures within the window every attempt from it is held
+//!   `login_slowdown_millis`; past `login_addr_max_failures` it is refused (429) until the window
+//!   has passed since its last failure. Generous, so a whole office behind one NAT never meets
+//!   it; a success does not clear it, or one known account would reset a sprayer's budget.
 //!
 //! Records are forgotten `login_window_secs` after their last failure. On SQLite (one process by
 //! design) they are kept in process memory; on PostgreSQL in the table `login_failures`
@@ -29,6 +34,8 @@ pub struct ThrottleLimits {
     pub window: Duration,
     pub user_slowdown_after: u32,
     pub slowdown: Duration,
+    pub addr_slowdown_after: u32,
+    pub addr_max_failures: u32,
 }
 
 /// What is known of one record: failures in a row, and how long ago the last one was.
@@ -79,14 +86,22 @@ impl LoginThrottle {
     /// # Errors
     /// The shared records could not be read.
     pub async fn check(&self, username: &str, addr: &str) -> AppResult<Verdict> {
-        let (pair, user) = match &self.store {
+        let seen = match &self.store {
             Store::Memory(records) => records.seen(username, addr),
             Store::Shared(db) => super::throttle_shared::seen(db, username, addr).await?,
         };
+        let waits = [
+            seen.pair.and_then(|p| self.wait_after(p)),
+            seen.addr.and_then(|a| self.addr_wait_after(a)),
+        ];
+        let slowdowns = [
+            seen.user.and_then(|u| self.slowdown_after(u)),
+            seen.addr.and_then(|a| self.addr_slowdown_after(a)),
+        ];
         Ok(Verdict {
-            recorded: pair.is_some(),
-            wait: pair.and_then(|p| self.wait_after(p)),
-            slowdown: user.and_then(|u| self.slowdown_after(u)),
+            recorded: seen.pair.is_some(),
+            wait: waits.into_iter().flatten().max(),
+            slowdown: slowdowns.into_iter().flatten().max(),
         })
     }
 
@@ -141,6 +156,26 @@ impl LoginThrottle {
         (user.failures >= self.limits.user_slowdown_after && user.age < self.limits.window)
             .then_some(self.limits.slowdown)
     }
+
+    fn addr_slowdown_after(&self, addr: Seen) -> Option<Duration> {
+        (addr.failures >= self.limits.addr_slowdown_after && addr.age < self.limits.window)
+            .then_some(self.limits.slowdown)
+    }
+
+    /// An address past its budget waits until the window has passed since its last failure.
+    fn addr_wait_after(&self, addr: Seen) -> Option<Duration> {
+        (addr.failures >= self.limits.addr_max_failures && addr.age < self.limits.window)
+            .then(|| self.limits.window - addr.age)
+    }
+}
+
+/// The records a login attempt is judged by; an empty address (none known) has no record of its
+/// own, so unknown callers never share one budget.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SeenRecords {
+    pub pair: Option<Seen>,
+    pub user: Option<Seen>,
+    pub addr: Option<Seen>,
 }
 
 /// Removes shared records whose window has passed (PostgreSQL); returns how many.
@@ -166,11 +201,12 @@ impl Record {
     }
 }
 
-/// The in-process records: per (username, address) and per username.
+/// The in-process records: per (username, address), per username and per address.
 #[derive(Default)]
 struct Records {
     pairs: Mutex<HashMap<(String, String), Record>>,
     users: Mutex<HashMap<String, Record>>,
+    addrs: Mutex<HashMap<String, Record>>,
 }
 
 /// Entries beyond this are pruned of expired records, so memory stays bounded under a spray.
@@ -181,12 +217,14 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Records {
-    fn seen(&self, username: &str, addr: &str) -> (Option<Seen>, Option<Seen>) {
-        let pair = lock(&self.pairs)
-            .get(&(username.to_owned(), addr.to_owned()))
-            .map(Record::seen);
-        let user = lock(&self.users).get(username).map(Record::seen);
-        (pair, user)
+    fn seen(&self, username: &str, addr: &str) -> SeenRecords {
+        SeenRecords {
+            pair: lock(&self.pairs)
+                .get(&(username.to_owned(), addr.to_owned()))
+                .map(Record::seen),
+            user: lock(&self.users).get(username).map(Record::seen),
+            addr: lock(&self.addrs).get(addr).map(Record::seen),
+        }
     }
 
     fn fail(&self, username: &str, addr: &str, window: Duration) {
@@ -197,26 +235,32 @@ impl Records {
             r.failures = r.failures.saturating_add(1);
             r.last = Instant::now();
         };
-        let fresh = Record {
-            failures: 0,
-            last: Instant::now(),
-        };
-        {
-            let mut pairs = lock(&self.pairs);
-            if pairs.len() > PRUNE_ABOVE {
-                pairs.retain(|_, r| r.last.elapsed() < window);
+        fn count<K: std::hash::Hash + Eq>(
+            map: &Mutex<HashMap<K, Record>>,
+            key: K,
+            window: Duration,
+            bump: impl Fn(&mut Record),
+        ) {
+            let mut map = lock(map);
+            if map.len() > PRUNE_ABOVE {
+                map.retain(|_, r| r.last.elapsed() < window);
             }
-            bump(
-                pairs
-                    .entry((username.to_owned(), addr.to_owned()))
-                    .or_insert(fresh),
-            );
+            let fresh = Record {
+                failures: 0,
+                last: Instant::now(),
+            };
+            bump(map.entry(key).or_insert(fresh));
         }
-        let mut users = lock(&self.users);
-        if users.len() > PRUNE_ABOVE {
-            users.retain(|_, r| r.last.elapsed() < window);
+        count(
+            &self.pairs,
+            (username.to_owned(), addr.to_owned()),
+            window,
+            bump,
+        );
+        count(&self.users, username.to_owned(), window, bump);
+        if !addr.is_empty() {
+            count(&self.addrs, addr.to_owned(), window, bump);
         }
-        bump(users.entry(username.to_owned()).or_insert(fresh));
     }
 
     fn succeed(&self, username: &str, addr: &str) {
@@ -246,6 +290,8 @@ mod tests {
             window: Duration::from_secs(900),
             user_slowdown_after: 10,
             slowdown: Duration::from_secs(1),
+            addr_slowdown_after: 6,
+            addr_max_failures: 12,
         }
     }
 
@@ -303,6 +349,35 @@ mod tests {
         assert_eq!(other, Verdict::default());
     }
 
+    #[tokio::test]
+    async fn one_address_spraying_many_usernames_is_slowed_then_refused() {
+        let t = LoginThrottle::in_memory(limits());
+        for i in 0..6 {
+            // One failure per name: no pair ever reaches its own limit.
+            fail(&t, &format!("user{i}"), "1.2.3.4").await;
+        }
+        let v = t.check("user99", "1.2.3.4").await.unwrap_or_default();
+        assert_eq!(v.slowdown, Some(Duration::from_secs(1)));
+        assert_eq!(v.wait, None);
+        for i in 6..12 {
+            fail(&t, &format!("user{i}"), "1.2.3.4").await;
+        }
+        let v = t.check("user99", "1.2.3.4").await.unwrap_or_default();
+        let wait = v.wait.unwrap_or_default();
+        assert!(wait > Duration::from_secs(890), "{wait:?}");
+        assert!(t.record_success("user3", "1.2.3.4").await.is_ok());
+        assert!(
+            t.check("user3", "1.2.3.4")
+                .await
+                .unwrap_or_default()
+                .wait
+                .is_some(),
+            "a success does not reset the address"
+        );
+        let other = t.check("user99", "5.6.7.8").await.unwrap_or_default();
+        assert_eq!(other, Verdict::default(), "other addresses are untouched");
+    }
+
     #[test]
     fn an_old_record_slows_nobody() {
         let t = LoginThrottle::in_memory(limits());
@@ -312,6 +387,8 @@ mod tests {
         };
         assert_eq!(t.slowdown_after(old), None);
         assert_eq!(t.wait_after(old), None);
+        assert_eq!(t.addr_wait_after(old), None);
+        assert_eq!(t.addr_slowdown_after(old), None);
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! Which database errors mean "try again later" rather than "bug", on both backends.
 //!
-//! The client is told 507 when the disk is full and 503 when the database is going away or
-//! cannot be reached; both with `Retry-After`. Serialization failures and deadlocks are retried
-//! inside the service first (see [`crate::services::idempotency::keyed_write`]).
+//! The client is told 507 when the disk is full and 503 when the database is shutting down,
+//! cannot be reached or is busy, saying which; each with `Retry-After`. Serialization failures
+//! and deadlocks are retried inside the service first (see
+//! [`crate::services::idempotency::keyed_write`]).
 
 use sea_orm::{DbErr, RuntimeErr};
 
@@ -10,9 +11,17 @@ use sea_orm::{DbErr, RuntimeErr};
 pub enum Fault {
     /// SQLite `SQLITE_FULL`, PostgreSQL `53100 disk_full`.
     StorageFull,
-    /// The database cannot be reached or is shutting down: pool timeouts, dropped connections,
-    /// PostgreSQL class 08 and 57P01–57P03, SQLite busy or I/O errors.
-    Unavailable,
+    /// The database cannot be reached: refused or dropped connections, PostgreSQL class 08,
+    /// SQLite I/O errors.
+    Unreachable,
+    /// PostgreSQL is shutting down, restarting or starting up: 57P01–57P03.
+    ShuttingDown,
+    /// The database is there but every connection is taken: pool timeouts, PostgreSQL `53300`,
+    /// SQLite busy or locked, out of memory.
+    Busy,
+    /// The database can only be read: SQLite `SQLITE_READONLY` (a file or disk made read-only),
+    /// PostgreSQL `25006` (a hot standby promoted to nothing).
+    ReadOnly,
     /// PostgreSQL `40001 serialization_failure` and `40P01 deadlock_detected`: the same
     /// transaction may succeed if run again.
     Retryable,
@@ -52,19 +61,23 @@ pub fn is_unreachable(e: &DbErr) -> bool {
     }
 }
 
+/// What [`crate::db::Db::begin_write`] answers while the service runs read-only.
+pub const READ_ONLY_MODE: &str = "the database is open read-only";
+
 /// Classifies a database error; `None` for errors that are the request's or the code's fault.
 pub fn classify(e: &DbErr) -> Option<Fault> {
     let sqlx = match e {
-        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return Some(Fault::Unavailable),
+        DbErr::Custom(m) if m == READ_ONLY_MODE => return Some(Fault::ReadOnly),
+        DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout) => return Some(Fault::Busy),
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return Some(Fault::Unreachable),
         DbErr::Exec(RuntimeErr::SqlxError(s)) | DbErr::Query(RuntimeErr::SqlxError(s)) => s,
         _ => return None,
     };
     use sea_orm::sqlx::Error;
     match sqlx.as_ref() {
-        Error::PoolTimedOut | Error::PoolClosed | Error::Io(_) | Error::Tls(_) => {
-            Some(Fault::Unavailable)
-        }
-        Error::Protocol(_) | Error::WorkerCrashed => Some(Fault::Unavailable),
+        Error::PoolTimedOut => Some(Fault::Busy),
+        Error::PoolClosed | Error::Io(_) | Error::Tls(_) => Some(Fault::Unreachable),
+        Error::Protocol(_) | Error::WorkerCrashed => Some(Fault::Unreachable),
         Error::Database(db) => {
             let code = db.code()?;
             if db
@@ -83,8 +96,10 @@ pub fn classify(e: &DbErr) -> Option<Fault> {
 /// SQLite result codes, possibly extended: the primary code is the low byte.
 fn classify_sqlite(code: i32) -> Option<Fault> {
     match code & 0xff {
-        13 => Some(Fault::StorageFull),             // SQLITE_FULL
-        5 | 6 | 7 | 10 => Some(Fault::Unavailable), // BUSY, LOCKED, NOMEM, IOERR
+        13 => Some(Fault::StorageFull), // SQLITE_FULL
+        5..=7 => Some(Fault::Busy),     // BUSY, LOCKED, NOMEM
+        8 => Some(Fault::ReadOnly),     // READONLY and its extended codes
+        10 => Some(Fault::Unreachable), // IOERR
         _ => None,
     }
 }
@@ -94,8 +109,10 @@ fn classify_sqlstate(code: &str) -> Option<Fault> {
     match code {
         "53100" => Some(Fault::StorageFull),
         "40001" | "40P01" => Some(Fault::Retryable),
-        "57P01" | "57P02" | "57P03" | "53300" => Some(Fault::Unavailable),
-        c if c.starts_with("08") => Some(Fault::Unavailable),
+        "57P01" | "57P02" | "57P03" => Some(Fault::ShuttingDown),
+        "53300" => Some(Fault::Busy),
+        "25006" => Some(Fault::ReadOnly),
+        c if c.starts_with("08") => Some(Fault::Unreachable),
         _ => None,
     }
 }
@@ -107,18 +124,24 @@ mod tests {
     #[test]
     fn sqlite_codes_are_classified_by_their_primary_code() {
         assert_eq!(classify_sqlite(13), Some(Fault::StorageFull));
-        assert_eq!(classify_sqlite(5), Some(Fault::Unavailable));
-        assert_eq!(classify_sqlite(517), Some(Fault::Unavailable)); // SQLITE_BUSY_SNAPSHOT
-        assert_eq!(classify_sqlite(778), Some(Fault::Unavailable)); // SQLITE_IOERR_WRITE
+        assert_eq!(classify_sqlite(5), Some(Fault::Busy));
+        assert_eq!(classify_sqlite(517), Some(Fault::Busy)); // SQLITE_BUSY_SNAPSHOT
+        assert_eq!(classify_sqlite(778), Some(Fault::Unreachable)); // SQLITE_IOERR_WRITE
+        assert_eq!(classify_sqlite(8), Some(Fault::ReadOnly));
+        assert_eq!(classify_sqlite(1032), Some(Fault::ReadOnly)); // SQLITE_READONLY_DBMOVED
         assert_eq!(classify_sqlite(2067), None); // SQLITE_CONSTRAINT_UNIQUE
         assert_eq!(classify_sqlite(19), None);
     }
 
     #[test]
     fn postgres_states_are_classified() {
-        for s in ["57P01", "57P02", "57P03", "08006", "08001", "53300"] {
-            assert_eq!(classify_sqlstate(s), Some(Fault::Unavailable), "{s}");
+        for s in ["57P01", "57P02", "57P03"] {
+            assert_eq!(classify_sqlstate(s), Some(Fault::ShuttingDown), "{s}");
         }
+        for s in ["08006", "08001"] {
+            assert_eq!(classify_sqlstate(s), Some(Fault::Unreachable), "{s}");
+        }
+        assert_eq!(classify_sqlstate("53300"), Some(Fault::Busy));
         assert_eq!(classify_sqlstate("53100"), Some(Fault::StorageFull));
         assert_eq!(classify_sqlstate("40001"), Some(Fault::Retryable));
         assert_eq!(classify_sqlstate("40P01"), Some(Fault::Retryable));

@@ -7,10 +7,12 @@
 //! fails to open the breaker. [`Health::bounded`] covers that: work that has not finished after
 //! the stall threshold asks the probe, and gives up with 503 as soon as the breaker opens.
 
+use super::fault::{Fault, classify};
+use crate::error::Outage;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, RuntimeErr};
 use std::future::Future;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::watch;
 
@@ -24,6 +26,9 @@ pub struct Health {
     /// `true` while the breaker is open. A watch, so that waiting work can be released the
     /// moment it opens.
     open: watch::Sender<bool>,
+    /// Why it is open, as the last failure said: a server that is shutting down or restarting
+    /// (PostgreSQL 57P01–57P03) is not one that cannot be reached.
+    cause: Mutex<Fault>,
     /// A stall check is running; others wait for its verdict instead of starting their own.
     checking: AtomicBool,
     /// The process is stopping: `/ready` says so, so load balancers send nothing new.
@@ -39,6 +44,7 @@ impl Health {
     pub fn new(conn: DatabaseConnection, stall_after: Option<Duration>) -> Self {
         Self {
             open: watch::Sender::new(false),
+            cause: Mutex::new(Fault::Unreachable),
             checking: AtomicBool::new(false),
             stopping: AtomicBool::new(false),
             stall_after,
@@ -59,32 +65,64 @@ impl Health {
         *self.open.borrow()
     }
 
+    /// Why requests are refused right now, if they are.
+    pub fn outage(&self) -> Option<Outage> {
+        self.is_down()
+            .then(|| Outage::of_fault(self.cause()))
+            .flatten()
+    }
+
+    fn cause(&self) -> Fault {
+        *self
+            .cause
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn set_cause(&self, fault: Fault) {
+        *self
+            .cause
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = fault;
+    }
+
     /// Opens the breaker after a connection failure and starts probing; a second call while
-    /// open does nothing.
-    pub fn trip(self: &Arc<Self>) {
+    /// open only updates the cause.
+    pub fn trip(self: &Arc<Self>, cause: Fault) {
+        self.set_cause(cause);
         if self.open.send_replace(true) {
             return;
         }
-        tracing::warn!("database unreachable; answering 503 until it is back");
+        tracing::warn!(?cause, "database away; answering 503 until it is back");
         let health = self.clone();
         tokio::spawn(async move {
             loop {
                 tokio::time::sleep(PROBE_EVERY).await;
-                if health.probe().await {
-                    health.open.send_replace(false);
-                    tracing::info!("database reachable again");
-                    return;
+                match health.probe().await {
+                    Ok(()) => {
+                        health.open.send_replace(false);
+                        tracing::info!("database reachable again");
+                        return;
+                    }
+                    Err(cause) => health.set_cause(cause),
                 }
             }
         });
     }
 
-    /// One bounded `SELECT 1`.
-    pub async fn probe(&self) -> bool {
-        matches!(
-            tokio::time::timeout(PROBE_TIMEOUT, self.conn.execute_unprepared("SELECT 1")).await,
-            Ok(Ok(_))
-        )
+    /// One bounded `SELECT 1`; what kept it from answering, if it did not.
+    ///
+    /// # Errors
+    /// The database did not answer within [`PROBE_TIMEOUT`], or refused.
+    pub async fn probe(&self) -> Result<(), Fault> {
+        match tokio::time::timeout(PROBE_TIMEOUT, self.conn.execute_unprepared("SELECT 1")).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) => Err(match classify(&e) {
+                Some(Fault::ShuttingDown) => Fault::ShuttingDown,
+                _ => Fault::Unreachable,
+            }),
+            Err(_) => Err(Fault::Unreachable),
+        }
     }
 
     /// Runs `work` (getting a connection, or a read that may have to get one), but answers
@@ -128,8 +166,8 @@ impl Health {
         }
         let health = self.clone();
         tokio::spawn(async move {
-            if !health.probe().await {
-                health.trip();
+            if let Err(cause) = health.probe().await {
+                health.trip(cause);
             }
             health.checking.store(false, Ordering::Release);
         });

@@ -50,6 +50,9 @@ pub struct Db {
     replica: Option<Arc<replica::Replica>>,
     /// The village's time zone: what "today" and a sale's local date mean.
     pub local_offset: chrono::FixedOffset,
+    /// The SQLite file (or its WAL) could not be opened for writing at start, as after a crash
+    /// on a disk remounted read-only: reads are served, every write is refused as `read_only`.
+    read_only: bool,
 }
 
 impl Db {
@@ -59,6 +62,14 @@ impl Db {
     /// # Errors
     /// The URL is malformed or the server cannot be reached.
     pub async fn connect(settings: &Settings) -> anyhow::Result<Self> {
+        let read_only = settings
+            .sqlite_path()
+            .is_some_and(|p| !sqlite_files_writable(&p));
+        if read_only {
+            tracing::warn!(
+                "the database file cannot be written (read-only file or disk): serving reads only"
+            );
+        }
         let (read, write, write_gate) = if settings.is_sqlite() {
             connect_sqlite(settings).await?
         } else {
@@ -84,7 +95,13 @@ impl Db {
             health,
             replica,
             local_offset: settings.local_offset(),
+            read_only,
         })
+    }
+
+    /// Whether every write is refused because the database file is read-only.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     pub fn backend(&self) -> DbBackend {
@@ -97,6 +114,9 @@ impl Db {
     /// # Errors
     /// No connection could be had or `BEGIN` failed.
     pub async fn begin_write(&self) -> Result<Tx, DbErr> {
+        if self.read_only {
+            return Err(DbErr::Custom(fault::READ_ONLY_MODE.into()));
+        }
         let gate = match &self.write_gate {
             Some(gate) => Some(gate.clone().lock_owned().await),
             None => None,
@@ -111,6 +131,11 @@ impl Db {
             .bounded(self.write.begin_with_options(options))
             .await?;
         Ok(Tx::new(txn, self.hub.clone(), gate, self.local_offset))
+    }
+
+    /// Whether a streaming replica is configured for reports.
+    pub fn has_replica(&self) -> bool {
+        self.replica.is_some()
     }
 
     /// Where a report reads: the replica while it is fresh enough (see [`replica`]), else the
@@ -136,18 +161,38 @@ impl Db {
     /// Opens the breaker if `e` says the database cannot be reached.
     pub fn observe_failure(&self, e: &DbErr) {
         if fault::is_unreachable(e) {
-            self.health.trip();
+            let cause = match fault::classify(e) {
+                Some(Fault::ShuttingDown) => Fault::ShuttingDown,
+                _ => Fault::Unreachable,
+            };
+            self.health.trip(cause);
         }
     }
 
     /// Whether the database answers within the probe timeout.
     pub async fn ping(&self) -> bool {
-        !self.health.is_down() && self.health.probe().await
+        !self.health.is_down() && self.health.probe().await.is_ok()
     }
 
     /// The connection the notice listener takes its pool from.
     pub fn listener_source(&self) -> &DatabaseConnection {
         &self.write
+    }
+
+    /// Refuses to go on when migrations are pending (a read-only database cannot take them).
+    ///
+    /// # Errors
+    /// Migrations are pending, or the list of applied ones could not be read.
+    pub async fn ensure_no_pending_migrations(&self) -> anyhow::Result<()> {
+        use zhunong_migration::MigratorTrait;
+        let pending = zhunong_migration::Migrator::get_pending_migrations(&self.write).await?;
+        anyhow::ensure!(
+            pending.is_empty(),
+            "the database file is read-only and {} migration(s) are pending: make the file and \
+             its folder writable, then start again",
+            pending.len()
+        );
+        Ok(())
     }
 
     /// Applies every pending migration.
@@ -248,7 +293,19 @@ async fn sqlite_outside_transaction(conn: &mut SqliteConnection) -> bool {
     }
 }
 
+/// Whether the database file, and its WAL and shared-memory files where they exist, can be
+/// opened for writing. A file that does not exist yet will be created, so it counts as writable.
+fn sqlite_files_writable(path: &std::path::Path) -> bool {
+    ["", "-wal", "-shm"].iter().all(|suffix| {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        let file = std::path::PathBuf::from(name);
+        !file.exists() || std::fs::OpenOptions::new().write(true).open(&file).is_ok()
+    })
+}
+
 /// The database file and its WAL and shared-memory files hold every buyer's phone: owner only.
+/// The owner's own bits are kept, so a file made read-only stays read-only.
 fn restrict_to_owner(path: &std::path::Path) {
     #[cfg(unix)]
     {
@@ -258,9 +315,15 @@ fn restrict_to_owner(path: &std::path::Path) {
             let mut f = name.clone();
             f.push(suffix);
             let f = std::path::PathBuf::from(f);
-            if f.exists()
-                && let Err(e) = std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o600))
-            {
+            let Ok(meta) = std::fs::metadata(&f) else {
+                continue;
+            };
+            let mode = meta.permissions().mode();
+            if mode & 0o077 == 0 {
+                continue;
+            }
+            let owner_only = std::fs::Permissions::from_mode(mode & 0o700);
+            if let Err(e) = std::fs::set_permissions(&f, owner_only) {
                 tracing::warn!(file = %f.display(), error = %e, "cannot restrict permissions");
             }
         }

@@ -92,11 +92,15 @@ impl EventData {
     }
 }
 
-/// The body of every webhook delivery, signed per Standard Webhooks.
+/// The body of every webhook delivery in version 2 (the current), signed per Standard Webhooks.
+/// An endpoint registered for version 1 receives the older shape (see the CHANGELOG).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WebhookEvent {
     #[serde(rename = "type")]
     pub type_: EventType,
+    /// The version of this body's shape: the one its endpoint was registered for.
+    #[schema(example = 2)]
+    pub version: i32,
     /// RFC 3339, to the second.
     pub timestamp: String,
     pub data: EventData,

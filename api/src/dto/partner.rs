@@ -140,6 +140,10 @@ pub struct CreateWebhook {
     /// Any of `order.confirmed`, `order.weighed`, `order.loaded`, `order.delivered`,
     /// `order.cancelled`, `payment.recorded`.
     pub events: Vec<String>,
+    /// The version of the event bodies this endpoint receives, fixed for its life: 2 (the
+    /// current, and the default) or 1 (the shape before 2026-12-01; see the CHANGELOG).
+    #[schema(minimum = 1, maximum = 2)]
+    pub version: Option<i32>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -150,6 +154,8 @@ pub struct WebhookOut {
     pub enabled: bool,
     pub disabled_reason: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// The version of the event bodies it receives.
+    pub version: i32,
 }
 
 impl From<webhook_endpoint::Model> for WebhookOut {
@@ -161,6 +167,7 @@ impl From<webhook_endpoint::Model> for WebhookOut {
             enabled: m.enabled,
             disabled_reason: m.disabled_reason,
             created_at: m.created_at,
+            version: m.version,
         }
     }
 }

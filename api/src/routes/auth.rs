@@ -1,4 +1,4 @@
-use crate::auth::client_addr::client_addr;
+use crate::auth::client_addr::{client_addr, client_used_https};
 use crate::auth::roles::Staff;
 use crate::auth::throttle::wait_in_chinese;
 use crate::auth::{Auth, JwtKeys};
@@ -87,12 +87,17 @@ fn refresh_lifetime(state: &AppState) -> chrono::Duration {
     chrono::Duration::seconds(i64::try_from(state.settings.refresh_ttl_secs).unwrap_or(43_200))
 }
 
-fn refresh_cookie(req: &HttpRequest, value: String, max_age_secs: i64) -> Cookie<'static> {
+fn refresh_cookie(
+    req: &HttpRequest,
+    state: &AppState,
+    value: String,
+    max_age_secs: i64,
+) -> Cookie<'static> {
     Cookie::build(REFRESH_COOKIE, value)
         .http_only(true)
         .same_site(SameSite::Strict)
         .path("/api/v1/auth")
-        .secure(req.connection_info().scheme() == "https")
+        .secure(client_used_https(req, &state.trusted_proxies))
         .max_age(actix_web::cookie::time::Duration::seconds(max_age_secs))
         .finish()
 }
@@ -111,7 +116,7 @@ fn tokens(
     let mut res = HttpResponse::Ok();
     res.insert_header(NO_STORE);
     let refresh_token = if as_cookie {
-        res.cookie(refresh_cookie(req, refresh, lifetime));
+        res.cookie(refresh_cookie(req, state, refresh, lifetime));
         None
     } else {
         Some(refresh)
@@ -140,9 +145,17 @@ pub fn token_response(
     })
 }
 
-/// The presented refresh token: the cookie (pages), else `{"refresh_token": …}` in the body.
+/// The presented refresh token: the cookie (pages), else `{"refresh_token": …}` in the body. A
+/// cookie is taken only from a request the browser says comes from our own pages.
 fn presented(req: &HttpRequest, body: &[u8]) -> AppResult<(String, bool)> {
     if let Some(c) = req.cookie(REFRESH_COOKIE) {
+        if !from_our_pages(req) {
+            return Err(AppError::Http {
+                status: actix_web::http::StatusCode::FORBIDDEN,
+                code: "cross_site_request",
+                detail: "the session cookie is accepted only from this site's own pages".into(),
+            });
+        }
         return Ok((c.value().to_owned(), true));
     }
     if body.iter().all(u8::is_ascii_whitespace) {
@@ -150,6 +163,24 @@ fn presented(req: &HttpRequest, body: &[u8]) -> AppResult<(String, bool)> {
     }
     let r: RefreshRequest = crate::extract::parse_json(body)?;
     Ok((r.refresh_token, false))
+}
+
+/// Whether a cookie-carrying request comes from our own pages: `Sec-Fetch-Site` where the browser
+/// sends it, else `Origin` against the `Host` the browser addressed. `SameSite=Strict` alone also
+/// lets a sibling subdomain through. A request with neither header is not a browser's
+/// cross-site request (browsers send `Origin` on every cross-origin POST).
+fn from_our_pages(req: &HttpRequest) -> bool {
+    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = header("sec-fetch-site") {
+        return matches!(site, "same-origin" | "none");
+    }
+    match (header("origin"), header("host")) {
+        (Some(origin), Some(host)) => origin
+            .split_once("://")
+            .is_some_and(|(_, authority)| authority.eq_ignore_ascii_case(host)),
+        (Some(_), None) => false,
+        (None, _) => true,
+    }
 }
 
 /// Trades a refresh token for a new access token and the next refresh token (each refresh token
@@ -161,6 +192,7 @@ fn presented(req: &HttpRequest, body: &[u8]) -> AppResult<(String, bool)> {
     responses(
         (status = 200, body = TokenResponse),
         (status = 401, description = "unknown, expired, used or revoked refresh token", body = Problem),
+        (status = 403, description = "the cookie came with a request from another site", body = Problem),
     )
 )]
 #[post("/auth/refresh")]
@@ -180,7 +212,11 @@ pub async fn refresh_session(
 #[utoipa::path(
     tag = "auth",
     request_body(content = Option<RefreshRequest>, description = "absent when the cookie is sent"),
-    responses((status = 204, description = "logged out"), (status = 422, description = "a body that is not `{\"refresh_token\": …}`", body = Problem))
+    responses(
+        (status = 204, description = "logged out"),
+        (status = 403, description = "the cookie came with a request from another site", body = Problem),
+        (status = 422, description = "a body that is not `{\"refresh_token\": …}`", body = Problem),
+    )
 )]
 #[post("/auth/logout")]
 pub async fn end_session(
@@ -196,7 +232,7 @@ pub async fn end_session(
         Err(e) => return Err(e),
     }
     Ok(HttpResponse::NoContent()
-        .cookie(refresh_cookie(&req, String::new(), 0))
+        .cookie(refresh_cookie(&req, &state, String::new(), 0))
         .finish())
 }
 

@@ -5,6 +5,8 @@ use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]
 pub struct HealthOut {
+    /// `ok` (`/health`); `ready`, or `read_only` when the database file can only be read and
+    /// every write answers 503 `read_only` (`/ready`).
     pub status: &'static str,
 }
 
@@ -20,19 +22,29 @@ pub async fn health() -> HttpResponse {
     tag = "health",
     responses(
         (status = 200, body = HealthOut),
-        (status = 503, description = "database unreachable", body = crate::error::Problem)
+        (status = 503, description = "this server is stopping, or the database is unreachable or restarting (`detail` says which)", body = crate::error::Problem)
     )
 )]
 #[get("/ready")]
 pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, crate::error::AppError> {
     // Bounded, and at once while the breaker is open, so a load balancer is never kept waiting.
+    use crate::error::{AppError, Outage};
     if state.db.health.is_stopping() {
-        return Err(crate::error::AppError::Unavailable("shutting down".into()));
+        return Err(AppError::Unavailable(Outage::Stopping));
     }
-    if !state.db.ping().await {
-        return Err(crate::error::AppError::Unavailable(
-            "database unreachable".into(),
+    if let Some(cause) = state.db.health.outage() {
+        return Err(AppError::Unavailable(cause));
+    }
+    if let Err(fault) = state.db.health.probe().await {
+        return Err(AppError::Unavailable(
+            Outage::of_fault(fault).unwrap_or(Outage::DatabaseUnreachable),
         ));
     }
-    Ok(HttpResponse::Ok().json(HealthOut { status: "ready" }))
+    let status = if state.db.is_read_only() {
+        // Reads are served; every write answers 503 `read_only`.
+        "read_only"
+    } else {
+        "ready"
+    };
+    Ok(HttpResponse::Ok().json(HealthOut { status }))
 }

@@ -129,7 +129,13 @@ pub async fn start_session(
 }
 
 /// Ends the show.
-#[utoipa::path(tag = "live", params(("id" = i64, Path, description = "session id")), responses((status = 200, body = SessionOut), (status = 409, description = "not live", body = Problem)), security(("bearer" = ["admin", "secretary", "helper"])))]
+#[utoipa::path(
+    tag = "live",
+    operation_id = "end_live_session",
+    params(("id" = i64, Path, description = "session id")),
+    responses((status = 200, body = SessionOut), (status = 409, description = "not live", body = Problem)),
+    security(("bearer" = ["admin", "secretary", "helper"]))
+)]
 #[post("/live-sessions/{id}/end")]
 pub async fn end_session(
     _auth: Auth<Sales>,

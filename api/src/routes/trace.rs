@@ -136,8 +136,9 @@ pub async fn public_page(
         }
     };
     // The count is the office's statistic, not the buyer's answer: a scan that cannot be
-    // counted still shows the page.
-    if let Err(e) = scans::record(&state.db, view.code_id, state.today()).await {
+    // counted still shows the page. A `HEAD` (a link checker, not a phone) is no scan.
+    let scanned = req.method() != actix_web::http::Method::HEAD;
+    if scanned && let Err(e) = scans::record(&state.db, view.code_id, state.today()).await {
         tracing::warn!(error = %e, code_id = view.code_id, "a trace scan was not counted");
     }
     let body = render::trace_page::html_page(&view, state.settings.local_offset());

@@ -70,7 +70,10 @@ pub async fn weigh_line(
 /// the order becomes `weighed` with its final total and `order.weighed` is sent.
 #[utoipa::path(
     tag = "weighing",
-    params(("id" = i64, Path, description = "order line id")),
+    params(
+        ("id" = i64, Path, description = "order line id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "client key; a retry returns the first answer instead of 409 `weighing_complete`"),
+    ),
     responses(
         (status = 200, body = OrderOut),
         (status = 409, description = "order not weighable now (`not_weighable`), the line has no live ticket (`nothing_weighed`) or is already complete (`weighing_complete`)", body = Problem),
@@ -80,20 +83,34 @@ pub async fn weigh_line(
 #[post("/order-lines/{id}/complete-weighing")]
 pub async fn complete_line(
     auth: Auth<Yard>,
+    req: HttpRequest,
     state: web::Data<AppState>,
+    key: IdempotencyKey,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
+    let keyed = answers::user_key(key, auth.user_id, req.path(), &serde_json::Value::Null)?;
     let tolerance = state.settings.weigh_tolerance_bp;
-    let out =
-        weighing::complete_line(&state.db, &state.facts, &auth, id.into_inner(), tolerance).await?;
-    Ok(HttpResponse::Ok().json(out))
+    let placed = weighing::complete_line(
+        &state.db,
+        &state.facts,
+        &auth,
+        id.into_inner(),
+        tolerance,
+        keyed.as_ref(),
+        state.in_flight_wait(),
+    )
+    .await?;
+    Ok(answers::respond(placed))
 }
 
 /// Marks every open line of the order weighed, all or none (整单称重完成); the order becomes
 /// `weighed` with its final total and `order.weighed` is sent.
 #[utoipa::path(
     tag = "weighing",
-    params(("id" = i64, Path, description = "order id")),
+    params(
+        ("id" = i64, Path, description = "order id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "client key; a retry returns the first answer instead of 409 `weighing_complete`"),
+    ),
     responses(
         (status = 200, body = OrderOut),
         (status = 409, description = "order not weighable now (`not_weighable`), an open line has no live ticket (`nothing_weighed`), or every line is already complete (`weighing_complete`)", body = Problem),
@@ -103,13 +120,24 @@ pub async fn complete_line(
 #[post("/orders/{id}/complete-weighing")]
 pub async fn complete_order(
     auth: Auth<Yard>,
+    req: HttpRequest,
     state: web::Data<AppState>,
+    key: IdempotencyKey,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
+    let keyed = answers::user_key(key, auth.user_id, req.path(), &serde_json::Value::Null)?;
     let tolerance = state.settings.weigh_tolerance_bp;
-    let out = weighing::complete_order(&state.db, &state.facts, &auth, id.into_inner(), tolerance)
-        .await?;
-    Ok(HttpResponse::Ok().json(out))
+    let placed = weighing::complete_order(
+        &state.db,
+        &state.facts,
+        &auth,
+        id.into_inner(),
+        tolerance,
+        keyed.as_ref(),
+        state.in_flight_wait(),
+    )
+    .await?;
+    Ok(answers::respond(placed))
 }
 
 /// Voids a weigh ticket with a reason: the batch gets back exactly what the ticket took, the line

@@ -6,7 +6,7 @@ use crate::dto::partner::{
 use crate::error::{AppError, AppResult, Validator};
 use crate::services::paginate;
 use crate::services::webhooks::secret_box::{PREFIX, SecretBox};
-use crate::services::webhooks::{EVENTS, sign, ssrf};
+use crate::services::webhooks::{EVENTS, sign, ssrf, versions};
 use anyhow::Context;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -47,6 +47,12 @@ pub async fn register(
             format!("one of {}", EVENTS.join(", ")),
         );
     }
+    let version = req.version.unwrap_or(versions::CURRENT);
+    v.check(
+        versions::SUPPORTED.contains(&version),
+        "version",
+        format!("one of {:?}", versions::SUPPORTED),
+    );
     v.finish()?;
     let url = ssrf::check_url(&req.url, allow).map_err(|e| AppError::field("url", e))?;
     ssrf::resolve(&url, allow, resolver)
@@ -63,6 +69,7 @@ pub async fn register(
         enabled: Set(true),
         disabled_reason: Set(None),
         created_at: Set(chrono::Utc::now()),
+        version: Set(version),
         ..Default::default()
     }
     .insert(db)

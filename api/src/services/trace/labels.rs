@@ -50,7 +50,9 @@ pub async fn labels(db: &Db, target: Target, max: usize) -> AppResult<Vec<Label>
             Err(e) => return Err(e),
         }
     }
-    Err(AppError::Unavailable("trace codes kept colliding".into()))
+    Err(AppError::Internal(anyhow::anyhow!(
+        "trace codes kept colliding"
+    )))
 }
 
 async fn build(tx: &crate::db::Tx, target: Target, max: usize) -> AppResult<Vec<Label>> {

@@ -6,6 +6,7 @@ pub mod outbox;
 pub mod secret_box;
 pub mod sign;
 pub mod ssrf;
+pub mod versions;
 pub mod worker;
 
 /// The events a partner can subscribe to.

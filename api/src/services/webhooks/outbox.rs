@@ -1,11 +1,10 @@
 //! Writing events to the outbox, inside the transaction of the change they report: if the change
 //! rolls back, so does the event. Only a buyer's enabled endpoints subscribed to the event get a
-//! row.
+//! row, with the body in the version the endpoint is pinned to.
 
 use crate::dto::events::{EventData, EventType};
 use crate::error::{AppResult, Invariant};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
-use serde_json::{Value, json};
 use zhunong_entity::{webhook_delivery, webhook_endpoint};
 
 /// Queues `event` about `data` for every endpoint of the order's buyer that wants it.
@@ -14,25 +13,26 @@ use zhunong_entity::{webhook_delivery, webhook_endpoint};
 /// Database errors.
 pub async fn emit(db: &crate::db::Tx, event: EventType, data: &EventData) -> AppResult<()> {
     let buyer_id = data.order.buyer_id;
-    let event = event.as_str();
+    let event_name = event.as_str();
     let endpoints = webhook_endpoint::Entity::find()
         .filter(webhook_endpoint::Column::BuyerId.eq(buyer_id))
         .filter(webhook_endpoint::Column::Enabled.eq(true))
         .all(db)
         .await?;
     let now = chrono::Utc::now();
-    let data_json: Value = serde_json::to_value(data).invariant("event data serialises")?;
+    let timestamp = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     for e in endpoints.iter().filter(|e| {
         e.events
             .as_array()
-            .is_some_and(|a| a.iter().any(|x| x == event))
+            .is_some_and(|a| a.iter().any(|x| x == event_name))
     }) {
         let message_id = format!("msg_{}", uuid::Uuid::new_v4().simple());
-        let payload = json!({"type": event, "timestamp": now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true), "data": data_json});
+        let payload = super::versions::body(e.version, event, &timestamp, data)
+            .invariant("an endpoint's pinned version renders")?;
         webhook_delivery::ActiveModel {
             endpoint_id: Set(e.id),
             message_id: Set(message_id),
-            event_type: Set(event.to_owned()),
+            event_type: Set(event_name.to_owned()),
             payload: Set(payload.to_string()),
             status: Set("pending".into()),
             attempts: Set(0),

@@ -1,6 +1,7 @@
 //! Marking a line, or every line of an order, weighed. Completing a line is what returns its
 //! shortfall to stock; the order becomes `weighed` — and `order.weighed` is sent — only when
-//! every line is complete.
+//! every line is complete. Both take an `Idempotency-Key`, so a station that lost the answer
+//! sends the completion again and gets the first answer, not 409 `weighing_complete`.
 
 use super::announce::announce_weighed;
 use super::apply::{
@@ -8,14 +9,16 @@ use super::apply::{
 };
 use super::weigh::{line_state, pricing_of};
 use crate::auth::extractor::Caller;
-use crate::db::Db;
+use crate::db::{Db, Tx};
 use crate::domain::weighing::completion_return;
 use crate::dto::orders::OrderOut;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Invariant};
 use crate::services::audit::{self, Change};
 use crate::services::facts::Facts;
+use crate::services::idempotency::{Keyed, Placed, keyed_write};
 use crate::services::orders::load_out;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use std::time::Duration;
 use zhunong_entity::order_line;
 
 /// Marks one line weighed.
@@ -29,17 +32,30 @@ pub async fn complete_line(
     caller: &Caller,
     line_id: i64,
     tolerance_bp: i64,
-) -> AppResult<OrderOut> {
-    let txn = db.begin_write().await?;
-    let (order, line) = lock_line(&txn, line_id).await?;
-    refuse_complete(&line)?;
-    let was = order.status;
-    complete_one(&txn, facts, caller, line, tolerance_bp).await?;
-    let order = refresh_order(&txn, order).await?;
-    announce_weighed(&txn, was, &order).await?;
-    let out = load_out(&txn, order.id).await?;
-    txn.commit().await?;
-    Ok(out)
+    keyed: Option<&Keyed>,
+    in_flight_wait: Duration,
+) -> AppResult<Placed> {
+    keyed_write(db, keyed, in_flight_wait, async |txn| {
+        let (order, line) = lock_line(txn, line_id).await?;
+        refuse_complete(&line)?;
+        let was = order.status;
+        complete_one(txn, facts, caller, line, tolerance_bp).await?;
+        answer(txn, was, order).await
+    })
+    .await
+}
+
+/// The order after a completion, announced if it is now weighed, as the answer to store.
+async fn answer(
+    txn: &Tx,
+    was: zhunong_entity::enums::OrderStatus,
+    order: zhunong_entity::order::Model,
+) -> AppResult<(u16, String)> {
+    let order = refresh_order(txn, order).await?;
+    announce_weighed(txn, was, &order).await?;
+    let out: OrderOut = load_out(txn, order.id).await?;
+    let body = serde_json::to_string(&out).invariant("an order serialises")?;
+    Ok((200, body))
 }
 
 /// Marks every line of the order that is not yet complete weighed, all or none.
@@ -54,35 +70,35 @@ pub async fn complete_order(
     caller: &Caller,
     order_id: i64,
     tolerance_bp: i64,
-) -> AppResult<OrderOut> {
-    let txn = db.begin_write().await?;
-    let order = lock_weighable(&txn, order_id).await?;
-    // Batch-id order, as when placing, so stock rows are always locked in one order.
-    let open: Vec<order_line::Model> = order_line::Entity::find()
-        .filter(order_line::Column::OrderId.eq(order_id))
-        .filter(order_line::Column::WeighingCompletedAt.is_null())
-        .order_by_asc(order_line::Column::BatchId)
-        .order_by_asc(order_line::Column::LineNo)
-        .all(&txn)
-        .await?;
-    if open.is_empty() {
-        return Err(AppError::Conflict {
-            code: "weighing_complete",
-            detail: "every line of the order is already marked weighed".into(),
-        });
-    }
-    if let Some(l) = open.iter().find(|l| l.weighed_g.is_none()) {
-        return Err(nothing_weighed(l));
-    }
-    let was = order.status;
-    for line in open {
-        complete_one(&txn, facts, caller, line, tolerance_bp).await?;
-    }
-    let order = refresh_order(&txn, order).await?;
-    announce_weighed(&txn, was, &order).await?;
-    let out = load_out(&txn, order.id).await?;
-    txn.commit().await?;
-    Ok(out)
+    keyed: Option<&Keyed>,
+    in_flight_wait: Duration,
+) -> AppResult<Placed> {
+    keyed_write(db, keyed, in_flight_wait, async |txn| {
+        let order = lock_weighable(txn, order_id).await?;
+        // Batch-id order, as when placing, so stock rows are always locked in one order.
+        let open: Vec<order_line::Model> = order_line::Entity::find()
+            .filter(order_line::Column::OrderId.eq(order_id))
+            .filter(order_line::Column::WeighingCompletedAt.is_null())
+            .order_by_asc(order_line::Column::BatchId)
+            .order_by_asc(order_line::Column::LineNo)
+            .all(txn)
+            .await?;
+        if open.is_empty() {
+            return Err(AppError::Conflict {
+                code: "weighing_complete",
+                detail: "every line of the order is already marked weighed".into(),
+            });
+        }
+        if let Some(l) = open.iter().find(|l| l.weighed_g.is_none()) {
+            return Err(nothing_weighed(l));
+        }
+        let was = order.status;
+        for line in open {
+            complete_one(txn, facts, caller, line, tolerance_bp).await?;
+        }
+        answer(txn, was, order).await
+    })
+    .await
 }
 
 fn nothing_weighed(line: &order_line::Model) -> AppError {

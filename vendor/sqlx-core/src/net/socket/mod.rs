@@ -181,6 +181,40 @@ impl<S: Socket + ?Sized> Socket for Box<S> {
     }
 }
 
+/// Zhunong: the runtime that owns every database socket. A tokio socket is driven by the
+/// runtime it was opened on. A pooled connection opened by one HTTP worker's runtime is later
+/// used by the others; when that worker stops first (a graceful shutdown stops idle workers at
+/// once), the connection fails under whichever request holds it with "A Tokio 1.x context was
+/// found, but it is being shutdown". One runtime that lives as long as the process owns them
+/// all instead. `None` if it could not be built: then sockets stay on the caller's runtime.
+#[cfg(feature = "_rt-tokio")]
+fn io_runtime() -> Option<&'static tokio::runtime::Runtime> {
+    static RUNTIME: std::sync::OnceLock<Option<tokio::runtime::Runtime>> =
+        std::sync::OnceLock::new();
+    RUNTIME
+        .get_or_init(|| {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .thread_name("db-io")
+                .enable_io()
+                .enable_time()
+                .build()
+                .ok()
+        })
+        .as_ref()
+}
+
+/// Opens a socket on [`io_runtime`], so that it is registered there.
+#[cfg(feature = "_rt-tokio")]
+async fn on_io_runtime<S: Send + 'static>(
+    open: impl Future<Output = io::Result<S>> + Send + 'static,
+) -> io::Result<S> {
+    match io_runtime() {
+        Some(runtime) => runtime.spawn(open).await.map_err(io::Error::other)?,
+        None => open.await,
+    }
+}
+
 pub async fn connect_tcp<Ws: WithSocket>(
     host: &str,
     port: u16,
@@ -188,11 +222,16 @@ pub async fn connect_tcp<Ws: WithSocket>(
 ) -> crate::Result<Ws::Output> {
     #[cfg(feature = "_rt-tokio")]
     if crate::rt::rt_tokio::available() {
-        let stream = tokio::net::TcpStream::connect((host, port)).await?;
-        // Zhunong: Nagle off, as libpq sets it. With TLS a statement larger than one record
-        // (16 KiB, a 200-line order) goes out in several writes, and Nagle held each later one
-        // until the server's delayed ACK: about 40 ms per statement.
-        stream.set_nodelay(true)?;
+        let host = host.to_owned();
+        let connect = async move {
+            let stream = tokio::net::TcpStream::connect((host.as_str(), port)).await?;
+            // Zhunong: Nagle off, as libpq sets it. With TLS a statement larger than one record
+            // (16 KiB, a 200-line order) goes out in several writes, and Nagle held each later
+            // one until the server's delayed ACK: about 40 ms per statement.
+            stream.set_nodelay(true)?;
+            Ok::<_, io::Error>(stream)
+        };
+        let stream = on_io_runtime(connect).await?;
         return Ok(with_socket.with_socket(stream).await);
     }
 
@@ -265,7 +304,8 @@ pub async fn connect_uds<P: AsRef<Path>, Ws: WithSocket>(
         if crate::rt::rt_tokio::available() {
             use tokio::net::UnixStream;
 
-            let stream = UnixStream::connect(path).await?;
+            let path = path.as_ref().to_owned();
+            let stream = on_io_runtime(async move { UnixStream::connect(path).await }).await?;
 
             return Ok(with_socket.with_socket(stream).await);
         }
