@@ -546,6 +546,12 @@ def scenario_pg(rep: Report):
         rep.check(not not_problem, f"{len(not_problem)} 5xx answers not application/problem+json")
         n500 = sum(1 for r in all5xx if r.status != 503)
         rep.check(n500 == 0, f"{n500} 5xx answers other than 503 in the whole run")
+        # A 503 says which: the database cannot be reached, or is restarting (a stop's
+        # 57P01/57P03), never a vague "could not answer in time".
+        details = Counter((r.json() or {}).get("detail", "") for r in all5xx if r.status == 503)
+        rep.fig("503 details", dict(details) if details else "{}")
+        vague = [d for d in details if "cannot be reached" not in d and "restarting" not in d]
+        rep.check(not vague, f"503 answers that do not say why the database is away: {vague[:2]}")
         rep.fig("acknowledged", f"{len(ledger.acked)} (of them replays of an earlier commit: "
                                 f"{sum(1 for a in ledger.acked.values() if a['replayed'])})")
         rep.fig("rejected (definite 4xx)", f"{len(ledger.rejected)} {list(ledger.rejected.values())[:2]}")

@@ -59,3 +59,54 @@ async fn a_weighing_sent_twice_with_one_key_records_its_crates_once() {
     let next = weigh_keyed(&app, &station, "station-0002", &other).await;
     assert_eq!(next.status, 201, "{}", next.text);
 }
+
+#[tokio::test]
+async fn a_completion_sent_again_with_its_key_gets_the_first_answer() {
+    let app = spawn_app().await;
+    let station = app.token("station").await;
+    let (order, line, batch) = confirmed_order(&app, "by_weight", 100_000, 300, 5_000).await;
+    let body = json!({"order_line_id": line, "scale_id": "scale-1",
+                      "crates": [{"gross_g": 5_000, "tare_g": 300}]});
+    assert_eq!(weigh_keyed(&app, &station, "w-1", &body).await.status, 201);
+    for (path, key) in [
+        (
+            format!("/api/v1/order-lines/{line}/complete-weighing"),
+            "done-line-1",
+        ),
+        (
+            format!("/api/v1/orders/{order}/complete-weighing"),
+            "done-order-1",
+        ),
+    ] {
+        let first = app.post_keyed(&station, &path, key, &Value::Null).await;
+        if path.contains("order-lines") {
+            assert_eq!(first.status, 200, "{}", first.text);
+            assert_eq!(first.json["status"], "weighed", "{}", first.text);
+            let again = app.post_keyed(&station, &path, key, &Value::Null).await;
+            assert_eq!(again.status, 200, "{}", again.text);
+            assert_eq!(again.text, first.text, "the same answer, byte for byte");
+            assert_eq!(
+                again
+                    .headers
+                    .get("idempotent-replayed")
+                    .and_then(|v| v.to_str().ok()),
+                Some("true")
+            );
+        } else {
+            // Everything is complete already: without the first answer to replay, a new key
+            // learns that it is.
+            first.assert_problem(409, "weighing_complete");
+        }
+    }
+    // Without a key, a second completion is still 409, and the shortfall went back once.
+    app.complete_line(line)
+        .await
+        .assert_problem(409, "weighing_complete");
+    let b = app.get(&station, &format!("/api/v1/batches/{batch}")).await;
+    assert_eq!(
+        b.json["stock_qty"].as_i64(),
+        Some(100_000 - 4_700),
+        "{}",
+        b.text
+    );
+}
