@@ -189,7 +189,7 @@ impl Application {
         let handle = self.server.handle();
         let (hub, health, drain, settle, gate) =
             (self.hub, self.health, self.drain, self.settle, self.gate);
-        tokio::spawn(async move {
+        let stopping = tokio::spawn(async move {
             stop_signal().await;
             tracing::info!("stopping: closing streams, finishing requests in flight");
             hub.shut_down();
@@ -201,7 +201,11 @@ impl Application {
             gate.close();
             handle.stop(true).await;
         });
-        self.server.await
+        let served = self.server.await;
+        // A server that ended another way (a test's handle) has closed its socket, and the
+        // descriptor the gate holds may be another file's by now.
+        stopping.abort();
+        served
     }
 }
 

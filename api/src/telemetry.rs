@@ -81,10 +81,15 @@ const CREDENTIAL_PARAMETERS: &[&str] = &[
     "secret",
 ];
 
+/// Whether a query parameter's name, percent-decoded as a server would read it
+/// (`acc%65ss_token` is `access_token`), names a credential.
 fn is_credential(name: &str) -> bool {
+    let decoded: String = url::form_urlencoded::parse(name.as_bytes())
+        .map(|(k, _)| k.into_owned())
+        .collect();
     CREDENTIAL_PARAMETERS
         .iter()
-        .any(|c| c.eq_ignore_ascii_case(name.trim()))
+        .any(|c| c.eq_ignore_ascii_case(decoded.trim()))
 }
 
 /// The name of the first query parameter that carries a credential, if any.
@@ -222,6 +227,10 @@ mod tests {
                 "/api/v1/me?TOKEN=abc&Api_Key=znk_1&key=k",
                 "/api/v1/me?TOKEN=[redacted]&Api_Key=[redacted]&key=[redacted]",
             ),
+            (
+                "/api/v1/me?acc%65ss_token=eyJ.x.y",
+                "/api/v1/me?acc%65ss_token=[redacted]",
+            ),
         ] {
             assert_eq!(redact_target(raw), logged, "{raw}");
         }
@@ -235,6 +244,16 @@ mod tests {
         );
         assert_eq!(credential_parameter("Key"), Some("Key"));
         assert_eq!(credential_parameter("keyword=token&tokens=1"), None);
+        assert_eq!(
+            credential_parameter("acc%65ss_token=x"),
+            Some("acc%65ss_token")
+        );
+        assert_eq!(
+            credential_parameter("token%5F=x"),
+            None,
+            "token_ is no credential"
+        );
+        assert_eq!(credential_parameter("%74oken=x"), Some("%74oken"));
         assert_eq!(credential_parameter("from=2026-01-01"), None);
     }
 

@@ -85,8 +85,12 @@
     if (ticket !== loadRender) return;
 
     const capKg = l.capacity_kg;
-    const capbar = capKg === null ? null : el('div', { class: `capbar${l.total_net_g > capKg * 1000 ? ' over' : ''}` },
-      el('span', { style: `width:${Math.min(100, capKg > 0 ? (l.total_net_g / (capKg * 10)) : 0).toFixed(1)}%` }));
+    // A <meter>, not a width in a style attribute: the pages' CSP (style-src 'self') refuses those.
+    const capbar = capKg === null ? null : el('meter', {
+      class: `capbar${l.total_net_g > capKg * 1000 ? ' over' : ''}`, testid: 'load-capacity-bar',
+      min: 0, max: Math.max(1, capKg * 1000), value: Math.min(l.total_net_g, capKg * 1000),
+      'aria-label': '装载量', title: `${kg(l.total_net_g)} / ${capKg} 公斤`,
+    });
 
     fill(box,
       el('div', { class: 'row spread' },
@@ -100,7 +104,7 @@
         ['载重', capKg === null ? '未设定' : `${capKg} 公斤（剩余 ${kg(Math.max(0, capKg * 1000 - l.total_net_g))} 公斤）`, 'load-capacity-text'],
       ]),
       capbar,
-      el('h3', { style: 'margin-top:12px', text: `订单（${l.order_ids.length}）` }),
+      el('h3', { class: 'load-orders-title', text: `订单（${l.order_ids.length}）` }),
       el('ul', { class: 'list', testid: 'load-orders' },
         l.order_ids.length ? l.order_ids.map((id, i) => {
           const o = orders[i];

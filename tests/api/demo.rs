@@ -5,9 +5,14 @@
 use crate::helpers::spawn_app;
 use serde_json::Value;
 
-#[tokio::test]
-async fn the_demo_gives_every_card_real_figures_and_books_that_balance() {
-    let app = spawn_app().await;
+/// The demo's catalog and its two seasons of history, as `zhunong demo` loads them.
+async fn demo(
+    app: &crate::helpers::TestApp,
+) -> (
+    zhunong_api::db::Db,
+    zhunong_api::demo::Story,
+    zhunong_api::demo::History,
+) {
     let db = zhunong_api::db::Db::connect(&app.settings)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -19,6 +24,13 @@ async fn the_demo_gives_every_card_real_figures_and_books_that_balance() {
     let h = zhunong_api::demo::history(&db, &story)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
+    (db, story, h)
+}
+
+#[tokio::test]
+async fn the_demo_gives_every_card_real_figures_and_books_that_balance() {
+    let app = spawn_app().await;
+    let (_, story, h) = demo(&app).await;
     assert!(
         h.orders > 1_000 && h.settled > 1_000,
         "{} {}",
@@ -118,4 +130,87 @@ async fn the_demo_gives_every_card_real_figures_and_books_that_balance() {
         }
         page += 1;
     }
+}
+
+/// The demo's recent weighed orders on a truck: the station's load, its manifest and the orders'
+/// lines all say the same net weight, because every weighed line has its weigh tickets.
+#[tokio::test]
+async fn a_load_of_demo_orders_weighs_the_same_on_screen_and_on_the_manifest() {
+    let app = spawn_app().await;
+    let (db, _, _) = demo(&app).await;
+
+    // No line is weighed without the tickets that make up its weight.
+    use sea_orm::ConnectionTrait;
+    let row = db
+        .read
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.backend(),
+            "SELECT COUNT(*) AS lines, \
+               SUM(CASE WHEN l.weighed_g = (SELECT COALESCE(SUM(t.net_g), 0) FROM weigh_tickets t \
+                   WHERE t.order_line_id = l.id AND t.id NOT IN (SELECT ticket_id FROM weigh_ticket_voids)) \
+                   THEN 0 ELSE 1 END) AS without \
+             FROM order_lines l WHERE l.weighed_g IS NOT NULL",
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("no row"));
+    let lines: i64 = row.try_get("", "lines").unwrap_or(0);
+    let without: i64 = row.try_get("", "without").unwrap_or(-1);
+    assert!(lines > 1_000, "{lines} weighed lines");
+    assert_eq!(
+        without, 0,
+        "weighed lines whose tickets do not make up their weight"
+    );
+
+    let station = app.login("station", "demo-pass-123").await.json["access_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let weighed = app
+        .get(&station, "/api/v1/orders?status=weighed&per_page=2")
+        .await;
+    let orders: Vec<Value> = weighed.json["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(orders.len(), 2, "{}", weighed.text);
+    let load = app.post(&station, "/api/v1/loads", serde_json::json!({"plate": "皖A·10086", "driver_name": "老李", "driver_phone": "13600000000", "destination": "合肥", "planned_date": "2026-12-05", "capacity_kg": 5000})).await;
+    let id = load.json["id"].as_i64().unwrap_or(0);
+    let mut lines_g = 0;
+    for o in &orders {
+        let r = app
+            .post(
+                &station,
+                &format!("/api/v1/loads/{id}/orders"),
+                serde_json::json!({"order_id": o["id"]}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        lines_g += o["lines"]
+            .as_array()
+            .map(|ls| {
+                ls.iter()
+                    .filter_map(|l| l["weighed_g"].as_i64())
+                    .sum::<i64>()
+            })
+            .unwrap_or(0);
+    }
+    let on_screen = app.get(&station, &format!("/api/v1/loads/{id}")).await.json["total_net_g"]
+        .as_i64()
+        .unwrap_or(-1);
+    assert_eq!(on_screen, lines_g, "the load against its orders' lines");
+    let csv = app
+        .get(&station, &format!("/api/v1/loads/{id}/manifest.csv"))
+        .await;
+    let total = csv
+        .text
+        .lines()
+        .find(|l| l.starts_with("合计"))
+        .unwrap_or_default()
+        .to_owned();
+    let kg = format!("{}.{:03}", lines_g / 1000, lines_g % 1000);
+    assert!(
+        total.contains(&format!(",{kg},")),
+        "manifest {total} against {kg} kg"
+    );
 }

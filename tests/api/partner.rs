@@ -583,66 +583,19 @@ async fn every_event_of_an_order_life_arrives_signed_and_retries_succeed() {
     ];
     let hook = subscribe(&app, &key, rx.port, &events).await;
     let secret = hook.json["secret"].as_str().unwrap_or_default().to_owned();
-    let boxes = app.batch("by_piece", 100, 8_800).await;
-    let o = bulk(
-        &app,
-        &key,
-        Some("life-1"),
-        &json!({"lines": [{"batch_id": boxes, "quantity": 2}]}),
-    )
-    .await;
-    let order = o.json["id"].as_i64().unwrap_or(0);
-    let sec = app.token("secretary").await;
-    app.post(&sec, &format!("/api/v1/orders/{order}/confirm"), json!({}))
-        .await;
-    crate::weighing::weigh_complete(
-        &app,
-        o.json["lines"][0]["line_id"].as_i64().unwrap_or(0),
-        json!([{"gross_g": 11_000, "tare_g": 600}]),
-    )
-    .await;
-    let st = app.token("station").await;
-    let load = app.post(&st, "/api/v1/loads", json!({"plate": "皖A12345", "driver_name": "老李", "driver_phone": "136", "destination": "合肥", "planned_date": "2026-11-29"})).await.json["id"].as_i64().unwrap_or(0);
-    app.post(
-        &st,
-        &format!("/api/v1/loads/{load}/orders"),
-        json!({"order_id": order}),
-    )
-    .await;
-    app.post(&st, &format!("/api/v1/loads/{load}/loaded"), json!({}))
-        .await;
-    app.post(
-        &st,
-        &format!("/api/v1/loads/{load}/delivered"),
-        json!({"received_by": "赵经理"}),
-    )
-    .await;
-    app.post(
-        &sec,
-        &format!("/api/v1/orders/{order}/payments"),
-        json!({"amount_fen": 1_000, "method": "bank_transfer"}),
-    )
-    .await;
+    crate::webhook_contract::every_event(&app, &key).await;
     // A rolled-back change sends nothing: an overpayment is refused.
+    let sec = app.token("secretary").await;
+    let delivered = app.get(&sec, "/api/v1/orders?status=delivered").await.json["items"][0]["id"]
+        .as_i64()
+        .unwrap_or(0);
     app.post(
         &sec,
-        &format!("/api/v1/orders/{order}/payments"),
+        &format!("/api/v1/orders/{delivered}/payments"),
         json!({"amount_fen": 99_999_999, "method": "bank_transfer"}),
     )
     .await
     .assert_problem(409, "overpayment");
-    let o2 = bulk(
-        &app,
-        &key,
-        Some("life-2"),
-        &json!({"lines": [{"batch_id": boxes, "quantity": 1}]}),
-    )
-    .await
-    .json["id"]
-        .as_i64()
-        .unwrap_or(0);
-    app.post(&sec, &format!("/api/v1/orders/{o2}/cancel"), json!({}))
-        .await;
 
     let got = wait_for(&rx, 6).await;
     rx.handle.stop(false).await;

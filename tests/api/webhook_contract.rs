@@ -53,7 +53,7 @@ async fn endpoint(app: &TestApp, key: &str, rx: &Receiver, version: i64) {
 }
 
 /// An order through its whole life, and a second one cancelled: every event once.
-async fn every_event(app: &TestApp, key: &str) {
+pub(crate) async fn every_event(app: &TestApp, key: &str) {
     let boxes = app.batch("by_piece", 100, 8_800).await;
     let o = bulk(
         app,

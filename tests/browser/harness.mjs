@@ -115,6 +115,11 @@ export async function start(extraEnv = {}) {
   const context = await browser.newContext({
     viewport: { width: 375, height: 740 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai',
   });
+  // Every page's console is watched for what its own Content-Security-Policy refused (an inline
+  // style, an inline script): the suite fails on any, at stop().
+  context.on('page', (p) => p.on('console', (m) => {
+    if (/Content[- ]Security[- ]Policy/i.test(m.text())) cspViolations.push(`${p.url()}: ${m.text()}`);
+  }));
   // Only ever talk to the server under test.
   const blocked = [];
   await context.route('**/*', (route) => {
@@ -136,11 +141,15 @@ function alreadySettled(e) {
   throw e;
 }
 
-/** Closes Chromium, stops the server and removes its temp dir. */
+/** What the pages' Content-Security-Policy refused, page by page. */
+export const cspViolations = [];
+
+/** Closes Chromium, stops the server and removes its temp dir; fails if a page broke its CSP. */
 export async function stop() {
   try { if (browser) await browser.close(); } catch { /* closing anyway */ }
   await killServer();
   if (tmp) await rm(tmp, { recursive: true, force: true });
+  assert.deepEqual(cspViolations, [], 'the pages broke their own Content-Security-Policy');
 }
 
 // ------------------------------------------------------------------ API

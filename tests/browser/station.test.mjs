@@ -256,6 +256,10 @@ test('a load is created, refuses an unweighed order, takes the weighed one and i
   await detail.getByTestId(`load-order-${order.id}`).waitFor({ state: 'visible' });
   assert.ok(await error.isHidden(), 'the error box is cleared by the next success');
   await textOf(detail.getByTestId('load-total'), '4.85 公斤');
+  // The capacity bar shows the load against the truck (4.85 of 2,000 kg), not a full bar.
+  const bar = detail.getByTestId('load-capacity-bar');
+  assert.equal(await bar.getAttribute('max'), '2000000');
+  assert.equal(await bar.getAttribute('value'), '4850');
   await textOf(detail.getByTestId(`load-order-${order.id}`), order.number);
 
   // The printable manifest opens in a new tab from a blob URL (fetched with the bearer token).

@@ -70,9 +70,7 @@ async fn check_user(claims: super::jwt::Claims, state: &AppState) -> Result<Toke
         // The primary is away: where a replica serves reports, it says who the user is (the
         // breaker lets only reports through meanwhile).
         Err(e) if state.db.has_replica() && crate::db::fault::is_unreachable(&e) => {
-            state
-                .user_states
-                .get(&state.db.for_reports().await, user_id)
+            super::user_states::UserStates::read_uncached(&state.db.for_reports().await, user_id)
                 .await?
         }
         other => other?,

@@ -48,6 +48,10 @@ impl JwtKeys {
             secret.len() >= MIN_SECRET_BYTES,
             "the JWT secret must be at least {MIN_SECRET_BYTES} bytes"
         );
+        anyhow::ensure!(
+            i64::try_from(settings.jwt_ttl_secs).is_ok_and(|t| t <= MAX_LIFETIME_SECS),
+            "jwt_ttl_secs may be at most {MAX_LIFETIME_SECS} (a day): longer tokens are refused"
+        );
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = settings.jwt_leeway_secs;
         validation.validate_nbf = true;

@@ -268,6 +268,22 @@ impl Records {
     }
 }
 
+/// The address a login is counted against: an IPv4 address as it is, an IPv6 address by its
+/// /64, the smallest block a home or an office is given (a sprayer with a /64 would otherwise
+/// have 2⁶⁴ budgets).
+pub fn address_key(ip: std::net::IpAddr) -> String {
+    match ip {
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let net = v6.to_bits() & (u128::MAX << 64);
+                format!("{}/64", std::net::Ipv6Addr::from_bits(net))
+            }
+        },
+    }
+}
+
 /// "30 秒" or "2 分钟": how long to wait, for the 429 a person reads.
 pub fn wait_in_chinese(wait: Duration) -> String {
     let secs = wait.as_secs().max(1);
@@ -389,6 +405,16 @@ mod tests {
         assert_eq!(t.wait_after(old), None);
         assert_eq!(t.addr_wait_after(old), None);
         assert_eq!(t.addr_slowdown_after(old), None);
+    }
+
+    #[test]
+    fn an_ipv6_client_is_counted_by_its_slash_64() {
+        let key = |s: &str| address_key(s.parse().unwrap_or(std::net::IpAddr::from([0, 0, 0, 0])));
+        assert_eq!(key("2001:db8:1:2::1"), key("2001:db8:1:2:ffff::9"));
+        assert_ne!(key("2001:db8:1:2::1"), key("2001:db8:1:3::1"));
+        assert_eq!(key("2001:db8:1:2::1"), "2001:db8:1:2::/64");
+        assert_eq!(key("203.0.113.5"), "203.0.113.5");
+        assert_eq!(key("::ffff:203.0.113.5"), "203.0.113.5");
     }
 
     #[test]

@@ -37,19 +37,33 @@ impl UserStates {
             return Ok(Some(*s));
         }
         let generation = self.generation.load(Ordering::SeqCst);
-        let Some(u) = user::Entity::find_by_id(user_id).one(db).await? else {
+        let Some(state) = Self::read_uncached(db, user_id).await? else {
             return Ok(None);
-        };
-        let state = UserState {
-            active: u.active,
-            role: u.role,
-            token_version: u.token_version,
         };
         let mut map = self.cached.write().unwrap_or_else(|p| p.into_inner());
         if self.generation.load(Ordering::SeqCst) == generation {
             map.insert(user_id, state);
         }
         Ok(Some(state))
+    }
+
+    /// The user's state as `db` has it, not cached: for a replica, which may not yet have
+    /// replayed a change that ended the user's tokens.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn read_uncached(
+        db: &impl ConnectionTrait,
+        user_id: i64,
+    ) -> Result<Option<UserState>, sea_orm::DbErr> {
+        Ok(user::Entity::find_by_id(user_id)
+            .one(db)
+            .await?
+            .map(|u| UserState {
+                active: u.active,
+                role: u.role,
+                token_version: u.token_version,
+            }))
     }
 
     /// Forgets one user (after a change here, or a notice from another replica).

@@ -19,8 +19,7 @@ pub enum Fault {
     /// The database is there but every connection is taken: pool timeouts, PostgreSQL `53300`,
     /// SQLite busy or locked, out of memory.
     Busy,
-    /// The database can only be read: SQLite `SQLITE_READONLY` (a file or disk made read-only),
-    /// PostgreSQL `25006` (a hot standby promoted to nothing).
+    /// The database can only be read: SQLite `SQLITE_READONLY` (a file or disk made read-only).
     ReadOnly,
     /// PostgreSQL `40001 serialization_failure` and `40P01 deadlock_detected`: the same
     /// transaction may succeed if run again.
@@ -111,7 +110,6 @@ fn classify_sqlstate(code: &str) -> Option<Fault> {
         "40001" | "40P01" => Some(Fault::Retryable),
         "57P01" | "57P02" | "57P03" => Some(Fault::ShuttingDown),
         "53300" => Some(Fault::Busy),
-        "25006" => Some(Fault::ReadOnly),
         c if c.starts_with("08") => Some(Fault::Unreachable),
         _ => None,
     }

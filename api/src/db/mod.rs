@@ -71,7 +71,7 @@ impl Db {
             );
         }
         let (read, write, write_gate) = if settings.is_sqlite() {
-            connect_sqlite(settings).await?
+            connect_sqlite(settings, read_only).await?
         } else {
             connect_postgres(settings).await?
         };
@@ -211,7 +211,7 @@ type Pools = (
     Option<Arc<Mutex<()>>>,
 );
 
-async fn connect_sqlite(settings: &Settings) -> anyhow::Result<Pools> {
+async fn connect_sqlite(settings: &Settings, read_only: bool) -> anyhow::Result<Pools> {
     let acquire = Duration::from_secs(settings.database_acquire_timeout_secs);
     let path = settings.sqlite_path();
     if let Some(parent) = path.as_deref().and_then(|p| p.parent())
@@ -236,6 +236,19 @@ async fn connect_sqlite(settings: &Settings) -> anyhow::Result<Pools> {
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10))
         .log_statements(tracing::log::LevelFilter::Trace);
+    // A read-only file is opened read-only. Without its WAL (a clean stop removed it) SQLite
+    // could not create the shared-memory file beside it, so it is opened as immutable: nothing
+    // can change it while the service runs, which is true of a read-only file.
+    let opts = if read_only {
+        let wal_gone = path.as_deref().is_some_and(|p| {
+            let mut wal = p.as_os_str().to_owned();
+            wal.push("-wal");
+            !std::path::Path::new(&wal).exists()
+        });
+        opts.read_only(true).immutable(wal_gone)
+    } else {
+        opts
+    };
     // One writer: the gate queues writers fairly, and one pooled connection serves them.
     // No ping before each use (sqlx's default): a file does not go away, and a connection left
     // in a bad state is caught by the check below.

@@ -6,6 +6,7 @@
 
 mod catalog;
 mod orders;
+mod tickets;
 mod write;
 
 use catalog::catalog;

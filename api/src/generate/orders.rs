@@ -21,6 +21,7 @@ pub(super) struct Generated {
     pub(super) payment: Option<payment::ActiveModel>,
     pub(super) txn: Option<ledger_transaction::ActiveModel>,
     pub(super) entries: Vec<ledger_entry::ActiveModel>,
+    pub(super) tickets: Vec<zhunong_entity::weigh_ticket::ActiveModel>,
 }
 
 pub(super) fn one_order(
@@ -201,6 +202,10 @@ pub(super) fn one_order(
             live_session_id: if live { s.session } else { None },
             weighed_revision: i32::from(weighed),
         },
+        tickets: lines
+            .iter()
+            .flat_map(|l| super::tickets::for_line(l, s.actor, placed + Duration::days(1)))
+            .collect(),
         lines,
         payment: None,
         txn: None,

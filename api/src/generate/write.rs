@@ -9,6 +9,7 @@ use super::*;
 pub(super) struct Pending {
     pub(super) orders: Vec<order::ActiveModel>,
     pub(super) lines: Vec<order_line::ActiveModel>,
+    pub(super) tickets: Vec<zhunong_entity::weigh_ticket::ActiveModel>,
     pub(super) payments: Vec<payment::ActiveModel>,
     pub(super) txns: Vec<ledger_transaction::ActiveModel>,
     pub(super) entries: Vec<ledger_entry::ActiveModel>,
@@ -38,6 +39,7 @@ impl Pending {
         self.facts.extend(rows.iter().map(facts::active));
         self.orders.push(g.order.into());
         self.lines.extend(g.lines.into_iter().map(Into::into));
+        self.tickets.extend(g.tickets);
         self.payments.extend(g.payment);
         self.txns.extend(g.txn);
         self.entries.extend(g.entries);
@@ -51,6 +53,7 @@ impl Pending {
         db.write(async |tx| {
             insert_chunked(tx, taken.orders, 1_000).await?;
             insert_chunked(tx, taken.lines, 1_000).await?;
+            insert_chunked(tx, taken.tickets, 1_000).await?;
             insert_chunked(tx, taken.payments, 1_000).await?;
             insert_chunked(tx, taken.txns, 1_000).await?;
             insert_chunked(tx, taken.entries, 1_000).await?;

@@ -47,7 +47,7 @@ pub async fn login(
     } = body.value;
     let name = username.to_lowercase();
     let addr = client_addr(&req, &state.trusted_proxies)
-        .map(|a| a.to_string())
+        .map(crate::auth::throttle::address_key)
         .unwrap_or_default();
     let throttle = &state.login_throttle;
     let verdict = throttle.check(&name, &addr).await?;

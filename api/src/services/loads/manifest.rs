@@ -1,5 +1,8 @@
 //! The data of a load's manifest: every order on the truck with its buyer, lines, crates, net
-//! weights and amounts, and the totals.
+//! weights and amounts, and the totals. The net weight total is the load's own, kept with the
+//! load as orders join and leave it, so the station's screen and the printed manifest say the
+//! same. A line's net weight is its `weighed_g`, which weighing keeps equal to the sum of its live
+//! weigh tickets (the load's total is summed from those), so the lines add up to the total.
 
 use crate::dto::loads::LoadOut;
 use crate::error::AppResult;
@@ -123,14 +126,13 @@ pub async fn manifest(db: &impl ConnectionTrait, load_id: i64) -> AppResult<Mani
         })
         .collect();
     let all = orders.iter().flat_map(|o| o.lines.iter());
-    let (total_crates, total_net_g, total_amount_fen) = all.fold((0, 0, 0), |(c, g, f), l| {
-        (c + l.crates, g + l.net_g, f + l.amount_fen)
-    });
+    let (total_crates, total_amount_fen) =
+        all.fold((0, 0), |(c, f), l| (c + l.crates, f + l.amount_fen));
     Ok(Manifest {
+        total_net_g: load.total_net_g,
         load,
         orders,
         total_crates,
-        total_net_g,
         total_amount_fen,
     })
 }
