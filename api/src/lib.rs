@@ -14,6 +14,7 @@ pub mod known_routes;
 pub mod listener;
 pub mod middleware;
 pub mod openapi;
+pub mod prepare;
 pub mod render;
 pub mod routes;
 pub mod services;

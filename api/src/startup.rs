@@ -1,9 +1,9 @@
 //! Building and running the server. Tests call `Application::build` with their own settings
 //! (port 0, a fresh database) and talk to it over real HTTP.
 
+use crate::auth::JwtKeys;
 use crate::auth::throttle::{LoginThrottle, ThrottleLimits};
-use crate::auth::{JwtKeys, random_hex};
-use crate::config::{Secret, Settings};
+use crate::config::Settings;
 use crate::db::Db;
 use crate::db::hub::Notice;
 use crate::error::{AppError, PROBLEM_JSON};
@@ -13,7 +13,6 @@ use crate::openapi::ApiDoc;
 use crate::routes;
 use crate::services::money::rules::RulesCache;
 use crate::services::webhooks::secret_box::SecretBox;
-use crate::services::{idempotency, users};
 use crate::state::AppState;
 use actix_web::dev::{Server, ServiceResponse};
 use actix_web::http::{StatusCode, header};
@@ -49,14 +48,14 @@ impl Application {
                 .unwrap_or_else(crate::auth::password::default_concurrency),
         );
         let db = Db::connect(&settings).await?;
-        let secret = jwt_secret(&settings)?;
+        let secret = crate::prepare::jwt_secret(&settings)?;
         let keys = web::Data::new(JwtKeys::new(secret.expose(), &settings)?);
         let webhook_secrets = SecretBox::from_master(secret.expose().as_bytes())?;
         if db.is_read_only() {
             // Reads only: nothing at start may write, and no background work runs.
             db.ensure_no_pending_migrations().await?;
         } else {
-            prepare_for_writes(&db, &settings, &webhook_secrets).await?;
+            crate::prepare::for_writes(&db, &settings, &webhook_secrets).await?;
         }
         let login_throttle = login_throttle(&settings, &db);
         let trusted_proxies = crate::auth::client_addr::parse_trusted(&settings.trusted_proxies)?;
@@ -209,46 +208,6 @@ impl Application {
     }
 }
 
-/// What a writable database gets at start: migrations, sales figures missing for old orders,
-/// webhook secrets sealed, a first admin, and the hourly purges.
-async fn prepare_for_writes(
-    db: &Db,
-    settings: &Settings,
-    webhook_secrets: &SecretBox,
-) -> anyhow::Result<()> {
-    db.migrate().await?;
-    let filled = crate::services::reports::facts::backfill(db).await?;
-    if filled > 0 {
-        tracing::info!(
-            orders = filled,
-            "sales figures written for orders that had none"
-        );
-    }
-    let sealed =
-        crate::services::partner::webhooks::seal_plain_secrets(db, webhook_secrets).await?;
-    if sealed > 0 {
-        tracing::info!(
-            endpoints = sealed,
-            "webhook secrets stored in plain text were sealed"
-        );
-    }
-    // An empty variable (as docker-compose passes an unset one) means "generate one".
-    let admin_pw = settings
-        .admin_password
-        .as_ref()
-        .map(Secret::expose)
-        .filter(|p| !p.is_empty());
-    if let Some(generated) = users::ensure_first_admin(db, admin_pw).await? {
-        println!("Created user `admin` with password: {generated}  (shown once; keep it)");
-    }
-    spawn_hourly_purges(
-        db.clone(),
-        settings.idempotency_retention_hours.max(24),
-        Duration::from_secs(settings.login_window_secs),
-    );
-    Ok(())
-}
-
 /// SIGTERM (how Docker and systemd stop a service) or SIGINT (Ctrl-C).
 async fn stop_signal() {
     #[cfg(unix)]
@@ -272,45 +231,6 @@ async fn stop_signal() {
     }
 }
 
-/// The configured secret; on SQLite without one, the secret kept beside the database file
-/// (generated on first start); PostgreSQL deployments must configure it so replicas agree.
-fn jwt_secret(settings: &Settings) -> anyhow::Result<Secret> {
-    if let Some(s) = &settings.jwt_secret {
-        return Ok(s.clone());
-    }
-    anyhow::ensure!(
-        settings.is_sqlite(),
-        "set ZHUNONG_JWT_SECRET (at least 32 bytes) when using PostgreSQL, so every replica shares it"
-    );
-    let Some(db_path) = settings.sqlite_path() else {
-        return Ok(Secret::new(random_hex(32)));
-    };
-    let path = db_path.with_file_name("jwt-secret");
-    if let Ok(existing) = std::fs::read_to_string(&path) {
-        return Ok(Secret::new(existing.trim()));
-    }
-    let secret = random_hex(32);
-    write_private(&path, &secret).map_err(|e| {
-        anyhow::anyhow!(
-            "cannot keep the generated JWT secret in {}: {e}",
-            path.display()
-        )
-    })?;
-    Ok(Secret::new(secret))
-}
-
-fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    opts.open(path)?.write_all(contents.as_bytes())
-}
-
 /// The login throttle: shared through the database on PostgreSQL (every replica counts against
 /// one budget), in memory on SQLite (one process).
 fn login_throttle(settings: &Settings, db: &Db) -> LoginThrottle {
@@ -329,32 +249,6 @@ fn login_throttle(settings: &Settings, db: &Db) -> LoginThrottle {
     } else {
         LoginThrottle::in_memory(limits)
     }
-}
-
-/// Once an hour: idempotency records past their retention, and (on PostgreSQL) failed-login
-/// records past their window.
-fn spawn_hourly_purges(db: Db, retention_hours: u64, login_window: Duration) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(3600));
-        loop {
-            tick.tick().await;
-            let purged = db
-                .write(async |tx| Ok(idempotency::purge_older_than(tx, retention_hours).await?))
-                .await;
-            match purged {
-                Ok(n) if n > 0 => tracing::info!(purged = n, "old idempotency records removed"),
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "idempotency purge failed"),
-            }
-            if db.backend() == sea_orm::DbBackend::Postgres {
-                match crate::auth::throttle::purge_shared(&db, login_window).await {
-                    Ok(n) if n > 0 => tracing::info!(purged = n, "old login failures removed"),
-                    Ok(_) => {}
-                    Err(e) => tracing::warn!(error = %e, "login failure purge failed"),
-                }
-            }
-        }
-    });
 }
 
 /// Forgets cached commission rules and user states whenever any replica changes them.
