@@ -60,6 +60,14 @@ pub fn is_unreachable(e: &DbErr) -> bool {
     }
 }
 
+/// Why a database that failed to answer is away: restarting (57P01–57P03) or unreachable.
+pub fn why_away(e: &DbErr) -> Fault {
+    match classify(e) {
+        Some(Fault::ShuttingDown) => Fault::ShuttingDown,
+        _ => Fault::Unreachable,
+    }
+}
+
 /// What [`crate::db::Db::begin_write`] answers while the service runs read-only.
 pub const READ_ONLY_MODE: &str = "the database is open read-only";
 

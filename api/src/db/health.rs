@@ -7,7 +7,7 @@
 //! fails to open the breaker. [`Health::bounded`] covers that: work that has not finished after
 //! the stall threshold asks the probe, and gives up with 503 as soon as the breaker opens.
 
-use super::fault::{Fault, classify};
+use super::fault::{Fault, why_away};
 use crate::error::Outage;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, RuntimeErr};
 use std::future::Future;
@@ -117,10 +117,7 @@ impl Health {
     pub async fn probe(&self) -> Result<(), Fault> {
         match tokio::time::timeout(PROBE_TIMEOUT, self.conn.execute_unprepared("SELECT 1")).await {
             Ok(Ok(_)) => Ok(()),
-            Ok(Err(e)) => Err(match classify(&e) {
-                Some(Fault::ShuttingDown) => Fault::ShuttingDown,
-                _ => Fault::Unreachable,
-            }),
+            Ok(Err(e)) => Err(why_away(&e)),
             Err(_) => Err(Fault::Unreachable),
         }
     }

@@ -159,11 +159,7 @@ impl Db {
     /// Opens the breaker if `e` says the database cannot be reached.
     pub fn observe_failure(&self, e: &DbErr) {
         if fault::is_unreachable(e) {
-            let cause = match fault::classify(e) {
-                Some(Fault::ShuttingDown) => Fault::ShuttingDown,
-                _ => Fault::Unreachable,
-            };
-            self.health.trip(cause);
+            self.health.trip(fault::why_away(e));
         }
     }
 
