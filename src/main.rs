@@ -32,6 +32,9 @@ enum Command {
         /// The password; read from ZHUNONG_NEW_USER_PASSWORD if not given, generated if neither.
         #[arg(long, env = "ZHUNONG_NEW_USER_PASSWORD", hide_env_values = true)]
         password: Option<String>,
+        /// What pages and the audit log call them (张会计); the login name if not given.
+        #[arg(long)]
+        name: Option<String>,
     },
     /// Fill an empty database with years of realistic sales, for benchmarks (bulk inserts).
     Generate {
@@ -109,6 +112,7 @@ async fn run() -> anyhow::Result<()> {
             username,
             role,
             password,
+            name,
         } => {
             let db = Db::connect(&settings).await?;
             db.migrate().await?;
@@ -120,10 +124,11 @@ async fn run() -> anyhow::Result<()> {
             };
             let req = CreateUserRequest {
                 username: username.clone(),
+                display_name: name,
                 password: password.clone(),
                 role,
             };
-            db.write(async |tx| zhunong_api::services::users::create(tx, req).await)
+            db.write(async |tx| zhunong_api::services::users::create(tx, None, req).await)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             println!("created user `{username}`");

@@ -51,7 +51,7 @@
     const s = session();
     if (!s) { toLogin(); return; }
     if (!sessionId) { showError(clientError('地址里没有直播场次编号，应为 /app/live/场次号/board。')); return; }
-    $('who-name').textContent = s.username;
+    $('who-name').textContent = s.name;
     $('who').hidden = false;
     $('login-view').hidden = true;
     try {

@@ -246,24 +246,24 @@ window.Zhunong = (() => {
   // 访问凭据只在内存里：不写进任何存储，别的脚本或拷走的浏览器资料里都找不到它。
   // 刷新页面、打开新标签页（如直播大屏）时，用续期 Cookie（httpOnly，只发往 /api/v1/auth）换一个新的。
   // sessionStorage 里只记“本标签页谁登录着”（用户名和角色，没有凭据），离线刷新时据此留在页面上。
-  let current = null; // {token, role, username, expires_at}
+  let current = null; // {token, role, username, name, expires_at}
 
   /** 记下 POST /auth/login 或 /auth/refresh 的回答（提前 5 秒当作过期；有效期很短时提前四分之一）。 */
   function keep(username, r) {
     const ttl = r.expires_in || 0;
     current = {
-      token: r.access_token, role: r.role, username,
+      token: r.access_token, role: r.role, username, name: r.display_name || username,
       expires_at: Date.now() + Math.max(0, ttl - Math.min(5, ttl / 4)) * 1000,
     };
-    if (page.tokenKey) sessionStorage.setItem(page.tokenKey, JSON.stringify({ username, role: r.role }));
+    if (page.tokenKey) sessionStorage.setItem(page.tokenKey, JSON.stringify({ username, name: current.name, role: r.role }));
   }
 
-  /** 本标签页登录着的用户 {username, role}（凭据过期、离线时也有），没有则 null。 */
+  /** 本标签页登录着的用户 {username（登录名）, name（显示名）, role}（凭据过期、离线时也有），没有则 null。 */
   function session() {
-    if (current) return { username: current.username, role: current.role };
+    if (current) return { username: current.username, name: current.name, role: current.role };
     try {
       const s = JSON.parse(sessionStorage.getItem(page.tokenKey) || 'null');
-      if (s && s.username && s.role) return { username: s.username, role: s.role };
+      if (s && s.username && s.role) return { username: s.username, name: s.name || s.username, role: s.role };
     } catch (_) { /* ignore */ }
     return null;
   }

@@ -120,7 +120,7 @@
   async function afterLogin() {
     const s = session();
     if (!s) { toLogin(); return; }
-    $('who-name').textContent = s.username;
+    $('who-name').textContent = s.name;
     renderQueue();
     pump();
     const saved = Number(localStorage.getItem(SESSION_KEY) || 0);

@@ -1,65 +1,68 @@
-// 操作记录：谁在什么时候改了什么（确认、取消、称重、审批、装车、批次、账号），按对象、编号和日期筛选。
+// 操作记录：谁在什么时候做了什么，每条读作一句中文（谁、做了什么、对哪张订单 / 哪位种植户 / 哪个批次、
+// 从多少到多少，金额用元、重量用斤）。按类别、订单号和日期筛选，每页 50 条；管理员可展开原始记录。
 'use strict';
 
 (() => {
   const o = window.Zhunong.office;
-  const { $, api, table } = o;
-  const { run, clientError } = window.Zhunong;
+  const { $, api, table, el } = o;
+  const { run, clientError, session } = window.Zhunong;
 
-  const ENTITY = { order: '订单', order_line: '订单行', weigh_ticket: '磅单', load: '装车单', batch: '批次', user: '账号' };
-  /** 记录里的字段名 → 中文。 */
-  const FIELD = {
-    status: '状态', reason: '原因', automatic: '自动', role: '角色', active: '可登录', stock_qty: '库存',
-    retail_price_fen: '零售价', enterprise_price_fen: '企业价', code: '批次号', storage_place: '存放',
-    harvest_date: '采收日期', net_g: '净重', gross_g: '毛重', tare_g: '皮重', order_id: '订单', load_id: '装车单',
-    weighed_g: '称重', plate: '车牌', received_by: '签收人',
-  };
-  const VALUE = {
-    ...o.ORDER_STATUS, open: '在售 / 装车中', closed: '已关闭', departed: '已发车',
-    admin: '管理员', secretary: '书记 / 会计', helper: '直播助手', station: '称重站',
-  };
+  const PER_PAGE = 50;
+  let page = 1;
 
-  /** 变更前后不同的字段，如“状态：已确认 → 已取消”。 */
-  function changes(before, after) {
-    const b = before || {};
-    const a = after || {};
-    const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])];
-    const show = (k, v) => {
-      if (v === null || v === undefined) return '—';
-      if (typeof v === 'boolean') return v ? '是' : '否';
-      if (k.endsWith('_fen') && typeof v === 'number') return o.money(v);
-      if (k.endsWith('_g') && typeof v === 'number') return o.jin(v);
-      if (typeof v === 'object') return JSON.stringify(v);
-      return VALUE[v] || String(v);
-    };
-    return keys.filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k]))
-      .map((k) => (k in b ? `${FIELD[k] || k}：${show(k, b[k])} → ${show(k, a[k])}` : `${FIELD[k] || k}：${show(k, a[k])}`)).join('；');
+  /** 订单号（ZN000123，或只写数字）→ 订单编号；空则 null。 */
+  function orderIdOf(text) {
+    const s = window.Zhunong.halfWidth(text).trim().toUpperCase();
+    if (!s) return null;
+    const m = /^(?:ZN)?0*(\d{1,15})$/.exec(s);
+    if (!m || Number(m[1]) === 0) throw clientError('订单号的样子是 ZN000123（也可以只写数字）。');
+    return m[1];
   }
 
-  async function list() {
-    const p = new URLSearchParams({ per_page: '100' });
-    if ($('a-entity').value) p.set('entity', $('a-entity').value);
-    const id = $('a-id').value.trim();
-    if (id) {
-      if (!/^\d+$/.test(id)) throw clientError('编号只能是数字。');
-      p.set('entity_id', id);
+  function filters() {
+    const p = new URLSearchParams({ per_page: String(PER_PAGE), page: String(page) });
+    const order = orderIdOf($('a-order').value);
+    if (order) {
+      p.set('entity', 'order');
+      p.set('entity_id', order);
+    } else if ($('a-entity').value) {
+      p.set('entity', $('a-entity').value);
     }
     if ($('a-from').value) p.set('from', $('a-from').value);
     if ($('a-to').value) p.set('to', $('a-to').value);
-    const page = await api('GET', `/audit-log?${p}`);
-    table($('audit-table'), ['时间', '操作人', '操作', '对象', '编号', '变更'],
-      page.items.map((x, i) => ({
-        testid: `audit-row-${i}`,
-        cells: [o.localTime(x.at), x.actor || '—', x.action_label, ENTITY[x.entity] || x.entity,
-          x.entity === 'order' ? o.orderNumber(x.entity_id) : String(x.entity_id), changes(x.before, x.after)],
-      })), { empty: '没有符合条件的操作记录。' });
+    return p;
+  }
+
+  /** 原始记录（只给管理员看）：折叠着，点开才显示。 */
+  function raw(x) {
+    const text = JSON.stringify({ action: x.action, entity: x.entity, entity_id: x.entity_id, before: x.before, after: x.after }, null, 2);
+    return el('details', { class: 'raw' }, el('summary', { text: '原始记录' }), el('pre', { text }));
+  }
+
+  async function list() {
+    const result = await api('GET', `/audit-log?${filters()}`);
+    const isAdmin = (session() || {}).role === 'admin';
+    const node = $('audit-table');
+    table(node, ['时间', '操作', '记录'],
+      result.items.map((x, i) => ({ testid: `audit-row-${i}`, cells: [o.localTime(x.at), x.action_label, x.summary] })),
+      { empty: '没有符合条件的操作记录。' });
+    if (isAdmin) {
+      node.querySelectorAll('tbody tr[data-testid]').forEach((tr, i) => tr.lastChild.append(raw(result.items[i])));
+    }
+    const pages = Math.max(1, Math.ceil(result.total / PER_PAGE));
+    $('audit-pages').textContent = `共 ${result.total} 条，第 ${page} / ${pages} 页`;
+    $('a-prev').disabled = page <= 1;
+    $('a-next').disabled = page >= pages;
   }
 
   o.register('audit', { show: () => run(null, list) });
   document.addEventListener('DOMContentLoaded', () => {
     $('audit-form').addEventListener('submit', (ev) => {
       ev.preventDefault();
+      page = 1;
       run($('a-find'), list);
     });
+    $('a-prev').addEventListener('click', (ev) => { page = Math.max(1, page - 1); run(ev.target, list); });
+    $('a-next').addEventListener('click', (ev) => { page += 1; run(ev.target, list); });
   });
 })();

@@ -1,11 +1,11 @@
-// 财务：结算（单个订单或全部符合条件的）、账目（记账凭证和分录）、其他收入（租金、分红，
+// 财务：收款结算（office-settle.js）、账目（记账凭证和分录）、其他收入（租金、分红，
 // 按份额分给各村集体）。种植户对账单和付款在 office-growers.js，提成规则在 office-rules.js。
 // 金额一律以“分”计算，只在显示时换算成元。
 'use strict';
 
 (() => {
   const o = window.Zhunong.office;
-  const { $, el, fill, api, money, table, form, act } = o;
+  const { $, el, fill, api, money, table, form } = o;
   const { showNotice } = window.Zhunong;
 
   const TXN_KIND = { settlement: '结算', reversal: '冲销', other_income: '其他收入', payout: '付给种植户' };
@@ -16,9 +16,6 @@
   const CATEGORY = [
     ['greenhouse_rent', '大棚租金'], ['cold_store_rent', '冷库租金'], ['joint_dividend', '联营分红'], ['other', '其他收入'],
   ];
-  const SKIP = {
-    not_found: '没有这个订单', already_settled: '已经结算过', not_delivered: '还没有送达', not_fully_paid: '还没有收齐款',
-  };
 
   /** 村集体、种植户的名字，给分录的账户用。 */
   let names = { collectives: new Map(), growers: new Map() };
@@ -31,51 +28,6 @@
     if (e.collective_id) return `村集体：${names.collectives.get(e.collective_id) || e.collective_id}`;
     if (e.grower_id) return `种植户：${names.growers.get(e.grower_id) || e.grower_id}`;
     return '现金';
-  }
-
-  // ---------------------------------------------------------------- 结算
-
-  async function settlePanel(box) {
-    const page = await api('GET', '/orders?status=delivered&per_page=200');
-    const list = el('table', { class: 'table', testid: 'settle-list' });
-    const checks = [];
-    table(list, ['', '订单号', '送达', '付款', { text: '应收', num: true }, { text: '已收', num: true }],
-      page.items.map((x) => {
-        checks.push(el('input', { type: 'checkbox', value: x.id, testid: `settle-pick-${x.id}`, 'aria-label': `选择 ${o.orderNumber(x.id)}` }));
-        return { cells: ['', o.orderNumber(x.id), x.delivered_at ? o.localTime(x.delivered_at) : '', o.PAYMENT_STATUS[x.payment_status] || '',
-          money(x.final_total_fen ?? x.total_fen), money(x.paid_fen)] };
-      }), { empty: '没有待结算的订单。订单送达并收齐款后会自动结算；这里列出已送达、还没结算的订单。' });
-    // 第一列放勾选框（table() 只放文字）。
-    list.querySelectorAll('tbody tr').forEach((tr, i) => { if (checks[i]) tr.firstChild.append(checks[i]); });
-    const result = el('div', { testid: 'settle-result' });
-    const settle = async (ids) => {
-      if (!ids.length) throw window.Zhunong.clientError('请先勾选要结算的订单。');
-      if (!window.confirm(`结算 ${ids.length} 个订单？结算后货款记给种植户、提成记给村集体，不能撤回（退款会自动冲销）。`)) return;
-      const r = await api('POST', '/settlements', { order_ids: ids });
-      fill(result, el('p', { text: `已结算 ${r.settled.length} 单。` }),
-        r.skipped.length ? el('ul', {}, r.skipped.map((s) => el('li', { text: `${o.orderNumber(s.order_id)}：${SKIP[s.code] || s.reason}` }))) : null);
-      showNotice(`已结算 ${r.settled.length} 单` + (r.skipped.length ? `，${r.skipped.length} 单未结算。` : '。'));
-      await settlePanel(box);
-      box.querySelector('[data-testid=settle-result]').replaceWith(result);
-    };
-    const picked = el('button', { type: 'button', class: 'btn primary', testid: 'settle-picked', text: '结算勾选的订单',
-      onclick: (ev) => act(ev.target, null, () => settle(checks.filter((c) => c.checked).map((c) => Number(c.value)))) });
-    // 全部：不止这一页，逐页取回所有已送达、已收齐款的订单（一次最多结算 500 单）。
-    const allPaid = async () => {
-      const ids = [];
-      for (let n = 1; ; n += 1) {
-        const p = await api('GET', `/orders?status=delivered&payment_status=paid&per_page=200&page=${n}`);
-        ids.push(...p.items.map((x) => x.id));
-        if (p.items.length < 200 || ids.length >= 500) break;
-      }
-      return ids.slice(0, 500);
-    };
-    const all = el('button', { type: 'button', class: 'btn', testid: 'settle-all', text: '结算全部已收齐款的订单',
-      onclick: (ev) => act(ev.target, null, async () => settle(await allPaid())) });
-    fill(box, el('section', { class: 'card' },
-      el('h2', { text: '待结算订单（已送达）' }),
-      el('div', { class: 'btns' }, picked, all), result,
-      el('div', { class: 'scroll' }, list)));
   }
 
   // ---------------------------------------------------------------- 账目
@@ -132,13 +84,13 @@
   }
 
   const PANELS = {
-    settle: settlePanel, ledger: ledgerPanel, income: incomePanel,
+    settle: (box) => o.settlePanel(box), ledger: ledgerPanel, income: incomePanel,
     statements: (box, p) => o.growersPanel(box, p), rules: (box, p) => o.rulesPanel(box, p),
   };
 
   async function show(params) {
     const tab = PANELS[params.get('tab')] ? params.get('tab') : 'settle';
-    fill($('money-tabs'), o.tabs('money', [['settle', '结算'], ['ledger', '账目'], ['income', '其他收入'], ['statements', '种植户对账'], ['rules', '提成规则']], tab));
+    fill($('money-tabs'), o.tabs('money', [['settle', '收款结算'], ['ledger', '账目'], ['income', '其他收入'], ['statements', '种植户对账'], ['rules', '提成规则']], tab));
     const box = $('money-panel');
     fill(box, el('p', { class: 'empty', text: '正在加载……' }));
     await window.Zhunong.run(null, () => PANELS[tab](box, params));

@@ -1,4 +1,4 @@
-// 基础资料 · 账号：新建工作人员账号、改角色、停用/启用、重置密码（书记不能动管理员账号）；
+// 基础资料 · 账号：新建工作人员账号（姓名用中文，登录名用字母）、改姓名、改角色、停用/启用、重置密码（书记不能动管理员账号）；
 // 企业通知：推送失败的企业通知，可重新推送。
 'use strict';
 
@@ -19,48 +19,60 @@
     const isAdmin = me && me.role === 'admin';
     const roles = Object.entries(ROLE).filter(([r]) => isAdmin || r !== 'admin');
     const list = el('table', { class: 'table', testid: 'user-list' });
-    table(list, ['编号', '用户名', '角色', '状态', '创建', '操作'], page.items.map((u) => ({
+    /** 页面和操作记录里显示的名字：姓名，没有则登录名。 */
+    const nameOf = (u) => u.display_name || u.username;
+    table(list, ['姓名', '登录名', '角色', '状态', '创建', '操作'], page.items.map((u) => ({
       testid: `user-${u.username}`,
-      cells: [String(u.id), u.username, ROLE[u.role] || u.role, u.active ? '正常' : '已停用', o.localTime(u.created_at), ''],
+      cells: [u.display_name || '（未填）', u.username, ROLE[u.role] || u.role, u.active ? '正常' : '已停用', o.localTime(u.created_at), ''],
     })));
     list.querySelectorAll('tbody tr').forEach((tr, i) => {
       const u = page.items[i];
       const self = me && u.username === me.username;
       if (!u || (u.role === 'admin' && !isAdmin)) return;
-      const roleSel = el('select', { testid: `role-${u.username}`, 'aria-label': `${u.username} 的角色`, disabled: self || null },
+      const roleSel = el('select', { testid: `role-${u.username}`, 'aria-label': `${nameOf(u)} 的角色`, disabled: self || null },
         roles.map(([v, t]) => el('option', { value: v, text: t })));
       roleSel.value = u.role;
       roleSel.addEventListener('change', () => act(null, null, async () => {
-        if (!window.confirm(`把 ${u.username} 的角色改为“${ROLE[roleSel.value]}”？他需要重新登录。`)) { roleSel.value = u.role; return; }
+        if (!window.confirm(`把 ${nameOf(u)} 的角色改为“${ROLE[roleSel.value]}”？他需要重新登录。`)) { roleSel.value = u.role; return; }
         await api('PATCH', `/users/${u.id}`, { role: roleSel.value });
-        showNotice(`${u.username} 现在是${ROLE[roleSel.value]}。`);
+        showNotice(`${nameOf(u)} 现在是${ROLE[roleSel.value]}。`);
         await usersPanel(box);
       }));
       const toggle = el('button', { type: 'button', class: `btn small ${u.active ? 'danger' : ''}`, testid: `toggle-${u.username}`,
         text: u.active ? '停用' : '启用', disabled: self || null,
         onclick: (ev) => act(ev.target, null, async () => {
-          if (u.active && !window.confirm(`停用 ${u.username}？他会立即退出，不能再登录。`)) return;
+          if (u.active && !window.confirm(`停用 ${nameOf(u)}？他会立即退出，不能再登录。`)) return;
           await api('PATCH', `/users/${u.id}`, { active: !u.active });
-          showNotice(u.active ? `${u.username} 已停用。` : `${u.username} 已启用。`);
+          showNotice(u.active ? `${nameOf(u)} 已停用。` : `${nameOf(u)} 已启用。`);
           await usersPanel(box);
         }) });
       const reset = el('button', { type: 'button', class: 'btn small', testid: `reset-${u.username}`, text: '重置密码',
         onclick: (ev) => act(ev.target, null, async () => {
-          const pw = window.prompt(`给 ${u.username} 设一个新密码（至少 10 位）：`, '');
+          const pw = window.prompt(`给 ${nameOf(u)} 设一个新密码（至少 10 位）：`, '');
           if (pw === null) return;
           if (pw.length < 10) throw clientError('密码至少 10 位。');
           await api('POST', `/users/${u.id}/password`, { password: pw });
-          showNotice(`${u.username} 的密码已重置，请当面告诉他。`);
+          showNotice(`${nameOf(u)} 的密码已重置，请当面告诉他。`);
         }) });
-      tr.lastChild.append(el('div', { class: 'row' }, roleSel, toggle, reset));
+      const rename = el('button', { type: 'button', class: 'btn small', testid: `rename-${u.username}`, text: '改姓名',
+        onclick: (ev) => act(ev.target, null, async () => {
+          const name = window.prompt(`${nameOf(u)} 的姓名（页面和操作记录里显示）：`, u.display_name || '');
+          if (name === null) return;
+          if (!name.trim()) throw clientError('姓名不能为空。');
+          await api('PATCH', `/users/${u.id}`, { display_name: name.trim() });
+          showNotice(`已改为“${name.trim()}”。`);
+          await usersPanel(box);
+        }) });
+      tr.lastChild.append(el('div', { class: 'row' }, rename, roleSel, toggle, reset));
     });
     const f = form('user-form', [
-      { name: 'username', label: '用户名', required: true, placeholder: '字母或数字，如 zhuli2' },
+      { name: 'display_name', label: '姓名', required: true, placeholder: '如 张会计' },
+      { name: 'username', label: '登录名', required: true, placeholder: '字母或数字，如 zhuli2' },
       { name: 'password', label: '初始密码（至少 10 位）', type: 'password', required: true },
       { name: 'role', label: '角色', type: 'select', options: roles },
     ], '新建账号', async (v) => {
       const u = await api('POST', '/users', v);
-      showNotice(`已新建账号 ${u.username}（${ROLE[u.role]}）。`);
+      showNotice(`已新建账号 ${nameOf(u)}（登录名 ${u.username}，${ROLE[u.role]}）。`);
       await usersPanel(box);
     });
     fill(box, el('section', { class: 'card' }, el('h2', { text: '工作人员账号' }),

@@ -22,7 +22,7 @@
     compare: '对比', amount_fen: '金额', reason: '原因', method: '付款方式', q: '搜索',
     name: '名称', region: '地区', phone: '电话', area_mu: '面积', note: '备注', kind: '类型', pricing: '计价',
     unit_label: '单位', code: '批次号', harvest_date: '采收日期', quantity: '数量', retail_price_fen: '零售价',
-    enterprise_price_fen: '企业价', storage_place: '存放地点', stock_adjustment: '库存调整', username: '用户名',
+    enterprise_price_fen: '企业价', storage_place: '存放地点', stock_adjustment: '库存调整', username: '登录名', display_name: '姓名',
     password: '密码', role: '角色', basis_points: '提成比例', percent: '提成比例', fen_per_jin: '每斤提成',
     valid_from: '生效日期', valid_to: '截止日期', shares: '分配份数', category: '类别', occurred_on: '日期',
     description: '摘要', price_fen: '合同价', label: '用途', company: '单位', address: '地址',
@@ -191,7 +191,7 @@
     $('login-view').hidden = true;
     $('nav').hidden = false;
     $('who').hidden = false;
-    $('who-name').textContent = s ? s.username : '';
+    $('who-name').textContent = s ? s.name : '';
     return show();
   }
 

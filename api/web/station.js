@@ -161,7 +161,7 @@
     $('login-view').hidden = true;
     $('app-view').hidden = false;
     $('who').hidden = false;
-    $('who-name').textContent = s.username;
+    $('who-name').textContent = s.name;
     selectTab(sessionStorage.getItem('zhunong.station.tab') || 'weigh');
     return undefined;
   }

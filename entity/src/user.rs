@@ -8,6 +8,8 @@ pub struct Model {
     pub id: i64,
     #[sea_orm(unique)]
     pub username: String,
+    /// What pages and the audit log show; the login name when there is none.
+    pub display_name: Option<String>,
     pub password_hash: String,
     pub role: Role,
     pub active: bool,

@@ -333,6 +333,11 @@ impl TestApp {
             .await
     }
 
+    pub async fn patch(&self, token: &str, path: &str, body: Value) -> Reply {
+        self.send(Method::PATCH, path, Some(token), Some(&body))
+            .await
+    }
+
     /// POSTs `body` to `path` with an `Idempotency-Key`.
     pub async fn post_keyed(&self, token: &str, path: &str, key: &str, body: &Value) -> Reply {
         Reply::from(

@@ -24,6 +24,7 @@ mod orders;
 mod partner;
 mod process;
 mod read_replica;
+mod receivables;
 mod replicas;
 mod reports;
 mod roles;

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 
 /// A collective, a grower, a by-piece product and a batch of `stock` boxes at `price` fen.
-async fn grape_farm(app: &TestApp, stock: i64, price: i64) -> (i64, i64, i64, i64) {
+pub(crate) async fn grape_farm(app: &TestApp, stock: i64, price: i64) -> (i64, i64, i64, i64) {
     let t = app.token("secretary").await;
     let c = app
         .post(&t, "/api/v1/collectives", json!({"name": "红光村"}))
@@ -54,7 +54,12 @@ async fn rule(app: &TestApp, body: Value) -> i64 {
 }
 
 /// Places, confirms, weighs and completes `n` one-box orders; returns their ids.
-async fn weighed_orders(app: &Arc<TestApp>, batch: i64, buyer: i64, n: usize) -> Vec<i64> {
+pub(crate) async fn weighed_orders(
+    app: &Arc<TestApp>,
+    batch: i64,
+    buyer: i64,
+    n: usize,
+) -> Vec<i64> {
     let mut tasks = tokio::task::JoinSet::new();
     for chunk in 0..8 {
         let app = app.clone();

@@ -23,6 +23,8 @@ export const ARTIFACTS = path.join(ROOT, 'artifacts', 'browser');
 export const CHROMIUM = '/usr/bin/chromium';
 export const DEMO_PASSWORD = 'demo-pass-123';
 export const HOST = '127.0.0.1';
+/** The first admin's password on the test server (a new one each run). */
+export const ADMIN_PASSWORD = `admin-${Math.random().toString(36).slice(2)}-pass`;
 
 let server; // child process
 let serverLog = '';
@@ -91,7 +93,7 @@ export async function start(extraEnv = {}) {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ZHUNONG_')));
   Object.assign(env, {
     ZHUNONG_BIND: `${HOST}:${port}`,
-    ZHUNONG_ADMIN_PASSWORD: `admin-${Math.random().toString(36).slice(2)}-pass`,
+    ZHUNONG_ADMIN_PASSWORD: ADMIN_PASSWORD,
     ZHUNONG_LOG_LEVEL: 'warn',
     ZHUNONG_DATABASE_URL: `sqlite://${tmp}/t.db?mode=rwc`,
     ...extraEnv,
@@ -177,11 +179,11 @@ export async function login(username, password) {
  * On a page that just opened: waits until it has shown either its login form or who is signed in
  * (it first tries the browser's refresh cookie), and logs in as `username` if it asks.
  */
-export async function loginIfAsked(p, username) {
+export async function loginIfAsked(p, username, password = username === 'admin' ? ADMIN_PASSWORD : DEMO_PASSWORD) {
   await p.waitForFunction(() => !document.getElementById('login-view').hidden || !document.getElementById('who').hidden);
   if (await p.getByTestId('login-view').isVisible()) {
     await p.getByTestId('login-username').fill(username);
-    await p.getByTestId('login-password').fill(DEMO_PASSWORD);
+    await p.getByTestId('login-password').fill(password);
     await p.getByTestId('login-submit').click();
   }
 }

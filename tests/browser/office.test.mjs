@@ -235,13 +235,12 @@ test('the audit log page shows who confirmed the order and approved its weights'
   await page.setViewportSize({ width: 1280, height: 900 });
   await signIn();
   await page.getByTestId('nav-audit').click();
-  await page.getByTestId('a-entity').selectOption('order');
-  await page.getByTestId('a-id').fill(String(deskOrder.id));
+  await page.getByTestId('a-order').fill(deskOrder.number);
   await page.getByTestId('a-find').click();
   await textOf(page.getByTestId('audit-table'), '审批称重');
   const rows = await page.getByTestId('audit-table').locator('tbody tr').allTextContents();
-  assert.ok(rows.some((r) => r.includes('确认订单') && r.includes('secretary') && r.includes(deskOrder.number)), rows.join('\n'));
-  assert.ok(rows.some((r) => r.includes('审批称重')), rows.join('\n'));
+  assert.ok(rows.some((r) => r.includes('确认订单') && r.includes(`确认了订单 ${deskOrder.number}`)), rows.join('\n'));
+  assert.ok(rows.some((r) => r.includes('审批称重') && r.includes('批准了')), rows.join('\n'));
 });
 
 test('no page scrolls sideways at 375 px or 1280 px', async () => {

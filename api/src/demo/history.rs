@@ -75,6 +75,7 @@ pub async fn history(db: &Db, story: &Story) -> anyhow::Result<History> {
                     let n = i * 4 + j + 10;
                     let b = buyers::create(
                         tx,
+                        None,
                         CreateBuyer {
                             kind: BuyerKind::Individual,
                             name: format!("{surname}{title}"),
@@ -146,6 +147,7 @@ pub async fn history(db: &Db, story: &Story) -> anyhow::Result<History> {
                 for (p, grower, prefix, retail, enterprise) in batches_of_month(story, month) {
                     let b = batches::create(
                         tx,
+                        None,
                         CreateBatch {
                             product_id: story.products[p],
                             grower_id: grower,

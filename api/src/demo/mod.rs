@@ -48,6 +48,7 @@ pub async fn load(db: &crate::db::Tx, staff_password: &str) -> anyhow::Result<St
     ] {
         let c = collectives::create(
             db,
+            None,
             CreateCollective {
                 name: name.into(),
                 region: Some(region.into()),
@@ -61,6 +62,7 @@ pub async fn load(db: &crate::db::Tx, staff_password: &str) -> anyhow::Result<St
 
     let wang_fei = growers::create(
         db,
+        None,
         CreateGrower {
             collective_id: hongguang,
             name: "王飞".into(),
@@ -74,6 +76,7 @@ pub async fn load(db: &crate::db::Tx, staff_password: &str) -> anyhow::Result<St
     .map_err(e)?;
     let junyu = growers::create(
         db,
+        None,
         CreateGrower {
             collective_id: hongguang,
             name: "君宇家庭农场".into(),
@@ -152,6 +155,7 @@ pub async fn load(db: &crate::db::Tx, staff_password: &str) -> anyhow::Result<St
     ] {
         batches::create(
             db,
+            None,
             CreateBatch {
                 product_id,
                 grower_id,
@@ -170,6 +174,7 @@ pub async fn load(db: &crate::db::Tx, staff_password: &str) -> anyhow::Result<St
     let mut enterprises = Vec::new();
     let union = buyers::create(
         db,
+        None,
         CreateBuyer {
             kind: BuyerKind::Enterprise,
             name: "皖酒集团工会".into(),
@@ -190,6 +195,7 @@ pub async fn load(db: &crate::db::Tx, staff_password: &str) -> anyhow::Result<St
     enterprises.push(union.id);
     let market = buyers::create(
         db,
+        None,
         CreateBuyer {
             kind: BuyerKind::Enterprise,
             name: "市农产品公司".into(),
@@ -213,6 +219,7 @@ pub async fn load(db: &crate::db::Tx, staff_password: &str) -> anyhow::Result<St
     ] {
         let b = buyers::create(
             db,
+            None,
             CreateBuyer {
                 kind: BuyerKind::Individual,
                 name: name.into(),
@@ -230,15 +237,17 @@ pub async fn load(db: &crate::db::Tx, staff_password: &str) -> anyhow::Result<St
     }
 
     let mut secretary = 0;
-    for (username, role) in [
-        ("secretary", Role::Secretary),
-        ("helper", Role::Helper),
-        ("station", Role::Station),
+    for (username, name, role) in [
+        ("secretary", "王书记", Role::Secretary),
+        ("helper", "李小红", Role::Helper),
+        ("station", "赵师傅", Role::Station),
     ] {
         let u = users::create(
             db,
+            None,
             CreateUserRequest {
                 username: username.into(),
+                display_name: Some(name.into()),
                 password: staff_password.into(),
                 role,
             },

@@ -1,6 +1,7 @@
 //! Pure business rules: money and rounding, order status transitions, order numbers. Nothing
 //! here touches the database or HTTP; each rule is unit-tested beside its code.
 
+pub mod audit_text;
 pub mod commission;
 pub mod format;
 pub mod money;

@@ -7,7 +7,8 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AuditFilter {
-    /// `order`, `order_line`, `weigh_ticket`, `load` or `user`.
+    /// `order`, `order_line`, `weigh_ticket`, `load`, `batch`, `user`, `grower`, `buyer`,
+    /// `collective` or `commission_rule`.
     #[param(max_length = 32)]
     pub entity: Option<String>,
     pub entity_id: Option<i64>,
@@ -31,11 +32,17 @@ pub struct AuditOut {
     pub id: i64,
     pub at: DateTime<Utc>,
     pub actor_user_id: Option<i64>,
-    /// The actor's username, if the user still exists.
+    /// The actor's display name (else login name); absent for the service itself.
     pub actor: Option<String>,
     pub action: String,
     /// What a person reads for the action (`确认订单`).
     pub action_label: String,
+    /// The entry as one sentence in Chinese: who, what, on what (by name), from what to what,
+    /// in 元 and 斤.
+    #[schema(
+        example = "李站长为订单 ZN000007（王五）的批次「巨峰葡萄 A批」称重 2 筐：称重 9.66 斤，金额 48.30 元"
+    )]
+    pub summary: String,
     pub entity: String,
     pub entity_id: i64,
     pub before: Option<serde_json::Value>,

@@ -32,6 +32,8 @@ pub struct TokenResponse {
     pub role: Role,
     /// Whose token it is: a page opened in a new tab learns it here, from the refresh cookie alone.
     pub username: String,
+    /// What the pages greet them with: the display name, else the login name.
+    pub display_name: String,
     /// Trade it at `POST /auth/refresh` for a new pair before `expires_in` runs out; each one
     /// works once. Absent when it was set as a cookie.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -43,7 +45,12 @@ pub struct TokenResponse {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUserRequest {
+    /// The login name: ASCII letters, digits, `.`, `_` and `-`.
     pub username: String,
+    /// What pages and the audit log show (张会计), up to 32 characters. Without one, they show
+    /// the login name.
+    #[serde(default)]
+    pub display_name: Option<String>,
     /// At least 10 characters.
     pub password: String,
     /// `admin`, `secretary`, `helper` or `station` (partners use API keys).
@@ -54,6 +61,8 @@ pub struct CreateUserRequest {
 pub struct UserOut {
     pub id: i64,
     pub username: String,
+    /// What pages and the audit log show; absent when none was given (then the login name).
+    pub display_name: Option<String>,
     pub role: Role,
     pub active: bool,
     pub created_at: DateTime<Utc>,
@@ -64,6 +73,7 @@ impl From<user::Model> for UserOut {
         Self {
             id: m.id,
             username: m.username,
+            display_name: m.display_name,
             role: m.role,
             active: m.active,
             created_at: m.created_at,
@@ -76,6 +86,8 @@ impl From<user::Model> for UserOut {
 pub struct MeOut {
     pub user_id: i64,
     pub username: String,
+    /// What the pages greet the user with: the display name, else the login name.
+    pub display_name: String,
     pub role: Role,
 }
 
@@ -84,6 +96,11 @@ pub struct MeOut {
 #[serde(deny_unknown_fields)]
 pub struct UpdateUser {
     pub role: Option<Role>,
+    /// A new display name (up to 32 characters); `null` removes it and pages show the login
+    /// name again. Changing only the name keeps the user signed in.
+    #[serde(default, deserialize_with = "crate::dto::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub display_name: Option<Option<String>>,
     /// `false` disables the account: its tokens stop working at once and it cannot log in.
     pub active: Option<bool>,
 }

@@ -13,6 +13,7 @@ pub mod money;
 pub mod orders;
 pub mod partner;
 pub mod pick_list;
+pub mod receivables;
 pub mod reports;
 pub mod trace;
 pub mod weighing;

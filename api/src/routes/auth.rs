@@ -140,6 +140,7 @@ pub fn token_response(
         expires_in: keys.ttl_secs(),
         role: user.role,
         username: user.username.clone(),
+        display_name: crate::services::audit::names::staff_name(user),
         refresh_token,
         refresh_expires_in,
     })
@@ -243,10 +244,14 @@ pub async fn end_session(
     security(("bearer" = ["admin", "secretary", "helper", "station"]))
 )]
 #[get("/me")]
-pub async fn me(auth: Auth<Staff>) -> HttpResponse {
-    HttpResponse::Ok().json(MeOut {
+pub async fn me(auth: Auth<Staff>, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    let display_name = crate::services::users::display_name(&state.db.read, auth.user_id)
+        .await?
+        .unwrap_or_else(|| auth.username.clone());
+    Ok(HttpResponse::Ok().json(MeOut {
         user_id: auth.user_id,
         username: auth.username.clone(),
+        display_name,
         role: auth.role,
-    })
+    }))
 }

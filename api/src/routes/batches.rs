@@ -25,14 +25,14 @@ pub fn routes(cfg: &mut ServiceConfig) {
 )]
 #[post("/batches")]
 pub async fn create_batch(
-    _auth: Auth<Office>,
+    auth: Auth<Office>,
     state: web::Data<AppState>,
     body: ApiJson<CreateBatch>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Created().json(
         state
             .db
-            .write(async |tx| batches::create(tx, body.value).await)
+            .write(async |tx| batches::create(tx, Some(auth.user_id), body.value).await)
             .await?,
     ))
 }

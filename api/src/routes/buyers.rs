@@ -26,14 +26,14 @@ pub fn routes(cfg: &mut ServiceConfig) {
 )]
 #[post("/buyers")]
 pub async fn create_buyer(
-    _auth: Auth<Sales>,
+    auth: Auth<Sales>,
     state: web::Data<AppState>,
     body: ApiJson<CreateBuyer>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Created().json(
         state
             .db
-            .write(async |tx| buyers::create(tx, body.value).await)
+            .write(async |tx| buyers::create(tx, Some(auth.user_id), body.value).await)
             .await?,
     ))
 }
@@ -82,7 +82,7 @@ pub async fn get_buyer(
 )]
 #[patch("/buyers/{id}")]
 pub async fn update_buyer(
-    _auth: Auth<Sales>,
+    auth: Auth<Sales>,
     state: web::Data<AppState>,
     id: web::Path<i64>,
     body: ApiJson<UpdateBuyer>,
@@ -90,7 +90,9 @@ pub async fn update_buyer(
     Ok(HttpResponse::Ok().json(
         state
             .db
-            .write(async |tx| buyers::update(tx, id.into_inner(), body.value).await)
+            .write(async |tx| {
+                buyers::update(tx, Some(auth.user_id), id.into_inner(), body.value).await
+            })
             .await?,
     ))
 }

@@ -25,14 +25,14 @@ pub fn routes(cfg: &mut ServiceConfig) {
 )]
 #[post("/collectives")]
 pub async fn create_collective(
-    _auth: Auth<Office>,
+    auth: Auth<Office>,
     state: web::Data<AppState>,
     body: ApiJson<CreateCollective>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Created().json(
         state
             .db
-            .write(async |tx| collectives::create(tx, body.value).await)
+            .write(async |tx| collectives::create(tx, Some(auth.user_id), body.value).await)
             .await?,
     ))
 }
@@ -82,7 +82,7 @@ pub async fn get_collective(
 )]
 #[patch("/collectives/{id}")]
 pub async fn update_collective(
-    _auth: Auth<Office>,
+    auth: Auth<Office>,
     state: web::Data<AppState>,
     id: web::Path<i64>,
     body: ApiJson<UpdateCollective>,
@@ -90,7 +90,9 @@ pub async fn update_collective(
     Ok(HttpResponse::Ok().json(
         state
             .db
-            .write(async |tx| collectives::update(tx, id.into_inner(), body.value).await)
+            .write(async |tx| {
+                collectives::update(tx, Some(auth.user_id), id.into_inner(), body.value).await
+            })
             .await?,
     ))
 }

@@ -25,14 +25,14 @@ pub fn routes(cfg: &mut ServiceConfig) {
 )]
 #[post("/growers")]
 pub async fn create_grower(
-    _auth: Auth<Office>,
+    auth: Auth<Office>,
     state: web::Data<AppState>,
     body: ApiJson<CreateGrower>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Created().json(
         state
             .db
-            .write(async |tx| growers::create(tx, body.value).await)
+            .write(async |tx| growers::create(tx, Some(auth.user_id), body.value).await)
             .await?,
     ))
 }
@@ -81,7 +81,7 @@ pub async fn get_grower(
 )]
 #[patch("/growers/{id}")]
 pub async fn update_grower(
-    _auth: Auth<Office>,
+    auth: Auth<Office>,
     state: web::Data<AppState>,
     id: web::Path<i64>,
     body: ApiJson<UpdateGrower>,
@@ -89,7 +89,9 @@ pub async fn update_grower(
     Ok(HttpResponse::Ok().json(
         state
             .db
-            .write(async |tx| growers::update(tx, id.into_inner(), body.value).await)
+            .write(async |tx| {
+                growers::update(tx, Some(auth.user_id), id.into_inner(), body.value).await
+            })
             .await?,
     ))
 }

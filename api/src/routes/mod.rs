@@ -20,6 +20,7 @@ pub mod partner;
 pub mod partner_admin;
 pub mod pick_list;
 pub mod products;
+pub mod receivables;
 pub mod reports;
 pub mod trace;
 pub mod users;
@@ -43,6 +44,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
             .configure(loads::routes)
             .configure(pick_list::routes)
             .configure(money::routes)
+            .configure(receivables::routes)
             .configure(reports::routes)
             .configure(audit::routes)
             .configure(trace::routes)

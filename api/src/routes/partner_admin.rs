@@ -71,14 +71,14 @@ pub async fn list_api_keys(
 )]
 #[post("/buyers/{id}/api-keys/{key_id}/revoke")]
 pub async fn revoke_api_key(
-    _auth: Auth<Office>,
+    auth: Auth<Office>,
     state: web::Data<AppState>,
     path: web::Path<(i64, String)>,
 ) -> AppResult<HttpResponse> {
     let (id, key_id) = path.into_inner();
     state
         .db
-        .write(async |tx| keys::revoke(tx, id, &key_id).await)
+        .write(async |tx| keys::revoke(tx, &auth, id, &key_id).await)
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -41,7 +41,7 @@ pub async fn create_user(
     Ok(HttpResponse::Created().json(
         state
             .db
-            .write(async |tx| users::create(tx, body.value).await)
+            .write(async |tx| users::create(tx, Some(auth.user_id), body.value).await)
             .await?,
     ))
 }

@@ -60,9 +60,21 @@ async fn apply(
     id: i64,
     set: Vec<(Column, sea_orm::sea_query::SimpleExpr)>,
 ) -> AppResult<user::Model> {
-    let mut update = Entity::update_many()
-        .col_expr(Column::TokenVersion, Expr::col(Column::TokenVersion).add(1))
-        .filter(Column::Id.eq(id));
+    apply_with(tx, id, set, true).await
+}
+
+/// Writes the change; moves the token version on only if it changes what the user may do (a
+/// new display name keeps them signed in).
+async fn apply_with(
+    tx: &Tx,
+    id: i64,
+    set: Vec<(Column, sea_orm::sea_query::SimpleExpr)>,
+    sign_out: bool,
+) -> AppResult<user::Model> {
+    let mut update = Entity::update_many().filter(Column::Id.eq(id));
+    if sign_out {
+        update = update.col_expr(Column::TokenVersion, Expr::col(Column::TokenVersion).add(1));
+    }
     for (col, value) in set {
         update = update.col_expr(col, value);
     }
@@ -77,9 +89,13 @@ async fn apply(
 pub async fn update(tx: &Tx, caller: &Caller, id: i64, req: UpdateUser) -> AppResult<UserOut> {
     let mut v = Validator::default();
     v.check(
-        req.role.is_some() || req.active.is_some(),
+        req.role.is_some() || req.active.is_some() || req.display_name.is_some(),
         "role",
-        "give role and/or active",
+        "give role, active and/or display_name",
+    );
+    crate::services::users::check_display_name(
+        &mut v,
+        req.display_name.as_ref().and_then(|n| n.as_deref()),
     );
     v.check(
         req.role != Some(Role::Partner),
@@ -104,16 +120,27 @@ pub async fn update(tx: &Tx, caller: &Caller, id: i64, req: UpdateUser) -> AppRe
     if let Some(active) = req.active {
         set.push((Column::Active, Expr::value(active)));
     }
-    let after = apply(tx, id, set).await?;
+    let sign_out = !set.is_empty();
+    if let Some(name) = req.display_name {
+        set.push((
+            Column::DisplayName,
+            Expr::value(name.map(|n| n.trim().to_owned())),
+        ));
+    }
+    let after = apply_with(tx, id, set, sign_out).await?;
     audit::record(
         tx,
         Change {
-            actor: caller.user_id,
+            actor: Some(caller.user_id),
             action: "update_user",
             entity: "user",
             entity_id: id,
-            before: Some(json!({"role": before.role, "active": before.active})),
-            after: Some(json!({"role": after.role, "active": after.active})),
+            before: Some(
+                json!({"role": before.role, "active": before.active, "display_name": before.display_name}),
+            ),
+            after: Some(
+                json!({"role": after.role, "active": after.active, "display_name": after.display_name}),
+            ),
         },
     )
     .await?;
@@ -140,7 +167,7 @@ pub async fn reset_password(
         audit::record(
             tx,
             Change {
-                actor: caller.user_id,
+                actor: Some(caller.user_id),
                 action: "reset_password",
                 entity: "user",
                 entity_id: id,
@@ -192,7 +219,7 @@ pub async fn change_own_password(
         audit::record(
             tx,
             Change {
-                actor: caller.user_id,
+                actor: Some(caller.user_id),
                 action: "change_password",
                 entity: "user",
                 entity_id: caller.user_id,

@@ -26,7 +26,11 @@ fn check_price(v: &mut Validator, price: Option<i64>, field: &str) {
 
 /// # Errors
 /// Invalid fields or unknown product/grower (422).
-pub async fn create(db: &crate::db::Tx, req: CreateBatch) -> AppResult<BatchOut> {
+pub async fn create(
+    db: &crate::db::Tx,
+    actor: Option<i64>,
+    req: CreateBatch,
+) -> AppResult<BatchOut> {
     let mut v = Validator::default();
     v.check(
         (1..=MAX_QUANTITY).contains(&req.quantity),
@@ -61,6 +65,18 @@ pub async fn create(db: &crate::db::Tx, req: CreateBatch) -> AppResult<BatchOut>
         ..Default::default()
     }
     .insert(db)
+    .await?;
+    crate::services::audit::record(
+        db,
+        crate::services::audit::Change {
+            actor,
+            action: "create_batch",
+            entity: "batch",
+            entity_id: m.id,
+            before: None,
+            after: Some(audited(&m)),
+        },
+    )
     .await?;
     Ok(m.into())
 }
@@ -151,7 +167,7 @@ pub async fn update(db: &Db, actor: i64, id: i64, req: UpdateBatch) -> AppResult
     crate::services::audit::record(
         &txn,
         crate::services::audit::Change {
-            actor,
+            actor: Some(actor),
             action: if req.stock_adjustment.is_some_and(|a| a != 0) {
                 "adjust_stock"
             } else {

@@ -60,7 +60,11 @@ fn trimmed(text: Option<String>) -> Option<String> {
 
 /// # Errors
 /// Invalid fields (422) or a phone number already in use (409).
-pub async fn create(db: &crate::db::Tx, req: CreateBuyer) -> AppResult<BuyerOut> {
+pub async fn create(
+    db: &crate::db::Tx,
+    actor: Option<i64>,
+    req: CreateBuyer,
+) -> AppResult<BuyerOut> {
     let mut v = Validator::default();
     v.text(&req.name, "name", 100);
     check_phone(&mut v, req.phone.as_deref(), "phone");
@@ -94,7 +98,32 @@ pub async fn create(db: &crate::db::Tx, req: CreateBuyer) -> AppResult<BuyerOut>
     .insert(db)
     .await
     .map_err(|e| conflict_on_duplicate(e, DUPLICATE_PHONE))?;
+    crate::services::audit::record(
+        db,
+        crate::services::audit::Change {
+            actor,
+            action: "create_buyer",
+            entity: "buyer",
+            entity_id: m.id,
+            before: None,
+            after: Some(audited(&m)),
+        },
+    )
+    .await?;
     Ok(m.into())
+}
+
+/// What the audit log keeps of a buyer.
+fn audited(m: &zhunong_entity::buyer::Model) -> serde_json::Value {
+    serde_json::json!({
+        "name": m.name,
+        "kind": m.kind,
+        "phone": m.phone,
+        "address": m.address,
+        "company": m.company,
+        "payment_terms": m.payment_terms,
+        "douyin_nickname": m.douyin_nickname,
+    })
 }
 
 /// # Errors
@@ -118,7 +147,12 @@ pub async fn by_phone(db: &impl ConnectionTrait, phone: &str) -> AppResult<Buyer
 
 /// # Errors
 /// 404 if missing, 422 for invalid fields, 409 for a phone number in use.
-pub async fn update(db: &crate::db::Tx, id: i64, req: UpdateBuyer) -> AppResult<BuyerOut> {
+pub async fn update(
+    db: &crate::db::Tx,
+    actor: Option<i64>,
+    id: i64,
+    req: UpdateBuyer,
+) -> AppResult<BuyerOut> {
     let mut v = Validator::default();
     if let Some(n) = &req.name {
         v.text(n, "name", 100);
@@ -152,7 +186,9 @@ pub async fn update(db: &crate::db::Tx, id: i64, req: UpdateBuyer) -> AppResult<
         check_contacts(&mut v, c);
     }
     v.finish()?;
-    let mut m: ActiveModel = must_find::<Entity, _>(db, id, "buyer").await?.into();
+    let before = must_find::<Entity, _>(db, id, "buyer").await?;
+    let was = audited(&before);
+    let mut m: ActiveModel = before.into();
     if let Some(name) = req.name {
         m.name = Set(name.trim().to_owned());
     }
@@ -175,10 +211,23 @@ pub async fn update(db: &crate::db::Tx, id: i64, req: UpdateBuyer) -> AppResult<
         m.douyin_nickname = Set(trimmed(nickname));
     }
     m.updated_at = Set(chrono::Utc::now());
-    Ok(m.update(db)
+    let m = m
+        .update(db)
         .await
-        .map_err(|e| conflict_on_duplicate(e, DUPLICATE_PHONE))?
-        .into())
+        .map_err(|e| conflict_on_duplicate(e, DUPLICATE_PHONE))?;
+    crate::services::audit::record(
+        db,
+        crate::services::audit::Change {
+            actor,
+            action: "update_buyer",
+            entity: "buyer",
+            entity_id: m.id,
+            before: Some(was),
+            after: Some(audited(&m)),
+        },
+    )
+    .await?;
+    Ok(m.into())
 }
 
 /// # Errors

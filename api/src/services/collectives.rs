@@ -18,7 +18,11 @@ fn validate(name: Option<&str>, region: Option<&str>) -> AppResult<()> {
 
 /// # Errors
 /// Invalid fields (422) or a duplicate name (409).
-pub async fn create(db: &crate::db::Tx, req: CreateCollective) -> AppResult<CollectiveOut> {
+pub async fn create(
+    db: &crate::db::Tx,
+    actor: Option<i64>,
+    req: CreateCollective,
+) -> AppResult<CollectiveOut> {
     validate(Some(&req.name), req.region.as_deref())?;
     let now = chrono::Utc::now();
     let m = ActiveModel {
@@ -31,7 +35,24 @@ pub async fn create(db: &crate::db::Tx, req: CreateCollective) -> AppResult<Coll
     .insert(db)
     .await
     .map_err(|e| conflict_on_duplicate(e, "a collective with this name exists"))?;
+    crate::services::audit::record(
+        db,
+        crate::services::audit::Change {
+            actor,
+            action: "create_collective",
+            entity: "collective",
+            entity_id: m.id,
+            before: None,
+            after: Some(audited(&m)),
+        },
+    )
+    .await?;
     Ok(m.into())
+}
+
+/// What the audit log keeps of a collective.
+fn audited(m: &zhunong_entity::collective::Model) -> serde_json::Value {
+    serde_json::json!({"name": m.name, "region": m.region})
 }
 
 /// # Errors
@@ -44,6 +65,7 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> AppResult<CollectiveOut>
 /// 404 if missing, 422 for invalid fields, 409 for a duplicate name.
 pub async fn update(
     db: &crate::db::Tx,
+    actor: Option<i64>,
     id: i64,
     req: UpdateCollective,
 ) -> AppResult<CollectiveOut> {
@@ -51,7 +73,9 @@ pub async fn update(
         req.name.as_deref(),
         req.region.as_ref().and_then(|r| r.as_deref()),
     )?;
-    let mut m: ActiveModel = must_find::<Entity, _>(db, id, "collective").await?.into();
+    let before = must_find::<Entity, _>(db, id, "collective").await?;
+    let was = audited(&before);
+    let mut m: ActiveModel = before.into();
     if let Some(name) = req.name {
         m.name = Set(name.trim().to_owned());
     }
@@ -63,6 +87,18 @@ pub async fn update(
         .update(db)
         .await
         .map_err(|e| conflict_on_duplicate(e, "a collective with this name exists"))?;
+    crate::services::audit::record(
+        db,
+        crate::services::audit::Change {
+            actor,
+            action: "update_collective",
+            entity: "collective",
+            entity_id: m.id,
+            before: Some(was),
+            after: Some(audited(&m)),
+        },
+    )
+    .await?;
     Ok(m.into())
 }
 

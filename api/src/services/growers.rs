@@ -32,7 +32,11 @@ fn validate(
 
 /// # Errors
 /// Invalid fields or an unknown collective (422).
-pub async fn create(db: &crate::db::Tx, req: CreateGrower) -> AppResult<GrowerOut> {
+pub async fn create(
+    db: &crate::db::Tx,
+    actor: Option<i64>,
+    req: CreateGrower,
+) -> AppResult<GrowerOut> {
     validate(
         Some(&req.name),
         req.phone.as_deref(),
@@ -55,7 +59,31 @@ pub async fn create(db: &crate::db::Tx, req: CreateGrower) -> AppResult<GrowerOu
     }
     .insert(db)
     .await?;
+    crate::services::audit::record(
+        db,
+        crate::services::audit::Change {
+            actor,
+            action: "create_grower",
+            entity: "grower",
+            entity_id: m.id,
+            before: None,
+            after: Some(audited(&m)),
+        },
+    )
+    .await?;
     Ok(m.into())
+}
+
+/// What the audit log keeps of a grower.
+fn audited(m: &zhunong_entity::grower::Model) -> serde_json::Value {
+    serde_json::json!({
+        "name": m.name,
+        "kind": m.kind,
+        "phone": m.phone,
+        "area_mu": m.area_mu,
+        "note": m.note,
+        "collective_id": m.collective_id,
+    })
 }
 
 /// # Errors
@@ -66,14 +94,21 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> AppResult<GrowerOut> {
 
 /// # Errors
 /// 404 if missing, 422 for invalid fields.
-pub async fn update(db: &crate::db::Tx, id: i64, req: UpdateGrower) -> AppResult<GrowerOut> {
+pub async fn update(
+    db: &crate::db::Tx,
+    actor: Option<i64>,
+    id: i64,
+    req: UpdateGrower,
+) -> AppResult<GrowerOut> {
     validate(
         req.name.as_deref(),
         req.phone.as_ref().and_then(|p| p.as_deref()),
         req.area_mu.flatten(),
         req.note.as_ref().and_then(|n| n.as_deref()),
     )?;
-    let mut m: ActiveModel = must_find::<Entity, _>(db, id, "grower").await?.into();
+    let before = must_find::<Entity, _>(db, id, "grower").await?;
+    let was = audited(&before);
+    let mut m: ActiveModel = before.into();
     if let Some(c) = req.collective_id {
         must_reference::<collective::Entity, _>(db, c, "collective_id", "collective").await?;
         m.collective_id = Set(c);
@@ -94,7 +129,20 @@ pub async fn update(db: &crate::db::Tx, id: i64, req: UpdateGrower) -> AppResult
         m.note = Set(note);
     }
     m.updated_at = Set(chrono::Utc::now());
-    Ok(m.update(db).await?.into())
+    let m = m.update(db).await?;
+    crate::services::audit::record(
+        db,
+        crate::services::audit::Change {
+            actor,
+            action: "update_grower",
+            entity: "grower",
+            entity_id: m.id,
+            before: Some(was),
+            after: Some(audited(&m)),
+        },
+    )
+    .await?;
+    Ok(m.into())
 }
 
 /// # Errors

@@ -77,6 +77,27 @@ where
     })
 }
 
+/// Local dates `from`..=`to` as instants: `[start of from, start of the day after to)`, each
+/// bound absent when its date is; for filtering stored UTC times by the village's calendar.
+pub fn local_days(
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+    offset: chrono::FixedOffset,
+) -> (
+    Option<chrono::DateTime<chrono::Utc>>,
+    Option<chrono::DateTime<chrono::Utc>>,
+) {
+    let start_of = |d: chrono::NaiveDate| {
+        d.and_hms_opt(0, 0, 0)
+            .and_then(|t| t.and_local_timezone(offset).single())
+            .map(|t| t.with_timezone(&chrono::Utc))
+    };
+    (
+        from.and_then(start_of),
+        to.and_then(|d| d.succ_opt()).and_then(start_of),
+    )
+}
+
 /// Maps a unique-key violation to 409 with `detail`; other errors pass through.
 pub fn conflict_on_duplicate(e: sea_orm::DbErr, detail: &str) -> AppError {
     if is_unique_violation(&e) {

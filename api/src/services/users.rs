@@ -14,7 +14,11 @@ pub const MIN_PASSWORD_CHARS: usize = 10;
 
 /// # Errors
 /// Invalid fields (422), a partner role (422: partners use API keys), or a taken name (409).
-pub async fn create(db: &crate::db::Tx, req: CreateUserRequest) -> AppResult<UserOut> {
+pub async fn create(
+    db: &crate::db::Tx,
+    actor: Option<i64>,
+    req: CreateUserRequest,
+) -> AppResult<UserOut> {
     let mut v = Validator::default();
     v.text(&req.username, "username", 64);
     v.check(
@@ -34,6 +38,7 @@ pub async fn create(db: &crate::db::Tx, req: CreateUserRequest) -> AppResult<Use
         "password",
         "at most 256 characters",
     );
+    check_display_name(&mut v, req.display_name.as_deref());
     v.check(
         req.role != Role::Partner,
         "role",
@@ -43,6 +48,7 @@ pub async fn create(db: &crate::db::Tx, req: CreateUserRequest) -> AppResult<Use
     let hash = password::hash(req.password).await?;
     let m = ActiveModel {
         username: Set(req.username),
+        display_name: Set(req.display_name.map(|n| n.trim().to_owned())),
         password_hash: Set(hash),
         role: Set(req.role),
         active: Set(true),
@@ -52,7 +58,45 @@ pub async fn create(db: &crate::db::Tx, req: CreateUserRequest) -> AppResult<Use
     .insert(db)
     .await
     .map_err(|e| super::conflict_on_duplicate(e, "this username is taken"))?;
+    crate::services::audit::record(
+        db,
+        crate::services::audit::Change {
+            actor,
+            action: "create_user",
+            entity: "user",
+            entity_id: m.id,
+            before: None,
+            after: Some(serde_json::json!({"display_name": m.display_name, "role": m.role})),
+        },
+    )
+    .await?;
     Ok(m.into())
+}
+
+/// The user's display name, if they have one.
+///
+/// # Errors
+/// Database errors.
+pub async fn display_name(db: &impl ConnectionTrait, id: i64) -> AppResult<Option<String>> {
+    Ok(Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .and_then(|u| u.display_name)
+        .filter(|n| !n.trim().is_empty()))
+}
+
+/// Longest display name: what fits in a page header on a phone.
+pub const MAX_DISPLAY_NAME_CHARS: usize = 32;
+
+/// A display name, when given, is not blank and fits.
+pub fn check_display_name(v: &mut Validator, name: Option<&str>) {
+    if let Some(n) = name {
+        v.check(
+            !n.trim().is_empty() && n.trim().chars().count() <= MAX_DISPLAY_NAME_CHARS,
+            "display_name",
+            format!("1 to {MAX_DISPLAY_NAME_CHARS} characters, not only spaces"),
+        );
+    }
 }
 
 /// # Errors
@@ -124,11 +168,12 @@ pub async fn ensure_first_admin(
     };
     let req = CreateUserRequest {
         username: "admin".into(),
+        display_name: Some("管理员".into()),
         password: pw.clone(),
         role: Role::Admin,
     };
     let tx = db.begin_write().await?;
-    match create(&tx, req).await {
+    match create(&tx, None, req).await {
         Ok(_) => {
             tx.commit().await?;
             Ok(generated.then_some(pw))

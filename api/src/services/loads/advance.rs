@@ -112,14 +112,20 @@ async fn advance(
             .all(&txn)
             .await?;
         for id in ids {
-            crate::services::money::settle::settle_if_ready(&txn, id, caller.user_id, today)
-                .await?;
+            crate::services::money::settle::settle_if_ready(
+                &txn,
+                id,
+                caller.user_id,
+                today,
+                crate::services::money::settle::SettledBy::Delivery,
+            )
+            .await?;
         }
     }
     audit::record(
         &txn,
         Change {
-            actor: caller.user_id,
+            actor: Some(caller.user_id),
             action: "advance_load",
             entity: "load",
             entity_id: load_id,

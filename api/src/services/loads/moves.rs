@@ -63,7 +63,7 @@ pub async fn create(db: &crate::db::Tx, caller: &Caller, req: CreateLoad) -> App
     audit::record(
         db,
         Change {
-            actor: caller.user_id,
+            actor: Some(caller.user_id),
             action: "create_load",
             entity: "load",
             entity_id: m.id,
@@ -231,7 +231,7 @@ pub async fn add_order(
     audit::record(
         &txn,
         Change {
-            actor: caller.user_id,
+            actor: Some(caller.user_id),
             action: "add_to_load",
             entity: "load",
             entity_id: load_id,
@@ -278,7 +278,7 @@ pub async fn remove_order(
     audit::record(
         &txn,
         Change {
-            actor: caller.user_id,
+            actor: Some(caller.user_id),
             action: "remove_from_load",
             entity: "load",
             entity_id: load_id,

@@ -3,6 +3,7 @@
 
 pub mod ledger;
 pub mod payments;
+pub mod receivables;
 pub mod reports;
 pub mod rules;
 pub mod settle;

@@ -2,7 +2,7 @@
 //! that refuses overpayment and over-refunding atomically; a payment that completes a delivered
 //! order settles it in the same transaction, and a refund on a settled order re-settles it.
 
-use super::settle::{resettle, settle_if_ready};
+use super::settle::{SettledBy, resettle, settle_if_ready};
 use crate::auth::extractor::Caller;
 use crate::db::{Db, Tx};
 use crate::dto::events::{EventData, EventType};
@@ -142,11 +142,35 @@ async fn write_payment(
         .exec(txn)
         .await?;
     let refund = req.amount_fen < 0;
+    crate::services::audit::record(
+        txn,
+        crate::services::audit::Change {
+            actor: Some(caller.user_id),
+            action: if refund {
+                "refund_payment"
+            } else {
+                "record_payment"
+            },
+            entity: "order",
+            entity_id: order_id,
+            before: None,
+            after: Some(serde_json::json!({
+                "payment_id": p.id,
+                "amount_fen": p.amount_fen,
+                "method": p.method,
+                "reference": p.reference,
+                "reason": p.reason,
+                "paid_fen": o.paid_fen,
+                "due_fen": due,
+            })),
+        },
+    )
+    .await?;
     let settled = if o.status == OrderStatus::Settled {
         resettle(txn, &o, caller.user_id, day).await?;
         true
     } else {
-        settle_if_ready(txn, order_id, caller.user_id, day).await?
+        settle_if_ready(txn, order_id, caller.user_id, day, SettledBy::Payment).await?
     };
     // The report figures change with a refund (settling rewrote them already, after a refund
     // too); a payment that settles nothing leaves them as they were.

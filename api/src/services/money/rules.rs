@@ -110,6 +110,28 @@ pub async fn create(
     commission_rule_share::Entity::insert_many(shares)
         .exec_without_returning(db)
         .await?;
+    crate::services::audit::record(
+        db,
+        crate::services::audit::Change {
+            actor: Some(caller.user_id),
+            action: "create_commission_rule",
+            entity: "commission_rule",
+            entity_id: rule.id,
+            before: None,
+            after: Some(serde_json::json!({
+                "scope": rule.scope,
+                "batch_id": rule.batch_id,
+                "product_id": rule.product_id,
+                "channel": rule.channel,
+                "basis_points": rule.basis_points,
+                "fen_per_jin": rule.fen_per_jin,
+                "valid_from": rule.valid_from,
+                "valid_to": rule.valid_to,
+                "shares": req.shares.iter().map(|s| (s.collective_id, s.shares)).collect::<Vec<_>>(),
+            })),
+        },
+    )
+    .await?;
     // New orders see the rule at once here, and on other replicas when the notice arrives.
     cache.invalidate();
     db.notify(crate::db::hub::Notice::RulesChanged).await?;

@@ -111,6 +111,27 @@ async fn post_settlement(
     Ok(Some(post(db, header, &entries).await?))
 }
 
+/// What made an order settle, as the audit log tells it.
+#[derive(Clone, Copy, Debug)]
+pub enum SettledBy {
+    /// The payment that made it fully paid.
+    Payment,
+    /// It was delivered already fully paid.
+    Delivery,
+    /// The secretary settled it from the office.
+    Hand,
+}
+
+impl SettledBy {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Payment => "payment",
+            Self::Delivery => "delivery",
+            Self::Hand => "hand",
+        }
+    }
+}
+
 /// Settles the order if it is delivered and fully paid; `false` if it is not (or another
 /// request settled it first).
 ///
@@ -121,6 +142,7 @@ pub async fn settle_if_ready(
     order_id: i64,
     actor: i64,
     day: NaiveDate,
+    by: SettledBy,
 ) -> AppResult<bool> {
     let due = Func::coalesce([
         Expr::col(order::Column::FinalTotalFen),
@@ -135,12 +157,28 @@ pub async fn settle_if_ready(
         .filter(order::Column::Status.eq(OrderStatus::Delivered))
         .filter(Expr::col(order::Column::PaidFen).eq(due))
         .filter(order::Column::PaidFen.gt(0))
-        .exec(db)
+        .exec_with_returning(db)
         .await?;
-    if won.rows_affected == 0 {
+    let Some(settled) = won.into_iter().next() else {
         return Ok(false);
-    }
+    };
     let txn = post_settlement(db, order_id, None, actor, day).await?;
+    crate::services::audit::record(
+        db,
+        crate::services::audit::Change {
+            actor: Some(actor),
+            action: "settle_order",
+            entity: "order",
+            entity_id: order_id,
+            before: None,
+            after: Some(serde_json::json!({
+                "amount_fen": settled.paid_fen,
+                "trigger": by.as_str(),
+                "transaction_id": txn,
+            })),
+        },
+    )
+    .await?;
     order::Entity::update_many()
         .col_expr(order::Column::SettlementTransactionId, Expr::value(txn))
         .filter(order::Column::Id.eq(order_id))
@@ -196,6 +234,18 @@ pub async fn resettle(
         .filter(order::Column::Id.eq(o.id))
         .exec(db)
         .await?;
+    crate::services::audit::record(
+        db,
+        crate::services::audit::Change {
+            actor: Some(actor),
+            action: "resettle_order",
+            entity: "order",
+            entity_id: o.id,
+            before: Some(serde_json::json!({"transaction_id": o.settlement_transaction_id})),
+            after: Some(serde_json::json!({"amount_fen": o.paid_fen, "transaction_id": new})),
+        },
+    )
+    .await?;
     Ok(())
 }
 
@@ -231,7 +281,7 @@ pub async fn settle_many(
     };
     for id in req.order_ids {
         let txn = db.begin_write().await?;
-        if settle_if_ready(&txn, id, actor, day).await? {
+        if settle_if_ready(&txn, id, actor, day, SettledBy::Hand).await? {
             txn.commit().await?;
             out.settled.push(id);
             continue;

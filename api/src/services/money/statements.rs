@@ -150,6 +150,26 @@ pub async fn issue(
             e.into()
         }
     })?;
+    crate::services::audit::record(
+        &txn,
+        crate::services::audit::Change {
+            actor: Some(caller.user_id),
+            action: "issue_statement",
+            entity: "grower",
+            entity_id: grower_id,
+            before: None,
+            after: Some(serde_json::json!({
+                "statement_id": m.id,
+                "period_from": m.period_from,
+                "period_to": m.period_to,
+                "quantity_g": m.quantity_g,
+                "payable_fen": m.payable_fen,
+                "paid_out_fen": m.paid_out_fen,
+                "balance_fen": m.balance_fen,
+            })),
+        },
+    )
+    .await?;
     txn.commit().await?;
     Ok(m.into())
 }
@@ -251,5 +271,22 @@ async fn write_payout(
         },
     ];
     let id = post(txn, header, &entries).await?;
+    crate::services::audit::record(
+        txn,
+        crate::services::audit::Change {
+            actor: Some(caller.user_id),
+            action: "payout",
+            entity: "grower",
+            entity_id: grower_id,
+            before: Some(serde_json::json!({"owed_fen": owed})),
+            after: Some(serde_json::json!({
+                "amount_fen": req.amount_fen,
+                "method": req.method,
+                "reference": req.reference,
+                "transaction_id": id,
+            })),
+        },
+    )
+    .await?;
     super::ledger::get(txn, id).await
 }

@@ -198,7 +198,7 @@ async fn audit_status(
     audit::record(
         txn,
         Change {
-            actor: caller.user_id,
+            actor: Some(caller.user_id),
             action,
             entity: "order",
             entity_id: order_id,

@@ -287,7 +287,7 @@ async fn write_order(
         crate::services::audit::record(
             txn,
             crate::services::audit::Change {
-                actor: placer.user_id(),
+                actor: Some(placer.user_id()),
                 action: "confirm_order",
                 entity: "order",
                 entity_id: placed.id,

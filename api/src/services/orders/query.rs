@@ -30,7 +30,7 @@ pub async fn get(db: &impl ConnectionTrait, order_id: i64) -> AppResult<OrderOut
 }
 
 /// An order number, or the buyer's name, company or phone containing `text`.
-fn search(text: &str) -> sea_orm::Condition {
+pub(crate) fn search(text: &str) -> sea_orm::Condition {
     use sea_orm::sea_query::{Expr, ExprTrait, Query};
     let like = crate::services::contains_pattern(text);
     let buyers = Query::select()

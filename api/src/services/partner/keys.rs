@@ -48,6 +48,18 @@ pub async fn create(
     }
     .insert(db)
     .await?;
+    crate::services::audit::record(
+        db,
+        crate::services::audit::Change {
+            actor: Some(caller.user_id),
+            action: "create_api_key",
+            entity: "buyer",
+            entity_id: buyer_id,
+            before: None,
+            after: Some(serde_json::json!({"key_id": m.key_id, "label": m.label})),
+        },
+    )
+    .await?;
     Ok(NewKeyOut {
         key_id: m.key_id,
         key: new.plaintext,
@@ -77,7 +89,12 @@ pub async fn list(db: &impl ConnectionTrait, buyer_id: i64) -> AppResult<Vec<Key
 ///
 /// # Errors
 /// 404 if the buyer has no such key (or it is already revoked).
-pub async fn revoke(db: &crate::db::Tx, buyer_id: i64, key_id: &str) -> AppResult<()> {
+pub async fn revoke(
+    db: &crate::db::Tx,
+    caller: &Caller,
+    buyer_id: i64,
+    key_id: &str,
+) -> AppResult<()> {
     let res = key::Entity::update_many()
         .col_expr(key::Column::RevokedAt, Expr::value(chrono::Utc::now()))
         .filter(key::Column::BuyerId.eq(buyer_id))
@@ -88,6 +105,18 @@ pub async fn revoke(db: &crate::db::Tx, buyer_id: i64, key_id: &str) -> AppResul
     if res.rows_affected == 0 {
         return Err(AppError::NotFound("active API key"));
     }
+    crate::services::audit::record(
+        db,
+        crate::services::audit::Change {
+            actor: Some(caller.user_id),
+            action: "revoke_api_key",
+            entity: "buyer",
+            entity_id: buyer_id,
+            before: Some(serde_json::json!({"key_id": key_id})),
+            after: None,
+        },
+    )
+    .await?;
     Ok(())
 }
 

@@ -65,7 +65,7 @@ pub async fn approve(
     audit::record(
         &txn,
         Change {
-            actor: caller.user_id,
+            actor: Some(caller.user_id),
             action: "approve_weights",
             entity: "order",
             entity_id: order_id,

@@ -135,7 +135,7 @@ async fn complete_one(
     audit::record(
         db,
         Change {
-            actor: caller.user_id,
+            actor: Some(caller.user_id),
             action: "complete_weighing",
             entity: "order_line",
             entity_id: line.id,

@@ -141,7 +141,7 @@ async fn record(
     let line = apply_line(txn, line, pricing, limits.tolerance_bp, change).await?;
     refresh_order(txn, order).await?;
     audit::record(txn, Change {
-        actor: caller.user_id,
+        actor: Some(caller.user_id),
         action: "weigh",
         entity: "order_line",
         entity_id: line.id,
@@ -213,7 +213,7 @@ pub async fn void(
     audit::record(
         &txn,
         Change {
-            actor: caller.user_id,
+            actor: Some(caller.user_id),
             action: "void_weigh_ticket",
             entity: "weigh_ticket",
             entity_id: ticket.id,

@@ -1,13 +1,18 @@
 //! The audit log: who changed what, when, with before and after. Rows are written in the same
-//! transaction as the change and the database refuses to alter them afterwards.
+//! transaction as the change and the database refuses to alter them afterwards. Read back, each
+//! row also reads as a sentence (`domain::audit_text`), with names loaded by `names`.
 
+pub mod names;
+
+use crate::domain::audit_text::{self, Record};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 use serde_json::Value;
 use zhunong_entity::audit_log;
 
 /// One change to record.
 pub struct Change<'a> {
-    pub actor: i64,
+    /// Who made the change; `None` for the service itself (the first admin at start-up).
+    pub actor: Option<i64>,
     pub action: &'a str,
     pub entity: &'a str,
     pub entity_id: i64,
@@ -20,7 +25,7 @@ pub struct Change<'a> {
 pub async fn record(db: &impl ConnectionTrait, c: Change<'_>) -> Result<(), DbErr> {
     audit_log::ActiveModel {
         at: Set(chrono::Utc::now()),
-        actor_user_id: Set(Some(c.actor)),
+        actor_user_id: Set(c.actor),
         action: Set(c.action.to_owned()),
         entity: Set(c.entity.to_owned()),
         entity_id: Set(c.entity_id),
@@ -51,11 +56,28 @@ pub fn action_label(action: &str) -> &'static str {
         "change_password" => "修改密码",
         "adjust_stock" => "调整库存",
         "update_batch" => "修改批次",
+        "create_batch" => "新建批次",
+        "create_user" => "新建账号",
+        "record_payment" => "登记收款",
+        "refund_payment" => "登记退款",
+        "settle_order" => "结算订单",
+        "resettle_order" => "退款后重新结算",
+        "issue_statement" => "出具对账单",
+        "payout" => "付款给种植户",
+        "create_grower" => "新建种植户",
+        "update_grower" => "修改种植户",
+        "create_buyer" => "新建买家",
+        "update_buyer" => "修改买家",
+        "create_collective" => "新建集体经济组织",
+        "update_collective" => "修改集体经济组织",
+        "create_commission_rule" => "新建抽成规则",
+        "create_api_key" => "新建接口密钥",
+        "revoke_api_key" => "停用接口密钥",
         _ => "其他操作",
     }
 }
 
-/// Newest first, with the actor's username.
+/// Newest first, each with the actor's name and the entry as a sentence.
 ///
 /// # Errors
 /// 422 for a `to` before `from`; database errors.
@@ -66,7 +88,6 @@ pub async fn list(
     offset: chrono::FixedOffset,
 ) -> crate::error::AppResult<crate::dto::Page<crate::dto::audit::AuditOut>> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-    use zhunong_entity::user;
     let mut v = crate::error::Validator::default();
     v.opt_text(f.entity.as_deref(), "entity", 32);
     v.opt_text(f.action.as_deref(), "action", 64);
@@ -76,11 +97,7 @@ pub async fn list(
         "must not be before from",
     );
     v.finish()?;
-    let start_of = |d: chrono::NaiveDate| {
-        d.and_hms_opt(0, 0, 0)
-            .and_then(|t| t.and_local_timezone(offset).single())
-            .map(|t| t.with_timezone(&chrono::Utc))
-    };
+    let (since, before) = crate::services::local_days(f.from, f.to, offset);
     let mut q = audit_log::Entity::find()
         .order_by_desc(audit_log::Column::At)
         .order_by_desc(audit_log::Column::Id);
@@ -96,40 +113,48 @@ pub async fn list(
     if let Some(a) = &f.action {
         q = q.filter(audit_log::Column::Action.eq(a.clone()));
     }
-    if let Some(t) = f.from.and_then(start_of) {
+    if let Some(t) = since {
         q = q.filter(audit_log::Column::At.gte(t));
     }
-    if let Some(t) = f.to.and_then(|d| d.succ_opt()).and_then(start_of) {
+    if let Some(t) = before {
         q = q.filter(audit_log::Column::At.lt(t));
     }
     let page = crate::services::paginate(db, q, paging, |m| m).await?;
-    let actors: Vec<i64> = page.items.iter().filter_map(|m| m.actor_user_id).collect();
-    let names: std::collections::HashMap<i64, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(actors))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.username))
+    let records: Vec<Record<'_>> = page.items.iter().map(as_record).collect();
+    let names = names::load(db, audit_text::wanted(&records)).await?;
+    let items = page
+        .items
+        .iter()
+        .zip(&records)
+        .map(|(m, r)| crate::dto::audit::AuditOut {
+            id: m.id,
+            at: m.at,
+            actor_user_id: m.actor_user_id,
+            actor: m.actor_user_id.and_then(|a| names.users.get(&a).cloned()),
+            action_label: action_label(&m.action).to_owned(),
+            summary: audit_text::sentence(r, &names),
+            action: m.action.clone(),
+            entity: m.entity.clone(),
+            entity_id: m.entity_id,
+            before: m.before.clone(),
+            after: m.after.clone(),
+        })
         .collect();
     Ok(crate::dto::Page {
         page: page.page,
         per_page: page.per_page,
         total: page.total,
-        items: page
-            .items
-            .into_iter()
-            .map(|m| crate::dto::audit::AuditOut {
-                id: m.id,
-                at: m.at,
-                actor_user_id: m.actor_user_id,
-                actor: m.actor_user_id.and_then(|a| names.get(&a).cloned()),
-                action_label: action_label(&m.action).to_owned(),
-                action: m.action,
-                entity: m.entity,
-                entity_id: m.entity_id,
-                before: m.before,
-                after: m.after,
-            })
-            .collect(),
+        items,
     })
+}
+
+fn as_record(m: &audit_log::Model) -> Record<'_> {
+    Record {
+        actor: m.actor_user_id,
+        action: &m.action,
+        entity: &m.entity,
+        entity_id: m.entity_id,
+        before: m.before.as_ref(),
+        after: m.after.as_ref(),
+    }
 }

@@ -1,0 +1,285 @@
+//! The audit log read as sentences: who did what, to which order, buyer, grower or batch (by
+//! name), from what to what, in 元 and 斤. The raw record stays in the log; this is what a
+//! secretary reads. Pure: the names come in a [`Names`] the caller loaded.
+
+mod fields;
+
+use super::format::{jin, yuan};
+use super::order_number;
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// An order line or a weigh ticket, by what it belongs to.
+#[derive(Clone, Copy, Debug)]
+pub struct LineOf {
+    pub order_id: i64,
+    pub batch_id: i64,
+}
+
+/// A batch as a person names it, and how its stock is counted.
+#[derive(Clone, Debug)]
+pub struct BatchName {
+    /// `巨峰葡萄 JF-A`: the product and the batch code (or harvest date).
+    pub label: String,
+    /// `Some("箱")` for a product counted by the piece; `None` for one sold by weight.
+    pub piece_unit: Option<String>,
+}
+
+/// The names the sentences need, by id; what is missing reads as a neutral phrase, never as an
+/// id.
+#[derive(Debug, Default)]
+pub struct Names {
+    /// Staff: display name, else login name.
+    pub users: HashMap<i64, String>,
+    /// Order id → the buyer's name.
+    pub order_buyers: HashMap<i64, String>,
+    pub lines: HashMap<i64, LineOf>,
+    pub tickets: HashMap<i64, LineOf>,
+    pub batches: HashMap<i64, BatchName>,
+    /// Load id → its truck's plate.
+    pub loads: HashMap<i64, String>,
+    pub growers: HashMap<i64, String>,
+    pub buyers: HashMap<i64, String>,
+    pub collectives: HashMap<i64, String>,
+    pub products: HashMap<i64, String>,
+}
+
+/// One row of the log, as stored.
+pub struct Record<'a> {
+    pub actor: Option<i64>,
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: i64,
+    pub before: Option<&'a Value>,
+    pub after: Option<&'a Value>,
+}
+
+impl Record<'_> {
+    fn after(&self, key: &str) -> Option<&Value> {
+        self.after.and_then(|a| a.get(key)).filter(|v| !v.is_null())
+    }
+    fn before(&self, key: &str) -> Option<&Value> {
+        self.before
+            .and_then(|a| a.get(key))
+            .filter(|v| !v.is_null())
+    }
+    fn after_i64(&self, key: &str) -> Option<i64> {
+        self.after(key).and_then(Value::as_i64)
+    }
+    fn after_text(&self, key: &str) -> Option<&str> {
+        self.after(key)
+            .and_then(Value::as_str)
+            .filter(|s| !s.trim().is_empty())
+    }
+}
+
+/// The ids whose names a page of records needs, by kind. Lines and tickets lead to orders and
+/// batches, which the loader looks up after them.
+#[derive(Debug, Default)]
+pub struct Wanted {
+    pub users: Vec<i64>,
+    pub orders: Vec<i64>,
+    pub lines: Vec<i64>,
+    pub tickets: Vec<i64>,
+    pub batches: Vec<i64>,
+    pub loads: Vec<i64>,
+    pub growers: Vec<i64>,
+    pub buyers: Vec<i64>,
+    pub collectives: Vec<i64>,
+    pub products: Vec<i64>,
+}
+
+/// What [`sentence`] will look up for these records.
+pub fn wanted<'a>(records: impl IntoIterator<Item = &'a Record<'a>>) -> Wanted {
+    let mut w = Wanted::default();
+    for r in records {
+        w.users.extend(r.actor);
+        let id = r.entity_id;
+        match r.entity {
+            "order" => w.orders.push(id),
+            "order_line" => w.lines.push(id),
+            "weigh_ticket" => w.tickets.push(id),
+            "batch" => w.batches.push(id),
+            "load" => w.loads.push(id),
+            "user" => w.users.push(id),
+            "grower" => w.growers.push(id),
+            "buyer" => w.buyers.push(id),
+            "collective" => w.collectives.push(id),
+            _ => {}
+        }
+        let either = |k: &str| {
+            r.after_i64(k)
+                .or_else(|| r.before(k).and_then(Value::as_i64))
+        };
+        w.orders.extend(either("order_id"));
+        w.batches.extend(either("batch_id"));
+        w.products.extend(either("product_id"));
+        w.collectives.extend(either("collective_id"));
+    }
+    w
+}
+
+/// Money as read aloud: `96.60 元`.
+pub fn money(fen: i64) -> String {
+    format!("{} 元", yuan(fen))
+}
+
+/// A weight as read aloud: `9.66 斤`.
+pub fn weight(grams: i64) -> String {
+    format!("{} 斤", jin(grams))
+}
+
+struct Ctx<'a> {
+    names: &'a Names,
+    r: &'a Record<'a>,
+}
+
+impl Ctx<'_> {
+    fn order(&self, id: i64) -> String {
+        match self.names.order_buyers.get(&id) {
+            Some(b) => format!("订单 {}（{b}）", order_number::format(id)),
+            None => format!("订单 {}", order_number::format(id)),
+        }
+    }
+    fn batch(&self, id: i64) -> String {
+        self.names
+            .batches
+            .get(&id)
+            .map_or_else(|| "一个批次".to_owned(), |b| format!("批次「{}」", b.label))
+    }
+    fn quantity(&self, batch_id: Option<i64>, q: i64) -> String {
+        match batch_id.and_then(|b| self.names.batches.get(&b)) {
+            Some(BatchName {
+                piece_unit: Some(u),
+                ..
+            }) => format!("{q} {u}"),
+            _ => weight(q),
+        }
+    }
+    fn named(map: &HashMap<i64, String>, id: i64, kind: &str) -> String {
+        map.get(&id)
+            .map_or_else(|| format!("一位{kind}"), |n| format!("{kind}「{n}」"))
+    }
+    fn load(&self, id: i64) -> String {
+        self.names
+            .loads
+            .get(&id)
+            .map_or_else(|| "一辆车".to_owned(), |p| format!("车牌 {p} 的装车单"))
+    }
+    fn user(&self, id: i64) -> String {
+        Self::named(&self.names.users, id, "账号")
+    }
+    /// The order line (or ticket) as "订单 ZN…（买家）的 批次「…」".
+    fn line(&self, of: Option<LineOf>) -> (String, Option<i64>) {
+        match of {
+            Some(l) => (
+                format!("{}的{}", self.order(l.order_id), self.batch(l.batch_id)),
+                Some(l.batch_id),
+            ),
+            None => ("一条订单行".to_owned(), None),
+        }
+    }
+}
+
+/// The entry as one Chinese sentence, starting with who did it.
+pub fn sentence(r: &Record<'_>, names: &Names) -> String {
+    let who = r
+        .actor
+        .and_then(|a| names.users.get(&a).cloned())
+        .unwrap_or_else(|| "系统".to_owned());
+    let c = Ctx { names, r };
+    let what = describe(&c);
+    format!("{who}{what}")
+}
+
+fn with_reason(mut s: String, r: &Record<'_>) -> String {
+    if let Some(reason) = r.after_text("reason") {
+        s.push_str(&format!("，原因：{reason}"));
+    }
+    s
+}
+
+fn describe(c: &Ctx<'_>) -> String {
+    let r = c.r;
+    let id = r.entity_id;
+    match r.action {
+        "confirm_order" if r.after("automatic").and_then(Value::as_bool) == Some(true) => {
+            format!("下单，{}按渠道设置自动确认", c.order(id))
+        }
+        "confirm_order" => format!("确认了{}", c.order(id)),
+        "cancel_order" => with_reason(format!("取消了{}", c.order(id)), r),
+        "approve_weights" => with_reason(format!("批准了{}超出容差的称重", c.order(id)), r),
+        "weigh" | "complete_weighing" | "void_weigh_ticket" => fields::weighing(c),
+        "create_load" => match r.after_text("plate") {
+            Some(p) => format!("新建了车牌 {p} 的装车单"),
+            None => "新建了一张装车单".to_owned(),
+        },
+        "add_to_load" => {
+            let mut s = format!(
+                "把{}装上{}",
+                r.after_i64("order_id")
+                    .map_or("一张订单".into(), |o| c.order(o)),
+                c.load(id)
+            );
+            if let Some(g) = r.after_i64("net_g") {
+                s.push_str(&format!("，净重 {}", weight(g)));
+            }
+            s
+        }
+        "remove_from_load" => format!(
+            "把{}从{}移出",
+            r.before("order_id")
+                .and_then(Value::as_i64)
+                .map_or("一张订单".into(), |o| c.order(o)),
+            c.load(id)
+        ),
+        "advance_load" => fields::advance_load(c),
+        "update_user" => fields::changed(c, &c.user(id), "修改了"),
+        "create_user" => fields::created_user(c),
+        "reset_password" => format!("重置了{}的密码", c.user(id)),
+        "change_password" => "修改了自己的密码".to_owned(),
+        "adjust_stock" | "update_batch" | "create_batch" => fields::batch(c),
+        "record_payment" | "refund_payment" => fields::payment(c),
+        "settle_order" => fields::settled(c),
+        "resettle_order" => format!(
+            "在退款后重新结算了{}，结算金额 {}",
+            c.order(id),
+            money(r.after_i64("amount_fen").unwrap_or(0))
+        ),
+        "issue_statement" => fields::statement(c),
+        "payout" => fields::payout(c),
+        "create_grower" => format!("新建了{}", Ctx::named(&c.names.growers, id, "种植户")),
+        "update_grower" => {
+            fields::changed(c, &Ctx::named(&c.names.growers, id, "种植户"), "修改了")
+        }
+        "create_buyer" => format!("新建了{}", Ctx::named(&c.names.buyers, id, "买家")),
+        "update_buyer" => fields::changed(c, &Ctx::named(&c.names.buyers, id, "买家"), "修改了"),
+        "create_collective" => {
+            format!(
+                "新建了{}",
+                Ctx::named(&c.names.collectives, id, "集体经济组织")
+            )
+        }
+        "update_collective" => fields::changed(
+            c,
+            &Ctx::named(&c.names.collectives, id, "集体经济组织"),
+            "修改了",
+        ),
+        "create_commission_rule" => fields::rule(c),
+        "create_api_key" => {
+            let buyer = Ctx::named(&c.names.buyers, id, "买家");
+            match r.after_text("label") {
+                Some(l) => format!("为{buyer}新建了接口密钥「{l}」"),
+                None => format!("为{buyer}新建了接口密钥"),
+            }
+        }
+        "revoke_api_key" => format!(
+            "停用了{}的一把接口密钥",
+            Ctx::named(&c.names.buyers, id, "买家")
+        ),
+        _ => "做了一项其他操作".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests;
