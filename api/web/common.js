@@ -119,6 +119,9 @@ window.Zhunong = (() => {
       if (kid === null || kid === undefined || kid === false) continue;
       node.append(kid instanceof Node ? kid : document.createTextNode(String(kid)));
     }
+    // A frame that scrolls sideways must be reachable by keyboard, or its hidden columns are
+    // out of reach for anyone without a mouse (WCAG 2.1.1).
+    if (node.classList.contains('scroll') && !node.hasAttribute('tabindex')) node.tabIndex = 0;
     return node;
   }
 
@@ -189,6 +192,13 @@ window.Zhunong = (() => {
     delete box.dataset.code;
   }
 
+  /** 一项为什么不行：服务器的说法换成中文（messages.js）；本来就是中文的照用。 */
+  function fieldMessage(text, shown) {
+    const zh = window.ZhunongMessages && window.ZhunongMessages.chineseFor(text);
+    if (zh) return zh;
+    return shown(text) ? text : '填写有误，请检查';
+  }
+
   function showError(err) {
     const problem = (err && err.problem) || { code: 'internal_error', detail: String((err && err.message) || err) };
     const box = $('message');
@@ -206,7 +216,7 @@ window.Zhunong = (() => {
     if (Array.isArray(problem.errors) && problem.errors.length) {
       box.append(el('ul', { testid: 'error-fields' },
         problem.errors.map((e) => el('li', { 'data-field': e.field,
-          text: `${page.fieldLabel(e.field)}：${shown(e.message) ? e.message : '填写有误，请检查'}` }))));
+          text: `${page.fieldLabel(e.field)}：${fieldMessage(e.message, shown)}` }))));
     }
     // 出错的输入框标红：页面在输入框上写 data-field="字段名"（与服务器 errors[].field 一致）。
     if (Array.isArray(problem.errors)) {

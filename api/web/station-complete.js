@@ -56,6 +56,8 @@
 
   async function completeOrder(orderId) {
     clearMessage();
+    // 整单完成后称重单锁定，多称、少称都只能请书记作废磅单重称：先问一句。
+    if (!window.confirm('整单称重完成？完成后这张称重单锁定，不能再加箱。')) return;
     const o = await api('POST', `/orders/${orderId}/complete-weighing`);
     showCompleted(o, null);
     await station.weigh.openSheet(o.id, false);

@@ -6,27 +6,38 @@
   const {
     $, el, fill, money, clearMessage, showError, showNotice, clientError, api, run,
   } = window.Zhunong;
-  const { badge, kv, kg, orderNumber, localDate, findOrder, openFile, labelButtons } = window.Zhunong.station;
+  const { badge, kv, weightText, orderNumber, localDate, findOrder, openFile, labelButtons } = window.Zhunong.station;
 
   let currentLoad = null;
   let loadRender = 0;
 
-  /** 还没送达的车：装车中、已装车（待发车）、已发车（待送达）。 */
-  async function loadOpenLoads() {
-    const pages = await Promise.all(['open', 'loaded', 'departed'].map((st) => api('GET', `/loads?status=${st}&per_page=50`)));
-    const items = pages.flatMap((r) => r.items).sort((a, b) => b.id - a.id);
-    const ul = $('open-loads');
-    ul.replaceChildren();
-    if (!items.length) ul.append(el('li', { class: 'empty', text: '没有在途的车辆，请先新建装车单。' }));
-    for (const l of items) {
-      ul.append(el('li', {}, el('button', {
+  /** 车辆列表的一项：车牌、状态、目的地，净重（斤，旁边是公斤）和载重。 */
+  function loadItem(l) {
+    return el('li', {}, el('button', {
         type: 'button', class: `load-item${currentLoad && currentLoad.id === l.id ? ' current' : ''}`,
         testid: `open-load-${l.id}`, onclick: (e) => run(e.currentTarget, () => selectLoad(l.id)),
       },
       el('span', {}, el('strong', { text: `第 ${l.id} 车 · ${l.plate}` }), ' ', badge('load', l.status), el('br'),
         el('span', { class: 'muted', text: `${l.destination} · ${l.planned_date} · ${l.order_ids.length} 单` })),
-      el('span', { class: 'money', text: `${kg(l.total_net_g)}${l.capacity_kg === null ? '' : ` / ${l.capacity_kg}`} 公斤` }))));
-    }
+      el('span', { class: 'money', text: `${weightText(l.total_net_g)}${l.capacity_kg === null ? '' : ` · 载重 ${l.capacity_kg} 公斤`}` })));
+  }
+
+  /**
+   * 正在装的车列在上面；已装车（待发车）、已发车（待送达）的收在下面一栏，要发车、送达时再点开，
+   * 免得装车时在一长串车里找。
+   */
+  async function loadOpenLoads() {
+    const [open, ...away] = await Promise.all(['open', 'loaded', 'departed'].map((st) => api('GET', `/loads?status=${st}&per_page=50`)));
+    const newestFirst = (a, b) => b.id - a.id;
+    const loading = open.items.sort(newestFirst);
+    const onTheWay = away.flatMap((r) => r.items).sort(newestFirst);
+    const ul = $('open-loads');
+    ul.replaceChildren(...loading.map(loadItem));
+    if (!loading.length) ul.append(el('li', { class: 'empty', testid: 'no-open-loads', text: '没有正在装车的车辆，请先新建装车单。' }));
+    const shown = onTheWay.some((l) => currentLoad && currentLoad.id === l.id);
+    $('away-loads').replaceChildren(onTheWay.length ? el('details', { open: shown || null, testid: 'away-loads' },
+      el('summary', { text: `已装车、在途的车（${onTheWay.length}）` }),
+      el('ul', { class: 'list' }, onTheWay.map(loadItem))) : '');
   }
 
   async function loadWeighedChoices() {
@@ -38,7 +49,7 @@
     for (const o of free) {
       const net = o.lines.reduce((s, l) => s + (l.weighed_g || 0), 0);
       const warn = o.weights_flagged && !o.weights_approved ? ' · 待审批' : '';
-      sel.append(el('option', { value: o.number, text: `${o.number} · ${kg(net)} 公斤${warn}` }));
+      sel.append(el('option', { value: o.number, text: `${o.number} · ${weightText(net)}${warn}` }));
     }
   }
 
@@ -89,7 +100,7 @@
     const capbar = capKg === null ? null : el('meter', {
       class: `capbar${l.total_net_g > capKg * 1000 ? ' over' : ''}`, testid: 'load-capacity-bar',
       min: 0, max: Math.max(1, capKg * 1000), value: Math.min(l.total_net_g, capKg * 1000),
-      'aria-label': '装载量', title: `${kg(l.total_net_g)} / ${capKg} 公斤`,
+      'aria-label': '装载量', title: `${weightText(l.total_net_g)} / 载重 ${capKg} 公斤`,
     });
 
     fill(box,
@@ -100,8 +111,8 @@
         ['司机', `${l.driver_name} ${l.driver_phone}`],
         ['目的地', l.destination],
         ['计划日期', l.planned_date],
-        ['总净重', el('span', { class: 'money', text: `${kg(l.total_net_g)} 公斤` }), 'load-total'],
-        ['载重', capKg === null ? '未设定' : `${capKg} 公斤（剩余 ${kg(Math.max(0, capKg * 1000 - l.total_net_g))} 公斤）`, 'load-capacity-text'],
+        ['总净重', el('span', { class: 'money', text: weightText(l.total_net_g) }), 'load-total'],
+        ['载重', capKg === null ? '未设定' : `${capKg} 公斤（还能装 ${weightText(Math.max(0, capKg * 1000 - l.total_net_g))}）`, 'load-capacity-text'],
       ]),
       capbar,
       el('h3', { class: 'load-orders-title', text: `订单（${l.order_ids.length}）` }),
@@ -113,7 +124,7 @@
             el('div', { class: 'info' },
               el('strong', { text: o ? o.number : orderNumber(id) }), ' ',
               o ? badge('order', o.status) : null, el('br'),
-              el('span', { class: 'muted', text: o ? `${kg(net)} 公斤 · ${o.final_total_fen === null ? '—' : money(o.final_total_fen)}` : '' })),
+              el('span', { class: 'muted', text: o ? `${weightText(net)} · ${o.final_total_fen === null ? '—' : money(o.final_total_fen)}` : '' })),
             open ? el('button', { type: 'button', class: 'btn small danger', testid: `remove-order-${id}`, text: '移除',
               onclick: (e) => run(e.currentTarget, () => removeOrder(id)) }) : null);
         }) : el('li', { class: 'empty', text: '还没有订单。' })),

@@ -20,11 +20,20 @@
   const OPEN_KEY = 'zhunong.station.open_order';
   // 已确认但还没送到服务器的磅单：[{key, order_id, line_id, body, product, created_at}]，每张一个幂等键。
   const PENDING_KEY = 'zhunong.station.pending';
+  // 上一箱的皮重（克）：同一种筐一天称几百箱，下一箱、下一行、下一单都先填上它，不一样再改。
+  const TARE_KEY = 'zhunong.station.last_tare_g';
   /** 一箱净重超过整行订购量、或本行合计超过订购量这么多（百分比）时，发送前先提醒。 */
   const WARN_OVER_PCT = 50;
   const RETRY_MAX_MS = 30000;
 
   let unit = localStorage.getItem(UNIT_KEY) === 'kg' ? 'kg' : 'jin';
+
+  /** 记住的皮重，按当前单位写成输入框里的文字；没有记过则空。 */
+  function rememberedTare() {
+    const g = Number(localStorage.getItem(TARE_KEY));
+    return Number.isSafeInteger(g) && g > 0 ? gramsInUnit(g, unit) : '';
+  }
+  const freshCrate = () => ({ gross: '', tare: rememberedTare() });
   let sheet = null;
   /** line_id → [{gross, tare}]（输入框里的原样文本，按当前单位）。 */
   let crates = new Map();
@@ -52,7 +61,7 @@
     if (fresh || !sheet || sheet.order.id !== s.order.id) crates = restoreDraft(s.order.id);
     sheet = s;
     sessionStorage.setItem(OPEN_KEY, String(s.order.id));
-    for (const line of s.lines) if (!crates.has(line.line_id)) crates.set(line.line_id, [{ gross: '', tare: '' }]);
+    for (const line of s.lines) if (!crates.has(line.line_id)) crates.set(line.line_id, [freshCrate()]);
     renderSheet();
   }
 
@@ -182,7 +191,7 @@
     });
     box.append(el('button', { type: 'button', class: 'btn block', testid: 'add-crate', text: '＋ 再加一箱',
       onclick: () => {
-        rows.push({ gross: '', tare: rows.length ? rows[rows.length - 1].tare : '' });
+        rows.push({ gross: '', tare: rows.length ? rows[rows.length - 1].tare : rememberedTare() });
         rerenderLine(line.line_id);
         const input = document.getElementById(`gross-${line.line_id}-${rows.length - 1}`);
         if (input) input.focus();
@@ -311,7 +320,8 @@
       body: { order_line_id: lineId, scale_id: scaleId, crates: body },
     };
     writePending([...readPending(), entry]);
-    crates.set(lineId, [{ gross: '', tare: '' }]);
+    if (body.length) localStorage.setItem(TARE_KEY, String(body[body.length - 1].tare_g));
+    crates.set(lineId, [freshCrate()]);
     saveDraft();
     rerenderLine(lineId);
     renderPending();
@@ -457,7 +467,7 @@
       $('refresh-confirmed').addEventListener('click', (e) => run(e.currentTarget, loadConfirmed));
 
       const scale = $('scale-id');
-      scale.value = localStorage.getItem(SCALE_KEY) || 'scale-1';
+      scale.value = localStorage.getItem(SCALE_KEY) || '1号秤';
       scale.addEventListener('input', () => {
         const v = scale.value.trim();
         if (v) localStorage.setItem(SCALE_KEY, v);

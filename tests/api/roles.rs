@@ -77,6 +77,8 @@ const POLICY: &[(&str, &str, &[&str])] = &[
     ("POST", "/api/v1/orders/{id}/payments", OFFICE),
     ("GET", "/api/v1/orders/{id}/payments", OFFICE),
     ("POST", "/api/v1/settlements", OFFICE),
+    ("GET", "/api/v1/receivables", OFFICE),
+    ("GET", "/api/v1/settled-orders", OFFICE),
     ("POST", "/api/v1/commission-rules", OFFICE),
     ("GET", "/api/v1/commission-rules", OFFICE),
     ("GET", "/api/v1/batches/{id}/commission-rules", OFFICE),

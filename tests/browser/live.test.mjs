@@ -136,11 +136,11 @@ test('the console refuses the station, logs the helper in and opens the only liv
   await page.getByTestId('login-password').fill(DEMO_PASSWORD);
   await page.getByTestId('login-submit').click();
   await page.getByTestId('sell-view').waitFor({ state: 'visible' });
-  await textOf(page.getByTestId('who-name'), 'helper');
+  await textOf(page.getByTestId('who-name'), '李小红'); // the display name, not the login name
   assert.ok(await page.getByTestId('error').isHidden(), 'the error box is cleared after logging in');
   // The tab remembers who is logged in, never the token (that stays in memory).
   const stored = await page.evaluate(() => JSON.parse(sessionStorage.getItem('zhunong.live.user') || 'null'));
-  assert.deepEqual(stored, { username: 'helper', role: 'helper' });
+  assert.deepEqual(stored, { username: 'helper', name: '李小红', role: 'helper' });
 
   // The only live session is opened at once; the stream connects.
   await textOf(page.getByTestId('session-title'), '阳光玫瑰产地直播');
@@ -256,7 +256,7 @@ test('the board shows the totals and follows new orders and an undo within two s
   // Opened from the console's browser, the board needs no second login: the refresh cookie is enough.
   await board.getByTestId('board-view').waitFor({ state: 'visible' });
   assert.ok(await board.getByTestId('login-view').isHidden(), 'no login form on the board');
-  await textOf(board.getByTestId('who-name'), 'helper');
+  await textOf(board.getByTestId('who-name'), '李小红');
   await textOf(board.getByTestId('board-title'), '阳光玫瑰产地直播');
   await textOf(board.getByTestId('stream-status'), '实时');
   await textIs(board.getByTestId('board-orders'), '3');

@@ -63,7 +63,8 @@ test('a batch is added, its stock adjusted with a reason, and refused below what
   await f.getByTestId('batch-form-enterprise_price_fen').fill('1.20');
   await f.getByTestId('batch-form-submit').click();
   await textOf(page.getByTestId('error-title'), '输入有误');
-  await textOf(page.getByTestId('error-fields'), '零售价：填写有误');
+  // The server's reason, in Chinese: never just "填写有误".
+  await textOf(page.getByTestId('error-fields'), '零售价：应在 0.01 元到 1,000,000 元之间');
   // What the secretary reads is Chinese: no English detail from the server.
   assert.ok(!/[A-Za-z]{3,}/.test(await page.getByTestId('error').innerText()), await page.getByTestId('error').innerText());
   assert.equal(await f.locator('[name=retail_price_fen].invalid').count(), 1, 'the price is marked');

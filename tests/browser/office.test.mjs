@@ -243,6 +243,19 @@ test('the audit log page shows who confirmed the order and approved its weights'
   assert.ok(rows.some((r) => r.includes('审批称重') && r.includes('批准了')), rows.join('\n'));
 });
 
+test('a report asked with its end before its start says so, in Chinese, at the field', async () => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await signIn();
+  await page.getByTestId('nav-reports').click();
+  await page.getByTestId('report-totals').waitFor();
+  await page.getByTestId('r-from').fill('2026-10-01');
+  await page.getByTestId('r-to').fill('2026-09-01');
+  await page.getByTestId('r-run').click();
+  await textOf(page.getByTestId('error-fields'), '结束日期：不能早于开始日期');
+  assert.equal(await page.locator('#r-to.invalid').count(), 1, 'the end date is marked');
+  assert.ok(!(await page.getByTestId('error-fields').innerText()).includes('填写有误'));
+});
+
 test('no page scrolls sideways at 375 px or 1280 px', async () => {
   for (const width of [375, 1280]) {
     await page.setViewportSize({ width, height: 800 });

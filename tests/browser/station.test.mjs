@@ -73,17 +73,17 @@ test('the page loads in Chinese, fits a 375-px phone and logs the station in', a
   await page.getByTestId('login-password').fill(DEMO_PASSWORD);
   await page.getByTestId('login-submit').click();
   await page.getByTestId('app-view').waitFor({ state: 'visible' });
-  await textOf(page.getByTestId('who-name'), 'station');
+  await textOf(page.getByTestId('who-name'), '赵师傅'); // the display name, not the login name
   assert.ok(await page.getByTestId('error').isHidden(), 'the error box is cleared after logging in');
 
   // The tab remembers who is logged in, never the token (that stays in memory).
   const stored = await page.evaluate(() => JSON.parse(sessionStorage.getItem('zhunong.station.user') || 'null'));
-  assert.deepEqual(stored, { username: 'station', role: 'station' });
+  assert.deepEqual(stored, { username: 'station', name: '赵师傅', role: 'station' });
 
   // The confirmed orders are offered in the picker.
   await page.waitForFunction((n) => [...document.querySelectorAll('#confirmed-orders option')]
     .some((o) => o.value === n), state.order.number);
-  assert.equal(await page.getByTestId('scale-id').inputValue(), 'scale-1');
+  assert.equal(await page.getByTestId('scale-id').inputValue(), '1号秤');
 });
 
 test('weighing two crates in jin previews ¥14.55 and shows the server’s result', async () => {
@@ -125,7 +125,7 @@ test('weighing two crates in jin previews ¥14.55 and shows the server’s resul
   await line.getByTestId('confirm-weigh').click();
   const body = JSON.parse((await posted).postData());
   assert.deepEqual(body, {
-    order_line_id: lineId, scale_id: 'scale-1',
+    order_line_id: lineId, scale_id: '1号秤',
     crates: [{ gross_g: 3000, tare_g: 500 }, { gross_g: 2850, tare_g: 500 }],
   });
 
@@ -201,12 +201,24 @@ test('称重完成 locks the line; 下一单 opens the next order, which 整单�
   await textOf(page.getByTestId('complete-order-hint'), '还有 1 行没有称重');
   assert.ok(await result.isHidden(), 'the last order’s result is cleared');
 
+  // The last crate's tare (500 g) is already filled in for the next order's first crate.
+  const remembered = await next.getByTestId('tare-0').inputValue();
+  assert.ok(['1', '0.5'].includes(remembered), `remembered tare: "${remembered}"`);
+  await next.getByTestId('tare-0').fill('0');
   await next.getByTestId('gross-0').fill('2.1');
   await next.getByTestId('confirm-weigh').click();
   await next.getByTestId('tickets').waitFor({ state: 'visible' });
   assert.ok(await page.getByTestId('complete-order').isEnabled());
+  // 整单称重完成 locks the order: it asks first, and a "no" changes nothing.
+  page.once('dialog', (d) => d.dismiss());
+  await page.getByTestId('complete-order').click();
+  await page.waitForTimeout(300);
+  assert.equal((await http('GET', `/orders/${third.id}`, { token: state.sec })).status, 'confirmed', 'not completed on "no"');
+  let asked = '';
+  page.once('dialog', (d) => { asked = d.message(); d.accept(); });
   await page.getByTestId('complete-order').click();
   await textOf(result, '整单称重完成');
+  assert.match(asked, /整单称重完成/);
   await textOf(result.getByTestId('result-final-total'), '¥3.15'); // 1050 g × 150 / 500 = 315 fen
   await textOf(page.getByTestId('sheet-status'), '已称重');
   assert.equal(await page.getByTestId(`line-${third.lines[0].line_id}`).getByTestId('crates').count(), 0);
@@ -255,7 +267,7 @@ test('a load is created, refuses an unweighed order, takes the weighed one and i
   await detail.getByTestId('add-order').click();
   await detail.getByTestId(`load-order-${order.id}`).waitFor({ state: 'visible' });
   assert.ok(await error.isHidden(), 'the error box is cleared by the next success');
-  await textOf(detail.getByTestId('load-total'), '4.85 公斤');
+  await textOf(detail.getByTestId('load-total'), '9.70 斤（4.85 公斤）');
   // The capacity bar shows the load against the truck (4.85 of 2,000 kg), not a full bar.
   const bar = detail.getByTestId('load-capacity-bar');
   assert.equal(await bar.getAttribute('max'), '2000000');
@@ -278,6 +290,9 @@ test('a load is created, refuses an unweighed order, takes the weighed one and i
   await textOf(detail.getByTestId('load-status'), '已装车');
   assert.equal(await detail.getByTestId('mark-loaded').count(), 0, 'a loaded truck offers no second 标记已装车');
   await textOf(page.getByTestId('notice'), '已装车');
+  // The list above holds only trucks still being loaded; this one moved to the ones on their way.
+  await page.getByTestId('away-loads').getByTestId(`open-load-${loadId}`).waitFor({ state: 'attached' });
+  assert.equal(await page.getByTestId('open-loads').getByTestId(`open-load-${loadId}`).count(), 0);
 
   const load = await http('GET', `/loads/${loadId}`, { token: state.sec });
   assert.equal(load.status, 'loaded');

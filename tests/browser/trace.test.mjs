@@ -57,7 +57,13 @@ test('the station prints an order’s crate labels on an A4 sheet, each with its
   const boxes = await labels.locator('.label').evaluateAll((ls) => ls.map((l) => l.getBoundingClientRect().x));
   assert.ok(Math.abs(boxes[1] - boxes[0] - 378) < 4, `100 mm ≈ 378 px apart: ${boxes}`);
   assert.ok(await labels.locator('.label svg.qr path').count() === 2);
+  assert.equal(await labels.locator('.label .hint', { hasText: '扫码溯源' }).count(), 2, 'each label says what the code is for');
+  // Opened on 127.0.0.1 with no public address set: the page says phones will not reach it, and how to fix it.
+  const warning = await labels.getByTestId('unreachable').innerText();
+  assert.match(warning, /买家的手机扫这些二维码打不开/);
+  assert.match(warning, /ZHUNONG_PUBLIC_BASE_URL/);
   await labels.emulateMedia({ media: 'print' });
+  assert.ok(await labels.getByTestId('unreachable').isHidden(), 'the warning is not printed');
   await labels.setViewportSize({ width: 794, height: 1123 }); // A4 at 96 dpi
   await labels.screenshot({ path: path.join(SHOTS, 'labels-a4.png'), fullPage: true });
   await labels.pdf({ path: path.join(SHOTS, 'labels-a4.pdf'), preferCSSPageSize: true });

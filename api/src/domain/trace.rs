@@ -24,9 +24,61 @@ pub fn is_code(s: &str) -> bool {
     s.len() == CODE_LEN && s.bytes().all(|b| ALPHABET.contains(&b))
 }
 
+/// Whether a buyer's phone, elsewhere, cannot open pages under `base` (`http://host:port`): a
+/// loopback, private, link-local or unspecified address, or `localhost`. Other names may or may
+/// not be public; they count as reachable.
+pub fn unreachable_from_phones(base: &str) -> bool {
+    use std::net::IpAddr;
+    let rest = base.split_once("://").map_or(base, |(_, r)| r);
+    let authority = rest.split('/').next().unwrap_or_default();
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+    }
+    .to_ascii_lowercase();
+    if host == "localhost" || host.ends_with(".localhost") || host.ends_with(".local") {
+        return true;
+    }
+    match host.parse::<IpAddr>() {
+        Ok(IpAddr::V4(a)) => {
+            a.is_loopback() || a.is_private() || a.is_link_local() || a.is_unspecified()
+        }
+        Ok(IpAddr::V6(a)) => {
+            let first = a.segments()[0];
+            a.is_loopback()
+                || a.is_unspecified()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+        }
+        Err(_) => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn loopback_and_private_addresses_are_out_of_a_buyers_reach() {
+        for base in [
+            "http://127.0.0.1:8080",
+            "http://localhost:8080",
+            "http://192.168.1.20:8080",
+            "http://10.0.0.5",
+            "http://[::1]:8080",
+            "http://[fd00::1]:8080",
+            "http://zhunong.local",
+        ] {
+            assert!(unreachable_from_phones(base), "{base}");
+        }
+        for base in [
+            "https://zhunong.example.cn",
+            "http://8.8.8.8:8080",
+            "http://[2001:db8::1]",
+        ] {
+            assert!(!unreachable_from_phones(base), "{base}");
+        }
+    }
 
     #[test]
     fn codes_are_sixteen_base32_characters_of_eighty_bits() {

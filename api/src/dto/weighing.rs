@@ -21,7 +21,7 @@ pub struct Crate {
 #[serde(deny_unknown_fields)]
 pub struct WeighRequest {
     pub order_line_id: i64,
-    #[schema(example = "scale-1")]
+    #[schema(example = "1号秤")]
     pub scale_id: String,
     pub note: Option<String>,
     pub crates: Vec<Crate>,

@@ -9,8 +9,15 @@ use crate::services::trace::labels::Label;
 
 /// The page; `base` is the server's address (`https://…`, no trailing slash): the QR codes
 /// point there, and the style sheet is linked by it, since the station opens the page from a
-/// `blob:` address that resolves no relative link.
-pub fn html_page(labels: &[Label], layout: LabelLayout, base: &str, title: &str) -> String {
+/// `blob:` address that resolves no relative link. With `warn_unreachable`, the page says (on
+/// screen, not on paper) that buyers' phones will not open that address, and what to set.
+pub fn html_page(
+    labels: &[Label],
+    layout: LabelLayout,
+    base: &str,
+    title: &str,
+    warn_unreachable: bool,
+) -> String {
     let (css, qr_mm, per_sheet) = match layout {
         LabelLayout::A4 => ("labels-a4.css", 34, 10),
         LabelLayout::Thermal => ("labels-thermal.css", 30, 1),
@@ -20,6 +27,15 @@ pub fn html_page(labels: &[Label], layout: LabelLayout, base: &str, title: &str)
         html(title),
         labels.len()
     );
+    if warn_unreachable {
+        body.push_str(&format!(
+            "<div class=\"no-print unreachable\" data-testid=\"unreachable\" role=\"alert\">\
+             <strong>注意：买家的手机扫这些二维码打不开。</strong>二维码指向 {}，这是本机或村里局域网的地址，\
+             只有连着同一个网络的设备才能打开。请管理员把环境变量 ZHUNONG_PUBLIC_BASE_URL 设为买家在外面也能打开的网址\
+             （如 https://zhunong.example.cn），重新启动后再打印标签。</div>",
+            html(base)
+        ));
+    }
     if labels.is_empty() {
         body.push_str("<p>没有可打印的标签：订单还没有称重，也没有按件的商品。</p>");
     }
@@ -29,7 +45,8 @@ pub fn html_page(labels: &[Label], layout: LabelLayout, base: &str, title: &str)
             let url = format!("{base}/t/{}", l.code);
             let o = &l.origin;
             body.push_str(&format!(
-                "<div class=\"label\" data-code=\"{code}\">{qr}<div class=\"info\">\
+                "<div class=\"label\" data-code=\"{code}\"><div class=\"qrbox\">{qr}\
+                 <div class=\"hint\">扫码溯源</div></div><div class=\"info\">\
                  <div class=\"product\">{product}</div>\
                  <div>{grower} · {village}</div>\
                  <div>采收 {harvest}</div>\

@@ -10,6 +10,7 @@ fn page(title: &str, body: &str) -> String {
     format!(
         "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{}</title>\
+         <link rel=\"icon\" href=\"/app/static/favicon.svg\" type=\"image/svg+xml\">\
          <link rel=\"stylesheet\" href=\"/app/static/trace.css\"></head><body>\
          <header>助农 · 产品溯源</header><main>{body}</main>\
          <footer>扫码查看的信息来自村集体的销售记录，不含买家信息。</footer></body></html>",

@@ -66,10 +66,14 @@ pub async fn print_labels(
     };
     let printed = labels::labels(&state.db, target, max).await?;
     let base = public_base(&req, &state);
+    let warn = state.settings.public_base_url.is_none()
+        && crate::domain::trace::unreachable_from_phones(&base);
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(render::labels::html_page(&printed, q.layout, &base, &title)))
+        .body(render::labels::html_page(
+            &printed, q.layout, &base, &title, warn,
+        )))
 }
 
 /// Scans of trace labels per batch and local day (default: the last 30 days).
