@@ -1,20 +1,45 @@
-// 订单：按订单号、买家姓名或电话查找，按状态、渠道筛选；订单详情（明细、称重、装车、付款、记账、
-// 操作记录）和操作：确认、取消（填原因）、审批超差称重、收款和退款。收款每次点击一个幂等键，网络重试不会重复记账。
+// 订单台：按状态分页签（每个页签带单数），按订单号、买家、下单日期、渠道、直播场次筛选，每页 50 单，
+// 每行写着买家；勾选几单一起确认、一起取消（填一个原因）、一起打印标签。详情在 office-order-detail.js。
+// 从首页的提醒点进来时，条件先清空，只按提醒的那一项筛选。
 'use strict';
 
 (() => {
   const o = window.Zhunong.office;
-  const { $, el, fill, api, money, jin, table } = o;
+  const { $, el, fill, api, money, table } = o;
   const { run, showNotice, clientError } = window.Zhunong;
 
-  function filterQuery() {
-    const p = new URLSearchParams({ per_page: '50' });
+  const PER_PAGE = 50;
+  /** 页签：[状态, 文字]；'' 是全部。 */
+  const TABS = [['', '全部'], ['pending', '待确认'], ['confirmed', '待称重'], ['weighed', '待装车'], ['loaded', '运输中'],
+    ['delivered', '待收款'], ['settled', '已结算'], ['cancelled', '已取消']];
+  const state = { status: '', page: 1 };
+  let shown = []; // 本页的订单
+
+  /** 本地日期（YYYY-MM-DD）的零点，作为时刻；plusDay 时是第二天零点（“到”这一天为止，含这一天）。 */
+  function startOf(date, plusDay) {
+    const d = new Date(`${date}T00:00:00`);
+    if (plusDay) d.setDate(d.getDate() + 1);
+    return d.toISOString();
+  }
+
+  /** 除状态、页码以外的筛选条件。 */
+  function filters() {
+    const p = new URLSearchParams();
     if ($('o-q').value.trim()) p.set('q', $('o-q').value.trim());
-    if ($('o-status').value) p.set('status', $('o-status').value);
+    if ($('o-from').value) p.set('from', startOf($('o-from').value, false));
+    if ($('o-to').value) p.set('to', startOf($('o-to').value, true));
     if ($('o-channel').value) p.set('channel', $('o-channel').value);
     if ($('o-flagged').checked) p.set('weights_flagged', 'true');
     if ($('o-session').value) p.set('live_session_id', $('o-session').value);
-    return p.toString();
+    return p;
+  }
+
+  function clearFilters() {
+    for (const id of ['o-q', 'o-from', 'o-to', 'o-channel', 'o-session']) $(id).value = '';
+    $('o-flagged').checked = false;
+    $('o-confirm-session').hidden = true;
+    state.status = '';
+    state.page = 1;
   }
 
   async function sessions() {
@@ -36,165 +61,125 @@
     await list();
   }
 
+  function tabs(counts) {
+    fill($('o-tabs'), TABS.map(([status, text]) => {
+      const n = status ? counts[status] : counts.all;
+      const current = status === state.status;
+      return el('button', { type: 'button', role: 'tab', class: `tab${current ? ' current' : ''}`, testid: `o-tab-${status || 'all'}`,
+        'aria-selected': current ? 'true' : 'false',
+        onclick: () => run(null, async () => { state.status = status; state.page = 1; await list(); }) },
+      text, ' ', el('span', { class: 'count', text: String(n) }));
+    }));
+  }
+
+  /** 勾选的订单一起做：确认、取消（一个原因）、打印标签。 */
+  function bulkBar(checks) {
+    const picked = () => checks.filter(({ c }) => c.checked).map(({ x }) => x);
+    const all = el('input', { type: 'checkbox', testid: 'o-pick-all', 'aria-label': '全选本页' });
+    all.addEventListener('change', () => checks.forEach(({ c }) => { c.checked = all.checked; }));
+    const each = async (orders, fn) => {
+      const done = [];
+      const failed = [];
+      for (const x of orders) {
+        try { await fn(x); done.push(x); } catch (e) {
+          const code = e && e.problem && e.problem.code;
+          failed.push(`${x.number}：${window.Zhunong.CODE_TEXT[code] || '没有办成，请稍后再试'}`);
+        }
+      }
+      return { done, failed };
+    };
+    const report = (verb, r) => {
+      showNotice(`已${verb} ${r.done.length} 单` + (r.failed.length ? `，${r.failed.length} 单没有${verb}：${r.failed.join('；')}` : '。'));
+    };
+    const confirmBtn = el('button', { type: 'button', class: 'btn primary', testid: 'o-bulk-confirm', text: '确认勾选的订单',
+      onclick: (ev) => run(ev.target, async () => {
+        const orders = picked().filter((x) => x.status === 'pending');
+        if (!orders.length) throw clientError('请先勾选待确认的订单。');
+        const r = await each(orders, (x) => api('POST', `/orders/${x.id}/confirm`, {}));
+        await list();
+        report('确认', r);
+      }) });
+    const cancelBtn = el('button', { type: 'button', class: 'btn danger', testid: 'o-bulk-cancel', text: '取消勾选的订单',
+      onclick: (ev) => run(ev.target, async () => {
+        const orders = picked();
+        if (!orders.length) throw clientError('请先勾选要取消的订单。');
+        const reason = window.prompt(`取消 ${orders.length} 单，库存退回，不能恢复。请填写取消原因（如：买家退单、缺货）：`, '');
+        if (reason === null) return;
+        if (!reason.trim()) throw clientError('请填写取消原因。');
+        const r = await each(orders, (x) => api('POST', `/orders/${x.id}/cancel`, { reason: reason.trim() }));
+        await list();
+        report('取消', r);
+      }) });
+    const printBtn = el('button', { type: 'button', class: 'btn', testid: 'o-bulk-print', text: '打印勾选订单的标签',
+      onclick: (ev) => run(ev.target, async () => {
+        const orders = picked();
+        if (!orders.length) throw clientError('请先勾选要打印的订单。');
+        for (const x of orders) await o.openPrint(`/labels?order_id=${x.id}&layout=a4`);
+      }) });
+    fill($('o-bulk'), el('label', { class: 'row' }, all, '全选本页'), confirmBtn, cancelBtn, printBtn);
+    $('o-bulk').hidden = !checks.length;
+  }
+
   async function list() {
-    const page = await api('GET', `/orders?${filterQuery()}`);
-    table($('order-list'), ['订单号', '下单时间', '渠道', '状态', '付款', { text: '金额', num: true }],
-      page.items.map((x) => ({
+    const base = filters();
+    const p = new URLSearchParams(base);
+    p.set('per_page', String(PER_PAGE));
+    p.set('page', String(state.page));
+    if (state.status) p.set('status', state.status);
+    const [page, counts] = await Promise.all([api('GET', `/orders?${p}`), api('GET', `/orders/status-counts?${base}`)]);
+    shown = page.items;
+    tabs(counts);
+    const node = $('order-list');
+    table(node, ['', '订单号', '买家', '下单时间', '渠道', '状态', '付款', { text: '金额', num: true }],
+      shown.map((x) => ({
         class: 'clickable', testid: `order-${x.id}`,
-        onclick: () => run(null, () => detail(x.id)),
-        cells: [o.orderNumber(x.id), o.localTime(x.created_at), o.CHANNEL[x.channel] || x.channel,
+        onclick: (ev) => { if (ev.target.type !== 'checkbox') run(null, () => o.orderDetail(x.id)); },
+        cells: ['', x.number, x.buyer ? x.buyer.name + (x.buyer.company ? `（${x.buyer.company}）` : '') : '',
+          o.localTime(x.created_at), o.CHANNEL[x.channel] || x.channel,
           (o.ORDER_STATUS[x.status] || x.status) + (x.weights_flagged && !x.weights_approved ? '（称重超差）' : ''),
           o.PAYMENT_STATUS[x.payment_status] || x.payment_status, money(x.final_total_fen ?? x.total_fen)],
-      })), { empty: '没有符合条件的订单。可以换个关键词，或清空筛选条件。' });
-    $('order-list').dataset.total = String(page.total);
-  }
-
-  const LOAD_STATUS = { open: '装车中', loaded: '已装车', departed: '已发车', delivered: '已送达' };
-
-  /** 操作记录的说明：原因，或自动确认。 */
-  function auditNote(a) {
-    const after = a.after || {};
-    if (after.reason) return `原因：${after.reason}`;
-    if (after.automatic) return '按渠道设置自动确认';
-    return '';
-  }
-
-  function action(text, testid, cls, fn) {
-    return el('button', { type: 'button', class: `btn ${cls || ''}`, testid, text, onclick: (ev) => run(ev.target, fn) });
-  }
-
-  async function detail(id) {
-    const [x, sheet, payments, ledger, trail] = await Promise.all([
-      api('GET', `/orders/${id}`),
-      api('GET', `/orders/${id}/weighing-sheet`),
-      api('GET', `/orders/${id}/payments`),
-      api('GET', `/ledger/transactions?order_id=${id}&per_page=50`),
-      api('GET', `/audit-log?entity=order&entity_id=${id}&per_page=50`),
-    ]);
-    const load = x.load_id ? await api('GET', `/loads/${x.load_id}`) : null;
-    const due = x.final_total_fen ?? x.total_fen;
-    const box = $('order-detail');
-    box.hidden = false;
-    box.dataset.orderId = String(id);
-    const lines = el('table', { class: 'table' });
-    table(lines, ['行', '产品', '订购', { text: '单价', num: true }, '称重', { text: '金额', num: true }],
-      sheet.lines.map((l) => ({
-        cells: [String(l.line_no), l.product_name || '', l.pricing === 'by_weight' ? jin(l.quantity) : `${l.quantity} ${l.unit_label || '件'}`,
-          money(l.unit_price_fen), l.weighed_g === null || l.weighed_g === undefined ? '未称重' : jin(l.weighed_g),
-          money(l.final_amount_fen ?? l.amount_fen)],
-      })));
-    const tickets = sheet.lines.flatMap((l) => l.tickets.map((t) => ({ l, t })));
-    const weighings = el('table', { class: 'table', testid: 'detail-weighings' });
-    table(weighings, ['行', '时间', { text: '毛重', num: true }, { text: '皮重', num: true }, { text: '净重', num: true }, '磅秤', '说明'],
-      tickets.map(({ l, t }) => ({
-        class: t.voided ? 'muted' : null,
-        cells: [String(l.line_no), o.localTime(t.weighed_at), jin(t.gross_g), jin(t.tare_g), jin(t.net_g), t.scale_id,
-          (t.voided ? '已作废 ' : '') + (t.note || '')],
-      })), { empty: '还没有称重。' });
-    const truck = load
-      ? el('p', { testid: 'detail-load', text: `装车单 ${load.id}：${load.plate}，司机 ${load.driver_name} ${load.driver_phone}，送往 ${load.destination}（${LOAD_STATUS[load.status] || load.status}）` })
-      : el('p', { class: 'muted', testid: 'detail-load', text: '还没有装车。' });
-    const audit = el('table', { class: 'table', testid: 'detail-audit' });
-    table(audit, ['时间', '操作', '操作人', '说明'],
-      trail.items.map((a) => ({ cells: [o.localTime(a.at), a.action_label, a.actor || '系统', auditNote(a)] })),
-      { empty: '没有操作记录。' });
-    const pays = el('table', { class: 'table' });
-    table(pays, ['时间', '方式', { text: '金额', num: true }, '说明'],
-      payments.map((p) => ({ cells: [o.localTime(p.paid_at), o.METHOD[p.method] || p.method, money(p.amount_fen), p.reason || p.reference || ''] })),
-      { empty: '还没有收款。' });
-    const posts = el('table', { class: 'table' });
-    table(posts, ['日期', '摘要', '编号'],
-      ledger.items.map((t) => ({ cells: [t.occurred_on, t.description, String(t.id)] })), { empty: '还没有记账（订单送达并收齐款后自动结算）。' });
-
-    const acts = [];
-    if (x.status === 'pending') acts.push(action('确认订单', 'confirm-order', 'primary', async () => {
-      await api('POST', `/orders/${id}/confirm`, {});
-      showNotice(`${o.orderNumber(id)} 已确认，称重站可以称重了。`);
-      await refresh(id);
-    }));
-    if (x.weights_flagged && !x.weights_approved && x.status === 'weighed') acts.push(action('审批称重', 'approve-weights', 'primary', async () => {
-      const reason = window.prompt('称重超出允许误差。请填写审批原因（如：已与买家电话确认）：', '');
-      if (reason === null) return;
-      if (!reason.trim()) throw clientError('请填写审批原因。');
-      await api('POST', `/orders/${id}/approve-weights`, { reason: reason.trim() });
-      showNotice('称重已审批，可以装车。');
-      await refresh(id);
-    }));
-    if (['pending', 'confirmed', 'weighed'].includes(x.status)) acts.push(action('取消订单', 'cancel-order', 'danger', async () => {
-      if (!window.confirm(`确定取消订单 ${o.orderNumber(id)} 吗？取消后库存退回，不能恢复。`)) return;
-      const reason = window.prompt('请填写取消原因（如：买家退单、缺货）：', '');
-      if (reason === null) return;
-      if (!reason.trim()) throw clientError('请填写取消原因。');
-      await api('POST', `/orders/${id}/cancel`, { reason: reason.trim() });
-      showNotice('订单已取消，库存已退回。');
-      await refresh(id);
-    }));
-    const amount = el('input', { id: 'pay-amount', testid: 'pay-amount', inputmode: 'decimal', placeholder: '金额（元）', value: x.paid_fen < due ? (due - x.paid_fen) / 100 : '' });
-    const method = el('select', { id: 'pay-method', testid: 'pay-method' }, Object.entries(o.METHOD).map(([v, t]) => el('option', { value: v, text: t })));
-    const payForm = x.status === 'cancelled' ? null : el('div', { class: 'card' },
-      el('h3', { text: `收款：应收 ${money(due)}，已收 ${money(x.paid_fen)}` }),
-      el('div', { class: 'row wrap' }, amount, method,
-        action('收款', 'record-payment', 'primary', () => pay(id, amount, method, 1)),
-        action('退款', 'record-refund', 'danger', () => pay(id, amount, method, -1))));
-
-    fill(box,
-      el('div', { class: 'detail-head' },
-        el('h2', { testid: 'detail-number', text: `${o.orderNumber(id)} · ${o.ORDER_STATUS[x.status] || x.status}` }),
-        el('span', { class: 'muted', text: `${o.CHANNEL[x.channel] || x.channel} · ${o.localTime(x.created_at)} · ${o.PAYMENT_STATUS[x.payment_status] || ''}` })),
-      el('div', { class: 'btns' }, acts),
-      el('h3', { text: '明细' }), el('div', { class: 'scroll' }, lines),
-      payForm,
-      el('h3', { text: '收款记录' }), el('div', { class: 'scroll' }, pays),
-      el('h3', { text: '称重' }), el('div', { class: 'scroll' }, weighings),
-      el('h3', { text: '装车' }), truck,
-      el('h3', { text: '记账' }), el('div', { class: 'scroll' }, posts),
-      el('h3', { text: '操作记录' }), el('div', { class: 'scroll' }, audit));
-    box.scrollIntoView({ block: 'start' });
-  }
-
-  async function pay(id, amountInput, methodSelect, sign) {
-    amountInput.classList.remove('invalid');
-    const fen = o.fenOf(amountInput.value);
-    if (!fen) {
-      amountInput.classList.add('invalid');
-      throw clientError('请输入金额，如 29.10。');
-    }
-    let reason;
-    if (sign < 0) {
-      reason = window.prompt(`退款 ${money(fen)}。请填写退款原因：`, '');
-      if (reason === null) return;
-      if (!reason.trim()) throw clientError('请填写退款原因。');
-    } else if (!window.confirm(`确认收款 ${money(fen)}（${o.METHOD[methodSelect.value]}）？`)) {
-      return;
-    }
-    const body = { amount_fen: sign * fen, method: methodSelect.value, reason: reason ? reason.trim() : undefined };
-    const r = await api('POST', `/orders/${id}/payments`, body, { headers: { 'Idempotency-Key': o.newKey() } });
-    showNotice(r.settled ? '已记录，订单已结算入账。' : '已记录。');
-    await refresh(id);
-  }
-
-  async function refresh(id) {
-    await Promise.all([list(), detail(id)]);
+      })), { empty: '没有符合条件的订单。可以换个关键词，或点“清空条件”。' });
+    const checks = [];
+    node.querySelectorAll('tbody tr[data-testid]').forEach((tr, i) => {
+      const x = shown[i];
+      const c = el('input', { type: 'checkbox', testid: `o-pick-${x.id}`, 'aria-label': `选择 ${x.number}` });
+      tr.firstChild.append(c);
+      checks.push({ c, x });
+    });
+    bulkBar(checks);
+    node.dataset.total = String(page.total);
+    const pages = Math.max(1, Math.ceil(page.total / PER_PAGE));
+    $('o-pages').textContent = `共 ${page.total} 单，第 ${state.page} / ${pages} 页`;
+    $('o-prev').disabled = state.page <= 1;
+    $('o-next').disabled = state.page >= pages;
   }
 
   async function show(params) {
     await run(null, sessions);
-    if (params && params.get('status')) $('o-status').value = params.get('status');
+    // 带着条件进来（首页的提醒、订单号）：先清空上次的搜索，只按这一项筛选。
+    if (params && [...params.keys()].length) clearFilters();
+    if (params && params.get('status')) state.status = params.get('status');
     if (params && params.get('flagged')) $('o-flagged').checked = true;
     await run(null, list);
-    if (params && params.get('id')) await run(null, () => detail(Number(params.get('id'))));
+    if (params && params.get('id')) await run(null, () => o.orderDetail(Number(params.get('id'))));
   }
 
+  o.orderList = { refresh: list };
   o.register('orders', { show });
   document.addEventListener('DOMContentLoaded', () => {
     $('order-search').addEventListener('submit', (ev) => {
       ev.preventDefault();
+      state.page = 1;
       run($('o-find'), list);
     });
+    $('o-clear').addEventListener('click', (ev) => { clearFilters(); run(ev.target, list); });
     $('o-session').addEventListener('change', () => {
       $('o-confirm-session').hidden = !$('o-session').value;
+      state.page = 1;
       run(null, list);
     });
     $('o-confirm-session').addEventListener('click', () => run($('o-confirm-session'), confirmSession));
+    $('o-prev').addEventListener('click', (ev) => { state.page = Math.max(1, state.page - 1); run(ev.target, list); });
+    $('o-next').addEventListener('click', (ev) => { state.page += 1; run(ev.target, list); });
   });
 })();

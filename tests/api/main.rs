@@ -20,6 +20,7 @@ mod live_room;
 mod loads;
 mod messages;
 mod money;
+mod order_desk;
 mod orders;
 mod partner;
 mod process;

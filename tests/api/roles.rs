@@ -52,6 +52,7 @@ const POLICY: &[(&str, &str, &[&str])] = &[
     ("GET", "/api/v1/buyers/by-phone/{phone}", STAFF),
     ("POST", "/api/v1/orders", SALES),
     ("GET", "/api/v1/orders", STAFF),
+    ("GET", "/api/v1/orders/status-counts", STAFF),
     ("GET", "/api/v1/orders/{id}", STAFF),
     ("POST", "/api/v1/orders/{id}/confirm", SALES),
     ("POST", "/api/v1/orders/{id}/cancel", SALES),

@@ -121,6 +121,14 @@ test('the whole desk flow: a live order confirmed, weighed, approved, delivered,
   assert.equal(settled.status, 'settled');
   const ledger = await http('GET', `/ledger/transactions?order_id=${order.id}`, { token: secretary });
   assert.equal(ledger.items.length, 1);
+  // The order's card names its buyer, and its story reads from placing to settling, with who.
+  await textOf(page.getByTestId('customer-card'), buyer.name);
+  const story = await textOf(page.getByTestId('detail-timeline'), '结算了订单');
+  for (const step of ['直播下单', '确认了订单', '称重', '批准了', '装上车牌 皖A12345', '送达，李女士 签收', '登记收款 80.00 元']) {
+    assert.ok(story.includes(step), `"${step}" in the order's story:\n${story}`);
+  }
+  assert.ok(story.indexOf('直播下单') < story.indexOf('确认了订单') && story.indexOf('确认了订单') < story.indexOf('结算了订单'), story);
+  await page.getByTestId('order-detail').screenshot({ path: path.join(SHOTS, 'office-order-detail-1280.png') });
 
   // 8. The dashboard moved by exactly that order's amount.
   await page.getByTestId('nav-dashboard').click();
@@ -254,6 +262,65 @@ test('a report asked with its end before its start says so, in Chinese, at the f
   await textOf(page.getByTestId('error-fields'), '结束日期：不能早于开始日期');
   assert.equal(await page.locator('#r-to.invalid').count(), 1, 'the end date is marked');
   assert.ok(!(await page.getByTestId('error-fields').innerText()).includes('填写有误'));
+});
+
+test('fifteen pending orders are confirmed in two taps, and the status tabs count them', async () => {
+  const { secretary, helper } = tokens;
+  const phone = `139${String(Date.now()).slice(-8)}`;
+  const buyer = await http('POST', '/buyers', { token: helper, body: { kind: 'individual', name: '周阿姨', phone } });
+  const batch = (await http('GET', '/batches?per_page=50', { token: secretary })).items.find((b) => b.code === 'YGMG-0901');
+  const ids = [];
+  for (let i = 0; i < 15; i += 1) {
+    const o = await http('POST', '/orders', { token: helper, body: { buyer_id: buyer.id, channel: 'phone', lines: [{ batch_id: batch.id, quantity: 1000 }] } });
+    ids.push(o.id);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await signIn();
+  await page.getByTestId('nav-orders').click();
+  await page.getByTestId('o-q').fill(phone);
+  await page.getByTestId('o-find').click();
+  await textOf(page.getByTestId('o-tab-pending'), '待确认 15');
+  await page.getByTestId('o-tab-pending').click();
+  await page.getByTestId(`o-pick-${ids[0]}`).waitFor();
+  assert.ok((await page.getByTestId(`order-${ids[0]}`).innerText()).includes('周阿姨'), 'the buyer on the row');
+
+  const started = Date.now();
+  await page.getByTestId('o-pick-all').check(); // tap 1
+  await page.getByTestId('o-bulk-confirm').click(); // tap 2
+  await textOf(page.getByTestId('notice'), '已确认 15 单');
+  console.log(`# timing: confirming a show's 15 orders: 2 taps, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  for (const id of ids) assert.equal((await http('GET', `/orders/${id}`, { token: secretary })).status, 'confirmed');
+  await textOf(page.getByTestId('o-tab-pending'), '待确认 0');
+  await textOf(page.getByTestId('o-tab-confirmed'), '待称重 15');
+
+  // Bulk cancel takes one reason for all.
+  await page.getByTestId('o-tab-confirmed').click();
+  await page.getByTestId(`o-pick-${ids[0]}`).check();
+  await page.getByTestId(`o-pick-${ids[1]}`).check();
+  await page.getByTestId('o-bulk-cancel').click();
+  await textOf(page.getByTestId('notice'), '已取消 2 单');
+  const cancelled = await http('GET', `/audit-log?entity=order&entity_id=${ids[1]}&action=cancel_order`, { token: secretary });
+  assert.equal(cancelled.items[0].after.reason, '已与买家电话确认');
+});
+
+test('the order list comes in pages of 50, and the dashboard opens a clean list', async () => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await signIn();
+  await page.getByTestId('nav-orders').click();
+  await page.getByTestId('o-clear').click();
+  const pages = await textOf(page.getByTestId('o-pages'), '第 1 /');
+  assert.equal(await page.getByTestId('order-list').locator('tbody tr[data-testid]').count(), 50, pages);
+  await page.getByTestId('o-next').click();
+  await textOf(page.getByTestId('o-pages'), '第 2 /');
+  // A search left behind does not follow the dashboard's shortcut.
+  await page.getByTestId('o-q').fill('周阿姨');
+  await page.getByTestId('o-find').click();
+  await page.getByTestId('nav-dashboard').click();
+  await page.getByTestId('attention-pending').locator('a').click();
+  await page.getByTestId('o-tab-pending').waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid="o-tab-pending"]').classList.contains('current'));
+  assert.equal(await page.getByTestId('o-q').inputValue(), '', 'the old search is cleared');
+  await page.screenshot({ path: path.join(SHOTS, 'office-orders-1280.png') });
 });
 
 test('no page scrolls sideways at 375 px or 1280 px', async () => {

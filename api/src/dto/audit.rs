@@ -12,6 +12,8 @@ pub struct AuditFilter {
     #[param(max_length = 32)]
     pub entity: Option<String>,
     pub entity_id: Option<i64>,
+    /// Everything about one order: the order itself, its lines (weighing) and its weigh tickets.
+    pub order_id: Option<i64>,
     /// Who made the change (a user id).
     pub actor_user_id: Option<i64>,
     /// For example `confirm_order`, `approve_weights`, `reset_password`.

@@ -95,6 +95,35 @@ pub struct OrderOut {
     pub delivered_at: Option<DateTime<Utc>>,
     pub live_session_id: Option<i64>,
     pub lines: Vec<OrderLineOut>,
+    /// Who is buying, on `GET /orders` only (the office's order list shows them on every row);
+    /// absent elsewhere, and never in a webhook body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub buyer: Option<BuyerBrief>,
+}
+
+/// A buyer as an order row shows them.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BuyerBrief {
+    pub name: String,
+    pub phone: Option<String>,
+    /// An enterprise's company.
+    pub company: Option<String>,
+}
+
+/// How many orders there are in each status, under the same filters as `GET /orders` (its
+/// `status` aside): the counts on the office's status tabs.
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub struct StatusCounts {
+    pub all: u64,
+    pub pending: u64,
+    pub confirmed: u64,
+    pub weighed: u64,
+    pub loaded: u64,
+    pub delivered: u64,
+    pub settled: u64,
+    pub cancelled: u64,
+    /// Weighed outside the tolerance and not yet approved (in any status).
+    pub weights_flagged: u64,
 }
 
 impl OrderOut {
@@ -121,6 +150,7 @@ impl OrderOut {
             delivered_at: m.delivered_at,
             live_session_id: m.live_session_id,
             lines: lines.into_iter().map(OrderLineOut::from).collect(),
+            buyer: None,
         }
     }
 }

@@ -1,6 +1,6 @@
 use crate::auth::Auth;
 use crate::auth::roles::{Sales, Staff};
-use crate::dto::orders::{CancelOrder, CreateOrder, OrderFilter, OrderOut};
+use crate::dto::orders::{CancelOrder, CreateOrder, OrderFilter, OrderOut, StatusCounts};
 use crate::dto::{Page, Paging};
 use crate::error::{AppResult, Problem};
 use crate::extract::{ApiJson, IdempotencyKey, OptionalJson};
@@ -13,6 +13,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(create_order)
         .service(list_orders)
+        // Before `/orders/{id}`, which would take `status-counts` for an id.
+        .service(order_status_counts)
         .service(get_order)
         .service(get_order_by_number)
         .service(confirm_order)
@@ -54,7 +56,24 @@ pub async fn create_order(
     Ok(answers::respond(placed))
 }
 
-/// Lists orders, newest first, with their lines.
+/// How many orders there are in each status under the same filters as `GET /orders` (its
+/// `status` aside), and how many wait for a weight approval: the counts on the office's tabs.
+#[utoipa::path(
+    tag = "orders",
+    params(OrderFilter),
+    responses((status = 200, body = StatusCounts)),
+    security(("bearer" = ["admin", "secretary", "helper", "station"]))
+)]
+#[get("/orders/status-counts")]
+pub async fn order_status_counts(
+    _auth: Auth<Staff>,
+    state: web::Data<AppState>,
+    filter: web::Query<OrderFilter>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(orders::status_counts(&state.db.read, filter.into_inner()).await?))
+}
+
+/// Lists orders, newest first, with their lines and (on this list only) their buyers.
 #[utoipa::path(
     tag = "orders",
     params(OrderFilter, Paging),

@@ -107,6 +107,9 @@ pub async fn list(
     if let Some(id) = f.entity_id {
         q = q.filter(audit_log::Column::EntityId.eq(id));
     }
+    if let Some(id) = f.order_id {
+        q = q.filter(about_order(id));
+    }
     if let Some(a) = f.actor_user_id {
         q = q.filter(audit_log::Column::ActorUserId.eq(a));
     }
@@ -146,6 +149,28 @@ pub async fn list(
         total: page.total,
         items,
     })
+}
+
+/// The entries about one order: its own, its lines' and its weigh tickets'.
+fn about_order(order_id: i64) -> sea_orm::Condition {
+    use sea_orm::sea_query::Query;
+    use sea_orm::{ColumnTrait, ExprTrait};
+    use zhunong_entity::{order_line, weigh_ticket};
+    let of = |entity: &str| audit_log::Column::Entity.eq(entity.to_owned());
+    let lines = Query::select()
+        .column(order_line::Column::Id)
+        .from(order_line::Entity)
+        .and_where(order_line::Column::OrderId.eq(order_id))
+        .to_owned();
+    let tickets = Query::select()
+        .column(weigh_ticket::Column::Id)
+        .from(weigh_ticket::Entity)
+        .and_where(weigh_ticket::Column::OrderId.eq(order_id))
+        .to_owned();
+    sea_orm::Condition::any()
+        .add(of("order").and(audit_log::Column::EntityId.eq(order_id)))
+        .add(of("order_line").and(audit_log::Column::EntityId.in_subquery(lines)))
+        .add(of("weigh_ticket").and(audit_log::Column::EntityId.in_subquery(tickets)))
 }
 
 fn as_record(m: &audit_log::Model) -> Record<'_> {

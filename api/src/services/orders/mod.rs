@@ -12,4 +12,4 @@ mod stock;
 pub use actions::{cancel, confirm, confirm_pending_of_session};
 pub use place::{OrderContext, Placed, Placer, place};
 pub(crate) use query::search;
-pub use query::{get, list, load_out};
+pub use query::{get, list, load_out, status_counts};

@@ -1,5 +1,5 @@
 use crate::dto::Page;
-use crate::dto::orders::{OrderFilter, OrderOut};
+use crate::dto::orders::{BuyerBrief, OrderFilter, OrderOut, StatusCounts};
 use crate::error::{AppError, AppResult};
 use crate::services::paginate;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -50,15 +50,8 @@ pub(crate) fn search(text: &str) -> sea_orm::Condition {
     any
 }
 
-/// Newest first, with their lines (one query for all lines of the page).
-///
-/// # Errors
-/// Database errors.
-pub async fn list(
-    db: &impl ConnectionTrait,
-    f: OrderFilter,
-    paging: (u64, u64),
-) -> AppResult<Page<OrderOut>> {
+/// The orders `f` selects, its `status` aside: the list and the status counts share it.
+fn filtered(f: &OrderFilter) -> AppResult<sea_orm::Select<order::Entity>> {
     let mut v = crate::error::Validator::default();
     for (name, at) in [("from", f.from), ("to", f.to)] {
         // Within what both databases can compare (PostgreSQL stops at year 294276).
@@ -75,12 +68,7 @@ pub async fn list(
         "must be at most 50 characters",
     );
     v.finish()?;
-    let mut q = order::Entity::find()
-        .order_by_desc(order::Column::CreatedAt)
-        .order_by_desc(order::Column::Id);
-    if let Some(s) = f.status {
-        q = q.filter(order::Column::Status.eq(s));
-    }
+    let mut q = order::Entity::find();
     if let Some(c) = f.channel {
         q = q.filter(order::Column::Channel.eq(c));
     }
@@ -107,6 +95,63 @@ pub async fn list(
     if let Some(text) = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         q = q.filter(search(text));
     }
+    Ok(q)
+}
+
+/// How many orders `f` selects in each status (its `status` aside).
+///
+/// # Errors
+/// 422 for bad filters; database errors.
+pub async fn status_counts(db: &impl ConnectionTrait, f: OrderFilter) -> AppResult<StatusCounts> {
+    use sea_orm::{PaginatorTrait, QuerySelect};
+    use zhunong_entity::enums::OrderStatus as S;
+    let q = filtered(&f)?;
+    let rows: Vec<(S, i64)> = q
+        .clone()
+        .select_only()
+        .column(order::Column::Status)
+        .column_as(order::Column::Id.count(), "n")
+        .group_by(order::Column::Status)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut c = StatusCounts::default();
+    for (status, n) in rows {
+        let n = u64::try_from(n).unwrap_or(0);
+        c.all += n;
+        *match status {
+            S::Pending => &mut c.pending,
+            S::Confirmed => &mut c.confirmed,
+            S::Weighed => &mut c.weighed,
+            S::Loaded => &mut c.loaded,
+            S::Delivered => &mut c.delivered,
+            S::Settled => &mut c.settled,
+            S::Cancelled => &mut c.cancelled,
+        } += n;
+    }
+    c.weights_flagged = q
+        .filter(order::Column::WeightsFlagged.eq(true))
+        .filter(order::Column::WeightsApprovedAt.is_null())
+        .count(db)
+        .await?;
+    Ok(c)
+}
+
+/// Newest first, with their lines (one query for all lines of the page) and buyers.
+///
+/// # Errors
+/// Database errors.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    f: OrderFilter,
+    paging: (u64, u64),
+) -> AppResult<Page<OrderOut>> {
+    let mut q = filtered(&f)?
+        .order_by_desc(order::Column::CreatedAt)
+        .order_by_desc(order::Column::Id);
+    if let Some(s) = f.status {
+        q = q.filter(order::Column::Status.eq(s));
+    }
     let page = paginate(db, q, paging, |m| m).await?;
     let ids: Vec<i64> = page.items.iter().map(|o| o.id).collect();
     let mut lines: HashMap<i64, Vec<order_line::Model>> = HashMap::new();
@@ -121,13 +166,34 @@ pub async fn list(
             lines.entry(l.order_id).or_default().push(l);
         }
     }
+    let mut buyer_ids: Vec<i64> = page.items.iter().map(|o| o.buyer_id).collect();
+    buyer_ids.sort_unstable();
+    buyer_ids.dedup();
+    let buyers: HashMap<i64, BuyerBrief> = buyer::Entity::find()
+        .filter(buyer::Column::Id.is_in(buyer_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|b| {
+            let brief = BuyerBrief {
+                name: b.name,
+                phone: b.phone,
+                company: b.company,
+            };
+            (b.id, brief)
+        })
+        .collect();
     Ok(Page {
         items: page
             .items
             .into_iter()
             .map(|o| {
                 let ls = lines.remove(&o.id).unwrap_or_default();
-                OrderOut::new(o, ls)
+                let buyer = buyers.get(&o.buyer_id).cloned();
+                OrderOut {
+                    buyer,
+                    ..OrderOut::new(o, ls)
+                }
             })
             .collect(),
         page: page.page,
