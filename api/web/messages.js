@@ -89,6 +89,7 @@
     // 报表的选项
     [/^is not a parameter of this (?:report|route)$/, () => '没有这一项'],
     [/^must be json, csv or xlsx$/, () => '格式应是表格文件（CSV 或 Excel）'],
+    [/^must be readable or with_integers$/, () => '金额和重量的列只能是“元和斤”或“另加分和克”'],
     [/^must be none, day, week, month, quarter or year$/, () => '时间粒度应是不分、日、周、月、季或年'],
     [/^must be placed or settled$/, () => '应是按下单时间或按结算时间'],
     [/^must be previous_period or previous_year$/, () => '应是与上一期或与去年同期对比'],

@@ -1,4 +1,5 @@
-// 报表：在 /reports/sales 上的查询表单，结果表（末行合计）、图表，以及 CSV 和 Excel 下载。
+// 报表：在 /reports/sales 上的查询表单（常用时间段一点就查），结果表（明细或月份横排，合计行都写着“合计”）、
+// 图表、这段时间没有销售时的说明，以及 CSV 和 Excel 下载。常用时间段和透视表在 office-report-views.js。
 'use strict';
 
 (() => {
@@ -31,7 +32,32 @@
     return p.toString();
   }
 
+  o.reportDimensionName = (d) => DIMENSION[d] || d;
+
+  /** 这段时间一单都没有（也没有取消的）。 */
+  const isEmpty = (r) => ['orders', 'cancelled_orders', 'final_amount_fen', 'refunds_fen']
+    .every((k) => Number(r.totals.metrics[k] || 0) === 0);
+
   function render(r) {
+    const withPeriod = r.interval !== 'none';
+    const empty = isEmpty(r);
+    $('report-empty').hidden = !empty;
+    $('report-empty').textContent = empty
+      ? `${$('r-from').value} 至 ${$('r-to').value} 没有销售记录。可以换一个时间段，或把“日期口径”换成另一种看看。` : '';
+    $('chart-report').hidden = empty;
+    $('report-result').hidden = empty;
+    if (empty) return;
+    if (withPeriod && $('r-layout').value === 'pivot') {
+      const [metric, , format] = METRICS.find(([k]) => k === $('r-pivot-metric').value) || METRICS[5];
+      const { headers, rows } = o.reportViews.pivot(r, metric, format);
+      table($('report-table'), headers, rows);
+    } else {
+      renderList(r);
+    }
+    renderChart(r);
+  }
+
+  function renderList(r) {
     const dims = r.group_by;
     const withPeriod = r.interval !== 'none';
     const compare = !!r.compare;
@@ -58,7 +84,17 @@
       class: 'totals', testid: 'report-totals',
       cells: [...(lead ? ['合计', ...new Array(lead - 1).fill('')] : []), ...cellsOf(r.totals.metrics, r.totals.compared)],
     });
+    // 不分期也不分组时只有一行：前面加一列，好让这一行也写着“合计”。
+    if (!lead) {
+      headers.unshift('');
+      for (const row of rows) row.cells.unshift(row.class === 'totals' ? '合计' : '全部');
+    }
     table($('report-table'), headers, rows);
+  }
+
+  function renderChart(r) {
+    const dims = r.group_by;
+    const withPeriod = r.interval !== 'none';
     // 图：有时间粒度时按期间画折线（第一组维度分成多条），否则按分组画柱状。
     const net = (m) => Number(m.net_sales_fen) / 100;
     if (withPeriod) {
@@ -70,14 +106,16 @@
         series.get(name)[labels.indexOf(row.period.label)] += net(row.metrics);
       }
       chart('chart-report', {
-        tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 60, right: 16, top: 40, bottom: 30 },
+        tooltip: { trigger: 'axis' }, legend: { top: 0, type: 'scroll' }, grid: { left: 16, right: 24, top: 40, bottom: 16, containLabel: true },
         xAxis: { type: 'category', data: labels }, yAxis: { type: 'value', name: '元' },
         series: [...series].map(([name, data]) => ({ name, type: 'line', data })),
       });
     } else {
       chart('chart-report', {
-        tooltip: { trigger: 'axis' }, grid: { left: 60, right: 16, top: 20, bottom: 60 },
-        xAxis: { type: 'category', data: r.rows.map((row) => dims.map((d) => row.dimensions[d].label).join(' · ') || '全部') },
+        tooltip: { trigger: 'axis' }, grid: { left: 16, right: 24, top: 24, bottom: 16, containLabel: true },
+        // 每个名字都写出来（interval 0），多了就斜着写，不截掉。
+        xAxis: { type: 'category', data: r.rows.map((row) => dims.map((d) => row.dimensions[d].label).join(' · ') || '全部'),
+          axisLabel: { interval: 0, rotate: r.rows.length > 5 ? 30 : 0 } },
         yAxis: { type: 'value', name: '元' },
         series: [{ name: '净销售额', type: 'bar', data: r.rows.map((row) => net(row.metrics)) }],
       });
@@ -117,6 +155,14 @@
 
   o.register('reports', { show });
   document.addEventListener('DOMContentLoaded', () => {
+    $('r-presets').replaceChildren(...o.reportViews.PRESETS.map(([text, key]) => el('button', {
+      type: 'button', class: 'btn small', testid: `r-preset-${key}`, text,
+      onclick: (ev) => {
+        [$('r-from').value, $('r-to').value] = o.reportViews.presetRange(key);
+        window.Zhunong.run(ev.target, run);
+      },
+    })));
+    $('r-layout').addEventListener('change', () => { $('r-pivot-metric').disabled = $('r-layout').value !== 'pivot'; });
     $('report-form').addEventListener('submit', (ev) => {
       ev.preventDefault();
       window.Zhunong.run($('r-run'), run);

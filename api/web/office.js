@@ -68,6 +68,8 @@
       charts.set(id, c);
     }
     c.setOption(option, true);
+    // It may have been drawn while hidden (no data last time): take the frame's size now.
+    c.resize();
     return c;
   }
   window.addEventListener('resize', () => charts.forEach((c) => c.resize()));

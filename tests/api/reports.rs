@@ -560,8 +560,27 @@ async fn csv_and_xlsx_say_what_the_json_says() {
     let json = report(&app, q).await;
     let sec = app.token("secretary").await;
 
-    let csv = app
+    // By default a download is in 元 and 斤 only, as a person reads it.
+    let readable = app
         .get(&sec, &format!("/api/v1/reports/sales?{q}&format=csv"))
+        .await;
+    let readable_header = parse_csv(readable.text.trim_start_matches('\u{feff}'))
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    assert!(
+        readable_header
+            .iter()
+            .all(|h| !h.ends_with("（分）") && !h.ends_with("（克）")),
+        "{readable_header:?}"
+    );
+    assert!(readable_header.contains(&"净销售额（元）".to_owned()));
+    // Asked for, the exact integers sit beside them.
+    let csv = app
+        .get(
+            &sec,
+            &format!("/api/v1/reports/sales?{q}&format=csv&units=with_integers"),
+        )
         .await;
     assert_eq!(csv.status, 200);
     assert!(
@@ -629,7 +648,7 @@ async fn csv_and_xlsx_say_what_the_json_says() {
     assert_eq!(totals[0], "合计");
     assert_eq!(totals[col("净销售额（分）")], "11640");
     assert_eq!(totals[col("净销售额（元）")], "116.40");
-    assert_eq!(totals[col("变化率（%）净销售额（分）")], "2228.00");
+    assert_eq!(totals[col("净销售额变化率")], "2228.00");
 
     let x = app
         .get(&sec, &format!("/api/v1/reports/sales?{q}&format=xlsx"))
@@ -648,7 +667,14 @@ async fn csv_and_xlsx_say_what_the_json_says() {
         .worksheet_range("销售报表")
         .unwrap_or_else(|e| panic!("sheet: {e}"));
     let cells: Vec<Vec<Data>> = sheet.rows().map(<[Data]>::to_vec).collect();
-    assert_eq!(cells.len(), rows.len() + 2);
+    // Header, rows, totals, a blank row and the note on order counts.
+    assert_eq!(cells.len(), rows.len() + 4);
+    let note = cells.last().cloned().unwrap_or_default();
+    assert!(
+        matches!(&note[0], Data::String(t) if t.contains("订单数按订单计")),
+        "{:?}",
+        note[0]
+    );
     assert_eq!(cells[0][1], Data::String("村集体".into()));
     let xcol = |name: &str| {
         cells[0]
@@ -656,15 +682,23 @@ async fn csv_and_xlsx_say_what_the_json_says() {
             .position(|h| *h == Data::String(name.into()))
             .unwrap_or_else(|| panic!("no {name}"))
     };
-    let last = cells.last().cloned().unwrap_or_default();
+    let last = cells[rows.len() + 1].clone();
     assert_eq!(last[0], Data::String("合计".into()));
-    assert_eq!(last[xcol("净销售额（分）")], Data::Float(11_640.0));
+    assert!(
+        cells[0].iter().all(|h| !h.to_string().ends_with("（分）")),
+        "元 only by default"
+    );
     assert_eq!(last[xcol("净销售额（元）")], Data::Float(116.40));
     assert_eq!(last[xcol("订单数")], Data::Float(2.0));
+    assert_eq!(
+        last[xcol("净销售额变化率")],
+        Data::Float(22.28),
+        "a percentage as a fraction"
+    );
     for (row, xr) in rows.iter().zip(&cells[1..]) {
         #[allow(clippy::cast_precision_loss)]
-        let fen = row["metrics"]["commission_fen"].as_i64().unwrap_or(0) as f64;
-        assert_eq!(xr[xcol("集体提成（分）")], Data::Float(fen));
+        let yuan = row["metrics"]["commission_fen"].as_i64().unwrap_or(0) as f64 / 100.0;
+        assert_eq!(xr[xcol("集体提成（元）")], Data::Float(yuan));
         assert_eq!(
             xr[xcol("村集体")],
             Data::String(
@@ -684,6 +718,78 @@ async fn csv_and_xlsx_say_what_the_json_says() {
         .collect();
     assert!(p.contains(&"开始日期=2025-12-01".to_owned()), "{p:?}");
     assert!(p.iter().any(|s| s.starts_with("对比=去年同期")), "{p:?}");
+
+    // How it opens: a filter on the header over the table, every column wide enough for its
+    // widest cell, percentages as percentages, dates as dates.
+    let sheet_xml = xlsx_part(&x.bytes, "xl/worksheets/sheet1.xml");
+    // The spreadsheet's name of the last column: A … Z, AA … AZ, …
+    let mut n = cells[0].len();
+    let mut last_col = String::new();
+    while n > 0 {
+        last_col.insert(
+            0,
+            char::from(b'A' + u8::try_from((n - 1) % 26).unwrap_or(0)),
+        );
+        n = (n - 1) / 26;
+    }
+    assert!(
+        sheet_xml.contains(&format!(
+            "<autoFilter ref=\"A1:{last_col}{}\"",
+            rows.len() + 2
+        )),
+        "{sheet_xml}"
+    );
+    // `<col min="7" max="8" width="17.7"/>`: one width for columns 7 and 8.
+    let attr = |c: &str, name: &str| -> f64 {
+        c.split(&format!("{name}=\"")[..])
+            .nth(1)
+            .and_then(|v| v.split('"').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0.0)
+    };
+    let mut widths = Vec::new();
+    for c in sheet_xml.split("<col ").skip(1) {
+        for _ in 0..(attr(c, "max") - attr(c, "min") + 1.0) as usize {
+            widths.push(attr(c, "width"));
+        }
+    }
+    assert_eq!(widths.len(), cells[0].len(), "a width for every column");
+    assert!(widths.iter().all(|w| *w >= 9.0), "{widths:?}");
+    let styles = xlsx_part(&x.bytes, "xl/styles.xml");
+    assert!(styles.contains("formatCode=\"0.00%\""), "{styles}");
+    let monthly = app
+        .get(
+            &sec,
+            "/api/v1/reports/sales?from=2025-12-01&to=2026-01-31&interval=month&format=xlsx",
+        )
+        .await;
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(monthly.bytes.clone()))
+        .unwrap_or_else(|e| panic!("xlsx: {e}"));
+    let sheet = book
+        .worksheet_range("销售报表")
+        .unwrap_or_else(|e| panic!("sheet: {e}"));
+    let first = sheet
+        .rows()
+        .nth(1)
+        .map(<[Data]>::to_vec)
+        .unwrap_or_default();
+    assert!(
+        matches!(first[1], Data::DateTime(_)),
+        "the period's first day is a date: {:?}",
+        first[1]
+    );
+}
+
+/// One part of an XLSX file (a zip of XML files), as text.
+fn xlsx_part(bytes: &[u8], name: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec()))
+        .unwrap_or_else(|e| panic!("zip: {e}"));
+    let mut part = zip.by_name(name).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let mut text = String::new();
+    part.read_to_string(&mut text)
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    text
 }
 
 #[tokio::test]
@@ -774,7 +880,7 @@ async fn statements_and_collective_income_export_the_same_figures() {
         .get(
             &sec,
             &format!(
-                "/api/v1/reports/collective-income?collective_id={}&year={year}&format=csv",
+                "/api/v1/reports/collective-income?collective_id={}&year={year}&format=csv&units=with_integers",
                 farm.collective_b
             ),
         )
@@ -802,7 +908,7 @@ async fn statements_and_collective_income_export_the_same_figures() {
         .get(
             &sec,
             &format!(
-                "/api/v1/reports/collective-income?collective_id={}&year={year}&format=xlsx",
+                "/api/v1/reports/collective-income?collective_id={}&year={year}&format=xlsx&units=with_integers",
                 farm.collective_b
             ),
         )
@@ -835,7 +941,10 @@ async fn statements_and_collective_income_export_the_same_figures() {
     let csv = app
         .get(
             &sec,
-            &format!("/api/v1/growers/{}/statements?format=csv", farm.grower),
+            &format!(
+                "/api/v1/growers/{}/statements?format=csv&units=with_integers",
+                farm.grower
+            ),
         )
         .await;
     assert_eq!(csv.status, 200, "{}", csv.text);

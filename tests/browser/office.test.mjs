@@ -212,6 +212,57 @@ test('the reports form shows what the API says, with a totals row, and its downl
   assert.ok(await page.locator('#r-to.invalid').count() === 1, 'the end date is marked');
 });
 
+test('last year’s report is one tap; months go across in the pivot, with 合计 on every totals row; an empty range says so', async () => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await signIn();
+  await page.getByTestId('nav-reports').click();
+  await page.getByTestId('report-totals').waitFor();
+  await page.getByTestId('r-interval').selectOption('month');
+  await page.getByTestId('r-group').selectOption('product');
+  const year = new Date().getFullYear() - 1;
+  const started = Date.now();
+  await page.getByTestId('r-preset-last-year').click(); // the one tap
+  await page.waitForFunction((y) => document.getElementById('r-to').value === `${y}-12-31`, year);
+  await textOf(page.getByTestId('report-totals'), '合计');
+  console.log(`# timing: last year's report: 1 tap, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  assert.equal(await page.getByTestId('r-from').inputValue(), `${year}-01-01`);
+  const api = await http('GET', `/reports/sales?from=${year}-01-01&to=${year}-12-31&interval=month&group_by=product&basis=placed`, { token: tokens.secretary });
+  assert.ok(api.totals.metrics.orders > 0, 'the demo sold last year');
+  assert.ok((await page.getByTestId('report-totals').innerText()).includes(yuanText(api.totals.metrics.net_sales_fen)));
+
+  // The pivot: one row per product, one column per month, totals right and below.
+  await page.getByTestId('r-layout').selectOption('pivot');
+  await page.getByTestId('r-run').click();
+  await page.getByTestId('pivot-row-0').waitFor();
+  const heads = await page.getByTestId('report-table').locator('thead th').allTextContents();
+  assert.equal(heads.length, 1 + 12 + 1, heads.join('|'));
+  assert.equal(heads[heads.length - 1], '合计');
+  const totals = await page.getByTestId('report-totals').locator('td').allTextContents();
+  assert.equal(totals[0], '合计');
+  assert.equal(totals[totals.length - 1], yuanText(api.totals.metrics.net_sales_fen), 'the corner is the year’s net sales');
+  const products = new Set(api.rows.map((r) => r.dimensions.product.label));
+  assert.equal(await page.locator('[data-testid^="pivot-row-"]').count(), products.size);
+  await page.screenshot({ path: path.join(SHOTS, 'office-report-pivot-1280.png'), fullPage: true });
+
+  // Without period or group, the one totals row still says 合计.
+  await page.getByTestId('r-layout').selectOption('list');
+  await page.getByTestId('r-interval').selectOption('none');
+  await page.getByTestId('r-group').selectOption('');
+  await page.getByTestId('r-run').click();
+  await page.waitForFunction(() => document.querySelectorAll('#report-table thead th').length === 10);
+  assert.equal((await page.getByTestId('report-totals').locator('td').first().textContent()), '合计');
+
+  // A range with no sales says so instead of a table of zeros.
+  await page.getByTestId('r-from').fill('2001-01-01');
+  await page.getByTestId('r-to').fill('2001-01-31');
+  await page.getByTestId('r-run').click();
+  await textOf(page.getByTestId('report-empty'), '2001-01-01 至 2001-01-31 没有销售记录');
+  assert.ok(await page.getByTestId('report-table').isHidden());
+  await page.getByTestId('r-preset-this-year').click();
+  await page.getByTestId('report-table').waitFor({ state: 'visible' });
+  assert.ok(await page.getByTestId('report-empty').isHidden());
+});
+
 test('a show’s pending orders are confirmed with one click', async () => {
   const { secretary, helper } = tokens;
   const batches = await http('GET', '/batches?per_page=50', { token: secretary });

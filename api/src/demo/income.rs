@@ -78,6 +78,7 @@ pub(super) async fn other_income(db: &Db, story: &Story, today: NaiveDate) -> an
                 collective_id: hongguang,
                 year,
                 format: crate::dto::reports::ExportFormat::Json,
+                units: crate::dto::reports::Units::Readable,
             },
         )
         .await

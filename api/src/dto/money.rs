@@ -282,6 +282,9 @@ pub struct IncomeQuery {
     /// `json` (default), `csv` or `xlsx`.
     #[serde(default)]
     pub format: crate::dto::reports::ExportFormat,
+    /// For CSV and XLSX: `readable` (default, 元 and 斤) or `with_integers` (also 分 and 克).
+    #[serde(default)]
+    pub units: crate::dto::reports::Units,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -290,6 +293,9 @@ pub struct ExportQuery {
     /// `json` (default), `csv` or `xlsx`.
     #[serde(default)]
     pub format: crate::dto::reports::ExportFormat,
+    /// For CSV and XLSX: `readable` (default, 元 and 斤) or `with_integers` (also 分 and 克).
+    #[serde(default)]
+    pub units: crate::dto::reports::Units,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

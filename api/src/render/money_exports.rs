@@ -50,8 +50,8 @@ pub fn statements(
             let mut r = vec![
                 Cell::Text(grower.to_owned()),
                 Cell::Int(s.id),
-                Cell::Text(s.period_from.to_string()),
-                Cell::Text(s.period_to.to_string()),
+                Cell::Date(s.period_from),
+                Cell::Date(s.period_to),
                 Cell::Int(s.quantity_g),
                 Cell::Jin(s.quantity_g),
             ];

@@ -1,9 +1,14 @@
 //! A sales report as CSV and as XLSX, with the same columns: the period, each dimension's id
 //! and name, then every figure as its integer and, for amounts and weights, in yuan and jin
-//! beside it; with a comparison, the previous figure, the change and the change in percent.
-//! A totals row ends the table.
+//! beside it (a download keeps only the yuan and jin unless asked for the integers); with a
+//! comparison, the previous figure, the change and the change in percent. A totals row ends
+//! the table.
 
 use super::table::Cell;
+
+/// Below the table: why the order counts of the rows can add up to more than the total.
+pub const ORDER_COUNT_NOTE: &str = "说明：订单数按订单计。一张订单里有几样产品（或几个批次、几位种植户）时，\
+     它在每一组里各算一次，所以各行的订单数相加可能多于合计行；金额和重量没有这个问题，各行相加等于合计。";
 use crate::dto::reports::{Comparison, Metric, SalesMetrics, SalesReport};
 
 fn metric_cells(
@@ -38,11 +43,26 @@ fn metric_cells(
 fn comparison_cells(c: &Comparison, headers: &mut Option<&mut Vec<String>>) -> Vec<Cell> {
     let mut out = metric_cells(&c.previous, "上期", headers);
     for metric in Metric::ALL {
-        if let Some(hs) = headers.as_deref_mut() {
-            hs.push(format!("变化{}", metric.title()));
-            hs.push(format!("变化率（%）{}", metric.title()));
+        let v = metric.of(&c.change);
+        let base = metric
+            .title()
+            .trim_end_matches("（分）")
+            .trim_end_matches("（克）");
+        let mut head = |h: String| {
+            if let Some(hs) = headers.as_deref_mut() {
+                hs.push(h);
+            }
+        };
+        head(format!("变化{}", metric.title()));
+        out.push(Cell::Int(v));
+        if metric.is_money() {
+            head(format!("变化{base}（元）"));
+            out.push(Cell::Yuan(v));
+        } else if metric == Metric::QuantityG {
+            head(format!("变化{base}（斤）"));
+            out.push(Cell::Jin(v));
         }
-        out.push(Cell::Int(metric.of(&c.change)));
+        head(format!("{base}变化率"));
         out.push(Cell::Percent(c.change_percent.of(metric).cloned()));
     }
     out
@@ -65,8 +85,8 @@ pub fn table(r: &SalesReport) -> (Vec<String>, Vec<Vec<Cell>>) {
         let mut cells = Vec::new();
         if let Some(p) = &row.period {
             cells.push(Cell::Text(p.label.clone()));
-            cells.push(Cell::Text(p.from.to_string()));
-            cells.push(Cell::Text(p.to.to_string()));
+            cells.push(Cell::Date(p.from));
+            cells.push(Cell::Date(p.to));
         }
         for d in &r.group_by {
             let v = &row.dimensions[d.name()];

@@ -1,12 +1,14 @@
 //! Tables for download: typed cells written as CSV (UTF-8 with a BOM, the header row first,
-//! every field through the formula guard) or as an XLSX workbook (numbers as numbers, amounts in
-//! yuan with a yuan format, the header frozen, a parameters sheet). The sales report, grower
-//! statements and the income report all export through here.
+//! every field through the formula guard) or as an XLSX workbook that opens cleanly in Excel and
+//! WPS: numbers as numbers, amounts in yuan with a yuan format, dates as dates, percentages as
+//! percentages, each column as wide as its widest cell, a filter on the header, the header
+//! frozen, notes below the table and a parameters sheet. The sales report, grower statements and
+//! the income report all export through here.
 
 use super::csv_row;
 use crate::domain::format::{jin, yuan};
 use chrono::{Datelike, NaiveDate};
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
 
 /// One cell of the table, typed, so that CSV writes it as text and XLSX as a number.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,6 +21,7 @@ pub enum Cell {
     Jin(i64),
     /// A percentage with two decimals, or empty where the base is 0.
     Percent(Option<String>),
+    Date(NaiveDate),
 }
 
 impl Cell {
@@ -29,8 +32,43 @@ impl Cell {
             Self::Yuan(f) => yuan(*f),
             Self::Jin(g) => jin(*g),
             Self::Percent(p) => p.clone().unwrap_or_default(),
+            Self::Date(d) => d.to_string(),
         }
     }
+
+    /// How many columns of a spreadsheet it takes to show, a CJK character counting two.
+    fn width(&self) -> usize {
+        match self {
+            Self::Yuan(f) => yuan(*f).len() + 4,
+            Self::Percent(Some(p)) => p.len() + 2,
+            other => display_width(&other.csv()),
+        }
+    }
+}
+
+fn display_width(s: &str) -> usize {
+    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+/// Without the integer columns (headers ending in （分） or （克）): what a person reads, in 元 and
+/// 斤, each of which sits beside its integer twin.
+pub fn readable(headers: Vec<String>, rows: Vec<Vec<Cell>>) -> (Vec<String>, Vec<Vec<Cell>>) {
+    let keep: Vec<bool> = headers
+        .iter()
+        .map(|h| !(h.ends_with("（分）") || h.ends_with("（克）")))
+        .collect();
+    let pick = |v: Vec<Cell>| {
+        v.into_iter()
+            .zip(&keep)
+            .filter_map(|(c, k)| k.then_some(c))
+            .collect()
+    };
+    let headers = headers
+        .into_iter()
+        .zip(&keep)
+        .filter_map(|(h, k)| k.then_some(h))
+        .collect();
+    (headers, rows.into_iter().map(pick).collect())
 }
 
 /// UTF-8 with a BOM, the header row first.
@@ -43,7 +81,11 @@ pub fn csv(headers: &[String], rows: &[Vec<Cell>]) -> String {
     out
 }
 
-/// One sheet `title` of typed cells (amounts in yuan with a yuan format), the header frozen; a
+/// Widest a column is made, in character widths: a long name wraps rather than pushing the
+/// figures off the screen.
+const MAX_COLUMN_WIDTH: usize = 40;
+
+/// One sheet `title` of typed cells, the header frozen and filtered, `notes` below the table; a
 /// second sheet 参数 with the parameters.
 ///
 /// # Errors
@@ -53,11 +95,14 @@ pub fn xlsx(
     headers: &[String],
     rows: &[Vec<Cell>],
     parameters: &[(String, String)],
+    notes: &[&str],
 ) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
-    let bold = Format::new().set_bold();
+    let bold = Format::new().set_bold().set_text_wrap();
     let money = Format::new().set_num_format("¥#,##0.00");
     let decimal = Format::new().set_num_format("#,##0.00");
+    let percent = Format::new().set_num_format("0.00%");
+    let date = Format::new().set_num_format("yyyy-mm-dd");
     let sheet = book.add_worksheet();
     sheet.set_name(title)?;
     for (c, h) in headers.iter().enumerate() {
@@ -84,17 +129,44 @@ pub fn xlsx(
                 }
                 Cell::Percent(Some(p)) => match p.parse::<f64>() {
                     Ok(v) => {
-                        sheet.write_number_with_format(r, c, v, &decimal)?;
+                        sheet.write_number_with_format(r, c, v / 100.0, &percent)?;
                     }
                     Err(_) => {
                         sheet.write_string(r, c, p)?;
                     }
                 },
                 Cell::Percent(None) => {}
+                Cell::Date(d) => {
+                    let day = ExcelDateTime::from_ymd(
+                        u16::try_from(d.year()).unwrap_or(1900),
+                        u8::try_from(d.month()).unwrap_or(1),
+                        u8::try_from(d.day()).unwrap_or(1),
+                    )?;
+                    sheet.write_datetime_with_format(r, c, &day, &date)?;
+                }
             }
         }
     }
+    for (c, h) in headers.iter().enumerate() {
+        let widest = rows
+            .iter()
+            .filter_map(|row| row.get(c).map(Cell::width))
+            .chain(std::iter::once(display_width(h)))
+            .max()
+            .unwrap_or(8);
+        // Column widths are in characters of the default font; two more for the filter button.
+        #[allow(clippy::cast_precision_loss)]
+        sheet.set_column_width(col(c), (widest.clamp(6, MAX_COLUMN_WIDTH) + 3) as f64)?;
+    }
+    let last_row = u32::try_from(rows.len()).unwrap_or(u32::MAX);
+    if !headers.is_empty() {
+        sheet.autofilter(0, 0, last_row, col(headers.len() - 1))?;
+    }
     sheet.set_freeze_panes(1, 0)?;
+    for (i, note) in notes.iter().enumerate() {
+        let r = last_row + 2 + u32::try_from(i).unwrap_or(0);
+        sheet.write_string(r, 0, *note)?;
+    }
     let params = book.add_worksheet();
     params.set_name("参数")?;
     params.write_string_with_format(0, 0, "参数", &bold)?;
@@ -104,6 +176,8 @@ pub fn xlsx(
         params.write_string(r, 0, k)?;
         params.write_string(r, 1, v)?;
     }
+    params.set_column_width(0, 16)?;
+    params.set_column_width(1, 40)?;
     book.save_to_buffer()
 }
 

@@ -231,12 +231,16 @@ pub async fn list_statements(
     let params = [("种植户".to_owned(), grower.name.clone())];
     let fallback = format!("statements-{id}");
     table_answer(
-        q.format,
+        crate::dto::reports::Export {
+            format: q.format,
+            units: q.units,
+        },
         &list,
         (&stem, &fallback),
         "对账单",
         table,
         &params,
+        &[],
     )
 }
 
@@ -291,9 +295,12 @@ pub async fn collective_income(
     q: web::Query<IncomeQuery>,
 ) -> AppResult<HttpResponse> {
     let q = q.into_inner();
-    let format = q.format;
+    let export = crate::dto::reports::Export {
+        format: q.format,
+        units: q.units,
+    };
     let report = reports::collective_income(&state.db.read, q).await?;
-    if format == ExportFormat::Json {
+    if export.format == ExportFormat::Json {
         return Ok(HttpResponse::Ok().json(report));
     }
     let c = must_find::<collective::Entity, _>(&state.db.read, report.collective_id, "collective")
@@ -306,11 +313,12 @@ pub async fn collective_income(
     ];
     let fallback = format!("income-{}-{}", report.collective_id, report.year);
     table_answer(
-        format,
+        export,
         &report,
         (&stem, &fallback),
         "集体收入",
         table,
         &params,
+        &[],
     )
 }

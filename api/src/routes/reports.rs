@@ -3,7 +3,7 @@
 use crate::auth::Auth;
 use crate::auth::roles::Office;
 use crate::dto::reports::{
-    ExportFormat, SalesReport, SalesReportParams, SalesSummary, SummaryQuery,
+    Export, ExportFormat, SalesReport, SalesReportParams, SalesSummary, SummaryQuery, Units,
 };
 use crate::error::{AppError, AppResult, Problem};
 use crate::render::report as render;
@@ -41,7 +41,7 @@ pub async fn sales_report(
     req: HttpRequest,
 ) -> AppResult<HttpResponse> {
     let s = &state.settings;
-    let (ask, format) = request::parse(req.query_string(), s.report_max_filter_values)?;
+    let (ask, export) = request::parse(req.query_string(), s.report_max_filter_values)?;
     let limits = sales::ReportLimits {
         max_rows: s.report_max_rows,
     };
@@ -50,30 +50,37 @@ pub async fn sales_report(
     let table = render::table(&report);
     let parameters = render::parameters(&report, s.local_offset());
     table_answer(
-        format,
+        export,
         &report,
         (&stem, "sales-report"),
         "销售报表",
         table,
         &parameters,
+        &[render::ORDER_COUNT_NOTE],
     )
 }
 
 /// Answers a table as JSON (`json`), CSV or XLSX, named `stem` (Chinese, RFC 5987) with an
-/// ASCII fallback.
+/// ASCII fallback; in 元 and 斤 only unless `with_integers` asks for the 分 and 克 columns too.
 ///
 /// # Errors
 /// The workbook could not be written.
 pub fn table_answer(
-    format: ExportFormat,
+    export: Export,
     json: impl serde::Serialize,
     name: (&str, &str),
     sheet: &str,
     (headers, rows): (Vec<String>, Vec<Vec<table::Cell>>),
     parameters: &[(String, String)],
+    notes: &[&str],
 ) -> AppResult<HttpResponse> {
     let (stem, fallback) = name;
-    Ok(match format {
+    let (headers, rows) = if export.units == Units::Readable {
+        table::readable(headers, rows)
+    } else {
+        (headers, rows)
+    };
+    Ok(match export.format {
         ExportFormat::Json => HttpResponse::Ok().json(json),
         ExportFormat::Csv => HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
@@ -83,7 +90,7 @@ pub fn table_answer(
             ))
             .body(table::csv(&headers, &rows)),
         ExportFormat::Xlsx => {
-            let body = table::xlsx(sheet, &headers, &rows, parameters)
+            let body = table::xlsx(sheet, &headers, &rows, parameters, notes)
                 .map_err(|e| AppError::Internal(anyhow::anyhow!("writing the workbook: {e}")))?;
             HttpResponse::Ok()
                 .content_type(XLSX)

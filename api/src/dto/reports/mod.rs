@@ -209,6 +209,28 @@ pub struct SalesReportParams {
     /// `json` (default), `csv` or `xlsx`.
     #[param(pattern = "^(json|csv|xlsx)$")]
     pub format: Option<String>,
+    /// For CSV and XLSX: `readable` (default) gives amounts in 元 and weights in 斤 only;
+    /// `with_integers` adds the exact integer 分 and 克 columns beside them.
+    #[param(pattern = "^(readable|with_integers)$")]
+    pub units: Option<String>,
+}
+
+/// Which columns a CSV or XLSX download carries for amounts and weights.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Units {
+    /// 元 and 斤 only: what a person reads in a spreadsheet.
+    #[default]
+    Readable,
+    /// The exact integers too (分 and 克), for a program that re-adds the figures.
+    WithIntegers,
+}
+
+/// How a download is answered: its format, and its columns for amounts and weights.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Export {
+    pub format: ExportFormat,
+    pub units: Units,
 }
 
 /// How a report is answered.

@@ -2,7 +2,7 @@
 //! wrong, and unknown parameters refused so a misspelt filter is not silently ignored.
 
 use crate::domain::periods::{Compare, Interval};
-use crate::dto::reports::{Basis, Dimension, ExportFormat, Metric};
+use crate::dto::reports::{Basis, Dimension, Export, ExportFormat, Metric, Units};
 use crate::error::{AppError, AppResult, Validator};
 use chrono::{Months, NaiveDate};
 use std::collections::BTreeMap;
@@ -54,8 +54,9 @@ pub const FILTERS: [(&str, &str, Option<&[&str]>); 8] = [
     ("collective_id", "collective_id", None),
 ];
 
-const OTHER_PARAMS: [&str; 9] = [
+const OTHER_PARAMS: [&str; 10] = [
     "from", "to", "basis", "interval", "group_by", "compare", "order_by", "limit", "format",
+    "units",
 ];
 
 pub fn interval_name(i: Interval) -> &'static str {
@@ -80,7 +81,7 @@ pub fn compare_name(c: Compare) -> &'static str {
 ///
 /// # Errors
 /// 422 naming every parameter that is wrong.
-pub fn parse(query: &str, max_filter_values: usize) -> AppResult<(SalesRequest, ExportFormat)> {
+pub fn parse(query: &str, max_filter_values: usize) -> AppResult<(SalesRequest, Export)> {
     let mut single: BTreeMap<String, String> = BTreeMap::new();
     let mut filter_raw: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
     let mut v = Validator::default();
@@ -254,6 +255,14 @@ pub fn parse(query: &str, max_filter_values: usize) -> AppResult<(SalesRequest, 
             ExportFormat::Json
         }
     };
+    let units = match get("units").unwrap_or("readable") {
+        "readable" => Units::Readable,
+        "with_integers" => Units::WithIntegers,
+        _ => {
+            v.check(false, "units", "must be readable or with_integers");
+            Units::Readable
+        }
+    };
     v.finish()?;
     let (Some(from), Some(to)) = (from, to) else {
         return Err(AppError::field("from", "is required"));
@@ -271,7 +280,7 @@ pub fn parse(query: &str, max_filter_values: usize) -> AppResult<(SalesRequest, 
             descending,
             limit,
         },
-        format,
+        Export { format, units },
     ))
 }
 
@@ -295,7 +304,8 @@ mod tests {
             100,
         )
         .unwrap_or_else(|e| panic!("{e:?}"));
-        assert_eq!(f, ExportFormat::Xlsx);
+        assert_eq!(f.format, ExportFormat::Xlsx);
+        assert_eq!(f.units, Units::Readable);
         assert_eq!(r.group_by, [Dimension::Product, Dimension::Channel]);
         assert_eq!(r.filters["product_id"].len(), 3);
         assert_eq!(
