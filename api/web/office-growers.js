@@ -101,6 +101,7 @@
         el('div', { class: 'row spread wrap' }, el('h2', { text: '种植户对账单' }), pick),
         el('div', { class: 'btns' }, issue, exports),
         el('div', { class: 'scroll' }, list)),
+      o.growerAccountCard(grower, cname.get(grower.collective_id)),
       el('h2', { text: `给 ${grower.name} 付款` }),
       el('p', { class: 'muted', text: last ? `最近一张对账单的期末应付为 ${money(last.balance_fen)}；付款不能超过应付的钱。` : '付款不能超过应付给种植户的钱。' }),
       payout);

@@ -182,8 +182,15 @@
     window.Zhunong.clearMessage();
     for (const v of Object.keys(views)) $(`${v}-view`).hidden = v !== name;
     for (const a of document.querySelectorAll('.office-nav a')) {
-      if (a.dataset.view === name) a.setAttribute('aria-current', 'page');
-      else a.removeAttribute('aria-current');
+      if (a.dataset.view === name) {
+        a.setAttribute('aria-current', 'page');
+        // On a phone the menu scrolls sideways: keep the current view's name in sight.
+        const nav = a.parentElement.getBoundingClientRect();
+        const link = a.getBoundingClientRect();
+        if (link.left < nav.left || link.right > nav.right) {
+          a.parentElement.scrollLeft += link.left - nav.left - (nav.width - link.width) / 2;
+        }
+      } else a.removeAttribute('aria-current');
     }
     await views[name].show(route().params);
   }

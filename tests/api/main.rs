@@ -12,6 +12,7 @@ mod csv_exports;
 mod demo;
 mod durability;
 mod errors;
+mod grower_account;
 mod health_and_docs;
 mod helpers;
 mod idempotency;

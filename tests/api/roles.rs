@@ -89,6 +89,7 @@ const POLICY: &[(&str, &str, &[&str])] = &[
     ("GET", "/api/v1/ledger/transactions", OFFICE),
     ("GET", "/api/v1/ledger/transactions/{id}", OFFICE),
     ("POST", "/api/v1/growers/{id}/statements", OFFICE),
+    ("GET", "/api/v1/growers/{id}/account", OFFICE),
     ("GET", "/api/v1/growers/{id}/statements", OFFICE),
     ("POST", "/api/v1/growers/{id}/payouts", OFFICE),
     ("GET", "/api/v1/reports/collective-income", OFFICE),

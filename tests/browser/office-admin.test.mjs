@@ -17,6 +17,8 @@ let context;
 let page;
 let sec;
 const answers = []; // what the next window.prompt() calls answer, in order
+/** ¥1,234.50, as the office shows money. */
+const yuanOf = (fen) => `${fen < 0 ? '-' : ''}¥${(Math.abs(fen) / 100).toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ',')}`;
 /** A table cell's text, trimmed. */
 const asDisplayName = (text) => (text || '').trim();
 
@@ -182,6 +184,31 @@ test('a grower’s statement is issued, printed on A4 with a signature line, and
   await page.getByTestId('payout-form-amount_fen').fill('99999999.00');
   await page.getByTestId('payout-form-submit').click();
   await textOf(page.getByTestId('error-title'), '付款超过了应付给种植户的钱');
+});
+
+test('a grower’s two seasons print as one page of months and products, agreeing with the books', async () => {
+  await open('money?tab=statements&grower=1');
+  await page.getByTestId('grower-account').waitFor();
+  const from = `${new Date().getFullYear() - 1}-01-01`;
+  const to = await page.getByTestId('account-to').inputValue();
+  await page.getByTestId('account-from').fill(from);
+  await page.getByTestId('account-view').click();
+  const a = await http('GET', `/growers/1/account?from=${from}&to=${to}`, { token: sec });
+  assert.ok(a.months.length >= 13 && a.totals.sales_fen > 0, 'two seasons of 王飞’s greens');
+  await textOf(page.getByTestId('account-closing'), yuanOf(a.closing_balance_fen));
+  assert.equal(await page.getByTestId('account-months').locator('tbody tr').count(), a.months.length + 1, 'a row per month and 合计');
+  const sums = await page.getByTestId('account-sums').innerText();
+  assert.ok(sums.includes(yuanOf(a.totals.payable_fen)), sums);
+  // Printed: the summary and the signature line, on a page or two of A4, not sixty.
+  const before = await page.evaluate(() => window.printed);
+  await page.getByTestId('account-print').click();
+  await page.waitForFunction((n) => window.printed === n + 1, before);
+  await textOf(page.getByTestId('print-head'), `期间：${from} 至 ${to}`);
+  await page.emulateMedia({ media: 'print' });
+  const pdf = await page.pdf({ format: 'A4' });
+  const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+  assert.ok(pages >= 1 && pages <= 2, `${pages} A4 pages`);
+  await page.emulateMedia({ media: 'screen' });
 });
 
 test('money is recorded on one delivered order, then on three at once, and they show as settled', async () => {

@@ -374,6 +374,44 @@ test('the order list comes in pages of 50, and the dashboard opens a clean list'
   await page.screenshot({ path: path.join(SHOTS, 'office-orders-1280.png') });
 });
 
+test('on a 375-px phone the header is one row, every button can be tapped below it, and wide tables scroll in their frame', async () => {
+  await page.setViewportSize({ width: 375, height: 740 });
+  await signIn();
+  for (const hash of ['dashboard', 'reports', 'orders', 'money?tab=settle', 'money?tab=statements', 'catalog?tab=users', 'audit']) {
+    await page.goto(`${base}/app/office#${hash}`);
+    await page.waitForFunction(() => !document.body.innerText.includes('正在加载'));
+    await page.waitForTimeout(300);
+    const header = await page.locator('header.bar').boundingBox();
+    assert.ok(header.height <= 64, `${hash}: the header is one row (${header.height} px)`);
+    // Brought into view the way the pages bring things into view, each button is the thing under
+    // the finger, not the sticky header.
+    const covered = await page.evaluate(() => {
+      const out = [];
+      const buttons = [...document.querySelectorAll('main button, main a.btn, main input[type=checkbox]')]
+        .filter((b) => b.offsetParent !== null).slice(0, 60);
+      for (const b of buttons) {
+        b.scrollIntoView({ block: 'start' });
+        const r = b.getBoundingClientRect();
+        const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        if (!hit || !(b === hit || b.contains(hit))) out.push(`${b.dataset.testid || b.textContent.trim()} under ${hit && hit.closest('header') ? 'the header' : hit && hit.tagName}`);
+      }
+      return out;
+    });
+    assert.deepEqual(covered, [], `${hash}: buttons that cannot be tapped`);
+    // Every table sits in a frame no wider than the phone; what does not fit scrolls inside it.
+    const frames = await page.evaluate(() => [...document.querySelectorAll('main .table')].filter((t) => t.offsetParent !== null)
+      .map((t) => { const f = t.closest('.scroll'); return f ? f.getBoundingClientRect().right <= window.innerWidth + 1 : false; }));
+    assert.ok(frames.every(Boolean), `${hash}: a table outside a scrolling frame`);
+    await noSideways(`${hash} at 375`);
+  }
+  // The menu is tapped, not just looked at: every view opens from it on a phone.
+  for (const view of ['audit', 'money', 'dashboard']) {
+    await page.getByTestId(`nav-${view}`).click();
+    await page.getByTestId(`${view}-view`).waitFor({ state: 'visible' });
+  }
+  await page.screenshot({ path: path.join(SHOTS, 'office-orders-375.png') });
+});
+
 test('no page scrolls sideways at 375 px or 1280 px', async () => {
   for (const width of [375, 1280]) {
     await page.setViewportSize({ width, height: 800 });

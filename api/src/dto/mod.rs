@@ -7,6 +7,7 @@ pub mod buyers;
 pub mod catalog;
 pub mod date;
 pub mod events;
+pub mod grower_account;
 pub mod live;
 pub mod loads;
 pub mod money;

@@ -1,6 +1,7 @@
 use crate::auth::Auth;
 use crate::auth::roles::{Office, Staff};
 use crate::dto::catalog::{CreateGrower, GrowerFilter, GrowerOut, UpdateGrower};
+use crate::dto::grower_account::{AccountQuery, GrowerAccount};
 use crate::dto::{Page, Paging};
 use crate::error::AppResult;
 use crate::extract::ApiJson;
@@ -13,6 +14,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(create_grower)
         .service(list_growers)
         .service(get_grower)
+        .service(grower_account)
         .service(update_grower);
 }
 
@@ -93,5 +95,37 @@ pub async fn update_grower(
                 growers::update(tx, Some(auth.user_id), id.into_inner(), body.value).await
             })
             .await?,
+    ))
+}
+
+/// The grower's account over a chosen period (a month, a season, a year, at most three years):
+/// the balance owed at its start and end, the money month by month from the ledger, the sales
+/// by product (by settlement date) and the payouts. Read from the books as they stand; a
+/// statement (`POST /growers/{id}/statements`) is the frozen one.
+#[utoipa::path(
+    tag = "money",
+    params(("id" = i64, Path, description = "grower id"), AccountQuery),
+    responses((status = 200, body = GrowerAccount)),
+    security(("bearer" = ["admin", "secretary"]))
+)]
+#[get("/growers/{id}/account")]
+pub async fn grower_account(
+    _auth: Auth<Office>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    q: web::Query<AccountQuery>,
+) -> AppResult<HttpResponse> {
+    let limits = crate::services::reports::sales::ReportLimits {
+        max_rows: state.settings.report_max_rows,
+    };
+    let reader = state.db.for_reports().await;
+    Ok(HttpResponse::Ok().json(
+        crate::services::money::grower_account::account(
+            &reader,
+            id.into_inner(),
+            q.into_inner(),
+            limits,
+        )
+        .await?,
     ))
 }
