@@ -94,7 +94,10 @@
     for (const x of t.batches || []) names.set(x.product_name, (names.get(x.product_name) || 0) + 1);
     $('board-batches').replaceChildren(...(t.batches || []).map((x) => {
       const b = { ...(featured.get(x.batch_id) || {}), ...x };
-      const out = typeof b.stock_qty === 'number' && b.stock_qty <= 0;
+      const soldOut = typeof b.stock_qty === 'number' && b.stock_qty <= 0;
+      // Taken off sale by the helper during the show: shown like a sold-out one, and said so.
+      const paused = b.on_sale === false;
+      const out = soldOut || paused;
       const unit = unitOf(b);
       return el('div', { class: `bb${out ? ' sold-out' : ''}`, testid: `board-batch-${b.batch_id}` },
         el('h3', {}, el('span', {}, b.product_name,
@@ -104,7 +107,7 @@
           el('div', {}, el('p', { class: 'label', text: `已售（${unit}）` }),
             el('div', { class: 'v', testid: `board-batch-${b.batch_id}-sold`, text: qtyNum(b, b.sold_qty) })),
           el('div', {}, el('p', { class: 'label', text: out ? '剩余' : `剩余（${unit}）` }),
-            el('div', { class: 'v stock', testid: `board-batch-${b.batch_id}-stock`, text: out ? '已售罄' : qtyNum(b, b.stock_qty) })),
+            el('div', { class: 'v stock', testid: `board-batch-${b.batch_id}-stock`, text: paused ? '已下架' : soldOut ? '已售罄' : qtyNum(b, b.stock_qty) })),
           el('div', {}, el('p', { class: 'label', text: '销售额（元）' }),
             el('div', { class: 'v small', testid: `board-batch-${b.batch_id}-revenue`, text: yuan(b.revenue_fen ?? 0) }))));
     }));

@@ -65,6 +65,7 @@ window.Zhunong = (() => {
     buyer_limit_reached: '该买家已达到每人限购数量，这一单没有下成。',
     invalid_transition: '订单当前的状态不能进行这个操作。',
     order_cancelled: '订单已取消。',
+    off_sale: '这件商品已下架，暂停接单。',
     on_a_load: '订单已在车上，请先从装车单上移除。',
     // 直播
     session_not_live: '本场直播不在直播中（未开播或已结束），不能下单。',
@@ -404,6 +405,8 @@ window.Zhunong = (() => {
 
   /** 运行一个操作：按钮在请求期间不可再点（久了显示“…中”），出错时显示红色消息框。 */
   async function run(button, fn) {
+    // A new action clears the last one's error: it no longer describes what is on screen.
+    if (button) clearMessage();
     let busy = 0;
     let kids = null;
     let busyText = '';

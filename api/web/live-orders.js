@@ -88,6 +88,15 @@
       ['直播时长', duration(s.duration_secs)],
     ];
     fill($('summary'), rows.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { testid: `summary-${k}`, text: v })]));
+    // By product: what each featured batch sold, in its own unit, and for how much.
+    const products = el('table', { class: 'table summary-products', testid: 'summary-products' },
+      el('thead', {}, el('tr', {}, ['商品', '卖出', '销售额'].map((h) => el('th', { text: h })))),
+      el('tbody', {}, (t.batches || []).map((b) => el('tr', { testid: `summary-product-${b.batch_id}` },
+        el('td', { text: b.product_name }),
+        el('td', { text: `${window.Zhunong.qtyNumber(b, b.sold_qty)} ${window.Zhunong.unitOf(b)}` }),
+        el('td', { text: money(b.revenue_fen) })))));
+    for (const old of $('summary-box').querySelectorAll('.summary-products')) old.remove();
+    $('summary').after(products);
     $('summary-box').hidden = false;
   }
 

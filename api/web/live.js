@@ -214,6 +214,11 @@
     if (live.status === 'ended') run(null, () => window.Zhunong.liveOrders.summary(live.id));
     else $('summary-box').hidden = true;
     $('session-ended').textContent = live.status === 'planned' ? '本场直播还没有开播，不能下单。' : '本场直播已结束，不能再下单。';
+    // Orders are taken only while the show is live: the form says so by not taking input.
+    const closed = live.status !== 'live';
+    for (const x of $('sell-form').elements) x.disabled = closed;
+    $('sell-form').classList.toggle('closed', closed);
+    renderFeaturedAdmin();
   }
 
   function applyTotals(t) {
@@ -230,9 +235,13 @@
     }
     renderBatches();
     renderQty();
+    renderFeaturedAdmin();
   }
 
   const isSoldOut = (b) => (typeof b.stock_qty === 'number' && b.stock_qty <= 0) || soldOutLocal.has(b.batch_id);
+  /** 主播说“这个先不卖了”：助手在商品管理里下架的。 */
+  const isOffSale = (b) => b.on_sale === false;
+  const unavailable = (b) => isSoldOut(b) || isOffSale(b);
 
   function renderBatches() {
     const box = $('batches');
@@ -244,7 +253,7 @@
     const names = new Map();
     for (const b of batches.values()) names.set(b.product_name, (names.get(b.product_name) || 0) + 1);
     fill(box, [...batches.values()].map((b) => {
-      const out = isSoldOut(b);
+      const out = unavailable(b);
       const twin = names.get(b.product_name) > 1;
       const limit = b.per_buyer_limit ? `限购 ${qtyText(b, b.per_buyer_limit)}` : null;
       return el('button', {
@@ -256,18 +265,29 @@
       el('span', { class: 'name' }, b.product_name, twin ? el('span', { class: 'code', text: ` · 批次 ${b.batch_id}` }) : null),
       el('span', { class: 'price', testid: `batch-${b.batch_id}-price`, text: priceText(b) }),
       el('span', { class: 'stock', testid: `batch-${b.batch_id}-stock`,
-        text: out ? '已售罄' : `剩 ${qtyText(b, b.stock_qty)}` }),
+        text: isOffSale(b) ? '已下架' : isSoldOut(b) ? '已售罄' : `剩 ${qtyText(b, b.stock_qty)}` }),
       limit ? el('span', { class: 'limit', text: limit }) : null);
     }));
     renderBarBatch(names);
+  }
+
+  /** 商品管理（下架、改价、限购）：在 live-featured.js；改好后用服务器的回答更新本页。 */
+  function renderFeaturedAdmin() {
+    if (!live || !window.Zhunong.liveFeatured) return;
+    window.Zhunong.liveFeatured.render(live, [...batches.values()], (s) => {
+      for (const f of s.featured || []) batches.set(f.batch_id, { ...(batches.get(f.batch_id) || {}), ...f });
+      renderBatches();
+      renderQty();
+      renderFeaturedAdmin();
+    });
   }
 
   /** 底部栏里的商品选择：不用往上翻也能换商品（售罄的不能选）。 */
   function renderBarBatch(names) {
     const sel = $('bar-batch');
     fill(sel, el('option', { value: '', text: '选择商品' }), [...batches.values()].map((b) => el('option', {
-      value: b.batch_id, disabled: isSoldOut(b),
-      text: `${b.product_name}${names.get(b.product_name) > 1 ? ` · 批次 ${b.batch_id}` : ''} ${priceText(b)}${isSoldOut(b) ? '（已售罄）' : ''}`,
+      value: b.batch_id, disabled: unavailable(b),
+      text: `${b.product_name}${names.get(b.product_name) > 1 ? ` · 批次 ${b.batch_id}` : ''} ${priceText(b)}${isOffSale(b) ? '（已下架）' : isSoldOut(b) ? '（已售罄）' : ''}`,
     })));
     sel.value = selectedBatch ? String(selectedBatch) : '';
   }
@@ -275,8 +295,8 @@
   function pickBatch(id) {
     const b = batches.get(id);
     if (!b) return;
-    if (isSoldOut(b)) {
-      showError(clientError(`“${b.product_name}”已售罄，不能再下单。`));
+    if (unavailable(b)) {
+      showError(clientError(`“${b.product_name}”${isOffSale(b) ? '已下架' : '已售罄'}，不能再下单。`));
       return;
     }
     clearMessage();
@@ -803,6 +823,10 @@
       await api('POST', `/orders/${e.order_id}/cancel`);
       update(key, { state: 'cancelled', cancelled_at: Date.now() });
       showNotice(`已撤销 ${e.number}`);
+      // The bar still said 已下单 for it: say what it is now, and refresh the show's order list.
+      const bar = $('bar-last');
+      if (!bar.hidden && bar.textContent.includes(e.number)) barLast(`已撤销 ${e.number}`, 'muted');
+      window.Zhunong.liveOrders.soon();
     } catch (err) {
       if (err.problem && err.problem.handled) return;
       if (auto) update(key, { reason: '自动撤销没有成功，请手动撤销。' });

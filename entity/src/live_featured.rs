@@ -11,6 +11,8 @@ pub struct Model {
     pub batch_id: i64,
     pub live_price_fen: i64,
     pub per_buyer_limit: Option<i64>,
+    /// `false` while the helper has taken it off sale: orders for it are refused.
+    pub on_sale: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

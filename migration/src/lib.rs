@@ -18,6 +18,7 @@ mod m20261205_000001_rate_limits;
 mod m20261206_000001_login_failures;
 mod m20261207_000001_webhook_versions;
 mod m20261208_000001_display_names;
+mod m20261208_000002_featured_on_sale;
 mod util;
 
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000001_login_failures::Migration),
             Box::new(m20261207_000001_webhook_versions::Migration),
             Box::new(m20261208_000001_display_names::Migration),
+            Box::new(m20261208_000002_featured_on_sale::Migration),
         ]
     }
 }

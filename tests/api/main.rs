@@ -17,6 +17,7 @@ mod health_and_docs;
 mod helpers;
 mod idempotency;
 mod live;
+mod live_featured;
 mod live_room;
 mod loads;
 mod messages;

@@ -101,6 +101,11 @@ const POLICY: &[(&str, &str, &[&str])] = &[
     ("GET", "/api/v1/live-sessions/{id}", SALES),
     ("POST", "/api/v1/live-sessions/{id}/confirm-pending", SALES),
     ("POST", "/api/v1/live-sessions/{id}/featured", SALES),
+    (
+        "PATCH",
+        "/api/v1/live-sessions/{id}/featured/{batch_id}",
+        SALES,
+    ),
     ("POST", "/api/v1/live-sessions/{id}/start", SALES),
     ("POST", "/api/v1/live-sessions/{id}/end", SALES),
     ("GET", "/api/v1/live-sessions/{id}/totals", SALES),

@@ -28,6 +28,7 @@ let board; // the host's board
 let blocked; // requests to other hosts
 const pageErrors = [];
 const state = {}; // what one step hands to the next
+const answers = []; // what the next window.prompt() calls answer (other dialogs are dismissed)
 
 // ------------------------------------------------------------------ helpers
 
@@ -111,6 +112,7 @@ before(async () => {
   Object.assign(state, { sec, live, small: small.id });
 
   page = await context.newPage();
+  page.on('dialog', (d) => (d.type() === 'prompt' ? d.accept(answers.shift() ?? '') : d.dismiss()));
   page.on('pageerror', (e) => pageErrors.push(`console: ${e}`));
 });
 
@@ -287,6 +289,8 @@ test('the board shows the totals and follows new orders and an undo within two s
   await e.getByTestId('entry-undo').click();
   await entryState(e, 'cancelled');
   await textOf(page.getByTestId('notice'), `已撤销 ${number}`);
+  // The bottom bar no longer says it was placed.
+  await textOf(page.getByTestId('bar-last'), `已撤销 ${number}`);
   const cancelled = (await liveOrders()).find((o) => o.number === number);
   assert.equal(cancelled.status, 'cancelled');
   await textIs(board.getByTestId('board-orders'), '3', 2000);
@@ -487,6 +491,49 @@ test('the per-buyer limit and a sold-out batch are refused with a clear message'
   await noStrayText(page, 'sold out');
 });
 
+test('during the show the helper takes a batch off sale, reprices it and limits it; the board follows', async () => {
+  const { live } = state;
+  await page.setViewportSize({ width: 375, height: 740 });
+  await page.getByTestId('featured-admin').locator('summary').click();
+  await page.getByTestId('featured-2-sale').click();
+  await textOf(page.getByTestId('notice'), '已下架');
+  await textOf(page.getByTestId('batch-2-stock'), '已下架');
+  await textIs(board.getByTestId('board-batch-2-stock'), '已下架', 2000);
+  // A tap on it says so; nothing is queued.
+  const queued = (await localQueue()).length;
+  await page.getByTestId('batch-2').click();
+  await textOf(page.getByTestId('error'), '已下架，不能再下单');
+  assert.equal((await localQueue()).length, queued);
+  // The next action clears that old error.
+  await page.getByTestId('featured-2-sale').click();
+  await textOf(page.getByTestId('notice'), '已上架');
+  assert.ok(await page.getByTestId('error').isHidden(), 'the old error is gone');
+  // A new price (the prompt answers 12.50) for new orders only; the board shows it.
+  const before = (await liveOrders()).filter((o) => o.lines.some((l) => l.batch_id === 2));
+  answers.push('12.50');
+  await page.getByTestId('featured-2-price').click();
+  await textOf(page.getByTestId('batch-2-price'), '¥12.50');
+  await textOf(board.getByTestId('board-batch-2'), '¥12.50', 2000);
+  for (const o of before) {
+    const again = await http('GET', `/orders/${o.id}`, { token: state.sec });
+    assert.deepEqual(again.lines.map((l) => l.unit_price_fen), o.lines.map((l) => l.unit_price_fen), 'taken orders keep their price');
+  }
+  answers.push('3');
+  await page.getByTestId('featured-2-limit').click();
+  await textOf(page.getByTestId('featured-2-terms'), '限购 3 斤');
+  const f = (await http('GET', `/live-sessions/${live.id}`, { token: state.sec })).featured.find((x) => x.batch_id === 2);
+  assert.deepEqual([f.on_sale, f.live_price_fen, f.per_buyer_limit], [true, 1250, 1500]);
+  // Nothing on the phone hides an input: the messages stay out of the way of what is typed.
+  const covered = await page.evaluate(() => [...document.querySelectorAll('#sell-form input, #sell-form select')]
+    .filter((x) => x.offsetParent !== null).filter((x) => {
+      x.scrollIntoView({ block: 'center' });
+      const r = x.getBoundingClientRect();
+      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      return !(hit === x || x.contains(hit));
+    }).map((x) => x.dataset.testid));
+  assert.deepEqual(covered, [], 'inputs under a message');
+});
+
 test('once the show has ended, the board says so and the console refuses entries', async () => {
   const { live, sec } = state;
   // The console does not hear the stream, so it still thinks the show is live when it ends: the
@@ -507,14 +554,21 @@ test('once the show has ended, the board says so and the console refuses entries
   await page.getByTestId('session-ended').waitFor({ state: 'visible' });
   await textOf(page.getByTestId('session-ended'), '已结束');
 
-  // Further taps are refused on the phone, nothing is queued.
-  await page.getByTestId('buyer-phone').fill('13800000002');
-  await textOf(page.getByTestId('buyer-found-name'), '张先生');
-  await page.getByTestId('place').click();
-  await textOf(page.getByTestId('error'), '本场直播已结束，不能再下单');
+  // The order form takes no more input: nothing can be queued.
+  for (const id of ['buyer-phone', 'qty', 'place', 'bar-batch']) {
+    assert.ok(await page.getByTestId(id).isDisabled(), `${id} is disabled once the show has ended`);
+  }
+  assert.ok(await page.getByTestId('featured-admin').isHidden(), 'nothing to change after the show');
   assert.equal(await page.getByTestId('queue-count').textContent(), '0');
   assert.equal((await localQueue()).filter((x) => x.state === 'queued' || x.state === 'sending').length, 0);
   await page.unroute('**/api/v1/live-sessions/*/stream');
+  // The summary breaks the show down by product.
+  await page.getByTestId('summary-products').waitFor();
+  const summary = await http('GET', `/live-sessions/${live.id}/summary`, { token: sec });
+  for (const b of summary.totals.batches) {
+    const row = await page.getByTestId(`summary-product-${b.batch_id}`).innerText();
+    assert.ok(row.includes(b.product_name), row);
+  }
   await noHorizontalScroll(page, 'ended');
   await noStrayText(page, 'ended');
 });

@@ -27,6 +27,21 @@ pub struct FeatureBatch {
     pub per_buyer_limit: Option<i64>,
 }
 
+/// A change to a featured batch during the show; only what is given changes. Orders already
+/// taken keep the price they were taken at.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateFeatured {
+    pub live_price_fen: Option<i64>,
+    /// A new limit per buyer; `null` removes the limit.
+    #[serde(default, deserialize_with = "crate::dto::double_option")]
+    #[schema(value_type = Option<i64>)]
+    pub per_buyer_limit: Option<Option<i64>>,
+    /// `false` takes it off sale (orders for it are refused with 409 `off_sale`); `true` puts it
+    /// back.
+    pub on_sale: Option<bool>,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FeaturedOut {
     pub batch_id: i64,
@@ -36,6 +51,8 @@ pub struct FeaturedOut {
     pub live_price_fen: i64,
     pub per_buyer_limit: Option<i64>,
     pub stock_qty: i64,
+    /// `false` while taken off sale during the show.
+    pub on_sale: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -68,6 +85,8 @@ pub struct BatchTotals {
     pub revenue_fen: i64,
     pub stock_qty: i64,
     pub live_price_fen: i64,
+    /// `false` while taken off sale: the board shows it as paused.
+    pub on_sale: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -2,7 +2,7 @@ use crate::auth::Auth;
 use crate::auth::roles::Sales;
 use crate::db::hub::Notice;
 use crate::dto::live::{
-    CreateSession, FeatureBatch, SessionFilter, SessionOut, SessionSummary, Totals,
+    CreateSession, FeatureBatch, SessionFilter, SessionOut, SessionSummary, Totals, UpdateFeatured,
 };
 use crate::dto::{Page, Paging};
 use crate::error::{AppResult, Problem};
@@ -10,7 +10,7 @@ use crate::extract::ApiJson;
 use crate::services::live;
 use crate::state::AppState;
 use actix_web::web::Bytes;
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, patch, post, web};
 use std::time::{Duration, Instant};
 use tokio::sync::broadcast::error::RecvError;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -21,6 +21,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(list_sessions)
         .service(get_session)
         .service(feature_batch)
+        .service(update_featured)
         .service(start_session)
         .service(end_session)
         .service(session_totals)
@@ -109,6 +110,36 @@ pub async fn feature_batch(
         state
             .db
             .write(async |tx| live::add_featured(tx, id.into_inner(), body.value).await)
+            .await?,
+    ))
+}
+
+/// Changes a featured batch during the show: its live price, its limit per buyer (`null`
+/// removes it), or whether it is on sale (`false` refuses new orders for it with 409
+/// `off_sale`). Orders already taken keep their price. The board follows at once.
+#[utoipa::path(
+    tag = "live",
+    params(("id" = i64, Path, description = "session id"), ("batch_id" = i64, Path, description = "featured batch id")),
+    request_body = UpdateFeatured,
+    responses(
+        (status = 200, body = SessionOut),
+        (status = 404, description = "no such session, or the batch is not featured in it", body = Problem),
+        (status = 409, description = "the show has ended", body = Problem),
+    ),
+    security(("bearer" = ["admin", "secretary", "helper"]))
+)]
+#[patch("/live-sessions/{id}/featured/{batch_id}")]
+pub async fn update_featured(
+    auth: Auth<Sales>,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+    body: ApiJson<UpdateFeatured>,
+) -> AppResult<HttpResponse> {
+    let (id, batch_id) = path.into_inner();
+    Ok(HttpResponse::Ok().json(
+        state
+            .db
+            .write(async |tx| live::featured::update(tx, &auth, id, batch_id, body.value).await)
             .await?,
     ))
 }

@@ -8,7 +8,7 @@ use zhunong_entity::enums::PaymentMethod;
 
 /// The fields shown, in the order they are read, with their Chinese names; any other stored
 /// field stays in the raw record only.
-const FIELDS: [(&str, &str); 21] = [
+const FIELDS: [(&str, &str); 24] = [
     ("name", "名称"),
     ("display_name", "显示名"),
     ("role", "角色"),
@@ -17,6 +17,9 @@ const FIELDS: [(&str, &str); 21] = [
     ("status", "状态"),
     ("code", "批次号"),
     ("stock_qty", "库存"),
+    ("live_price_fen", "直播价"),
+    ("per_buyer_limit", "每人限购"),
+    ("on_sale", "在售"),
     ("retail_price_fen", "零售价"),
     ("enterprise_price_fen", "企业价"),
     ("harvest_date", "采收日期"),
@@ -69,7 +72,13 @@ fn method(v: Option<&Value>) -> Option<&'static str> {
 /// One value in words: money in 元, stock in the batch's unit, codes as labels.
 fn show(c: &Ctx<'_>, key: &str, v: Option<&Value>) -> String {
     let Some(v) = v.filter(|v| !v.is_null()) else {
-        return "空".to_owned();
+        // No limit is not an empty limit.
+        return (if key == "per_buyer_limit" {
+            "不限"
+        } else {
+            "空"
+        })
+        .to_owned();
     };
     match v {
         Value::Bool(b) => (if *b { "是" } else { "否" }).to_owned(),
@@ -82,6 +91,8 @@ fn show(c: &Ctx<'_>, key: &str, v: Option<&Value>) -> String {
             } else if key == "stock_qty" {
                 let batch = (c.r.entity == "batch").then_some(c.r.entity_id);
                 c.quantity(batch, n)
+            } else if key == "per_buyer_limit" {
+                c.quantity(c.r.after_i64("batch_id"), n)
             } else if key == "collective_id" {
                 c.names
                     .collectives
@@ -118,6 +129,14 @@ fn differences(c: &Ctx<'_>) -> Vec<String> {
             }
         })
         .collect()
+}
+
+/// A featured batch changed during a show: its live price, limit or being on sale.
+pub(super) fn featured(c: &Ctx<'_>) -> String {
+    let subject =
+        c.r.after_i64("batch_id")
+            .map_or_else(|| "一个批次".to_owned(), |b| c.batch(b));
+    changed(c, &format!("直播中的{subject}"), "修改了")
 }
 
 /// "修改了{subject}：字段 旧 → 新，…".

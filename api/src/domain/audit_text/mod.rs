@@ -266,6 +266,7 @@ fn describe(c: &Ctx<'_>) -> String {
             "修改了",
         ),
         "create_commission_rule" => fields::rule(c),
+        "update_featured" => fields::featured(c),
         "create_api_key" => {
             let buyer = Ctx::named(&c.names.buyers, id, "买家");
             match r.after_text("label") {

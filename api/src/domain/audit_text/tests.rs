@@ -180,3 +180,23 @@ fn wanted_collects_ids_from_entities_and_payloads() {
     assert_eq!(w.orders, vec![8]);
     assert_eq!(w.users, vec![1]);
 }
+
+#[test]
+fn a_featured_batch_changed_during_a_show_reads_with_its_price_limit_and_sale() {
+    let s = say(
+        1,
+        "update_featured",
+        "live_session",
+        3,
+        Some(
+            json!({"batch_id": 45, "live_price_fen": 3000, "per_buyer_limit": 2, "on_sale": true}),
+        ),
+        Some(
+            json!({"batch_id": 45, "live_price_fen": 2500, "per_buyer_limit": null, "on_sale": false}),
+        ),
+    );
+    assert_eq!(
+        s,
+        "张会计修改了直播中的批次「土鸡蛋 一号」：直播价 30.00 元 → 25.00 元，每人限购 2 箱 → 不限，在售 是 → 否"
+    );
+}

@@ -73,6 +73,7 @@ pub fn action_label(action: &str) -> &'static str {
         "create_commission_rule" => "新建抽成规则",
         "create_api_key" => "新建接口密钥",
         "revoke_api_key" => "停用接口密钥",
+        "update_featured" => "直播中改商品",
         _ => "其他操作",
     }
 }

@@ -1,6 +1,7 @@
 //! Livestream selling: sessions with featured batches (live price, per-buyer limit), live totals
 //! for the host's board, and the closing summary and CSV.
 
+pub mod featured;
 mod sessions;
 mod totals;
 

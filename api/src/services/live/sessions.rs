@@ -48,6 +48,7 @@ pub async fn featured(db: &impl ConnectionTrait, session_id: i64) -> AppResult<V
                 live_price_fen: r.live_price_fen,
                 per_buyer_limit: r.per_buyer_limit,
                 stock_qty: b.stock_qty,
+                on_sale: r.on_sale,
             })
         })
         .collect())
@@ -184,6 +185,7 @@ pub async fn add_featured(
         batch_id: Set(req.batch_id),
         live_price_fen: Set(req.live_price_fen),
         per_buyer_limit: Set(req.per_buyer_limit),
+        on_sale: Set(true),
         ..Default::default()
     }
     .insert(db)
@@ -298,6 +300,15 @@ pub async fn terms_for_order(
         );
     }
     v.finish()?;
+    if let Some(off) = batch_ids
+        .iter()
+        .find(|b| featured.get(b).is_some_and(|f| !f.on_sale))
+    {
+        return Err(AppError::Conflict {
+            code: "off_sale",
+            detail: format!("batch {off} is taken off sale in this show"),
+        });
+    }
     Ok(LiveTerms {
         session_id,
         featured,

@@ -89,6 +89,7 @@ pub async fn totals(db: &impl ConnectionTrait, session_id: i64) -> AppResult<Tot
                 revenue_fen,
                 stock_qty: f.stock_qty,
                 live_price_fen: f.live_price_fen,
+                on_sale: f.on_sale,
             }
         })
         .collect();
