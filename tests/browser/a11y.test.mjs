@@ -1,10 +1,11 @@
 // axe-core (the accessibility engine behind Chrome's Lighthouse) on every page and view, in
-// headless Chromium: no serious or critical finding (contrast, names, keyboard reach, ARIA).
+// headless Chromium: no serious or critical finding (contrast, names, keyboard reach, ARIA); and
+// the favicon on every page.
 // axe is loaded as an init script, which the pages' CSP does not apply to.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { start, stop, loginIfAsked } from './harness.mjs';
+import { DEMO_PASSWORD, start, stop, http, login, loginIfAsked } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 let base;
@@ -72,6 +73,33 @@ test('the station and the live console, on a phone', async () => {
   await open('/app/live', 'helper');
   await page.waitForTimeout(500);
   await check('live console');
+});
+
+test('the host’s board and a buyer’s trace page', async () => {
+  const sec = await login('secretary', DEMO_PASSWORD);
+  const shows = await http('GET', '/live-sessions?per_page=5', { token: sec });
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await open('/app/live', 'helper');
+  await page.goto(`${base}/app/live/${shows.items[0].id}/board`);
+  await page.getByTestId('board-view').waitFor({ state: 'visible' });
+  await check('board');
+  // A label printed for a weighed order, and the page its QR code opens on a phone.
+  const weighed = (await http('GET', '/orders?status=settled&per_page=1', { token: sec })).items[0];
+  const html = await (await fetch(`${base}/api/v1/labels?order_id=${weighed.id}&layout=a4`, { headers: { authorization: `Bearer ${sec}` } })).text();
+  const code = /data-code="([A-Z2-7]{16})"/.exec(html)[1];
+  await page.setViewportSize({ width: 375, height: 740 });
+  await page.goto(`${base}/t/${code}`);
+  await check('trace page');
+});
+
+test('every page has the favicon, served by the binary', async () => {
+  for (const url of ['/app', '/app/office', '/app/station', '/app/live']) {
+    await page.goto(`${base}${url}`);
+    const href = await page.locator('link[rel=icon]').getAttribute('href');
+    const r = await fetch(new URL(href, base));
+    assert.equal(r.status, 200, `${url}: ${href}`);
+    assert.match(r.headers.get('content-type'), /image\/svg\+xml/);
+  }
 });
 
 test('no serious or critical accessibility finding on any page', () => {
