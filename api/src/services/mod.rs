@@ -77,6 +77,19 @@ where
     })
 }
 
+/// `to` is not before `from` (where both are given).
+pub fn check_span(
+    v: &mut crate::error::Validator,
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+) {
+    v.check(
+        from.zip(to).is_none_or(|(a, b)| a <= b),
+        "to",
+        "must not be before from",
+    );
+}
+
 /// Local dates `from`..=`to` as instants: `[start of from, start of the day after to)`, each
 /// bound absent when its date is; for filtering stored UTC times by the village's calendar.
 pub fn local_days(

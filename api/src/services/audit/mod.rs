@@ -92,11 +92,7 @@ pub async fn list(
     let mut v = crate::error::Validator::default();
     v.opt_text(f.entity.as_deref(), "entity", 32);
     v.opt_text(f.action.as_deref(), "action", 64);
-    v.check(
-        f.from.zip(f.to).is_none_or(|(a, b)| a <= b),
-        "to",
-        "must not be before from",
-    );
+    crate::services::check_span(&mut v, f.from, f.to);
     v.finish()?;
     let (since, before) = crate::services::local_days(f.from, f.to, offset);
     let mut q = audit_log::Entity::find()

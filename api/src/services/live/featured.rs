@@ -36,17 +36,7 @@ pub async fn update(
         "on_sale",
         "give live_price_fen, per_buyer_limit and/or on_sale",
     );
-    v.check(
-        req.live_price_fen
-            .is_none_or(|p| (1..=crate::domain::money::MAX_PRICE_FEN).contains(&p)),
-        "live_price_fen",
-        "between 1 and 100000000",
-    );
-    v.check(
-        req.per_buyer_limit.flatten().is_none_or(|l| l > 0),
-        "per_buyer_limit",
-        "must be positive",
-    );
+    super::sessions::check_terms(&mut v, req.live_price_fen, req.per_buyer_limit.flatten());
     v.finish()?;
     let s = live_session::Entity::find_by_id(session_id)
         .one(tx)

@@ -154,16 +154,7 @@ pub async fn add_featured(
         });
     }
     let mut v = Validator::default();
-    v.check(
-        (1..=crate::domain::money::MAX_PRICE_FEN).contains(&req.live_price_fen),
-        "live_price_fen",
-        "between 1 and 100000000",
-    );
-    v.check(
-        req.per_buyer_limit.is_none_or(|l| l > 0),
-        "per_buyer_limit",
-        "must be positive",
-    );
+    check_terms(&mut v, Some(req.live_price_fen), req.per_buyer_limit);
     let b = batch::Entity::find_by_id(req.batch_id).one(db).await?;
     v.check(
         b.is_some(),
@@ -201,6 +192,20 @@ pub async fn add_featured(
         }
     })?;
     out(db, s).await
+}
+
+/// A live price and a per-buyer limit, where given, are within bounds.
+pub(super) fn check_terms(v: &mut Validator, live_price_fen: Option<i64>, limit: Option<i64>) {
+    v.check(
+        live_price_fen.is_none_or(|p| (1..=crate::domain::money::MAX_PRICE_FEN).contains(&p)),
+        "live_price_fen",
+        "between 1 and 100000000",
+    );
+    v.check(
+        limit.is_none_or(|l| l > 0),
+        "per_buyer_limit",
+        "must be positive",
+    );
 }
 
 async fn advance(

@@ -142,11 +142,7 @@ pub async fn settled(
 ) -> AppResult<Page<SettledOrder>> {
     let mut v = Validator::default();
     check_q(&mut v, f.q.as_deref());
-    v.check(
-        f.from.zip(f.to).is_none_or(|(a, b)| a <= b),
-        "to",
-        "must not be before from",
-    );
+    crate::services::check_span(&mut v, f.from, f.to);
     v.finish()?;
     let (since, before) = crate::services::local_days(f.from, f.to, offset);
     let mut q = order::Entity::find()
