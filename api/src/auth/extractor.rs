@@ -13,14 +13,8 @@ use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use std::future::{Ready, ready};
 use std::marker::PhantomData;
-use zhunong_entity::enums::Role;
 
-#[derive(Debug, Clone)]
-pub struct Caller {
-    pub user_id: i64,
-    pub username: String,
-    pub role: Role,
-}
+pub use crate::domain::caller::Caller;
 
 pub struct Auth<R: RoleSet> {
     pub caller: Caller,

@@ -5,8 +5,8 @@
 //! topped up to the story's figures, and this morning's orders (`today`).
 
 use super::Story;
-use crate::auth::extractor::Caller;
 use crate::db::Db;
+use crate::domain::caller::Caller;
 use crate::dto::buyers::CreateBuyer;
 use crate::dto::catalog::CreateBatch;
 use crate::dto::money::{CreateRule, Share};

@@ -8,7 +8,8 @@ use crate::services::money::{ledger, reports};
 use chrono::{Datelike, NaiveDate};
 use zhunong_entity::enums::IncomeCategory;
 
-/// Hongguang's income this year and the year before, in fen (DESIGN.md's story).
+/// Hongguang's income this year and the year before, in fen, every kind together (sales
+/// commission, rents, dividends): the figures the demo's story tells.
 const INCOME_THIS_YEAR_FEN: i64 = 116_710_000;
 const INCOME_LAST_YEAR_FEN: i64 = 80_000_000;
 

@@ -1,4 +1,4 @@
-//! Demo data drawn from the story in DESIGN.md: Hongguang village and three neighbours, Wang Fei's
+//! Demo data for a village's story: Hongguang village and three neighbours, Wang Fei's
 //! 28 mu of Shanghai greens, the Junyu family farm's Sunshine Rose grapes, an enterprise buyer,
 //! a few individual buyers, and one secretary, helper and station user; then two seasons of
 //! sales history (`history`), so that the office shows real figures on first look.

@@ -1,7 +1,7 @@
 //! The demo's morning: a few orders placed today through the order service, waiting on the desk.
 
-use crate::auth::extractor::Caller;
 use crate::db::Db;
+use crate::domain::caller::Caller;
 use crate::generate::Catalog;
 use crate::services::batches;
 use crate::services::money::rules;

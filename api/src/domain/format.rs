@@ -21,7 +21,6 @@ pub fn jin(grams: i64) -> String {
     format!("{sign}{}.{:02}", centi_jin / 100, centi_jin % 100)
 }
 
-/// Escapes text for HTML element content and attribute values.
 /// What a by-piece quantity is counted in: the product's own unit (箱, 把), else 件.
 pub fn piece_unit(unit_label: Option<&str>) -> &str {
     unit_label
@@ -30,6 +29,7 @@ pub fn piece_unit(unit_label: Option<&str>) -> &str {
         .unwrap_or("件")
 }
 
+/// Escapes text for HTML element content and attribute values.
 pub fn html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

@@ -2,10 +2,10 @@
 //! user's token version on, in the same transaction, and sends a notice so that every replica
 //! forgets what it cached: the user's existing tokens stop working at their next request.
 
-use crate::auth::extractor::Caller;
 use crate::auth::password;
 use crate::db::hub::Notice;
 use crate::db::{Db, Tx};
+use crate::domain::caller::Caller;
 use crate::dto::auth::{ChangePassword, ResetPassword, UpdateUser, UserOut};
 use crate::error::{AppError, AppResult, Validator};
 use crate::services::audit::{self, Change};

@@ -1,8 +1,8 @@
 //! Changing a featured batch during the show: its live price, its per-buyer limit, and whether
 //! it is on sale. Orders already taken keep their price; the board follows at once.
 
-use crate::auth::extractor::Caller;
 use crate::db::hub::Notice;
+use crate::domain::caller::Caller;
 use crate::dto::live::{SessionOut, UpdateFeatured};
 use crate::error::{AppError, AppResult, Validator};
 use crate::services::audit::{self, Change};

@@ -1,5 +1,5 @@
-use crate::auth::extractor::Caller;
 use crate::db::hub::Notice;
+use crate::domain::caller::Caller;
 use crate::dto::Page;
 use crate::dto::live::{CreateSession, FeatureBatch, FeaturedOut, SessionFilter, SessionOut};
 use crate::error::{AppError, AppResult, Validator, is_unique_violation};

@@ -2,8 +2,8 @@
 //! (webhooks) and settling orders already paid in full when they are delivered.
 
 use super::moves::get;
-use crate::auth::extractor::Caller;
 use crate::db::Db;
+use crate::domain::caller::Caller;
 use crate::dto::events::{EventData, EventType, Truck};
 use crate::dto::loads::{DeliverLoad, LoadOut};
 use crate::error::{AppError, AppResult, Validator};

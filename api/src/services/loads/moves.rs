@@ -1,5 +1,5 @@
-use crate::auth::extractor::Caller;
 use crate::db::Db;
+use crate::domain::caller::Caller;
 use crate::dto::Page;
 use crate::dto::loads::{AddOrder, CreateLoad, LoadFilter, LoadOut};
 use crate::error::{AppError, AppResult, Validator};

@@ -3,8 +3,8 @@
 //! order settles it in the same transaction, and a refund on a settled order re-settles it.
 
 use super::settle::{SettledBy, resettle, settle_if_ready};
-use crate::auth::extractor::Caller;
 use crate::db::{Db, Tx};
+use crate::domain::caller::Caller;
 use crate::dto::events::{EventData, EventType};
 use crate::dto::money::{PaymentOut, PaymentReceipt, RecordPayment};
 use crate::error::{AppError, AppResult, Validator};

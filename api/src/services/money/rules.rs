@@ -2,7 +2,7 @@
 //! specific scope wins (batch, then product, then channel), then the newest rule.
 
 use super::ledger::check_shares;
-use crate::auth::extractor::Caller;
+use crate::domain::caller::Caller;
 use crate::dto::Page;
 use crate::dto::money::{BatchRules, CreateRule, RuleForChannel, RuleOut, Share};
 use crate::error::{AppResult, Invariant, Validator};

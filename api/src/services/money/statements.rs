@@ -3,7 +3,7 @@
 //! posted later falls on the next statement.
 
 use super::ledger::{Entry, Header, post};
-use crate::auth::extractor::Caller;
+use crate::domain::caller::Caller;
 use crate::domain::settlement::Account;
 use crate::dto::money::{RecordPayout, StatementOut, TransactionOut};
 use crate::error::{AppError, AppResult, Invariant, Validator, is_unique_violation};

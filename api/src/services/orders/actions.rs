@@ -4,9 +4,9 @@
 
 use super::limits::release;
 use super::query::load_out;
-use crate::auth::extractor::Caller;
 use crate::db::Db;
 use crate::db::hub::Notice;
+use crate::domain::caller::Caller;
 use crate::domain::order_status::{self, OrderAction, next};
 use crate::dto::events::{EventData, EventType};
 use crate::dto::orders::OrderOut;

@@ -10,9 +10,9 @@
 use super::insert::FigureTerms;
 use super::limits::take_within_limits;
 use super::shortage::shortage_error;
-use crate::auth::extractor::Caller;
 use crate::db::hub::Notice;
 use crate::db::{Db, Tx};
+use crate::domain::caller::Caller;
 use crate::domain::money::{self, MAX_QUANTITY};
 use crate::dto::orders::{CreateOrder, OrderOut};
 use crate::error::{AppError, AppResult, Validator};

@@ -1,5 +1,5 @@
 use crate::auth::api_key;
-use crate::auth::extractor::Caller;
+use crate::domain::caller::Caller;
 use crate::dto::partner::{CreateKey, KeyOut, NewKeyOut};
 use crate::error::{AppError, AppResult, Validator};
 use sea_orm::sea_query::Expr;

@@ -1,7 +1,7 @@
 //! The secretary's acceptance of out-of-tolerance weights.
 
-use crate::auth::extractor::Caller;
 use crate::db::Db;
+use crate::domain::caller::Caller;
 use crate::dto::orders::OrderOut;
 use crate::dto::weighing::ReasonRequest;
 use crate::error::{AppError, AppResult, Validator};

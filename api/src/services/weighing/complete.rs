@@ -8,8 +8,8 @@ use super::apply::{
     LineChange, adjust_stock, apply_line, lock_line, lock_weighable, refresh_order, refuse_complete,
 };
 use super::weigh::{line_state, pricing_of};
-use crate::auth::extractor::Caller;
 use crate::db::{Db, Tx};
+use crate::domain::caller::Caller;
 use crate::domain::weighing::completion_return;
 use crate::dto::orders::OrderOut;
 use crate::error::{AppError, AppResult, Invariant};

@@ -3,8 +3,8 @@
 use super::apply::{
     LineChange, adjust_stock, apply_line, lock_line, refresh_order, refuse_complete,
 };
-use crate::auth::extractor::Caller;
 use crate::db::{Db, Tx};
+use crate::domain::caller::Caller;
 use crate::domain::weighing::{crate_takes, net_g};
 use crate::dto::orders::OrderOut;
 use crate::dto::weighing::{ReasonRequest, TicketOut, WeighOut, WeighRequest};

@@ -1,0 +1,13 @@
+//! Who is asking: the signed-in staff member or partner a service acts for. The web layer
+//! (`auth::extractor`) makes one from a verified token; services and the demo take it from here,
+//! so the rules do not depend on the web layer.
+
+use zhunong_entity::enums::Role;
+
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user_id: i64,
+    /// The login name.
+    pub username: String,
+    pub role: Role,
+}
