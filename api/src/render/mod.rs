@@ -2,6 +2,7 @@
 //! CSV that Excel opens (UTF-8 with a BOM). No templates engine: small pages, escaped by hand.
 
 pub mod labels;
+pub mod live_orders;
 pub mod manifest;
 pub mod money_exports;
 pub mod pick_list;

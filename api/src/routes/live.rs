@@ -340,5 +340,7 @@ pub async fn session_orders_csv(
             "content-disposition",
             format!("attachment; filename=\"live-{id}.csv\""),
         ))
-        .body(live::orders_csv(&state.db.read, id).await?))
+        .body(crate::render::live_orders::csv(
+            &live::packing_lines(&state.db.read, id).await?,
+        )))
 }

@@ -6,4 +6,4 @@ mod sessions;
 mod totals;
 
 pub use sessions::{LiveTerms, add_featured, create, end, get, list, start, terms_for_order};
-pub use totals::{orders_csv, summary, totals};
+pub use totals::{PackingLine, packing_lines, summary, totals};

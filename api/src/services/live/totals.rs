@@ -1,10 +1,10 @@
 //! Live totals as SQL aggregates over the session's orders — integers throughout — and the
-//! closing summary and CSV for the packing team.
+//! closing summary and the lines for the packing team.
 
 use super::sessions::{featured, get};
-use crate::domain::format::{jin, mask_name, piece_unit, yuan};
-use crate::dto::live::{BatchTotals, SessionSummary, TopBuyer, Totals};
-use crate::error::{AppError, AppResult};
+use crate::domain::format::mask_name;
+use crate::dto::live::{BatchTotals, FeaturedOut, SessionSummary, TopBuyer, Totals};
+use crate::error::{AppError, AppResult, Invariant};
 use sea_orm::sea_query::{Alias, Expr, Order, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -160,15 +160,19 @@ pub async fn summary(db: &impl ConnectionTrait, session_id: i64) -> AppResult<Se
     })
 }
 
-/// The session's orders for the packing team: one row per line, UTF-8 with a BOM for Excel.
+/// The session's order lines for the packing team, in order and line order, each with its
+/// buyer and its featured batch's product (`render::live_orders` writes them as CSV).
 ///
 /// # Errors
-/// 404 for an unknown session.
-pub async fn orders_csv(db: &impl ConnectionTrait, session_id: i64) -> AppResult<String> {
-    let f: HashMap<i64, (String, Pricing, Option<String>)> = featured(db, session_id)
+/// 404 for an unknown session; 500 if a line's batch is not featured in its show.
+pub async fn packing_lines(
+    db: &impl ConnectionTrait,
+    session_id: i64,
+) -> AppResult<Vec<PackingLine>> {
+    let featured: HashMap<i64, FeaturedOut> = featured(db, session_id)
         .await?
         .into_iter()
-        .map(|f| (f.batch_id, (f.product_name, f.pricing, f.unit_label)))
+        .map(|f| (f.batch_id, f))
         .collect();
     let orders = order::Entity::find()
         .filter(order::Column::LiveSessionId.eq(session_id))
@@ -189,45 +193,41 @@ pub async fn orders_csv(db: &impl ConnectionTrait, session_id: i64) -> AppResult
         .map(|b| (b.id, b))
         .collect();
     let by_id: HashMap<i64, &order::Model> = orders.iter().map(|o| (o.id, o)).collect();
-    let header = [
-        "订单号",
-        "状态",
-        "买家",
-        "电话",
-        "地址",
-        "产品",
-        "数量",
-        "单位",
-        "金额(元)",
-    ];
-    let mut out = String::from("\u{feff}") + &crate::render::csv_row(&header.map(String::from));
-    for l in &lines {
-        let Some(o) = by_id.get(&l.order_id) else {
-            continue;
-        };
-        let b = buyers.get(&o.buyer_id);
-        let (product, pricing, unit_label) = f.get(&l.batch_id).cloned().unwrap_or((
-            format!("#{}", l.batch_id),
-            Pricing::ByPiece,
-            None,
-        ));
-        let (qty, unit) = match pricing {
-            Pricing::ByWeight => (jin(l.quantity), "斤"),
-            Pricing::ByPiece => (l.quantity.to_string(), piece_unit(unit_label.as_deref())),
-        };
-        let row = [
-            crate::domain::order_number::format(o.id),
-            crate::domain::format::order_status_label(o.status).to_owned(),
-            b.map(|b| b.name.clone()).unwrap_or_default(),
-            b.and_then(|b| b.phone.clone()).unwrap_or_default(),
-            b.and_then(|b| b.address.clone()).unwrap_or_default(),
-            product,
-            qty,
-            unit.to_owned(),
-            yuan(l.amount_fen),
-        ];
-        // The phone (column 3) stays text in Excel.
-        out.push_str(&crate::render::csv_row_keeping_text(&row, &[3]));
-    }
-    Ok(out)
+    lines
+        .into_iter()
+        .map(|l| {
+            let o = by_id.get(&l.order_id).invariant(&format!(
+                "order line {} belongs to an order of the show",
+                l.id
+            ))?;
+            // A live order takes only the show's featured batches (`terms_for_order`).
+            let f = featured.get(&l.batch_id).invariant(&format!(
+                "batch {} of order line {} is featured in show {session_id}",
+                l.batch_id, l.id
+            ))?;
+            Ok(PackingLine {
+                order_id: o.id,
+                status: o.status,
+                buyer: buyers.get(&o.buyer_id).cloned(),
+                product: f.product_name.clone(),
+                pricing: f.pricing,
+                unit_label: f.unit_label.clone(),
+                quantity: l.quantity,
+                amount_fen: l.amount_fen,
+            })
+        })
+        .collect()
+}
+
+/// One order line of a show, as the packing team reads it.
+pub struct PackingLine {
+    pub order_id: i64,
+    pub status: OrderStatus,
+    pub buyer: Option<buyer::Model>,
+    pub product: String,
+    pub pricing: Pricing,
+    pub unit_label: Option<String>,
+    /// Grams (by weight) or pieces.
+    pub quantity: i64,
+    pub amount_fen: i64,
 }

@@ -169,9 +169,13 @@ async fn shares_of(
         .all(db)
         .await?
     {
+        let shares = u64::try_from(s.shares).invariant(&format!(
+            "share {} of rule {} is not negative",
+            s.id, s.rule_id
+        ))?;
         map.entry(s.rule_id).or_default().push(Share {
             collective_id: s.collective_id,
-            shares: u64::try_from(s.shares).unwrap_or(1),
+            shares,
         });
     }
     Ok(map)

@@ -3,7 +3,7 @@
 //! newest; a price applies only if the order takes at least its minimum quantity of the batch.
 
 use crate::dto::partner::{ContractPriceOut, CreateContractPrice};
-use crate::error::{AppError, AppResult, Validator};
+use crate::error::{AppError, AppResult, Invariant, Validator};
 use chrono::NaiveDate;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
@@ -148,18 +148,18 @@ pub async fn for_order(
     day: NaiveDate,
 ) -> AppResult<HashMap<i64, i64>> {
     let prices = valid(db, buyer_id, day).await?;
-    Ok(needs
-        .iter()
-        .filter_map(|(b, q)| {
-            best(
-                &prices,
-                *b,
-                products.get(b).copied().unwrap_or_default(),
-                *q,
-            )
-            .map(|p| (*b, p.price_fen))
-        })
-        .collect())
+    let mut out = HashMap::new();
+    for (b, q) in needs {
+        // The order's batches were all found before pricing: each has its product.
+        let product = products
+            .get(b)
+            .copied()
+            .invariant(&format!("batch {b} of the order has a product"))?;
+        if let Some(p) = best(&prices, *b, product, *q) {
+            out.insert(*b, p.price_fen);
+        }
+    }
+    Ok(out)
 }
 
 /// The partner's catalog: open batches with stock, at the partner's price.

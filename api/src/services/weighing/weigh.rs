@@ -8,7 +8,7 @@ use crate::domain::caller::Caller;
 use crate::domain::weighing::{crate_takes, net_g};
 use crate::dto::orders::OrderOut;
 use crate::dto::weighing::{ReasonRequest, TicketOut, WeighOut, WeighRequest};
-use crate::error::{AppError, AppResult, Validator, is_unique_violation};
+use crate::error::{AppError, AppResult, Invariant, Validator, is_unique_violation};
 use crate::services::audit::{self, Change};
 use crate::services::facts::Facts;
 use crate::services::idempotency::{Keyed, Placed, keyed_write};
@@ -33,9 +33,11 @@ pub(super) async fn pricing_of(
     batch_id: i64,
 ) -> AppResult<zhunong_entity::enums::Pricing> {
     let products = facts.batch_products(db, &[batch_id]).await?;
-    facts
-        .pricing(db, products.get(&batch_id).copied().unwrap_or_default())
-        .await
+    let product = products
+        .get(&batch_id)
+        .copied()
+        .invariant(&format!("the weighed line's batch {batch_id} exists"))?;
+    facts.pricing(db, product).await
 }
 
 /// A line's weighing state, for the audit log.
