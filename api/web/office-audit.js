@@ -40,7 +40,8 @@
   }
 
   async function list() {
-    const result = await api('GET', `/audit-log?${filters()}`);
+    const query = filters();
+    const result = await api('GET', `/audit-log?${query}`);
     const isAdmin = (session() || {}).role === 'admin';
     const node = $('audit-table');
     table(node, ['时间', '操作', '记录'],
@@ -49,6 +50,8 @@
     if (isAdmin) {
       node.querySelectorAll('tbody tr[data-testid]').forEach((tr, i) => tr.lastChild.append(raw(result.items[i])));
     }
+    // What the table now shows (the tests wait on it rather than on the pager's text).
+    node.dataset.query = query.toString();
     const pages = Math.max(1, Math.ceil(result.total / PER_PAGE));
     $('audit-pages').textContent = `共 ${result.total} 条，第 ${page} / ${pages} 页`;
     $('a-prev').disabled = page <= 1;

@@ -337,9 +337,12 @@ test('every audit entry reads as a Chinese sentence, in every category; the raw 
   for (const category of categories) {
     await page.getByTestId('a-entity').selectOption(category);
     await page.getByTestId('a-find').click();
-    await page.getByTestId('audit-pages').waitFor();
     for (let pageNo = 1; pageNo <= 3; pageNo += 1) {
-      await textOf(page.getByTestId('audit-pages'), `第 ${pageNo} /`);
+      // Wait for this category's page, not the last one's rows still on screen.
+      await page.waitForFunction(([cat, n]) => {
+        const q = new URLSearchParams(document.getElementById('audit-table').dataset.query || '');
+        return (q.get('entity') || '') === cat && q.get('page') === String(n);
+      }, [category, pageNo]);
       const rows = await page.getByTestId('audit-table').locator('tbody tr[data-testid]').evaluateAll((trs) => trs.map((tr) => tr.innerText));
       for (const r of rows) {
         assertChinese(r, `category "${category}"`);
