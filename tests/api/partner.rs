@@ -797,3 +797,20 @@ async fn three_workers_deliver_a_thousand_events_exactly_once() {
     );
     assert_eq!((got.len(), ids.len()), (1_000, 1_000));
 }
+
+#[tokio::test]
+async fn a_bulk_order_naming_a_batch_that_does_not_exist_is_refused_and_names_the_line() {
+    let app = spawn_app().await;
+    let (_, key) = partner(&app, "皖酒集团").await;
+    let batch = app.batch("by_piece", 100, 500).await;
+    let r = bulk(
+        &app,
+        &key,
+        Some("unknown-batch-1"),
+        &json!({"lines": [{"batch_id": batch, "quantity": 1}, {"batch_id": 999_999, "quantity": 40}]}),
+    )
+    .await;
+    r.assert_problem(422, "validation_failed");
+    assert!(r.text.contains("999999"), "{}", r.text);
+    assert_eq!(app.stock(batch).await, 100, "nothing taken");
+}

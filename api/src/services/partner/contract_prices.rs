@@ -3,7 +3,7 @@
 //! newest; a price applies only if the order takes at least its minimum quantity of the batch.
 
 use crate::dto::partner::{ContractPriceOut, CreateContractPrice};
-use crate::error::{AppError, AppResult, Invariant, Validator};
+use crate::error::{AppError, AppResult, Validator};
 use chrono::NaiveDate;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
@@ -150,11 +150,11 @@ pub async fn for_order(
     let prices = valid(db, buyer_id, day).await?;
     let mut out = HashMap::new();
     for (b, q) in needs {
-        // The order's batches were all found before pricing: each has its product.
-        let product = products
-            .get(b)
-            .copied()
-            .invariant(&format!("batch {b} of the order has a product"))?;
+        // A batch that does not exist has no product; the order is refused for it (422) when
+        // it is written, so it has no contract price to look up.
+        let Some(product) = products.get(b).copied() else {
+            continue;
+        };
         if let Some(p) = best(&prices, *b, product, *q) {
             out.insert(*b, p.price_fen);
         }
