@@ -23,6 +23,7 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
         Shortage,
         crate::dto::events::WebhookEvent,
         crate::dto::reports::ExportFormat,
+        crate::dto::reports::Units,
         crate::dto::trace::LabelLayout
     )),
     tags(

@@ -186,3 +186,43 @@ async fn head_on_a_page_answers_as_get_without_the_body() {
         assert_eq!(head.content_type, get.content_type, "{path}");
     }
 }
+
+/// Every `$ref` in the document names a schema it defines: a generated client or a validator
+/// stops at the first that does not.
+#[tokio::test]
+async fn every_schema_the_document_refers_to_is_defined() {
+    fn refs(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, x) in m {
+                    match (k.as_str(), x.as_str()) {
+                        ("$ref", Some(r)) => out.push(r.to_owned()),
+                        _ => refs(x, out),
+                    }
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
+            _ => {}
+        }
+    }
+    let app = crate::helpers::spawn_app().await;
+    let doc = app
+        .send(reqwest::Method::GET, "/api/openapi.json", None, None)
+        .await
+        .json;
+    let mut all = Vec::new();
+    refs(&doc, &mut all);
+    assert!(all.len() > 100, "found only {} references", all.len());
+    let schemas = doc["components"]["schemas"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    let mut missing: Vec<String> = all
+        .into_iter()
+        .filter_map(|r| r.strip_prefix("#/components/schemas/").map(str::to_owned))
+        .filter(|name| !schemas.contains_key(name))
+        .collect();
+    missing.sort();
+    missing.dedup();
+    assert!(missing.is_empty(), "undefined schemas: {missing:?}");
+}
