@@ -8,8 +8,7 @@ use crate::error::{AppError, AppResult, Validator};
 use crate::services::audit::{self, Change};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
-use zhunong_entity::enums::LiveStatus;
-use zhunong_entity::{live_featured, live_session};
+use zhunong_entity::live_featured;
 
 fn audited(f: &live_featured::Model) -> serde_json::Value {
     json!({
@@ -38,16 +37,7 @@ pub async fn update(
     );
     super::sessions::check_terms(&mut v, req.live_price_fen, req.per_buyer_limit.flatten());
     v.finish()?;
-    let s = live_session::Entity::find_by_id(session_id)
-        .one(tx)
-        .await?
-        .ok_or(AppError::NotFound("live session"))?;
-    if s.status == LiveStatus::Ended {
-        return Err(AppError::Conflict {
-            code: "session_ended",
-            detail: "the session has ended".into(),
-        });
-    }
+    super::sessions::not_ended(tx, session_id).await?;
     let before = live_featured::Entity::find()
         .filter(live_featured::Column::SessionId.eq(session_id))
         .filter(live_featured::Column::BatchId.eq(batch_id))

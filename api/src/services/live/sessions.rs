@@ -143,16 +143,7 @@ pub async fn add_featured(
     session_id: i64,
     req: FeatureBatch,
 ) -> AppResult<SessionOut> {
-    let s = live_session::Entity::find_by_id(session_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound("live session"))?;
-    if s.status == LiveStatus::Ended {
-        return Err(AppError::Conflict {
-            code: "session_ended",
-            detail: "the session has ended".into(),
-        });
-    }
+    let s = not_ended(db, session_id).await?;
     let mut v = Validator::default();
     check_terms(&mut v, Some(req.live_price_fen), req.per_buyer_limit);
     let b = batch::Entity::find_by_id(req.batch_id).one(db).await?;
@@ -192,6 +183,27 @@ pub async fn add_featured(
         }
     })?;
     out(db, s).await
+}
+
+/// The session, if it has not ended: its featured batches may still change.
+///
+/// # Errors
+/// 404 unknown; 409 `session_ended`.
+pub(super) async fn not_ended(
+    db: &impl ConnectionTrait,
+    session_id: i64,
+) -> AppResult<live_session::Model> {
+    let s = live_session::Entity::find_by_id(session_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("live session"))?;
+    if s.status == LiveStatus::Ended {
+        return Err(AppError::Conflict {
+            code: "session_ended",
+            detail: "the session has ended".into(),
+        });
+    }
+    Ok(s)
 }
 
 /// A live price and a per-buyer limit, where given, are within bounds.
