@@ -128,7 +128,7 @@ async fn run() -> anyhow::Result<()> {
                 password: password.clone(),
                 role,
             };
-            db.write(async |tx| zhunong_api::services::users::create(tx, None, req).await)
+            zhunong_api::services::users::create(&db, None, req)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             println!("created user `{username}`");

@@ -1,7 +1,6 @@
 //! The one error type. Every non-2xx answer is RFC 9457 `application/problem+json` with a stable
 //! `code`; 5xx bodies are generic and the cause goes to the log only.
 
-use crate::db::{Fault, classify};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
@@ -86,10 +85,33 @@ pub enum AppError {
     /// A transaction that saw a database fault and was not committed.
     #[error("database fault: {0:?}")]
     Transient(Fault),
-    #[error(transparent)]
-    Db(#[from] DbErr),
+    /// A database error, with the fault class `db::classify` gave it when it was
+    /// converted (`From<DbErr>` lives in `db`, which knows the drivers' codes).
+    #[error("{source}")]
+    Db { source: DbErr, fault: Option<Fault> },
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+/// The class of a database failure, which decides the answer (503, 507) and whether a retry may
+/// cure it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// SQLite `SQLITE_FULL`, PostgreSQL `53100 disk_full`.
+    StorageFull,
+    /// The database cannot be reached: refused or dropped connections, PostgreSQL class 08,
+    /// SQLite I/O errors.
+    Unreachable,
+    /// PostgreSQL is shutting down, restarting or starting up: 57P01–57P03.
+    ShuttingDown,
+    /// The database is there but every connection is taken: pool timeouts, PostgreSQL `53300`,
+    /// SQLite busy or locked, out of memory.
+    Busy,
+    /// The database can only be read: SQLite `SQLITE_READONLY` (a file or disk made read-only).
+    ReadOnly,
+    /// PostgreSQL `40001 serialization_failure` and `40P01 deadlock_detected`: the same
+    /// transaction may succeed if run again.
+    Retryable,
 }
 
 /// Why a request was answered 503, said in its `detail` so that an operator can tell a database
@@ -173,7 +195,7 @@ impl AppError {
                 "not enough stock for one or more lines; nothing was taken".into()
             }
             Self::Unavailable(outage) => outage.detail().into(),
-            Self::Db(_) | Self::Internal(_) | Self::Transient(_) => match self.fault() {
+            Self::Db { .. } | Self::Internal(_) | Self::Transient(_) => match self.fault() {
                 Some(Fault::StorageFull) => {
                     "the server's storage is full; nothing was saved; retry later".into()
                 }
@@ -190,7 +212,7 @@ impl AppError {
     /// The database fault behind this error, if it is one that a retry may cure.
     pub fn fault(&self) -> Option<Fault> {
         match self {
-            Self::Db(e) => classify(e),
+            Self::Db { fault, .. } => *fault,
             Self::Transient(f) => Some(*f),
             _ => None,
         }
@@ -232,7 +254,7 @@ impl ResponseError for AppError {
             }
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Http { status, .. } => *status,
-            Self::Db(_) | Self::Internal(_) | Self::Transient(_) => match self.fault() {
+            Self::Db { .. } | Self::Internal(_) | Self::Transient(_) => match self.fault() {
                 Some(Fault::StorageFull) => StatusCode::INSUFFICIENT_STORAGE,
                 Some(_) => StatusCode::SERVICE_UNAVAILABLE,
                 None => StatusCode::INTERNAL_SERVER_ERROR,

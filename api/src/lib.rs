@@ -17,6 +17,7 @@ pub mod openapi;
 pub mod prepare;
 pub mod render;
 pub mod routes;
+pub mod secrets;
 pub mod services;
 pub mod startup;
 pub mod state;

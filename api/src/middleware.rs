@@ -91,7 +91,7 @@ pub async fn guard_database(
         Ok(r) => r.response().error(),
         Err(e) => Some(e),
     };
-    if let (Some(state), Some(AppError::Db(e))) =
+    if let (Some(state), Some(AppError::Db { source: e, .. })) =
         (&state, failure.and_then(|e| e.as_error::<AppError>()))
     {
         state.db.observe_failure(e);

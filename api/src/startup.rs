@@ -134,7 +134,7 @@ impl Application {
                 .route("/app/static/{file}", page().to(routes::pages::asset))
                 .route("/t/{code}", page().to(routes::trace::public_page))
                 .default_service(web::to(crate::known_routes::route_not_found))
-                .wrap(from_fn(crate::auth::extractor::resolve_caller))
+                .wrap(from_fn(crate::extract::resolve_caller))
                 .wrap(from_fn(middleware::enforce_deadline))
                 .wrap(from_fn(middleware::guard_database))
                 .wrap(ErrorHandlers::new().default_handler(problem_fallback))

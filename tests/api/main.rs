@@ -16,6 +16,7 @@ mod grower_account;
 mod health_and_docs;
 mod helpers;
 mod idempotency;
+mod layers;
 mod live;
 mod live_featured;
 mod live_room;

@@ -7,24 +7,7 @@
 
 use sea_orm::{DbErr, RuntimeErr};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fault {
-    /// SQLite `SQLITE_FULL`, PostgreSQL `53100 disk_full`.
-    StorageFull,
-    /// The database cannot be reached: refused or dropped connections, PostgreSQL class 08,
-    /// SQLite I/O errors.
-    Unreachable,
-    /// PostgreSQL is shutting down, restarting or starting up: 57P01–57P03.
-    ShuttingDown,
-    /// The database is there but every connection is taken: pool timeouts, PostgreSQL `53300`,
-    /// SQLite busy or locked, out of memory.
-    Busy,
-    /// The database can only be read: SQLite `SQLITE_READONLY` (a file or disk made read-only).
-    ReadOnly,
-    /// PostgreSQL `40001 serialization_failure` and `40P01 deadlock_detected`: the same
-    /// transaction may succeed if run again.
-    Retryable,
-}
+pub use crate::error::Fault;
 
 /// The SQLSTATE (PostgreSQL) or result code (SQLite) of a database error, if it has one.
 pub fn sqlstate(e: &DbErr) -> Option<String> {
@@ -153,5 +136,13 @@ mod tests {
         assert_eq!(classify_sqlstate("40P01"), Some(Fault::Retryable));
         assert_eq!(classify_sqlstate("23505"), None);
         assert_eq!(classify_sqlstate("22003"), None);
+    }
+}
+
+impl From<DbErr> for crate::error::AppError {
+    /// Classified once, here, so the error type need not know the drivers' codes.
+    fn from(source: DbErr) -> Self {
+        let fault = classify(&source);
+        Self::Db { source, fault }
     }
 }

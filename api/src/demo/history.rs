@@ -73,7 +73,7 @@ pub async fn history(db: &Db, story: &Story) -> anyhow::Result<History> {
             {
                 for (j, title) in ["女士", "先生", "阿姨", "大哥"].iter().enumerate() {
                     let n = i * 4 + j + 10;
-                    let b = buyers::create(
+                    let b = buyers::create_in(
                         tx,
                         None,
                         CreateBuyer {
@@ -118,7 +118,7 @@ pub async fn history(db: &Db, story: &Story) -> anyhow::Result<History> {
                 ),
                 (story.products[2], 600, own, "礼盒提成，归红光村"),
             ] {
-                let r = rules::create(
+                let r = rules::create_in(
                     tx,
                     &secretary,
                     CreateRule {
@@ -136,7 +136,7 @@ pub async fn history(db: &Db, story: &Story) -> anyhow::Result<History> {
                     &cache,
                 )
                 .await?;
-                let stored = crate::services::money::stored_shares::to_json(&shares)?;
+                let stored = crate::services::stored_shares::to_json(&shares)?;
                 stamped.push((r.id, bp, stored));
             }
             let mut by_product = vec![Vec::new(); 3];
@@ -145,7 +145,7 @@ pub async fn history(db: &Db, story: &Story) -> anyhow::Result<History> {
             let mut month = start.with_day(1).unwrap_or(start);
             while month <= this_month {
                 for (p, grower, prefix, retail, enterprise) in batches_of_month(story, month) {
-                    let b = batches::create(
+                    let b = batches::create_in(
                         tx,
                         None,
                         CreateBatch {

@@ -111,7 +111,7 @@ async fn post(
     shares: &[Share],
 ) -> anyhow::Result<()> {
     db.write(async |tx| {
-        ledger::post_income(
+        ledger::post_income_in(
             tx,
             actor,
             PostIncome {

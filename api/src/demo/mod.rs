@@ -8,6 +8,7 @@ mod income;
 mod today;
 pub use history::{History, history};
 
+use crate::db::Tx;
 use crate::dto::auth::CreateUserRequest;
 use crate::dto::buyers::{Contact, CreateBuyer};
 use crate::dto::catalog::{CreateBatch, CreateCollective, CreateGrower, CreateProduct};
@@ -32,9 +33,9 @@ pub struct Story {
 ///
 /// # Errors
 /// The catalog already has data, or a write failed.
-pub async fn load(db: &crate::db::Tx, staff_password: &str) -> anyhow::Result<Story> {
+pub async fn load(tx: &Tx, staff_password: &str) -> anyhow::Result<Story> {
     anyhow::ensure!(
-        zhunong_entity::collective::Entity::find().count(db).await? == 0,
+        zhunong_entity::collective::Entity::find().count(tx).await? == 0,
         "the database already has collectives; demo data goes only into an empty catalog"
     );
     let e = |err: crate::error::AppError| anyhow::anyhow!("{err}");
@@ -46,8 +47,8 @@ pub async fn load(db: &crate::db::Tx, staff_password: &str) -> anyhow::Result<St
         ("新桥村股份经济合作社", "安徽 · 新桥村"),
         ("柳湾村股份经济合作社", "安徽 · 柳湾村"),
     ] {
-        let c = collectives::create(
-            db,
+        let c = collectives::create_in(
+            tx,
             None,
             CreateCollective {
                 name: name.into(),
@@ -60,8 +61,8 @@ pub async fn load(db: &crate::db::Tx, staff_password: &str) -> anyhow::Result<St
     }
     let hongguang = village_ids[0];
 
-    let wang_fei = growers::create(
-        db,
+    let wang_fei = growers::create_in(
+        tx,
         None,
         CreateGrower {
             collective_id: hongguang,
@@ -74,8 +75,8 @@ pub async fn load(db: &crate::db::Tx, staff_password: &str) -> anyhow::Result<St
     )
     .await
     .map_err(e)?;
-    let junyu = growers::create(
-        db,
+    let junyu = growers::create_in(
+        tx,
         None,
         CreateGrower {
             collective_id: hongguang,
@@ -89,8 +90,8 @@ pub async fn load(db: &crate::db::Tx, staff_password: &str) -> anyhow::Result<St
     .await
     .map_err(e)?;
 
-    let greens = products::create(
-        db,
+    let greens = products::create_in(
+        tx,
         CreateProduct {
             name: "上海青".into(),
             pricing: Pricing::ByWeight,
@@ -99,8 +100,8 @@ pub async fn load(db: &crate::db::Tx, staff_password: &str) -> anyhow::Result<St
     )
     .await
     .map_err(e)?;
-    let grapes = products::create(
-        db,
+    let grapes = products::create_in(
+        tx,
         CreateProduct {
             name: "阳光玫瑰葡萄".into(),
             pricing: Pricing::ByWeight,
@@ -109,8 +110,8 @@ pub async fn load(db: &crate::db::Tx, staff_password: &str) -> anyhow::Result<St
     )
     .await
     .map_err(e)?;
-    let gift_box = products::create(
-        db,
+    let gift_box = products::create_in(
+        tx,
         CreateProduct {
             name: "阳光玫瑰礼盒（5斤装）".into(),
             pricing: Pricing::ByPiece,
@@ -153,8 +154,8 @@ pub async fn load(db: &crate::db::Tx, staff_password: &str) -> anyhow::Result<St
             "君宇农场冷库",
         ),
     ] {
-        batches::create(
-            db,
+        batches::create_in(
+            tx,
             None,
             CreateBatch {
                 product_id,
@@ -172,8 +173,8 @@ pub async fn load(db: &crate::db::Tx, staff_password: &str) -> anyhow::Result<St
     }
 
     let mut enterprises = Vec::new();
-    let union = buyers::create(
-        db,
+    let union = buyers::create_in(
+        tx,
         None,
         CreateBuyer {
             kind: BuyerKind::Enterprise,
@@ -193,8 +194,8 @@ pub async fn load(db: &crate::db::Tx, staff_password: &str) -> anyhow::Result<St
     .await
     .map_err(e)?;
     enterprises.push(union.id);
-    let market = buyers::create(
-        db,
+    let market = buyers::create_in(
+        tx,
         None,
         CreateBuyer {
             kind: BuyerKind::Enterprise,
@@ -217,8 +218,8 @@ pub async fn load(db: &crate::db::Tx, staff_password: &str) -> anyhow::Result<St
         ("张先生", "13800000002", "南京市鼓楼区", "金陵老张"),
         ("陈阿姨", "13800000003", "红光村三组", "红光陈阿姨"),
     ] {
-        let b = buyers::create(
-            db,
+        let b = buyers::create_in(
+            tx,
             None,
             CreateBuyer {
                 kind: BuyerKind::Individual,
@@ -242,8 +243,8 @@ pub async fn load(db: &crate::db::Tx, staff_password: &str) -> anyhow::Result<St
         ("helper", "李小红", Role::Helper),
         ("station", "赵师傅", Role::Station),
     ] {
-        let u = users::create(
-            db,
+        let u = users::create_in(
+            tx,
             None,
             CreateUserRequest {
                 username: username.into(),

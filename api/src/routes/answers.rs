@@ -2,7 +2,7 @@
 //! replay, shared by every route that takes an `Idempotency-Key`.
 
 use crate::extract::IdempotencyKey;
-use crate::services::idempotency::Keyed;
+use crate::services::idempotency::{Keyed, Outcome};
 use crate::services::orders::Placed;
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
@@ -12,8 +12,10 @@ pub const REPLAY_HEADER: &str = "idempotent-replayed";
 
 /// The answer exactly as first given (or replayed).
 pub fn respond(placed: Placed) -> HttpResponse {
-    let mut resp =
-        HttpResponse::build(StatusCode::from_u16(placed.status).unwrap_or(StatusCode::CREATED));
+    let mut resp = HttpResponse::build(match placed.outcome {
+        Outcome::Created => StatusCode::CREATED,
+        Outcome::Changed => StatusCode::OK,
+    });
     resp.content_type("application/json");
     if placed.replayed {
         resp.insert_header((REPLAY_HEADER, "true"));

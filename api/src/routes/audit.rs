@@ -1,10 +1,10 @@
 //! The audit log, for the secretary and admin.
 
-use crate::auth::Auth;
 use crate::auth::roles::Office;
 use crate::dto::audit::{AuditFilter, AuditOut};
 use crate::dto::{Page, Paging};
 use crate::error::AppResult;
+use crate::extract::Auth;
 use crate::services::audit;
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};

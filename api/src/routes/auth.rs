@@ -1,10 +1,11 @@
+use crate::auth::JwtKeys;
 use crate::auth::client_addr::{client_addr, client_used_https};
 use crate::auth::roles::Staff;
 use crate::auth::throttle::wait_in_chinese;
-use crate::auth::{Auth, JwtKeys};
 use crate::dto::auth::{LoginRequest, MeOut, RefreshRequest, TokenResponse};
 use crate::error::{AppError, AppResult, Problem};
 use crate::extract::ApiJson;
+use crate::extract::Auth;
 use crate::services::{sessions, users};
 use crate::state::AppState;
 use actix_web::cookie::{Cookie, SameSite};
@@ -72,10 +73,7 @@ pub async fn login(
         throttle.record_success(&name, &addr).await?;
     }
     let lifetime = refresh_lifetime(&state);
-    let refresh = state
-        .db
-        .write(async |tx| sessions::issue(tx, &user, None, lifetime).await)
-        .await?;
+    let refresh = sessions::issue(&state.db, &user, None, lifetime).await?;
     tokens(&req, &state, &keys, &user, refresh, cookie)
 }
 

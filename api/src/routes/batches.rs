@@ -1,9 +1,9 @@
-use crate::auth::Auth;
 use crate::auth::roles::{Office, Staff};
 use crate::dto::catalog::{BatchFilter, BatchOut, CreateBatch, UpdateBatch};
 use crate::dto::{Page, Paging};
 use crate::error::{AppResult, Problem};
 use crate::extract::ApiJson;
+use crate::extract::Auth;
 use crate::services::batches;
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, patch, post, web};
@@ -29,12 +29,8 @@ pub async fn create_batch(
     state: web::Data<AppState>,
     body: ApiJson<CreateBatch>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Created().json(
-        state
-            .db
-            .write(async |tx| batches::create(tx, Some(auth.user_id), body.value).await)
-            .await?,
-    ))
+    Ok(HttpResponse::Created()
+        .json(batches::create(&state.db, Some(auth.user_id), body.value).await?))
 }
 
 /// Lists batches, filtered and paginated.

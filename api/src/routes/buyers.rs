@@ -1,9 +1,9 @@
-use crate::auth::Auth;
 use crate::auth::roles::{Sales, Staff};
 use crate::dto::buyers::{BuyerFilter, BuyerOut, CreateBuyer, UpdateBuyer};
 use crate::dto::{Page, Paging};
 use crate::error::{AppResult, Problem};
 use crate::extract::ApiJson;
+use crate::extract::Auth;
 use crate::services::buyers;
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, patch, post, web};
@@ -30,12 +30,8 @@ pub async fn create_buyer(
     state: web::Data<AppState>,
     body: ApiJson<CreateBuyer>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Created().json(
-        state
-            .db
-            .write(async |tx| buyers::create(tx, Some(auth.user_id), body.value).await)
-            .await?,
-    ))
+    Ok(HttpResponse::Created()
+        .json(buyers::create(&state.db, Some(auth.user_id), body.value).await?))
 }
 
 /// Lists buyers, filtered and paginated.
@@ -87,14 +83,8 @@ pub async fn update_buyer(
     id: web::Path<i64>,
     body: ApiJson<UpdateBuyer>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(
-        state
-            .db
-            .write(async |tx| {
-                buyers::update(tx, Some(auth.user_id), id.into_inner(), body.value).await
-            })
-            .await?,
-    ))
+    Ok(HttpResponse::Ok()
+        .json(buyers::update(&state.db, Some(auth.user_id), id.into_inner(), body.value).await?))
 }
 
 /// Finds the buyer with exactly this phone number.

@@ -1,9 +1,9 @@
-use crate::auth::Auth;
 use crate::auth::roles::{Office, Staff};
 use crate::dto::catalog::{CollectiveFilter, CollectiveOut, CreateCollective, UpdateCollective};
 use crate::dto::{Page, Paging};
 use crate::error::{AppResult, Problem};
 use crate::extract::ApiJson;
+use crate::extract::Auth;
 use crate::services::collectives;
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, patch, post, web};
@@ -29,12 +29,8 @@ pub async fn create_collective(
     state: web::Data<AppState>,
     body: ApiJson<CreateCollective>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Created().json(
-        state
-            .db
-            .write(async |tx| collectives::create(tx, Some(auth.user_id), body.value).await)
-            .await?,
-    ))
+    Ok(HttpResponse::Created()
+        .json(collectives::create(&state.db, Some(auth.user_id), body.value).await?))
 }
 
 /// Lists collectives, filtered and paginated.
@@ -88,11 +84,6 @@ pub async fn update_collective(
     body: ApiJson<UpdateCollective>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(
-        state
-            .db
-            .write(async |tx| {
-                collectives::update(tx, Some(auth.user_id), id.into_inner(), body.value).await
-            })
-            .await?,
+        collectives::update(&state.db, Some(auth.user_id), id.into_inner(), body.value).await?,
     ))
 }

@@ -1,10 +1,10 @@
-use crate::auth::Auth;
 use crate::auth::roles::{Office, Staff};
 use crate::dto::catalog::{CreateGrower, GrowerFilter, GrowerOut, UpdateGrower};
 use crate::dto::grower_account::{AccountQuery, GrowerAccount};
 use crate::dto::{Page, Paging};
 use crate::error::AppResult;
 use crate::extract::ApiJson;
+use crate::extract::Auth;
 use crate::services::growers;
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, patch, post, web};
@@ -31,12 +31,8 @@ pub async fn create_grower(
     state: web::Data<AppState>,
     body: ApiJson<CreateGrower>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Created().json(
-        state
-            .db
-            .write(async |tx| growers::create(tx, Some(auth.user_id), body.value).await)
-            .await?,
-    ))
+    Ok(HttpResponse::Created()
+        .json(growers::create(&state.db, Some(auth.user_id), body.value).await?))
 }
 
 /// Lists growers, filtered and paginated.
@@ -88,14 +84,8 @@ pub async fn update_grower(
     id: web::Path<i64>,
     body: ApiJson<UpdateGrower>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(
-        state
-            .db
-            .write(async |tx| {
-                growers::update(tx, Some(auth.user_id), id.into_inner(), body.value).await
-            })
-            .await?,
-    ))
+    Ok(HttpResponse::Ok()
+        .json(growers::update(&state.db, Some(auth.user_id), id.into_inner(), body.value).await?))
 }
 
 /// The grower's account over a chosen period (a month, a season, a year, at most three years):

@@ -1,4 +1,3 @@
-use crate::auth::Auth;
 use crate::auth::roles::Sales;
 use crate::db::hub::Notice;
 use crate::dto::live::{
@@ -7,6 +6,7 @@ use crate::dto::live::{
 use crate::dto::{Page, Paging};
 use crate::error::{AppResult, Problem};
 use crate::extract::ApiJson;
+use crate::extract::Auth;
 use crate::services::live;
 use crate::state::AppState;
 use actix_web::web::Bytes;
@@ -59,12 +59,7 @@ pub async fn create_session(
     state: web::Data<AppState>,
     body: ApiJson<CreateSession>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Created().json(
-        state
-            .db
-            .write(async |tx| live::create(tx, &auth, body.value).await)
-            .await?,
-    ))
+    Ok(HttpResponse::Created().json(live::create(&state.db, &auth, body.value).await?))
 }
 
 /// Lists live shows, newest first.
@@ -106,12 +101,7 @@ pub async fn feature_batch(
     id: web::Path<i64>,
     body: ApiJson<FeatureBatch>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(
-        state
-            .db
-            .write(async |tx| live::add_featured(tx, id.into_inner(), body.value).await)
-            .await?,
-    ))
+    Ok(HttpResponse::Ok().json(live::add_featured(&state.db, id.into_inner(), body.value).await?))
 }
 
 /// Changes a featured batch during the show: its live price, its limit per buyer (`null`
@@ -136,12 +126,8 @@ pub async fn update_featured(
     body: ApiJson<UpdateFeatured>,
 ) -> AppResult<HttpResponse> {
     let (id, batch_id) = path.into_inner();
-    Ok(HttpResponse::Ok().json(
-        state
-            .db
-            .write(async |tx| live::featured::update(tx, &auth, id, batch_id, body.value).await)
-            .await?,
-    ))
+    Ok(HttpResponse::Ok()
+        .json(live::featured::update(&state.db, &auth, id, batch_id, body.value).await?))
 }
 
 /// Starts the show: orders can now be taken in it.
@@ -152,10 +138,7 @@ pub async fn start_session(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    let out = state
-        .db
-        .write(async |tx| live::start(tx, id.into_inner()).await)
-        .await?;
+    let out = live::start(&state.db, id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -173,10 +156,7 @@ pub async fn end_session(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    let out = state
-        .db
-        .write(async |tx| live::end(tx, id.into_inner()).await)
-        .await?;
+    let out = live::end(&state.db, id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 

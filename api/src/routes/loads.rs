@@ -1,9 +1,9 @@
-use crate::auth::Auth;
 use crate::auth::roles::Yard;
 use crate::dto::loads::{AddOrder, CreateLoad, DeliverLoad, LoadFilter, LoadOut};
 use crate::dto::{Page, Paging};
 use crate::error::{AppResult, Problem};
 use crate::extract::ApiJson;
+use crate::extract::Auth;
 use crate::render;
 use crate::services::loads;
 use crate::state::AppState;
@@ -31,12 +31,7 @@ pub async fn create_load(
     state: web::Data<AppState>,
     body: ApiJson<CreateLoad>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Created().json(
-        state
-            .db
-            .write(async |tx| loads::create(tx, &auth, body.value).await)
-            .await?,
-    ))
+    Ok(HttpResponse::Created().json(loads::create(&state.db, &auth, body.value).await?))
 }
 
 /// Lists loads, newest first.

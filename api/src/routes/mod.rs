@@ -1,4 +1,5 @@
-//! HTTP only: each handler extracts, calls one service function, and shapes the answer. Who may
+//! HTTP only: each handler extracts, calls one service function (which opens any transaction; a
+//! route never does), and shapes the answer, choosing the status. Who may
 //! call a route is declared twice on purpose — by the `Auth<…>` extractor, which enforces it, and
 //! by the `security` roles in its OpenAPI annotation, which documents it; the role test checks
 //! both against one table.

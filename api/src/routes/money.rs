@@ -1,4 +1,3 @@
-use crate::auth::Auth;
 use crate::auth::roles::Office;
 use crate::dto::money::{
     BatchRules, CreateRule, ExportQuery, IncomeQuery, IncomeReport, LedgerFilter, PaymentOut,
@@ -8,6 +7,7 @@ use crate::dto::money::{
 use crate::dto::reports::ExportFormat;
 use crate::dto::{Page, Paging};
 use crate::error::{AppResult, Problem};
+use crate::extract::Auth;
 use crate::extract::{ApiJson, IdempotencyKey};
 use crate::render::money_exports;
 use crate::routes::answers;
@@ -104,12 +104,8 @@ pub async fn create_rule(
     state: web::Data<AppState>,
     body: ApiJson<CreateRule>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Created().json(
-        state
-            .db
-            .write(async |tx| rules::create(tx, &auth, body.value, &state.rules).await)
-            .await?,
-    ))
+    Ok(HttpResponse::Created()
+        .json(rules::create(&state.db, &auth, body.value, &state.rules).await?))
 }
 
 /// Lists commission rules, newest first.
@@ -153,12 +149,8 @@ pub async fn post_income(
     state: web::Data<AppState>,
     body: ApiJson<PostIncome>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Created().json(
-        state
-            .db
-            .write(async |tx| ledger::post_income(tx, auth.user_id, body.value).await)
-            .await?,
-    ))
+    Ok(HttpResponse::Created()
+        .json(ledger::post_income(&state.db, auth.user_id, body.value).await?))
 }
 
 /// Ledger transactions with their entries, newest first.

@@ -1,8 +1,8 @@
-use crate::auth::Auth;
 use crate::auth::roles::{Sales, Staff};
 use crate::dto::orders::{CancelOrder, CreateOrder, OrderFilter, OrderOut, StatusCounts};
 use crate::dto::{Page, Paging};
 use crate::error::{AppResult, Problem};
+use crate::extract::Auth;
 use crate::extract::{ApiJson, IdempotencyKey, OptionalJson};
 use crate::routes::answers;
 use crate::services::orders;

@@ -1,7 +1,6 @@
 //! The partner API: what an enterprise buyer's own system calls with its API key. Everything is
 //! scoped to the key's buyer; another buyer's object answers 404 exactly as a missing one.
 
-use crate::auth::partner::{KeyedPartner, PartnerAuth};
 use crate::dto::orders::{OrderFilter, OrderOut};
 use crate::dto::partner::{
     CatalogItem, CreateWebhook, PartnerOrder, PartnerOrderOut, WebhookOut, WebhookWithSecret,
@@ -9,8 +8,10 @@ use crate::dto::partner::{
 use crate::dto::{Page, Paging};
 use crate::error::{AppResult, Problem};
 use crate::extract::ApiJson;
+use crate::extract::partner::{KeyedPartner, PartnerAuth};
 use crate::routes::answers;
-use crate::services::partner::{contract_prices, orders, webhooks};
+use crate::services::contract_prices;
+use crate::services::partner::{orders, webhooks};
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -109,20 +110,15 @@ pub async fn partner_register_webhook(
     state: web::Data<AppState>,
     body: ApiJson<CreateWebhook>,
 ) -> AppResult<HttpResponse> {
-    let out = state
-        .db
-        .write(async |tx| {
-            webhooks::register(
-                tx,
-                &partner,
-                body.value,
-                &state.settings.webhook_allow_hosts,
-                state.resolver.as_ref(),
-                &state.webhook_secrets,
-            )
-            .await
-        })
-        .await?;
+    let out = webhooks::register(
+        &state.db,
+        &partner,
+        body.value,
+        &state.settings.webhook_allow_hosts,
+        state.resolver.as_ref(),
+        &state.webhook_secrets,
+    )
+    .await?;
     Ok(HttpResponse::Created()
         .insert_header(super::auth::NO_STORE)
         .json(out))
@@ -157,12 +153,7 @@ pub async fn partner_delete_webhook(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(
-        state
-            .db
-            .write(async |tx| webhooks::disable(tx, &partner, id.into_inner()).await)
-            .await?,
-    ))
+    Ok(HttpResponse::Ok().json(webhooks::disable(&state.db, &partner, id.into_inner()).await?))
 }
 
 /// A new signing secret; the old one keeps signing alongside it for 24 hours.
@@ -176,11 +167,6 @@ pub async fn partner_rotate_webhook_secret(
     Ok(HttpResponse::Ok()
         .insert_header(super::auth::NO_STORE)
         .json(
-            state
-                .db
-                .write(async |tx| {
-                    webhooks::rotate(tx, &partner, id.into_inner(), &state.webhook_secrets).await
-                })
-                .await?,
+            webhooks::rotate(&state.db, &partner, id.into_inner(), &state.webhook_secrets).await?,
         ))
 }

@@ -1,7 +1,6 @@
 //! What the secretary sets up for partners: API keys, contract prices, and the webhook deliveries
 //! that failed.
 
-use crate::auth::Auth;
 use crate::auth::roles::Office;
 use crate::dto::partner::{
     ContractPriceOut, CreateContractPrice, CreateKey, DeliveryFilter, DeliveryOut, KeyOut,
@@ -10,7 +9,9 @@ use crate::dto::partner::{
 use crate::dto::{Page, Paging};
 use crate::error::{AppResult, Problem};
 use crate::extract::ApiJson;
-use crate::services::partner::{contract_prices, keys, webhooks};
+use crate::extract::Auth;
+use crate::services::contract_prices;
+use crate::services::partner::{keys, webhooks};
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, post, web};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -43,12 +44,7 @@ pub async fn create_api_key(
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Created()
         .insert_header(super::auth::NO_STORE)
-        .json(
-            state
-                .db
-                .write(async |tx| keys::create(tx, &auth, id.into_inner(), body.value).await)
-                .await?,
-        ))
+        .json(keys::create(&state.db, &auth, id.into_inner(), body.value).await?))
 }
 
 /// The buyer's keys (ids, labels, last use; never the key).
@@ -76,10 +72,7 @@ pub async fn revoke_api_key(
     path: web::Path<(i64, String)>,
 ) -> AppResult<HttpResponse> {
     let (id, key_id) = path.into_inner();
-    state
-        .db
-        .write(async |tx| keys::revoke(tx, &auth, id, &key_id).await)
-        .await?;
+    keys::revoke(&state.db, &auth, id, &key_id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -92,12 +85,8 @@ pub async fn create_contract_price(
     id: web::Path<i64>,
     body: ApiJson<CreateContractPrice>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Created().json(
-        state
-            .db
-            .write(async |tx| contract_prices::create(tx, id.into_inner(), body.value).await)
-            .await?,
-    ))
+    Ok(HttpResponse::Created()
+        .json(contract_prices::create(&state.db, id.into_inner(), body.value).await?))
 }
 
 /// The buyer's contract prices, newest first.
@@ -140,10 +129,5 @@ pub async fn resend_delivery(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(
-        state
-            .db
-            .write(async |tx| webhooks::resend(tx, id.into_inner()).await)
-            .await?,
-    ))
+    Ok(HttpResponse::Ok().json(webhooks::resend(&state.db, id.into_inner()).await?))
 }

@@ -1,7 +1,7 @@
-use crate::auth::Auth;
 use crate::auth::roles::Yard;
 use crate::dto::pick_list::{PickList, PickListQuery};
 use crate::error::AppResult;
+use crate::extract::Auth;
 use crate::render;
 use crate::services::pick_list;
 use crate::state::AppState;

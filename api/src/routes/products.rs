@@ -1,9 +1,9 @@
-use crate::auth::Auth;
 use crate::auth::roles::{Office, Staff};
 use crate::dto::catalog::{CreateProduct, ProductFilter, ProductOut, UpdateProduct};
 use crate::dto::{Page, Paging};
 use crate::error::{AppResult, Problem};
 use crate::extract::ApiJson;
+use crate::extract::Auth;
 use crate::services::products;
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, patch, post, web};
@@ -29,12 +29,7 @@ pub async fn create_product(
     state: web::Data<AppState>,
     body: ApiJson<CreateProduct>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Created().json(
-        state
-            .db
-            .write(async |tx| products::create(tx, body.value).await)
-            .await?,
-    ))
+    Ok(HttpResponse::Created().json(products::create(&state.db, body.value).await?))
 }
 
 /// Lists products, filtered and paginated.
@@ -86,10 +81,5 @@ pub async fn update_product(
     id: web::Path<i64>,
     body: ApiJson<UpdateProduct>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(
-        state
-            .db
-            .write(async |tx| products::update(tx, id.into_inner(), body.value).await)
-            .await?,
-    ))
+    Ok(HttpResponse::Ok().json(products::update(&state.db, id.into_inner(), body.value).await?))
 }

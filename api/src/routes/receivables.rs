@@ -1,10 +1,10 @@
 //! The settlement screen: delivered orders awaiting money, and orders settled.
 
-use crate::auth::Auth;
 use crate::auth::roles::Office;
 use crate::dto::receivables::{ReceivableFilter, Receivables, SettledFilter, SettledOrder};
 use crate::dto::{Page, Paging};
 use crate::error::AppResult;
+use crate::extract::Auth;
 use crate::services::money::receivables;
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};

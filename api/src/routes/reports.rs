@@ -1,11 +1,11 @@
 //! Sales reports for the secretary: one engine in JSON, CSV or XLSX, and the dashboard's cards.
 
-use crate::auth::Auth;
 use crate::auth::roles::Office;
 use crate::dto::reports::{
     Export, ExportFormat, SalesReport, SalesReportParams, SalesSummary, SummaryQuery, Units,
 };
 use crate::error::{AppError, AppResult, Problem};
+use crate::extract::Auth;
 use crate::render::report as render;
 use crate::render::table;
 use crate::services::reports::request;

@@ -1,8 +1,8 @@
-use crate::auth::Auth;
 use crate::auth::client_addr::client_addr;
 use crate::auth::roles::{Office, Yard};
 use crate::dto::trace::{LabelQuery, ScanQuery, ScanReport};
 use crate::error::{AppError, AppResult, Problem};
+use crate::extract::Auth;
 use crate::render;
 use crate::services::trace::{labels, public, scans};
 use crate::state::AppState;

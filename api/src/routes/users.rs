@@ -1,4 +1,3 @@
-use crate::auth::Auth;
 use crate::auth::JwtKeys;
 use crate::auth::roles::{Office, Staff};
 use crate::dto::auth::{
@@ -7,6 +6,7 @@ use crate::dto::auth::{
 use crate::dto::{Page, Paging};
 use crate::error::{AppResult, Problem};
 use crate::extract::ApiJson;
+use crate::extract::Auth;
 use crate::services::{accounts, users};
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, patch, post, web};
@@ -38,12 +38,8 @@ pub async fn create_user(
     body: ApiJson<CreateUserRequest>,
 ) -> AppResult<HttpResponse> {
     accounts::may_create(&auth, body.value.role)?;
-    Ok(HttpResponse::Created().json(
-        state
-            .db
-            .write(async |tx| users::create(tx, Some(auth.user_id), body.value).await)
-            .await?,
-    ))
+    Ok(HttpResponse::Created()
+        .json(users::create(&state.db, Some(auth.user_id), body.value).await?))
 }
 
 /// Lists users.
@@ -84,10 +80,7 @@ pub async fn update_user(
     body: ApiJson<UpdateUser>,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
-    let out = state
-        .db
-        .write(async |tx| accounts::update(tx, &auth, id, body.value).await)
-        .await?;
+    let out = accounts::update(&state.db, &auth, id, body.value).await?;
     // Here at once; other replicas when the notice arrives.
     state.user_states.forget(id);
     Ok(HttpResponse::Ok().json(out))

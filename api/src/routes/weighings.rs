@@ -1,8 +1,8 @@
-use crate::auth::Auth;
 use crate::auth::roles::{Office, Staff, Yard};
 use crate::dto::orders::OrderOut;
 use crate::dto::weighing::{ReasonRequest, WeighOut, WeighRequest, WeighingSheet};
 use crate::error::{AppResult, Problem};
+use crate::extract::Auth;
 use crate::extract::{ApiJson, IdempotencyKey};
 use crate::routes::answers;
 use crate::services::weighing::{self, WeighLimits};

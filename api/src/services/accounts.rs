@@ -2,12 +2,12 @@
 //! user's token version on, in the same transaction, and sends a notice so that every replica
 //! forgets what it cached: the user's existing tokens stop working at their next request.
 
-use crate::auth::password;
 use crate::db::hub::Notice;
 use crate::db::{Db, Tx};
 use crate::domain::caller::Caller;
 use crate::dto::auth::{ChangePassword, ResetPassword, UpdateUser, UserOut};
 use crate::error::{AppError, AppResult, Validator};
+use crate::secrets::password;
 use crate::services::audit::{self, Change};
 use crate::services::users::MIN_PASSWORD_CHARS;
 use sea_orm::sea_query::Expr;
@@ -86,7 +86,13 @@ async fn apply_with(
 /// # Errors
 /// 404 unknown user; 403 if a secretary touches an admin; 409 disabling oneself; 422 a
 /// partner role.
-pub async fn update(tx: &Tx, caller: &Caller, id: i64, req: UpdateUser) -> AppResult<UserOut> {
+pub async fn update(
+    db: &crate::db::Db,
+    caller: &Caller,
+    id: i64,
+    req: UpdateUser,
+) -> AppResult<UserOut> {
+    db.write(async |tx| {
     let mut v = Validator::default();
     v.check(
         req.role.is_some() || req.active.is_some() || req.display_name.is_some(),
@@ -145,6 +151,7 @@ pub async fn update(tx: &Tx, caller: &Caller, id: i64, req: UpdateUser) -> AppRe
     )
     .await?;
     Ok(after.into())
+}).await
 }
 
 /// # Errors

@@ -1,5 +1,5 @@
 use super::{must_find, must_reference, paginate};
-use crate::db::Db;
+use crate::db::{Db, Tx};
 use crate::domain::money::{MAX_PRICE_FEN, MAX_QUANTITY};
 use crate::dto::Page;
 use crate::dto::catalog::{BatchFilter, BatchOut, CreateBatch, UpdateBatch};
@@ -27,10 +27,16 @@ fn check_price(v: &mut Validator, price: Option<i64>, field: &str) {
 /// # Errors
 /// Invalid fields or unknown product/grower (422).
 pub async fn create(
-    db: &crate::db::Tx,
+    db: &crate::db::Db,
     actor: Option<i64>,
     req: CreateBatch,
 ) -> AppResult<BatchOut> {
+    db.write(async |tx| create_in(tx, actor, req).await).await
+}
+
+/// The step of [`create`] inside a transaction that the caller owns (the demo builds its
+/// village in one).
+pub async fn create_in(tx: &Tx, actor: Option<i64>, req: CreateBatch) -> AppResult<BatchOut> {
     let mut v = Validator::default();
     v.check(
         (1..=MAX_QUANTITY).contains(&req.quantity),
@@ -46,8 +52,8 @@ pub async fn create(
     v.opt_text(req.code.as_deref(), "code", 64);
     v.opt_text(req.storage_place.as_deref(), "storage_place", 200);
     v.finish()?;
-    must_reference::<product::Entity, _>(db, req.product_id, "product_id", "product").await?;
-    must_reference::<grower::Entity, _>(db, req.grower_id, "grower_id", "grower").await?;
+    must_reference::<product::Entity, _>(tx, req.product_id, "product_id", "product").await?;
+    must_reference::<grower::Entity, _>(tx, req.grower_id, "grower_id", "grower").await?;
     let now = chrono::Utc::now();
     let m = ActiveModel {
         product_id: Set(req.product_id),
@@ -64,10 +70,10 @@ pub async fn create(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(db)
+    .insert(tx)
     .await?;
     crate::services::audit::record(
-        db,
+        tx,
         crate::services::audit::Change {
             actor,
             action: "create_batch",
@@ -122,15 +128,15 @@ pub async fn update(db: &Db, actor: i64, id: i64, req: UpdateBatch) -> AppResult
     );
     v.finish()?;
 
-    let txn = db.begin_write().await?;
-    let before = must_find::<Entity, _>(&txn, id, "batch").await?;
+    let tx = db.begin_write().await?;
+    let before = must_find::<Entity, _>(&tx, id, "batch").await?;
     let mut m: ActiveModel = before.clone().into();
     if let Some(adj) = req.stock_adjustment.filter(|a| *a != 0) {
         let res = Entity::update_many()
             .col_expr(Column::StockQty, Expr::col(Column::StockQty).add(adj))
             .filter(Column::Id.eq(id))
             .filter(Expr::col(Column::StockQty).add(adj).gte(0))
-            .exec(&txn)
+            .exec(&tx)
             .await?;
         if res.rows_affected == 0 {
             return Err(AppError::Conflict {
@@ -138,7 +144,7 @@ pub async fn update(db: &Db, actor: i64, id: i64, req: UpdateBatch) -> AppResult
                 detail: "the adjustment would take stock below zero".into(),
             });
         }
-        m = must_find::<Entity, _>(&txn, id, "batch").await?.into();
+        m = must_find::<Entity, _>(&tx, id, "batch").await?.into();
     }
     if let Some(code) = req.code {
         m.code = Set(code);
@@ -159,13 +165,13 @@ pub async fn update(db: &Db, actor: i64, id: i64, req: UpdateBatch) -> AppResult
         m.status = Set(s);
     }
     m.updated_at = Set(chrono::Utc::now());
-    let m = m.update(&txn).await?;
+    let m = m.update(&tx).await?;
     let mut after = audited(&m);
     if let (Some(r), Some(obj)) = (reason, after.as_object_mut()) {
         obj.insert("reason".into(), r.into());
     }
     crate::services::audit::record(
-        &txn,
+        &tx,
         crate::services::audit::Change {
             actor: Some(actor),
             action: if req.stock_adjustment.is_some_and(|a| a != 0) {
@@ -180,7 +186,7 @@ pub async fn update(db: &Db, actor: i64, id: i64, req: UpdateBatch) -> AppResult
         },
     )
     .await?;
-    txn.commit().await?;
+    tx.commit().await?;
     Ok(m.into())
 }
 

@@ -1,4 +1,5 @@
 use super::{conflict_on_duplicate, must_find, paginate};
+use crate::db::Tx;
 use crate::dto::Page;
 use crate::dto::buyers::{BuyerFilter, BuyerOut, Contact, CreateBuyer, UpdateBuyer};
 use crate::error::{AppError, AppResult, Validator};
@@ -61,10 +62,16 @@ fn trimmed(text: Option<String>) -> Option<String> {
 /// # Errors
 /// Invalid fields (422) or a phone number already in use (409).
 pub async fn create(
-    db: &crate::db::Tx,
+    db: &crate::db::Db,
     actor: Option<i64>,
     req: CreateBuyer,
 ) -> AppResult<BuyerOut> {
+    db.write(async |tx| create_in(tx, actor, req).await).await
+}
+
+/// The step of [`create`] inside a transaction that the caller owns (the demo builds its
+/// village in one).
+pub async fn create_in(tx: &Tx, actor: Option<i64>, req: CreateBuyer) -> AppResult<BuyerOut> {
     let mut v = Validator::default();
     v.text(&req.name, "name", 100);
     check_phone(&mut v, req.phone.as_deref(), "phone");
@@ -95,11 +102,11 @@ pub async fn create(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(db)
+    .insert(tx)
     .await
     .map_err(|e| conflict_on_duplicate(e, DUPLICATE_PHONE))?;
     crate::services::audit::record(
-        db,
+        tx,
         crate::services::audit::Change {
             actor,
             action: "create_buyer",
@@ -148,86 +155,89 @@ pub async fn by_phone(db: &impl ConnectionTrait, phone: &str) -> AppResult<Buyer
 /// # Errors
 /// 404 if missing, 422 for invalid fields, 409 for a phone number in use.
 pub async fn update(
-    db: &crate::db::Tx,
+    db: &crate::db::Db,
     actor: Option<i64>,
     id: i64,
     req: UpdateBuyer,
 ) -> AppResult<BuyerOut> {
-    let mut v = Validator::default();
-    if let Some(n) = &req.name {
-        v.text(n, "name", 100);
-    }
-    check_phone(
-        &mut v,
-        req.phone.as_ref().and_then(|p| p.as_deref()),
-        "phone",
-    );
-    v.opt_text(
-        req.address.as_ref().and_then(|a| a.as_deref()),
-        "address",
-        300,
-    );
-    v.opt_text(
-        req.company.as_ref().and_then(|c| c.as_deref()),
-        "company",
-        200,
-    );
-    v.opt_text(
-        req.payment_terms.as_ref().and_then(|p| p.as_deref()),
-        "payment_terms",
-        200,
-    );
-    v.opt_text(
-        req.douyin_nickname.as_ref().and_then(|n| n.as_deref()),
-        "douyin_nickname",
-        100,
-    );
-    if let Some(c) = &req.contacts {
-        check_contacts(&mut v, c);
-    }
-    v.finish()?;
-    let before = must_find::<Entity, _>(db, id, "buyer").await?;
-    let was = audited(&before);
-    let mut m: ActiveModel = before.into();
-    if let Some(name) = req.name {
-        m.name = Set(name.trim().to_owned());
-    }
-    if let Some(phone) = req.phone {
-        m.phone = Set(phone.map(|p| p.trim().to_owned()));
-    }
-    if let Some(address) = req.address {
-        m.address = Set(address);
-    }
-    if let Some(company) = req.company {
-        m.company = Set(company);
-    }
-    if let Some(contacts) = req.contacts {
-        m.contacts = Set(contacts_json(&contacts)?);
-    }
-    if let Some(terms) = req.payment_terms {
-        m.payment_terms = Set(terms);
-    }
-    if let Some(nickname) = req.douyin_nickname {
-        m.douyin_nickname = Set(trimmed(nickname));
-    }
-    m.updated_at = Set(chrono::Utc::now());
-    let m = m
-        .update(db)
-        .await
-        .map_err(|e| conflict_on_duplicate(e, DUPLICATE_PHONE))?;
-    crate::services::audit::record(
-        db,
-        crate::services::audit::Change {
-            actor,
-            action: "update_buyer",
-            entity: "buyer",
-            entity_id: m.id,
-            before: Some(was),
-            after: Some(audited(&m)),
-        },
-    )
-    .await?;
-    Ok(m.into())
+    db.write(async |tx| {
+        let mut v = Validator::default();
+        if let Some(n) = &req.name {
+            v.text(n, "name", 100);
+        }
+        check_phone(
+            &mut v,
+            req.phone.as_ref().and_then(|p| p.as_deref()),
+            "phone",
+        );
+        v.opt_text(
+            req.address.as_ref().and_then(|a| a.as_deref()),
+            "address",
+            300,
+        );
+        v.opt_text(
+            req.company.as_ref().and_then(|c| c.as_deref()),
+            "company",
+            200,
+        );
+        v.opt_text(
+            req.payment_terms.as_ref().and_then(|p| p.as_deref()),
+            "payment_terms",
+            200,
+        );
+        v.opt_text(
+            req.douyin_nickname.as_ref().and_then(|n| n.as_deref()),
+            "douyin_nickname",
+            100,
+        );
+        if let Some(c) = &req.contacts {
+            check_contacts(&mut v, c);
+        }
+        v.finish()?;
+        let before = must_find::<Entity, _>(tx, id, "buyer").await?;
+        let was = audited(&before);
+        let mut m: ActiveModel = before.into();
+        if let Some(name) = req.name {
+            m.name = Set(name.trim().to_owned());
+        }
+        if let Some(phone) = req.phone {
+            m.phone = Set(phone.map(|p| p.trim().to_owned()));
+        }
+        if let Some(address) = req.address {
+            m.address = Set(address);
+        }
+        if let Some(company) = req.company {
+            m.company = Set(company);
+        }
+        if let Some(contacts) = req.contacts {
+            m.contacts = Set(contacts_json(&contacts)?);
+        }
+        if let Some(terms) = req.payment_terms {
+            m.payment_terms = Set(terms);
+        }
+        if let Some(nickname) = req.douyin_nickname {
+            m.douyin_nickname = Set(trimmed(nickname));
+        }
+        m.updated_at = Set(chrono::Utc::now());
+        let m = m
+            .update(tx)
+            .await
+            .map_err(|e| conflict_on_duplicate(e, DUPLICATE_PHONE))?;
+        crate::services::audit::record(
+            tx,
+            crate::services::audit::Change {
+                actor,
+                action: "update_buyer",
+                entity: "buyer",
+                entity_id: m.id,
+                before: Some(was),
+                after: Some(audited(&m)),
+            },
+        )
+        .await?;
+        Ok(m.into())
+    })
+    .await
 }
 
 /// # Errors

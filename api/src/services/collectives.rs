@@ -1,4 +1,5 @@
 use super::{conflict_on_duplicate, must_find, paginate};
+use crate::db::Tx;
 use crate::dto::Page;
 use crate::dto::catalog::{CollectiveFilter, CollectiveOut, CreateCollective, UpdateCollective};
 use crate::error::{AppResult, Validator};
@@ -19,7 +20,17 @@ fn validate(name: Option<&str>, region: Option<&str>) -> AppResult<()> {
 /// # Errors
 /// Invalid fields (422) or a duplicate name (409).
 pub async fn create(
-    db: &crate::db::Tx,
+    db: &crate::db::Db,
+    actor: Option<i64>,
+    req: CreateCollective,
+) -> AppResult<CollectiveOut> {
+    db.write(async |tx| create_in(tx, actor, req).await).await
+}
+
+/// The step of [`create`] inside a transaction that the caller owns (the demo builds its
+/// village in one).
+pub async fn create_in(
+    tx: &Tx,
     actor: Option<i64>,
     req: CreateCollective,
 ) -> AppResult<CollectiveOut> {
@@ -32,11 +43,11 @@ pub async fn create(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(db)
+    .insert(tx)
     .await
     .map_err(|e| conflict_on_duplicate(e, "a collective with this name exists"))?;
     crate::services::audit::record(
-        db,
+        tx,
         crate::services::audit::Change {
             actor,
             action: "create_collective",
@@ -64,42 +75,45 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> AppResult<CollectiveOut>
 /// # Errors
 /// 404 if missing, 422 for invalid fields, 409 for a duplicate name.
 pub async fn update(
-    db: &crate::db::Tx,
+    db: &crate::db::Db,
     actor: Option<i64>,
     id: i64,
     req: UpdateCollective,
 ) -> AppResult<CollectiveOut> {
-    validate(
-        req.name.as_deref(),
-        req.region.as_ref().and_then(|r| r.as_deref()),
-    )?;
-    let before = must_find::<Entity, _>(db, id, "collective").await?;
-    let was = audited(&before);
-    let mut m: ActiveModel = before.into();
-    if let Some(name) = req.name {
-        m.name = Set(name.trim().to_owned());
-    }
-    if let Some(region) = req.region {
-        m.region = Set(region);
-    }
-    m.updated_at = Set(chrono::Utc::now());
-    let m = m
-        .update(db)
-        .await
-        .map_err(|e| conflict_on_duplicate(e, "a collective with this name exists"))?;
-    crate::services::audit::record(
-        db,
-        crate::services::audit::Change {
-            actor,
-            action: "update_collective",
-            entity: "collective",
-            entity_id: m.id,
-            before: Some(was),
-            after: Some(audited(&m)),
-        },
-    )
-    .await?;
-    Ok(m.into())
+    db.write(async |tx| {
+        validate(
+            req.name.as_deref(),
+            req.region.as_ref().and_then(|r| r.as_deref()),
+        )?;
+        let before = must_find::<Entity, _>(tx, id, "collective").await?;
+        let was = audited(&before);
+        let mut m: ActiveModel = before.into();
+        if let Some(name) = req.name {
+            m.name = Set(name.trim().to_owned());
+        }
+        if let Some(region) = req.region {
+            m.region = Set(region);
+        }
+        m.updated_at = Set(chrono::Utc::now());
+        let m = m
+            .update(tx)
+            .await
+            .map_err(|e| conflict_on_duplicate(e, "a collective with this name exists"))?;
+        crate::services::audit::record(
+            tx,
+            crate::services::audit::Change {
+                actor,
+                action: "update_collective",
+                entity: "collective",
+                entity_id: m.id,
+                before: Some(was),
+                after: Some(audited(&m)),
+            },
+        )
+        .await?;
+        Ok(m.into())
+    })
+    .await
 }
 
 /// # Errors

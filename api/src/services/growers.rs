@@ -1,4 +1,5 @@
 use super::{must_find, must_reference, paginate};
+use crate::db::Tx;
 use crate::dto::Page;
 use crate::dto::catalog::{CreateGrower, GrowerFilter, GrowerOut, UpdateGrower};
 use crate::error::{AppResult, Validator};
@@ -33,17 +34,23 @@ fn validate(
 /// # Errors
 /// Invalid fields or an unknown collective (422).
 pub async fn create(
-    db: &crate::db::Tx,
+    db: &crate::db::Db,
     actor: Option<i64>,
     req: CreateGrower,
 ) -> AppResult<GrowerOut> {
+    db.write(async |tx| create_in(tx, actor, req).await).await
+}
+
+/// The step of [`create`] inside a transaction that the caller owns (the demo builds its
+/// village in one).
+pub async fn create_in(tx: &Tx, actor: Option<i64>, req: CreateGrower) -> AppResult<GrowerOut> {
     validate(
         Some(&req.name),
         req.phone.as_deref(),
         req.area_mu,
         req.note.as_deref(),
     )?;
-    must_reference::<collective::Entity, _>(db, req.collective_id, "collective_id", "collective")
+    must_reference::<collective::Entity, _>(tx, req.collective_id, "collective_id", "collective")
         .await?;
     let now = chrono::Utc::now();
     let m = ActiveModel {
@@ -57,10 +64,10 @@ pub async fn create(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(db)
+    .insert(tx)
     .await?;
     crate::services::audit::record(
-        db,
+        tx,
         crate::services::audit::Change {
             actor,
             action: "create_grower",
@@ -95,54 +102,57 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> AppResult<GrowerOut> {
 /// # Errors
 /// 404 if missing, 422 for invalid fields.
 pub async fn update(
-    db: &crate::db::Tx,
+    db: &crate::db::Db,
     actor: Option<i64>,
     id: i64,
     req: UpdateGrower,
 ) -> AppResult<GrowerOut> {
-    validate(
-        req.name.as_deref(),
-        req.phone.as_ref().and_then(|p| p.as_deref()),
-        req.area_mu.flatten(),
-        req.note.as_ref().and_then(|n| n.as_deref()),
-    )?;
-    let before = must_find::<Entity, _>(db, id, "grower").await?;
-    let was = audited(&before);
-    let mut m: ActiveModel = before.into();
-    if let Some(c) = req.collective_id {
-        must_reference::<collective::Entity, _>(db, c, "collective_id", "collective").await?;
-        m.collective_id = Set(c);
-    }
-    if let Some(name) = req.name {
-        m.name = Set(name.trim().to_owned());
-    }
-    if let Some(kind) = req.kind {
-        m.kind = Set(kind);
-    }
-    if let Some(phone) = req.phone {
-        m.phone = Set(phone);
-    }
-    if let Some(area) = req.area_mu {
-        m.area_mu = Set(area);
-    }
-    if let Some(note) = req.note {
-        m.note = Set(note);
-    }
-    m.updated_at = Set(chrono::Utc::now());
-    let m = m.update(db).await?;
-    crate::services::audit::record(
-        db,
-        crate::services::audit::Change {
-            actor,
-            action: "update_grower",
-            entity: "grower",
-            entity_id: m.id,
-            before: Some(was),
-            after: Some(audited(&m)),
-        },
-    )
-    .await?;
-    Ok(m.into())
+    db.write(async |tx| {
+        validate(
+            req.name.as_deref(),
+            req.phone.as_ref().and_then(|p| p.as_deref()),
+            req.area_mu.flatten(),
+            req.note.as_ref().and_then(|n| n.as_deref()),
+        )?;
+        let before = must_find::<Entity, _>(tx, id, "grower").await?;
+        let was = audited(&before);
+        let mut m: ActiveModel = before.into();
+        if let Some(c) = req.collective_id {
+            must_reference::<collective::Entity, _>(tx, c, "collective_id", "collective").await?;
+            m.collective_id = Set(c);
+        }
+        if let Some(name) = req.name {
+            m.name = Set(name.trim().to_owned());
+        }
+        if let Some(kind) = req.kind {
+            m.kind = Set(kind);
+        }
+        if let Some(phone) = req.phone {
+            m.phone = Set(phone);
+        }
+        if let Some(area) = req.area_mu {
+            m.area_mu = Set(area);
+        }
+        if let Some(note) = req.note {
+            m.note = Set(note);
+        }
+        m.updated_at = Set(chrono::Utc::now());
+        let m = m.update(tx).await?;
+        crate::services::audit::record(
+            tx,
+            crate::services::audit::Change {
+                actor,
+                action: "update_grower",
+                entity: "grower",
+                entity_id: m.id,
+                before: Some(was),
+                after: Some(audited(&m)),
+            },
+        )
+        .await?;
+        Ok(m.into())
+    })
+    .await
 }
 
 /// # Errors

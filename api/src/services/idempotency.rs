@@ -17,10 +17,40 @@ pub struct Keyed {
     pub request_hash: String,
 }
 
+/// What a keyed write did, which its route turns into the HTTP status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Something new exists (an order, a payment, weighing tickets).
+    Created,
+    /// An existing thing changed (an order's weighing completed).
+    Changed,
+}
+
+impl Outcome {
+    /// The stored form: the HTTP status the first answer had, so that keys written by any
+    /// version replay the same status.
+    fn stored(self) -> i32 {
+        match self {
+            Self::Created => 201,
+            Self::Changed => 200,
+        }
+    }
+
+    fn from_stored(code: i32) -> AppResult<Self> {
+        match code {
+            201 => Ok(Self::Created),
+            200 => Ok(Self::Changed),
+            other => Err(AppError::Internal(anyhow::anyhow!(
+                "a stored idempotent answer has the unknown status {other}"
+            ))),
+        }
+    }
+}
+
 /// A stored answer, replayed as it was.
 #[derive(Debug, Clone)]
 pub struct Stored {
-    pub status: u16,
+    pub outcome: Outcome,
     pub body: String,
 }
 
@@ -67,7 +97,7 @@ pub async fn lookup(db: &impl ConnectionTrait, k: &Keyed) -> AppResult<Option<St
         None => Ok(None),
         Some(r) if r.request_hash != k.request_hash => Err(AppError::IdempotencyMismatch),
         Some(r) => Ok(Some(Stored {
-            status: u16::try_from(r.status_code).unwrap_or(200),
+            outcome: Outcome::from_stored(r.status_code)?,
             body: r.response_body,
         })),
     }
@@ -76,7 +106,7 @@ pub async fn lookup(db: &impl ConnectionTrait, k: &Keyed) -> AppResult<Option<St
 /// The answer to a keyed write: exactly the body that was stored for replay, and whether this
 /// is a replay of an earlier answer.
 pub struct Placed {
-    pub status: u16,
+    pub outcome: Outcome,
     pub body: String,
     pub replayed: bool,
 }
@@ -84,7 +114,7 @@ pub struct Placed {
 impl From<Stored> for Placed {
     fn from(s: Stored) -> Self {
         Self {
-            status: s.status,
+            outcome: s.outcome,
             body: s.body,
             replayed: true,
         }
@@ -100,7 +130,7 @@ impl From<Stored> for Placed {
 /// answer and replay it, byte for byte: one write, identical answers. A request that waits
 /// longer than `in_flight_wait` for the first gets 409 `idempotency_key_in_flight`.
 ///
-/// `work` returns the status and the JSON body of a first answer. A failed `work` stores
+/// `work` returns what it did and the JSON body of a first answer. A failed `work` stores
 /// nothing, so a corrected retry with the same key is a new request.
 ///
 /// # Errors
@@ -110,7 +140,7 @@ pub async fn keyed_write(
     db: &Db,
     keyed: Option<&Keyed>,
     in_flight_wait: Duration,
-    mut work: impl AsyncFnMut(&Tx) -> AppResult<(u16, String)>,
+    mut work: impl AsyncFnMut(&Tx) -> AppResult<(Outcome, String)>,
 ) -> AppResult<Placed> {
     let mut attempt = 1;
     loop {
@@ -135,7 +165,7 @@ async fn keyed_attempt(
     db: &Db,
     keyed: Option<&Keyed>,
     in_flight_wait: Duration,
-    work: &mut impl AsyncFnMut(&Tx) -> AppResult<(u16, String)>,
+    work: &mut impl AsyncFnMut(&Tx) -> AppResult<(Outcome, String)>,
 ) -> AppResult<Placed> {
     if let Some(k) = keyed
         && let Some(stored) = lookup(&db.read, k).await?
@@ -150,9 +180,9 @@ async fn keyed_attempt(
             return Ok(stored.into());
         }
     }
-    let (status, body) = work(&tx).await?;
+    let (outcome, body) = work(&tx).await?;
     if let Some(k) = keyed {
-        record(&tx, k, status, &body).await.map_err(|e| {
+        record(&tx, k, outcome, &body).await.map_err(|e| {
             if is_unique_violation(&e) {
                 AppError::IdempotencyInFlight
             } else {
@@ -162,7 +192,7 @@ async fn keyed_attempt(
     }
     tx.commit().await?;
     Ok(Placed {
-        status,
+        outcome,
         body,
         replayed: false,
     })
@@ -201,12 +231,12 @@ async fn claim(tx: &Tx, k: &Keyed, wait: Duration) -> AppResult<()> {
 ///
 /// # Errors
 /// Database errors.
-async fn record(tx: &Tx, k: &Keyed, status: u16, body: &str) -> Result<(), sea_orm::DbErr> {
+async fn record(tx: &Tx, k: &Keyed, outcome: Outcome, body: &str) -> Result<(), sea_orm::DbErr> {
     ActiveModel {
         scope: Set(k.scope.clone()),
         key: Set(k.key.clone()),
         request_hash: Set(k.request_hash.clone()),
-        status_code: Set(i32::from(status)),
+        status_code: Set(outcome.stored()),
         response_body: Set(body.to_owned()),
         created_at: Set(chrono::Utc::now()),
         ..Default::default()
@@ -220,11 +250,11 @@ async fn record(tx: &Tx, k: &Keyed, status: u16, body: &str) -> Result<(), sea_o
 ///
 /// # Errors
 /// Database errors.
-pub async fn purge_older_than(db: &crate::db::Tx, hours: u64) -> Result<u64, sea_orm::DbErr> {
+pub async fn purge_older_than(tx: &Tx, hours: u64) -> Result<u64, sea_orm::DbErr> {
     let cutoff = chrono::Utc::now() - chrono::Duration::hours(i64::try_from(hours).unwrap_or(48));
     Ok(Entity::delete_many()
         .filter(Column::CreatedAt.lt(cutoff))
-        .exec(db)
+        .exec(tx)
         .await?
         .rows_affected)
 }

@@ -1,23 +1,36 @@
-//! Use cases: each function owns its transaction or query and returns domain results or
-//! `AppError`; none builds an HTTP response.
+//! Use cases, and the one rule for transactions: **a service opens them, a route never does.**
+//!
+//! - A use case a route calls takes `&Db` and opens its own transaction: `Db::write` for a plain
+//!   write, `idempotency::keyed_write` for one a client may retry with an `Idempotency-Key`, or
+//!   `Db::begin_write` where it commits in steps (one order at a time in a bulk settlement).
+//! - A function that is one step of a use case and sends a write takes `tx: &Tx`, so it can only
+//!   run inside a transaction that its caller owns and commits. Where the demo or another use
+//!   case needs a step that is also a use case, the step is `…_in(tx, …)` next to it.
+//! - A read takes `&impl ConnectionTrait`: the read pool, a report replica, or a `Tx`.
+//!
+//! Services return domain results (an `Outcome` where the status differs) or `AppError`; none
+//! builds an HTTP response. `tests/api/layers.rs` holds the rule for routes.
 
 pub mod accounts;
 pub mod audit;
 pub mod batches;
 pub mod buyers;
 pub mod collectives;
+pub mod contract_prices;
 pub mod facts;
 pub mod growers;
 pub mod idempotency;
 pub mod live;
 pub mod loads;
 pub mod money;
+pub mod order_reads;
 pub mod orders;
 pub mod partner;
 pub mod pick_list;
 pub mod products;
 pub mod reports;
 pub mod sessions;
+pub mod stored_shares;
 pub mod trace;
 pub mod users;
 pub mod webhooks;
@@ -119,7 +132,7 @@ pub fn conflict_on_duplicate(e: sea_orm::DbErr, detail: &str) -> AppError {
             detail: detail.to_owned(),
         }
     } else {
-        AppError::Db(e)
+        AppError::from(e)
     }
 }
 

@@ -1,4 +1,5 @@
 use super::{conflict_on_duplicate, must_find, paginate};
+use crate::db::Tx;
 use crate::dto::Page;
 use crate::dto::catalog::{CreateProduct, ProductFilter, ProductOut, UpdateProduct};
 use crate::error::{AppResult, Validator};
@@ -20,7 +21,13 @@ fn validate(name: Option<&str>, unit_label: Option<&str>) -> AppResult<()> {
 
 /// # Errors
 /// Invalid fields (422) or a duplicate name (409).
-pub async fn create(db: &crate::db::Tx, req: CreateProduct) -> AppResult<ProductOut> {
+pub async fn create(db: &crate::db::Db, req: CreateProduct) -> AppResult<ProductOut> {
+    db.write(async |tx| create_in(tx, req).await).await
+}
+
+/// The step of [`create`] inside a transaction that the caller owns (the demo builds its
+/// village in one).
+pub async fn create_in(tx: &Tx, req: CreateProduct) -> AppResult<ProductOut> {
     validate(Some(&req.name), req.unit_label.as_deref())?;
     let now = chrono::Utc::now();
     let m = ActiveModel {
@@ -31,7 +38,7 @@ pub async fn create(db: &crate::db::Tx, req: CreateProduct) -> AppResult<Product
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(db)
+    .insert(tx)
     .await
     .map_err(|e| conflict_on_duplicate(e, DUPLICATE))?;
     Ok(m.into())
@@ -45,23 +52,26 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> AppResult<ProductOut> {
 
 /// # Errors
 /// 404 if missing, 422 for invalid fields, 409 for a duplicate name.
-pub async fn update(db: &crate::db::Tx, id: i64, req: UpdateProduct) -> AppResult<ProductOut> {
-    validate(
-        req.name.as_deref(),
-        req.unit_label.as_ref().and_then(|u| u.as_deref()),
-    )?;
-    let mut m: ActiveModel = must_find::<Entity, _>(db, id, "product").await?.into();
-    if let Some(name) = req.name {
-        m.name = Set(name.trim().to_owned());
-    }
-    if let Some(label) = req.unit_label {
-        m.unit_label = Set(label);
-    }
-    m.updated_at = Set(chrono::Utc::now());
-    Ok(m.update(db)
-        .await
-        .map_err(|e| conflict_on_duplicate(e, DUPLICATE))?
-        .into())
+pub async fn update(db: &crate::db::Db, id: i64, req: UpdateProduct) -> AppResult<ProductOut> {
+    db.write(async |tx| {
+        validate(
+            req.name.as_deref(),
+            req.unit_label.as_ref().and_then(|u| u.as_deref()),
+        )?;
+        let mut m: ActiveModel = must_find::<Entity, _>(tx, id, "product").await?.into();
+        if let Some(name) = req.name {
+            m.name = Set(name.trim().to_owned());
+        }
+        if let Some(label) = req.unit_label {
+            m.unit_label = Set(label);
+        }
+        m.updated_at = Set(chrono::Utc::now());
+        Ok(m.update(tx)
+            .await
+            .map_err(|e| conflict_on_duplicate(e, DUPLICATE))?
+            .into())
+    })
+    .await
 }
 
 /// # Errors

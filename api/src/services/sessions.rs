@@ -7,9 +7,9 @@
 //! - A family also ends when its user is disabled, changes role or gets a new password (the
 //!   token version moved on), and at logout.
 
-use crate::auth::{api_key::hash, random_hex};
 use crate::db::{Db, Tx};
 use crate::error::{AppError, AppResult};
+use crate::secrets::{api_key::hash, random_hex};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
@@ -23,6 +23,18 @@ const REFUSED: AppError = AppError::Unauthorized("the session has ended; log in 
 /// # Errors
 /// Database errors.
 pub async fn issue(
+    db: &crate::db::Db,
+    user: &user::Model,
+    family: Option<String>,
+    lifetime: chrono::Duration,
+) -> AppResult<String> {
+    db.write(async |tx| issue_in(tx, user, family, lifetime).await)
+        .await
+}
+
+/// The step of [`issue`] inside a transaction that the caller owns (the demo builds its
+/// village in one).
+pub async fn issue_in(
     tx: &Tx,
     user: &user::Model,
     family: Option<String>,
@@ -92,7 +104,7 @@ pub async fn rotate(
                 .filter(|u| u.active && u.token_version == row.token_version);
             match (claimed, valid_user) {
                 (true, Some(u)) if row.expires_at > now => {
-                    let next = issue(tx, u, Some(row.family.clone()), lifetime).await?;
+                    let next = issue_in(tx, u, Some(row.family.clone()), lifetime).await?;
                     Ok(Ok((u.clone(), next)))
                 }
                 // Reuse (or a user changed since): nobody holding this family is trusted now.

@@ -1,8 +1,9 @@
 //! Users: creation (admin), login, and the first admin on an empty database.
 
-use crate::auth::password;
+use crate::db::Tx;
 use crate::dto::auth::{CreateUserRequest, UserOut};
 use crate::error::{AppError, AppResult, Validator};
+use crate::secrets::password;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set,
@@ -15,10 +16,16 @@ pub const MIN_PASSWORD_CHARS: usize = 10;
 /// # Errors
 /// Invalid fields (422), a partner role (422: partners use API keys), or a taken name (409).
 pub async fn create(
-    db: &crate::db::Tx,
+    db: &crate::db::Db,
     actor: Option<i64>,
     req: CreateUserRequest,
 ) -> AppResult<UserOut> {
+    db.write(async |tx| create_in(tx, actor, req).await).await
+}
+
+/// The step of [`create`] inside a transaction that the caller owns (the demo builds its
+/// village in one).
+pub async fn create_in(tx: &Tx, actor: Option<i64>, req: CreateUserRequest) -> AppResult<UserOut> {
     let mut v = Validator::default();
     v.text(&req.username, "username", 64);
     v.check(
@@ -55,11 +62,11 @@ pub async fn create(
         created_at: Set(chrono::Utc::now()),
         ..Default::default()
     }
-    .insert(db)
+    .insert(tx)
     .await
     .map_err(|e| super::conflict_on_duplicate(e, "this username is taken"))?;
     crate::services::audit::record(
-        db,
+        tx,
         crate::services::audit::Change {
             actor,
             action: "create_user",
@@ -164,7 +171,7 @@ pub async fn ensure_first_admin(
     }
     let (pw, generated) = match given {
         Some(p) => (p.to_owned(), false),
-        None => (crate::auth::random_hex(12), true),
+        None => (crate::secrets::random_hex(12), true),
     };
     let req = CreateUserRequest {
         username: "admin".into(),
@@ -173,7 +180,7 @@ pub async fn ensure_first_admin(
         role: Role::Admin,
     };
     let tx = db.begin_write().await?;
-    match create(&tx, None, req).await {
+    match create_in(&tx, None, req).await {
         Ok(_) => {
             tx.commit().await?;
             Ok(generated.then_some(pw))

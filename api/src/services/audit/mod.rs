@@ -4,6 +4,7 @@
 
 pub mod names;
 
+use crate::db::Tx;
 use crate::domain::audit_text::{self, Record};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 use serde_json::Value;
@@ -22,7 +23,7 @@ pub struct Change<'a> {
 
 /// # Errors
 /// Database errors.
-pub async fn record(db: &impl ConnectionTrait, c: Change<'_>) -> Result<(), DbErr> {
+pub async fn record(tx: &Tx, c: Change<'_>) -> Result<(), DbErr> {
     audit_log::ActiveModel {
         at: Set(chrono::Utc::now()),
         actor_user_id: Set(c.actor),
@@ -33,7 +34,7 @@ pub async fn record(db: &impl ConnectionTrait, c: Change<'_>) -> Result<(), DbEr
         after: Set(c.after),
         ..Default::default()
     }
-    .insert(db)
+    .insert(tx)
     .await
     .map(|_| ())
 }

@@ -1,3 +1,4 @@
+use crate::db::Tx;
 use crate::db::hub::Notice;
 use crate::domain::caller::Caller;
 use crate::dto::Page;
@@ -73,30 +74,33 @@ async fn out(db: &impl ConnectionTrait, s: live_session::Model) -> AppResult<Ses
 /// # Errors
 /// 422 for invalid fields.
 pub async fn create(
-    db: &crate::db::Tx,
+    db: &crate::db::Db,
     caller: &Caller,
     req: CreateSession,
 ) -> AppResult<SessionOut> {
-    let mut v = Validator::default();
-    v.text(&req.host, "host", 100);
-    v.text(&req.title, "title", 200);
-    v.finish()?;
-    let s = live_session::ActiveModel {
-        platform: Set(req.platform),
-        host: Set(req.host.trim().to_owned()),
-        title: Set(req.title.trim().to_owned()),
-        planned_start: Set(req.planned_start),
-        status: Set(LiveStatus::Planned),
-        started_at: Set(None),
-        ended_at: Set(None),
-        created_by: Set(caller.user_id),
-        created_at: Set(chrono::Utc::now()),
-        board_full_names: Set(req.board_full_names),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    out(db, s).await
+    db.write(async |tx| {
+        let mut v = Validator::default();
+        v.text(&req.host, "host", 100);
+        v.text(&req.title, "title", 200);
+        v.finish()?;
+        let s = live_session::ActiveModel {
+            platform: Set(req.platform),
+            host: Set(req.host.trim().to_owned()),
+            title: Set(req.title.trim().to_owned()),
+            planned_start: Set(req.planned_start),
+            status: Set(LiveStatus::Planned),
+            started_at: Set(None),
+            ended_at: Set(None),
+            created_by: Set(caller.user_id),
+            created_at: Set(chrono::Utc::now()),
+            board_full_names: Set(req.board_full_names),
+            ..Default::default()
+        }
+        .insert(tx)
+        .await?;
+        out(tx, s).await
+    })
+    .await
 }
 
 /// # Errors
@@ -139,50 +143,53 @@ pub async fn list(
 /// 404 unknown session; 422 unknown batch or bad price/limit; 409 if already featured or the
 /// session has ended.
 pub async fn add_featured(
-    db: &crate::db::Tx,
+    db: &crate::db::Db,
     session_id: i64,
     req: FeatureBatch,
 ) -> AppResult<SessionOut> {
-    let s = not_ended(db, session_id).await?;
-    let mut v = Validator::default();
-    check_terms(&mut v, Some(req.live_price_fen), req.per_buyer_limit);
-    let b = batch::Entity::find_by_id(req.batch_id).one(db).await?;
-    v.check(
-        b.is_some(),
-        "batch_id",
-        format!("no batch with id {}", req.batch_id),
-    );
-    v.finish()?;
-    if b.is_some_and(|b| b.status != zhunong_entity::enums::BatchStatus::Open) {
-        return Err(AppError::Conflict {
-            code: "batch_closed",
-            detail: format!(
-                "batch {} is closed; open it before featuring it",
-                req.batch_id
-            ),
-        });
-    }
-    live_featured::ActiveModel {
-        session_id: Set(session_id),
-        batch_id: Set(req.batch_id),
-        live_price_fen: Set(req.live_price_fen),
-        per_buyer_limit: Set(req.per_buyer_limit),
-        on_sale: Set(true),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            AppError::Conflict {
-                code: "duplicate",
-                detail: "the batch is already featured".into(),
-            }
-        } else {
-            e.into()
+    db.write(async |tx| {
+        let s = not_ended(tx, session_id).await?;
+        let mut v = Validator::default();
+        check_terms(&mut v, Some(req.live_price_fen), req.per_buyer_limit);
+        let b = batch::Entity::find_by_id(req.batch_id).one(tx).await?;
+        v.check(
+            b.is_some(),
+            "batch_id",
+            format!("no batch with id {}", req.batch_id),
+        );
+        v.finish()?;
+        if b.is_some_and(|b| b.status != zhunong_entity::enums::BatchStatus::Open) {
+            return Err(AppError::Conflict {
+                code: "batch_closed",
+                detail: format!(
+                    "batch {} is closed; open it before featuring it",
+                    req.batch_id
+                ),
+            });
         }
-    })?;
-    out(db, s).await
+        live_featured::ActiveModel {
+            session_id: Set(session_id),
+            batch_id: Set(req.batch_id),
+            live_price_fen: Set(req.live_price_fen),
+            per_buyer_limit: Set(req.per_buyer_limit),
+            on_sale: Set(true),
+            ..Default::default()
+        }
+        .insert(tx)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                AppError::Conflict {
+                    code: "duplicate",
+                    detail: "the batch is already featured".into(),
+                }
+            } else {
+                e.into()
+            }
+        })?;
+        out(tx, s).await
+    })
+    .await
 }
 
 /// The session, if it has not ended: its featured batches may still change.
@@ -220,12 +227,7 @@ pub(super) fn check_terms(v: &mut Validator, live_price_fen: Option<i64>, limit:
     );
 }
 
-async fn advance(
-    db: &impl ConnectionTrait,
-    id: i64,
-    from: LiveStatus,
-    to: LiveStatus,
-) -> AppResult<SessionOut> {
+async fn advance(tx: &Tx, id: i64, from: LiveStatus, to: LiveStatus) -> AppResult<SessionOut> {
     let now = chrono::Utc::now();
     let mut u = live_session::Entity::update_many()
         .col_expr(live_session::Column::Status, Expr::value(to))
@@ -235,9 +237,9 @@ async fn advance(
         LiveStatus::Live => u.col_expr(live_session::Column::StartedAt, Expr::value(now)),
         _ => u.col_expr(live_session::Column::EndedAt, Expr::value(now)),
     };
-    if u.exec(db).await?.rows_affected == 0 {
+    if u.exec(tx).await?.rows_affected == 0 {
         let s = live_session::Entity::find_by_id(id)
-            .one(db)
+            .one(tx)
             .await?
             .ok_or(AppError::NotFound("live session"))?;
         return Err(AppError::Conflict {
@@ -249,25 +251,31 @@ async fn advance(
             ),
         });
     }
-    get(db, id).await
+    get(tx, id).await
 }
 
 /// # Errors
 /// 404 unknown; 409 unless planned.
-pub async fn start(db: &crate::db::Tx, id: i64) -> AppResult<SessionOut> {
-    let out = advance(db, id, LiveStatus::Planned, LiveStatus::Live).await?;
-    // Boards on every replica learn of the start at once, not at their next refresh.
-    db.notify(Notice::LiveSession(id)).await?;
-    Ok(out)
+pub async fn start(db: &crate::db::Db, id: i64) -> AppResult<SessionOut> {
+    db.write(async |tx| {
+        let out = advance(tx, id, LiveStatus::Planned, LiveStatus::Live).await?;
+        // Boards on every replica learn of the start at once, not at their next refresh.
+        tx.notify(Notice::LiveSession(id)).await?;
+        Ok(out)
+    })
+    .await
 }
 
 /// # Errors
 /// 404 unknown; 409 unless live.
-pub async fn end(db: &crate::db::Tx, id: i64) -> AppResult<SessionOut> {
-    let out = advance(db, id, LiveStatus::Live, LiveStatus::Ended).await?;
-    // Open streams send their last totals and close.
-    db.notify(Notice::LiveSession(id)).await?;
-    Ok(out)
+pub async fn end(db: &crate::db::Db, id: i64) -> AppResult<SessionOut> {
+    db.write(async |tx| {
+        let out = advance(tx, id, LiveStatus::Live, LiveStatus::Ended).await?;
+        // Open streams send their last totals and close.
+        tx.notify(Notice::LiveSession(id)).await?;
+        Ok(out)
+    })
+    .await
 }
 
 /// What a live session imposes on an order: its live prices and per-buyer limits, by batch.

@@ -27,7 +27,7 @@ async fn advance(
     orders: Option<(OrderStatus, OrderStatus)>,
     handover: Option<(&DeliverLoad, chrono::NaiveDate)>,
 ) -> AppResult<LoadOut> {
-    let txn = db.begin_write().await?;
+    let tx = db.begin_write().await?;
     let now = chrono::Utc::now();
     let mut update = load::Entity::update_many()
         .col_expr(load::Column::Status, Expr::value(to))
@@ -44,9 +44,9 @@ async fn advance(
         // An empty truck is not loaded.
         update = update.filter(load::Column::TotalNetG.gt(0));
     }
-    if update.exec(&txn).await?.rows_affected == 0 {
+    if update.exec(&tx).await?.rows_affected == 0 {
         let l = load::Entity::find_by_id(load_id)
-            .one(&txn)
+            .one(&tx)
             .await?
             .ok_or(AppError::NotFound("load"))?;
         let detail = if to == LoadStatus::Loaded && l.status == LoadStatus::Open {
@@ -72,22 +72,22 @@ async fn advance(
         if order_to == OrderStatus::Delivered {
             u = u.col_expr(order::Column::DeliveredAt, Expr::value(now));
         }
-        u.exec(&txn).await?;
+        u.exec(&tx).await?;
         let event = if order_to == OrderStatus::Delivered {
             EventType::OrderDelivered
         } else {
             EventType::OrderLoaded
         };
-        let truck = load::Entity::find_by_id(load_id).one(&txn).await?;
+        let truck = load::Entity::find_by_id(load_id).one(&tx).await?;
         let ids: Vec<i64> = order::Entity::find()
             .select_only()
             .column(order::Column::Id)
             .filter(order::Column::LoadId.eq(load_id))
             .into_tuple()
-            .all(&txn)
+            .all(&tx)
             .await?;
         for id in ids {
-            let o = crate::services::orders::load_out(&txn, id).await?;
+            let o = crate::services::orders::load_out(&tx, id).await?;
             let data = EventData {
                 truck: truck.as_ref().map(|t| Truck {
                     load_id: t.id,
@@ -99,7 +99,7 @@ async fn advance(
                 }),
                 ..EventData::order(o)
             };
-            crate::services::webhooks::outbox::emit(&txn, event, &data).await?;
+            crate::services::webhooks::outbox::emit(&tx, event, &data).await?;
         }
     }
     if let Some((_, today)) = handover {
@@ -109,11 +109,11 @@ async fn advance(
             .column(order::Column::Id)
             .filter(order::Column::LoadId.eq(load_id))
             .into_tuple()
-            .all(&txn)
+            .all(&tx)
             .await?;
         for id in ids {
             crate::services::money::settle::settle_if_ready(
-                &txn,
+                &tx,
                 id,
                 caller.user_id,
                 today,
@@ -123,7 +123,7 @@ async fn advance(
         }
     }
     audit::record(
-        &txn,
+        &tx,
         Change {
             actor: Some(caller.user_id),
             action: "advance_load",
@@ -134,8 +134,8 @@ async fn advance(
         },
     )
     .await?;
-    let l = get(&txn, load_id).await?;
-    txn.commit().await?;
+    let l = get(&tx, load_id).await?;
+    tx.commit().await?;
     Ok(l)
 }
 

@@ -1,4 +1,4 @@
-use crate::db::Db;
+use crate::db::{Db, Tx};
 use crate::domain::caller::Caller;
 use crate::dto::Page;
 use crate::dto::loads::{AddOrder, CreateLoad, LoadFilter, LoadOut};
@@ -29,50 +29,53 @@ async fn out(db: &impl ConnectionTrait, m: load::Model) -> AppResult<LoadOut> {
 
 /// # Errors
 /// 422 for invalid fields.
-pub async fn create(db: &crate::db::Tx, caller: &Caller, req: CreateLoad) -> AppResult<LoadOut> {
-    let mut v = Validator::default();
-    v.text(&req.plate, "plate", 20);
-    v.text(&req.driver_name, "driver_name", 100);
-    v.text(&req.driver_phone, "driver_phone", 32);
-    v.text(&req.destination, "destination", 300);
-    if let Some(c) = req.capacity_kg {
-        v.check(
-            (1..=1_000_000).contains(&c),
-            "capacity_kg",
-            "must be between 1 and 1000000",
-        );
-    }
-    v.finish()?;
-    let now = chrono::Utc::now();
-    let m = load::ActiveModel {
-        plate: Set(req.plate.trim().to_owned()),
-        driver_name: Set(req.driver_name.trim().to_owned()),
-        driver_phone: Set(req.driver_phone.trim().to_owned()),
-        destination: Set(req.destination.trim().to_owned()),
-        planned_date: Set(req.planned_date),
-        capacity_kg: Set(req.capacity_kg),
-        status: Set(LoadStatus::Open),
-        total_net_g: Set(0),
-        created_by: Set(caller.user_id),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    audit::record(
-        db,
-        Change {
-            actor: Some(caller.user_id),
-            action: "create_load",
-            entity: "load",
-            entity_id: m.id,
-            before: None,
-            after: Some(json!({"plate": m.plate})),
-        },
-    )
-    .await?;
-    out(db, m).await
+pub async fn create(db: &crate::db::Db, caller: &Caller, req: CreateLoad) -> AppResult<LoadOut> {
+    db.write(async |tx| {
+        let mut v = Validator::default();
+        v.text(&req.plate, "plate", 20);
+        v.text(&req.driver_name, "driver_name", 100);
+        v.text(&req.driver_phone, "driver_phone", 32);
+        v.text(&req.destination, "destination", 300);
+        if let Some(c) = req.capacity_kg {
+            v.check(
+                (1..=1_000_000).contains(&c),
+                "capacity_kg",
+                "must be between 1 and 1000000",
+            );
+        }
+        v.finish()?;
+        let now = chrono::Utc::now();
+        let m = load::ActiveModel {
+            plate: Set(req.plate.trim().to_owned()),
+            driver_name: Set(req.driver_name.trim().to_owned()),
+            driver_phone: Set(req.driver_phone.trim().to_owned()),
+            destination: Set(req.destination.trim().to_owned()),
+            planned_date: Set(req.planned_date),
+            capacity_kg: Set(req.capacity_kg),
+            status: Set(LoadStatus::Open),
+            total_net_g: Set(0),
+            created_by: Set(caller.user_id),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(tx)
+        .await?;
+        audit::record(
+            tx,
+            Change {
+                actor: Some(caller.user_id),
+                action: "create_load",
+                entity: "load",
+                entity_id: m.id,
+                before: None,
+                after: Some(json!({"plate": m.plate})),
+            },
+        )
+        .await?;
+        out(tx, m).await
+    })
+    .await
 }
 
 /// # Errors
@@ -113,18 +116,18 @@ pub async fn list(
 }
 
 /// Locks an open load (the row lock serialises changes to one load).
-async fn lock_open(db: &impl ConnectionTrait, load_id: i64) -> AppResult<load::Model> {
+async fn lock_open(tx: &Tx, load_id: i64) -> AppResult<load::Model> {
     let rows = load::Entity::update_many()
         .col_expr(load::Column::UpdatedAt, Expr::value(chrono::Utc::now()))
         .filter(load::Column::Id.eq(load_id))
         .filter(load::Column::Status.eq(LoadStatus::Open))
-        .exec_with_returning(db)
+        .exec_with_returning(tx)
         .await?;
     if let Some(l) = rows.into_iter().next() {
         return Ok(l);
     }
     let l = load::Entity::find_by_id(load_id)
-        .one(db)
+        .one(tx)
         .await?
         .ok_or(AppError::NotFound("load"))?;
     Err(AppError::Conflict {
@@ -157,8 +160,8 @@ pub async fn add_order(
     load_id: i64,
     req: AddOrder,
 ) -> AppResult<LoadOut> {
-    let txn = db.begin_write().await?;
-    lock_open(&txn, load_id).await?;
+    let tx = db.begin_write().await?;
+    lock_open(&tx, load_id).await?;
     let moved = order::Entity::update_many()
         .col_expr(order::Column::LoadId, Expr::value(load_id))
         .col_expr(order::Column::UpdatedAt, Expr::value(chrono::Utc::now()))
@@ -170,11 +173,11 @@ pub async fn add_order(
                 .add(order::Column::WeightsFlagged.eq(false))
                 .add(order::Column::WeightsApprovedAt.is_not_null()),
         )
-        .exec(&txn)
+        .exec(&tx)
         .await?;
     if moved.rows_affected == 0 {
         let o = order::Entity::find_by_id(req.order_id)
-            .one(&txn)
+            .one(&tx)
             .await?
             .ok_or_else(|| {
                 // The order is named in the body, not the path: the load exists, the request
@@ -203,7 +206,7 @@ pub async fn add_order(
         };
         return Err(AppError::Conflict { code, detail });
     }
-    let net = order_net_g(&txn, req.order_id).await?;
+    let net = order_net_g(&tx, req.order_id).await?;
     let fits = load::Entity::update_many()
         .col_expr(
             load::Column::TotalNetG,
@@ -219,17 +222,17 @@ pub async fn add_order(
                         .lte(Expr::col(load::Column::CapacityKg).mul(1000)),
                 ),
         )
-        .exec(&txn)
+        .exec(&tx)
         .await?;
     if fits.rows_affected == 0 {
-        txn.rollback().await?;
+        tx.rollback().await?;
         return Err(AppError::Conflict {
             code: "over_capacity",
             detail: format!("{net} g more would exceed the truck's capacity"),
         });
     }
     audit::record(
-        &txn,
+        &tx,
         Change {
             actor: Some(caller.user_id),
             action: "add_to_load",
@@ -240,8 +243,8 @@ pub async fn add_order(
         },
     )
     .await?;
-    let l = get(&txn, load_id).await?;
-    txn.commit().await?;
+    let l = get(&tx, load_id).await?;
+    tx.commit().await?;
     Ok(l)
 }
 
@@ -255,28 +258,28 @@ pub async fn remove_order(
     load_id: i64,
     order_id: i64,
 ) -> AppResult<LoadOut> {
-    let txn = db.begin_write().await?;
-    lock_open(&txn, load_id).await?;
+    let tx = db.begin_write().await?;
+    lock_open(&tx, load_id).await?;
     let moved = order::Entity::update_many()
         .col_expr(order::Column::LoadId, Expr::value(Option::<i64>::None))
         .filter(order::Column::Id.eq(order_id))
         .filter(order::Column::LoadId.eq(load_id))
-        .exec(&txn)
+        .exec(&tx)
         .await?;
     if moved.rows_affected == 0 {
         return Err(AppError::NotFound("order on this load"));
     }
-    let net = order_net_g(&txn, order_id).await?;
+    let net = order_net_g(&tx, order_id).await?;
     load::Entity::update_many()
         .col_expr(
             load::Column::TotalNetG,
             Expr::col(load::Column::TotalNetG).sub(net),
         )
         .filter(load::Column::Id.eq(load_id))
-        .exec(&txn)
+        .exec(&tx)
         .await?;
     audit::record(
-        &txn,
+        &tx,
         Change {
             actor: Some(caller.user_id),
             action: "remove_from_load",
@@ -287,7 +290,7 @@ pub async fn remove_order(
         },
     )
     .await?;
-    let l = get(&txn, load_id).await?;
-    txn.commit().await?;
+    let l = get(&tx, load_id).await?;
+    tx.commit().await?;
     Ok(l)
 }

@@ -1,6 +1,7 @@
 //! Posting balanced transactions. Every transaction's entries sum to zero — checked here before
 //! anything is written — and the rows are append-only in the database.
 
+use crate::db::Tx;
 use crate::domain::settlement::Account;
 use crate::dto::Page;
 use crate::dto::money::{LedgerFilter, PostIncome, TransactionOut};
@@ -39,7 +40,7 @@ pub struct Header<'a> {
 ///
 /// # Errors
 /// Unbalanced entries, or database errors.
-pub async fn post(db: &impl ConnectionTrait, h: Header<'_>, entries: &[Entry]) -> AppResult<i64> {
+pub async fn post(tx: &Tx, h: Header<'_>, entries: &[Entry]) -> AppResult<i64> {
     let balance: i128 = entries.iter().map(|e| i128::from(e.amount_fen)).sum();
     if balance != 0 || entries.is_empty() {
         return Err(AppError::Internal(anyhow::anyhow!(
@@ -56,7 +57,7 @@ pub async fn post(db: &impl ConnectionTrait, h: Header<'_>, entries: &[Entry]) -
         created_at: Set(chrono::Utc::now()),
         ..Default::default()
     }
-    .insert(db)
+    .insert(tx)
     .await?;
     let period = h.occurred_on.year() * 100 + i32::try_from(h.occurred_on.month()).unwrap_or(0);
     let rows = entries.iter().map(|e| ledger_entry::ActiveModel {
@@ -79,7 +80,7 @@ pub async fn post(db: &impl ConnectionTrait, h: Header<'_>, entries: &[Entry]) -
         ..Default::default()
     });
     ledger_entry::Entity::insert_many(rows)
-        .exec_without_returning(db)
+        .exec_without_returning(tx)
         .await?;
     Ok(t.id)
 }
@@ -134,10 +135,17 @@ pub async fn check_shares(
 /// # Errors
 /// 422 for invalid fields.
 pub async fn post_income(
-    db: &crate::db::Tx,
+    db: &crate::db::Db,
     actor: i64,
     req: PostIncome,
 ) -> AppResult<TransactionOut> {
+    db.write(async |tx| post_income_in(tx, actor, req).await)
+        .await
+}
+
+/// The step of [`post_income`] inside a transaction that the caller owns (the demo builds its
+/// village in one).
+pub async fn post_income_in(tx: &Tx, actor: i64, req: PostIncome) -> AppResult<TransactionOut> {
     let mut v = Validator::default();
     v.check(
         req.category != IncomeCategory::SalesCommission,
@@ -150,7 +158,7 @@ pub async fn post_income(
         "must be between 1 and 100000000000",
     );
     v.text(&req.description, "description", 500);
-    check_shares(db, &mut v, &req.shares).await?;
+    check_shares(tx, &mut v, &req.shares).await?;
     v.finish()?;
     let weights: Vec<u64> = req.shares.iter().map(|s| s.shares).collect();
     let parts = crate::domain::commission::split_largest_remainder(req.amount_fen, &weights)
@@ -179,8 +187,8 @@ pub async fn post_income(
         occurred_on: req.occurred_on,
         actor,
     };
-    let id = post(db, header, &entries).await?;
-    get(db, id).await
+    let id = post(tx, header, &entries).await?;
+    get(tx, id).await
 }
 
 /// # Errors

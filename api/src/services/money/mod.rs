@@ -9,4 +9,3 @@ pub mod reports;
 pub mod rules;
 pub mod settle;
 pub mod statements;
-pub mod stored_shares;

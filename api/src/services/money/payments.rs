@@ -8,8 +8,8 @@ use crate::domain::caller::Caller;
 use crate::dto::events::{EventData, EventType};
 use crate::dto::money::{PaymentOut, PaymentReceipt, RecordPayment};
 use crate::error::{AppError, AppResult, Validator};
-use crate::services::idempotency::Placed;
 use crate::services::idempotency::{self, Keyed};
+use crate::services::idempotency::{Outcome, Placed};
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
@@ -69,12 +69,12 @@ pub async fn record(
 /// The transaction's part: the running total, the payment row, the status, settlement, the
 /// event; the first answer.
 async fn write_payment(
-    txn: &Tx,
+    tx: &Tx,
     caller: &Caller,
     order_id: i64,
     req: &RecordPayment,
     day: NaiveDate,
-) -> AppResult<(u16, String)> {
+) -> AppResult<(Outcome, String)> {
     let due = Func::coalesce([
         Expr::col(order::Column::FinalTotalFen),
         Expr::col(order::Column::TotalFen),
@@ -93,11 +93,11 @@ async fn write_payment(
                 .lte(due),
         )
         .filter(Expr::col(order::Column::PaidFen).add(req.amount_fen).gte(0))
-        .exec_with_returning(txn)
+        .exec_with_returning(tx)
         .await?;
     let Some(o) = moved.into_iter().next() else {
         let o = order::Entity::find_by_id(order_id)
-            .one(txn)
+            .one(tx)
             .await?
             .ok_or(AppError::NotFound("order"))?;
         let due = o.final_total_fen.unwrap_or(o.total_fen);
@@ -132,18 +132,18 @@ async fn write_payment(
         created_at: Set(chrono::Utc::now()),
         ..Default::default()
     }
-    .insert(txn)
+    .insert(tx)
     .await?;
     let due = o.final_total_fen.unwrap_or(o.total_fen);
     let status = status_after(o.paid_fen, due, req.amount_fen < 0);
     order::Entity::update_many()
         .col_expr(order::Column::PaymentStatus, Expr::value(status))
         .filter(order::Column::Id.eq(order_id))
-        .exec(txn)
+        .exec(tx)
         .await?;
     let refund = req.amount_fen < 0;
     crate::services::audit::record(
-        txn,
+        tx,
         crate::services::audit::Change {
             actor: Some(caller.user_id),
             action: if refund {
@@ -167,15 +167,15 @@ async fn write_payment(
     )
     .await?;
     let settled = if o.status == OrderStatus::Settled {
-        resettle(txn, &o, caller.user_id, day).await?;
+        resettle(tx, &o, caller.user_id, day).await?;
         true
     } else {
-        settle_if_ready(txn, order_id, caller.user_id, day, SettledBy::Payment).await?
+        settle_if_ready(tx, order_id, caller.user_id, day, SettledBy::Payment).await?
     };
     // The report figures change with a refund (settling rewrote them already, after a refund
     // too); a payment that settles nothing leaves them as they were.
     if refund {
-        crate::services::reports::facts::refresh(txn, order_id).await?;
+        crate::services::reports::facts::refresh(tx, order_id).await?;
     }
     let receipt = PaymentReceipt {
         payment: PaymentOut::from(p),
@@ -188,10 +188,10 @@ async fn write_payment(
     let body = serde_json::to_string(&receipt).map_err(|e| AppError::Internal(e.into()))?;
     let data = EventData {
         payment: Some(receipt),
-        ..EventData::order(crate::services::orders::load_out(txn, order_id).await?)
+        ..EventData::order(crate::services::order_reads::load_out(tx, order_id).await?)
     };
-    crate::services::webhooks::outbox::emit(txn, EventType::PaymentRecorded, &data).await?;
-    Ok((201, body))
+    crate::services::webhooks::outbox::emit(tx, EventType::PaymentRecorded, &data).await?;
+    Ok((Outcome::Created, body))
 }
 
 /// The order's payments, oldest first.

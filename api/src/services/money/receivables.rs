@@ -27,7 +27,7 @@ fn check_q(v: &mut Validator, q: Option<&str>) {
 
 fn searched(q: Option<&str>) -> Condition {
     match q.map(str::trim).filter(|q| !q.is_empty()) {
-        Some(text) => crate::services::orders::search(text),
+        Some(text) => crate::services::order_reads::search(text),
         None => Condition::all(),
     }
 }

@@ -2,6 +2,7 @@
 //! specific scope wins (batch, then product, then channel), then the newest rule.
 
 use super::ledger::check_shares;
+use crate::db::Tx;
 use crate::domain::caller::Caller;
 use crate::dto::Page;
 use crate::dto::money::{BatchRules, CreateRule, RuleForChannel, RuleOut, Share};
@@ -29,7 +30,19 @@ pub struct RuleSnapshot {
 /// # Errors
 /// 422 for a rule that names the wrong target for its scope, bad rates or shares.
 pub async fn create(
-    db: &crate::db::Tx,
+    db: &crate::db::Db,
+    caller: &Caller,
+    req: CreateRule,
+    cache: &RulesCache,
+) -> AppResult<RuleOut> {
+    db.write(async |tx| create_in(tx, caller, req, cache).await)
+        .await
+}
+
+/// The step of [`create`] inside a transaction that the caller owns (the demo builds its
+/// village in one).
+pub async fn create_in(
+    tx: &Tx,
     caller: &Caller,
     req: CreateRule,
     cache: &RulesCache,
@@ -66,17 +79,17 @@ pub async fn create(
         "must not be before valid_from",
     );
     v.opt_text(req.note.as_deref(), "note", 500);
-    check_shares(db, &mut v, &req.shares).await?;
+    check_shares(tx, &mut v, &req.shares).await?;
     if let Some(id) = req.batch_id {
         v.check(
-            batch::Entity::find_by_id(id).one(db).await?.is_some(),
+            batch::Entity::find_by_id(id).one(tx).await?.is_some(),
             "batch_id",
             format!("no batch with id {id}"),
         );
     }
     if let Some(id) = req.product_id {
         v.check(
-            product::Entity::find_by_id(id).one(db).await?.is_some(),
+            product::Entity::find_by_id(id).one(tx).await?.is_some(),
             "product_id",
             format!("no product with id {id}"),
         );
@@ -96,7 +109,7 @@ pub async fn create(
         created_at: Set(chrono::Utc::now()),
         ..Default::default()
     }
-    .insert(db)
+    .insert(tx)
     .await?;
     let shares = req
         .shares
@@ -108,10 +121,10 @@ pub async fn create(
             ..Default::default()
         });
     commission_rule_share::Entity::insert_many(shares)
-        .exec_without_returning(db)
+        .exec_without_returning(tx)
         .await?;
     crate::services::audit::record(
-        db,
+        tx,
         crate::services::audit::Change {
             actor: Some(caller.user_id),
             action: "create_commission_rule",
@@ -134,7 +147,7 @@ pub async fn create(
     .await?;
     // New orders see the rule at once here, and on other replicas when the notice arrives.
     cache.invalidate();
-    db.notify(crate::db::hub::Notice::RulesChanged).await?;
+    tx.notify(crate::db::hub::Notice::RulesChanged).await?;
     Ok(out(rule, req.shares))
 }
 

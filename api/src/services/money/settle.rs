@@ -5,10 +5,11 @@
 //! one for what remains paid; nothing is edited.
 
 use super::ledger::{Entry, Header, post};
-use super::stored_shares;
+use crate::db::Tx;
 use crate::domain::settlement::{Leg, SettleLine, postings, scale_amounts};
 use crate::dto::money::{SettleOrders, SettleOutcome, Skipped};
 use crate::error::{AppError, AppResult, Invariant};
+use crate::services::stored_shares;
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder};
@@ -77,13 +78,13 @@ async fn settle_lines(
 }
 
 async fn post_settlement(
-    db: &impl ConnectionTrait,
+    tx: &Tx,
     order_id: i64,
     total: Option<i64>,
     actor: i64,
     day: NaiveDate,
 ) -> AppResult<Option<i64>> {
-    let lines = settle_lines(db, order_id, total).await?;
+    let lines = settle_lines(tx, order_id, total).await?;
     let p = postings(&lines)
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("settlement overflow")))?;
     if p.is_empty() {
@@ -108,7 +109,7 @@ async fn post_settlement(
         occurred_on: day,
         actor,
     };
-    Ok(Some(post(db, header, &entries).await?))
+    Ok(Some(post(tx, header, &entries).await?))
 }
 
 /// What made an order settle, as the audit log tells it.
@@ -138,7 +139,7 @@ impl SettledBy {
 /// # Errors
 /// Database errors.
 pub async fn settle_if_ready(
-    db: &crate::db::Tx,
+    tx: &Tx,
     order_id: i64,
     actor: i64,
     day: NaiveDate,
@@ -157,14 +158,14 @@ pub async fn settle_if_ready(
         .filter(order::Column::Status.eq(OrderStatus::Delivered))
         .filter(Expr::col(order::Column::PaidFen).eq(due))
         .filter(order::Column::PaidFen.gt(0))
-        .exec_with_returning(db)
+        .exec_with_returning(tx)
         .await?;
     let Some(settled) = won.into_iter().next() else {
         return Ok(false);
     };
-    let txn = post_settlement(db, order_id, None, actor, day).await?;
+    let transaction_id = post_settlement(tx, order_id, None, actor, day).await?;
     crate::services::audit::record(
-        db,
+        tx,
         crate::services::audit::Change {
             actor: Some(actor),
             action: "settle_order",
@@ -174,17 +175,20 @@ pub async fn settle_if_ready(
             after: Some(serde_json::json!({
                 "amount_fen": settled.paid_fen,
                 "trigger": by.as_str(),
-                "transaction_id": txn,
+                "transaction_id": transaction_id,
             })),
         },
     )
     .await?;
     order::Entity::update_many()
-        .col_expr(order::Column::SettlementTransactionId, Expr::value(txn))
+        .col_expr(
+            order::Column::SettlementTransactionId,
+            Expr::value(transaction_id),
+        )
         .filter(order::Column::Id.eq(order_id))
-        .exec(db)
+        .exec(tx)
         .await?;
-    crate::services::reports::facts::refresh(db, order_id).await?;
+    crate::services::reports::facts::refresh(tx, order_id).await?;
     Ok(true)
 }
 
@@ -192,16 +196,11 @@ pub async fn settle_if_ready(
 ///
 /// # Errors
 /// Database errors.
-pub async fn resettle(
-    db: &impl ConnectionTrait,
-    o: &order::Model,
-    actor: i64,
-    day: NaiveDate,
-) -> AppResult<()> {
+pub async fn resettle(tx: &Tx, o: &order::Model, actor: i64, day: NaiveDate) -> AppResult<()> {
     if let Some(current) = o.settlement_transaction_id {
         let entries = ledger_entry::Entity::find()
             .filter(ledger_entry::Column::TransactionId.eq(current))
-            .all(db)
+            .all(tx)
             .await?;
         let reversed: Vec<Entry> = entries
             .into_iter()
@@ -222,20 +221,20 @@ pub async fn resettle(
             occurred_on: day,
             actor,
         };
-        post(db, header, &reversed).await?;
+        post(tx, header, &reversed).await?;
     }
     let new = if o.paid_fen > 0 {
-        post_settlement(db, o.id, Some(o.paid_fen), actor, day).await?
+        post_settlement(tx, o.id, Some(o.paid_fen), actor, day).await?
     } else {
         None
     };
     order::Entity::update_many()
         .col_expr(order::Column::SettlementTransactionId, Expr::value(new))
         .filter(order::Column::Id.eq(o.id))
-        .exec(db)
+        .exec(tx)
         .await?;
     crate::services::audit::record(
-        db,
+        tx,
         crate::services::audit::Change {
             actor: Some(actor),
             action: "resettle_order",
@@ -280,13 +279,13 @@ pub async fn settle_many(
         skipped: Vec::new(),
     };
     for id in req.order_ids {
-        let txn = db.begin_write().await?;
-        if settle_if_ready(&txn, id, actor, day, SettledBy::Hand).await? {
-            txn.commit().await?;
+        let tx = db.begin_write().await?;
+        if settle_if_ready(&tx, id, actor, day, SettledBy::Hand).await? {
+            tx.commit().await?;
             out.settled.push(id);
             continue;
         }
-        let (code, reason) = match order::Entity::find_by_id(id).one(&txn).await? {
+        let (code, reason) = match order::Entity::find_by_id(id).one(&tx).await? {
             None => ("not_found", "no such order".to_owned()),
             Some(o) if o.status == OrderStatus::Settled => {
                 ("already_settled", "already settled".to_owned())
@@ -297,7 +296,7 @@ pub async fn settle_many(
             ),
             Some(_) => ("not_fully_paid", "not fully paid".to_owned()),
         };
-        txn.rollback().await?;
+        tx.rollback().await?;
         out.skipped.push(Skipped {
             order_id: id,
             code,

@@ -3,6 +3,7 @@
 //! posted later falls on the next statement.
 
 use super::ledger::{Entry, Header, post};
+use crate::db::Tx;
 use crate::domain::caller::Caller;
 use crate::domain::settlement::Account;
 use crate::dto::money::{RecordPayout, StatementOut, TransactionOut};
@@ -67,15 +68,15 @@ pub async fn issue(
     grower_id: i64,
     today: NaiveDate,
 ) -> AppResult<StatementOut> {
-    let txn = db.begin_write().await?;
+    let tx = db.begin_write().await?;
     grower::Entity::find_by_id(grower_id)
-        .one(&txn)
+        .one(&tx)
         .await?
         .ok_or(AppError::NotFound("grower"))?;
     let last = grower_statement::Entity::find()
         .filter(grower_statement::Column::GrowerId.eq(grower_id))
         .order_by_desc(grower_statement::Column::ThroughTransactionId)
-        .one(&txn)
+        .one(&tx)
         .await?;
     let (after, opening, from) = match &last {
         Some(s) => (s.through_transaction_id, s.balance_fen, s.period_to),
@@ -89,7 +90,7 @@ pub async fn issue(
         .filter(ledger_entry::Column::TransactionId.gt(after))
         .order_by_desc(ledger_entry::Column::TransactionId)
         .into_tuple()
-        .one(&txn)
+        .one(&tx)
         .await?;
     let Some((through, _)) = newest else {
         return Err(AppError::Conflict {
@@ -104,18 +105,18 @@ pub async fn issue(
         .filter(ledger_entry::Column::TransactionId.gt(after))
         .order_by_asc(ledger_entry::Column::TransactionId)
         .into_tuple()
-        .one(&txn)
+        .one(&tx)
         .await?;
-    let (sales, quantity) = sum(&txn, grower_id, Some(EntryKind::Sale), after, through).await?;
+    let (sales, quantity) = sum(&tx, grower_id, Some(EntryKind::Sale), after, through).await?;
     let (withheld, _) = sum(
-        &txn,
+        &tx,
         grower_id,
         Some(EntryKind::CommissionWithheld),
         after,
         through,
     )
     .await?;
-    let (paid_out, _) = sum(&txn, grower_id, Some(EntryKind::Payout), after, through).await?;
+    let (paid_out, _) = sum(&tx, grower_id, Some(EntryKind::Payout), after, through).await?;
     let (sales, payable) = (-sales, -sales - withheld);
     let m = grower_statement::ActiveModel {
         grower_id: Set(grower_id),
@@ -138,7 +139,7 @@ pub async fn issue(
         issued_at: Set(chrono::Utc::now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&tx)
     .await
     .map_err(|e| {
         if is_unique_violation(&e) {
@@ -151,7 +152,7 @@ pub async fn issue(
         }
     })?;
     crate::services::audit::record(
-        &txn,
+        &tx,
         crate::services::audit::Change {
             actor: Some(caller.user_id),
             action: "issue_statement",
@@ -170,7 +171,7 @@ pub async fn issue(
         },
     )
     .await?;
-    txn.commit().await?;
+    tx.commit().await?;
     Ok(m.into())
 }
 
@@ -208,27 +209,27 @@ pub async fn payout(
     );
     v.opt_text(req.reference.as_deref(), "reference", 100);
     v.finish()?;
-    crate::services::idempotency::keyed_write(db, keyed, in_flight_wait, async |txn| {
-        let out = write_payout(txn, caller, grower_id, &req, today).await?;
+    crate::services::idempotency::keyed_write(db, keyed, in_flight_wait, async |tx| {
+        let out = write_payout(tx, caller, grower_id, &req, today).await?;
         let body = serde_json::to_string(&out).invariant("a transaction serialises")?;
-        Ok((201, body))
+        Ok((crate::services::idempotency::Outcome::Created, body))
     })
     .await
 }
 
 /// The transaction's part of a payout: the balance check and the two postings.
 async fn write_payout(
-    txn: &crate::db::Tx,
+    tx: &Tx,
     caller: &Caller,
     grower_id: i64,
     req: &RecordPayout,
     today: NaiveDate,
 ) -> AppResult<TransactionOut> {
     let grower = grower::Entity::find_by_id(grower_id)
-        .one(txn)
+        .one(tx)
         .await?
         .ok_or(AppError::NotFound("grower"))?;
-    let owed = outstanding(txn, grower_id).await?;
+    let owed = outstanding(tx, grower_id).await?;
     if req.amount_fen > owed {
         return Err(AppError::Conflict {
             code: "payout_exceeds_balance",
@@ -270,9 +271,9 @@ async fn write_payout(
             quantity_g: 0,
         },
     ];
-    let id = post(txn, header, &entries).await?;
+    let id = post(tx, header, &entries).await?;
     crate::services::audit::record(
-        txn,
+        tx,
         crate::services::audit::Change {
             actor: Some(caller.user_id),
             action: "payout",
@@ -288,5 +289,5 @@ async fn write_payout(
         },
     )
     .await?;
-    super::ledger::get(txn, id).await
+    super::ledger::get(tx, id).await
 }

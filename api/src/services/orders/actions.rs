@@ -3,15 +3,15 @@
 //! the stock of every line in the same transaction.
 
 use super::limits::release;
-use super::query::load_out;
-use crate::db::Db;
 use crate::db::hub::Notice;
+use crate::db::{Db, Tx};
 use crate::domain::caller::Caller;
 use crate::domain::order_status::{self, OrderAction, next};
 use crate::dto::events::{EventData, EventType};
 use crate::dto::orders::OrderOut;
 use crate::error::{AppError, AppResult, Validator};
 use crate::services::audit::{self, Change};
+use crate::services::order_reads::load_out;
 use crate::services::webhooks::outbox;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -22,17 +22,17 @@ use zhunong_entity::{batch, order, order_line};
 /// # Errors
 /// 404 if the order does not exist, 409 naming its status if it is not pending.
 pub async fn confirm(db: &Db, caller: &Caller, order_id: i64) -> AppResult<OrderOut> {
-    let txn = db.begin_write().await?;
-    transition(&txn, order_id, OrderAction::Confirm).await?;
-    audit_status(&txn, caller, order_id, "confirm_order", None).await?;
-    let out = load_out(&txn, order_id).await?;
+    let tx = db.begin_write().await?;
+    transition(&tx, order_id, OrderAction::Confirm).await?;
+    audit_status(&tx, caller, order_id, "confirm_order", None).await?;
+    let out = load_out(&tx, order_id).await?;
     outbox::emit(
-        &txn,
+        &tx,
         EventType::OrderConfirmed,
         &EventData::order(out.clone()),
     )
     .await?;
-    txn.commit().await?;
+    tx.commit().await?;
     Ok(out)
 }
 
@@ -95,13 +95,13 @@ pub async fn cancel(
     let mut v = Validator::default();
     v.opt_text(reason.as_deref(), "reason", 200);
     v.finish()?;
-    let txn = db.begin_write().await?;
-    transition(&txn, order_id, OrderAction::Cancel).await?;
-    audit_status(&txn, caller, order_id, "cancel_order", reason.as_deref()).await?;
+    let tx = db.begin_write().await?;
+    transition(&tx, order_id, OrderAction::Cancel).await?;
+    audit_status(&tx, caller, order_id, "cancel_order", reason.as_deref()).await?;
     let lines = order_line::Entity::find()
         .filter(order_line::Column::OrderId.eq(order_id))
         .order_by_asc(order_line::Column::BatchId)
-        .all(&txn)
+        .all(&tx)
         .await?;
     let mut per_batch: BTreeMap<i64, i64> = BTreeMap::new();
     let mut ordered: BTreeMap<i64, i64> = BTreeMap::new();
@@ -117,26 +117,26 @@ pub async fn cancel(
                 Expr::col(batch::Column::StockQty).add(qty),
             )
             .filter(batch::Column::Id.eq(batch_id))
-            .exec(&txn)
+            .exec(&tx)
             .await?;
     }
-    crate::services::reports::facts::refresh(&txn, order_id).await?;
-    let out = load_out(&txn, order_id).await?;
+    crate::services::reports::facts::refresh(&tx, order_id).await?;
+    let out = load_out(&tx, order_id).await?;
     outbox::emit(
-        &txn,
+        &tx,
         EventType::OrderCancelled,
         &EventData::order(out.clone()),
     )
     .await?;
     if let Some(session) = out.live_session_id {
-        release(&txn, session, out.buyer_id, &ordered).await?;
-        txn.notify(Notice::LiveSession(session)).await?;
+        release(&tx, session, out.buyer_id, &ordered).await?;
+        tx.notify(Notice::LiveSession(session)).await?;
     }
-    txn.commit().await?;
+    tx.commit().await?;
     Ok(out)
 }
 
-async fn transition(txn: &crate::db::Tx, order_id: i64, action: OrderAction) -> AppResult<()> {
+async fn transition(tx: &Tx, order_id: i64, action: OrderAction) -> AppResult<()> {
     let target = match action {
         OrderAction::Confirm => OrderStatus::Confirmed,
         OrderAction::Cancel => OrderStatus::Cancelled,
@@ -155,11 +155,11 @@ async fn transition(txn: &crate::db::Tx, order_id: i64, action: OrderAction) -> 
         // An order on a load is on the truck's manifest: take it off the load first.
         update = update.filter(order::Column::LoadId.is_null());
     }
-    if update.exec(txn).await?.rows_affected == 1 {
+    if update.exec(tx).await?.rows_affected == 1 {
         return Ok(());
     }
     let current = order::Entity::find_by_id(order_id)
-        .one(txn)
+        .one(tx)
         .await?
         .ok_or(AppError::NotFound("order"))?;
     if current.load_id.is_some() && next(current.status, action).is_some() {
@@ -182,21 +182,21 @@ async fn transition(txn: &crate::db::Tx, order_id: i64, action: OrderAction) -> 
 }
 
 async fn audit_status(
-    txn: &crate::db::Tx,
+    tx: &Tx,
     caller: &Caller,
     order_id: i64,
     action: &str,
     reason: Option<&str>,
 ) -> AppResult<()> {
     let after = order::Entity::find_by_id(order_id)
-        .one(txn)
+        .one(tx)
         .await?
         .map(|o| match reason {
             Some(r) => serde_json::json!({"status": o.status, "reason": r}),
             None => serde_json::json!({"status": o.status}),
         });
     audit::record(
-        txn,
+        tx,
         Change {
             actor: Some(caller.user_id),
             action,

@@ -32,15 +32,15 @@ pub struct FigureTerms<'a> {
 /// # Errors
 /// Database errors; figures that overflow (500).
 pub async fn insert(
-    txn: &Tx,
+    tx: &Tx,
     order: order::ActiveModel,
     lines: Vec<order_line::Model>,
     terms: &FigureTerms<'_>,
 ) -> AppResult<(order::Model, Vec<order_line::Model>)> {
-    if txn.get_database_backend() == DbBackend::Postgres {
-        return insert_postgres(txn, order, lines, terms).await;
+    if tx.get_database_backend() == DbBackend::Postgres {
+        return insert_postgres(tx, order, lines, terms).await;
     }
-    let order = order.insert(txn).await?;
+    let order = order.insert(tx).await?;
     let rows = lines.into_iter().map(|mut l| {
         l.order_id = order.id;
         let mut a = l.into_active_model().reset_all();
@@ -48,10 +48,10 @@ pub async fn insert(
         a
     });
     let lines = order_line::Entity::insert_many(rows)
-        .exec_with_returning(txn)
+        .exec_with_returning(tx)
         .await?;
     let figures = figures(&order, &lines, terms);
-    sales_facts::insert(txn, &figures, txn.local_offset()).await?;
+    sales_facts::insert(tx, &figures, tx.local_offset()).await?;
     Ok((order, lines))
 }
 
@@ -70,7 +70,7 @@ fn figures<'a>(
 }
 
 async fn insert_postgres(
-    txn: &Tx,
+    tx: &Tx,
     order: order::ActiveModel,
     mut lines: Vec<order_line::Model>,
     terms: &FigureTerms<'_>,
@@ -87,7 +87,7 @@ async fn insert_postgres(
             lines.len()
         )),
     ]));
-    let row = txn
+    let row = tx
         .query_one_raw(backend.build(&insert_order))
         .await?
         .invariant("an INSERT … RETURNING answers its row")?;
@@ -108,7 +108,7 @@ async fn insert_postgres(
         line.order_id = order.id;
     }
 
-    let ctes = sales_facts::insert_ctes(&figures(&order, &lines, terms), txn.local_offset())?;
+    let ctes = sales_facts::insert_ctes(&figures(&order, &lines, terms), tx.local_offset())?;
     let mut insert_lines = order_line::Entity::insert_many(
         lines.into_iter().map(|l| l.into_active_model().reset_all()),
     )
@@ -117,7 +117,7 @@ async fn insert_postgres(
     if let Some(ctes) = ctes {
         insert_lines.with_cte(ctes);
     }
-    let mut stored = txn
+    let mut stored = tx
         .query_all_raw(backend.build(&insert_lines))
         .await?
         .iter()

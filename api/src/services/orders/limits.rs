@@ -2,10 +2,11 @@
 //! limit is a conditional UPDATE on it, taken after the batch's stock row lock, so concurrent
 //! taps by one buyer cannot together exceed it.
 
+use crate::db::Tx;
 use crate::error::{AppError, AppResult};
 use crate::services::live::LiveTerms;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, EntityTrait, ExprTrait, QueryFilter, Set};
 use std::collections::BTreeMap;
 use zhunong_entity::live_buyer_take::{ActiveModel, Column, Entity};
 
@@ -14,7 +15,7 @@ use zhunong_entity::live_buyer_take::{ActiveModel, Column, Entity};
 /// # Errors
 /// 409 `buyer_limit_reached` naming the batch; database errors.
 pub async fn take_within_limits(
-    db: &impl ConnectionTrait,
+    tx: &Tx,
     terms: &LiveTerms,
     buyer_id: i64,
     needs: &BTreeMap<i64, i64>,
@@ -36,7 +37,7 @@ pub async fn take_within_limits(
         };
         Entity::insert(row)
             .on_conflict_do_nothing_on([Column::SessionId, Column::BuyerId, Column::BatchId])
-            .exec_without_returning(db)
+            .exec_without_returning(tx)
             .await?;
         let res = Entity::update_many()
             .col_expr(Column::Quantity, Expr::col(Column::Quantity).add(quantity))
@@ -44,7 +45,7 @@ pub async fn take_within_limits(
             .filter(Column::BuyerId.eq(buyer_id))
             .filter(Column::BatchId.eq(batch_id))
             .filter(Expr::col(Column::Quantity).add(quantity).lte(limit))
-            .exec(db)
+            .exec(tx)
             .await?;
         if res.rows_affected == 0 {
             return Err(AppError::Conflict {
@@ -63,7 +64,7 @@ pub async fn take_within_limits(
 /// # Errors
 /// Database errors.
 pub async fn release(
-    db: &impl ConnectionTrait,
+    tx: &Tx,
     session_id: i64,
     buyer_id: i64,
     needs: &BTreeMap<i64, i64>,
@@ -75,7 +76,7 @@ pub async fn release(
             .filter(Column::BuyerId.eq(buyer_id))
             .filter(Column::BatchId.eq(batch_id))
             .filter(Column::Quantity.gte(quantity))
-            .exec(db)
+            .exec(tx)
             .await?;
     }
     Ok(())

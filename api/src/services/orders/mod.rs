@@ -1,15 +1,14 @@
 //! Orders: placing them (stock taken atomically for all lines or none), confirming, cancelling
-//! (stock returned), and reading them.
+//! (stock returned). Reading them is in [`crate::services::order_reads`], re-exported here, so that
+//! the money and weighing services can read an order without depending on how one is placed.
 
 mod actions;
 mod insert;
 mod limits;
 mod place;
-mod query;
 mod shortage;
 mod stock;
 
+pub use crate::services::order_reads::{get, list, load_out, status_counts};
 pub use actions::{cancel, confirm, confirm_pending_of_session};
 pub use place::{OrderContext, Placed, Placer, place};
-pub(crate) use query::search;
-pub use query::{get, list, load_out, status_counts};

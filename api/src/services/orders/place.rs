@@ -16,12 +16,12 @@ use crate::domain::caller::Caller;
 use crate::domain::money::{self, MAX_QUANTITY};
 use crate::dto::orders::{CreateOrder, OrderOut};
 use crate::error::{AppError, AppResult, Validator};
+use crate::services::contract_prices;
 use crate::services::facts::Facts;
 pub use crate::services::idempotency::Placed;
-use crate::services::idempotency::{self, Keyed};
+use crate::services::idempotency::{self, Keyed, Outcome};
 use crate::services::live;
 use crate::services::money::rules::RulesCache;
-use crate::services::partner::contract_prices;
 use crate::services::reports::facts::BatchInfo;
 use sea_orm::Set;
 use std::collections::{BTreeMap, HashMap};
@@ -174,13 +174,13 @@ struct Prepared {
 
 /// The transaction's part: stock, limits, the order and its lines; the first answer.
 async fn write_order(
-    txn: &Tx,
+    tx: &Tx,
     read: &crate::db::Reader,
     ctx: &OrderContext<'_>,
     placer: Placer<'_>,
     req: &CreateOrder,
     p: &Prepared,
-) -> AppResult<(u16, String)> {
+) -> AppResult<(Outcome, String)> {
     let Prepared {
         needs,
         buyer_kind,
@@ -189,19 +189,19 @@ async fn write_order(
         live,
     } = p;
     let (buyer_kind, facts) = (*buyer_kind, ctx.facts);
-    let super::stock::Taken { locked, short } = super::stock::take(txn, needs).await?;
+    let super::stock::Taken { locked, short } = super::stock::take(tx, needs).await?;
     if !short.is_empty() {
         return Err(shortage_error(read, req, &short).await?);
     }
     if let Some(terms) = &live {
-        take_within_limits(txn, terms, req.buyer_id, needs).await?;
+        take_within_limits(tx, terms, req.buyer_id, needs).await?;
     }
 
     let mut shares = HashMap::new();
     for (batch, rule) in rules.iter() {
         shares.insert(
             *batch,
-            crate::services::money::stored_shares::to_json(&rule.shares)?,
+            crate::services::stored_shares::to_json(&rule.shares)?,
         );
     }
     let mut lines = Vec::with_capacity(req.lines.len());
@@ -216,7 +216,7 @@ async fn write_order(
             (None, BuyerKind::Enterprise) => b.enterprise_price_fen,
             (None, BuyerKind::Individual) => b.retail_price_fen,
         };
-        let pricing = facts.pricing(txn, b.product_id).await?;
+        let pricing = facts.pricing(tx, b.product_id).await?;
         let amount_fen = money::line_amount_fen(pricing, l.quantity, unit_price_fen)
             .ok_or_else(|| AppError::field(format!("lines[{i}].quantity"), "amount too large"))?;
         let rule = rules.get(&l.batch_id);
@@ -267,7 +267,7 @@ async fn write_order(
     };
     let mut batches = HashMap::new();
     for b in locked.values() {
-        let by_weight = facts.pricing(txn, b.product_id).await? == Pricing::ByWeight;
+        let by_weight = facts.pricing(tx, b.product_id).await? == Pricing::ByWeight;
         let info = BatchInfo {
             product_id: b.product_id,
             grower_id: b.grower_id,
@@ -279,13 +279,13 @@ async fn write_order(
         batches: &batches,
         buyer_kind: buyer_kind.as_str(),
     };
-    let (order, line_rows) = super::insert::insert(txn, order, lines, &terms).await?;
+    let (order, line_rows) = super::insert::insert(tx, order, lines, &terms).await?;
     let placed = OrderOut::new(order, line_rows);
     if confirmed_at_once {
         // Confirmed by the channel's setting rather than by a person: the same audit row and
         // `order.confirmed` event as a confirmation by hand, so partners and the log see it.
         crate::services::audit::record(
-            txn,
+            tx,
             crate::services::audit::Change {
                 actor: Some(placer.user_id()),
                 action: "confirm_order",
@@ -297,7 +297,7 @@ async fn write_order(
         )
         .await?;
         crate::services::webhooks::outbox::emit(
-            txn,
+            tx,
             crate::dto::events::EventType::OrderConfirmed,
             &crate::dto::events::EventData::order(placed.clone()),
         )
@@ -305,7 +305,7 @@ async fn write_order(
     }
     let body = serde_json::to_string(&placed).map_err(|e| AppError::Internal(e.into()))?;
     if let Some(terms) = &live {
-        txn.notify(Notice::LiveSession(terms.session_id)).await?;
+        tx.notify(Notice::LiveSession(terms.session_id)).await?;
     }
-    Ok((201, body))
+    Ok((Outcome::Created, body))
 }

@@ -6,11 +6,10 @@
 //! anyway) and then take every batch's quantity in a single UPDATE, so a 500-line order costs two
 //! statements, not five hundred, and two bulk orders cannot deadlock.
 
+use crate::db::Tx;
 use crate::error::AppResult;
 use sea_orm::sea_query::{CaseStatement, Expr};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ColumnTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::{BTreeMap, HashMap};
 use zhunong_entity::batch::{Column, Entity, Model};
 use zhunong_entity::enums::BatchStatus;
@@ -27,7 +26,7 @@ pub struct Taken {
 
 /// # Errors
 /// Database errors.
-pub async fn take(db: &impl ConnectionTrait, needs: &BTreeMap<i64, i64>) -> AppResult<Taken> {
+pub async fn take(tx: &Tx, needs: &BTreeMap<i64, i64>) -> AppResult<Taken> {
     let mut locked = HashMap::with_capacity(needs.len());
     if needs.len() < SET_BASED_FROM {
         let mut short = Vec::new();
@@ -37,7 +36,7 @@ pub async fn take(db: &impl ConnectionTrait, needs: &BTreeMap<i64, i64>) -> AppR
                 .filter(Column::Id.eq(batch_id))
                 .filter(Column::StockQty.gte(quantity))
                 .filter(Column::Status.eq(BatchStatus::Open))
-                .exec_with_returning(db)
+                .exec_with_returning(tx)
                 .await?;
             match rows.into_iter().next() {
                 Some(b) => {
@@ -56,7 +55,7 @@ pub async fn take(db: &impl ConnectionTrait, needs: &BTreeMap<i64, i64>) -> AppR
         .order_by_asc(Column::Id)
         .lock_exclusive()
         .into_tuple::<i64>()
-        .all(db)
+        .all(tx)
         .await?;
     let quantity_of = || {
         needs
@@ -74,7 +73,7 @@ pub async fn take(db: &impl ConnectionTrait, needs: &BTreeMap<i64, i64>) -> AppR
         .filter(Column::Id.is_in(ids.clone()))
         .filter(Column::Status.eq(BatchStatus::Open))
         .filter(Expr::col(Column::StockQty).gte(quantity_of()))
-        .exec_with_returning(db)
+        .exec_with_returning(tx)
         .await?;
     for b in rows {
         locked.insert(b.id, b);

@@ -1,7 +1,7 @@
-use crate::auth::api_key;
 use crate::domain::caller::Caller;
 use crate::dto::partner::{CreateKey, KeyOut, NewKeyOut};
 use crate::error::{AppError, AppResult, Validator};
+use crate::secrets::api_key;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -25,47 +25,50 @@ async fn enterprise(db: &impl ConnectionTrait, buyer_id: i64) -> AppResult<()> {
 /// # Errors
 /// 404 unknown buyer; 409 for an individual buyer.
 pub async fn create(
-    db: &crate::db::Tx,
+    db: &crate::db::Db,
     caller: &Caller,
     buyer_id: i64,
     req: CreateKey,
 ) -> AppResult<NewKeyOut> {
-    let mut v = Validator::default();
-    v.opt_text(req.label.as_deref(), "label", 100);
-    v.finish()?;
-    enterprise(db, buyer_id).await?;
-    let new = api_key::generate();
-    let m = key::ActiveModel {
-        buyer_id: Set(buyer_id),
-        key_id: Set(new.key_id),
-        secret_hash: Set(new.secret_hash),
-        label: Set(req.label),
-        created_by: Set(caller.user_id),
-        created_at: Set(chrono::Utc::now()),
-        revoked_at: Set(None),
-        last_used_at: Set(None),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    crate::services::audit::record(
-        db,
-        crate::services::audit::Change {
-            actor: Some(caller.user_id),
-            action: "create_api_key",
-            entity: "buyer",
-            entity_id: buyer_id,
-            before: None,
-            after: Some(serde_json::json!({"key_id": m.key_id, "label": m.label})),
-        },
-    )
-    .await?;
-    Ok(NewKeyOut {
-        key_id: m.key_id,
-        key: new.plaintext,
-        label: m.label,
-        created_at: m.created_at,
+    db.write(async |tx| {
+        let mut v = Validator::default();
+        v.opt_text(req.label.as_deref(), "label", 100);
+        v.finish()?;
+        enterprise(tx, buyer_id).await?;
+        let new = api_key::generate();
+        let m = key::ActiveModel {
+            buyer_id: Set(buyer_id),
+            key_id: Set(new.key_id),
+            secret_hash: Set(new.secret_hash),
+            label: Set(req.label),
+            created_by: Set(caller.user_id),
+            created_at: Set(chrono::Utc::now()),
+            revoked_at: Set(None),
+            last_used_at: Set(None),
+            ..Default::default()
+        }
+        .insert(tx)
+        .await?;
+        crate::services::audit::record(
+            tx,
+            crate::services::audit::Change {
+                actor: Some(caller.user_id),
+                action: "create_api_key",
+                entity: "buyer",
+                entity_id: buyer_id,
+                before: None,
+                after: Some(serde_json::json!({"key_id": m.key_id, "label": m.label})),
+            },
+        )
+        .await?;
+        Ok(NewKeyOut {
+            key_id: m.key_id,
+            key: new.plaintext,
+            label: m.label,
+            created_at: m.created_at,
+        })
     })
+    .await
 }
 
 /// # Errors
@@ -90,34 +93,37 @@ pub async fn list(db: &impl ConnectionTrait, buyer_id: i64) -> AppResult<Vec<Key
 /// # Errors
 /// 404 if the buyer has no such key (or it is already revoked).
 pub async fn revoke(
-    db: &crate::db::Tx,
+    db: &crate::db::Db,
     caller: &Caller,
     buyer_id: i64,
     key_id: &str,
 ) -> AppResult<()> {
-    let res = key::Entity::update_many()
-        .col_expr(key::Column::RevokedAt, Expr::value(chrono::Utc::now()))
-        .filter(key::Column::BuyerId.eq(buyer_id))
-        .filter(key::Column::KeyId.eq(key_id))
-        .filter(key::Column::RevokedAt.is_null())
-        .exec(db)
+    db.write(async |tx| {
+        let res = key::Entity::update_many()
+            .col_expr(key::Column::RevokedAt, Expr::value(chrono::Utc::now()))
+            .filter(key::Column::BuyerId.eq(buyer_id))
+            .filter(key::Column::KeyId.eq(key_id))
+            .filter(key::Column::RevokedAt.is_null())
+            .exec(tx)
+            .await?;
+        if res.rows_affected == 0 {
+            return Err(AppError::NotFound("active API key"));
+        }
+        crate::services::audit::record(
+            tx,
+            crate::services::audit::Change {
+                actor: Some(caller.user_id),
+                action: "revoke_api_key",
+                entity: "buyer",
+                entity_id: buyer_id,
+                before: Some(serde_json::json!({"key_id": key_id})),
+                after: None,
+            },
+        )
         .await?;
-    if res.rows_affected == 0 {
-        return Err(AppError::NotFound("active API key"));
-    }
-    crate::services::audit::record(
-        db,
-        crate::services::audit::Change {
-            actor: Some(caller.user_id),
-            action: "revoke_api_key",
-            entity: "buyer",
-            entity_id: buyer_id,
-            before: Some(serde_json::json!({"key_id": key_id})),
-            after: None,
-        },
-    )
-    .await?;
-    Ok(())
+        Ok(())
+    })
+    .await
 }
 
 /// The user a partner's orders are recorded under: whoever created the key.

@@ -1,5 +1,5 @@
-use crate::auth::partner::PartnerAuth;
 use crate::db::Db;
+use crate::domain::caller::PartnerAuth;
 use crate::dto::Page;
 use crate::dto::money::PaymentOut;
 use crate::dto::orders::{CreateOrder, NewOrderLine, OrderFilter};

@@ -1,4 +1,4 @@
-use crate::auth::partner::PartnerAuth;
+use crate::domain::caller::PartnerAuth;
 use crate::dto::Page;
 use crate::dto::partner::{
     CreateWebhook, DeliveryFilter, DeliveryOut, WebhookOut, WebhookWithSecret,
@@ -26,58 +26,63 @@ const ROTATION_OVERLAP_HOURS: i64 = 24;
 /// # Errors
 /// 422 for a refused URL or unknown events.
 pub async fn register(
-    db: &crate::db::Tx,
+    db: &crate::db::Db,
     partner: &PartnerAuth,
     req: CreateWebhook,
     allow: &[String],
     resolver: &dyn ssrf::Resolver,
     secrets: &SecretBox,
 ) -> AppResult<WebhookWithSecret> {
-    let mut v = Validator::default();
-    v.check(req.url.len() <= 2000, "url", "at most 2000 characters");
-    v.check(
-        (1..=EVENTS.len()).contains(&req.events.len()),
-        "events",
-        "between 1 and 6 events",
-    );
-    for (i, e) in req.events.iter().enumerate() {
+    db.write(async |tx| {
+        let mut v = Validator::default();
+        v.check(req.url.len() <= 2000, "url", "at most 2000 characters");
         v.check(
-            EVENTS.contains(&e.as_str()),
-            format!("events[{i}]"),
-            format!("one of {}", EVENTS.join(", ")),
+            (1..=EVENTS.len()).contains(&req.events.len()),
+            "events",
+            "between 1 and 6 events",
         );
-    }
-    let version = req.version.unwrap_or(versions::CURRENT);
-    v.check(
-        versions::SUPPORTED.contains(&version),
-        "version",
-        format!("one of {:?}", versions::SUPPORTED),
-    );
-    v.finish()?;
-    let url = ssrf::check_url(&req.url, allow).map_err(|e| AppError::field("url", e))?;
-    ssrf::resolve(&url, allow, resolver)
-        .await
-        .map_err(|e| AppError::field("url", e))?;
-    let secret = sign::new_secret();
-    let m = endpoint::ActiveModel {
-        buyer_id: Set(partner.buyer_id),
-        url: Set(url.to_string()),
-        events: Set(serde_json::to_value(&req.events).map_err(|e| AppError::Internal(e.into()))?),
-        secret: Set(secrets.seal(&secret)?),
-        previous_secret: Set(None),
-        previous_secret_expires_at: Set(None),
-        enabled: Set(true),
-        disabled_reason: Set(None),
-        created_at: Set(chrono::Utc::now()),
-        version: Set(version),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(WebhookWithSecret {
-        webhook: m.into(),
-        secret,
+        for (i, e) in req.events.iter().enumerate() {
+            v.check(
+                EVENTS.contains(&e.as_str()),
+                format!("events[{i}]"),
+                format!("one of {}", EVENTS.join(", ")),
+            );
+        }
+        let version = req.version.unwrap_or(versions::CURRENT);
+        v.check(
+            versions::SUPPORTED.contains(&version),
+            "version",
+            format!("one of {:?}", versions::SUPPORTED),
+        );
+        v.finish()?;
+        let url = ssrf::check_url(&req.url, allow).map_err(|e| AppError::field("url", e))?;
+        ssrf::resolve(&url, allow, resolver)
+            .await
+            .map_err(|e| AppError::field("url", e))?;
+        let secret = sign::new_secret();
+        let m = endpoint::ActiveModel {
+            buyer_id: Set(partner.buyer_id),
+            url: Set(url.to_string()),
+            events: Set(
+                serde_json::to_value(&req.events).map_err(|e| AppError::Internal(e.into()))?
+            ),
+            secret: Set(secrets.seal(&secret)?),
+            previous_secret: Set(None),
+            previous_secret_expires_at: Set(None),
+            enabled: Set(true),
+            disabled_reason: Set(None),
+            created_at: Set(chrono::Utc::now()),
+            version: Set(version),
+            ..Default::default()
+        }
+        .insert(tx)
+        .await?;
+        Ok(WebhookWithSecret {
+            webhook: m.into(),
+            secret,
+        })
     })
+    .await
 }
 
 async fn own(
@@ -119,11 +124,14 @@ pub async fn get(
 ///
 /// # Errors
 /// 404 unless it is the partner's.
-pub async fn disable(db: &crate::db::Tx, partner: &PartnerAuth, id: i64) -> AppResult<WebhookOut> {
-    let mut m = own(db, partner, id).await?.into_active_model();
-    m.enabled = Set(false);
-    m.disabled_reason = Set(Some("removed by the partner".into()));
-    Ok(m.update(db).await?.into())
+pub async fn disable(db: &crate::db::Db, partner: &PartnerAuth, id: i64) -> AppResult<WebhookOut> {
+    db.write(async |tx| {
+        let mut m = own(tx, partner, id).await?.into_active_model();
+        m.enabled = Set(false);
+        m.disabled_reason = Set(Some("removed by the partner".into()));
+        Ok(m.update(tx).await?.into())
+    })
+    .await
 }
 
 /// A new secret; the old one keeps signing alongside it for a day. Both are stored sealed, so a
@@ -132,26 +140,29 @@ pub async fn disable(db: &crate::db::Tx, partner: &PartnerAuth, id: i64) -> AppR
 /// # Errors
 /// 404 unless it is the partner's; 500 if the stored secret does not decrypt.
 pub async fn rotate(
-    db: &crate::db::Tx,
+    db: &crate::db::Db,
     partner: &PartnerAuth,
     id: i64,
     secrets: &SecretBox,
 ) -> AppResult<WebhookWithSecret> {
-    let current = own(db, partner, id).await?;
-    let previous = secrets
-        .open(&current.secret)
-        .with_context(|| format!("rotating the secret of webhook endpoint {id}"))?;
-    let secret = sign::new_secret();
-    let mut m = current.clone().into_active_model();
-    m.previous_secret = Set(Some(secrets.seal(&previous)?));
-    m.previous_secret_expires_at = Set(Some(
-        chrono::Utc::now() + chrono::Duration::hours(ROTATION_OVERLAP_HOURS),
-    ));
-    m.secret = Set(secrets.seal(&secret)?);
-    Ok(WebhookWithSecret {
-        webhook: m.update(db).await?.into(),
-        secret,
+    db.write(async |tx| {
+        let current = own(tx, partner, id).await?;
+        let previous = secrets
+            .open(&current.secret)
+            .with_context(|| format!("rotating the secret of webhook endpoint {id}"))?;
+        let secret = sign::new_secret();
+        let mut m = current.clone().into_active_model();
+        m.previous_secret = Set(Some(secrets.seal(&previous)?));
+        m.previous_secret_expires_at = Set(Some(
+            chrono::Utc::now() + chrono::Duration::hours(ROTATION_OVERLAP_HOURS),
+        ));
+        m.secret = Set(secrets.seal(&secret)?);
+        Ok(WebhookWithSecret {
+            webhook: m.update(tx).await?.into(),
+            secret,
+        })
     })
+    .await
 }
 
 /// Seals the secrets still stored in plain text (rows from before encryption), so none stays
@@ -211,27 +222,30 @@ pub async fn deliveries(
 ///
 /// # Errors
 /// 404 unknown; 409 unless it failed.
-pub async fn resend(db: &crate::db::Tx, id: i64) -> AppResult<DeliveryOut> {
-    let res = delivery::Entity::update_many()
-        .col_expr(delivery::Column::Status, Expr::value("pending"))
-        .col_expr(delivery::Column::Attempts, Expr::value(0))
-        .col_expr(
-            delivery::Column::NextAttemptAt,
-            Expr::value(chrono::Utc::now()),
-        )
-        .filter(delivery::Column::Id.eq(id))
-        .filter(delivery::Column::Status.eq("failed"))
-        .exec(db)
-        .await?;
-    let d = delivery::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound("webhook delivery"))?;
-    if res.rows_affected == 0 {
-        return Err(AppError::Conflict {
-            code: "not_failed",
-            detail: format!("the delivery is {}", d.status),
-        });
-    }
-    Ok(d.into())
+pub async fn resend(db: &crate::db::Db, id: i64) -> AppResult<DeliveryOut> {
+    db.write(async |tx| {
+        let res = delivery::Entity::update_many()
+            .col_expr(delivery::Column::Status, Expr::value("pending"))
+            .col_expr(delivery::Column::Attempts, Expr::value(0))
+            .col_expr(
+                delivery::Column::NextAttemptAt,
+                Expr::value(chrono::Utc::now()),
+            )
+            .filter(delivery::Column::Id.eq(id))
+            .filter(delivery::Column::Status.eq("failed"))
+            .exec(tx)
+            .await?;
+        let d = delivery::Entity::find_by_id(id)
+            .one(tx)
+            .await?
+            .ok_or(AppError::NotFound("webhook delivery"))?;
+        if res.rows_affected == 0 {
+            return Err(AppError::Conflict {
+                code: "not_failed",
+                detail: format!("the delivery is {}", d.status),
+            });
+        }
+        Ok(d.into())
+    })
+    .await
 }

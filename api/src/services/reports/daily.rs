@@ -4,6 +4,7 @@
 //! Keys are written in one sorted order, so two orders touching the same days and batches
 //! cannot wait on each other in a cycle.
 
+use crate::db::Tx;
 use crate::error::{AppError, AppResult};
 use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, InsertStatement, OnConflict, Query};
@@ -185,8 +186,8 @@ pub fn upsert(
 ///
 /// # Errors
 /// Database errors.
-pub async fn rebuild(db: &impl ConnectionTrait) -> AppResult<()> {
-    db.execute_unprepared("DELETE FROM sales_daily").await?;
+pub async fn rebuild(tx: &Tx) -> AppResult<()> {
+    tx.execute_unprepared("DELETE FROM sales_daily").await?;
     let sums = "SUM(h_order), SUM(h_product), SUM(h_batch), SUM(h_grower), SUM(h_collective), \
                 SUM(h_line), COUNT(*), SUM(quantity_g), SUM(pieces), SUM(ordered_amount_fen), \
                 SUM(final_amount_fen), SUM(refunds_fen), SUM(net_sales_fen), SUM(commission_fen), \
@@ -197,7 +198,7 @@ pub async fn rebuild(db: &impl ConnectionTrait) -> AppResult<()> {
         SUM_COLUMNS.join(", ")
     );
     for (basis, p) in [(0, "placed"), (1, "settled")] {
-        db.execute_unprepared(&format!(
+        tx.execute_unprepared(&format!(
             "INSERT INTO sales_daily ({columns}) \
              SELECT {basis}, {p}_day, MIN({p}_week), MIN({p}_month), product_id, batch_id, grower_id, \
                     COALESCE(collective_id, 0), COALESCE(live_session_id, 0), buyer_kind, channel, \

@@ -91,13 +91,9 @@ pub async fn refresh(tx: &Tx, order_id: i64) -> AppResult<()> {
 ///
 /// # Errors
 /// Database errors; figures that overflow (500).
-pub async fn insert(
-    db: &impl ConnectionTrait,
-    f: &OrderFigures<'_>,
-    offset: FixedOffset,
-) -> AppResult<()> {
+pub async fn insert(tx: &Tx, f: &OrderFigures<'_>, offset: FixedOffset) -> AppResult<()> {
     let rows = rows(f, offset)?;
-    write(db, &[], &rows).await
+    write(tx, &[], &rows).await
 }
 
 /// PostgreSQL: a new order's facts and the daily totals they add to, as data-modifying CTEs for
@@ -132,29 +128,25 @@ fn new_facts_cte(new: &[sales_fact::Model]) -> CommonTableExpression {
 }
 
 /// Replaces `old` facts by `new` ones, and moves the daily totals by the difference.
-async fn write(
-    db: &impl ConnectionTrait,
-    old: &[sales_fact::Model],
-    new: &[sales_fact::Model],
-) -> AppResult<()> {
+async fn write(tx: &Tx, old: &[sales_fact::Model], new: &[sales_fact::Model]) -> AppResult<()> {
     let daily = super::daily::upsert(old, new)?;
-    let backend = db.get_database_backend();
+    let backend = tx.get_database_backend();
     match daily {
         // PostgreSQL: the facts go in as a data-modifying CTE of the totals' upsert, one round
         // trip instead of two on every change to an order (a new order's go with its lines:
         // `insert_ctes`).
         Some(mut daily) if backend == DbBackend::Postgres && !new.is_empty() => {
             daily.with_cte(WithClause::new().cte(new_facts_cte(new)).to_owned());
-            db.execute_raw(backend.build(&daily)).await?;
+            tx.execute_raw(backend.build(&daily)).await?;
         }
         daily => {
             if !new.is_empty() {
                 sales_fact::Entity::insert_many(new.iter().map(active))
-                    .exec_without_returning(db)
+                    .exec_without_returning(tx)
                     .await?;
             }
             if let Some(q) = daily {
-                db.execute_raw(backend.build(&q)).await?;
+                tx.execute_raw(backend.build(&q)).await?;
             }
         }
     }
@@ -173,8 +165,7 @@ pub fn rows(f: &OrderFigures<'_>, offset: FixedOffset) -> AppResult<Vec<sales_fa
             .batches
             .get(&l.batch_id)
             .invariant(&format!("batch {} of line {} is known", l.batch_id, l.id))?;
-        let shares =
-            crate::services::money::stored_shares::from_json(l.commission_shares.as_ref(), l.id)?;
+        let shares = crate::services::stored_shares::from_json(l.commission_shares.as_ref(), l.id)?;
         inputs.push(FactLine {
             line_id: l.id,
             by_weight: b.by_weight,

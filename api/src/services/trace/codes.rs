@@ -68,5 +68,5 @@ async fn insert(tx: &Tx, batch_id: i64, ticket: Option<i64>) -> AppResult<String
 
 /// Whether `e` is two requests making the same code at once (run the transaction again).
 pub fn is_race(e: &AppError) -> bool {
-    matches!(e, AppError::Db(d) if is_unique_violation(d))
+    matches!(e, AppError::Db { source: d, .. } if is_unique_violation(d))
 }

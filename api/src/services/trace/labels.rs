@@ -4,7 +4,7 @@
 
 use super::codes;
 use super::origin::{Origin, of_batch};
-use crate::db::Db;
+use crate::db::{Db, Tx};
 use crate::domain::format::{jin, piece_unit};
 use crate::error::{AppError, AppResult};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -55,7 +55,7 @@ pub async fn labels(db: &Db, target: Target, max: usize) -> AppResult<Vec<Label>
     )))
 }
 
-async fn build(tx: &crate::db::Tx, target: Target, max: usize) -> AppResult<Vec<Label>> {
+async fn build(tx: &Tx, target: Target, max: usize) -> AppResult<Vec<Label>> {
     let mut origins: HashMap<i64, std::sync::Arc<Origin>> = HashMap::new();
     let mut out = Vec::new();
     let too_many = || AppError::field("", format!("more than {max} labels; print a smaller set"));

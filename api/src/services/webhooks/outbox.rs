@@ -2,6 +2,7 @@
 //! rolls back, so does the event. Only a buyer's enabled endpoints subscribed to the event get a
 //! row, with the body in the version the endpoint is pinned to.
 
+use crate::db::Tx;
 use crate::dto::events::{EventData, EventType};
 use crate::error::{AppResult, Invariant};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
@@ -11,13 +12,13 @@ use zhunong_entity::{webhook_delivery, webhook_endpoint};
 ///
 /// # Errors
 /// Database errors.
-pub async fn emit(db: &crate::db::Tx, event: EventType, data: &EventData) -> AppResult<()> {
+pub async fn emit(tx: &Tx, event: EventType, data: &EventData) -> AppResult<()> {
     let buyer_id = data.order.buyer_id;
     let event_name = event.as_str();
     let endpoints = webhook_endpoint::Entity::find()
         .filter(webhook_endpoint::Column::BuyerId.eq(buyer_id))
         .filter(webhook_endpoint::Column::Enabled.eq(true))
-        .all(db)
+        .all(tx)
         .await?;
     let now = chrono::Utc::now();
     let timestamp = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
@@ -44,7 +45,7 @@ pub async fn emit(db: &crate::db::Tx, event: EventType, data: &EventData) -> App
             delivered_at: Set(None),
             ..Default::default()
         }
-        .insert(db)
+        .insert(tx)
         .await?;
     }
     Ok(())

@@ -61,7 +61,7 @@ pub async fn run(db: Db, cfg: WorkerConfig, resolver: Arc<dyn Resolver>) {
 /// Database errors.
 pub async fn pass(db: &Db, cfg: &WorkerConfig, resolver: &dyn Resolver) -> AppResult<usize> {
     let now = chrono::Utc::now();
-    let txn = db.begin_write().await?;
+    let tx = db.begin_write().await?;
     let ids: Vec<i64> = delivery::Entity::find()
         .select_only()
         .column(delivery::Column::Id)
@@ -76,19 +76,19 @@ pub async fn pass(db: &Db, cfg: &WorkerConfig, resolver: &dyn Resolver) -> AppRe
         .limit(cfg.batch)
         .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
         .into_tuple()
-        .all(&txn)
+        .all(&tx)
         .await?;
     if ids.is_empty() {
-        txn.rollback().await?;
+        tx.rollback().await?;
         return Ok(0);
     }
     let lease = now + chrono::Duration::from_std(cfg.lease).unwrap_or_default();
     delivery::Entity::update_many()
         .col_expr(delivery::Column::LeaseUntil, Expr::value(lease))
         .filter(delivery::Column::Id.is_in(ids.clone()))
-        .exec(&txn)
+        .exec(&tx)
         .await?;
-    txn.commit().await?;
+    tx.commit().await?;
 
     let rows = delivery::Entity::find()
         .filter(delivery::Column::Id.is_in(ids.clone()))

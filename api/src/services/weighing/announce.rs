@@ -2,6 +2,7 @@
 //! amounts. Each one carries the order's weighing revision; after a void re-opens the order and
 //! it is completed again, the next event's higher revision supersedes the earlier one.
 
+use crate::db::Tx;
 use crate::dto::events::{EventData, EventType, WeighingRevision};
 use crate::error::{AppError, AppResult};
 use crate::services::orders::load_out;
@@ -15,11 +16,7 @@ use zhunong_entity::order;
 ///
 /// # Errors
 /// Database errors.
-pub async fn announce_weighed(
-    db: &crate::db::Tx,
-    was: OrderStatus,
-    now: &order::Model,
-) -> AppResult<()> {
+pub async fn announce_weighed(tx: &Tx, was: OrderStatus, now: &order::Model) -> AppResult<()> {
     if was == OrderStatus::Weighed || now.status != OrderStatus::Weighed {
         return Ok(());
     }
@@ -29,7 +26,7 @@ pub async fn announce_weighed(
             Expr::col(order::Column::WeighedRevision).add(1),
         )
         .filter(order::Column::Id.eq(now.id))
-        .exec_with_returning(db)
+        .exec_with_returning(tx)
         .await?;
     let revision = bumped.first().map(|o| o.weighed_revision).ok_or_else(|| {
         AppError::Internal(anyhow::anyhow!("order {} vanished while weighed", now.id))
@@ -39,7 +36,7 @@ pub async fn announce_weighed(
             revision,
             supersedes_revision: (revision > 1).then(|| revision - 1),
         }),
-        ..EventData::order(load_out(db, now.id).await?)
+        ..EventData::order(load_out(tx, now.id).await?)
     };
-    outbox::emit(db, EventType::OrderWeighed, &data).await
+    outbox::emit(tx, EventType::OrderWeighed, &data).await
 }

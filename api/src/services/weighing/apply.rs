@@ -1,6 +1,7 @@
 //! Recomputing a line and its order from the live (not voided) tickets, and moving stock, inside
 //! the caller's transaction.
 
+use crate::db::Tx;
 use crate::domain::weighing::{final_amount_fen, within_tolerance};
 use crate::error::{AppError, AppResult};
 use sea_orm::sea_query::{Expr, Query};
@@ -40,7 +41,7 @@ pub async fn live_net_g(
 ///
 /// # Errors
 /// 409 `stock_shortfall` if the batch has less than `delta` left.
-pub async fn adjust_stock(db: &impl ConnectionTrait, batch_id: i64, delta: i64) -> AppResult<()> {
+pub async fn adjust_stock(tx: &Tx, batch_id: i64, delta: i64) -> AppResult<()> {
     if delta == 0 {
         return Ok(());
     }
@@ -53,11 +54,11 @@ pub async fn adjust_stock(db: &impl ConnectionTrait, batch_id: i64, delta: i64) 
     if delta > 0 {
         update = update.filter(batch::Column::StockQty.gte(delta));
     }
-    if update.exec(db).await?.rows_affected == 1 {
+    if update.exec(tx).await?.rows_affected == 1 {
         return Ok(());
     }
     let available = batch::Entity::find_by_id(batch_id)
-        .one(db)
+        .one(tx)
         .await?
         .map_or(0, |b| b.stock_qty);
     Err(AppError::Conflict {
@@ -79,14 +80,14 @@ pub struct LineChange {
 /// Brings a line in line with its live tickets (net, catch-weight amount, tolerance flag) and
 /// `change`, and returns it.
 pub async fn apply_line(
-    db: &impl ConnectionTrait,
+    tx: &Tx,
     line: order_line::Model,
     pricing: Pricing,
     tolerance_bp: i64,
     change: LineChange,
 ) -> AppResult<order_line::Model> {
     let weighed = live_net_g(
-        db,
+        tx,
         sea_orm::Condition::all().add(weigh_ticket::Column::OrderLineId.eq(line.id)),
     )
     .await?;
@@ -109,17 +110,17 @@ pub async fn apply_line(
     m.flagged = Set(flagged);
     m.stock_beyond_order = Set(beyond);
     m.weighing_completed_at = Set(change.completed_at);
-    Ok(m.update(db).await?)
+    Ok(m.update(tx).await?)
 }
 
 /// Recomputes the order from its lines: `weighed` with a final total once every line's
 /// weighing is complete, back to `confirmed` otherwise. Any earlier approval is cleared: it was
 /// given for other weights.
-pub async fn refresh_order(db: &crate::db::Tx, order: order::Model) -> AppResult<order::Model> {
+pub async fn refresh_order(tx: &Tx, order: order::Model) -> AppResult<order::Model> {
     let lines = order_line::Entity::find()
         .filter(order_line::Column::OrderId.eq(order.id))
         .order_by_asc(order_line::Column::LineNo)
-        .all(db)
+        .all(tx)
         .await?;
     let complete = lines.iter().all(|l| l.weighing_completed_at.is_some());
     let final_total = if complete {
@@ -146,26 +147,26 @@ pub async fn refresh_order(db: &crate::db::Tx, order: order::Model) -> AppResult
     m.weights_approved_at = Set(None);
     m.weights_approval_reason = Set(None);
     m.updated_at = Set(chrono::Utc::now());
-    let order = m.update(db).await?;
-    crate::services::reports::facts::refresh(db, order.id).await?;
+    let order = m.update(tx).await?;
+    crate::services::reports::facts::refresh(tx, order.id).await?;
     Ok(order)
 }
 
 /// Locks the order for weighing (the row lock serialises weighings of one order) and checks it
 /// can be weighed: confirmed or weighed, and not on a load.
-pub async fn lock_weighable(db: &impl ConnectionTrait, order_id: i64) -> AppResult<order::Model> {
+pub async fn lock_weighable(tx: &Tx, order_id: i64) -> AppResult<order::Model> {
     let touched = order::Entity::update_many()
         .col_expr(order::Column::UpdatedAt, Expr::value(chrono::Utc::now()))
         .filter(order::Column::Id.eq(order_id))
         .filter(order::Column::Status.is_in([OrderStatus::Confirmed, OrderStatus::Weighed]))
         .filter(order::Column::LoadId.is_null())
-        .exec_with_returning(db)
+        .exec_with_returning(tx)
         .await?;
     if let Some(o) = touched.into_iter().next() {
         return Ok(o);
     }
     let o = order::Entity::find_by_id(order_id)
-        .one(db)
+        .one(tx)
         .await?
         .ok_or(AppError::NotFound("order"))?;
     Err(AppError::Conflict {
@@ -184,18 +185,15 @@ pub async fn lock_weighable(db: &impl ConnectionTrait, order_id: i64) -> AppResu
 ///
 /// # Errors
 /// 404 for an unknown line, 409 `not_weighable` as [`lock_weighable`].
-pub async fn lock_line(
-    db: &impl ConnectionTrait,
-    line_id: i64,
-) -> AppResult<(order::Model, order_line::Model)> {
+pub async fn lock_line(tx: &Tx, line_id: i64) -> AppResult<(order::Model, order_line::Model)> {
     let order_id = order_line::Entity::find_by_id(line_id)
-        .one(db)
+        .one(tx)
         .await?
         .ok_or(AppError::NotFound("order line"))?
         .order_id;
-    let order = lock_weighable(db, order_id).await?;
+    let order = lock_weighable(tx, order_id).await?;
     let line = order_line::Entity::find_by_id(line_id)
-        .one(db)
+        .one(tx)
         .await?
         .ok_or(AppError::NotFound("order line"))?;
     Ok((order, line))

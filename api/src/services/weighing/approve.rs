@@ -26,7 +26,7 @@ pub async fn approve(
     let mut v = Validator::default();
     v.text(&req.reason, "reason", 500);
     v.finish()?;
-    let txn = db.begin_write().await?;
+    let tx = db.begin_write().await?;
     let now = chrono::Utc::now();
     let res = order::Entity::update_many()
         .col_expr(
@@ -43,11 +43,11 @@ pub async fn approve(
         .filter(order::Column::Status.eq(OrderStatus::Weighed))
         .filter(order::Column::WeightsFlagged.eq(true))
         .filter(order::Column::WeightsApprovedAt.is_null())
-        .exec(&txn)
+        .exec(&tx)
         .await?;
     if res.rows_affected == 0 {
         let o = order::Entity::find_by_id(order_id)
-            .one(&txn)
+            .one(&tx)
             .await?
             .ok_or(AppError::NotFound("order"))?;
         let detail = if o.status != OrderStatus::Weighed {
@@ -63,7 +63,7 @@ pub async fn approve(
         });
     }
     audit::record(
-        &txn,
+        &tx,
         Change {
             actor: Some(caller.user_id),
             action: "approve_weights",
@@ -74,7 +74,7 @@ pub async fn approve(
         },
     )
     .await?;
-    let out = load_out(&txn, order_id).await?;
-    txn.commit().await?;
+    let out = load_out(&tx, order_id).await?;
+    tx.commit().await?;
     Ok(out)
 }

@@ -15,9 +15,9 @@ use crate::dto::orders::OrderOut;
 use crate::error::{AppError, AppResult, Invariant};
 use crate::services::audit::{self, Change};
 use crate::services::facts::Facts;
-use crate::services::idempotency::{Keyed, Placed, keyed_write};
+use crate::services::idempotency::{Keyed, Outcome, Placed, keyed_write};
 use crate::services::orders::load_out;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::time::Duration;
 use zhunong_entity::order_line;
 
@@ -35,27 +35,27 @@ pub async fn complete_line(
     keyed: Option<&Keyed>,
     in_flight_wait: Duration,
 ) -> AppResult<Placed> {
-    keyed_write(db, keyed, in_flight_wait, async |txn| {
-        let (order, line) = lock_line(txn, line_id).await?;
+    keyed_write(db, keyed, in_flight_wait, async |tx| {
+        let (order, line) = lock_line(tx, line_id).await?;
         refuse_complete(&line)?;
         let was = order.status;
-        complete_one(txn, facts, caller, line, tolerance_bp).await?;
-        answer(txn, was, order).await
+        complete_one(tx, facts, caller, line, tolerance_bp).await?;
+        answer(tx, was, order).await
     })
     .await
 }
 
 /// The order after a completion, announced if it is now weighed, as the answer to store.
 async fn answer(
-    txn: &Tx,
+    tx: &Tx,
     was: zhunong_entity::enums::OrderStatus,
     order: zhunong_entity::order::Model,
-) -> AppResult<(u16, String)> {
-    let order = refresh_order(txn, order).await?;
-    announce_weighed(txn, was, &order).await?;
-    let out: OrderOut = load_out(txn, order.id).await?;
+) -> AppResult<(Outcome, String)> {
+    let order = refresh_order(tx, order).await?;
+    announce_weighed(tx, was, &order).await?;
+    let out: OrderOut = load_out(tx, order.id).await?;
     let body = serde_json::to_string(&out).invariant("an order serialises")?;
-    Ok((200, body))
+    Ok((Outcome::Changed, body))
 }
 
 /// Marks every line of the order that is not yet complete weighed, all or none.
@@ -73,15 +73,15 @@ pub async fn complete_order(
     keyed: Option<&Keyed>,
     in_flight_wait: Duration,
 ) -> AppResult<Placed> {
-    keyed_write(db, keyed, in_flight_wait, async |txn| {
-        let order = lock_weighable(txn, order_id).await?;
+    keyed_write(db, keyed, in_flight_wait, async |tx| {
+        let order = lock_weighable(tx, order_id).await?;
         // Batch-id order, as when placing, so stock rows are always locked in one order.
         let open: Vec<order_line::Model> = order_line::Entity::find()
             .filter(order_line::Column::OrderId.eq(order_id))
             .filter(order_line::Column::WeighingCompletedAt.is_null())
             .order_by_asc(order_line::Column::BatchId)
             .order_by_asc(order_line::Column::LineNo)
-            .all(txn)
+            .all(tx)
             .await?;
         if open.is_empty() {
             return Err(AppError::Conflict {
@@ -94,9 +94,9 @@ pub async fn complete_order(
         }
         let was = order.status;
         for line in open {
-            complete_one(txn, facts, caller, line, tolerance_bp).await?;
+            complete_one(tx, facts, caller, line, tolerance_bp).await?;
         }
-        answer(txn, was, order).await
+        answer(tx, was, order).await
     })
     .await
 }
@@ -114,7 +114,7 @@ fn nothing_weighed(line: &order_line::Model) -> AppError {
 /// Completes an open line of an order the caller has locked: gives back what it holds beyond
 /// its net and stamps it.
 async fn complete_one(
-    db: &impl ConnectionTrait,
+    tx: &Tx,
     facts: &Facts,
     caller: &Caller,
     line: order_line::Model,
@@ -123,17 +123,17 @@ async fn complete_one(
     let Some(weighed) = line.weighed_g else {
         return Err(nothing_weighed(&line));
     };
-    let pricing = pricing_of(db, facts, line.batch_id).await?;
+    let pricing = pricing_of(tx, facts, line.batch_id).await?;
     let back = completion_return(pricing, line.quantity + line.stock_beyond_order, weighed);
-    adjust_stock(db, line.batch_id, -back).await?;
+    adjust_stock(tx, line.batch_id, -back).await?;
     let before = line_state(&line);
     let change = LineChange {
         beyond_delta: -back,
         completed_at: Some(chrono::Utc::now()),
     };
-    let line = apply_line(db, line, pricing, tolerance_bp, change).await?;
+    let line = apply_line(tx, line, pricing, tolerance_bp, change).await?;
     audit::record(
-        db,
+        tx,
         Change {
             actor: Some(caller.user_id),
             action: "complete_weighing",

@@ -11,7 +11,7 @@ use crate::dto::weighing::{ReasonRequest, TicketOut, WeighOut, WeighRequest};
 use crate::error::{AppError, AppResult, Invariant, Validator, is_unique_violation};
 use crate::services::audit::{self, Change};
 use crate::services::facts::Facts;
-use crate::services::idempotency::{Keyed, Placed, keyed_write};
+use crate::services::idempotency::{Keyed, Outcome, Placed, keyed_write};
 use crate::services::orders::load_out;
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde_json::json;
@@ -83,24 +83,24 @@ pub async fn weigh(
         }
     }
     v.finish()?;
-    keyed_write(db, keyed, in_flight_wait, async |txn| {
-        let out = record(txn, facts, caller, &req, &nets, limits).await?;
+    keyed_write(db, keyed, in_flight_wait, async |tx| {
+        let out = record(tx, facts, caller, &req, &nets, limits).await?;
         let body = serde_json::to_string(&out).map_err(|e| AppError::Internal(e.into()))?;
-        Ok((201, body))
+        Ok((Outcome::Created, body))
     })
     .await
 }
 
 /// The tickets and the line's new state, in the caller's transaction.
 async fn record(
-    txn: &Tx,
+    tx: &Tx,
     facts: &Facts,
     caller: &Caller,
     req: &WeighRequest,
     nets: &[i64],
     limits: WeighLimits,
 ) -> AppResult<WeighOut> {
-    let (order, line) = match lock_line(txn, req.order_line_id).await {
+    let (order, line) = match lock_line(tx, req.order_line_id).await {
         // The line is named in the body: an unknown one is a bad request, not a missing page.
         Err(AppError::NotFound(_)) => {
             return Err(AppError::field(
@@ -111,12 +111,12 @@ async fn record(
         found => found?,
     };
     refuse_complete(&line)?;
-    let pricing = pricing_of(txn, facts, line.batch_id).await?;
+    let pricing = pricing_of(tx, facts, line.batch_id).await?;
     let held = line.quantity + line.stock_beyond_order;
     let takes = crate_takes(pricing, held, line.weighed_g.unwrap_or(0), nets)
         .ok_or_else(|| AppError::field("crates", "the weighed amount is too large"))?;
     let taken: i64 = takes.iter().sum();
-    adjust_stock(txn, line.batch_id, taken).await?;
+    adjust_stock(tx, line.batch_id, taken).await?;
     let now = chrono::Utc::now();
     let rows = req.crates.iter().zip(nets).zip(&takes);
     let tickets =
@@ -133,16 +133,16 @@ async fn record(
             stock_taken: Set(*take),
             ..Default::default()
         }))
-        .exec_with_returning(txn)
+        .exec_with_returning(tx)
         .await?;
     let before = line_state(&line);
     let change = LineChange {
         beyond_delta: taken,
         completed_at: None,
     };
-    let line = apply_line(txn, line, pricing, limits.tolerance_bp, change).await?;
-    refresh_order(txn, order).await?;
-    audit::record(txn, Change {
+    let line = apply_line(tx, line, pricing, limits.tolerance_bp, change).await?;
+    refresh_order(tx, order).await?;
+    audit::record(tx, Change {
         actor: Some(caller.user_id),
         action: "weigh",
         entity: "order_line",
@@ -151,7 +151,7 @@ async fn record(
         after: Some(json!({"line": line_state(&line), "tickets": tickets.iter().map(|t| t.id).collect::<Vec<_>>()})),
     })
     .await?;
-    let order = load_out(txn, line.order_id).await?;
+    let order = load_out(tx, line.order_id).await?;
     Ok(WeighOut {
         tickets: tickets
             .into_iter()
@@ -178,12 +178,12 @@ pub async fn void(
     let mut v = Validator::default();
     v.text(&req.reason, "reason", 500);
     v.finish()?;
-    let txn = db.begin_write().await?;
+    let tx = db.begin_write().await?;
     let ticket = weigh_ticket::Entity::find_by_id(ticket_id)
-        .one(&txn)
+        .one(&tx)
         .await?
         .ok_or(AppError::NotFound("weigh ticket"))?;
-    let (order, line) = lock_line(&txn, ticket.order_line_id).await?;
+    let (order, line) = lock_line(&tx, ticket.order_line_id).await?;
     let voided = weigh_ticket_void::ActiveModel {
         ticket_id: Set(ticket.id),
         voided_by: Set(caller.user_id),
@@ -191,7 +191,7 @@ pub async fn void(
         reason: Set(req.reason.trim().to_owned()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&tx)
     .await;
     if let Err(e) = voided {
         return Err(if is_unique_violation(&e) {
@@ -203,17 +203,17 @@ pub async fn void(
             e.into()
         });
     }
-    adjust_stock(&txn, line.batch_id, -ticket.stock_taken).await?;
-    let pricing = pricing_of(&txn, facts, line.batch_id).await?;
+    adjust_stock(&tx, line.batch_id, -ticket.stock_taken).await?;
+    let pricing = pricing_of(&tx, facts, line.batch_id).await?;
     let before = line_state(&line);
     let change = LineChange {
         beyond_delta: -ticket.stock_taken,
         completed_at: None,
     };
-    let line = apply_line(&txn, line, pricing, tolerance_bp, change).await?;
-    refresh_order(&txn, order).await?;
+    let line = apply_line(&tx, line, pricing, tolerance_bp, change).await?;
+    refresh_order(&tx, order).await?;
     audit::record(
-        &txn,
+        &tx,
         Change {
             actor: Some(caller.user_id),
             action: "void_weigh_ticket",
@@ -224,7 +224,7 @@ pub async fn void(
         },
     )
     .await?;
-    let out = load_out(&txn, ticket.order_id).await?;
-    txn.commit().await?;
+    let out = load_out(&tx, ticket.order_id).await?;
+    tx.commit().await?;
     Ok(out)
 }

@@ -3,8 +3,8 @@
 //! failure one upsert of the same rows, on the database's clock so that replicas with drifting
 //! clocks agree.
 
-use super::shared_limit::NOW_US;
-use super::throttle::{Seen, SeenRecords};
+use super::records::{Seen, SeenRecords};
+use crate::auth::shared_limit::NOW_US;
 use crate::db::Db;
 use crate::error::AppResult;
 use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};

@@ -3,8 +3,8 @@
 //! changed since → 401; valid token with another role → 403. The user is looked up once per
 //! request by the `resolve_caller` middleware.
 
-use super::jwt::JwtKeys;
-use super::roles::RoleSet;
+use crate::auth::jwt::JwtKeys;
+use crate::auth::roles::RoleSet;
 use crate::error::AppError;
 use crate::state::AppState;
 use actix_web::body::MessageBody;
@@ -29,7 +29,7 @@ impl<R: RoleSet> std::ops::Deref for Auth<R> {
 }
 
 /// The token's claims, checked for signature and time; then the user as they are now.
-fn verified_claims(req: &HttpRequest) -> Result<super::jwt::Claims, AppError> {
+fn verified_claims(req: &HttpRequest) -> Result<crate::auth::jwt::Claims, AppError> {
     let keys = req
         .app_data::<web::Data<JwtKeys>>()
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("JWT keys are not configured")))?;
@@ -56,7 +56,10 @@ enum TokenCheck {
 /// A signed token is not enough: its user must exist, be active, and still have the role and
 /// token version the token was issued with. Disabling a user, changing their role or
 /// resetting their password ends their tokens at the next request.
-async fn check_user(claims: super::jwt::Claims, state: &AppState) -> Result<TokenCheck, AppError> {
+async fn check_user(
+    claims: crate::auth::jwt::Claims,
+    state: &AppState,
+) -> Result<TokenCheck, AppError> {
     let Ok(user_id) = claims.sub.parse::<i64>() else {
         return Ok(TokenCheck::Refused("invalid or expired token"));
     };
@@ -64,8 +67,11 @@ async fn check_user(claims: super::jwt::Claims, state: &AppState) -> Result<Toke
         // The primary is away: where a replica serves reports, it says who the user is (the
         // breaker lets only reports through meanwhile).
         Err(e) if state.db.has_replica() && crate::db::fault::is_unreachable(&e) => {
-            super::user_states::UserStates::read_uncached(&state.db.for_reports().await, user_id)
-                .await?
+            crate::auth::user_states::UserStates::read_uncached(
+                &state.db.for_reports().await,
+                user_id,
+            )
+            .await?
         }
         other => other?,
     };

@@ -15,73 +15,76 @@ use zhunong_entity::{batch, buyer, contract_price, product};
 /// # Errors
 /// 404 unknown buyer; 422 invalid fields.
 pub async fn create(
-    db: &crate::db::Tx,
+    db: &crate::db::Db,
     buyer_id: i64,
     req: CreateContractPrice,
 ) -> AppResult<ContractPriceOut> {
-    let b = buyer::Entity::find_by_id(buyer_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound("buyer"))?;
-    // Contract prices are what an enterprise negotiated; an individual pays the retail price.
-    if b.kind != zhunong_entity::enums::BuyerKind::Enterprise {
-        return Err(AppError::Conflict {
-            code: "not_an_enterprise",
-            detail: format!(
-                "buyer {buyer_id} is not an enterprise; contract prices are for enterprises"
-            ),
-        });
-    }
-    let mut v = Validator::default();
-    v.check(
-        req.product_id.is_some() != req.batch_id.is_some(),
-        "product_id",
-        "give exactly one of product_id and batch_id",
-    );
-    v.check(
-        (1..=crate::domain::money::MAX_PRICE_FEN).contains(&req.price_fen),
-        "price_fen",
-        "between 1 and 100000000",
-    );
-    v.check(
-        req.min_quantity.is_none_or(|q| q > 0),
-        "min_quantity",
-        "must be positive",
-    );
-    v.check(
-        req.valid_to.is_none_or(|t| t >= req.valid_from),
-        "valid_to",
-        "must not be before valid_from",
-    );
-    if let Some(p) = req.product_id {
+    db.write(async |tx| {
+        let b = buyer::Entity::find_by_id(buyer_id)
+            .one(tx)
+            .await?
+            .ok_or(AppError::NotFound("buyer"))?;
+        // Contract prices are what an enterprise negotiated; an individual pays the retail price.
+        if b.kind != zhunong_entity::enums::BuyerKind::Enterprise {
+            return Err(AppError::Conflict {
+                code: "not_an_enterprise",
+                detail: format!(
+                    "buyer {buyer_id} is not an enterprise; contract prices are for enterprises"
+                ),
+            });
+        }
+        let mut v = Validator::default();
         v.check(
-            product::Entity::find_by_id(p).one(db).await?.is_some(),
+            req.product_id.is_some() != req.batch_id.is_some(),
             "product_id",
-            format!("no product with id {p}"),
+            "give exactly one of product_id and batch_id",
         );
-    }
-    if let Some(b) = req.batch_id {
         v.check(
-            batch::Entity::find_by_id(b).one(db).await?.is_some(),
-            "batch_id",
-            format!("no batch with id {b}"),
+            (1..=crate::domain::money::MAX_PRICE_FEN).contains(&req.price_fen),
+            "price_fen",
+            "between 1 and 100000000",
         );
-    }
-    v.finish()?;
-    let m = contract_price::ActiveModel {
-        buyer_id: Set(buyer_id),
-        product_id: Set(req.product_id),
-        batch_id: Set(req.batch_id),
-        price_fen: Set(req.price_fen),
-        min_quantity: Set(req.min_quantity),
-        valid_from: Set(req.valid_from),
-        valid_to: Set(req.valid_to),
-        created_at: Set(chrono::Utc::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(m.into())
+        v.check(
+            req.min_quantity.is_none_or(|q| q > 0),
+            "min_quantity",
+            "must be positive",
+        );
+        v.check(
+            req.valid_to.is_none_or(|t| t >= req.valid_from),
+            "valid_to",
+            "must not be before valid_from",
+        );
+        if let Some(p) = req.product_id {
+            v.check(
+                product::Entity::find_by_id(p).one(tx).await?.is_some(),
+                "product_id",
+                format!("no product with id {p}"),
+            );
+        }
+        if let Some(b) = req.batch_id {
+            v.check(
+                batch::Entity::find_by_id(b).one(tx).await?.is_some(),
+                "batch_id",
+                format!("no batch with id {b}"),
+            );
+        }
+        v.finish()?;
+        let m = contract_price::ActiveModel {
+            buyer_id: Set(buyer_id),
+            product_id: Set(req.product_id),
+            batch_id: Set(req.batch_id),
+            price_fen: Set(req.price_fen),
+            min_quantity: Set(req.min_quantity),
+            valid_from: Set(req.valid_from),
+            valid_to: Set(req.valid_to),
+            created_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        }
+        .insert(tx)
+        .await?;
+        Ok(m.into())
+    })
+    .await
 }
 
 /// # Errors

@@ -3,8 +3,8 @@
 //! looked up each time); each key is rate limited on its own. A staff token on a partner route is
 //! a 403; anything else is a 401.
 
-use super::api_key;
-use super::jwt::JwtKeys;
+use crate::auth::api_key;
+use crate::auth::jwt::JwtKeys;
 use crate::error::AppError;
 use crate::extract::IdempotencyKey;
 use crate::state::AppState;
@@ -15,11 +15,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, DbBackend, EntityTrait, QueryFilter};
 use zhunong_entity::api_key as key_entity;
 
-#[derive(Debug, Clone)]
-pub struct PartnerAuth {
-    pub buyer_id: i64,
-    pub key_id: String,
-}
+pub use crate::domain::caller::PartnerAuth;
 
 impl FromRequest for PartnerAuth {
     type Error = AppError;

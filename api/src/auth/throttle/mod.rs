@@ -17,14 +17,18 @@
 //!
 //! Records are forgotten `login_window_secs` after their last failure. On SQLite (one process by
 //! design) they are kept in process memory; on PostgreSQL in the table `login_failures`
-//! ([`super::throttle_shared`]), so that every replica counts against the same budget and N
+//! ([`shared`]), so that every replica counts against the same budget and N
 //! replicas do not give a guesser N times the guesses.
+
+mod records;
+mod shared;
+
+pub use records::{Seen, SeenRecords};
 
 use crate::db::Db;
 use crate::error::AppResult;
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use records::Records;
+use std::time::Duration;
 
 #[derive(Clone, Copy, Debug)]
 pub struct ThrottleLimits {
@@ -36,13 +40,6 @@ pub struct ThrottleLimits {
     pub slowdown: Duration,
     pub addr_slowdown_after: u32,
     pub addr_max_failures: u32,
-}
-
-/// What is known of one record: failures in a row, and how long ago the last one was.
-#[derive(Clone, Copy, Debug)]
-pub struct Seen {
-    pub failures: u32,
-    pub age: Duration,
 }
 
 /// What a login attempt must do before its password is checked.
@@ -88,7 +85,7 @@ impl LoginThrottle {
     pub async fn check(&self, username: &str, addr: &str) -> AppResult<Verdict> {
         let seen = match &self.store {
             Store::Memory(records) => records.seen(username, addr),
-            Store::Shared(db) => super::throttle_shared::seen(db, username, addr).await?,
+            Store::Shared(db) => shared::seen(db, username, addr).await?,
         };
         let waits = [
             seen.pair.and_then(|p| self.wait_after(p)),
@@ -113,9 +110,7 @@ impl LoginThrottle {
                 records.fail(username, addr, self.limits.window);
                 Ok(())
             }
-            Store::Shared(db) => {
-                super::throttle_shared::fail(db, username, addr, self.limits.window).await
-            }
+            Store::Shared(db) => shared::fail(db, username, addr, self.limits.window).await,
         }
     }
 
@@ -129,7 +124,7 @@ impl LoginThrottle {
                 records.succeed(username, addr);
                 Ok(())
             }
-            Store::Shared(db) => super::throttle_shared::succeed(db, username, addr).await,
+            Store::Shared(db) => shared::succeed(db, username, addr).await,
         }
     }
 
@@ -169,103 +164,12 @@ impl LoginThrottle {
     }
 }
 
-/// The records a login attempt is judged by; an empty address (none known) has no record of its
-/// own, so unknown callers never share one budget.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct SeenRecords {
-    pub pair: Option<Seen>,
-    pub user: Option<Seen>,
-    pub addr: Option<Seen>,
-}
-
 /// Removes shared records whose window has passed (PostgreSQL); returns how many.
 ///
 /// # Errors
 /// The database could not be written.
 pub async fn purge_shared(db: &Db, window: Duration) -> AppResult<u64> {
-    super::throttle_shared::purge(db, window).await
-}
-
-#[derive(Clone, Copy)]
-struct Record {
-    failures: u32,
-    last: Instant,
-}
-
-impl Record {
-    fn seen(&self) -> Seen {
-        Seen {
-            failures: self.failures,
-            age: self.last.elapsed(),
-        }
-    }
-}
-
-/// The in-process records: per (username, address), per username and per address.
-#[derive(Default)]
-struct Records {
-    pairs: Mutex<HashMap<(String, String), Record>>,
-    users: Mutex<HashMap<String, Record>>,
-    addrs: Mutex<HashMap<String, Record>>,
-}
-
-/// Entries beyond this are pruned of expired records, so memory stays bounded under a spray.
-const PRUNE_ABOVE: usize = 10_000;
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-impl Records {
-    fn seen(&self, username: &str, addr: &str) -> SeenRecords {
-        SeenRecords {
-            pair: lock(&self.pairs)
-                .get(&(username.to_owned(), addr.to_owned()))
-                .map(Record::seen),
-            user: lock(&self.users).get(username).map(Record::seen),
-            addr: lock(&self.addrs).get(addr).map(Record::seen),
-        }
-    }
-
-    fn fail(&self, username: &str, addr: &str, window: Duration) {
-        let bump = |r: &mut Record| {
-            if r.last.elapsed() >= window {
-                r.failures = 0;
-            }
-            r.failures = r.failures.saturating_add(1);
-            r.last = Instant::now();
-        };
-        fn count<K: std::hash::Hash + Eq>(
-            map: &Mutex<HashMap<K, Record>>,
-            key: K,
-            window: Duration,
-            bump: impl Fn(&mut Record),
-        ) {
-            let mut map = lock(map);
-            if map.len() > PRUNE_ABOVE {
-                map.retain(|_, r| r.last.elapsed() < window);
-            }
-            let fresh = Record {
-                failures: 0,
-                last: Instant::now(),
-            };
-            bump(map.entry(key).or_insert(fresh));
-        }
-        count(
-            &self.pairs,
-            (username.to_owned(), addr.to_owned()),
-            window,
-            bump,
-        );
-        count(&self.users, username.to_owned(), window, bump);
-        if !addr.is_empty() {
-            count(&self.addrs, addr.to_owned(), window, bump);
-        }
-    }
-
-    fn succeed(&self, username: &str, addr: &str) {
-        lock(&self.pairs).remove(&(username.to_owned(), addr.to_owned()));
-    }
+    shared::purge(db, window).await
 }
 
 /// The address a login is counted against: an IPv4 address as it is, an IPv6 address by its

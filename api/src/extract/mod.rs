@@ -1,5 +1,11 @@
-//! Request extractors that answer in problem+json: JSON bodies with field paths in their errors,
+//! Request extractors that answer in problem+json: who is calling (a staff token, a partner key),
+//! JSON bodies with field paths in their errors,
 //! the `Idempotency-Key` header, and the handlers for actix's own query/path extractor errors.
+
+mod caller;
+pub mod partner;
+
+pub use caller::{Auth, resolve_caller};
 
 use crate::error::{AppError, FieldError};
 use actix_web::dev::Payload;
