@@ -5,7 +5,7 @@
 //! operation's query parameters, so that one it does not take is refused (422) instead of being
 //! silently ignored — a misspelt filter would otherwise return everything.
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use actix_web::dev::ResourceDef;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
@@ -104,7 +104,7 @@ pub async fn route_not_found(req: HttpRequest) -> HttpResponse {
     if !allowed.is_empty() && !allowed.contains(&req.method().as_str()) {
         let mut res = AppError::Http {
             status: StatusCode::METHOD_NOT_ALLOWED,
-            code: "method_not_allowed",
+            code: ErrorCode::MethodNotAllowed,
             detail: format!("this route takes {}", allowed.join(", ")),
         }
         .error_response();
@@ -115,7 +115,7 @@ pub async fn route_not_found(req: HttpRequest) -> HttpResponse {
     }
     AppError::Http {
         status: StatusCode::NOT_FOUND,
-        code: "route_not_found",
+        code: ErrorCode::RouteNotFound,
         detail: "no such route".into(),
     }
     .error_response()

@@ -1,7 +1,7 @@
 //! The middleware every request passes: the handler deadline, the database breaker, the
 //! security headers, and `Connection: close` once the server is stopping.
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::state::AppState;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -44,9 +44,9 @@ pub async fn enforce_deadline(
         return Err(AppError::Http {
             status: actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
             code: if in_query {
-                "invalid_query"
+                ErrorCode::InvalidQuery
             } else {
-                "invalid_path"
+                ErrorCode::InvalidPath
             },
             detail: "NUL characters are not allowed in URLs".into(),
         }

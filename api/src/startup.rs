@@ -6,7 +6,7 @@ use crate::auth::throttle::{LoginThrottle, ThrottleLimits};
 use crate::config::Settings;
 use crate::db::Db;
 use crate::db::hub::Notice;
-use crate::error::{AppError, PROBLEM_JSON};
+use crate::error::{AppError, ErrorCode, PROBLEM_JSON};
 use crate::extract::{BodyLimit, path_error, query_error};
 use crate::middleware;
 use crate::openapi::ApiDoc;
@@ -300,12 +300,16 @@ fn problem_fallback<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandle
     }
     let status = res.status();
     let (code, detail) = match status {
-        StatusCode::NOT_FOUND => ("route_not_found", "no such route"),
-        StatusCode::METHOD_NOT_ALLOWED => {
-            ("method_not_allowed", "this route does not take that method")
-        }
-        s if s.is_server_error() => ("internal_error", "an internal error occurred"),
-        _ => ("http_error", status.canonical_reason().unwrap_or("error")),
+        StatusCode::NOT_FOUND => (ErrorCode::RouteNotFound, "no such route"),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            ErrorCode::MethodNotAllowed,
+            "this route does not take that method",
+        ),
+        s if s.is_server_error() => (ErrorCode::InternalError, "an internal error occurred"),
+        _ => (
+            ErrorCode::HttpError,
+            status.canonical_reason().unwrap_or("error"),
+        ),
     };
     let (req, _) = res.into_parts();
     let problem = AppError::Http {

@@ -1,3 +1,4 @@
+use crate::enums::{AuditAction, AuditEntity};
 use sea_orm::entity::prelude::*;
 
 /// Who changed what, when, with the state before and after. Append-only.
@@ -8,8 +9,8 @@ pub struct Model {
     pub id: i64,
     pub at: DateTimeUtc,
     pub actor_user_id: Option<i64>,
-    pub action: String,
-    pub entity: String,
+    pub action: AuditAction,
+    pub entity: AuditEntity,
     pub entity_id: i64,
     pub before: Option<Json>,
     pub after: Option<Json>,

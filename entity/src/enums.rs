@@ -136,6 +136,42 @@ string_enum!(
     PaymentStatus { Unpaid = "unpaid", PartiallyPaid = "partially_paid", Paid = "paid", Refunded = "refunded" }
 );
 
+string_enum!(
+    /// Where a webhook delivery stands: waiting to be sent (or sent again), delivered, or given up
+    /// after its last attempt (a partner may ask for it again).
+    DeliveryStatus { Pending = "pending", Delivered = "delivered", Failed = "failed" }
+);
+
+string_enum!(
+    /// What an audit-log row records. Each has its sentence in `domain::audit_text`.
+    AuditAction {
+        CreateUser = "create_user", UpdateUser = "update_user", ChangePassword = "change_password",
+        ResetPassword = "reset_password", CreateApiKey = "create_api_key", RevokeApiKey = "revoke_api_key",
+        CreateCollective = "create_collective", UpdateCollective = "update_collective",
+        CreateGrower = "create_grower", UpdateGrower = "update_grower",
+        CreateBuyer = "create_buyer", UpdateBuyer = "update_buyer",
+        CreateBatch = "create_batch", UpdateBatch = "update_batch", AdjustStock = "adjust_stock",
+        CreateCommissionRule = "create_commission_rule", UpdateFeatured = "update_featured",
+        ConfirmOrder = "confirm_order", CancelOrder = "cancel_order",
+        Weigh = "weigh", VoidWeighTicket = "void_weigh_ticket", CompleteWeighing = "complete_weighing",
+        ApproveWeights = "approve_weights",
+        CreateLoad = "create_load", AddToLoad = "add_to_load", RemoveFromLoad = "remove_from_load",
+        AdvanceLoad = "advance_load",
+        RecordPayment = "record_payment", RefundPayment = "refund_payment",
+        SettleOrder = "settle_order", ResettleOrder = "resettle_order",
+        IssueStatement = "issue_statement", Payout = "payout"
+    }
+);
+
+string_enum!(
+    /// The kind of thing an audit-log row is about (its `entity_id` is that thing's id).
+    AuditEntity {
+        User = "user", Collective = "collective", Grower = "grower", Buyer = "buyer", Batch = "batch",
+        CommissionRule = "commission_rule", LiveSession = "live_session", Order = "order",
+        OrderLine = "order_line", WeighTicket = "weigh_ticket", Load = "load"
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,5 +204,8 @@ mod tests {
         check(PaymentStatus::as_str);
         check(Platform::as_str);
         check(LiveStatus::as_str);
+        check(DeliveryStatus::as_str);
+        check(AuditAction::as_str);
+        check(AuditEntity::as_str);
     }
 }

@@ -1,3 +1,4 @@
+use crate::enums::DeliveryStatus;
 use sea_orm::entity::prelude::*;
 
 /// One event for one endpoint: the outbox row, written with the change, then delivered (with
@@ -12,7 +13,7 @@ pub struct Model {
     pub event_type: String,
     pub payload: String,
     /// `pending`, `delivered` or `failed`.
-    pub status: String,
+    pub status: DeliveryStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,
     pub lease_until: Option<DateTimeUtc>,

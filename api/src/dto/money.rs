@@ -147,8 +147,19 @@ pub struct SettleOrders {
 pub struct Skipped {
     pub order_id: i64,
     /// `not_found`, `already_settled`, `not_delivered` or `not_fully_paid`.
-    pub code: &'static str,
+    #[schema(value_type = String)]
+    pub code: SkipCode,
     pub reason: String,
+}
+
+/// Why an order was not settled by hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipCode {
+    NotFound,
+    AlreadySettled,
+    NotDelivered,
+    NotFullyPaid,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -202,7 +202,7 @@ impl From<webhook_delivery::Model> for DeliveryOut {
             endpoint_id: m.endpoint_id,
             message_id: m.message_id,
             event_type: m.event_type,
-            status: m.status,
+            status: m.status.as_str().to_owned(),
             attempts: m.attempts,
             next_attempt_at: m.next_attempt_at,
             last_status_code: m.last_status_code,

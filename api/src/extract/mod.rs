@@ -7,7 +7,7 @@ pub mod partner;
 
 pub use caller::{Auth, resolve_caller};
 
-use crate::error::{AppError, FieldError};
+use crate::error::{AppError, ErrorCode, FieldError};
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::web::{Bytes, BytesMut};
@@ -59,7 +59,7 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
                 message: strip_position(&inner.to_string()),
             }]),
             _ => AppError::BadRequest {
-                code: "malformed_json",
+                code: ErrorCode::MalformedJson,
                 detail: format!(
                     "the body is not valid JSON: {}",
                     strip_position(&inner.to_string())
@@ -68,7 +68,7 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
         }
     })?;
     de.end().map_err(|_| AppError::BadRequest {
-        code: "malformed_json",
+        code: ErrorCode::MalformedJson,
         detail: "the body has trailing characters after the JSON value".into(),
     })?;
     Ok(value)
@@ -106,7 +106,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
             let mut body = BytesMut::new();
             while let Some(chunk) = payload.next().await {
                 let chunk = chunk.map_err(|_| AppError::BadRequest {
-                    code: "body_unreadable",
+                    code: ErrorCode::BodyUnreadable,
                     detail: "the request body could not be read".into(),
                 })?;
                 if body.len() + chunk.len() > limit {
@@ -169,7 +169,7 @@ impl IdempotencyKey {
     /// 400 if the header was not sent.
     pub fn required(self) -> Result<String, AppError> {
         self.0.ok_or_else(|| AppError::BadRequest {
-            code: "idempotency_key_required",
+            code: ErrorCode::IdempotencyKeyRequired,
             detail: "this request needs an Idempotency-Key header".into(),
         })
     }
@@ -191,7 +191,7 @@ impl FromRequest for IdempotencyKey {
                     Ok(IdempotencyKey(Some(s.to_owned())))
                 }
                 _ => Err(AppError::BadRequest {
-                    code: "idempotency_key_invalid",
+                    code: ErrorCode::IdempotencyKeyInvalid,
                     detail: "Idempotency-Key must be 1–255 visible ASCII characters".into(),
                 }),
             },
@@ -215,7 +215,7 @@ pub fn has_encoded_nul(uri: &actix_web::http::Uri) -> bool {
 pub fn query_error(err: actix_web::error::QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
     AppError::Http {
         status: actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
-        code: "invalid_query",
+        code: ErrorCode::InvalidQuery,
         detail: format!("invalid query string: {err}"),
     }
     .into()
@@ -226,7 +226,7 @@ pub fn query_error(err: actix_web::error::QueryPayloadError, _: &HttpRequest) ->
 pub fn path_error(err: actix_web::error::PathError, _: &HttpRequest) -> actix_web::Error {
     AppError::Http {
         status: actix_web::http::StatusCode::NOT_FOUND,
-        code: "invalid_path",
+        code: ErrorCode::InvalidPath,
         detail: format!("no such resource: {err}"),
     }
     .into()
@@ -277,7 +277,7 @@ mod tests {
         assert!(matches!(
             parse_json::<Body>(br#"{"lines":"#),
             Err(AppError::BadRequest {
-                code: "malformed_json",
+                code: ErrorCode::MalformedJson,
                 ..
             })
         ));

@@ -3,7 +3,7 @@ use crate::auth::client_addr::{client_addr, client_used_https};
 use crate::auth::roles::Staff;
 use crate::auth::throttle::wait_in_chinese;
 use crate::dto::auth::{LoginRequest, MeOut, RefreshRequest, TokenResponse};
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::{AppError, AppResult, ErrorCode, Problem};
 use crate::extract::ApiJson;
 use crate::extract::Auth;
 use crate::services::{sessions, users};
@@ -151,7 +151,7 @@ fn presented(req: &HttpRequest, body: &[u8]) -> AppResult<(String, bool)> {
         if !from_our_pages(req) {
             return Err(AppError::Http {
                 status: actix_web::http::StatusCode::FORBIDDEN,
-                code: "cross_site_request",
+                code: ErrorCode::CrossSiteRequest,
                 detail: "the session cookie is accepted only from this site's own pages".into(),
             });
         }

@@ -1,6 +1,7 @@
 //! The web pages, built into the binary (files under `api/web/`; read from disk in debug builds,
 //! so editing a page needs no rebuild). No CDN: everything a page loads is served from here.
 
+use crate::error::ErrorCode;
 use actix_web::http::header;
 use actix_web::{HttpResponse, ResponseError, web};
 use rust_embed::RustEmbed;
@@ -17,7 +18,7 @@ fn serve(file: &str) -> HttpResponse {
             .body(content.data.into_owned()),
         None => crate::error::AppError::Http {
             status: actix_web::http::StatusCode::NOT_FOUND,
-            code: "route_not_found",
+            code: ErrorCode::RouteNotFound,
             detail: "no such page".into(),
         }
         .error_response(),

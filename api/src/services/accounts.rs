@@ -6,7 +6,7 @@ use crate::db::hub::Notice;
 use crate::db::{Db, Tx};
 use crate::domain::caller::Caller;
 use crate::dto::auth::{ChangePassword, ResetPassword, UpdateUser, UserOut};
-use crate::error::{AppError, AppResult, Validator};
+use crate::error::{AppError, AppResult, ErrorCode, Validator};
 use crate::secrets::password;
 use crate::services::audit::{self, Change};
 use crate::services::users::MIN_PASSWORD_CHARS;
@@ -14,6 +14,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, ExprTrait, QueryFilter};
 use serde_json::json;
 use zhunong_entity::enums::Role;
+use zhunong_entity::enums::{AuditAction, AuditEntity};
 use zhunong_entity::user::{self, Column, Entity};
 
 fn check_password(v: &mut Validator, pw: &str, field: &str) {
@@ -115,7 +116,7 @@ pub async fn update(
         && (req.active == Some(false) || req.role.is_some_and(|r| r != before.role))
     {
         return Err(AppError::Conflict {
-            code: "cannot_change_self",
+            code: ErrorCode::CannotChangeSelf,
             detail: "you cannot disable your own account or change your own role".into(),
         });
     }
@@ -138,8 +139,8 @@ pub async fn update(
         tx,
         Change {
             actor: Some(caller.user_id),
-            action: "update_user",
-            entity: "user",
+            action: AuditAction::UpdateUser,
+            entity: AuditEntity::User,
             entity_id: id,
             before: Some(
                 json!({"role": before.role, "active": before.active, "display_name": before.display_name}),
@@ -175,8 +176,8 @@ pub async fn reset_password(
             tx,
             Change {
                 actor: Some(caller.user_id),
-                action: "reset_password",
-                entity: "user",
+                action: AuditAction::ResetPassword,
+                entity: AuditEntity::User,
                 entity_id: id,
                 before: None,
                 after: None,
@@ -213,7 +214,7 @@ pub async fn change_own_password(
         // The password the caller proved is still the one stored (not changed meanwhile).
         if find(tx, caller.user_id).await?.password_hash != me.password_hash {
             return Err(AppError::Conflict {
-                code: "password_changed",
+                code: ErrorCode::PasswordChanged,
                 detail: "the password was changed meanwhile; log in again".into(),
             });
         }
@@ -227,8 +228,8 @@ pub async fn change_own_password(
             tx,
             Change {
                 actor: Some(caller.user_id),
-                action: "change_password",
-                entity: "user",
+                action: AuditAction::ChangePassword,
+                entity: AuditEntity::User,
                 entity_id: caller.user_id,
                 before: None,
                 after: None,

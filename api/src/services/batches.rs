@@ -3,7 +3,7 @@ use crate::db::{Db, Tx};
 use crate::domain::money::{MAX_PRICE_FEN, MAX_QUANTITY};
 use crate::dto::Page;
 use crate::dto::catalog::{BatchFilter, BatchOut, CreateBatch, UpdateBatch};
-use crate::error::{AppError, AppResult, Validator};
+use crate::error::{AppError, AppResult, ErrorCode, Validator};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter,
@@ -11,6 +11,7 @@ use sea_orm::{
 };
 use zhunong_entity::batch::{ActiveModel, Column, Entity};
 use zhunong_entity::enums::BatchStatus;
+use zhunong_entity::enums::{AuditAction, AuditEntity};
 use zhunong_entity::{grower, product};
 
 /// A price of 0 is a typing slip, not a giveaway: it would sell the batch for nothing.
@@ -76,8 +77,8 @@ pub async fn create_in(tx: &Tx, actor: Option<i64>, req: CreateBatch) -> AppResu
         tx,
         crate::services::audit::Change {
             actor,
-            action: "create_batch",
-            entity: "batch",
+            action: AuditAction::CreateBatch,
+            entity: AuditEntity::Batch,
             entity_id: m.id,
             before: None,
             after: Some(audited(&m)),
@@ -140,7 +141,7 @@ pub async fn update(db: &Db, actor: i64, id: i64, req: UpdateBatch) -> AppResult
             .await?;
         if res.rows_affected == 0 {
             return Err(AppError::Conflict {
-                code: "stock_would_be_negative",
+                code: ErrorCode::StockWouldBeNegative,
                 detail: "the adjustment would take stock below zero".into(),
             });
         }
@@ -175,11 +176,11 @@ pub async fn update(db: &Db, actor: i64, id: i64, req: UpdateBatch) -> AppResult
         crate::services::audit::Change {
             actor: Some(actor),
             action: if req.stock_adjustment.is_some_and(|a| a != 0) {
-                "adjust_stock"
+                AuditAction::AdjustStock
             } else {
-                "update_batch"
+                AuditAction::UpdateBatch
             },
-            entity: "batch",
+            entity: AuditEntity::Batch,
             entity_id: id,
             before: Some(audited(&before)),
             after: Some(after),

@@ -9,6 +9,7 @@ use sea_orm::{
 };
 use zhunong_entity::buyer::{ActiveModel, Column, Entity};
 use zhunong_entity::enums::BuyerKind;
+use zhunong_entity::enums::{AuditAction, AuditEntity};
 
 const DUPLICATE_PHONE: &str = "a buyer with this phone number exists";
 const MAX_CONTACTS: usize = 20;
@@ -109,8 +110,8 @@ pub async fn create_in(tx: &Tx, actor: Option<i64>, req: CreateBuyer) -> AppResu
         tx,
         crate::services::audit::Change {
             actor,
-            action: "create_buyer",
-            entity: "buyer",
+            action: AuditAction::CreateBuyer,
+            entity: AuditEntity::Buyer,
             entity_id: m.id,
             before: None,
             after: Some(audited(&m)),
@@ -227,8 +228,8 @@ pub async fn update(
             tx,
             crate::services::audit::Change {
                 actor,
-                action: "update_buyer",
-                entity: "buyer",
+                action: AuditAction::UpdateBuyer,
+                entity: AuditEntity::Buyer,
                 entity_id: m.id,
                 before: Some(was),
                 after: Some(audited(&m)),

@@ -7,6 +7,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use zhunong_entity::collective::{ActiveModel, Column, Entity};
+use zhunong_entity::enums::{AuditAction, AuditEntity};
 
 fn validate(name: Option<&str>, region: Option<&str>) -> AppResult<()> {
     let mut v = Validator::default();
@@ -50,8 +51,8 @@ pub async fn create_in(
         tx,
         crate::services::audit::Change {
             actor,
-            action: "create_collective",
-            entity: "collective",
+            action: AuditAction::CreateCollective,
+            entity: AuditEntity::Collective,
             entity_id: m.id,
             before: None,
             after: Some(audited(&m)),
@@ -103,8 +104,8 @@ pub async fn update(
             tx,
             crate::services::audit::Change {
                 actor,
-                action: "update_collective",
-                entity: "collective",
+                action: AuditAction::UpdateCollective,
+                entity: AuditEntity::Collective,
                 entity_id: m.id,
                 before: Some(was),
                 after: Some(audited(&m)),

@@ -3,7 +3,7 @@
 //! newest; a price applies only if the order takes at least its minimum quantity of the batch.
 
 use crate::dto::partner::{ContractPriceOut, CreateContractPrice};
-use crate::error::{AppError, AppResult, Validator};
+use crate::error::{AppError, AppResult, ErrorCode, Validator};
 use chrono::NaiveDate;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
@@ -27,7 +27,7 @@ pub async fn create(
         // Contract prices are what an enterprise negotiated; an individual pays the retail price.
         if b.kind != zhunong_entity::enums::BuyerKind::Enterprise {
             return Err(AppError::Conflict {
-                code: "not_an_enterprise",
+                code: ErrorCode::NotAnEnterprise,
                 detail: format!(
                     "buyer {buyer_id} is not an enterprise; contract prices are for enterprises"
                 ),

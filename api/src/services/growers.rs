@@ -7,6 +7,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use zhunong_entity::collective;
+use zhunong_entity::enums::{AuditAction, AuditEntity};
 use zhunong_entity::grower::{ActiveModel, Column, Entity};
 
 fn validate(
@@ -70,8 +71,8 @@ pub async fn create_in(tx: &Tx, actor: Option<i64>, req: CreateGrower) -> AppRes
         tx,
         crate::services::audit::Change {
             actor,
-            action: "create_grower",
-            entity: "grower",
+            action: AuditAction::CreateGrower,
+            entity: AuditEntity::Grower,
             entity_id: m.id,
             before: None,
             after: Some(audited(&m)),
@@ -142,8 +143,8 @@ pub async fn update(
             tx,
             crate::services::audit::Change {
                 actor,
-                action: "update_grower",
-                entity: "grower",
+                action: AuditAction::UpdateGrower,
+                entity: AuditEntity::Grower,
                 entity_id: m.id,
                 before: Some(was),
                 after: Some(audited(&m)),

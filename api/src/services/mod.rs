@@ -37,7 +37,7 @@ pub mod webhooks;
 pub mod weighing;
 
 use crate::dto::{Page, Paging};
-use crate::error::{AppError, AppResult, is_unique_violation};
+use crate::error::{AppError, AppResult, ErrorCode, is_unique_violation};
 use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QuerySelect, Select};
 
 pub const DEFAULT_PAGE_SIZE: u64 = 50;
@@ -128,7 +128,7 @@ pub fn local_days(
 pub fn conflict_on_duplicate(e: sea_orm::DbErr, detail: &str) -> AppError {
     if is_unique_violation(&e) {
         AppError::Conflict {
-            code: "duplicate",
+            code: ErrorCode::Duplicate,
             detail: detail.to_owned(),
         }
     } else {

@@ -9,6 +9,7 @@ use sea_orm::{
     QueryOrder, Set,
 };
 use zhunong_entity::enums::Role;
+use zhunong_entity::enums::{AuditAction, AuditEntity};
 use zhunong_entity::user::{self, ActiveModel, Column, Entity};
 
 pub const MIN_PASSWORD_CHARS: usize = 10;
@@ -69,8 +70,8 @@ pub async fn create_in(tx: &Tx, actor: Option<i64>, req: CreateUserRequest) -> A
         tx,
         crate::services::audit::Change {
             actor,
-            action: "create_user",
-            entity: "user",
+            action: AuditAction::CreateUser,
+            entity: AuditEntity::User,
             entity_id: m.id,
             before: None,
             after: Some(serde_json::json!({"display_name": m.display_name, "role": m.role})),

@@ -4,7 +4,7 @@
 use super::{Ctx, LineOf, Record, money, weight};
 use crate::domain::format::payment_method_label;
 use serde_json::Value;
-use zhunong_entity::enums::PaymentMethod;
+use zhunong_entity::enums::{AuditAction, AuditEntity, PaymentMethod};
 
 /// The fields shown, in the order they are read, with their Chinese names; any other stored
 /// field stays in the raw record only.
@@ -37,11 +37,11 @@ const FIELDS: [(&str, &str); 24] = [
 
 /// A stored code as the pages show it (`confirmed` → 已确认); for `open`, what it means
 /// depends on what is open.
-fn value_label(entity: &str, code: &str) -> Option<&'static str> {
+fn value_label(entity: AuditEntity, code: &str) -> Option<&'static str> {
     Some(match (entity, code) {
-        ("batch", "open") => "在售",
-        ("batch", "closed") => "已停售",
-        ("load", "open") => "装车中",
+        (AuditEntity::Batch, "open") => "在售",
+        (AuditEntity::Batch, "closed") => "已停售",
+        (AuditEntity::Load, "open") => "装车中",
         (_, "pending") => "待确认",
         (_, "confirmed") => "已确认",
         (_, "weighed") => "已称重",
@@ -89,7 +89,7 @@ fn show(c: &Ctx<'_>, key: &str, v: Option<&Value>) -> String {
             } else if key.ends_with("_g") {
                 weight(n)
             } else if key == "stock_qty" {
-                let batch = (c.r.entity == "batch").then_some(c.r.entity_id);
+                let batch = (c.r.entity == AuditEntity::Batch).then_some(c.r.entity_id);
                 c.quantity(batch, n)
             } else if key == "per_buyer_limit" {
                 c.quantity(c.r.after_i64("batch_id"), n)
@@ -157,7 +157,7 @@ pub(super) fn created_user(c: &Ctx<'_>) -> String {
     match r.after("role").and_then(Value::as_str) {
         Some(role) => format!(
             "新建了{name}，角色：{}",
-            value_label("user", role).unwrap_or("其他")
+            value_label(AuditEntity::User, role).unwrap_or("其他")
         ),
         None => format!("新建了{name}"),
     }
@@ -167,8 +167,8 @@ pub(super) fn batch(c: &Ctx<'_>) -> String {
     let r = c.r;
     let subject = c.batch(r.entity_id);
     let s = match r.action {
-        "create_batch" => changed(c, &subject, "新建了"),
-        "adjust_stock" => {
+        AuditAction::CreateBatch => changed(c, &subject, "新建了"),
+        AuditAction::AdjustStock => {
             let stock =
                 |v: Option<&Value>| v.and_then(|v| v.get("stock_qty")).and_then(Value::as_i64);
             match (stock(r.before), stock(r.after)) {
@@ -213,20 +213,20 @@ fn line_moves(r: &Record<'_>) -> Vec<String> {
 pub(super) fn weighing(c: &Ctx<'_>) -> String {
     let r = c.r;
     let of: Option<LineOf> = match r.entity {
-        "weigh_ticket" => c.names.tickets.get(&r.entity_id).copied(),
+        AuditEntity::WeighTicket => c.names.tickets.get(&r.entity_id).copied(),
         _ => c.names.lines.get(&r.entity_id).copied(),
     };
     let (line, batch) = c.line(of);
     let mut parts = line_moves(r);
     let head = match r.action {
-        "weigh" => {
+        AuditAction::Weigh => {
             let crates = r
                 .after("tickets")
                 .and_then(Value::as_array)
                 .map_or(0, Vec::len);
             format!("为{line}称重 {crates} 筐")
         }
-        "complete_weighing" => {
+        AuditAction::CompleteWeighing => {
             if let Some(back) = r.after_i64("returned").filter(|b| *b > 0) {
                 parts.push(format!("{} 退回库存", c.quantity(batch, back)));
             }
@@ -238,7 +238,7 @@ pub(super) fn weighing(c: &Ctx<'_>) -> String {
         .after("line")
         .and_then(|l| l.get("flagged"))
         .and_then(Value::as_bool);
-    if flagged == Some(true) && r.action == "weigh" {
+    if flagged == Some(true) && r.action == AuditAction::Weigh {
         parts.push("超出容差，待审批".to_owned());
     }
     let s = if parts.is_empty() {
@@ -255,7 +255,7 @@ pub(super) fn advance_load(c: &Ctx<'_>) -> String {
     let status = r
         .after("status")
         .and_then(Value::as_str)
-        .and_then(|s| value_label("load", s))
+        .and_then(|s| value_label(AuditEntity::Load, s))
         .unwrap_or("下一步");
     let mut s = format!("把{load}标为{status}");
     if let Some(who) = r.after_text("received_by") {

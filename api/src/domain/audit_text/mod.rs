@@ -8,6 +8,7 @@ use super::format::{jin, yuan};
 use super::order_number;
 use serde_json::Value;
 use std::collections::HashMap;
+use zhunong_entity::enums::{AuditAction, AuditEntity};
 
 /// An order line or a weigh ticket, by what it belongs to.
 #[derive(Clone, Copy, Debug)]
@@ -47,8 +48,8 @@ pub struct Names {
 /// One row of the log, as stored.
 pub struct Record<'a> {
     pub actor: Option<i64>,
-    pub action: &'a str,
-    pub entity: &'a str,
+    pub action: AuditAction,
+    pub entity: AuditEntity,
     pub entity_id: i64,
     pub before: Option<&'a Value>,
     pub after: Option<&'a Value>,
@@ -96,15 +97,15 @@ pub fn wanted<'a>(records: impl IntoIterator<Item = &'a Record<'a>>) -> Wanted {
         w.users.extend(r.actor);
         let id = r.entity_id;
         match r.entity {
-            "order" => w.orders.push(id),
-            "order_line" => w.lines.push(id),
-            "weigh_ticket" => w.tickets.push(id),
-            "batch" => w.batches.push(id),
-            "load" => w.loads.push(id),
-            "user" => w.users.push(id),
-            "grower" => w.growers.push(id),
-            "buyer" => w.buyers.push(id),
-            "collective" => w.collectives.push(id),
+            AuditEntity::Order => w.orders.push(id),
+            AuditEntity::OrderLine => w.lines.push(id),
+            AuditEntity::WeighTicket => w.tickets.push(id),
+            AuditEntity::Batch => w.batches.push(id),
+            AuditEntity::Load => w.loads.push(id),
+            AuditEntity::User => w.users.push(id),
+            AuditEntity::Grower => w.growers.push(id),
+            AuditEntity::Buyer => w.buyers.push(id),
+            AuditEntity::Collective => w.collectives.push(id),
             _ => {}
         }
         let either = |k: &str| {
@@ -203,18 +204,24 @@ fn describe(c: &Ctx<'_>) -> String {
     let r = c.r;
     let id = r.entity_id;
     match r.action {
-        "confirm_order" if r.after("automatic").and_then(Value::as_bool) == Some(true) => {
+        AuditAction::ConfirmOrder
+            if r.after("automatic").and_then(Value::as_bool) == Some(true) =>
+        {
             format!("下单，{}按渠道设置自动确认", c.order(id))
         }
-        "confirm_order" => format!("确认了{}", c.order(id)),
-        "cancel_order" => with_reason(format!("取消了{}", c.order(id)), r),
-        "approve_weights" => with_reason(format!("批准了{}超出容差的称重", c.order(id)), r),
-        "weigh" | "complete_weighing" | "void_weigh_ticket" => fields::weighing(c),
-        "create_load" => match r.after_text("plate") {
+        AuditAction::ConfirmOrder => format!("确认了{}", c.order(id)),
+        AuditAction::CancelOrder => with_reason(format!("取消了{}", c.order(id)), r),
+        AuditAction::ApproveWeights => {
+            with_reason(format!("批准了{}超出容差的称重", c.order(id)), r)
+        }
+        AuditAction::Weigh | AuditAction::CompleteWeighing | AuditAction::VoidWeighTicket => {
+            fields::weighing(c)
+        }
+        AuditAction::CreateLoad => match r.after_text("plate") {
             Some(p) => format!("新建了车牌 {p} 的装车单"),
             None => "新建了一张装车单".to_owned(),
         },
-        "add_to_load" => {
+        AuditAction::AddToLoad => {
             let mut s = format!(
                 "把{}装上{}",
                 r.after_i64("order_id")
@@ -226,59 +233,64 @@ fn describe(c: &Ctx<'_>) -> String {
             }
             s
         }
-        "remove_from_load" => format!(
+        AuditAction::RemoveFromLoad => format!(
             "把{}从{}移出",
             r.before("order_id")
                 .and_then(Value::as_i64)
                 .map_or("一张订单".into(), |o| c.order(o)),
             c.load(id)
         ),
-        "advance_load" => fields::advance_load(c),
-        "update_user" => fields::changed(c, &c.user(id), "修改了"),
-        "create_user" => fields::created_user(c),
-        "reset_password" => format!("重置了{}的密码", c.user(id)),
-        "change_password" => "修改了自己的密码".to_owned(),
-        "adjust_stock" | "update_batch" | "create_batch" => fields::batch(c),
-        "record_payment" | "refund_payment" => fields::payment(c),
-        "settle_order" => fields::settled(c),
-        "resettle_order" => format!(
+        AuditAction::AdvanceLoad => fields::advance_load(c),
+        AuditAction::UpdateUser => fields::changed(c, &c.user(id), "修改了"),
+        AuditAction::CreateUser => fields::created_user(c),
+        AuditAction::ResetPassword => format!("重置了{}的密码", c.user(id)),
+        AuditAction::ChangePassword => "修改了自己的密码".to_owned(),
+        AuditAction::AdjustStock | AuditAction::UpdateBatch | AuditAction::CreateBatch => {
+            fields::batch(c)
+        }
+        AuditAction::RecordPayment | AuditAction::RefundPayment => fields::payment(c),
+        AuditAction::SettleOrder => fields::settled(c),
+        AuditAction::ResettleOrder => format!(
             "在退款后重新结算了{}，结算金额 {}",
             c.order(id),
             money(r.after_i64("amount_fen").unwrap_or(0))
         ),
-        "issue_statement" => fields::statement(c),
-        "payout" => fields::payout(c),
-        "create_grower" => format!("新建了{}", Ctx::named(&c.names.growers, id, "种植户")),
-        "update_grower" => {
+        AuditAction::IssueStatement => fields::statement(c),
+        AuditAction::Payout => fields::payout(c),
+        AuditAction::CreateGrower => {
+            format!("新建了{}", Ctx::named(&c.names.growers, id, "种植户"))
+        }
+        AuditAction::UpdateGrower => {
             fields::changed(c, &Ctx::named(&c.names.growers, id, "种植户"), "修改了")
         }
-        "create_buyer" => format!("新建了{}", Ctx::named(&c.names.buyers, id, "买家")),
-        "update_buyer" => fields::changed(c, &Ctx::named(&c.names.buyers, id, "买家"), "修改了"),
-        "create_collective" => {
+        AuditAction::CreateBuyer => format!("新建了{}", Ctx::named(&c.names.buyers, id, "买家")),
+        AuditAction::UpdateBuyer => {
+            fields::changed(c, &Ctx::named(&c.names.buyers, id, "买家"), "修改了")
+        }
+        AuditAction::CreateCollective => {
             format!(
                 "新建了{}",
                 Ctx::named(&c.names.collectives, id, "集体经济组织")
             )
         }
-        "update_collective" => fields::changed(
+        AuditAction::UpdateCollective => fields::changed(
             c,
             &Ctx::named(&c.names.collectives, id, "集体经济组织"),
             "修改了",
         ),
-        "create_commission_rule" => fields::rule(c),
-        "update_featured" => fields::featured(c),
-        "create_api_key" => {
+        AuditAction::CreateCommissionRule => fields::rule(c),
+        AuditAction::UpdateFeatured => fields::featured(c),
+        AuditAction::CreateApiKey => {
             let buyer = Ctx::named(&c.names.buyers, id, "买家");
             match r.after_text("label") {
                 Some(l) => format!("为{buyer}新建了接口密钥「{l}」"),
                 None => format!("为{buyer}新建了接口密钥"),
             }
         }
-        "revoke_api_key" => format!(
+        AuditAction::RevokeApiKey => format!(
             "停用了{}的一把接口密钥",
             Ctx::named(&c.names.buyers, id, "买家")
         ),
-        _ => "做了一项其他操作".to_owned(),
     }
 }
 

@@ -9,13 +9,14 @@ use crate::domain::audit_text::{self, Record};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 use serde_json::Value;
 use zhunong_entity::audit_log;
+use zhunong_entity::enums::{AuditAction, AuditEntity};
 
 /// One change to record.
-pub struct Change<'a> {
+pub struct Change {
     /// Who made the change; `None` for the service itself (the first admin at start-up).
     pub actor: Option<i64>,
-    pub action: &'a str,
-    pub entity: &'a str,
+    pub action: AuditAction,
+    pub entity: AuditEntity,
     pub entity_id: i64,
     pub before: Option<Value>,
     pub after: Option<Value>,
@@ -23,12 +24,12 @@ pub struct Change<'a> {
 
 /// # Errors
 /// Database errors.
-pub async fn record(tx: &Tx, c: Change<'_>) -> Result<(), DbErr> {
+pub async fn record(tx: &Tx, c: Change) -> Result<(), DbErr> {
     audit_log::ActiveModel {
         at: Set(chrono::Utc::now()),
         actor_user_id: Set(c.actor),
-        action: Set(c.action.to_owned()),
-        entity: Set(c.entity.to_owned()),
+        action: Set(c.action),
+        entity: Set(c.entity),
         entity_id: Set(c.entity_id),
         before: Set(c.before),
         after: Set(c.after),
@@ -40,42 +41,41 @@ pub async fn record(tx: &Tx, c: Change<'_>) -> Result<(), DbErr> {
 }
 
 /// What a person reads for an action.
-pub fn action_label(action: &str) -> &'static str {
+pub fn action_label(action: AuditAction) -> &'static str {
     match action {
-        "confirm_order" => "确认订单",
-        "cancel_order" => "取消订单",
-        "weigh" => "称重",
-        "void_weigh_ticket" => "作废磅单",
-        "complete_weighing" => "称重完成",
-        "approve_weights" => "审批称重",
-        "create_load" => "新建装车单",
-        "add_to_load" => "装入车辆",
-        "remove_from_load" => "移出车辆",
-        "advance_load" => "装车状态变更",
-        "update_user" => "修改账号",
-        "reset_password" => "重置密码",
-        "change_password" => "修改密码",
-        "adjust_stock" => "调整库存",
-        "update_batch" => "修改批次",
-        "create_batch" => "新建批次",
-        "create_user" => "新建账号",
-        "record_payment" => "登记收款",
-        "refund_payment" => "登记退款",
-        "settle_order" => "结算订单",
-        "resettle_order" => "退款后重新结算",
-        "issue_statement" => "出具对账单",
-        "payout" => "付款给种植户",
-        "create_grower" => "新建种植户",
-        "update_grower" => "修改种植户",
-        "create_buyer" => "新建买家",
-        "update_buyer" => "修改买家",
-        "create_collective" => "新建集体经济组织",
-        "update_collective" => "修改集体经济组织",
-        "create_commission_rule" => "新建抽成规则",
-        "create_api_key" => "新建接口密钥",
-        "revoke_api_key" => "停用接口密钥",
-        "update_featured" => "直播中改商品",
-        _ => "其他操作",
+        AuditAction::ConfirmOrder => "确认订单",
+        AuditAction::CancelOrder => "取消订单",
+        AuditAction::Weigh => "称重",
+        AuditAction::VoidWeighTicket => "作废磅单",
+        AuditAction::CompleteWeighing => "称重完成",
+        AuditAction::ApproveWeights => "审批称重",
+        AuditAction::CreateLoad => "新建装车单",
+        AuditAction::AddToLoad => "装入车辆",
+        AuditAction::RemoveFromLoad => "移出车辆",
+        AuditAction::AdvanceLoad => "装车状态变更",
+        AuditAction::UpdateUser => "修改账号",
+        AuditAction::ResetPassword => "重置密码",
+        AuditAction::ChangePassword => "修改密码",
+        AuditAction::AdjustStock => "调整库存",
+        AuditAction::UpdateBatch => "修改批次",
+        AuditAction::CreateBatch => "新建批次",
+        AuditAction::CreateUser => "新建账号",
+        AuditAction::RecordPayment => "登记收款",
+        AuditAction::RefundPayment => "登记退款",
+        AuditAction::SettleOrder => "结算订单",
+        AuditAction::ResettleOrder => "退款后重新结算",
+        AuditAction::IssueStatement => "出具对账单",
+        AuditAction::Payout => "付款给种植户",
+        AuditAction::CreateGrower => "新建种植户",
+        AuditAction::UpdateGrower => "修改种植户",
+        AuditAction::CreateBuyer => "新建买家",
+        AuditAction::UpdateBuyer => "修改买家",
+        AuditAction::CreateCollective => "新建集体经济组织",
+        AuditAction::UpdateCollective => "修改集体经济组织",
+        AuditAction::CreateCommissionRule => "新建抽成规则",
+        AuditAction::CreateApiKey => "新建接口密钥",
+        AuditAction::RevokeApiKey => "停用接口密钥",
+        AuditAction::UpdateFeatured => "直播中改商品",
     }
 }
 
@@ -132,10 +132,10 @@ pub async fn list(
             at: m.at,
             actor_user_id: m.actor_user_id,
             actor: m.actor_user_id.and_then(|a| names.users.get(&a).cloned()),
-            action_label: action_label(&m.action).to_owned(),
+            action_label: action_label(m.action).to_owned(),
             summary: audit_text::sentence(r, &names),
-            action: m.action.clone(),
-            entity: m.entity.clone(),
+            action: m.action.as_str().to_owned(),
+            entity: m.entity.as_str().to_owned(),
             entity_id: m.entity_id,
             before: m.before.clone(),
             after: m.after.clone(),
@@ -154,7 +154,7 @@ fn about_order(order_id: i64) -> sea_orm::Condition {
     use sea_orm::sea_query::Query;
     use sea_orm::{ColumnTrait, ExprTrait};
     use zhunong_entity::{order_line, weigh_ticket};
-    let of = |entity: &str| audit_log::Column::Entity.eq(entity.to_owned());
+    let of = |entity: AuditEntity| audit_log::Column::Entity.eq(entity);
     let lines = Query::select()
         .column(order_line::Column::Id)
         .from(order_line::Entity)
@@ -166,16 +166,16 @@ fn about_order(order_id: i64) -> sea_orm::Condition {
         .and_where(weigh_ticket::Column::OrderId.eq(order_id))
         .to_owned();
     sea_orm::Condition::any()
-        .add(of("order").and(audit_log::Column::EntityId.eq(order_id)))
-        .add(of("order_line").and(audit_log::Column::EntityId.in_subquery(lines)))
-        .add(of("weigh_ticket").and(audit_log::Column::EntityId.in_subquery(tickets)))
+        .add(of(AuditEntity::Order).and(audit_log::Column::EntityId.eq(order_id)))
+        .add(of(AuditEntity::OrderLine).and(audit_log::Column::EntityId.in_subquery(lines)))
+        .add(of(AuditEntity::WeighTicket).and(audit_log::Column::EntityId.in_subquery(tickets)))
 }
 
 fn as_record(m: &audit_log::Model) -> Record<'_> {
     Record {
         actor: m.actor_user_id,
-        action: &m.action,
-        entity: &m.entity,
+        action: m.action,
+        entity: m.entity,
         entity_id: m.entity_id,
         before: m.before.as_ref(),
         after: m.after.as_ref(),

@@ -8,6 +8,7 @@ use crate::error::{AppError, AppResult, Validator};
 use crate::services::audit::{self, Change};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
+use zhunong_entity::enums::{AuditAction, AuditEntity};
 use zhunong_entity::live_featured;
 
 fn audited(f: &live_featured::Model) -> serde_json::Value {
@@ -61,8 +62,8 @@ pub async fn update(
             tx,
             Change {
                 actor: Some(caller.user_id),
-                action: "update_featured",
-                entity: "live_session",
+                action: AuditAction::UpdateFeatured,
+                entity: AuditEntity::LiveSession,
                 entity_id: session_id,
                 before: Some(was),
                 after: Some(audited(&after)),

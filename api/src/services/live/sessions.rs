@@ -3,7 +3,7 @@ use crate::db::hub::Notice;
 use crate::domain::caller::Caller;
 use crate::dto::Page;
 use crate::dto::live::{CreateSession, FeatureBatch, FeaturedOut, SessionFilter, SessionOut};
-use crate::error::{AppError, AppResult, Validator, is_unique_violation};
+use crate::error::{AppError, AppResult, ErrorCode, Validator, is_unique_violation};
 use crate::services::paginate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -160,7 +160,7 @@ pub async fn add_featured(
         v.finish()?;
         if b.is_some_and(|b| b.status != zhunong_entity::enums::BatchStatus::Open) {
             return Err(AppError::Conflict {
-                code: "batch_closed",
+                code: ErrorCode::BatchClosed,
                 detail: format!(
                     "batch {} is closed; open it before featuring it",
                     req.batch_id
@@ -180,7 +180,7 @@ pub async fn add_featured(
         .map_err(|e| {
             if is_unique_violation(&e) {
                 AppError::Conflict {
-                    code: "duplicate",
+                    code: ErrorCode::Duplicate,
                     detail: "the batch is already featured".into(),
                 }
             } else {
@@ -206,7 +206,7 @@ pub(super) async fn not_ended(
         .ok_or(AppError::NotFound("live session"))?;
     if s.status == LiveStatus::Ended {
         return Err(AppError::Conflict {
-            code: "session_ended",
+            code: ErrorCode::SessionEnded,
             detail: "the session has ended".into(),
         });
     }
@@ -243,7 +243,7 @@ async fn advance(tx: &Tx, id: i64, from: LiveStatus, to: LiveStatus) -> AppResul
             .await?
             .ok_or(AppError::NotFound("live session"))?;
         return Err(AppError::Conflict {
-            code: "invalid_transition",
+            code: ErrorCode::InvalidTransition,
             detail: format!(
                 "the session is {}, not {}",
                 s.status.as_str(),
@@ -305,7 +305,7 @@ pub async fn terms_for_order(
         })?;
     if s.status != LiveStatus::Live {
         return Err(AppError::Conflict {
-            code: "session_not_live",
+            code: ErrorCode::SessionNotLive,
             detail: format!("the live session is {}", s.status.as_str()),
         });
     }
@@ -330,7 +330,7 @@ pub async fn terms_for_order(
         .find(|b| featured.get(b).is_some_and(|f| !f.on_sale))
     {
         return Err(AppError::Conflict {
-            code: "off_sale",
+            code: ErrorCode::OffSale,
             detail: format!("batch {off} is taken off sale in this show"),
         });
     }

@@ -6,11 +6,12 @@ use crate::db::Db;
 use crate::domain::caller::Caller;
 use crate::dto::events::{EventData, EventType, Truck};
 use crate::dto::loads::{DeliverLoad, LoadOut};
-use crate::error::{AppError, AppResult, Validator};
+use crate::error::{AppError, AppResult, ErrorCode, Validator};
 use crate::services::audit::{self, Change};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde_json::json;
+use zhunong_entity::enums::{AuditAction, AuditEntity};
 use zhunong_entity::enums::{LoadStatus, OrderStatus};
 use zhunong_entity::{load, order};
 
@@ -59,7 +60,7 @@ async fn advance(
             )
         };
         return Err(AppError::Conflict {
-            code: "invalid_transition",
+            code: ErrorCode::InvalidTransition,
             detail,
         });
     }
@@ -126,8 +127,8 @@ async fn advance(
         &tx,
         Change {
             actor: Some(caller.user_id),
-            action: "advance_load",
-            entity: "load",
+            action: AuditAction::AdvanceLoad,
+            entity: AuditEntity::Load,
             entity_id: load_id,
             before: Some(json!({"from": from})),
             after: Some(json!({"status": to, "received_by": handover.map(|h| &h.0.received_by)})),

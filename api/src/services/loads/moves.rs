@@ -2,7 +2,7 @@ use crate::db::{Db, Tx};
 use crate::domain::caller::Caller;
 use crate::dto::Page;
 use crate::dto::loads::{AddOrder, CreateLoad, LoadFilter, LoadOut};
-use crate::error::{AppError, AppResult, Validator};
+use crate::error::{AppError, AppResult, ErrorCode, Validator};
 use crate::services::audit::{self, Change};
 use crate::services::paginate;
 use crate::services::weighing::live_net_g;
@@ -12,6 +12,7 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
+use zhunong_entity::enums::{AuditAction, AuditEntity};
 use zhunong_entity::enums::{LoadStatus, OrderStatus};
 use zhunong_entity::{load, order, weigh_ticket};
 
@@ -65,8 +66,8 @@ pub async fn create(db: &crate::db::Db, caller: &Caller, req: CreateLoad) -> App
             tx,
             Change {
                 actor: Some(caller.user_id),
-                action: "create_load",
-                entity: "load",
+                action: AuditAction::CreateLoad,
+                entity: AuditEntity::Load,
                 entity_id: m.id,
                 before: None,
                 after: Some(json!({"plate": m.plate})),
@@ -131,7 +132,7 @@ async fn lock_open(tx: &Tx, load_id: i64) -> AppResult<load::Model> {
         .await?
         .ok_or(AppError::NotFound("load"))?;
     Err(AppError::Conflict {
-        code: "load_not_open",
+        code: ErrorCode::LoadNotOpen,
         detail: format!(
             "the load is {}; orders can no longer change",
             l.status.as_str()
@@ -186,12 +187,12 @@ pub async fn add_order(
             })?;
         let (code, detail) = if let Some(other) = o.load_id {
             (
-                "already_on_a_load",
+                ErrorCode::AlreadyOnALoad,
                 format!("the order is on load {other} already"),
             )
         } else if o.status != OrderStatus::Weighed {
             (
-                "not_weighed",
+                ErrorCode::NotWeighed,
                 format!(
                     "only weighed orders can be loaded; this one is {}",
                     o.status.as_str()
@@ -199,7 +200,7 @@ pub async fn add_order(
             )
         } else {
             (
-                "weights_not_approved",
+                ErrorCode::WeightsNotApproved,
                 "the order's weights are outside the tolerance and need a secretary's approval"
                     .into(),
             )
@@ -227,7 +228,7 @@ pub async fn add_order(
     if fits.rows_affected == 0 {
         tx.rollback().await?;
         return Err(AppError::Conflict {
-            code: "over_capacity",
+            code: ErrorCode::OverCapacity,
             detail: format!("{net} g more would exceed the truck's capacity"),
         });
     }
@@ -235,8 +236,8 @@ pub async fn add_order(
         &tx,
         Change {
             actor: Some(caller.user_id),
-            action: "add_to_load",
-            entity: "load",
+            action: AuditAction::AddToLoad,
+            entity: AuditEntity::Load,
             entity_id: load_id,
             before: None,
             after: Some(json!({"order_id": req.order_id, "net_g": net})),
@@ -282,8 +283,8 @@ pub async fn remove_order(
         &tx,
         Change {
             actor: Some(caller.user_id),
-            action: "remove_from_load",
-            entity: "load",
+            action: AuditAction::RemoveFromLoad,
+            entity: AuditEntity::Load,
             entity_id: load_id,
             before: Some(json!({"order_id": order_id})),
             after: None,

@@ -7,7 +7,7 @@ use crate::db::{Db, Tx};
 use crate::domain::caller::Caller;
 use crate::dto::events::{EventData, EventType};
 use crate::dto::money::{PaymentOut, PaymentReceipt, RecordPayment};
-use crate::error::{AppError, AppResult, Validator};
+use crate::error::{AppError, AppResult, ErrorCode, Validator};
 use crate::services::idempotency::{self, Keyed};
 use crate::services::idempotency::{Outcome, Placed};
 use chrono::NaiveDate;
@@ -15,6 +15,7 @@ use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, Set,
 };
+use zhunong_entity::enums::{AuditAction, AuditEntity};
 use zhunong_entity::enums::{OrderStatus, PaymentStatus};
 use zhunong_entity::{order, payment};
 
@@ -103,12 +104,12 @@ async fn write_payment(
         let due = o.final_total_fen.unwrap_or(o.total_fen);
         return Err(if o.status == OrderStatus::Cancelled {
             AppError::Conflict {
-                code: "order_cancelled",
+                code: ErrorCode::OrderCancelled,
                 detail: "the order is cancelled".into(),
             }
         } else if req.amount_fen > 0 {
             AppError::Conflict {
-                code: "overpayment",
+                code: ErrorCode::Overpayment,
                 detail: format!(
                     "{} fen is due and {} fen paid; {} fen more would overpay",
                     due, o.paid_fen, req.amount_fen
@@ -116,7 +117,7 @@ async fn write_payment(
             }
         } else {
             AppError::Conflict {
-                code: "refund_exceeds_paid",
+                code: ErrorCode::RefundExceedsPaid,
                 detail: format!("only {} fen has been paid", o.paid_fen),
             }
         });
@@ -147,11 +148,11 @@ async fn write_payment(
         crate::services::audit::Change {
             actor: Some(caller.user_id),
             action: if refund {
-                "refund_payment"
+                AuditAction::RefundPayment
             } else {
-                "record_payment"
+                AuditAction::RecordPayment
             },
-            entity: "order",
+            entity: AuditEntity::Order,
             entity_id: order_id,
             before: None,
             after: Some(serde_json::json!({

@@ -15,6 +15,7 @@ use sea_orm::{
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
+use zhunong_entity::enums::{AuditAction, AuditEntity};
 use zhunong_entity::enums::{Channel, RuleScope};
 use zhunong_entity::{batch, commission_rule, commission_rule_share, product};
 
@@ -127,8 +128,8 @@ pub async fn create_in(
         tx,
         crate::services::audit::Change {
             actor: Some(caller.user_id),
-            action: "create_commission_rule",
-            entity: "commission_rule",
+            action: AuditAction::CreateCommissionRule,
+            entity: AuditEntity::CommissionRule,
             entity_id: rule.id,
             before: None,
             after: Some(serde_json::json!({

@@ -7,13 +7,14 @@
 use super::ledger::{Entry, Header, post};
 use crate::db::Tx;
 use crate::domain::settlement::{Leg, SettleLine, postings, scale_amounts};
-use crate::dto::money::{SettleOrders, SettleOutcome, Skipped};
+use crate::dto::money::{SettleOrders, SettleOutcome, SkipCode, Skipped};
 use crate::error::{AppError, AppResult, Invariant};
 use crate::services::stored_shares;
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
+use zhunong_entity::enums::{AuditAction, AuditEntity};
 use zhunong_entity::enums::{EntryKind, IncomeCategory, OrderStatus, TransactionKind};
 use zhunong_entity::{batch, ledger_entry, order, order_line};
 
@@ -168,8 +169,8 @@ pub async fn settle_if_ready(
         tx,
         crate::services::audit::Change {
             actor: Some(actor),
-            action: "settle_order",
-            entity: "order",
+            action: AuditAction::SettleOrder,
+            entity: AuditEntity::Order,
             entity_id: order_id,
             before: None,
             after: Some(serde_json::json!({
@@ -237,8 +238,8 @@ pub async fn resettle(tx: &Tx, o: &order::Model, actor: i64, day: NaiveDate) -> 
         tx,
         crate::services::audit::Change {
             actor: Some(actor),
-            action: "resettle_order",
-            entity: "order",
+            action: AuditAction::ResettleOrder,
+            entity: AuditEntity::Order,
             entity_id: o.id,
             before: Some(serde_json::json!({"transaction_id": o.settlement_transaction_id})),
             after: Some(serde_json::json!({"amount_fen": o.paid_fen, "transaction_id": new})),
@@ -286,15 +287,15 @@ pub async fn settle_many(
             continue;
         }
         let (code, reason) = match order::Entity::find_by_id(id).one(&tx).await? {
-            None => ("not_found", "no such order".to_owned()),
+            None => (SkipCode::NotFound, "no such order".to_owned()),
             Some(o) if o.status == OrderStatus::Settled => {
-                ("already_settled", "already settled".to_owned())
+                (SkipCode::AlreadySettled, "already settled".to_owned())
             }
             Some(o) if o.status != OrderStatus::Delivered => (
-                "not_delivered",
+                SkipCode::NotDelivered,
                 format!("the order is {}, not delivered", o.status.as_str()),
             ),
-            Some(_) => ("not_fully_paid", "not fully paid".to_owned()),
+            Some(_) => (SkipCode::NotFullyPaid, "not fully paid".to_owned()),
         };
         tx.rollback().await?;
         out.skipped.push(Skipped {

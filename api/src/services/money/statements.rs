@@ -7,13 +7,14 @@ use crate::db::Tx;
 use crate::domain::caller::Caller;
 use crate::domain::settlement::Account;
 use crate::dto::money::{RecordPayout, StatementOut, TransactionOut};
-use crate::error::{AppError, AppResult, Invariant, Validator, is_unique_violation};
+use crate::error::{AppError, AppResult, ErrorCode, Invariant, Validator, is_unique_violation};
 use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
 };
+use zhunong_entity::enums::{AuditAction, AuditEntity};
 use zhunong_entity::enums::{EntryKind, TransactionKind};
 use zhunong_entity::{grower, grower_statement, ledger_entry};
 
@@ -94,7 +95,7 @@ pub async fn issue(
         .await?;
     let Some((through, _)) = newest else {
         return Err(AppError::Conflict {
-            code: "nothing_to_state",
+            code: ErrorCode::NothingToState,
             detail: "nothing was posted for this grower since the last statement".into(),
         });
     };
@@ -144,7 +145,7 @@ pub async fn issue(
     .map_err(|e| {
         if is_unique_violation(&e) {
             AppError::Conflict {
-                code: "statement_exists",
+                code: ErrorCode::StatementExists,
                 detail: "this statement was just issued".into(),
             }
         } else {
@@ -155,8 +156,8 @@ pub async fn issue(
         &tx,
         crate::services::audit::Change {
             actor: Some(caller.user_id),
-            action: "issue_statement",
-            entity: "grower",
+            action: AuditAction::IssueStatement,
+            entity: AuditEntity::Grower,
             entity_id: grower_id,
             before: None,
             after: Some(serde_json::json!({
@@ -232,7 +233,7 @@ async fn write_payout(
     let owed = outstanding(tx, grower_id).await?;
     if req.amount_fen > owed {
         return Err(AppError::Conflict {
-            code: "payout_exceeds_balance",
+            code: ErrorCode::PayoutExceedsBalance,
             detail: format!("the grower is owed {owed} fen"),
         });
     }
@@ -276,8 +277,8 @@ async fn write_payout(
         tx,
         crate::services::audit::Change {
             actor: Some(caller.user_id),
-            action: "payout",
-            entity: "grower",
+            action: AuditAction::Payout,
+            entity: AuditEntity::Grower,
             entity_id: grower_id,
             before: Some(serde_json::json!({"owed_fen": owed})),
             after: Some(serde_json::json!({

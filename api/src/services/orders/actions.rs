@@ -9,14 +9,14 @@ use crate::domain::caller::Caller;
 use crate::domain::order_status::{self, OrderAction, next};
 use crate::dto::events::{EventData, EventType};
 use crate::dto::orders::OrderOut;
-use crate::error::{AppError, AppResult, Validator};
+use crate::error::{AppError, AppResult, ErrorCode, Validator};
 use crate::services::audit::{self, Change};
 use crate::services::order_reads::load_out;
 use crate::services::webhooks::outbox;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::BTreeMap;
-use zhunong_entity::enums::OrderStatus;
+use zhunong_entity::enums::{AuditAction, AuditEntity, OrderStatus};
 use zhunong_entity::{batch, order, order_line};
 
 /// # Errors
@@ -24,7 +24,7 @@ use zhunong_entity::{batch, order, order_line};
 pub async fn confirm(db: &Db, caller: &Caller, order_id: i64) -> AppResult<OrderOut> {
     let tx = db.begin_write().await?;
     transition(&tx, order_id, OrderAction::Confirm).await?;
-    audit_status(&tx, caller, order_id, "confirm_order", None).await?;
+    audit_status(&tx, caller, order_id, AuditAction::ConfirmOrder, None).await?;
     let out = load_out(&tx, order_id).await?;
     outbox::emit(
         &tx,
@@ -97,7 +97,14 @@ pub async fn cancel(
     v.finish()?;
     let tx = db.begin_write().await?;
     transition(&tx, order_id, OrderAction::Cancel).await?;
-    audit_status(&tx, caller, order_id, "cancel_order", reason.as_deref()).await?;
+    audit_status(
+        &tx,
+        caller,
+        order_id,
+        AuditAction::CancelOrder,
+        reason.as_deref(),
+    )
+    .await?;
     let lines = order_line::Entity::find()
         .filter(order_line::Column::OrderId.eq(order_id))
         .order_by_asc(order_line::Column::BatchId)
@@ -164,7 +171,7 @@ async fn transition(tx: &Tx, order_id: i64, action: OrderAction) -> AppResult<()
         .ok_or(AppError::NotFound("order"))?;
     if current.load_id.is_some() && next(current.status, action).is_some() {
         return Err(AppError::Conflict {
-            code: "on_a_load",
+            code: ErrorCode::OnALoad,
             detail: format!(
                 "the order is on load {}; remove it from the load first",
                 current.load_id.unwrap_or_default()
@@ -172,7 +179,7 @@ async fn transition(tx: &Tx, order_id: i64, action: OrderAction) -> AppResult<()
         });
     }
     Err(AppError::Conflict {
-        code: "invalid_transition",
+        code: ErrorCode::InvalidTransition,
         detail: format!(
             "cannot {} an order that is {}",
             action.as_str(),
@@ -185,7 +192,7 @@ async fn audit_status(
     tx: &Tx,
     caller: &Caller,
     order_id: i64,
-    action: &str,
+    action: AuditAction,
     reason: Option<&str>,
 ) -> AppResult<()> {
     let after = order::Entity::find_by_id(order_id)
@@ -200,7 +207,7 @@ async fn audit_status(
         Change {
             actor: Some(caller.user_id),
             action,
-            entity: "order",
+            entity: AuditEntity::Order,
             entity_id: order_id,
             before: None,
             after,

@@ -3,7 +3,7 @@
 //! taps by one buyer cannot together exceed it.
 
 use crate::db::Tx;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::services::live::LiveTerms;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, ExprTrait, QueryFilter, Set};
@@ -49,7 +49,7 @@ pub async fn take_within_limits(
             .await?;
         if res.rows_affected == 0 {
             return Err(AppError::Conflict {
-                code: "buyer_limit_reached",
+                code: ErrorCode::BuyerLimitReached,
                 detail: format!(
                     "each buyer may take at most {limit} of batch {batch_id} in this show"
                 ),

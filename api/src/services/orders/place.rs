@@ -25,6 +25,7 @@ use crate::services::money::rules::RulesCache;
 use crate::services::reports::facts::BatchInfo;
 use sea_orm::Set;
 use std::collections::{BTreeMap, HashMap};
+use zhunong_entity::enums::{AuditAction, AuditEntity};
 use zhunong_entity::enums::{BuyerKind, Channel, OrderStatus, PaymentStatus, Pricing};
 use zhunong_entity::{order, order_line};
 
@@ -288,8 +289,8 @@ async fn write_order(
             tx,
             crate::services::audit::Change {
                 actor: Some(placer.user_id()),
-                action: "confirm_order",
-                entity: "order",
+                action: AuditAction::ConfirmOrder,
+                entity: AuditEntity::Order,
                 entity_id: placed.id,
                 before: None,
                 after: Some(serde_json::json!({"status": "confirmed", "automatic": true})),

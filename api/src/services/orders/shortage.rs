@@ -1,7 +1,7 @@
 //! Explaining why an order could not take its stock.
 
 use crate::dto::orders::CreateOrder;
-use crate::error::{AppError, AppResult, Shortage, Validator};
+use crate::error::{AppError, AppResult, ErrorCode, Shortage, Validator};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 use zhunong_entity::batch;
@@ -32,7 +32,7 @@ pub async fn shortage_error(
     v.finish()?;
     if let Some(closed) = batches.values().find(|b| b.status == BatchStatus::Closed) {
         return Ok(AppError::Conflict {
-            code: "batch_closed",
+            code: ErrorCode::BatchClosed,
             detail: format!("batch {} is closed and takes no more orders", closed.id),
         });
     }

@@ -1,19 +1,20 @@
 use crate::domain::caller::Caller;
 use crate::dto::partner::{CreateKey, KeyOut, NewKeyOut};
-use crate::error::{AppError, AppResult, Validator};
+use crate::error::{AppError, AppResult, ErrorCode, Validator};
 use crate::secrets::api_key;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use zhunong_entity::enums::BuyerKind;
+use zhunong_entity::enums::{AuditAction, AuditEntity};
 use zhunong_entity::{api_key as key, buyer};
 
 async fn enterprise(db: &impl ConnectionTrait, buyer_id: i64) -> AppResult<()> {
     match buyer::Entity::find_by_id(buyer_id).one(db).await? {
         Some(b) if b.kind == BuyerKind::Enterprise => Ok(()),
         Some(_) => Err(AppError::Conflict {
-            code: "not_an_enterprise",
+            code: ErrorCode::NotAnEnterprise,
             detail: "API keys are for enterprise buyers".into(),
         }),
         None => Err(AppError::NotFound("buyer")),
@@ -53,8 +54,8 @@ pub async fn create(
             tx,
             crate::services::audit::Change {
                 actor: Some(caller.user_id),
-                action: "create_api_key",
-                entity: "buyer",
+                action: AuditAction::CreateApiKey,
+                entity: AuditEntity::Buyer,
                 entity_id: buyer_id,
                 before: None,
                 after: Some(serde_json::json!({"key_id": m.key_id, "label": m.label})),
@@ -113,8 +114,8 @@ pub async fn revoke(
             tx,
             crate::services::audit::Change {
                 actor: Some(caller.user_id),
-                action: "revoke_api_key",
-                entity: "buyer",
+                action: AuditAction::RevokeApiKey,
+                entity: AuditEntity::Buyer,
                 entity_id: buyer_id,
                 before: Some(serde_json::json!({"key_id": key_id})),
                 after: None,

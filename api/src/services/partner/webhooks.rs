@@ -1,18 +1,20 @@
 use crate::domain::caller::PartnerAuth;
 use crate::dto::Page;
+use crate::dto::events::EventType;
 use crate::dto::partner::{
     CreateWebhook, DeliveryFilter, DeliveryOut, WebhookOut, WebhookWithSecret,
 };
-use crate::error::{AppError, AppResult, Validator};
+use crate::error::{AppError, AppResult, ErrorCode, Validator};
 use crate::services::paginate;
 use crate::services::webhooks::secret_box::{PREFIX, SecretBox};
-use crate::services::webhooks::{EVENTS, sign, ssrf, versions};
+use crate::services::webhooks::{sign, ssrf, versions};
 use anyhow::Context;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
     QueryFilter, QueryOrder, Set,
 };
+use zhunong_entity::enums::DeliveryStatus;
 use zhunong_entity::{webhook_delivery as delivery, webhook_endpoint as endpoint};
 
 /// How long the old secret keeps signing after a rotation.
@@ -37,15 +39,15 @@ pub async fn register(
         let mut v = Validator::default();
         v.check(req.url.len() <= 2000, "url", "at most 2000 characters");
         v.check(
-            (1..=EVENTS.len()).contains(&req.events.len()),
+            (1..=EventType::ALL.len()).contains(&req.events.len()),
             "events",
             "between 1 and 6 events",
         );
         for (i, e) in req.events.iter().enumerate() {
             v.check(
-                EVENTS.contains(&e.as_str()),
+                EventType::ALL.iter().any(|t| t.as_str() == e),
                 format!("events[{i}]"),
-                format!("one of {}", EVENTS.join(", ")),
+                format!("one of {}", event_names().join(", ")),
             );
         }
         let version = req.version.unwrap_or(versions::CURRENT);
@@ -225,14 +227,17 @@ pub async fn deliveries(
 pub async fn resend(db: &crate::db::Db, id: i64) -> AppResult<DeliveryOut> {
     db.write(async |tx| {
         let res = delivery::Entity::update_many()
-            .col_expr(delivery::Column::Status, Expr::value("pending"))
+            .col_expr(
+                delivery::Column::Status,
+                Expr::value(DeliveryStatus::Pending.as_str()),
+            )
             .col_expr(delivery::Column::Attempts, Expr::value(0))
             .col_expr(
                 delivery::Column::NextAttemptAt,
                 Expr::value(chrono::Utc::now()),
             )
             .filter(delivery::Column::Id.eq(id))
-            .filter(delivery::Column::Status.eq("failed"))
+            .filter(delivery::Column::Status.eq(DeliveryStatus::Failed))
             .exec(tx)
             .await?;
         let d = delivery::Entity::find_by_id(id)
@@ -241,11 +246,15 @@ pub async fn resend(db: &crate::db::Db, id: i64) -> AppResult<DeliveryOut> {
             .ok_or(AppError::NotFound("webhook delivery"))?;
         if res.rows_affected == 0 {
             return Err(AppError::Conflict {
-                code: "not_failed",
-                detail: format!("the delivery is {}", d.status),
+                code: ErrorCode::NotFailed,
+                detail: format!("the delivery is {}", d.status.as_str()),
             });
         }
         Ok(d.into())
     })
     .await
+}
+
+fn event_names() -> Vec<&'static str> {
+    EventType::ALL.iter().map(|t| t.as_str()).collect()
 }

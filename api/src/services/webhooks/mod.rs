@@ -8,13 +8,3 @@ pub mod sign;
 pub mod ssrf;
 pub mod versions;
 pub mod worker;
-
-/// The events a partner can subscribe to.
-pub const EVENTS: [&str; 6] = [
-    "order.confirmed",
-    "order.weighed",
-    "order.loaded",
-    "order.delivered",
-    "order.cancelled",
-    "payment.recorded",
-];

@@ -6,6 +6,7 @@ use crate::db::Tx;
 use crate::dto::events::{EventData, EventType};
 use crate::error::{AppResult, Invariant};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use zhunong_entity::enums::DeliveryStatus;
 use zhunong_entity::{webhook_delivery, webhook_endpoint};
 
 /// Queues `event` about `data` for every endpoint of the order's buyer that wants it.
@@ -35,7 +36,7 @@ pub async fn emit(tx: &Tx, event: EventType, data: &EventData) -> AppResult<()> 
             message_id: Set(message_id),
             event_type: Set(event_name.to_owned()),
             payload: Set(payload.to_string()),
-            status: Set("pending".into()),
+            status: Set(DeliveryStatus::Pending),
             attempts: Set(0),
             next_attempt_at: Set(now),
             lease_until: Set(None),

@@ -13,6 +13,7 @@ use sea_orm::sea_query::{Expr, LockBehavior, LockType};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::sync::Arc;
 use std::time::Duration;
+use zhunong_entity::enums::DeliveryStatus;
 use zhunong_entity::{webhook_delivery as delivery, webhook_endpoint as endpoint};
 
 #[derive(Clone)]
@@ -65,7 +66,7 @@ pub async fn pass(db: &Db, cfg: &WorkerConfig, resolver: &dyn Resolver) -> AppRe
     let ids: Vec<i64> = delivery::Entity::find()
         .select_only()
         .column(delivery::Column::Id)
-        .filter(delivery::Column::Status.eq("pending"))
+        .filter(delivery::Column::Status.eq(DeliveryStatus::Pending))
         .filter(delivery::Column::NextAttemptAt.lte(now))
         .filter(
             Condition::any()
@@ -229,7 +230,10 @@ async fn record(
     match outcome {
         Outcome::Delivered(code) => {
             update
-                .col_expr(delivery::Column::Status, Expr::value("delivered"))
+                .col_expr(
+                    delivery::Column::Status,
+                    Expr::value(DeliveryStatus::Delivered.as_str()),
+                )
                 .col_expr(delivery::Column::DeliveredAt, Expr::value(now))
                 .col_expr(
                     delivery::Column::LastStatusCode,
@@ -252,7 +256,10 @@ async fn record(
                     .await?;
             }
             update
-                .col_expr(delivery::Column::Status, Expr::value("failed"))
+                .col_expr(
+                    delivery::Column::Status,
+                    Expr::value(DeliveryStatus::Failed.as_str()),
+                )
                 .col_expr(
                     delivery::Column::LastError,
                     Expr::value("endpoint disabled (410 Gone)"),
@@ -270,16 +277,16 @@ async fn record(
             let (status, next) = match wait {
                 // ±20 % jitter so a partner's backlog does not return all at once.
                 Some(secs) => (
-                    "pending",
+                    DeliveryStatus::Pending,
                     now + chrono::Duration::milliseconds(
                         i64::try_from(secs * (800 + u64::from(rand::random::<u16>() % 401)))
                             .unwrap_or(i64::MAX / 2),
                     ),
                 ),
-                None => ("failed", now),
+                None => (DeliveryStatus::Failed, now),
             };
             update
-                .col_expr(delivery::Column::Status, Expr::value(status))
+                .col_expr(delivery::Column::Status, Expr::value(status.as_str()))
                 .col_expr(delivery::Column::Attempts, Expr::value(attempts))
                 .col_expr(delivery::Column::NextAttemptAt, Expr::value(next))
                 .col_expr(

@@ -3,7 +3,7 @@
 
 use crate::db::Tx;
 use crate::domain::weighing::{final_amount_fen, within_tolerance};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, IntoActiveModel,
@@ -62,7 +62,7 @@ pub async fn adjust_stock(tx: &Tx, batch_id: i64, delta: i64) -> AppResult<()> {
         .await?
         .map_or(0, |b| b.stock_qty);
     Err(AppError::Conflict {
-        code: "stock_shortfall",
+        code: ErrorCode::StockShortfall,
         detail: format!(
             "the weighed quantity needs {delta} more than the order holds from batch {batch_id}, which has {available} left; nothing was recorded"
         ),
@@ -170,7 +170,7 @@ pub async fn lock_weighable(tx: &Tx, order_id: i64) -> AppResult<order::Model> {
         .await?
         .ok_or(AppError::NotFound("order"))?;
     Err(AppError::Conflict {
-        code: "not_weighable",
+        code: ErrorCode::NotWeighable,
         detail: match o.load_id {
             Some(load) if o.status == OrderStatus::Weighed => {
                 format!("the order is on load {load}; remove it from the load first")
@@ -203,7 +203,7 @@ pub async fn lock_line(tx: &Tx, line_id: i64) -> AppResult<(order::Model, order_
 pub fn refuse_complete(line: &order_line::Model) -> AppResult<()> {
     if line.weighing_completed_at.is_some() {
         return Err(AppError::Conflict {
-            code: "weighing_complete",
+            code: ErrorCode::WeighingComplete,
             detail: format!(
                 "line {} is already marked weighed; void one of its tickets to re-open it",
                 line.line_no

@@ -4,13 +4,14 @@ use crate::db::Db;
 use crate::domain::caller::Caller;
 use crate::dto::orders::OrderOut;
 use crate::dto::weighing::ReasonRequest;
-use crate::error::{AppError, AppResult, Validator};
+use crate::error::{AppError, AppResult, ErrorCode, Validator};
 use crate::services::audit::{self, Change};
 use crate::services::orders::load_out;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 use zhunong_entity::enums::OrderStatus;
+use zhunong_entity::enums::{AuditAction, AuditEntity};
 use zhunong_entity::order;
 
 /// Accepts out-of-tolerance weights so the order can be loaded.
@@ -58,7 +59,7 @@ pub async fn approve(
             "the weights are already approved".into()
         };
         return Err(AppError::Conflict {
-            code: "nothing_to_approve",
+            code: ErrorCode::NothingToApprove,
             detail,
         });
     }
@@ -66,8 +67,8 @@ pub async fn approve(
         &tx,
         Change {
             actor: Some(caller.user_id),
-            action: "approve_weights",
-            entity: "order",
+            action: AuditAction::ApproveWeights,
+            entity: AuditEntity::Order,
             entity_id: order_id,
             before: None,
             after: Some(json!({"reason": req.reason})),

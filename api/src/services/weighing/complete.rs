@@ -12,13 +12,14 @@ use crate::db::{Db, Tx};
 use crate::domain::caller::Caller;
 use crate::domain::weighing::completion_return;
 use crate::dto::orders::OrderOut;
-use crate::error::{AppError, AppResult, Invariant};
+use crate::error::{AppError, AppResult, ErrorCode, Invariant};
 use crate::services::audit::{self, Change};
 use crate::services::facts::Facts;
 use crate::services::idempotency::{Keyed, Outcome, Placed, keyed_write};
 use crate::services::orders::load_out;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::time::Duration;
+use zhunong_entity::enums::{AuditAction, AuditEntity};
 use zhunong_entity::order_line;
 
 /// Marks one line weighed.
@@ -85,7 +86,7 @@ pub async fn complete_order(
             .await?;
         if open.is_empty() {
             return Err(AppError::Conflict {
-                code: "weighing_complete",
+                code: ErrorCode::WeighingComplete,
                 detail: "every line of the order is already marked weighed".into(),
             });
         }
@@ -103,7 +104,7 @@ pub async fn complete_order(
 
 fn nothing_weighed(line: &order_line::Model) -> AppError {
     AppError::Conflict {
-        code: "nothing_weighed",
+        code: ErrorCode::NothingWeighed,
         detail: format!(
             "line {} has no live weigh ticket; weigh it before marking it weighed",
             line.line_no
@@ -136,8 +137,8 @@ async fn complete_one(
         tx,
         Change {
             actor: Some(caller.user_id),
-            action: "complete_weighing",
-            entity: "order_line",
+            action: AuditAction::CompleteWeighing,
+            entity: AuditEntity::OrderLine,
             entity_id: line.id,
             before: Some(before),
             after: Some(serde_json::json!({"line": line_state(&line), "returned": back})),

@@ -8,7 +8,7 @@ use crate::domain::caller::Caller;
 use crate::domain::weighing::{crate_takes, net_g};
 use crate::dto::orders::OrderOut;
 use crate::dto::weighing::{ReasonRequest, TicketOut, WeighOut, WeighRequest};
-use crate::error::{AppError, AppResult, Invariant, Validator, is_unique_violation};
+use crate::error::{AppError, AppResult, ErrorCode, Invariant, Validator, is_unique_violation};
 use crate::services::audit::{self, Change};
 use crate::services::facts::Facts;
 use crate::services::idempotency::{Keyed, Outcome, Placed, keyed_write};
@@ -16,6 +16,7 @@ use crate::services::orders::load_out;
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde_json::json;
 use std::time::Duration;
+use zhunong_entity::enums::{AuditAction, AuditEntity};
 use zhunong_entity::{order_line, weigh_ticket, weigh_ticket_void};
 
 /// The configured bounds of a weighing.
@@ -144,8 +145,8 @@ async fn record(
     refresh_order(tx, order).await?;
     audit::record(tx, Change {
         actor: Some(caller.user_id),
-        action: "weigh",
-        entity: "order_line",
+        action: AuditAction::Weigh,
+        entity: AuditEntity::OrderLine,
         entity_id: line.id,
         before: Some(before),
         after: Some(json!({"line": line_state(&line), "tickets": tickets.iter().map(|t| t.id).collect::<Vec<_>>()})),
@@ -196,7 +197,7 @@ pub async fn void(
     if let Err(e) = voided {
         return Err(if is_unique_violation(&e) {
             AppError::Conflict {
-                code: "already_voided",
+                code: ErrorCode::AlreadyVoided,
                 detail: format!("ticket {ticket_id} is already voided"),
             }
         } else {
@@ -216,8 +217,8 @@ pub async fn void(
         &tx,
         Change {
             actor: Some(caller.user_id),
-            action: "void_weigh_ticket",
-            entity: "weigh_ticket",
+            action: AuditAction::VoidWeighTicket,
+            entity: AuditEntity::WeighTicket,
             entity_id: ticket.id,
             before: Some(before),
             after: Some(json!({"line": line_state(&line), "reason": req.reason})),

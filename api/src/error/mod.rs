@@ -1,6 +1,10 @@
 //! The one error type. Every non-2xx answer is RFC 9457 `application/problem+json` with a stable
 //! `code`; 5xx bodies are generic and the cause goes to the log only.
 
+mod code;
+
+pub use code::ErrorCode;
+
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
@@ -48,7 +52,7 @@ pub enum AppError {
     #[error("invalid request: {0:?}")]
     Validation(Vec<FieldError>),
     #[error("{detail}")]
-    BadRequest { code: &'static str, detail: String },
+    BadRequest { code: ErrorCode, detail: String },
     #[error("{0}")]
     Unauthorized(&'static str),
     #[error("forbidden")]
@@ -56,7 +60,7 @@ pub enum AppError {
     #[error("{0} not found")]
     NotFound(&'static str),
     #[error("{detail}")]
-    Conflict { code: &'static str, detail: String },
+    Conflict { code: ErrorCode, detail: String },
     #[error("insufficient stock")]
     InsufficientStock(Vec<Shortage>),
     #[error("Idempotency-Key reused with a different request")]
@@ -79,7 +83,7 @@ pub enum AppError {
     #[error("{detail}")]
     Http {
         status: StatusCode,
-        code: &'static str,
+        code: ErrorCode,
         detail: String,
     },
     /// A transaction that saw a database fault and was not committed.
@@ -163,27 +167,27 @@ impl AppError {
         }])
     }
 
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
-            Self::Validation(_) => "validation_failed",
+            Self::Validation(_) => ErrorCode::ValidationFailed,
             Self::BadRequest { code, .. }
             | Self::Conflict { code, .. }
-            | Self::Http { code, .. } => code,
-            Self::Unauthorized(_) => "unauthorized",
-            Self::Forbidden => "forbidden",
-            Self::NotFound(_) => "not_found",
-            Self::InsufficientStock(_) => "insufficient_stock",
-            Self::IdempotencyMismatch => "idempotency_key_reused",
-            Self::IdempotencyInFlight => "idempotency_key_in_flight",
-            Self::PayloadTooLarge => "payload_too_large",
-            Self::UnsupportedMediaType(_) => "unsupported_media_type",
-            Self::TooManyRequests { .. } | Self::LoginThrottled { .. } => "rate_limited",
-            Self::Unavailable(_) => "unavailable",
+            | Self::Http { code, .. } => *code,
+            Self::Unauthorized(_) => ErrorCode::Unauthorized,
+            Self::Forbidden => ErrorCode::Forbidden,
+            Self::NotFound(_) => ErrorCode::NotFound,
+            Self::InsufficientStock(_) => ErrorCode::InsufficientStock,
+            Self::IdempotencyMismatch => ErrorCode::IdempotencyKeyReused,
+            Self::IdempotencyInFlight => ErrorCode::IdempotencyKeyInFlight,
+            Self::PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            Self::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
+            Self::TooManyRequests { .. } | Self::LoginThrottled { .. } => ErrorCode::RateLimited,
+            Self::Unavailable(_) => ErrorCode::Unavailable,
             _ => match self.fault() {
-                Some(Fault::StorageFull) => "storage_full",
-                Some(Fault::ReadOnly) => "read_only",
-                Some(_) => "unavailable",
-                None => "internal_error",
+                Some(Fault::StorageFull) => ErrorCode::StorageFull,
+                Some(Fault::ReadOnly) => ErrorCode::ReadOnly,
+                Some(_) => ErrorCode::Unavailable,
+                None => ErrorCode::InternalError,
             },
         }
     }
@@ -268,10 +272,10 @@ impl ResponseError for AppError {
             tracing::error!(error = ?self, "request failed");
         }
         let problem = Problem {
-            type_: format!("urn:zhunong:problem:{}", self.code()),
+            type_: format!("urn:zhunong:problem:{}", self.code().as_str()),
             title: status.canonical_reason().unwrap_or("Error").to_owned(),
             status: status.as_u16(),
-            code: self.code().to_owned(),
+            code: self.code().as_str().to_owned(),
             detail: self.detail(),
             errors: match self {
                 Self::Validation(errors) => errors.clone(),
