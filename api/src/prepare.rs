@@ -46,7 +46,11 @@ pub async fn for_writes(
     }
     spawn_hourly_purges(
         db.clone(),
-        settings.idempotency_retention_hours.max(24),
+        // A partner may retry a day later and must still get the first answer, whatever the
+        // setting says.
+        settings
+            .idempotency_retention()
+            .max(chrono::Duration::hours(24)),
         Duration::from_secs(settings.login_window_secs),
     );
     Ok(())
@@ -96,13 +100,13 @@ fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> 
 
 /// Once an hour: idempotency records past their retention, and (on PostgreSQL) failed-login
 /// records past their window.
-fn spawn_hourly_purges(db: Db, retention_hours: u64, login_window: Duration) {
+fn spawn_hourly_purges(db: Db, retention: chrono::Duration, login_window: Duration) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {
             tick.tick().await;
             let purged = db
-                .write(async |tx| Ok(idempotency::purge_older_than(tx, retention_hours).await?))
+                .write(async |tx| Ok(idempotency::purge_older_than(tx, retention).await?))
                 .await;
             match purged {
                 Ok(n) if n > 0 => tracing::info!(purged = n, "old idempotency records removed"),

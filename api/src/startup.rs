@@ -131,6 +131,7 @@ impl Application {
                 .route("/app/station", page().to(routes::pages::station))
                 .route("/app/live", page().to(routes::pages::live))
                 .route("/app/live/{session}/board", page().to(routes::pages::board))
+                .route("/app/labels.js", page().to(routes::pages::labels))
                 .route("/app/static/{file}", page().to(routes::pages::asset))
                 .route("/t/{code}", page().to(routes::trace::public_page))
                 .default_service(web::to(crate::known_routes::route_not_found))

@@ -1,5 +1,5 @@
 // 直播大屏（给主播看）：订单数、各商品已售与剩余、销售额、买得最多的买家，随实时数据流（SSE）更新。
-// 纯 JavaScript，无外部资源。登录和续期用 common.js：从直播下单页面点开时，凭同一个续期 Cookie 直接进入，
+// 纯 JavaScript，无外部资源。登录和续期用 common-api.js：从直播下单页面点开时，凭同一个续期 Cookie 直接进入，
 // 不必再登录；大屏单独开在一台设备上时，登录一次，刷新也不必重新登录（续期 Cookie 整场有效）。
 'use strict';
 
@@ -10,7 +10,7 @@
   } = window.Zhunong;
 
   const ALLOWED_ROLES = ['helper', 'secretary', 'admin'];
-  const SESSION_STATUS = { planned: '待开播', live: '直播中', ended: '已结束' };
+  const SESSION_STATUS = window.Zhunong.labelsOf('live_status');
 
   const m = /^\/app\/live\/(\d+)\/board\/?$/.exec(location.pathname);
   const sessionId = m ? Number(m[1]) : 0;
@@ -119,7 +119,7 @@
       : [el('li', { class: 'empty', text: '还没有订单' })]));
   }
 
-  // ---------------------------------------------------------------- SSE（见 common.js）
+  // ---------------------------------------------------------------- SSE（见 common-stream.js）
 
   const feed = window.Zhunong.eventStream({
     token: accessToken,

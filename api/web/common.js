@@ -1,12 +1,15 @@
-// 各页面共用的代码（村务办公、称重装车、直播下单、直播大屏）：DOM、数字与金额、消息框、API、登录、实时数据流。
-// 在页面自己的脚本之前加载；只定义 window.Zhunong，不碰页面。纯 JavaScript，无框架、无外部资源。
+// 各页面共用的代码：村务办公（office）、称重装车（station）、直播下单（live）、直播大屏（board）都用它；
+// 公开的溯源页（/t/…）由服务器生成整页，不用它。这个文件有页面设置、服务器错误码的中文、DOM、
+// 数字与金额，以及离线发件箱（直播下单的订单、称重站的磅单先存在手机上再发）；消息框、API 和登录在
+// common-api.js，实时数据流在 common-stream.js。三个文件按这个顺序、在页面自己的脚本之前加载；
+// 它们只定义 window.Zhunong，不碰页面。纯 JavaScript，无框架、无外部资源。
 // 页面先调用 Zhunong.configure({...}) 说明自己的登录凭据、错误用语和视图，再使用这里的函数。
 'use strict';
 
 window.Zhunong = (() => {
   const $ = (id) => document.getElementById(id);
 
-  /** 页面的设置（见 configure）。 */
+  /** 页面的设置（见 configure；common-api.js 也读它）。 */
   const page = {
     tokenKey: '', // sessionStorage 里“本标签页谁登录着”的键（只有用户名和角色，凭据只在内存里）
     roles: [], // 可以登录这个页面的角色
@@ -94,15 +97,21 @@ window.Zhunong = (() => {
   };
 
 
-  /** 订单状态的中文（各页面共用；称重站把“已确认”说成“已确认（待称重）”）。 */
-  const ORDER_STATUS = {
-    pending: '待确认', confirmed: '已确认', weighed: '已称重', loaded: '已装车',
-    delivered: '已送达', settled: '已结算', cancelled: '已取消',
-  };
+  // 各种代码的中文说法只写一处：服务器的 domain/labels.rs，页面从 /app/labels.js 拿到（window.ZhunongLabels）。
+  const LABELS = window.ZhunongLabels;
+  if (!LABELS) throw new Error('/app/labels.js 没有先加载');
 
-  const PLATFORM = {
-    douyin: '抖音', kuaishou: '快手', wechat_channels: '视频号', taobao_live: '淘宝直播', other: '其他平台',
-  };
+  /** 一张说法表；给了 codes 就只要这些，并按这个顺序（下拉框的顺序和默认项）。 */
+  function labelsOf(table, codes) {
+    const t = LABELS[table];
+    if (!t) throw new Error(`没有说法表 ${table}`);
+    if (!codes) return { ...t };
+    return Object.fromEntries(codes.map((c) => [c, t[c]]));
+  }
+
+  /** 订单状态的中文（各页面共用；称重站把“已确认”说成“已确认（待称重）”）。 */
+  const ORDER_STATUS = labelsOf('order_status');
+  const PLATFORM = labelsOf('platform');
 
   // ---------------------------------------------------------------- DOM
 
@@ -180,439 +189,7 @@ window.Zhunong = (() => {
   /** 时:分:秒。 */
   const clock = (d) => `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
 
-  // ---------------------------------------------------------------- 消息
-
-  function clearMessage() {
-    for (const x of document.querySelectorAll('[data-field].invalid')) {
-      x.classList.remove('invalid');
-      x.removeAttribute('aria-invalid');
-    }
-    const box = $('message');
-    box.hidden = true;
-    box.replaceChildren();
-    delete box.dataset.code;
-  }
-
-  /** 一项为什么不行：服务器的说法换成中文（messages.js）；本来就是中文的照用。 */
-  function fieldMessage(text, shown) {
-    const zh = window.ZhunongMessages && window.ZhunongMessages.chineseFor(text);
-    if (zh) return zh;
-    return shown(text) ? text : '填写有误，请检查';
-  }
-
-  function showError(err) {
-    const problem = (err && err.problem) || { code: 'internal_error', detail: String((err && err.message) || err) };
-    const box = $('message');
-    // 页面自己发现的问题（code 为 client）直接用中文说明作标题；服务器的错误先给中文解释，再附 detail 原文。
-    const own = problem.code === 'client';
-    const title = own ? problem.detail : (problem.text || page.codeText[problem.code]
-      || (page.chineseOnly ? null : problem.title) || '操作失败，请检查后重试。');
-    fill(box,
-      el('button', { type: 'button', class: 'close', 'aria-label': '关闭', text: '×', onclick: clearMessage }),
-      el('strong', { testid: 'error-title', text: title }),
-    );
-    const chinese = (t) => /[\u4e00-\u9fff]/.test(String(t || ''));
-    const shown = (t) => !page.chineseOnly || chinese(t);
-    if (problem.detail && !own && shown(problem.detail)) box.append(el('div', { class: 'detail', testid: 'error-detail', text: problem.detail }));
-    if (Array.isArray(problem.errors) && problem.errors.length) {
-      box.append(el('ul', { testid: 'error-fields' },
-        problem.errors.map((e) => el('li', { 'data-field': e.field,
-          text: `${page.fieldLabel(e.field)}：${fieldMessage(e.message, shown)}` }))));
-    }
-    // 出错的输入框标红：页面在输入框上写 data-field="字段名"（与服务器 errors[].field 一致）。
-    if (Array.isArray(problem.errors)) {
-      for (const e of problem.errors) {
-        for (const input of document.querySelectorAll(`[data-field="${CSS.escape(String(e.field))}"]`)) {
-          if (input.closest('[hidden]') || input.tagName === 'LI') continue;
-          input.classList.add('invalid');
-          input.setAttribute('aria-invalid', 'true');
-        }
-      }
-    }
-    const extra = page.problemExtra && page.problemExtra(problem);
-    if (extra) box.append(extra);
-    box.dataset.code = problem.code || '';
-    box.hidden = false;
-    $('notice').hidden = true;
-  }
-
-  let noticeTimer = 0;
-  function showNotice(text) {
-    const n = $('notice');
-    n.textContent = text;
-    n.hidden = false;
-    clearTimeout(noticeTimer);
-    noticeTimer = setTimeout(() => { n.hidden = true; }, 6000);
-  }
-
-  /** 页面自己发现的问题（不是服务器的回答）。 */
-  function clientError(detail, errors) {
-    const e = new Error(detail);
-    e.problem = { code: 'client', detail, errors };
-    return e;
-  }
-
-  // ---------------------------------------------------------------- 登录凭据
-
-  // 访问凭据只在内存里：不写进任何存储，别的脚本或拷走的浏览器资料里都找不到它。
-  // 刷新页面、打开新标签页（如直播大屏）时，用续期 Cookie（httpOnly，只发往 /api/v1/auth）换一个新的。
-  // sessionStorage 里只记“本标签页谁登录着”（用户名和角色，没有凭据），离线刷新时据此留在页面上。
-  let current = null; // {token, role, username, name, expires_at}
-
-  /** 记下 POST /auth/login 或 /auth/refresh 的回答（提前 5 秒当作过期；有效期很短时提前四分之一）。 */
-  function keep(username, r) {
-    const ttl = r.expires_in || 0;
-    current = {
-      token: r.access_token, role: r.role, username, name: r.display_name || username,
-      expires_at: Date.now() + Math.max(0, ttl - Math.min(5, ttl / 4)) * 1000,
-    };
-    if (page.tokenKey) sessionStorage.setItem(page.tokenKey, JSON.stringify({ username, name: current.name, role: r.role }));
-  }
-
-  /** 本标签页登录着的用户 {username（登录名）, name（显示名）, role}（凭据过期、离线时也有），没有则 null。 */
-  function session() {
-    if (current) return { username: current.username, name: current.name, role: current.role };
-    try {
-      const s = JSON.parse(sessionStorage.getItem(page.tokenKey) || 'null');
-      if (s && s.username && s.role) return { username: s.username, name: s.name || s.username, role: s.role };
-    } catch (_) { /* ignore */ }
-    return null;
-  }
-
-  // ---------------------------------------------------------------- 续期（整场直播不掉线）
-
-  let renewTimer = 0;
-  let renewing = null;
-
-  /** 在访问凭据过期前续期：提前一分钟（有效期很短时提前一半）。 */
-  function scheduleRenewal(expiresIn) {
-    clearTimeout(renewTimer);
-    const lead = Math.min(60, expiresIn / 2);
-    renewTimer = setTimeout(() => { renew(); }, Math.max(1, expiresIn - lead) * 1000);
-  }
-
-  /**
-   * 几个标签页共用一个续期 Cookie，每个续期凭据只能用一次：同时用会被当成盗用，整个登录作废。
-   * 所以续期在浏览器的锁里一个接一个地做，后一个拿到的是前一个换回的新 Cookie。
-   */
-  function oneAtATime(fn) {
-    if (navigator.locks && typeof navigator.locks.request === 'function') return navigator.locks.request('zhunong.auth.refresh', fn);
-    return fn();
-  }
-
-  /**
-   * 用续期 Cookie 换一个新的访问凭据。返回 'ok'、'refused'（登录已结束，或账号不能用这个页面）
-   * 或 'offline'（网络不通，稍后再试）。同时只发一个请求：几处同时发现过期时共用这一次。
-   */
-  function renew() {
-    if (renewing) return renewing;
-    renewing = (async () => {
-      try {
-        const res = await oneAtATime(() => fetch('/api/v1/auth/refresh', { method: 'POST', credentials: 'same-origin', cache: 'no-store' }));
-        if (res.status === 401 || res.status === 403) return 'refused';
-        if (!res.ok) return 'offline'; // 服务器暂时出错：和网络不通一样，稍后再试
-        const r = await res.json();
-        if (page.roles.length && !page.roles.includes(r.role)) return 'refused';
-        const me = session();
-        keep(r.username || (me && me.username) || '', r);
-        scheduleRenewal(r.expires_in || 0);
-        return 'ok';
-      } catch (_) {
-        if (session()) scheduleRenewal(10); // 离线：10 秒后再试
-        return 'offline';
-      } finally {
-        renewing = null;
-      }
-    })();
-    return renewing;
-  }
-
-  /**
-   * 一个有效的访问凭据（过期了先续期）。续期被拒绝时回到登录视图并抛出（标有 handled）；
-   * 网络不通时抛出 network，调用方照离线处理（如订单留在队列里）。
-   */
-  async function accessToken() {
-    if (current && current.expires_at > Date.now()) return current.token;
-    const r = await renew();
-    if (r === 'ok') return current.token;
-    if (r === 'offline') throw new ApiError(0, { code: 'network', detail: 'offline' });
-    toLogin('登录已过期，请重新登录。');
-    throw new ApiError(401, { code: 'unauthorized', detail: 'no token', handled: true });
-  }
-
-  // ---------------------------------------------------------------- API
-
-  class ApiError extends Error {
-    constructor(status, problem) {
-      super(problem.detail || `HTTP ${status}`);
-      this.status = status;
-      this.problem = problem;
-    }
-  }
-
-  /** 出错应答的 problem+json；不是 JSON 时按状态码拼一个。 */
-  async function problemOf(res) {
-    let problem = null;
-    try {
-      const ct = res.headers.get('content-type') || '';
-      if (ct.includes('json')) problem = await res.json();
-    } catch (_) { /* not JSON */ }
-    if (!problem || typeof problem !== 'object') {
-      problem = { code: '', title: `HTTP ${res.status}`, status: res.status, detail: `HTTP ${res.status} ${res.statusText}` };
-    }
-    return problem;
-  }
-
-  /**
-   * 调用 /api/v1（带登录凭据）。opts：auth（false 则不带凭据）、headers（附加请求头）、
-   * raw（返回 Blob）、withHeaders（返回 {body, headers, status}）。
-   * 出错时抛出 ApiError；401 先回到登录视图，抛出的 problem 标有 handled。
-   */
-  async function api(method, path, body, opts = {}) {
-    const headers = { Accept: opts.raw ? '*/*' : 'application/json', ...(opts.headers || {}) };
-    if (opts.auth !== false) headers.Authorization = `Bearer ${await accessToken()}`;
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    let res;
-    try {
-      res = await fetch('/api/v1' + path, {
-        method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-        // Cookie 只用于登录会话（/auth/…，续期 Cookie 也只对这个路径有效）；其余请求只带访问凭据。
-        cache: 'no-store', credentials: path.startsWith('/auth/') ? 'same-origin' : 'omit',
-      });
-    } catch (e) {
-      throw new ApiError(0, { code: 'network', detail: String((e && e.message) || e) });
-    }
-    if (res.status === 401 && opts.auth !== false) {
-      // 凭据刚过期：续期后重发一次，输入的内容不丢。
-      if (!opts.renewed) {
-        current = null;
-        const r = await renew();
-        if (r === 'ok') return api(method, path, body, { ...opts, renewed: true });
-        if (r === 'offline') throw new ApiError(0, { code: 'network', detail: 'offline' });
-      }
-      toLogin('登录已过期或无效，请重新登录。');
-      throw new ApiError(401, { code: 'unauthorized', detail: 'unauthorized', handled: true });
-    }
-    if (!res.ok) throw new ApiError(res.status, await problemOf(res));
-    if (opts.raw) return res.blob();
-    if (res.status === 204) return null;
-    const json = !page.cutOffAsNetwork ? await res.json() : await res.json().catch(() => {
-      throw new ApiError(0, { code: 'network', detail: 'the answer was cut off' });
-    });
-    if (opts.withHeaders) return { body: json, headers: res.headers, status: res.status };
-    return json;
-  }
-
-  /** 运行一个操作：按钮在请求期间不可再点（久了显示“…中”），出错时显示红色消息框。 */
-  async function run(button, fn) {
-    // A new action clears the last one's error: it no longer describes what is on screen.
-    if (button) clearMessage();
-    let busy = 0;
-    let kids = null;
-    let busyText = '';
-    if (button) {
-      button.disabled = true;
-      // 请求超过 0.2 秒：按钮上写“登录中…”“刷新中…”（长的写“请稍候…”），让人知道在等。
-      busy = setTimeout(() => {
-        const first = button.firstChild;
-        const label = String((first && first.nodeType === Node.TEXT_NODE ? first.textContent : button.textContent) || '').trim();
-        if (!label) return;
-        kids = [...button.childNodes];
-        busyText = label.length <= 4 ? `${label}中…` : '请稍候…';
-        button.setAttribute('aria-busy', 'true');
-        button.textContent = busyText;
-      }, 200);
-    }
-    try {
-      return await fn();
-    } catch (err) {
-      if (!(err && err.problem && err.problem.handled)) showError(err);
-      return undefined;
-    } finally {
-      if (button) {
-        clearTimeout(busy);
-        button.disabled = false;
-        if (kids) {
-          button.removeAttribute('aria-busy');
-          // 操作自己改了按钮上的字（如“上架”变成别的）就不再改回去。
-          if (button.textContent === busyText) button.replaceChildren(...kids);
-        }
-      }
-    }
-  }
-
-  /** 带登录凭据取回一个打印页（装车单、溯源标签），用 blob 地址在新标签页打开；给了文件名则下载（CSV、Excel）。 */
-  async function openFile(path, downloadName) {
-    clearMessage();
-    // 先同步打开新标签页，免得取回文件后再打开被浏览器当成弹窗拦截。
-    const win = downloadName ? null : window.open('', '_blank');
-    let blob;
-    try {
-      blob = await api('GET', path, undefined, { raw: true });
-    } catch (err) {
-      if (win) win.close();
-      throw err;
-    }
-    const url = URL.createObjectURL(blob);
-    setTimeout(() => URL.revokeObjectURL(url), 120000);
-    if (downloadName) {
-      const a = el('a', { href: url, download: downloadName, target: '_blank', rel: 'noopener' });
-      document.body.append(a);
-      a.click();
-      a.remove();
-    } else if (win) {
-      win.location.href = url;
-    } else {
-      const n = $('notice');
-      n.replaceChildren('浏览器拦截了新窗口：', el('a', { href: url, target: '_blank', testid: 'manifest-link', text: '点此打开' }));
-      n.hidden = false;
-    }
-  }
-
-  // ---------------------------------------------------------------- 登录
-
-  /** 清掉登录凭据，回到登录视图（可附一句说明）。 */
-  function toLogin(message) {
-    current = null;
-    sessionStorage.removeItem(page.tokenKey);
-    clearTimeout(renewTimer);
-    page.showLogin();
-    if (message) showError(clientError(message));
-    $('login-password').value = '';
-    $('login-username').focus();
-  }
-
-  /** 登录表单的 submit。 */
-  async function onLogin(ev) {
-    ev.preventDefault();
-    clearMessage();
-    const username = $('login-username').value.trim();
-    const password = $('login-password').value;
-    if (!username || !password) {
-      showError(clientError('请输入用户名和密码。'));
-      return;
-    }
-    await run($('login-submit'), async () => {
-      const r = await api('POST', '/auth/login', { username, password, cookie: true }, { auth: false });
-      if (!page.roles.includes(r.role)) {
-        // 这个账号不能用这个页面：它刚拿到的登录也随即结束，不留一个没人用的续期 Cookie。
-        fetch('/api/v1/auth/logout', { method: 'POST', credentials: 'same-origin' }).catch(() => {});
-        throw clientError(page.refused(username, r.role));
-      }
-      keep(username, r);
-      scheduleRenewal(r.expires_in || 0);
-      $('login-password').value = '';
-      await page.afterLogin();
-    });
-  }
-
-  // ---------------------------------------------------------------- 实时数据流（SSE，用 fetch 读，才能带上登录凭据）
-
-  /**
-   * 读 text/event-stream 并在断线后自动重连（0.5 秒起，每次加倍，最多 10 秒），状态显示在 #stream-status。
-   * token()：访问凭据（可以是 Promise，如 accessToken）；onMessage(event, data)：每个有数据的事件（收到数据后页面调用 connected() 显示“实时”）；
-   * toLogin(message)：服务器回答 401 时；onNoToken()：没有凭据时（不给则照常重连）。
-   */
-  function eventStream({ token, onMessage, toLogin: relogin, onNoToken }) {
-    let stream = null; // {ctrl, url, stopped}
-    let retry = 0;
-    let timer = 0;
-
-    function setStatus(state, text) {
-      const s = $('stream-status');
-      s.dataset.state = state;
-      s.textContent = text;
-    }
-
-    function stop() {
-      clearTimeout(timer);
-      if (stream) { stream.stopped = true; stream.ctrl.abort(); }
-      stream = null;
-      setStatus('off', '未连接');
-    }
-
-    function start(url) {
-      stop();
-      const me = { ctrl: new AbortController(), url, stopped: false };
-      stream = me;
-      read(me).catch(() => {}).finally(() => {
-        if (me.stopped || stream !== me) return;
-        setStatus('retry', '重连中…');
-        const wait = Math.min(10000, 500 * 2 ** retry++);
-        timer = setTimeout(() => { if (stream === me) start(url); }, wait);
-      });
-    }
-
-    /** 空行分隔事件；“:”开头是注释（keep-alive）。45 秒无数据视为断线。 */
-    async function read(me) {
-      let bearer;
-      try {
-        bearer = await token();
-      } catch (err) {
-        if (err && err.problem && err.problem.handled) { me.stopped = true; return; } // 已回到登录视图
-        throw err; // 离线：稍后重连
-      }
-      if (!bearer) {
-        if (onNoToken) { me.stopped = true; onNoToken(); }
-        return;
-      }
-      setStatus(retry ? 'retry' : 'connecting', retry ? '重连中…' : '连接中…');
-      let watchdog = 0;
-      const kick = () => { clearTimeout(watchdog); watchdog = setTimeout(() => me.ctrl.abort(), 45000); };
-      kick();
-      try {
-        const res = await fetch(me.url, {
-          headers: { Authorization: `Bearer ${bearer}`, Accept: 'text/event-stream' },
-          cache: 'no-store', credentials: 'omit', signal: me.ctrl.signal,
-        });
-        if (res.status === 401) { me.stopped = true; relogin('登录已过期或无效，请重新登录。'); return; }
-        if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
-        const reader = res.body.getReader();
-        const dec = new TextDecoder();
-        let buf = '';
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          kick();
-          buf += dec.decode(value, { stream: true }).replace(/\r\n?/g, '\n');
-          let cut;
-          while ((cut = buf.indexOf('\n\n')) >= 0) {
-            const block = buf.slice(0, cut);
-            buf = buf.slice(cut + 2);
-            let event = 'message';
-            const data = [];
-            for (const line of block.split('\n')) {
-              if (line === '' || line.startsWith(':')) continue;
-              const i = line.indexOf(':');
-              const field = i < 0 ? line : line.slice(0, i);
-              const val = i < 0 ? '' : line.slice(i + 1).replace(/^ /, '');
-              if (field === 'event') event = val;
-              else if (field === 'data') data.push(val);
-            }
-            if (data.length && !me.stopped) {
-              // 直播结束：服务器发完最后的数据就关闭数据流，不再重连。
-              if (event === 'ended') { me.stopped = true; setStatus('off', '直播已结束'); }
-              onMessage(event, data.join('\n'));
-            }
-          }
-        }
-      } finally {
-        clearTimeout(watchdog);
-      }
-    }
-
-    return {
-      start,
-      stop,
-      /** 收到了数据：显示“实时”，下次断线从头计算重连间隔。 */
-      connected() { retry = 0; setStatus('on', '实时'); },
-      /** 网络断了：马上断开（不再显示“实时”），照常等待重连。 */
-      interrupt() { if (stream && !stream.stopped) stream.ctrl.abort(); },
-      /** 马上重连（网络恢复时）。 */
-      reconnect(url) { retry = 0; start(url); },
-      get open() { return stream !== null; },
-    };
-  }
+  // ---------------------------------------------------------------- 幂等键、重试与 JSON
 
   /** 一次提交的幂等键（Idempotency-Key）：随机的 v4 UUID。 */
   function newKey() {
@@ -634,36 +211,150 @@ window.Zhunong = (() => {
     try { return JSON.parse(text); } catch (_) { return null; }
   }
 
-  // ---------------------------------------------------------------- 启动
+  // ---------------------------------------------------------------- 离线发件箱
 
   /**
-   * 页面打开时：访问凭据不在内存里了，用续期 Cookie 换一个。离线时先按本标签页记下的用户进入页面，
-   * 网络恢复后再续期；续期被拒绝（登录已结束）则去掉记录，页面显示登录。
+   * 手机上的发件箱：要交给服务器的东西（订单、磅单）先存进 localStorage，刷新、断电都不丢，再按存入的
+   * 顺序一条一条发。每条带自己的幂等键（字段 key）：网络不通、服务器暂时出错时等一等用同一个键重发
+   * （1 秒起，每次加倍，最多 retryMaxMs），服务器对同一个键只记一次，所以既不丢也不重；登录过期时停下，
+   * 登录后页面再调用 pump()；服务器拒绝的一条交给页面（onRefused），接着发下一条。
+   *
+   * 选项：
+   *   key            localStorage 的键：存着条目的数组（条目的样子由页面定，这里只用 key 和 state）。
+   *   send(e)        发一条（async），返回结果；出错时抛出（ApiError 或页面自己的错误）。
+   *   onDone(e, r)   发成功之后（r 是 send 的结果）；它抛出的错误和 send 的一样处理。
+   *   onRefused(e, err)  服务器拒绝了（不是暂时性的错误）。
+   *   onChange()     在等什么、有哪些条目变了：页面重画。
+   *   retryMaxMs     最长等多久再重发。
+   *   keepDone       给了：条目带 state，'queued' 和 'sending' 是待发的；发之前标成 'sending'（attempts 加一），
+   *                  要等时标回 'queued'，最后的状态由 onDone / onRefused 写上；发完的只留最近 keepDone 条给页面显示。
+   *                  不给：存着的都是待发的，发成或被拒绝就从数组里去掉。
+   *   ready()        现在能不能发（如有人登录着）；不能就停下，等页面再调用 pump()。
+   *   mine(e)        只发这些（如当前账号录的），别的留着。
+   *   lock           Web Locks 的锁名：同一台手机开了几个标签页时只让一个发；拿不到锁就等一等再试。
+   *                  没有 Web Locks 的浏览器直接发，服务器的幂等键兜底。
+   *   trustOnLine    浏览器说离线（navigator.onLine 为 false）时不去试，直接等。
+   *   restartBackoff 一条发完（成了或被拒绝）后，下一次等待重新从 1 秒算：直播时下一单要尽快发出去。
+   *                  不给则一直加倍，直到发空为止：服务器吃力时不催它。
+   *
+   * 返回 {key, read(), add(e), update(key, patch), isPending(e), pump(), retryNow(), waiting}；
+   * waiting 是为什么在等：'' | 'offline'（网络不通）| 'server'（服务器暂时没有应答）| 'other-tab'（另一个标签页在发）。
+   * pump() 返回的 Promise 在这一轮发完或停下时完成（已经在发时马上完成）。
    */
-  async function resume() {
-    if (!page.tokenKey) return;
-    const r = await renew();
-    if (r === 'refused') sessionStorage.removeItem(page.tokenKey);
-  }
+  function outbox(opts) {
+    const { key, send, onDone, onRefused, onChange = () => {}, retryMaxMs, keepDone, ready, mine, lock } = opts;
+    const tracked = keepDone !== undefined;
+    const isPending = (e) => !tracked || e.state === 'queued' || e.state === 'sending';
 
-  function ready(init) {
-    const start = () => { resume().finally(init); };
-    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
-    else start();
-  }
+    function read() {
+      try {
+        const q = JSON.parse(localStorage.getItem(key) || '[]');
+        return Array.isArray(q) ? q : [];
+      } catch (_) { return []; }
+    }
 
-  /** 退出：结束这次登录（续期 Cookie 作废），回到登录视图。 */
-  function logout() {
-    fetch('/api/v1/auth/logout', { method: 'POST', credentials: 'same-origin' }).catch(() => {});
-    toLogin();
+    /** 读—改—写：每次改动都重新读 localStorage，别的标签页刚加的条目不会被覆盖。 */
+    function mutate(fn) {
+      const q = read();
+      const r = fn(q);
+      // 只保留待发的和最近 keepDone 条发完的。
+      const done = tracked ? new Set(q.filter((e) => !isPending(e)).slice(-keepDone)) : null;
+      localStorage.setItem(key, JSON.stringify(tracked ? q.filter((e) => isPending(e) || done.has(e)) : q));
+      return r;
+    }
+
+    /** 改一条（按幂等键找），返回改后的它；没有了则 undefined。 */
+    function update(k, patch) {
+      return mutate((q) => {
+        const e = q.find((x) => x.key === k);
+        if (e) Object.assign(e, patch);
+        return e;
+      });
+    }
+
+    const add = (e) => mutate((q) => { q.push(e); });
+    const remove = (k) => mutate((q) => {
+      const i = q.findIndex((x) => x.key === k);
+      if (i >= 0) q.splice(i, 1);
+    });
+
+    let running = false;
+    let timer = 0;
+    let delay = 0;
+    let waiting = '';
+
+    function wait(why) {
+      waiting = why;
+      clearTimeout(timer);
+      delay = Math.min(retryMaxMs, delay ? delay * 2 : 1000);
+      timer = setTimeout(pump, delay);
+      onChange();
+    }
+
+    async function work() {
+      try {
+        for (;;) {
+          if (ready && !ready()) break;
+          const e = read().find((x) => isPending(x) && (!mine || mine(x)));
+          if (!e) { waiting = ''; delay = 0; break; }
+          if (opts.trustOnLine && navigator.onLine === false) { wait('offline'); break; }
+          if (tracked) {
+            update(e.key, { state: 'sending', attempts: (e.attempts || 0) + 1 });
+            onChange();
+          }
+          try {
+            const r = await send(e);
+            if (!tracked) remove(e.key);
+            await onDone(e, r);
+          } catch (err) {
+            const relogin = Boolean(err && err.problem && err.problem.handled); // 回到了登录：登录后再发
+            if (relogin || isTransient(err)) {
+              if (tracked) update(e.key, { state: 'queued' });
+              if (!relogin) wait(err.status === 0 ? 'offline' : 'server');
+              break;
+            }
+            if (!tracked) remove(e.key);
+            onRefused(e, err);
+          }
+          waiting = '';
+          if (opts.restartBackoff) delay = 0;
+          onChange();
+        }
+      } finally {
+        running = false;
+        onChange();
+      }
+    }
+
+    function pump() {
+      if (running) return Promise.resolve();
+      running = true;
+      clearTimeout(timer);
+      if (lock && navigator.locks && navigator.locks.request) {
+        return navigator.locks.request(lock, { ifAvailable: true }, async (held) => {
+          if (!held) { running = false; wait('other-tab'); return; }
+          await work();
+        }).catch(() => { running = false; });
+      }
+      return work();
+    }
+
+    /** 马上再试（“重试”按钮、网络恢复时）：等待时间从头算。 */
+    function retryNow() {
+      delay = 0;
+      return pump();
+    }
+
+    return {
+      key, read, add, update, isPending, pump, retryNow,
+      get waiting() { return waiting; },
+    };
   }
 
   return {
-    $, configure, CODE_TEXT, ORDER_STATUS, PLATFORM,
+    $, configure, page, CODE_TEXT, ORDER_STATUS, PLATFORM, labelsOf,
     el, fill,
     halfWidth, fixed, group, yuan, money, fenOf, weightAmountFen, byWeight, unitOf, qtyNumber, pad2, localDate, clock,
-    clearMessage, showError, showNotice, clientError,
-    session, accessToken, ApiError, api, run, openFile, toLogin, onLogin, logout, renew,
-    eventStream, parseJson, newKey, isTransient, ready,
+    parseJson, newKey, isTransient, outbox,
   };
 })();

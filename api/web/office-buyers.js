@@ -6,7 +6,7 @@
   const { el, fill, api, money, table, form, act } = o;
   const { showNotice } = window.Zhunong;
 
-  const KIND = { individual: '个人', enterprise: '企业' };
+  const KIND = window.Zhunong.labelsOf('buyer_kind');
 
   async function enterprisePart(b) {
     const [prices, keys, products] = await Promise.all([

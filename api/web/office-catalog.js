@@ -8,9 +8,9 @@
   const { $, el, fill, api, money, jin, table, form, act } = o;
   const { showNotice, clientError } = window.Zhunong;
 
-  const GROWER_KIND = { household: '农户', family_farm: '家庭农场', cooperative: '合作社' };
-  const PRICING = { by_weight: '按斤称重', by_piece: '按件' };
-  const BATCH_STATUS = { open: '在售', closed: '已关闭' };
+  const GROWER_KIND = window.Zhunong.labelsOf('grower_kind');
+  const PRICING = window.Zhunong.labelsOf('pricing');
+  const BATCH_STATUS = window.Zhunong.labelsOf('batch_status');
 
   const button = (text, testid, fn, cls) => el('button', { type: 'button', class: `btn small ${cls || ''}`, testid, text,
     onclick: (ev) => act(ev.target, null, fn) });

@@ -67,10 +67,7 @@
     });
   }
 
-  const CATEGORY = {
-    sales_commission: '销售提成', greenhouse_rent: '大棚租金', cold_store_rent: '冷库租金',
-    joint_dividend: '联营分红', other: '其他收入',
-  };
+  const CATEGORY = window.Zhunong.labelsOf('income_category');
 
   async function income() {
     const id = $('income-collective').value;

@@ -8,14 +8,11 @@
   const { $, el, fill, api, money, table, form } = o;
   const { showNotice } = window.Zhunong;
 
-  const TXN_KIND = { settlement: '结算', reversal: '冲销', other_income: '其他收入', payout: '付给种植户' };
-  const ENTRY_KIND = {
-    cash_in: '收款', cash_out: '付款', sale: '货款', commission_withheld: '扣提成', commission: '集体提成',
-    income: '集体收入', payout: '付款',
-  };
-  const CATEGORY = [
-    ['greenhouse_rent', '大棚租金'], ['cold_store_rent', '冷库租金'], ['joint_dividend', '联营分红'], ['other', '其他收入'],
-  ];
+  const TXN_KIND = window.Zhunong.labelsOf('transaction_kind');
+  const ENTRY_KIND = window.Zhunong.labelsOf('entry_kind');
+  // 手工登记的其他收入：销售提成由结算自动记，不在这里选。
+  const CATEGORY = Object.entries(window.Zhunong.labelsOf('income_category',
+    ['greenhouse_rent', 'cold_store_rent', 'joint_dividend', 'other']));
 
   /** 村集体、种植户的名字，给分录的账户用。 */
   let names = { collectives: new Map(), growers: new Map() };

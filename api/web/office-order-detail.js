@@ -8,7 +8,7 @@
   const { $, el, fill, api, money, jin, table } = o;
   const { run, showNotice, clientError } = window.Zhunong;
 
-  const LOAD_STATUS = { open: '装车中', loaded: '已装车', departed: '已发车', delivered: '已送达' };
+  const LOAD_STATUS = window.Zhunong.labelsOf('load_status');
 
   function action(text, testid, cls, fn) {
     return el('button', { type: 'button', class: `btn ${cls || ''}`, testid, text, onclick: (ev) => run(ev.target, fn) });

@@ -8,7 +8,7 @@
   const { el, fill, api, money, table, form, act } = o;
   const { showNotice } = window.Zhunong;
 
-  const SCOPE = { channel: '渠道', product: '产品', batch: '批次' };
+  const SCOPE = window.Zhunong.labelsOf('rule_scope', ['channel', 'product', 'batch']);
 
   /** 500 个万分点 → “5%”，外加每斤几分。 */
   function rate(r) {

@@ -7,7 +7,7 @@
   const { el, fill, api, table, form, act } = o;
   const { showNotice, clientError, session } = window.Zhunong;
 
-  const ROLE = { secretary: '书记 / 会计', helper: '直播助手', station: '称重站', admin: '管理员' };
+  const ROLE = window.Zhunong.labelsOf('role', ['secretary', 'helper', 'station', 'admin']);
   const EVENT = {
     'order.confirmed': '订单已确认', 'order.weighed': '订单已称重', 'order.loaded': '订单已装车',
     'order.delivered': '订单已送达', 'order.cancelled': '订单已取消', 'payment.recorded': '已收款',
@@ -35,16 +35,17 @@
       roleSel.addEventListener('change', () => act(null, null, async () => {
         if (!window.confirm(`把 ${nameOf(u)} 的角色改为“${ROLE[roleSel.value]}”？他需要重新登录。`)) { roleSel.value = u.role; return; }
         await api('PATCH', `/users/${u.id}`, { role: roleSel.value });
-        showNotice(`${nameOf(u)} 现在是${ROLE[roleSel.value]}。`);
-        await usersPanel(box);
+        const said = `${nameOf(u)} 现在是${ROLE[roleSel.value]}。`;
+        await usersPanel(box); // 先刷新列表，提示出现时表里已是新角色
+        showNotice(said);
       }));
       const toggle = el('button', { type: 'button', class: `btn small ${u.active ? 'danger' : ''}`, testid: `toggle-${u.username}`,
         text: u.active ? '停用' : '启用', disabled: self || null,
         onclick: (ev) => act(ev.target, null, async () => {
           if (u.active && !window.confirm(`停用 ${nameOf(u)}？他会立即退出，不能再登录。`)) return;
           await api('PATCH', `/users/${u.id}`, { active: !u.active });
-          showNotice(u.active ? `${nameOf(u)} 已停用。` : `${nameOf(u)} 已启用。`);
           await usersPanel(box);
+          showNotice(u.active ? `${nameOf(u)} 已停用。` : `${nameOf(u)} 已启用。`);
         }) });
       const reset = el('button', { type: 'button', class: 'btn small', testid: `reset-${u.username}`, text: '重置密码',
         onclick: (ev) => act(ev.target, null, async () => {
@@ -60,8 +61,8 @@
           if (name === null) return;
           if (!name.trim()) throw clientError('姓名不能为空。');
           await api('PATCH', `/users/${u.id}`, { display_name: name.trim() });
-          showNotice(`已改为“${name.trim()}”。`);
           await usersPanel(box);
+          showNotice(`已改为“${name.trim()}”。`);
         }) });
       tr.lastChild.append(el('div', { class: 'row' }, rename, roleSel, toggle, reset));
     });

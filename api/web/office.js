@@ -11,9 +11,9 @@
   const USER_KEY = 'zhunong.office.user';
 
   const { ORDER_STATUS } = window.Zhunong;
-  const PAYMENT_STATUS = { unpaid: '未付款', partially_paid: '部分付款', paid: '已付款', refunded: '已退款' };
-  const CHANNEL = { livestream: '直播', partner_api: '企业接口', expo: '展会', phone: '电话', walk_in: '到店' };
-  const METHOD = { wechat_pay: '微信支付', alipay: '支付宝', cash: '现金', bank_transfer: '银行转账', invoice: '挂账（发票）' };
+  const PAYMENT_STATUS = window.Zhunong.labelsOf('payment_status');
+  const CHANNEL = window.Zhunong.labelsOf('channel');
+  const METHOD = window.Zhunong.labelsOf('payment_method');
 
   const CODE_TEXT = window.Zhunong.CODE_TEXT;
 

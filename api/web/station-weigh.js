@@ -1,10 +1,10 @@
-// 称重装车页面的“称重”标签页：按订单号打开称重单，逐箱录入毛重、皮重，预览金额，提交磅单；
-// 称重完成、下一单在 station-complete.js，公共部分在 station.js。
+// 称重装车页面的“称重”标签页：按订单号打开称重单，逐箱录入毛重、皮重，预览金额，确认后交给
+// 待发送的磅单（station-weigh-pending.js）；称重完成、下一单在 station-complete.js，公共部分在 station.js。
 'use strict';
 
 (() => {
   const {
-    $, el, fill, fixed, money, weightAmountFen, clearMessage, clientError, showError, api, run, newKey, parseJson,
+    $, el, fill, fixed, money, weightAmountFen, clearMessage, clientError, api, run, newKey, parseJson,
   } = window.Zhunong;
   const station = window.Zhunong.station;
   const {
@@ -18,13 +18,10 @@
   const DRAFTS_KEY = 'zhunong.station.drafts';
   // 打开着的称重单（本标签页），刷新后重新打开。
   const OPEN_KEY = 'zhunong.station.open_order';
-  // 已确认但还没送到服务器的磅单：[{key, order_id, line_id, body, product, created_at}]，每张一个幂等键。
-  const PENDING_KEY = 'zhunong.station.pending';
   // 上一箱的皮重（克）：同一种筐一天称几百箱，下一箱、下一行、下一单都先填上它，不一样再改。
   const TARE_KEY = 'zhunong.station.last_tare_g';
   /** 一箱净重超过整行订购量、或本行合计超过订购量这么多（百分比）时，发送前先提醒。 */
   const WARN_OVER_PCT = 50;
-  const RETRY_MAX_MS = 30000;
 
   let unit = localStorage.getItem(UNIT_KEY) === 'kg' ? 'kg' : 'jin';
 
@@ -319,69 +316,16 @@
       product: line ? line.product_name : '', crates: rows.filter((r) => crateValue(r)).map((r) => ({ ...r, unit })),
       body: { order_line_id: lineId, scale_id: scaleId, crates: body },
     };
-    writePending([...readPending(), entry]);
+    station.pending.add(entry);
     if (body.length) localStorage.setItem(TARE_KEY, String(body[body.length - 1].tare_g));
     crates.set(lineId, [freshCrate()]);
     saveDraft();
     rerenderLine(lineId);
-    renderPending();
-    await sendPending();
+    station.pending.render();
+    await station.pending.send();
   }
 
-  // ---------------------------------------------------------------- 待发送的磅单
-
-  function readPending() {
-    const q = parseJson(localStorage.getItem(PENDING_KEY) || '[]');
-    return Array.isArray(q) ? q : [];
-  }
-
-  function writePending(q) {
-    localStorage.setItem(PENDING_KEY, JSON.stringify(q));
-  }
-
-  let sending = false;
-  let retryTimer = 0;
-  let retryDelay = 0;
-  let waitReason = '';
-
-  const transient = window.Zhunong.isTransient;
-
-  /** 按顺序发送待发送的磅单；网络不通就稍后再试（1 秒起，每次加倍，最多 30 秒）。 */
-  async function sendPending() {
-    if (sending) return;
-    sending = true;
-    clearTimeout(retryTimer);
-    try {
-      for (;;) {
-        const e = readPending()[0];
-        if (!e) { retryDelay = 0; waitReason = ''; break; }
-        try {
-          const r = await api('POST', '/weighings', e.body, { headers: { 'Idempotency-Key': e.key } });
-          writePending(readPending().filter((x) => x.key !== e.key));
-          showResult(r, e.line_id);
-          if (sheet && sheet.order.id === r.order.id) await openSheet(r.order.id, false);
-          run(null, loadConfirmed);
-        } catch (err) {
-          if (err.problem && err.problem.handled) break; // 回到了登录：登录后再发
-          if (transient(err)) {
-            waitReason = err.status === 0 ? '网络不通，恢复后自动发送。' : '服务器暂时没有应答，稍后自动重试。';
-            retryDelay = Math.min(RETRY_MAX_MS, retryDelay ? retryDelay * 2 : 1000);
-            retryTimer = setTimeout(sendPending, retryDelay);
-            break;
-          }
-          // 服务器拒绝了：从队列里拿出来，箱子放回表单改一改。
-          writePending(readPending().filter((x) => x.key !== e.key));
-          putBack(e);
-          showError(err);
-        }
-      }
-    } finally {
-      sending = false;
-      renderPending();
-    }
-  }
-
-  /** 被拒绝的一张：箱子放回它那一行的表单（如果那张称重单开着）。 */
+  /** 服务器拒绝的一张磅单（station-weigh-pending.js）：箱子放回它那一行的表单（如果那张称重单开着）。 */
   function putBack(e) {
     const all = readDrafts();
     const mine = all[e.order_id] || {};
@@ -392,44 +336,6 @@
       crates = restoreDraft(e.order_id);
       renderSheet();
     }
-  }
-
-  function renderPending() {
-    const q = readPending();
-    $('weigh-pending').hidden = q.length === 0;
-    $('weigh-pending-count').textContent = String(q.length);
-    $('weigh-pending-state').textContent = sending && !waitReason ? '发送中…' : (waitReason || '发送中…');
-    fill($('weigh-pending-list'), q.map((e) => el('li', { testid: 'pending-weighing', 'data-key': e.key },
-      `${e.product || `第 ${e.line_id} 行`} · ${e.body.crates.length} 箱 · 净重 ${weightText(e.body.crates.reduce((s, c) => s + c.gross_g - c.tare_g, 0))}`)));
-  }
-
-  function showResult(r, lineId) {
-    const o = r.order;
-    const line = o.lines.find((l) => l.line_id === lineId) || {};
-    const sheetLine = lineById(lineId);
-    const flaggedWaiting = o.weights_flagged && !o.weights_approved;
-    const net = r.tickets.reduce((s, t) => s + t.net_g, 0);
-    const box = $('weigh-result');
-    box.className = `card result ${flaggedWaiting ? 'flagged' : 'ok'}`;
-    fill(box,
-      el('div', { class: 'row spread' },
-        el('h2', { text: `已记录 ${r.tickets.length} 张磅单` }),
-        badge('order', o.status, 'result-status')),
-      kv([
-        ['订单', o.number, 'result-number'],
-        ['产品', sheetLine ? sheetLine.product_name : `第 ${line.line_no} 行`],
-        ['本次净重', weightText(net), 'result-net'],
-        ['本行净重', line.weighed_g === null || line.weighed_g === undefined ? '—' : weightText(line.weighed_g), 'result-line-weight'],
-        ['本行金额', line.final_amount_fen === null || line.final_amount_fen === undefined ? '—'
-          : el('span', { class: 'money big', text: money(line.final_amount_fen) }), 'result-line-amount'],
-        ['订单状态', ORDER_STATUS[o.status] || o.status, 'result-status-text'],
-        ['订单称后合计', o.final_total_fen === null ? '各行称重完成后计算'
-          : el('span', { class: 'money', text: money(o.final_total_fen) }), 'result-final-total'],
-      ]),
-      flaggedWaiting ? el('div', { class: 'warn', testid: 'result-warning', text: '超出允许误差，需书记审批后才能装车' }) : null,
-    );
-    box.hidden = false;
-    box.scrollIntoView({ block: 'nearest' });
   }
 
   function setUnit(next) {
@@ -454,6 +360,7 @@
     loadConfirmed,
     lineById,
     weighable,
+    putBack,
     init() {
       $('find-form').addEventListener('submit', (e) => {
         e.preventDefault();
@@ -473,9 +380,7 @@
         if (v) localStorage.setItem(SCALE_KEY, v);
       });
 
-      $('weigh-pending-retry').addEventListener('click', () => { retryDelay = 0; sendPending(); });
-      window.addEventListener('online', () => { retryDelay = 0; sendPending(); });
-      window.addEventListener('storage', (e) => { if (e.key === PENDING_KEY) renderPending(); });
+      station.pending.init();
 
       $(unit === 'kg' ? 'unit-kg' : 'unit-jin').checked = true;
       for (const r of document.querySelectorAll('input[name="unit"]')) {
@@ -484,8 +389,7 @@
     },
     show() {
       run(null, loadConfirmed);
-      renderPending();
-      if (readPending().length) sendPending();
+      station.pending.show();
       // 刷新之前开着的称重单：重新打开，录到一半的箱子还在。
       const open = Number(sessionStorage.getItem(OPEN_KEY) || 0);
       if (open && !sheet) run(null, () => openSheet(open, true));

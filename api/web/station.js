@@ -1,7 +1,7 @@
 // 称重装车页面（station 角色）的公共部分：文本、登录、标签页、数字换算。称重在 station-weigh.js，
-// 称重完成和下一单在 station-complete.js，装车在 station-load.js，它们通过 window.Zhunong.station
-// 取用这里的函数。纯 JavaScript，无框架、
-// 无构建步骤、无外部资源；各页面共用的部分在 common.js。
+// 待发送的磅单在 station-weigh-pending.js，称重完成和下一单在 station-complete.js，装车在 station-load.js，
+// 它们通过 window.Zhunong.station 取用这里的函数。纯 JavaScript，无框架、
+// 无构建步骤、无外部资源；各页面共用的部分在 common.js（及 common-api.js、common-stream.js）。
 // 所有金额以“分”、所有重量以“克”的整数计算；界面上的斤/公斤/元只在显示和输入时换算。
 'use strict';
 
@@ -15,7 +15,7 @@
   // ---------------------------------------------------------------- 文本
 
   const ORDER_STATUS = { ...window.Zhunong.ORDER_STATUS, confirmed: '已确认（待称重）' };
-  const LOAD_STATUS = { open: '装车中', loaded: '已装车', departed: '已发车', delivered: '已送达' };
+  const LOAD_STATUS = window.Zhunong.labelsOf('load_status');
 
   // 服务器错误码 → 页面用语（服务器的 detail 另行显示在下方）。
   const CODE_TEXT = {
@@ -188,10 +188,11 @@
 
   // ---------------------------------------------------------------- 启动
 
-  /** station-weigh.js、station-complete.js 和 station-load.js 把自己的函数放进来。 */
+  /** station-weigh.js、station-weigh-pending.js、station-complete.js 和 station-load.js 把自己的函数放进来。 */
   const station = {
     ORDER_STATUS, badge, kv, parseGrams, jin, kg, gramsInUnit, unitName, weightText, orderNumber,
-    localDate, timeText, findOrder, isComplete, liveTickets, openFile, labelButtons, weigh: null, complete: null, load: null,
+    localDate, timeText, findOrder, isComplete, liveTickets, openFile, labelButtons,
+    weigh: null, pending: null, complete: null, load: null,
   };
   window.Zhunong.station = station;
 

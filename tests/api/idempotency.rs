@@ -123,3 +123,30 @@ async fn twenty_concurrent_requests_with_one_key_make_one_order() {
     assert_eq!(app.get(&t, "/api/v1/orders").await.json["total"], 1);
     assert_eq!(app.stock(batch).await, 99_000);
 }
+
+#[tokio::test]
+async fn a_retry_after_the_show_ended_still_gets_its_first_answer() {
+    // The reads made before the transaction (the show's terms among them) would now refuse the
+    // order; a retry must be answered from its key before them.
+    let app = spawn_app().await;
+    let t = app.token("helper").await;
+    let (session, batch) = crate::live::live_show(&app, 50, 8_800, None).await;
+    let buyer = app.buyer("individual").await;
+    let body = crate::live::live_order(session, buyer, batch, 2);
+    let first = keyed(&app, &t, "live-entry-0001", &body).await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    let ended = app
+        .post(
+            &t,
+            &format!("/api/v1/live-sessions/{session}/end"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(ended.status, 200, "{}", ended.text);
+    keyed(&app, &t, "live-entry-0002", &body)
+        .await
+        .assert_problem(409, "session_not_live");
+    let retry = keyed(&app, &t, "live-entry-0001", &body).await;
+    assert_eq!((retry.status, &retry.text), (201, &first.text));
+    assert_eq!(app.stock(batch).await, 48, "one order's stock only");
+}

@@ -65,8 +65,8 @@ impl JwtKeys {
             kid: settings.jwt_kid.clone(),
             issuer: settings.jwt_issuer.clone(),
             audience: settings.jwt_audience.clone(),
-            ttl_secs: i64::try_from(settings.jwt_ttl_secs).unwrap_or(900),
-            leeway_secs: i64::try_from(settings.jwt_leeway_secs).unwrap_or(0),
+            ttl_secs: settings.access_token_lifetime().num_seconds(),
+            leeway_secs: settings.token_leeway().num_seconds(),
         })
     }
 

@@ -45,52 +45,6 @@ pub fn html(text: &str) -> String {
     out
 }
 
-/// What a person reads for an order channel.
-pub fn channel_label(code: &str) -> &'static str {
-    match code {
-        "livestream" => "直播",
-        "partner_api" => "企业接口",
-        "expo" => "展会",
-        "phone" => "电话",
-        "walk_in" => "到店",
-        _ => "其他",
-    }
-}
-
-/// What a person reads for a buyer kind.
-pub fn buyer_kind_label(code: &str) -> &'static str {
-    match code {
-        "enterprise" => "企业",
-        _ => "个人",
-    }
-}
-
-/// What a person reads for an order's status.
-pub fn order_status_label(status: zhunong_entity::enums::OrderStatus) -> &'static str {
-    use zhunong_entity::enums::OrderStatus as S;
-    match status {
-        S::Pending => "待确认",
-        S::Confirmed => "已确认",
-        S::Weighed => "已称重",
-        S::Loaded => "已装车",
-        S::Delivered => "已送达",
-        S::Settled => "已结算",
-        S::Cancelled => "已取消",
-    }
-}
-
-/// What a person reads for a way of paying.
-pub fn payment_method_label(method: zhunong_entity::enums::PaymentMethod) -> &'static str {
-    use zhunong_entity::enums::PaymentMethod as M;
-    match method {
-        M::WechatPay => "微信支付",
-        M::Alipay => "支付宝",
-        M::Cash => "现金",
-        M::BankTransfer => "银行转账",
-        M::Invoice => "挂账",
-    }
-}
-
 /// A name as shown on stream: the first character, then one `*` for each of the rest, at least
 /// two ("张三" → "张**", "李女士" → "李**", "Tom" → "T**"). A phone number's digits never show.
 pub fn mask_name(name: &str) -> String {

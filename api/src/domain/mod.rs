@@ -5,6 +5,7 @@ pub mod audit_text;
 pub mod caller;
 pub mod commission;
 pub mod format;
+pub mod labels;
 pub mod money;
 pub mod order_number;
 pub mod order_status;

@@ -40,6 +40,17 @@ pub fn total_fen(amounts: impl IntoIterator<Item = i64>) -> Option<i64> {
     amounts.into_iter().try_fold(0i64, i64::checked_add)
 }
 
+/// What an order's buyer owes: its weighed total once weighing has set one, else the total
+/// ordered (a by-piece order, or one not yet weighed). A default by the rules, not a guess.
+pub fn order_due_fen(o: &zhunong_entity::order::Model) -> i64 {
+    o.final_total_fen.unwrap_or(o.total_fen)
+}
+
+/// A line's amount on the same rule as [`order_due_fen`].
+pub fn line_due_fen(l: &zhunong_entity::order_line::Model) -> i64 {
+    l.final_amount_fen.unwrap_or(l.amount_fen)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

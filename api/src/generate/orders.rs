@@ -148,12 +148,8 @@ pub(super) fn one_order(
         *next_line += 1;
     }
     let total: i64 = lines.iter().map(|l| l.amount_fen).sum();
-    let final_total: Option<i64> = weighed.then(|| {
-        lines
-            .iter()
-            .map(|l| l.final_amount_fen.unwrap_or(l.amount_fen))
-            .sum()
-    });
+    let final_total: Option<i64> =
+        weighed.then(|| lines.iter().map(crate::domain::money::line_due_fen).sum());
     let now = Utc::now();
     let settled_at = settled.then(|| (placed + Duration::days(rng.range(3, 10))).min(now));
     let status = match (cancelled, settled, weighed) {
@@ -229,7 +225,7 @@ pub(super) fn one_order(
             .zip(&line_products)
             .map(|(l, p)| SettleLine {
                 grower_id: c.batch_info[&l.batch_id].grower_id,
-                amount_fen: l.final_amount_fen.unwrap_or(l.amount_fen),
+                amount_fen: crate::domain::money::line_due_fen(l),
                 quantity_g: l.weighed_g.unwrap_or(0),
                 basis_points: l.commission_bp.unwrap_or(0),
                 fen_per_jin: 0,

@@ -1,7 +1,8 @@
 //! A show's orders for the packing team as CSV: one row per line, UTF-8 with a BOM for Excel,
 //! quantities in 斤 or the product's own unit, the phone kept as text.
 
-use crate::domain::format::{jin, order_status_label, piece_unit, yuan};
+use crate::domain::format::{jin, piece_unit, yuan};
+use crate::domain::labels::Label;
 use crate::services::live::PackingLine;
 use zhunong_entity::enums::Pricing;
 
@@ -26,7 +27,7 @@ pub fn csv(lines: &[PackingLine]) -> String {
         let b = l.buyer.as_ref();
         let row = [
             crate::domain::order_number::format(l.order_id),
-            order_status_label(l.status).to_owned(),
+            l.status.label().to_owned(),
             b.map(|b| b.name.clone()).unwrap_or_default(),
             b.and_then(|b| b.phone.clone()).unwrap_or_default(),
             b.and_then(|b| b.address.clone()).unwrap_or_default(),

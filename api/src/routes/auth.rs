@@ -82,7 +82,7 @@ pub async fn login(
 const REFRESH_COOKIE: &str = "zhunong_refresh";
 
 fn refresh_lifetime(state: &AppState) -> chrono::Duration {
-    chrono::Duration::seconds(i64::try_from(state.settings.refresh_ttl_secs).unwrap_or(43_200))
+    state.settings.refresh_lifetime()
 }
 
 fn refresh_cookie(

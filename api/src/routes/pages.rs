@@ -50,6 +50,18 @@ pub async fn board() -> HttpResponse {
     serve("board.html")
 }
 
+/// `/app/labels.js`: what a person reads for each stored code (`window.ZhunongLabels`), from
+/// the server's one table ([`crate::domain::labels`]); every page loads it before its scripts.
+pub async fn labels() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .body(format!(
+            "'use strict';\n// 各种代码的中文说法，由服务器生成（domain/labels.rs）。\nwindow.ZhunongLabels = {};\n",
+            crate::domain::labels::all()
+        ))
+}
+
 /// `/app/static/{file}`: scripts and styles of the pages.
 pub async fn asset(file: web::Path<String>) -> HttpResponse {
     serve(&file)

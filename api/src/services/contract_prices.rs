@@ -181,13 +181,9 @@ pub async fn catalog(
         .order_by_asc(batch::Column::Id)
         .all(db)
         .await?;
-    let products: HashMap<i64, product::Model> = product::Entity::find()
-        .filter(product::Column::Id.is_in(batches.iter().map(|b| b.product_id).collect::<Vec<_>>()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
+    let products: HashMap<i64, product::Model> =
+        crate::services::rows::by_id::<product::Entity>(db, batches.iter().map(|b| b.product_id))
+            .await?;
     Ok(batches
         .into_iter()
         .filter_map(|b| {

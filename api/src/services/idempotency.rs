@@ -142,6 +142,36 @@ pub async fn keyed_write(
     in_flight_wait: Duration,
     mut work: impl AsyncFnMut(&Tx) -> AppResult<(Outcome, String)>,
 ) -> AppResult<Placed> {
+    keyed_write_prepared(
+        db,
+        keyed,
+        in_flight_wait,
+        async || Ok(()),
+        async |tx, ()| work(tx).await,
+    )
+    .await
+}
+
+/// [`keyed_write`] with reads to make before the transaction (`prepare`), so that row locks
+/// are held no longer than the writes need. A replay is answered before them: a retry gets its
+/// first answer even where the reads would now refuse (a show that has since ended).
+///
+/// # Errors
+/// As [`keyed_write`], and whatever `prepare` returns.
+pub async fn keyed_write_prepared<P>(
+    db: &Db,
+    keyed: Option<&Keyed>,
+    in_flight_wait: Duration,
+    prepare: impl AsyncFnOnce() -> AppResult<P>,
+    mut work: impl AsyncFnMut(&Tx, &P) -> AppResult<(Outcome, String)>,
+) -> AppResult<Placed> {
+    if let Some(k) = keyed
+        && let Some(stored) = lookup(&db.read, k).await?
+    {
+        return Ok(stored.into());
+    }
+    let prepared = prepare().await?;
+    let mut work = async |tx: &Tx| work(tx, &prepared).await;
     let mut attempt = 1;
     loop {
         match keyed_attempt(db, keyed, in_flight_wait, &mut work).await {
@@ -167,11 +197,6 @@ async fn keyed_attempt(
     in_flight_wait: Duration,
     work: &mut impl AsyncFnMut(&Tx) -> AppResult<(Outcome, String)>,
 ) -> AppResult<Placed> {
-    if let Some(k) = keyed
-        && let Some(stored) = lookup(&db.read, k).await?
-    {
-        return Ok(stored.into());
-    }
     let tx = db.begin_write().await?;
     if let Some(k) = keyed {
         claim(&tx, k, in_flight_wait).await?;
@@ -250,8 +275,8 @@ async fn record(tx: &Tx, k: &Keyed, outcome: Outcome, body: &str) -> Result<(), 
 ///
 /// # Errors
 /// Database errors.
-pub async fn purge_older_than(tx: &Tx, hours: u64) -> Result<u64, sea_orm::DbErr> {
-    let cutoff = chrono::Utc::now() - chrono::Duration::hours(i64::try_from(hours).unwrap_or(48));
+pub async fn purge_older_than(tx: &Tx, retention: chrono::Duration) -> Result<u64, sea_orm::DbErr> {
+    let cutoff = chrono::Utc::now() - retention;
     Ok(Entity::delete_many()
         .filter(Column::CreatedAt.lt(cutoff))
         .exec(tx)

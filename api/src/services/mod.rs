@@ -29,6 +29,7 @@ pub mod partner;
 pub mod pick_list;
 pub mod products;
 pub mod reports;
+pub mod rows;
 pub mod sessions;
 pub mod stored_shares;
 pub mod trace;

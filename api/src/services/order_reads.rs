@@ -166,23 +166,19 @@ pub async fn list(
             lines.entry(l.order_id).or_default().push(l);
         }
     }
-    let mut buyer_ids: Vec<i64> = page.items.iter().map(|o| o.buyer_id).collect();
-    buyer_ids.sort_unstable();
-    buyer_ids.dedup();
-    let buyers: HashMap<i64, BuyerBrief> = buyer::Entity::find()
-        .filter(buyer::Column::Id.is_in(buyer_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|b| {
-            let brief = BuyerBrief {
-                name: b.name,
-                phone: b.phone,
-                company: b.company,
-            };
-            (b.id, brief)
-        })
-        .collect();
+    let buyers: HashMap<i64, BuyerBrief> =
+        crate::services::rows::by_id::<buyer::Entity>(db, page.items.iter().map(|o| o.buyer_id))
+            .await?
+            .into_values()
+            .map(|b| {
+                let brief = BuyerBrief {
+                    name: b.name,
+                    phone: b.phone,
+                    company: b.company,
+                };
+                (b.id, brief)
+            })
+            .collect();
     Ok(Page {
         items: page
             .items

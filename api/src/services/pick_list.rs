@@ -41,30 +41,18 @@ pub async fn pick_list(
         .order_by_asc(order_line::Column::LineNo)
         .all(db)
         .await?;
-    let buyers: HashMap<i64, String> = buyer::Entity::find()
-        .filter(buyer::Column::Id.is_in(orders.iter().map(|o| o.buyer_id).collect::<Vec<_>>()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|b| (b.id, b.name))
-        .collect();
+    let buyers: HashMap<i64, String> =
+        crate::services::rows::by_id::<buyer::Entity>(db, orders.iter().map(|o| o.buyer_id))
+            .await?
+            .into_iter()
+            .map(|(id, b)| (id, b.name))
+            .collect();
     let order_buyer: HashMap<i64, i64> = orders.iter().map(|o| (o.id, o.buyer_id)).collect();
-    let batches: HashMap<i64, batch::Model> = batch::Entity::find()
-        .filter(batch::Column::Id.is_in(lines.iter().map(|l| l.batch_id).collect::<Vec<_>>()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|b| (b.id, b))
-        .collect();
-    let products: HashMap<i64, product::Model> = product::Entity::find()
-        .filter(
-            product::Column::Id.is_in(batches.values().map(|b| b.product_id).collect::<Vec<_>>()),
-        )
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
+    let batches: HashMap<i64, batch::Model> =
+        crate::services::rows::by_id::<batch::Entity>(db, lines.iter().map(|l| l.batch_id)).await?;
+    let products: HashMap<i64, product::Model> =
+        crate::services::rows::by_id::<product::Entity>(db, batches.values().map(|b| b.product_id))
+            .await?;
 
     let mut per_batch: BTreeMap<i64, PickBatch> = BTreeMap::new();
     let mut per_product: BTreeMap<i64, PickProduct> = BTreeMap::new();

@@ -2,9 +2,12 @@
 //! words the pages use for statuses and roles.
 
 use super::{Ctx, LineOf, Record, money, weight};
-use crate::domain::format::payment_method_label;
+use crate::domain::labels::{Label, of_code};
 use serde_json::Value;
-use zhunong_entity::enums::{AuditAction, AuditEntity, PaymentMethod};
+use zhunong_entity::enums::{
+    AuditAction, AuditEntity, BatchStatus, BuyerKind, GrowerKind, LoadStatus, OrderStatus,
+    PaymentMethod, Role,
+};
 
 /// The fields shown, in the order they are read, with their Chinese names; any other stored
 /// field stays in the raw record only.
@@ -38,35 +41,21 @@ const FIELDS: [(&str, &str); 24] = [
 /// A stored code as the pages show it (`confirmed` → 已确认); for `open`, what it means
 /// depends on what is open.
 fn value_label(entity: AuditEntity, code: &str) -> Option<&'static str> {
-    Some(match (entity, code) {
-        (AuditEntity::Batch, "open") => "在售",
-        (AuditEntity::Batch, "closed") => "已停售",
-        (AuditEntity::Load, "open") => "装车中",
-        (_, "pending") => "待确认",
-        (_, "confirmed") => "已确认",
-        (_, "weighed") => "已称重",
-        (_, "loaded") => "已装车",
-        (_, "departed") => "已发车",
-        (_, "delivered") => "已送达",
-        (_, "settled") => "已结算",
-        (_, "cancelled") => "已取消",
-        (_, "admin") => "管理员",
-        (_, "secretary") => "书记 / 会计",
-        (_, "helper") => "直播助手",
-        (_, "station") => "称重站",
-        (_, "household") => "农户",
-        (_, "family_farm") => "家庭农场",
-        (_, "cooperative") => "合作社",
-        (_, "individual") => "个人",
-        (_, "enterprise") => "企业",
-        _ => return None,
-    })
+    match entity {
+        AuditEntity::Batch => of_code::<BatchStatus>(code),
+        AuditEntity::Load => of_code::<LoadStatus>(code),
+        _ => None,
+    }
+    .or_else(|| of_code::<OrderStatus>(code))
+    .or_else(|| of_code::<Role>(code))
+    .or_else(|| of_code::<GrowerKind>(code))
+    .or_else(|| of_code::<BuyerKind>(code))
 }
 
 fn method(v: Option<&Value>) -> Option<&'static str> {
     v.cloned()
         .and_then(|v| serde_json::from_value::<PaymentMethod>(v).ok())
-        .map(payment_method_label)
+        .map(Label::label)
 }
 
 /// One value in words: money in 元, stock in the batch's unit, codes as labels.
@@ -337,7 +326,10 @@ pub(super) fn rule(c: &Ctx<'_>) -> String {
             .get(&p)
             .map_or_else(|| "一种产品".to_owned(), |n| format!("产品「{n}」"))
     } else if let Some(ch) = r.after("channel").and_then(Value::as_str) {
-        format!("{}渠道", crate::domain::format::channel_label(ch))
+        format!(
+            "{}渠道",
+            of_code::<zhunong_entity::enums::Channel>(ch).unwrap_or("其他")
+        )
     } else {
         "全部".to_owned()
     };

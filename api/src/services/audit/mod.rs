@@ -40,45 +40,6 @@ pub async fn record(tx: &Tx, c: Change) -> Result<(), DbErr> {
     .map(|_| ())
 }
 
-/// What a person reads for an action.
-pub fn action_label(action: AuditAction) -> &'static str {
-    match action {
-        AuditAction::ConfirmOrder => "确认订单",
-        AuditAction::CancelOrder => "取消订单",
-        AuditAction::Weigh => "称重",
-        AuditAction::VoidWeighTicket => "作废磅单",
-        AuditAction::CompleteWeighing => "称重完成",
-        AuditAction::ApproveWeights => "审批称重",
-        AuditAction::CreateLoad => "新建装车单",
-        AuditAction::AddToLoad => "装入车辆",
-        AuditAction::RemoveFromLoad => "移出车辆",
-        AuditAction::AdvanceLoad => "装车状态变更",
-        AuditAction::UpdateUser => "修改账号",
-        AuditAction::ResetPassword => "重置密码",
-        AuditAction::ChangePassword => "修改密码",
-        AuditAction::AdjustStock => "调整库存",
-        AuditAction::UpdateBatch => "修改批次",
-        AuditAction::CreateBatch => "新建批次",
-        AuditAction::CreateUser => "新建账号",
-        AuditAction::RecordPayment => "登记收款",
-        AuditAction::RefundPayment => "登记退款",
-        AuditAction::SettleOrder => "结算订单",
-        AuditAction::ResettleOrder => "退款后重新结算",
-        AuditAction::IssueStatement => "出具对账单",
-        AuditAction::Payout => "付款给种植户",
-        AuditAction::CreateGrower => "新建种植户",
-        AuditAction::UpdateGrower => "修改种植户",
-        AuditAction::CreateBuyer => "新建买家",
-        AuditAction::UpdateBuyer => "修改买家",
-        AuditAction::CreateCollective => "新建集体经济组织",
-        AuditAction::UpdateCollective => "修改集体经济组织",
-        AuditAction::CreateCommissionRule => "新建抽成规则",
-        AuditAction::CreateApiKey => "新建接口密钥",
-        AuditAction::RevokeApiKey => "停用接口密钥",
-        AuditAction::UpdateFeatured => "直播中改商品",
-    }
-}
-
 /// Newest first, each with the actor's name and the entry as a sentence.
 ///
 /// # Errors
@@ -132,7 +93,7 @@ pub async fn list(
             at: m.at,
             actor_user_id: m.actor_user_id,
             actor: m.actor_user_id.and_then(|a| names.users.get(&a).cloned()),
-            action_label: action_label(m.action).to_owned(),
+            action_label: crate::domain::labels::Label::label(m.action).to_owned(),
             summary: audit_text::sentence(r, &names),
             action: m.action.as_str().to_owned(),
             entity: m.entity.as_str().to_owned(),

@@ -3,18 +3,13 @@
 
 use crate::domain::audit_text::{BatchName, LineOf, Names, Wanted};
 use crate::domain::format::piece_unit;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use crate::services::rows::by_id;
+use sea_orm::ConnectionTrait;
 use std::collections::HashMap;
 use zhunong_entity::enums::Pricing;
 use zhunong_entity::{
     batch, buyer, collective, grower, load, order, order_line, product, user, weigh_ticket,
 };
-
-fn unique(mut ids: Vec<i64>) -> Vec<i64> {
-    ids.sort_unstable();
-    ids.dedup();
-    ids
-}
 
 /// What pages call a staff member: the display name, else the login name.
 pub fn staff_name(u: &user::Model) -> String {
@@ -26,13 +21,12 @@ pub fn staff_name(u: &user::Model) -> String {
 
 /// # Errors
 /// Database errors.
-pub async fn load(db: &impl ConnectionTrait, mut w: Wanted) -> Result<Names, DbErr> {
+pub async fn load(db: &impl ConnectionTrait, mut w: Wanted) -> crate::error::AppResult<Names> {
     let mut n = Names::default();
     // Lines and tickets first: they name the orders and batches to look up next.
-    for l in order_line::Entity::find()
-        .filter(order_line::Column::Id.is_in(unique(std::mem::take(&mut w.lines))))
-        .all(db)
+    for l in by_id::<order_line::Entity>(db, std::mem::take(&mut w.lines))
         .await?
+        .into_values()
     {
         w.orders.push(l.order_id);
         w.batches.push(l.batch_id);
@@ -44,15 +38,14 @@ pub async fn load(db: &impl ConnectionTrait, mut w: Wanted) -> Result<Names, DbE
             },
         );
     }
-    let tickets = weigh_ticket::Entity::find()
-        .filter(weigh_ticket::Column::Id.is_in(unique(std::mem::take(&mut w.tickets))))
-        .all(db)
-        .await?;
-    let ticket_lines: HashMap<i64, i64> = tickets.iter().map(|t| (t.id, t.order_line_id)).collect();
-    for l in order_line::Entity::find()
-        .filter(order_line::Column::Id.is_in(unique(ticket_lines.values().copied().collect())))
-        .all(db)
+    let tickets = by_id::<weigh_ticket::Entity>(db, std::mem::take(&mut w.tickets))
         .await?
+        .into_values()
+        .collect::<Vec<_>>();
+    let ticket_lines: HashMap<i64, i64> = tickets.iter().map(|t| (t.id, t.order_line_id)).collect();
+    for l in by_id::<order_line::Entity>(db, ticket_lines.values().copied())
+        .await?
+        .into_values()
     {
         w.orders.push(l.order_id);
         w.batches.push(l.batch_id);
@@ -66,41 +59,27 @@ pub async fn load(db: &impl ConnectionTrait, mut w: Wanted) -> Result<Names, DbE
             );
         }
     }
-    let orders = order::Entity::find()
-        .filter(order::Column::Id.is_in(unique(w.orders)))
-        .all(db)
-        .await?;
-    w.buyers.extend(orders.iter().map(|o| o.buyer_id));
-    let batches = batch::Entity::find()
-        .filter(batch::Column::Id.is_in(unique(w.batches)))
-        .all(db)
-        .await?;
-    w.products.extend(batches.iter().map(|b| b.product_id));
-    for u in user::Entity::find()
-        .filter(user::Column::Id.is_in(unique(w.users)))
-        .all(db)
+    let orders = by_id::<order::Entity>(db, w.orders)
         .await?
-    {
+        .into_values()
+        .collect::<Vec<_>>();
+    w.buyers.extend(orders.iter().map(|o| o.buyer_id));
+    let batches = by_id::<batch::Entity>(db, w.batches)
+        .await?
+        .into_values()
+        .collect::<Vec<_>>();
+    w.products.extend(batches.iter().map(|b| b.product_id));
+    for u in by_id::<user::Entity>(db, w.users).await?.into_values() {
         n.users.insert(u.id, staff_name(&u));
     }
-    for b in buyer::Entity::find()
-        .filter(buyer::Column::Id.is_in(unique(w.buyers)))
-        .all(db)
-        .await?
-    {
+    for b in by_id::<buyer::Entity>(db, w.buyers).await?.into_values() {
         n.buyers.insert(b.id, b.name);
     }
     n.order_buyers = orders
         .iter()
         .filter_map(|o| Some((o.id, n.buyers.get(&o.buyer_id)?.clone())))
         .collect();
-    let products: HashMap<i64, product::Model> = product::Entity::find()
-        .filter(product::Column::Id.is_in(unique(w.products)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
+    let products: HashMap<i64, product::Model> = by_id::<product::Entity>(db, w.products).await?;
     n.products = products.values().map(|p| (p.id, p.name.clone())).collect();
     for b in batches {
         let p = products.get(&b.product_id);
@@ -121,24 +100,15 @@ pub async fn load(db: &impl ConnectionTrait, mut w: Wanted) -> Result<Names, DbE
             },
         );
     }
-    for l in load::Entity::find()
-        .filter(load::Column::Id.is_in(unique(w.loads)))
-        .all(db)
-        .await?
-    {
+    for l in by_id::<load::Entity>(db, w.loads).await?.into_values() {
         n.loads.insert(l.id, l.plate);
     }
-    for g in grower::Entity::find()
-        .filter(grower::Column::Id.is_in(unique(w.growers)))
-        .all(db)
-        .await?
-    {
+    for g in by_id::<grower::Entity>(db, w.growers).await?.into_values() {
         n.growers.insert(g.id, g.name);
     }
-    for c in collective::Entity::find()
-        .filter(collective::Column::Id.is_in(unique(w.collectives)))
-        .all(db)
+    for c in by_id::<collective::Entity>(db, w.collectives)
         .await?
+        .into_values()
     {
         n.collectives.insert(c.id, c.name);
     }

@@ -20,22 +20,11 @@ pub async fn featured(db: &impl ConnectionTrait, session_id: i64) -> AppResult<V
         .order_by_asc(live_featured::Column::Id)
         .all(db)
         .await?;
-    let batches: HashMap<i64, batch::Model> = batch::Entity::find()
-        .filter(batch::Column::Id.is_in(rows.iter().map(|r| r.batch_id).collect::<Vec<_>>()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|b| (b.id, b))
-        .collect();
-    let products: HashMap<i64, product::Model> = product::Entity::find()
-        .filter(
-            product::Column::Id.is_in(batches.values().map(|b| b.product_id).collect::<Vec<_>>()),
-        )
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
+    let batches: HashMap<i64, batch::Model> =
+        crate::services::rows::by_id::<batch::Entity>(db, rows.iter().map(|r| r.batch_id)).await?;
+    let products: HashMap<i64, product::Model> =
+        crate::services::rows::by_id::<product::Entity>(db, batches.values().map(|b| b.product_id))
+            .await?;
     Ok(rows
         .into_iter()
         .filter_map(|r| {

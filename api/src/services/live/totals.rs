@@ -110,20 +110,19 @@ pub async fn totals(db: &impl ConnectionTrait, session_id: i64) -> AppResult<Tot
         .into_tuple()
         .all(db)
         .await?;
-    let names: HashMap<i64, String> = buyer::Entity::find()
-        .filter(buyer::Column::Id.is_in(top.iter().map(|t| t.0).collect::<Vec<_>>()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|b| {
-            let shown = if session.board_full_names {
-                b.name
-            } else {
-                mask_name(&b.name)
-            };
-            (b.id, shown)
-        })
-        .collect();
+    let names: HashMap<i64, String> =
+        crate::services::rows::by_id::<buyer::Entity>(db, top.iter().map(|t| t.0))
+            .await?
+            .into_values()
+            .map(|b| {
+                let shown = if session.board_full_names {
+                    b.name
+                } else {
+                    mask_name(&b.name)
+                };
+                (b.id, shown)
+            })
+            .collect();
     Ok(Totals {
         session_id,
         status: session.status,
@@ -185,13 +184,9 @@ pub async fn packing_lines(
         .order_by_asc(order_line::Column::LineNo)
         .all(db)
         .await?;
-    let buyers: HashMap<i64, buyer::Model> = buyer::Entity::find()
-        .filter(buyer::Column::Id.is_in(orders.iter().map(|o| o.buyer_id).collect::<Vec<_>>()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|b| (b.id, b))
-        .collect();
+    let buyers: HashMap<i64, buyer::Model> =
+        crate::services::rows::by_id::<buyer::Entity>(db, orders.iter().map(|o| o.buyer_id))
+            .await?;
     let by_id: HashMap<i64, &order::Model> = orders.iter().map(|o| (o.id, o)).collect();
     lines
         .into_iter()

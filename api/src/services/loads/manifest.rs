@@ -5,7 +5,7 @@
 //! weigh tickets (the load's total is summed from those), so the lines add up to the total.
 
 use crate::dto::loads::LoadOut;
-use crate::error::AppResult;
+use crate::error::{AppResult, Invariant};
 use crate::services::loads::get;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::{HashMap, HashSet};
@@ -52,29 +52,17 @@ pub async fn manifest(db: &impl ConnectionTrait, load_id: i64) -> AppResult<Mani
         .order_by_asc(order_line::Column::LineNo)
         .all(db)
         .await?;
-    let buyers: HashMap<i64, buyer::Model> = buyer::Entity::find()
-        .filter(buyer::Column::Id.is_in(orders.iter().map(|o| o.buyer_id).collect::<Vec<_>>()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|b| (b.id, b))
-        .collect();
-    let batches: HashMap<i64, batch::Model> = batch::Entity::find()
-        .filter(batch::Column::Id.is_in(lines.iter().map(|l| l.batch_id).collect::<Vec<_>>()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|b| (b.id, b))
-        .collect();
-    let products: HashMap<i64, String> = product::Entity::find()
-        .filter(
-            product::Column::Id.is_in(batches.values().map(|b| b.product_id).collect::<Vec<_>>()),
-        )
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.name))
-        .collect();
+    let buyers: HashMap<i64, buyer::Model> =
+        crate::services::rows::by_id::<buyer::Entity>(db, orders.iter().map(|o| o.buyer_id))
+            .await?;
+    let batches: HashMap<i64, batch::Model> =
+        crate::services::rows::by_id::<batch::Entity>(db, lines.iter().map(|l| l.batch_id)).await?;
+    let products: HashMap<i64, String> =
+        crate::services::rows::by_id::<product::Entity>(db, batches.values().map(|b| b.product_id))
+            .await?
+            .into_iter()
+            .map(|(id, p)| (id, p.name))
+            .collect();
     let tickets = weigh_ticket::Entity::find()
         .filter(weigh_ticket::Column::OrderId.is_in(order_ids))
         .all(db)
@@ -95,36 +83,38 @@ pub async fn manifest(db: &impl ConnectionTrait, load_id: i64) -> AppResult<Mani
     }
     let mut by_order: HashMap<i64, Vec<ManifestLine>> = HashMap::new();
     for l in &lines {
-        let b = batches.get(&l.batch_id);
+        let b = batches
+            .get(&l.batch_id)
+            .invariant("a loaded line's batch exists")?;
         by_order.entry(l.order_id).or_default().push(ManifestLine {
             line_no: l.line_no,
-            product: b
-                .and_then(|b| products.get(&b.product_id))
-                .cloned()
-                .unwrap_or_default(),
-            batch_code: b
-                .and_then(|b| b.code.clone())
-                .unwrap_or_else(|| format!("#{}", l.batch_id)),
+            product: products
+                .get(&b.product_id)
+                .invariant("a batch's product exists")?
+                .clone(),
+            // A batch without a code is shown by its number, as on its label.
+            batch_code: b.code.clone().unwrap_or_else(|| format!("#{}", l.batch_id)),
             crates: crates.get(&l.id).copied().unwrap_or(0),
             net_g: l.weighed_g.unwrap_or(0),
-            amount_fen: l.final_amount_fen.unwrap_or(l.amount_fen),
+            amount_fen: crate::domain::money::line_due_fen(l),
         });
     }
     let orders: Vec<ManifestOrder> = orders
         .iter()
         .map(|o| {
-            let b = buyers.get(&o.buyer_id);
-            ManifestOrder {
+            let b = buyers
+                .get(&o.buyer_id)
+                .invariant("an order's buyer exists")?;
+            Ok(ManifestOrder {
                 number: crate::domain::order_number::format(o.id),
-                buyer: b
-                    .map(|b| b.company.clone().unwrap_or_else(|| b.name.clone()))
-                    .unwrap_or_default(),
-                phone: b.and_then(|b| b.phone.clone()).unwrap_or_default(),
-                address: b.and_then(|b| b.address.clone()).unwrap_or_default(),
+                buyer: b.company.clone().unwrap_or_else(|| b.name.clone()),
+                // A buyer may have no phone or address on file: the sheet leaves them blank.
+                phone: b.phone.clone().unwrap_or_default(),
+                address: b.address.clone().unwrap_or_default(),
                 lines: by_order.remove(&o.id).unwrap_or_default(),
-            }
+            })
         })
-        .collect();
+        .collect::<AppResult<_>>()?;
     let all = orders.iter().flat_map(|o| o.lines.iter());
     let (total_crates, total_amount_fen) =
         all.fold((0, 0), |(c, f), l| (c + l.crates, f + l.amount_fen));

@@ -7,7 +7,7 @@ use crate::dto::grower_account::{
     AccountFigures, AccountMonth, AccountPayout, AccountProduct, AccountQuery, GrowerAccount,
 };
 use crate::dto::reports::{Basis, Dimension, Metric};
-use crate::error::{AppError, AppResult, Validator};
+use crate::error::{AppError, AppResult, Invariant, Validator};
 use crate::services::reports::request::{FilterValue, SalesRequest};
 use crate::services::reports::sales::{self, ReportLimits};
 use chrono::{Datelike, NaiveDate};
@@ -99,16 +99,13 @@ pub async fn account(
     let closing = -entries.iter().map(|e| e.amount_fen).sum::<i64>();
     // A grower's entries are sales, commission withheld and payouts only, so the books close.
     debug_assert_eq!(closing, opening + totals.payable_fen - totals.paid_out_fen);
-    let descriptions: BTreeMap<i64, String> = ledger_transaction::Entity::find()
-        .filter(
-            ledger_transaction::Column::Id
-                .is_in(payout_txns.iter().map(|(t, _, _)| *t).collect::<Vec<_>>()),
-        )
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|t| (t.id, t.description))
-        .collect();
+    let descriptions: BTreeMap<i64, String> = crate::services::rows::by_id::<
+        ledger_transaction::Entity,
+    >(db, payout_txns.iter().map(|(t, _, _)| *t))
+    .await?
+    .into_iter()
+    .map(|(id, t)| (id, t.description))
+    .collect();
     let payouts = payout_txns
         .into_iter()
         .map(|(t, on, amount)| AccountPayout {
@@ -155,21 +152,24 @@ async fn products(
         limit: None,
     };
     let report = sales::report(db, &req, limits).await?;
-    Ok(report
+    report
         .rows
         .into_iter()
         .filter(|r| r.metrics.net_sales_fen != 0 || r.metrics.quantity_g != 0)
         .map(|r| {
-            let p = r.dimensions.get("product");
-            AccountProduct {
-                product_id: p.and_then(|p| p.id).unwrap_or_default(),
-                product: p.map(|p| p.label.clone()).unwrap_or_default(),
+            let p = r
+                .dimensions
+                .get("product")
+                .invariant("a report grouped by product names its product")?;
+            Ok(AccountProduct {
+                product_id: p.id.invariant("a product in a report has its id")?,
+                product: p.label.clone(),
                 quantity_g: r.metrics.quantity_g,
                 pieces: r.metrics.pieces,
                 net_sales_fen: r.metrics.net_sales_fen,
                 commission_fen: r.metrics.commission_fen,
                 payable_fen: r.metrics.grower_payable_fen,
-            }
+            })
         })
-        .collect())
+        .collect()
 }

@@ -112,17 +112,14 @@ pub async fn check_shares(
             "listed twice",
         );
     }
-    let ids: Vec<i64> = shares.iter().map(|s| s.collective_id).collect();
-    let found: Vec<i64> = collective::Entity::find()
-        .filter(collective::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| c.id)
-        .collect();
+    let found = crate::services::rows::by_id::<collective::Entity>(
+        db,
+        shares.iter().map(|s| s.collective_id),
+    )
+    .await?;
     for (i, s) in shares.iter().enumerate() {
         v.check(
-            found.contains(&s.collective_id),
+            found.contains_key(&s.collective_id),
             format!("shares[{i}].collective_id"),
             format!("no collective with id {}", s.collective_id),
         );

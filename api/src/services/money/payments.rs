@@ -101,7 +101,7 @@ async fn write_payment(
             .one(tx)
             .await?
             .ok_or(AppError::NotFound("order"))?;
-        let due = o.final_total_fen.unwrap_or(o.total_fen);
+        let due = crate::domain::money::order_due_fen(&o);
         return Err(if o.status == OrderStatus::Cancelled {
             AppError::Conflict {
                 code: ErrorCode::OrderCancelled,
@@ -135,7 +135,7 @@ async fn write_payment(
     }
     .insert(tx)
     .await?;
-    let due = o.final_total_fen.unwrap_or(o.total_fen);
+    let due = crate::domain::money::order_due_fen(&o);
     let status = status_after(o.paid_fen, due, req.amount_fen < 0);
     order::Entity::update_many()
         .col_expr(order::Column::PaymentStatus, Expr::value(status))

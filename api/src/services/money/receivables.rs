@@ -45,16 +45,7 @@ async fn buyers_of(
     db: &impl ConnectionTrait,
     orders: &[order::Model],
 ) -> AppResult<HashMap<i64, buyer::Model>> {
-    let mut ids: Vec<i64> = orders.iter().map(|o| o.buyer_id).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    Ok(buyer::Entity::find()
-        .filter(buyer::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|b| (b.id, b))
-        .collect())
+    crate::services::rows::by_id::<buyer::Entity>(db, orders.iter().map(|o| o.buyer_id)).await
 }
 
 /// Delivered, unsettled orders, the longest waiting first, with what they owe in all.
@@ -104,7 +95,7 @@ pub async fn awaiting_money(
         .into_iter()
         .map(|o| {
             let b = buyers.get(&o.buyer_id);
-            let due = o.final_total_fen.unwrap_or(o.total_fen);
+            let due = crate::domain::money::order_due_fen(&o);
             Receivable {
                 order_id: o.id,
                 number: crate::domain::order_number::format(o.id),

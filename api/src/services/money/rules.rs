@@ -115,12 +115,16 @@ pub async fn create_in(
     let shares = req
         .shares
         .iter()
-        .map(|s| commission_rule_share::ActiveModel {
-            rule_id: Set(rule.id),
-            collective_id: Set(s.collective_id),
-            shares: Set(i64::try_from(s.shares).unwrap_or(i64::MAX)),
-            ..Default::default()
-        });
+        .map(|s| {
+            Ok(commission_rule_share::ActiveModel {
+                rule_id: Set(rule.id),
+                collective_id: Set(s.collective_id),
+                // Checked above to be at most 1,000,000.
+                shares: Set(i64::try_from(s.shares).invariant("a checked share fits")?),
+                ..Default::default()
+            })
+        })
+        .collect::<AppResult<Vec<_>>>()?;
     commission_rule_share::Entity::insert_many(shares)
         .exec_without_returning(tx)
         .await?;

@@ -38,16 +38,15 @@ async fn settle_lines(
         .order_by_asc(order_line::Column::LineNo)
         .all(db)
         .await?;
-    let growers: HashMap<i64, i64> = batch::Entity::find()
-        .filter(batch::Column::Id.is_in(lines.iter().map(|l| l.batch_id).collect::<Vec<_>>()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|b| (b.id, b.grower_id))
-        .collect();
+    let growers: HashMap<i64, i64> =
+        crate::services::rows::by_id::<batch::Entity>(db, lines.iter().map(|l| l.batch_id))
+            .await?
+            .into_iter()
+            .map(|(id, b)| (id, b.grower_id))
+            .collect();
     let amounts: Vec<i64> = lines
         .iter()
-        .map(|l| l.final_amount_fen.unwrap_or(l.amount_fen))
+        .map(crate::domain::money::line_due_fen)
         .collect();
     let amounts = match total {
         Some(t) => scale_amounts(&amounts, t)

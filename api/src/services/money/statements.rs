@@ -242,7 +242,7 @@ async fn write_payout(
     let description = format!(
         "付款给种植户 {}（{}{}）",
         grower.name,
-        crate::domain::format::payment_method_label(req.method),
+        crate::domain::labels::Label::label(req.method),
         req.reference
             .as_deref()
             .map(|r| format!(" {r}"))

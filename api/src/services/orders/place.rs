@@ -15,7 +15,7 @@ use crate::db::{Db, Tx};
 use crate::domain::caller::Caller;
 use crate::domain::money::{self, MAX_QUANTITY};
 use crate::dto::orders::{CreateOrder, OrderOut};
-use crate::error::{AppError, AppResult, Validator};
+use crate::error::{AppError, AppResult, Invariant, Validator};
 use crate::services::contract_prices;
 use crate::services::facts::Facts;
 pub use crate::services::idempotency::Placed;
@@ -113,14 +113,26 @@ pub async fn place(
     keyed: Option<Keyed>,
 ) -> AppResult<Placed> {
     validate(&req, ctx.max_lines, placer.is_partner())?;
-    let facts = ctx.facts;
-    if let Some(k) = &keyed
-        && let Some(stored) = idempotency::lookup(&db.read, k).await?
-    {
-        return Ok(stored.into());
-    }
+    idempotency::keyed_write_prepared(
+        db,
+        keyed.as_ref(),
+        ctx.in_flight_wait,
+        async || prepare(&db.read, ctx, placer, &req).await,
+        async |tx, prepared| write_order(tx, &db.read, ctx, placer, &req, prepared).await,
+    )
+    .await
+}
+
+/// The reads made before the transaction.
+async fn prepare(
+    read: &crate::db::Reader,
+    ctx: &OrderContext<'_>,
+    placer: Placer<'_>,
+    req: &CreateOrder,
+) -> AppResult<Prepared> {
+    let (db, facts) = (read, ctx.facts);
     let buyer_kind = facts
-        .buyer_kind(&db.read, req.buyer_id)
+        .buyer_kind(db, req.buyer_id)
         .await?
         .ok_or_else(|| AppError::field("buyer_id", format!("no buyer with id {}", req.buyer_id)))?;
     // The quantity per batch, in batch-id order: lines on one batch count together.
@@ -132,34 +144,34 @@ pub async fn place(
     // The commission rule in force is copied onto each line; found before the transaction so
     // the stock row lock is held no longer for it.
     let batch_ids: Vec<i64> = needs.keys().copied().collect();
-    let products = facts.batch_products(&db.read, &batch_ids).await?;
+    let products = facts.batch_products(db, &batch_ids).await?;
     let pairs: Vec<(i64, i64)> = products.iter().map(|(b, p)| (*b, *p)).collect();
     let rules = ctx
         .rules
-        .in_force(&db.read, req.channel, &pairs, ctx.today)
+        .in_force(db, req.channel, &pairs, ctx.today)
         .await?;
     let contract = if placer.is_partner() {
-        contract_prices::for_order(&db.read, req.buyer_id, &products, &needs, ctx.today).await?
+        contract_prices::for_order(db, req.buyer_id, &products, &needs, ctx.today).await?
     } else {
         HashMap::new()
     };
     let live = match req.live_session_id {
-        Some(session) => Some(live::terms_for_order(&db.read, session, &batch_ids).await?),
+        Some(session) => Some(live::terms_for_order(db, session, &batch_ids).await?),
         None => None,
     };
-
-    let prepared = Prepared {
+    // How each batch is priced, looked up once per batch however many lines share it.
+    let mut pricing = HashMap::new();
+    for (batch, product) in &products {
+        pricing.insert(*batch, facts.pricing(db, *product).await?);
+    }
+    Ok(Prepared {
         needs,
         buyer_kind,
         rules,
         contract,
         live,
-    };
-    let wait = ctx.in_flight_wait;
-    idempotency::keyed_write(db, keyed.as_ref(), wait, async |tx| {
-        write_order(tx, &db.read, ctx, placer, &req, &prepared).await
+        pricing,
     })
-    .await
 }
 
 /// What was looked up before the transaction, so that the stock row locks are held no longer
@@ -171,6 +183,8 @@ struct Prepared {
     rules: HashMap<i64, crate::services::money::rules::RuleSnapshot>,
     contract: HashMap<i64, i64>,
     live: Option<live::LiveTerms>,
+    /// How each batch's product is priced (by weight or by piece).
+    pricing: HashMap<i64, zhunong_entity::enums::Pricing>,
 }
 
 /// The transaction's part: stock, limits, the order and its lines; the first answer.
@@ -188,6 +202,7 @@ async fn write_order(
         rules,
         contract,
         live,
+        pricing,
     } = p;
     let (buyer_kind, facts) = (*buyer_kind, ctx.facts);
     let super::stock::Taken { locked, short } = super::stock::take(tx, needs).await?;
@@ -217,7 +232,9 @@ async fn write_order(
             (None, BuyerKind::Enterprise) => b.enterprise_price_fen,
             (None, BuyerKind::Individual) => b.retail_price_fen,
         };
-        let pricing = facts.pricing(tx, b.product_id).await?;
+        let pricing = *pricing
+            .get(&l.batch_id)
+            .invariant("every ordered batch has its pricing")?;
         let amount_fen = money::line_amount_fen(pricing, l.quantity, unit_price_fen)
             .ok_or_else(|| AppError::field(format!("lines[{i}].quantity"), "amount too large"))?;
         let rule = rules.get(&l.batch_id);

@@ -2,7 +2,7 @@
 
 use crate::dto::orders::CreateOrder;
 use crate::error::{AppError, AppResult, ErrorCode, Shortage, Validator};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::ConnectionTrait;
 use std::collections::HashMap;
 use zhunong_entity::batch;
 use zhunong_entity::enums::BatchStatus;
@@ -14,13 +14,8 @@ pub async fn shortage_error(
     req: &CreateOrder,
     short: &[i64],
 ) -> AppResult<AppError> {
-    let batches: HashMap<i64, batch::Model> = batch::Entity::find()
-        .filter(batch::Column::Id.is_in(short.to_vec()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|b| (b.id, b))
-        .collect();
+    let batches: HashMap<i64, batch::Model> =
+        crate::services::rows::by_id::<batch::Entity>(db, short.to_vec()).await?;
     let mut v = Validator::default();
     for (i, l) in req.lines.iter().enumerate() {
         v.check(

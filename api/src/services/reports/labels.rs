@@ -1,11 +1,12 @@
 //! What a person reads for each group of a report: product and grower names, a batch by its
 //! code, channels in Chinese. One query per dimension, for the groups shown only.
 
-use crate::domain::format::{buyer_kind_label, channel_label};
+use crate::domain::labels::of_code;
 use crate::dto::reports::{Dimension, DimensionValue};
 use crate::error::AppResult;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::{BTreeMap, HashMap, HashSet};
+use zhunong_entity::enums::{BuyerKind, Channel};
 use zhunong_entity::{batch, buyer, collective, grower, live_session, product};
 
 /// A group: for each dimension, its id or its code (buyer kind, channel).
@@ -54,8 +55,10 @@ impl Labels {
 
     fn value(&self, d: Dimension, id: Option<i64>, code: Option<&str>) -> DimensionValue {
         let label = match (d, id, code) {
-            (Dimension::Channel, _, Some(c)) => channel_label(c).to_owned(),
-            (Dimension::BuyerKind, _, Some(c)) => buyer_kind_label(c).to_owned(),
+            (Dimension::Channel, _, Some(c)) => of_code::<Channel>(c).unwrap_or("其他").to_owned(),
+            (Dimension::BuyerKind, _, Some(c)) => {
+                of_code::<BuyerKind>(c).unwrap_or("其他").to_owned()
+            }
             (Dimension::Collective, None, _) => "无提成".to_owned(),
             (Dimension::LiveSession, None, _) => "非直播".to_owned(),
             (_, Some(id), _) => self

@@ -122,12 +122,10 @@ async fn posted(
         .all(db)
         .await?;
     let ids: Vec<i64> = rows.iter().filter_map(|r| r.0).collect();
-    let names: HashMap<i64, String> = collective::Entity::find()
-        .filter(collective::Column::Id.is_in(ids))
-        .all(db)
+    let names: HashMap<i64, String> = crate::services::rows::by_id::<collective::Entity>(db, ids)
         .await?
         .into_iter()
-        .map(|c| (c.id, c.name))
+        .map(|(id, c)| (id, c.name))
         .collect();
     Ok(rows
         .into_iter()

@@ -1,7 +1,7 @@
 //! The weighing sheet: what the station shows for one order.
 
 use crate::dto::weighing::{SheetLine, TicketOut, WeighingSheet};
-use crate::error::AppResult;
+use crate::error::{AppResult, Invariant};
 use crate::services::orders::load_out;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::{HashMap, HashSet};
@@ -20,21 +20,11 @@ pub async fn sheet(db: &impl ConnectionTrait, order_id: i64) -> AppResult<Weighi
         .map(|b| b.name)
         .unwrap_or_default();
     let batch_ids: Vec<i64> = order.lines.iter().map(|l| l.batch_id).collect();
-    let batches: HashMap<i64, batch::Model> = batch::Entity::find()
-        .filter(batch::Column::Id.is_in(batch_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|b| (b.id, b))
-        .collect();
+    let batches: HashMap<i64, batch::Model> =
+        crate::services::rows::by_id::<batch::Entity>(db, batch_ids).await?;
     let product_ids: Vec<i64> = batches.values().map(|b| b.product_id).collect();
-    let products: HashMap<i64, product::Model> = product::Entity::find()
-        .filter(product::Column::Id.is_in(product_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
+    let products: HashMap<i64, product::Model> =
+        crate::services::rows::by_id::<product::Entity>(db, product_ids).await?;
     let tickets = weigh_ticket::Entity::find()
         .filter(weigh_ticket::Column::OrderId.eq(order_id))
         .order_by_asc(weigh_ticket::Column::Id)
@@ -62,14 +52,15 @@ pub async fn sheet(db: &impl ConnectionTrait, order_id: i64) -> AppResult<Weighi
         .map(|l| {
             let product = batches
                 .get(&l.batch_id)
-                .and_then(|b| products.get(&b.product_id));
-            SheetLine {
+                .and_then(|b| products.get(&b.product_id))
+                .invariant("an order line's batch and its product exist")?;
+            Ok(SheetLine {
                 line_id: l.line_id,
                 line_no: l.line_no,
                 batch_id: l.batch_id,
-                product_name: product.map(|p| p.name.clone()).unwrap_or_default(),
-                pricing: product.map_or(zhunong_entity::enums::Pricing::ByWeight, |p| p.pricing),
-                unit_label: product.and_then(|p| p.unit_label.clone()),
+                product_name: product.name.clone(),
+                pricing: product.pricing,
+                unit_label: product.unit_label.clone(),
                 quantity: l.quantity,
                 unit_price_fen: l.unit_price_fen,
                 amount_fen: l.amount_fen,
@@ -79,9 +70,9 @@ pub async fn sheet(db: &impl ConnectionTrait, order_id: i64) -> AppResult<Weighi
                 weighing_completed_at: l.weighing_completed_at,
                 stock_held: l.stock_held,
                 tickets: per_line.remove(&l.line_id).unwrap_or_default(),
-            }
+            })
         })
-        .collect();
+        .collect::<AppResult<Vec<_>>>()?;
     Ok(WeighingSheet {
         weighing_complete: order
             .lines

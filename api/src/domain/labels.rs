@@ -1,0 +1,249 @@
+//! What a person reads for each stored code, written once: the pages receive these tables from
+//! the server (`/app/labels.js`), and sentences, sheets and exports use the same words.
+
+use sea_orm::Iterable;
+use serde_json::{Map, Value};
+use zhunong_entity::enums::{
+    AuditAction, BatchStatus, BuyerKind, Channel, EntryKind, GrowerKind, IncomeCategory,
+    LiveStatus, LoadStatus, OrderStatus, PaymentMethod, PaymentStatus, Platform, Pricing, Role,
+    RuleScope, TransactionKind,
+};
+
+/// A stored code with the words a person reads for it.
+pub trait Label: Copy {
+    /// The code as stored and sent (`weighed`).
+    fn code(self) -> &'static str;
+    /// What a person reads (`已称重`).
+    fn label(self) -> &'static str;
+}
+
+/// The label of `code` if it is a code of `E`.
+pub fn of_code<E: Label + Iterable>(code: &str) -> Option<&'static str> {
+    E::iter().find(|e| e.code() == code).map(Label::label)
+}
+
+macro_rules! labels {
+    ($ty:ident { $($variant:ident => $text:literal,)+ }) => {
+        impl Label for $ty {
+            fn code(self) -> &'static str {
+                self.as_str()
+            }
+            fn label(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $text,)+
+                }
+            }
+        }
+    };
+}
+
+labels!(OrderStatus {
+    Pending => "待确认",
+    Confirmed => "已确认",
+    Weighed => "已称重",
+    Loaded => "已装车",
+    Delivered => "已送达",
+    Settled => "已结算",
+    Cancelled => "已取消",
+});
+
+labels!(PaymentStatus {
+    Unpaid => "未付款",
+    PartiallyPaid => "部分付款",
+    Paid => "已付款",
+    Refunded => "已退款",
+});
+
+labels!(Channel {
+    Livestream => "直播",
+    PartnerApi => "企业接口",
+    Expo => "展会",
+    Phone => "电话",
+    WalkIn => "到店",
+});
+
+labels!(PaymentMethod {
+    WechatPay => "微信支付",
+    Alipay => "支付宝",
+    Cash => "现金",
+    BankTransfer => "银行转账",
+    Invoice => "挂账（发票）",
+});
+
+labels!(Platform {
+    Douyin => "抖音",
+    Kuaishou => "快手",
+    WechatChannels => "视频号",
+    TaobaoLive => "淘宝直播",
+    Other => "其他平台",
+});
+
+labels!(BuyerKind {
+    Individual => "个人",
+    Enterprise => "企业",
+});
+
+labels!(GrowerKind {
+    Household => "农户",
+    FamilyFarm => "家庭农场",
+    Cooperative => "合作社",
+});
+
+labels!(Pricing {
+    ByWeight => "按斤称重",
+    ByPiece => "按件",
+});
+
+labels!(BatchStatus {
+    Open => "在售",
+    Closed => "已停售",
+});
+
+labels!(LoadStatus {
+    Open => "装车中",
+    Loaded => "已装车",
+    Departed => "已发车",
+    Delivered => "已送达",
+});
+
+labels!(Role {
+    Admin => "管理员",
+    Secretary => "书记 / 会计",
+    Helper => "直播助手",
+    Station => "称重站",
+    Partner => "合作企业",
+});
+
+labels!(RuleScope {
+    Channel => "渠道",
+    Product => "产品",
+    Batch => "批次",
+});
+
+labels!(IncomeCategory {
+    SalesCommission => "销售提成",
+    GreenhouseRent => "大棚租金",
+    ColdStoreRent => "冷库租金",
+    JointDividend => "联营分红",
+    Other => "其他收入",
+});
+
+labels!(TransactionKind {
+    Settlement => "结算",
+    Reversal => "冲销",
+    OtherIncome => "其他收入",
+    Payout => "付给种植户",
+});
+
+labels!(EntryKind {
+    CashIn => "收款",
+    CashOut => "付款",
+    Sale => "货款",
+    CommissionWithheld => "扣提成",
+    Commission => "集体提成",
+    Income => "集体收入",
+    Payout => "付款",
+});
+
+labels!(LiveStatus {
+    Planned => "待开播",
+    Live => "直播中",
+    Ended => "已结束",
+});
+
+labels!(AuditAction {
+    ConfirmOrder => "确认订单",
+    CancelOrder => "取消订单",
+    Weigh => "称重",
+    VoidWeighTicket => "作废磅单",
+    CompleteWeighing => "称重完成",
+    ApproveWeights => "审批称重",
+    CreateLoad => "新建装车单",
+    AddToLoad => "装入车辆",
+    RemoveFromLoad => "移出车辆",
+    AdvanceLoad => "装车状态变更",
+    UpdateUser => "修改账号",
+    ResetPassword => "重置密码",
+    ChangePassword => "修改密码",
+    AdjustStock => "调整库存",
+    UpdateBatch => "修改批次",
+    CreateBatch => "新建批次",
+    CreateUser => "新建账号",
+    RecordPayment => "登记收款",
+    RefundPayment => "登记退款",
+    SettleOrder => "结算订单",
+    ResettleOrder => "退款后重新结算",
+    IssueStatement => "出具对账单",
+    Payout => "付款给种植户",
+    CreateGrower => "新建种植户",
+    UpdateGrower => "修改种植户",
+    CreateBuyer => "新建买家",
+    UpdateBuyer => "修改买家",
+    CreateCollective => "新建集体经济组织",
+    UpdateCollective => "修改集体经济组织",
+    CreateCommissionRule => "新建抽成规则",
+    CreateApiKey => "新建接口密钥",
+    RevokeApiKey => "停用接口密钥",
+    UpdateFeatured => "直播中改商品",
+});
+
+fn table<E: Label + Iterable>() -> Value {
+    Value::Object(
+        E::iter()
+            .map(|e| (e.code().to_owned(), Value::from(e.label())))
+            .collect::<Map<_, _>>(),
+    )
+}
+
+/// Every table, by the name the pages use (`order_status`, `channel` …).
+pub fn all() -> Value {
+    let tables = [
+        ("order_status", table::<OrderStatus>()),
+        ("payment_status", table::<PaymentStatus>()),
+        ("channel", table::<Channel>()),
+        ("payment_method", table::<PaymentMethod>()),
+        ("platform", table::<Platform>()),
+        ("buyer_kind", table::<BuyerKind>()),
+        ("grower_kind", table::<GrowerKind>()),
+        ("pricing", table::<Pricing>()),
+        ("batch_status", table::<BatchStatus>()),
+        ("load_status", table::<LoadStatus>()),
+        ("role", table::<Role>()),
+        ("rule_scope", table::<RuleScope>()),
+        ("income_category", table::<IncomeCategory>()),
+        ("transaction_kind", table::<TransactionKind>()),
+        ("entry_kind", table::<EntryKind>()),
+        ("live_status", table::<LiveStatus>()),
+    ];
+    Value::Object(tables.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_reads_in_chinese() {
+        let Value::Object(tables) = all() else {
+            panic!("the tables are an object");
+        };
+        assert_eq!(tables.len(), 16);
+        for (name, t) in &tables {
+            let Value::Object(t) = t else {
+                panic!("{name} is an object");
+            };
+            assert!(!t.is_empty(), "{name}");
+            for (code, label) in t {
+                let label = label.as_str().unwrap_or_default();
+                assert!(
+                    label
+                        .chars()
+                        .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                    "{name}.{code} = {label}"
+                );
+            }
+        }
+        assert_eq!(of_code::<Channel>("walk_in"), Some("到店"));
+        assert_eq!(of_code::<Channel>("unknown"), None);
+    }
+}
