@@ -7,16 +7,18 @@
 //! add up to the whole and each is within one fen of its exact share.
 
 use super::money::{GRAMS_PER_JIN, div_round_half_up};
+use super::units::{Fen, Grams};
 
 pub const BASIS_POINTS_PER_WHOLE: i64 = 10_000;
 
 /// The commission on one order line or order, or `None` on overflow or negative input.
 pub fn commission_fen(
-    final_amount_fen: i64,
+    final_amount: Fen,
     basis_points: i64,
-    fen_per_jin: i64,
-    net_grams: i64,
-) -> Option<i64> {
+    per_jin: Fen,
+    net: Grams,
+) -> Option<Fen> {
+    let (final_amount_fen, fen_per_jin, net_grams) = (final_amount.get(), per_jin.get(), net.get());
     if final_amount_fen < 0 || basis_points < 0 || fen_per_jin < 0 || net_grams < 0 {
         return None;
     }
@@ -24,11 +26,13 @@ pub fn commission_fen(
     let numerator =
         i128::from(final_amount_fen) * i128::from(basis_points) * i128::from(GRAMS_PER_JIN)
             + i128::from(fen_per_jin) * i128::from(net_grams) * i128::from(BASIS_POINTS_PER_WHOLE);
-    i64::try_from(div_round_half_up(numerator, denominator)).ok()
+    i64::try_from(div_round_half_up(numerator, denominator))
+        .ok()
+        .map(Fen::new)
 }
 
-/// Splits `total` fen among `shares` (any positive weights) so the parts sum exactly to
-/// `total`. `None` if there are no shares, a share is zero, or `total` is negative.
+/// Splits `total` (fen, grams or pieces: any whole figure) among `shares` (any positive
+/// weights) so the parts sum exactly to `total`. `None` if there are no shares, a share is zero, or `total` is negative.
 pub fn split_largest_remainder(total: i64, shares: &[u64]) -> Option<Vec<i64>> {
     if total < 0 || shares.is_empty() || shares.contains(&0) {
         return None;
@@ -55,6 +59,11 @@ pub fn split_largest_remainder(total: i64, shares: &[u64]) -> Option<Vec<i64>> {
 mod tests {
     use super::*;
 
+    /// The rule on plain integers, as the cases are written.
+    fn commission(amount: i64, bp: i64, per_jin: i64, grams: i64) -> Option<i64> {
+        commission_fen(Fen::new(amount), bp, Fen::new(per_jin), Grams::new(grams)).map(Fen::get)
+    }
+
     /// A small deterministic generator, so every run checks the same cases.
     struct Lcg(u64);
     impl Lcg {
@@ -70,7 +79,7 @@ mod tests {
     #[test]
     fn the_grape_story_to_the_fen() {
         // 1,200 orders of 100.00 yuan at 3,333 bp: 33.33 yuan each to the collective.
-        let per_order = commission_fen(10_000, 3_333, 0, 0);
+        let per_order = commission(10_000, 3_333, 0, 0);
         assert_eq!(per_order, Some(3_333));
         let collective: i64 = (0..1_200).map(|_| per_order.unwrap_or(0)).sum();
         assert_eq!(collective, 3_999_600); // 39,996.00 yuan
@@ -91,13 +100,13 @@ mod tests {
     #[test]
     fn commission_rounds_once_half_up() {
         // 1 fen at 5,000 bp is exactly half a fen.
-        assert_eq!(commission_fen(1, 5_000, 0, 0), Some(1));
-        assert_eq!(commission_fen(1, 4_999, 0, 0), Some(0));
+        assert_eq!(commission(1, 5_000, 0, 0), Some(1));
+        assert_eq!(commission(1, 4_999, 0, 0), Some(0));
         // 1 fen per jin on 250 g is exactly half a fen.
-        assert_eq!(commission_fen(0, 0, 1, 250), Some(1));
+        assert_eq!(commission(0, 0, 1, 250), Some(1));
         // Both parts add before the one rounding: 0.4 + 0.4 = 0.8 → 1.
-        assert_eq!(commission_fen(1, 4_000, 1, 200), Some(1));
-        assert_eq!(commission_fen(-1, 1, 0, 0), None);
+        assert_eq!(commission(1, 4_000, 1, 200), Some(1));
+        assert_eq!(commission(-1, 1, 0, 0), None);
     }
 
     #[test]

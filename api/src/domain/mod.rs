@@ -13,4 +13,5 @@ pub mod periods;
 pub mod sales;
 pub mod settlement;
 pub mod trace;
+pub mod units;
 pub mod weighing;

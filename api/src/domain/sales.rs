@@ -15,6 +15,7 @@
 
 use super::commission::{commission_fen, split_largest_remainder};
 use super::settlement::scale_amounts;
+use super::units::{Fen, Grams};
 use chrono::{Datelike, NaiveDate};
 
 #[derive(Debug, Clone)]
@@ -91,7 +92,14 @@ pub fn parts(lines: &[FactLine], refunds_fen: i64, cancelled: bool) -> Option<Ve
         let commission = if l.shares.is_empty() {
             0
         } else {
-            commission_fen(net, l.basis_points, l.fen_per_jin, l.weighed_g.unwrap_or(0))?.min(net)
+            commission_fen(
+                Fen::new(net),
+                l.basis_points,
+                Fen::new(l.fen_per_jin),
+                Grams::new(l.weighed_g.unwrap_or(0)),
+            )?
+            .get()
+            .min(net)
         };
         let (quantity_g, pieces) = if l.by_weight {
             (l.weighed_g.unwrap_or(l.quantity), 0)

@@ -3,6 +3,7 @@
 
 use super::commission::{commission_fen, split_largest_remainder};
 use super::money::div_round_half_up;
+use super::units::{Fen, Grams};
 use std::collections::BTreeMap;
 
 /// A ledger account.
@@ -71,8 +72,14 @@ pub fn postings(lines: &[SettleLine]) -> Option<Vec<Posting>> {
         let commission = if l.shares.is_empty() {
             0
         } else {
-            commission_fen(l.amount_fen, l.basis_points, l.fen_per_jin, l.quantity_g)?
-                .min(l.amount_fen)
+            commission_fen(
+                Fen::new(l.amount_fen),
+                l.basis_points,
+                Fen::new(l.fen_per_jin),
+                Grams::new(l.quantity_g),
+            )?
+            .get()
+            .min(l.amount_fen)
         };
         add(Account::Cash, Leg::CashIn, l.amount_fen, 0)?;
         add(

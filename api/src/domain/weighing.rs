@@ -7,6 +7,7 @@
 //! beyond its net (the shortfall). A void gives back exactly what its ticket took.
 
 use super::money::line_amount_fen;
+use super::units::Fen;
 use zhunong_entity::enums::Pricing;
 
 /// Why a crate's weights are refused.
@@ -92,12 +93,12 @@ pub fn final_amount_fen(
     pricing: Pricing,
     ordered: i64,
     weighed_g: i64,
-    unit_price_fen: i64,
-) -> Option<i64> {
+    unit_price: Fen,
+) -> Option<Fen> {
     line_amount_fen(
         pricing,
         billed_quantity(pricing, ordered, weighed_g),
-        unit_price_fen,
+        unit_price,
     )
 }
 
@@ -115,13 +116,18 @@ pub fn within_tolerance(pricing: Pricing, ordered: i64, weighed_g: i64, toleranc
 mod tests {
     use super::*;
 
+    /// The rule on plain integers, as the cases are written.
+    fn final_fen(pricing: Pricing, ordered: i64, weighed_g: i64, price: i64) -> Option<i64> {
+        final_amount_fen(pricing, ordered, weighed_g, Fen::new(price)).map(Fen::get)
+    }
+
     #[test]
     fn ten_jin_ordered_nine_point_seven_weighed_costs_29_10() {
         // 10 jin = 5,000 g ordered at 3.00 yuan/jin; two crates net 2,500 g + 2,350 g = 9.7 jin.
         let net = net_g(3_000, 500, 100_000).unwrap_or(0) + net_g(2_850, 500, 100_000).unwrap_or(0);
         assert_eq!(net, 4_850);
         assert_eq!(
-            final_amount_fen(Pricing::ByWeight, 5_000, net, 300),
+            final_fen(Pricing::ByWeight, 5_000, net, 300),
             Some(2_910)
         );
         assert_eq!(billed_quantity(Pricing::ByWeight, 5_000, net), 4_850);
@@ -131,7 +137,7 @@ mod tests {
     #[test]
     fn pieces_cost_what_was_ordered_whatever_they_weigh() {
         assert_eq!(
-            final_amount_fen(Pricing::ByPiece, 3, 7_777, 8_800),
+            final_fen(Pricing::ByPiece, 3, 7_777, 8_800),
             Some(26_400)
         );
         assert_eq!(billed_quantity(Pricing::ByPiece, 3, 7_777), 3);
@@ -177,7 +183,7 @@ mod tests {
     fn rounding_happens_once_per_line_not_per_crate() {
         // Two crates of 1 g at 250 fen/jin: 0.5 + 0.5 fen; per-crate rounding would give 2, the
         // line is 2 g = exactly 1 fen.
-        assert_eq!(final_amount_fen(Pricing::ByWeight, 2, 2, 250), Some(1));
+        assert_eq!(final_fen(Pricing::ByWeight, 2, 2, 250), Some(1));
     }
 
     #[test]

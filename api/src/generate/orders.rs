@@ -3,6 +3,7 @@
 
 use super::catalog::Catalog;
 use super::*;
+use crate::domain::units::Fen;
 
 pub(super) struct OrderSeed {
     pub(super) id: i64,
@@ -101,12 +102,16 @@ pub(super) fn one_order(
         } else {
             Pricing::ByPiece
         };
-        let amount = line_amount_fen(pricing, quantity, unit_price)
+        let amount = line_amount_fen(pricing, quantity, Fen::new(unit_price))
+            .map(Fen::get)
             .ok_or_else(|| anyhow::anyhow!("line amount overflows"))?;
         let (weighed_g, final_amount) = if weighed {
             if by_weight {
                 let w = quantity * rng.range(960, 1_020) / 1_000;
-                (Some(w), line_amount_fen(pricing, w, unit_price))
+                (
+                    Some(w),
+                    line_amount_fen(pricing, w, Fen::new(unit_price)).map(Fen::get),
+                )
             } else {
                 (Some(quantity * rng.range(2_400, 2_600)), Some(amount))
             }
@@ -148,8 +153,12 @@ pub(super) fn one_order(
         *next_line += 1;
     }
     let total: i64 = lines.iter().map(|l| l.amount_fen).sum();
-    let final_total: Option<i64> =
-        weighed.then(|| lines.iter().map(crate::domain::money::line_due_fen).sum());
+    let final_total: Option<i64> = weighed.then(|| {
+        lines
+            .iter()
+            .map(|l| crate::domain::money::line_due_fen(l).get())
+            .sum()
+    });
     let now = Utc::now();
     let settled_at = settled.then(|| (placed + Duration::days(rng.range(3, 10))).min(now));
     let status = match (cancelled, settled, weighed) {
@@ -225,7 +234,7 @@ pub(super) fn one_order(
             .zip(&line_products)
             .map(|(l, p)| SettleLine {
                 grower_id: c.batch_info[&l.batch_id].grower_id,
-                amount_fen: crate::domain::money::line_due_fen(l),
+                amount_fen: crate::domain::money::line_due_fen(l).get(),
                 quantity_g: l.weighed_g.unwrap_or(0),
                 basis_points: l.commission_bp.unwrap_or(0),
                 fen_per_jin: 0,

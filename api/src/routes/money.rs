@@ -1,4 +1,5 @@
 use crate::auth::roles::Office;
+use crate::domain::units::OrderId;
 use crate::dto::money::{
     BatchRules, CreateRule, ExportQuery, IncomeQuery, IncomeReport, LedgerFilter, PaymentOut,
     PaymentReceipt, PostIncome, RecordPayment, RecordPayout, RuleOut, RulesOnQuery, SettleOrders,
@@ -62,7 +63,7 @@ pub async fn record_payment(
     let placed = payments::record(
         &state.db,
         &auth,
-        id.into_inner(),
+        OrderId::new(id.into_inner()),
         body.value,
         keyed,
         state.today(),

@@ -1,4 +1,5 @@
 use crate::auth::roles::{Sales, Staff};
+use crate::domain::units::OrderId;
 use crate::dto::orders::{CancelOrder, CreateOrder, OrderFilter, OrderOut, StatusCounts};
 use crate::dto::{Page, Paging};
 use crate::error::{AppResult, Problem};
@@ -104,7 +105,7 @@ pub async fn get_order(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(orders::get(&state.db.read, id.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(orders::get(&state.db.read, OrderId::new(id.into_inner())).await?))
 }
 
 /// Confirms a pending order.
@@ -123,7 +124,8 @@ pub async fn confirm_order(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(orders::confirm(&state.db, &auth, id.into_inner()).await?))
+    Ok(HttpResponse::Ok()
+        .json(orders::confirm(&state.db, &auth, OrderId::new(id.into_inner())).await?))
 }
 
 /// Cancels an order that is not yet loaded; its stock returns to the batches. The body, which
@@ -146,7 +148,8 @@ pub async fn cancel_order(
     body: OptionalJson<CancelOrder>,
 ) -> AppResult<HttpResponse> {
     let reason = body.0.and_then(|b| b.reason);
-    Ok(HttpResponse::Ok().json(orders::cancel(&state.db, &auth, id.into_inner(), reason).await?))
+    Ok(HttpResponse::Ok()
+        .json(orders::cancel(&state.db, &auth, OrderId::new(id.into_inner()), reason).await?))
 }
 
 /// Finds an order by its number (`ZN000042`, any case).
@@ -164,5 +167,5 @@ pub async fn get_order_by_number(
 ) -> AppResult<HttpResponse> {
     let id = crate::domain::order_number::parse(&number)
         .ok_or(crate::error::AppError::NotFound("order"))?;
-    Ok(HttpResponse::Ok().json(orders::get(&state.db.read, id).await?))
+    Ok(HttpResponse::Ok().json(orders::get(&state.db.read, OrderId::new(id)).await?))
 }

@@ -1,4 +1,5 @@
 use crate::auth::roles::{Office, Staff, Yard};
+use crate::domain::units::OrderLineId;
 use crate::dto::orders::OrderOut;
 use crate::dto::weighing::{ReasonRequest, WeighOut, WeighRequest, WeighingSheet};
 use crate::error::{AppResult, Problem};
@@ -94,7 +95,7 @@ pub async fn complete_line(
         &state.db,
         &state.facts,
         &auth,
-        id.into_inner(),
+        OrderLineId::new(id.into_inner()),
         tolerance,
         keyed.as_ref(),
         state.in_flight_wait(),

@@ -2,6 +2,7 @@
 //! quantity. For each batch of an order the batch's own price wins over the product's, then the
 //! newest; a price applies only if the order takes at least its minimum quantity of the batch.
 
+use crate::domain::units::{BatchId, BuyerId};
 use crate::dto::partner::{ContractPriceOut, CreateContractPrice};
 use crate::error::{AppError, AppResult, ErrorCode, Validator};
 use chrono::NaiveDate;
@@ -145,14 +146,15 @@ pub fn best(
 /// Database errors.
 pub async fn for_order(
     db: &impl ConnectionTrait,
-    buyer_id: i64,
+    buyer: BuyerId,
     products: &HashMap<i64, i64>,
-    needs: &BTreeMap<i64, i64>,
+    needs: &BTreeMap<BatchId, i64>,
     day: NaiveDate,
 ) -> AppResult<HashMap<i64, i64>> {
-    let prices = valid(db, buyer_id, day).await?;
+    let prices = valid(db, buyer.get(), day).await?;
     let mut out = HashMap::new();
     for (b, q) in needs {
+        let b = &b.get();
         // A batch that does not exist has no product; the order is refused for it (422) when
         // it is written, so it has no contract price to look up.
         let Some(product) = products.get(b).copied() else {

@@ -1,3 +1,4 @@
+use crate::domain::units::OrderId;
 use crate::dto::Page;
 use crate::dto::orders::{BuyerBrief, OrderFilter, OrderOut, StatusCounts};
 use crate::error::{AppError, AppResult};
@@ -10,7 +11,8 @@ use zhunong_entity::{buyer, order, order_line};
 ///
 /// # Errors
 /// 404 if missing.
-pub async fn load_out(db: &impl ConnectionTrait, order_id: i64) -> AppResult<OrderOut> {
+pub async fn load_out(db: &impl ConnectionTrait, order: OrderId) -> AppResult<OrderOut> {
+    let order_id = order.get();
     let o = order::Entity::find_by_id(order_id)
         .one(db)
         .await?
@@ -25,8 +27,8 @@ pub async fn load_out(db: &impl ConnectionTrait, order_id: i64) -> AppResult<Ord
 
 /// # Errors
 /// 404 if missing.
-pub async fn get(db: &impl ConnectionTrait, order_id: i64) -> AppResult<OrderOut> {
-    load_out(db, order_id).await
+pub async fn get(db: &impl ConnectionTrait, order: OrderId) -> AppResult<OrderOut> {
+    load_out(db, order).await
 }
 
 /// An order number, or the buyer's name, company or phone containing `text`.

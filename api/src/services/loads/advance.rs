@@ -4,6 +4,7 @@
 use super::moves::get;
 use crate::db::Db;
 use crate::domain::caller::Caller;
+use crate::domain::units::OrderId;
 use crate::dto::events::{EventData, EventType, Truck};
 use crate::dto::loads::{DeliverLoad, LoadOut};
 use crate::error::{AppError, AppResult, ErrorCode, Validator};
@@ -88,7 +89,7 @@ async fn advance(
             .all(&tx)
             .await?;
         for id in ids {
-            let o = crate::services::orders::load_out(&tx, id).await?;
+            let o = crate::services::orders::load_out(&tx, OrderId::new(id)).await?;
             let data = EventData {
                 truck: truck.as_ref().map(|t| Truck {
                     load_id: t.id,
@@ -115,7 +116,7 @@ async fn advance(
         for id in ids {
             crate::services::money::settle::settle_if_ready(
                 &tx,
-                id,
+                OrderId::new(id),
                 caller.user_id,
                 today,
                 crate::services::money::settle::SettledBy::Delivery,

@@ -96,7 +96,7 @@ pub async fn manifest(db: &impl ConnectionTrait, load_id: i64) -> AppResult<Mani
             batch_code: b.code.clone().unwrap_or_else(|| format!("#{}", l.batch_id)),
             crates: crates.get(&l.id).copied().unwrap_or(0),
             net_g: l.weighed_g.unwrap_or(0),
-            amount_fen: crate::domain::money::line_due_fen(l),
+            amount_fen: crate::domain::money::line_due_fen(l).get(),
         });
     }
     let orders: Vec<ManifestOrder> = orders

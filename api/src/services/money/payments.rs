@@ -5,6 +5,8 @@
 use super::settle::{SettledBy, resettle, settle_if_ready};
 use crate::db::{Db, Tx};
 use crate::domain::caller::Caller;
+use crate::domain::units::Fen;
+use crate::domain::units::OrderId;
 use crate::dto::events::{EventData, EventType};
 use crate::dto::money::{PaymentOut, PaymentReceipt, RecordPayment};
 use crate::error::{AppError, AppResult, ErrorCode, Validator};
@@ -21,10 +23,10 @@ use zhunong_entity::{order, payment};
 
 pub const MAX_PAYMENT_FEN: i64 = 100_000_000_000;
 
-fn status_after(paid: i64, due: i64, was_refund: bool) -> PaymentStatus {
+fn status_after(paid: Fen, due: Fen, was_refund: bool) -> PaymentStatus {
     match paid {
-        0 if was_refund => PaymentStatus::Refunded,
-        0 => PaymentStatus::Unpaid,
+        Fen::ZERO if was_refund => PaymentStatus::Refunded,
+        Fen::ZERO => PaymentStatus::Unpaid,
         p if p >= due => PaymentStatus::Paid,
         _ => PaymentStatus::PartiallyPaid,
     }
@@ -39,7 +41,7 @@ fn status_after(paid: i64, due: i64, was_refund: bool) -> PaymentStatus {
 pub async fn record(
     db: &Db,
     caller: &Caller,
-    order_id: i64,
+    order: OrderId,
     req: RecordPayment,
     keyed: Option<Keyed>,
     day: NaiveDate,
@@ -62,7 +64,7 @@ pub async fn record(
     }
     v.finish()?;
     idempotency::keyed_write(db, keyed.as_ref(), in_flight_wait, async |tx| {
-        write_payment(tx, caller, order_id, &req, day).await
+        write_payment(tx, caller, order, &req, day).await
     })
     .await
 }
@@ -72,10 +74,11 @@ pub async fn record(
 async fn write_payment(
     tx: &Tx,
     caller: &Caller,
-    order_id: i64,
+    order: OrderId,
     req: &RecordPayment,
     day: NaiveDate,
 ) -> AppResult<(Outcome, String)> {
+    let order_id = order.get();
     let due = Func::coalesce([
         Expr::col(order::Column::FinalTotalFen),
         Expr::col(order::Column::TotalFen),
@@ -112,7 +115,9 @@ async fn write_payment(
                 code: ErrorCode::Overpayment,
                 detail: format!(
                     "{} fen is due and {} fen paid; {} fen more would overpay",
-                    due, o.paid_fen, req.amount_fen
+                    due.get(),
+                    o.paid_fen,
+                    req.amount_fen
                 ),
             }
         } else {
@@ -136,7 +141,7 @@ async fn write_payment(
     .insert(tx)
     .await?;
     let due = crate::domain::money::order_due_fen(&o);
-    let status = status_after(o.paid_fen, due, req.amount_fen < 0);
+    let status = status_after(Fen::new(o.paid_fen), due, req.amount_fen < 0);
     order::Entity::update_many()
         .col_expr(order::Column::PaymentStatus, Expr::value(status))
         .filter(order::Column::Id.eq(order_id))
@@ -162,7 +167,7 @@ async fn write_payment(
                 "reference": p.reference,
                 "reason": p.reason,
                 "paid_fen": o.paid_fen,
-                "due_fen": due,
+                "due_fen": due.get(),
             })),
         },
     )
@@ -171,7 +176,7 @@ async fn write_payment(
         resettle(tx, &o, caller.user_id, day).await?;
         true
     } else {
-        settle_if_ready(tx, order_id, caller.user_id, day, SettledBy::Payment).await?
+        settle_if_ready(tx, order, caller.user_id, day, SettledBy::Payment).await?
     };
     // The report figures change with a refund (settling rewrote them already, after a refund
     // too); a payment that settles nothing leaves them as they were.
@@ -181,7 +186,7 @@ async fn write_payment(
     let receipt = PaymentReceipt {
         payment: PaymentOut::from(p),
         order_id,
-        due_fen: due,
+        due_fen: due.get(),
         paid_fen: o.paid_fen,
         payment_status: status,
         settled,
@@ -189,7 +194,7 @@ async fn write_payment(
     let body = serde_json::to_string(&receipt).map_err(|e| AppError::Internal(e.into()))?;
     let data = EventData {
         payment: Some(receipt),
-        ..EventData::order(crate::services::order_reads::load_out(tx, order_id).await?)
+        ..EventData::order(crate::services::order_reads::load_out(tx, order).await?)
     };
     crate::services::webhooks::outbox::emit(tx, EventType::PaymentRecorded, &data).await?;
     Ok((Outcome::Created, body))

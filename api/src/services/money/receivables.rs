@@ -3,11 +3,12 @@
 //! Money is recorded with `payments::record`, which settles an order the moment it is paid in
 //! full; nothing here writes.
 
+use crate::domain::units::Fen;
 use crate::dto::Page;
 use crate::dto::receivables::{
     Receivable, ReceivableFilter, Receivables, SettledFilter, SettledOrder,
 };
-use crate::error::{AppResult, Validator};
+use crate::error::{AppResult, Invariant, Validator};
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter,
@@ -94,23 +95,26 @@ pub async fn awaiting_money(
     let items = rows
         .into_iter()
         .map(|o| {
-            let b = buyers.get(&o.buyer_id);
+            let b = buyers
+                .get(&o.buyer_id)
+                .invariant("an order's buyer exists")?;
             let due = crate::domain::money::order_due_fen(&o);
-            Receivable {
+            let paid = Fen::new(o.paid_fen);
+            Ok(Receivable {
                 order_id: o.id,
                 number: crate::domain::order_number::format(o.id),
                 buyer_id: o.buyer_id,
-                buyer_name: b.map(|b| b.name.clone()).unwrap_or_default(),
-                buyer_phone: b.and_then(|b| b.phone.clone()),
-                buyer_company: b.and_then(|b| b.company.clone()),
+                buyer_name: b.name.clone(),
+                buyer_phone: b.phone.clone(),
+                buyer_company: b.company.clone(),
                 delivered_at: o.delivered_at,
-                due_fen: due,
-                paid_fen: o.paid_fen,
-                outstanding_fen: due - o.paid_fen,
+                due_fen: due.get(),
+                paid_fen: paid.get(),
+                outstanding_fen: due.checked_sub(paid).invariant("what is owed fits")?.get(),
                 payment_status: o.payment_status,
-            }
+            })
         })
-        .collect();
+        .collect::<AppResult<_>>()?;
     Ok(Receivables {
         items,
         page,

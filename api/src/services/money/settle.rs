@@ -7,6 +7,7 @@
 use super::ledger::{Entry, Header, post};
 use crate::db::Tx;
 use crate::domain::settlement::{Leg, SettleLine, postings, scale_amounts};
+use crate::domain::units::OrderId;
 use crate::dto::money::{SettleOrders, SettleOutcome, SkipCode, Skipped};
 use crate::error::{AppError, AppResult, Invariant};
 use crate::services::stored_shares;
@@ -46,7 +47,7 @@ async fn settle_lines(
             .collect();
     let amounts: Vec<i64> = lines
         .iter()
-        .map(crate::domain::money::line_due_fen)
+        .map(|l| crate::domain::money::line_due_fen(l).get())
         .collect();
     let amounts = match total {
         Some(t) => scale_amounts(&amounts, t)
@@ -140,11 +141,12 @@ impl SettledBy {
 /// Database errors.
 pub async fn settle_if_ready(
     tx: &Tx,
-    order_id: i64,
+    order: OrderId,
     actor: i64,
     day: NaiveDate,
     by: SettledBy,
 ) -> AppResult<bool> {
+    let order_id = order.get();
     let due = Func::coalesce([
         Expr::col(order::Column::FinalTotalFen),
         Expr::col(order::Column::TotalFen),
@@ -280,7 +282,7 @@ pub async fn settle_many(
     };
     for id in req.order_ids {
         let tx = db.begin_write().await?;
-        if settle_if_ready(&tx, id, actor, day, SettledBy::Hand).await? {
+        if settle_if_ready(&tx, OrderId::new(id), actor, day, SettledBy::Hand).await? {
             tx.commit().await?;
             out.settled.push(id);
             continue;

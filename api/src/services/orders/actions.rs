@@ -7,6 +7,7 @@ use crate::db::hub::Notice;
 use crate::db::{Db, Tx};
 use crate::domain::caller::Caller;
 use crate::domain::order_status::{self, OrderAction, next};
+use crate::domain::units::{BatchId, BuyerId, OrderId};
 use crate::dto::events::{EventData, EventType};
 use crate::dto::orders::OrderOut;
 use crate::error::{AppError, AppResult, ErrorCode, Validator};
@@ -21,11 +22,12 @@ use zhunong_entity::{batch, order, order_line};
 
 /// # Errors
 /// 404 if the order does not exist, 409 naming its status if it is not pending.
-pub async fn confirm(db: &Db, caller: &Caller, order_id: i64) -> AppResult<OrderOut> {
+pub async fn confirm(db: &Db, caller: &Caller, order: OrderId) -> AppResult<OrderOut> {
+    let order_id = order.get();
     let tx = db.begin_write().await?;
     transition(&tx, order_id, OrderAction::Confirm).await?;
     audit_status(&tx, caller, order_id, AuditAction::ConfirmOrder, None).await?;
-    let out = load_out(&tx, order_id).await?;
+    let out = load_out(&tx, order).await?;
     outbox::emit(
         &tx,
         EventType::OrderConfirmed,
@@ -67,7 +69,7 @@ pub async fn confirm_pending_of_session(
         skipped: Vec::new(),
     };
     for id in pending {
-        match confirm(db, caller, id).await {
+        match confirm(db, caller, OrderId::new(id)).await {
             Ok(_) => out.confirmed.push(id),
             Err(AppError::Conflict { .. }) => out.skipped.push(id),
             Err(e) => return Err(e),
@@ -86,9 +88,10 @@ pub async fn confirm_pending_of_session(
 pub async fn cancel(
     db: &Db,
     caller: &Caller,
-    order_id: i64,
+    order: OrderId,
     reason: Option<String>,
 ) -> AppResult<OrderOut> {
+    let order_id = order.get();
     let reason = reason
         .map(|r| r.trim().to_owned())
         .filter(|r| !r.is_empty());
@@ -111,10 +114,10 @@ pub async fn cancel(
         .all(&tx)
         .await?;
     let mut per_batch: BTreeMap<i64, i64> = BTreeMap::new();
-    let mut ordered: BTreeMap<i64, i64> = BTreeMap::new();
+    let mut ordered: BTreeMap<BatchId, i64> = BTreeMap::new();
     for l in &lines {
         *per_batch.entry(l.batch_id).or_default() += l.quantity + l.stock_beyond_order;
-        *ordered.entry(l.batch_id).or_default() += l.quantity;
+        *ordered.entry(BatchId::new(l.batch_id)).or_default() += l.quantity;
     }
     // Batch-id order, as when placing, so cancels and places never wait on each other in a cycle.
     for (batch_id, qty) in per_batch {
@@ -128,7 +131,7 @@ pub async fn cancel(
             .await?;
     }
     crate::services::reports::facts::refresh(&tx, order_id).await?;
-    let out = load_out(&tx, order_id).await?;
+    let out = load_out(&tx, order).await?;
     outbox::emit(
         &tx,
         EventType::OrderCancelled,
@@ -136,7 +139,7 @@ pub async fn cancel(
     )
     .await?;
     if let Some(session) = out.live_session_id {
-        release(&tx, session, out.buyer_id, &ordered).await?;
+        release(&tx, session, BuyerId::new(out.buyer_id), &ordered).await?;
         tx.notify(Notice::LiveSession(session)).await?;
     }
     tx.commit().await?;

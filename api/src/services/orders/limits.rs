@@ -3,6 +3,7 @@
 //! taps by one buyer cannot together exceed it.
 
 use crate::db::Tx;
+use crate::domain::units::{BatchId, BuyerId};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::services::live::LiveTerms;
 use sea_orm::sea_query::Expr;
@@ -17,10 +18,12 @@ use zhunong_entity::live_buyer_take::{ActiveModel, Column, Entity};
 pub async fn take_within_limits(
     tx: &Tx,
     terms: &LiveTerms,
-    buyer_id: i64,
-    needs: &BTreeMap<i64, i64>,
+    buyer: BuyerId,
+    needs: &BTreeMap<BatchId, i64>,
 ) -> AppResult<()> {
-    for (&batch_id, &quantity) in needs {
+    let buyer_id = buyer.get();
+    for (&batch, &quantity) in needs {
+        let batch_id = batch.get();
         let Some(limit) = terms
             .featured
             .get(&batch_id)
@@ -66,10 +69,12 @@ pub async fn take_within_limits(
 pub async fn release(
     tx: &Tx,
     session_id: i64,
-    buyer_id: i64,
-    needs: &BTreeMap<i64, i64>,
+    buyer: BuyerId,
+    needs: &BTreeMap<BatchId, i64>,
 ) -> AppResult<()> {
-    for (&batch_id, &quantity) in needs {
+    let buyer_id = buyer.get();
+    for (&batch, &quantity) in needs {
+        let batch_id = batch.get();
         Entity::update_many()
             .col_expr(Column::Quantity, Expr::col(Column::Quantity).sub(quantity))
             .filter(Column::SessionId.eq(session_id))

@@ -14,6 +14,7 @@ use crate::db::hub::Notice;
 use crate::db::{Db, Tx};
 use crate::domain::caller::Caller;
 use crate::domain::money::{self, MAX_QUANTITY};
+use crate::domain::units::{BatchId, BuyerId, Fen};
 use crate::dto::orders::{CreateOrder, OrderOut};
 use crate::error::{AppError, AppResult, Invariant, Validator};
 use crate::services::contract_prices;
@@ -136,14 +137,14 @@ async fn prepare(
         .await?
         .ok_or_else(|| AppError::field("buyer_id", format!("no buyer with id {}", req.buyer_id)))?;
     // The quantity per batch, in batch-id order: lines on one batch count together.
-    let mut needs: BTreeMap<i64, i64> = BTreeMap::new();
+    let mut needs: BTreeMap<BatchId, i64> = BTreeMap::new();
     for l in &req.lines {
-        *needs.entry(l.batch_id).or_default() += l.quantity;
+        *needs.entry(BatchId::new(l.batch_id)).or_default() += l.quantity;
     }
 
     // The commission rule in force is copied onto each line; found before the transaction so
     // the stock row lock is held no longer for it.
-    let batch_ids: Vec<i64> = needs.keys().copied().collect();
+    let batch_ids: Vec<i64> = needs.keys().map(|b| b.get()).collect();
     let products = facts.batch_products(db, &batch_ids).await?;
     let pairs: Vec<(i64, i64)> = products.iter().map(|(b, p)| (*b, *p)).collect();
     let rules = ctx
@@ -151,7 +152,8 @@ async fn prepare(
         .in_force(db, req.channel, &pairs, ctx.today)
         .await?;
     let contract = if placer.is_partner() {
-        contract_prices::for_order(db, req.buyer_id, &products, &needs, ctx.today).await?
+        contract_prices::for_order(db, BuyerId::new(req.buyer_id), &products, &needs, ctx.today)
+            .await?
     } else {
         HashMap::new()
     };
@@ -178,7 +180,7 @@ async fn prepare(
 /// than the writes need.
 struct Prepared {
     /// The quantity per batch, in batch-id order.
-    needs: BTreeMap<i64, i64>,
+    needs: BTreeMap<BatchId, i64>,
     buyer_kind: BuyerKind,
     rules: HashMap<i64, crate::services::money::rules::RuleSnapshot>,
     contract: HashMap<i64, i64>,
@@ -210,7 +212,7 @@ async fn write_order(
         return Err(shortage_error(read, req, &short).await?);
     }
     if let Some(terms) = &live {
-        take_within_limits(tx, terms, req.buyer_id, needs).await?;
+        take_within_limits(tx, terms, BuyerId::new(req.buyer_id), needs).await?;
     }
 
     let mut shares = HashMap::new();
@@ -222,8 +224,10 @@ async fn write_order(
     }
     let mut lines = Vec::with_capacity(req.lines.len());
     for (i, l) in req.lines.iter().enumerate() {
-        let b = &locked[&l.batch_id];
-        let unit_price_fen = match (&live, buyer_kind) {
+        let b = locked
+            .get(&BatchId::new(l.batch_id))
+            .invariant("a line's batch was taken")?;
+        let unit_price = Fen::new(match (&live, buyer_kind) {
             _ if contract.contains_key(&l.batch_id) => contract[&l.batch_id],
             (Some(terms), _) => terms
                 .featured
@@ -231,11 +235,11 @@ async fn write_order(
                 .map_or(b.retail_price_fen, |f| f.live_price_fen),
             (None, BuyerKind::Enterprise) => b.enterprise_price_fen,
             (None, BuyerKind::Individual) => b.retail_price_fen,
-        };
+        });
         let pricing = *pricing
             .get(&l.batch_id)
             .invariant("every ordered batch has its pricing")?;
-        let amount_fen = money::line_amount_fen(pricing, l.quantity, unit_price_fen)
+        let amount = money::line_amount_fen(pricing, l.quantity, unit_price)
             .ok_or_else(|| AppError::field(format!("lines[{i}].quantity"), "amount too large"))?;
         let rule = rules.get(&l.batch_id);
         // Every column is given, so the row stored is the one the figures are computed from;
@@ -246,8 +250,8 @@ async fn write_order(
             line_no: i32::try_from(i + 1).unwrap_or(i32::MAX),
             batch_id: l.batch_id,
             quantity: l.quantity,
-            unit_price_fen,
-            amount_fen,
+            unit_price_fen: unit_price.get(),
+            amount_fen: amount.get(),
             weighed_g: None,
             final_amount_fen: None,
             flagged: false,
@@ -259,7 +263,8 @@ async fn write_order(
             commission_shares: shares.get(&l.batch_id).cloned(),
         });
     }
-    let total = money::total_fen(lines.iter().map(|l| l.amount_fen))
+    let total = Fen::sum(lines.iter().map(|l| Fen::new(l.amount_fen)))
+        .map(Fen::get)
         .ok_or_else(|| AppError::field("lines", "order total too large"))?;
 
     let now = chrono::Utc::now();

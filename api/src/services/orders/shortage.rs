@@ -1,5 +1,6 @@
 //! Explaining why an order could not take its stock.
 
+use crate::domain::units::BatchId;
 use crate::dto::orders::CreateOrder;
 use crate::error::{AppError, AppResult, ErrorCode, Shortage, Validator};
 use sea_orm::ConnectionTrait;
@@ -12,10 +13,11 @@ use zhunong_entity::enums::BatchStatus;
 pub async fn shortage_error(
     db: &impl ConnectionTrait,
     req: &CreateOrder,
-    short: &[i64],
+    short: &[BatchId],
 ) -> AppResult<AppError> {
     let batches: HashMap<i64, batch::Model> =
-        crate::services::rows::by_id::<batch::Entity>(db, short.to_vec()).await?;
+        crate::services::rows::by_id::<batch::Entity>(db, short.iter().map(|b| b.get())).await?;
+    let short: Vec<i64> = short.iter().map(|b| b.get()).collect();
     let mut v = Validator::default();
     for (i, l) in req.lines.iter().enumerate() {
         v.check(

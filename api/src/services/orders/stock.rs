@@ -7,6 +7,7 @@
 //! statements, not five hundred, and two bulk orders cannot deadlock.
 
 use crate::db::Tx;
+use crate::domain::units::BatchId;
 use crate::error::AppResult;
 use sea_orm::sea_query::{CaseStatement, Expr};
 use sea_orm::{ColumnTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -20,20 +21,21 @@ const SET_BASED_FROM: usize = 3;
 /// The batches taken from (as they are after the update) and the ids of those that could not
 /// give their quantity (short, closed or missing). If any are short the caller rolls back.
 pub struct Taken {
-    pub locked: HashMap<i64, Model>,
-    pub short: Vec<i64>,
+    pub locked: HashMap<BatchId, Model>,
+    pub short: Vec<BatchId>,
 }
 
 /// # Errors
 /// Database errors.
-pub async fn take(tx: &Tx, needs: &BTreeMap<i64, i64>) -> AppResult<Taken> {
+/// `needs` is the quantity (grams, or pieces) to take from each batch.
+pub async fn take(tx: &Tx, needs: &BTreeMap<BatchId, i64>) -> AppResult<Taken> {
     let mut locked = HashMap::with_capacity(needs.len());
     if needs.len() < SET_BASED_FROM {
         let mut short = Vec::new();
         for (&batch_id, &quantity) in needs {
             let rows = Entity::update_many()
                 .col_expr(Column::StockQty, Expr::col(Column::StockQty).sub(quantity))
-                .filter(Column::Id.eq(batch_id))
+                .filter(Column::Id.eq(batch_id.get()))
                 .filter(Column::StockQty.gte(quantity))
                 .filter(Column::Status.eq(BatchStatus::Open))
                 .exec_with_returning(tx)
@@ -47,7 +49,7 @@ pub async fn take(tx: &Tx, needs: &BTreeMap<i64, i64>) -> AppResult<Taken> {
         }
         return Ok(Taken { locked, short });
     }
-    let ids: Vec<i64> = needs.keys().copied().collect();
+    let ids: Vec<i64> = needs.keys().map(|b| b.get()).collect();
     Entity::find()
         .select_only()
         .column(Column::Id)
@@ -61,7 +63,7 @@ pub async fn take(tx: &Tx, needs: &BTreeMap<i64, i64>) -> AppResult<Taken> {
         needs
             .iter()
             .fold(CaseStatement::new(), |case, (&id, &q)| {
-                case.case(Expr::col(Column::Id).eq(id), q)
+                case.case(Expr::col(Column::Id).eq(id.get()), q)
             })
             .finally(0)
     };
@@ -76,10 +78,11 @@ pub async fn take(tx: &Tx, needs: &BTreeMap<i64, i64>) -> AppResult<Taken> {
         .exec_with_returning(tx)
         .await?;
     for b in rows {
-        locked.insert(b.id, b);
+        locked.insert(BatchId::new(b.id), b);
     }
-    let short = ids
-        .into_iter()
+    let short = needs
+        .keys()
+        .copied()
         .filter(|id| !locked.contains_key(id))
         .collect();
     Ok(Taken { locked, short })

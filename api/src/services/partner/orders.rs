@@ -1,5 +1,6 @@
 use crate::db::Db;
 use crate::domain::caller::PartnerAuth;
+use crate::domain::units::OrderId;
 use crate::dto::Page;
 use crate::dto::money::PaymentOut;
 use crate::dto::orders::{CreateOrder, NewOrderLine, OrderFilter};
@@ -71,7 +72,7 @@ pub async fn get(
         .one(db)
         .await?
         .ok_or(AppError::NotFound("order"))?;
-    let out = orders::load_out(db, own.id).await?;
+    let out = orders::load_out(db, OrderId::new(own.id)).await?;
     let truck = match own.load_id {
         Some(l) => load::Entity::find_by_id(l)
             .one(db)

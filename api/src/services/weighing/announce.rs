@@ -3,6 +3,7 @@
 //! it is completed again, the next event's higher revision supersedes the earlier one.
 
 use crate::db::Tx;
+use crate::domain::units::OrderId;
 use crate::dto::events::{EventData, EventType, WeighingRevision};
 use crate::error::{AppError, AppResult};
 use crate::services::orders::load_out;
@@ -36,7 +37,7 @@ pub async fn announce_weighed(tx: &Tx, was: OrderStatus, now: &order::Model) -> 
             revision,
             supersedes_revision: (revision > 1).then(|| revision - 1),
         }),
-        ..EventData::order(load_out(tx, now.id).await?)
+        ..EventData::order(load_out(tx, OrderId::new(now.id)).await?)
     };
     outbox::emit(tx, EventType::OrderWeighed, &data).await
 }

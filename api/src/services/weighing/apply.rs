@@ -2,6 +2,7 @@
 //! the caller's transaction.
 
 use crate::db::Tx;
+use crate::domain::units::{Fen, OrderLineId};
 use crate::domain::weighing::{final_amount_fen, within_tolerance};
 use crate::error::{AppError, AppResult, ErrorCode};
 use sea_orm::sea_query::{Expr, Query};
@@ -93,7 +94,8 @@ pub async fn apply_line(
     .await?;
     let final_amount = match weighed {
         Some(w) => Some(
-            final_amount_fen(pricing, line.quantity, w, line.unit_price_fen)
+            final_amount_fen(pricing, line.quantity, w, Fen::new(line.unit_price_fen))
+                .map(Fen::get)
                 .ok_or_else(|| AppError::field("crates", "the weighed amount is too large"))?,
         ),
         None => None,
@@ -185,7 +187,8 @@ pub async fn lock_weighable(tx: &Tx, order_id: i64) -> AppResult<order::Model> {
 ///
 /// # Errors
 /// 404 for an unknown line, 409 `not_weighable` as [`lock_weighable`].
-pub async fn lock_line(tx: &Tx, line_id: i64) -> AppResult<(order::Model, order_line::Model)> {
+pub async fn lock_line(tx: &Tx, line: OrderLineId) -> AppResult<(order::Model, order_line::Model)> {
+    let line_id = line.get();
     let order_id = order_line::Entity::find_by_id(line_id)
         .one(tx)
         .await?

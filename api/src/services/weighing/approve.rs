@@ -2,6 +2,7 @@
 
 use crate::db::Db;
 use crate::domain::caller::Caller;
+use crate::domain::units::OrderId;
 use crate::dto::orders::OrderOut;
 use crate::dto::weighing::ReasonRequest;
 use crate::error::{AppError, AppResult, ErrorCode, Validator};
@@ -75,7 +76,7 @@ pub async fn approve(
         },
     )
     .await?;
-    let out = load_out(&tx, order_id).await?;
+    let out = load_out(&tx, OrderId::new(order_id)).await?;
     tx.commit().await?;
     Ok(out)
 }

@@ -10,6 +10,8 @@ use super::apply::{
 use super::weigh::{line_state, pricing_of};
 use crate::db::{Db, Tx};
 use crate::domain::caller::Caller;
+use crate::domain::units::OrderId;
+use crate::domain::units::OrderLineId;
 use crate::domain::weighing::completion_return;
 use crate::dto::orders::OrderOut;
 use crate::error::{AppError, AppResult, ErrorCode, Invariant};
@@ -31,13 +33,13 @@ pub async fn complete_line(
     db: &Db,
     facts: &Facts,
     caller: &Caller,
-    line_id: i64,
+    line: OrderLineId,
     tolerance_bp: i64,
     keyed: Option<&Keyed>,
     in_flight_wait: Duration,
 ) -> AppResult<Placed> {
     keyed_write(db, keyed, in_flight_wait, async |tx| {
-        let (order, line) = lock_line(tx, line_id).await?;
+        let (order, line) = lock_line(tx, line).await?;
         refuse_complete(&line)?;
         let was = order.status;
         complete_one(tx, facts, caller, line, tolerance_bp).await?;
@@ -54,7 +56,7 @@ async fn answer(
 ) -> AppResult<(Outcome, String)> {
     let order = refresh_order(tx, order).await?;
     announce_weighed(tx, was, &order).await?;
-    let out: OrderOut = load_out(tx, order.id).await?;
+    let out: OrderOut = load_out(tx, OrderId::new(order.id)).await?;
     let body = serde_json::to_string(&out).invariant("an order serialises")?;
     Ok((Outcome::Changed, body))
 }

@@ -1,5 +1,6 @@
 //! The weighing sheet: what the station shows for one order.
 
+use crate::domain::units::OrderId;
 use crate::dto::weighing::{SheetLine, TicketOut, WeighingSheet};
 use crate::error::{AppResult, Invariant};
 use crate::services::orders::load_out;
@@ -13,7 +14,7 @@ use zhunong_entity::{batch, buyer, product, weigh_ticket, weigh_ticket_void};
 /// # Errors
 /// 404 for an unknown order.
 pub async fn sheet(db: &impl ConnectionTrait, order_id: i64) -> AppResult<WeighingSheet> {
-    let order = load_out(db, order_id).await?;
+    let order = load_out(db, OrderId::new(order_id)).await?;
     let buyer_name = buyer::Entity::find_by_id(order.buyer_id)
         .one(db)
         .await?

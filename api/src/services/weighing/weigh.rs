@@ -5,6 +5,8 @@ use super::apply::{
 };
 use crate::db::{Db, Tx};
 use crate::domain::caller::Caller;
+use crate::domain::units::OrderId;
+use crate::domain::units::OrderLineId;
 use crate::domain::weighing::{crate_takes, net_g};
 use crate::dto::orders::OrderOut;
 use crate::dto::weighing::{ReasonRequest, TicketOut, WeighOut, WeighRequest};
@@ -101,7 +103,7 @@ async fn record(
     nets: &[i64],
     limits: WeighLimits,
 ) -> AppResult<WeighOut> {
-    let (order, line) = match lock_line(tx, req.order_line_id).await {
+    let (order, line) = match lock_line(tx, OrderLineId::new(req.order_line_id)).await {
         // The line is named in the body: an unknown one is a bad request, not a missing page.
         Err(AppError::NotFound(_)) => {
             return Err(AppError::field(
@@ -152,7 +154,7 @@ async fn record(
         after: Some(json!({"line": line_state(&line), "tickets": tickets.iter().map(|t| t.id).collect::<Vec<_>>()})),
     })
     .await?;
-    let order = load_out(tx, line.order_id).await?;
+    let order = load_out(tx, OrderId::new(line.order_id)).await?;
     Ok(WeighOut {
         tickets: tickets
             .into_iter()
@@ -184,7 +186,7 @@ pub async fn void(
         .one(&tx)
         .await?
         .ok_or(AppError::NotFound("weigh ticket"))?;
-    let (order, line) = lock_line(&tx, ticket.order_line_id).await?;
+    let (order, line) = lock_line(&tx, OrderLineId::new(ticket.order_line_id)).await?;
     let voided = weigh_ticket_void::ActiveModel {
         ticket_id: Set(ticket.id),
         voided_by: Set(caller.user_id),
@@ -225,7 +227,7 @@ pub async fn void(
         },
     )
     .await?;
-    let out = load_out(&tx, ticket.order_id).await?;
+    let out = load_out(&tx, OrderId::new(ticket.order_id)).await?;
     tx.commit().await?;
     Ok(out)
 }
