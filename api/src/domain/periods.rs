@@ -39,7 +39,7 @@ impl Interval {
             Self::Day => day_key(d),
             Self::Week => day_key(week_start(d)),
             Self::Month => month_key(d),
-            Self::Quarter => d.year() * 10 + i32::try_from(d.month().div_ceil(3)).unwrap_or(0),
+            Self::Quarter => d.year() * 10 + d.month().div_ceil(3).cast_signed(),
             Self::Year => d.year(),
         })
     }
@@ -145,9 +145,8 @@ impl Shift {
             Compare::PreviousPeriod => {
                 let whole_months = from.day() == 1 && to.succ_opt().is_some_and(|n| n.day() == 1);
                 if whole_months {
-                    let months = (to.year() - from.year()) * 12
-                        + i32::try_from(to.month()).unwrap_or(0)
-                        - i32::try_from(from.month()).unwrap_or(0)
+                    let months = (to.year() - from.year()) * 12 + to.month().cast_signed()
+                        - from.month().cast_signed()
                         + 1;
                     Self::Months(u32::try_from(months).unwrap_or(1))
                 } else {

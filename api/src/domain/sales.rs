@@ -146,7 +146,7 @@ pub fn parts(lines: &[FactLine], refunds_fen: i64, cancelled: bool) -> Option<Ve
 
 /// `20260930`.
 pub fn day_key(d: NaiveDate) -> i32 {
-    d.year() * 10_000 + i32::try_from(d.month() * 100 + d.day()).unwrap_or(0)
+    d.year() * 10_000 + (d.month() * 100 + d.day()).cast_signed()
 }
 
 /// The day key of the ISO week's Monday.
@@ -160,7 +160,7 @@ pub fn week_start(d: NaiveDate) -> NaiveDate {
 
 /// `202609`.
 pub fn month_key(d: NaiveDate) -> i32 {
-    d.year() * 100 + i32::try_from(d.month()).unwrap_or(0)
+    d.year() * 100 + d.month().cast_signed()
 }
 
 /// The date of a day key; `None` for a key that is no date.

@@ -126,20 +126,14 @@ mod tests {
         // 10 jin = 5,000 g ordered at 3.00 yuan/jin; two crates net 2,500 g + 2,350 g = 9.7 jin.
         let net = net_g(3_000, 500, 100_000).unwrap_or(0) + net_g(2_850, 500, 100_000).unwrap_or(0);
         assert_eq!(net, 4_850);
-        assert_eq!(
-            final_fen(Pricing::ByWeight, 5_000, net, 300),
-            Some(2_910)
-        );
+        assert_eq!(final_fen(Pricing::ByWeight, 5_000, net, 300), Some(2_910));
         assert_eq!(billed_quantity(Pricing::ByWeight, 5_000, net), 4_850);
         assert!(within_tolerance(Pricing::ByWeight, 5_000, net, 500));
     }
 
     #[test]
     fn pieces_cost_what_was_ordered_whatever_they_weigh() {
-        assert_eq!(
-            final_fen(Pricing::ByPiece, 3, 7_777, 8_800),
-            Some(26_400)
-        );
+        assert_eq!(final_fen(Pricing::ByPiece, 3, 7_777, 8_800), Some(26_400));
         assert_eq!(billed_quantity(Pricing::ByPiece, 3, 7_777), 3);
         assert_eq!(crate_takes(Pricing::ByPiece, 3, 0, &[7_777]), Some(vec![0]));
         assert_eq!(completion_return(Pricing::ByPiece, 3, 7_777), 0);

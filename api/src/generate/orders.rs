@@ -270,7 +270,7 @@ pub(super) fn one_order(
             created_by: Set(s.actor),
             created_at: Set(at),
         });
-        let period = day.year() * 100 + i32::try_from(day.month()).unwrap_or(0);
+        let period = day.year() * 100 + day.month().cast_signed();
         for p in postings(&settle_lines).ok_or_else(|| anyhow::anyhow!("settlement overflows"))? {
             let kind: EntryKind = entry_kind(p.leg);
             g.entries.push(ledger_entry::ActiveModel {

@@ -135,21 +135,11 @@ pub async fn update(
         ));
     }
     let after = apply_with(tx, id, set, sign_out).await?;
-    audit::record(
-        tx,
-        Change {
-            actor: Some(caller.user_id),
-            action: AuditAction::UpdateUser,
-            entity: AuditEntity::User,
-            entity_id: id,
-            before: Some(
+    audit::record(tx, Change::of(Some(caller.user_id), AuditAction::UpdateUser, AuditEntity::User, id).before(
                 json!({"role": before.role, "active": before.active, "display_name": before.display_name}),
-            ),
-            after: Some(
+            ).after(
                 json!({"role": after.role, "active": after.active, "display_name": after.display_name}),
-            ),
-        },
-    )
+            ))
     .await?;
     Ok(after.into())
 }).await
@@ -174,14 +164,12 @@ pub async fn reset_password(
         let after = apply(tx, id, vec![(Column::PasswordHash, Expr::value(hash))]).await?;
         audit::record(
             tx,
-            Change {
-                actor: Some(caller.user_id),
-                action: AuditAction::ResetPassword,
-                entity: AuditEntity::User,
-                entity_id: id,
-                before: None,
-                after: None,
-            },
+            Change::of(
+                Some(caller.user_id),
+                AuditAction::ResetPassword,
+                AuditEntity::User,
+                id,
+            ),
         )
         .await?;
         Ok(after.into())
@@ -226,14 +214,12 @@ pub async fn change_own_password(
         .await?;
         audit::record(
             tx,
-            Change {
-                actor: Some(caller.user_id),
-                action: AuditAction::ChangePassword,
-                entity: AuditEntity::User,
-                entity_id: caller.user_id,
-                before: None,
-                after: None,
-            },
+            Change::of(
+                Some(caller.user_id),
+                AuditAction::ChangePassword,
+                AuditEntity::User,
+                caller.user_id,
+            ),
         )
         .await?;
         Ok(after)

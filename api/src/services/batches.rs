@@ -4,6 +4,7 @@ use crate::domain::money::{MAX_PRICE_FEN, MAX_QUANTITY};
 use crate::dto::Page;
 use crate::dto::catalog::{BatchFilter, BatchOut, CreateBatch, UpdateBatch};
 use crate::error::{AppError, AppResult, ErrorCode, Validator};
+use crate::services::audit::{self, Change};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter,
@@ -73,16 +74,9 @@ pub async fn create_in(tx: &Tx, actor: Option<i64>, req: CreateBatch) -> AppResu
     }
     .insert(tx)
     .await?;
-    crate::services::audit::record(
+    audit::record(
         tx,
-        crate::services::audit::Change {
-            actor,
-            action: AuditAction::CreateBatch,
-            entity: AuditEntity::Batch,
-            entity_id: m.id,
-            before: None,
-            after: Some(audited(&m)),
-        },
+        Change::of(actor, AuditAction::CreateBatch, AuditEntity::Batch, m.id).after(audited(&m)),
     )
     .await?;
     Ok(m.into())
@@ -171,20 +165,20 @@ pub async fn update(db: &Db, actor: i64, id: i64, req: UpdateBatch) -> AppResult
     if let (Some(r), Some(obj)) = (reason, after.as_object_mut()) {
         obj.insert("reason".into(), r.into());
     }
-    crate::services::audit::record(
+    audit::record(
         &tx,
-        crate::services::audit::Change {
-            actor: Some(actor),
-            action: if req.stock_adjustment.is_some_and(|a| a != 0) {
+        Change::of(
+            Some(actor),
+            if req.stock_adjustment.is_some_and(|a| a != 0) {
                 AuditAction::AdjustStock
             } else {
                 AuditAction::UpdateBatch
             },
-            entity: AuditEntity::Batch,
-            entity_id: id,
-            before: Some(audited(&before)),
-            after: Some(after),
-        },
+            AuditEntity::Batch,
+            id,
+        )
+        .before(audited(&before))
+        .after(after),
     )
     .await?;
     tx.commit().await?;

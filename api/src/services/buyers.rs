@@ -3,6 +3,7 @@ use crate::db::Tx;
 use crate::dto::Page;
 use crate::dto::buyers::{BuyerFilter, BuyerOut, Contact, CreateBuyer, UpdateBuyer};
 use crate::error::{AppError, AppResult, Validator};
+use crate::services::audit::{self, Change};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, Set,
@@ -106,16 +107,9 @@ pub async fn create_in(tx: &Tx, actor: Option<i64>, req: CreateBuyer) -> AppResu
     .insert(tx)
     .await
     .map_err(|e| conflict_on_duplicate(e, DUPLICATE_PHONE))?;
-    crate::services::audit::record(
+    audit::record(
         tx,
-        crate::services::audit::Change {
-            actor,
-            action: AuditAction::CreateBuyer,
-            entity: AuditEntity::Buyer,
-            entity_id: m.id,
-            before: None,
-            after: Some(audited(&m)),
-        },
+        Change::of(actor, AuditAction::CreateBuyer, AuditEntity::Buyer, m.id).after(audited(&m)),
     )
     .await?;
     Ok(m.into())
@@ -224,16 +218,11 @@ pub async fn update(
             .update(tx)
             .await
             .map_err(|e| conflict_on_duplicate(e, DUPLICATE_PHONE))?;
-        crate::services::audit::record(
+        audit::record(
             tx,
-            crate::services::audit::Change {
-                actor,
-                action: AuditAction::UpdateBuyer,
-                entity: AuditEntity::Buyer,
-                entity_id: m.id,
-                before: Some(was),
-                after: Some(audited(&m)),
-            },
+            Change::of(actor, AuditAction::UpdateBuyer, AuditEntity::Buyer, m.id)
+                .before(was)
+                .after(audited(&m)),
         )
         .await?;
         Ok(m.into())

@@ -3,6 +3,7 @@ use crate::db::Tx;
 use crate::dto::Page;
 use crate::dto::catalog::{CollectiveFilter, CollectiveOut, CreateCollective, UpdateCollective};
 use crate::error::{AppResult, Validator};
+use crate::services::audit::{self, Change};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -47,16 +48,15 @@ pub async fn create_in(
     .insert(tx)
     .await
     .map_err(|e| conflict_on_duplicate(e, "a collective with this name exists"))?;
-    crate::services::audit::record(
+    audit::record(
         tx,
-        crate::services::audit::Change {
+        Change::of(
             actor,
-            action: AuditAction::CreateCollective,
-            entity: AuditEntity::Collective,
-            entity_id: m.id,
-            before: None,
-            after: Some(audited(&m)),
-        },
+            AuditAction::CreateCollective,
+            AuditEntity::Collective,
+            m.id,
+        )
+        .after(audited(&m)),
     )
     .await?;
     Ok(m.into())
@@ -100,16 +100,16 @@ pub async fn update(
             .update(tx)
             .await
             .map_err(|e| conflict_on_duplicate(e, "a collective with this name exists"))?;
-        crate::services::audit::record(
+        audit::record(
             tx,
-            crate::services::audit::Change {
+            Change::of(
                 actor,
-                action: AuditAction::UpdateCollective,
-                entity: AuditEntity::Collective,
-                entity_id: m.id,
-                before: Some(was),
-                after: Some(audited(&m)),
-            },
+                AuditAction::UpdateCollective,
+                AuditEntity::Collective,
+                m.id,
+            )
+            .before(was)
+            .after(audited(&m)),
         )
         .await?;
         Ok(m.into())

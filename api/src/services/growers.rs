@@ -3,6 +3,7 @@ use crate::db::Tx;
 use crate::dto::Page;
 use crate::dto::catalog::{CreateGrower, GrowerFilter, GrowerOut, UpdateGrower};
 use crate::error::{AppResult, Validator};
+use crate::services::audit::{self, Change};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -67,16 +68,9 @@ pub async fn create_in(tx: &Tx, actor: Option<i64>, req: CreateGrower) -> AppRes
     }
     .insert(tx)
     .await?;
-    crate::services::audit::record(
+    audit::record(
         tx,
-        crate::services::audit::Change {
-            actor,
-            action: AuditAction::CreateGrower,
-            entity: AuditEntity::Grower,
-            entity_id: m.id,
-            before: None,
-            after: Some(audited(&m)),
-        },
+        Change::of(actor, AuditAction::CreateGrower, AuditEntity::Grower, m.id).after(audited(&m)),
     )
     .await?;
     Ok(m.into())
@@ -139,16 +133,11 @@ pub async fn update(
         }
         m.updated_at = Set(chrono::Utc::now());
         let m = m.update(tx).await?;
-        crate::services::audit::record(
+        audit::record(
             tx,
-            crate::services::audit::Change {
-                actor,
-                action: AuditAction::UpdateGrower,
-                entity: AuditEntity::Grower,
-                entity_id: m.id,
-                before: Some(was),
-                after: Some(audited(&m)),
-            },
+            Change::of(actor, AuditAction::UpdateGrower, AuditEntity::Grower, m.id)
+                .before(was)
+                .after(audited(&m)),
         )
         .await?;
         Ok(m.into())

@@ -4,6 +4,7 @@ use crate::db::Tx;
 use crate::dto::auth::{CreateUserRequest, UserOut};
 use crate::error::{AppError, AppResult, Validator};
 use crate::secrets::password;
+use crate::services::audit::{self, Change};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set,
@@ -66,16 +67,10 @@ pub async fn create_in(tx: &Tx, actor: Option<i64>, req: CreateUserRequest) -> A
     .insert(tx)
     .await
     .map_err(|e| super::conflict_on_duplicate(e, "this username is taken"))?;
-    crate::services::audit::record(
+    audit::record(
         tx,
-        crate::services::audit::Change {
-            actor,
-            action: AuditAction::CreateUser,
-            entity: AuditEntity::User,
-            entity_id: m.id,
-            before: None,
-            after: Some(serde_json::json!({"display_name": m.display_name, "role": m.role})),
-        },
+        Change::of(actor, AuditAction::CreateUser, AuditEntity::User, m.id)
+            .after(serde_json::json!({"display_name": m.display_name, "role": m.role})),
     )
     .await?;
     Ok(m.into())

@@ -22,6 +22,44 @@ pub struct Change {
     pub after: Option<Value>,
 }
 
+impl Change {
+    /// A change by `actor` to the `entity` with id `entity_id`; say what it was and what it
+    /// became with [`Change::before`] and [`Change::after`].
+    pub fn of(
+        actor: Option<i64>,
+        action: AuditAction,
+        entity: AuditEntity,
+        entity_id: i64,
+    ) -> Self {
+        Self {
+            actor,
+            action,
+            entity,
+            entity_id,
+            before: None,
+            after: None,
+        }
+    }
+
+    pub fn before(self, was: Value) -> Self {
+        self.before_if_any(Some(was))
+    }
+
+    pub fn after(self, now: Value) -> Self {
+        self.after_if_any(Some(now))
+    }
+
+    pub fn before_if_any(mut self, was: Option<Value>) -> Self {
+        self.before = was;
+        self
+    }
+
+    pub fn after_if_any(mut self, now: Option<Value>) -> Self {
+        self.after = now;
+        self
+    }
+}
+
 /// # Errors
 /// Database errors.
 pub async fn record(tx: &Tx, c: Change) -> Result<(), DbErr> {

@@ -60,14 +60,14 @@ pub async fn update(
         let after = m.update(tx).await?;
         audit::record(
             tx,
-            Change {
-                actor: Some(caller.user_id),
-                action: AuditAction::UpdateFeatured,
-                entity: AuditEntity::LiveSession,
-                entity_id: session_id,
-                before: Some(was),
-                after: Some(audited(&after)),
-            },
+            Change::of(
+                Some(caller.user_id),
+                AuditAction::UpdateFeatured,
+                AuditEntity::LiveSession,
+                session_id,
+            )
+            .before(was)
+            .after(audited(&after)),
         )
         .await?;
         // The board and every console of the show see the change at once.

@@ -123,6 +123,21 @@ pub async fn totals(db: &impl ConnectionTrait, session_id: i64) -> AppResult<Tot
                 (b.id, shown)
             })
             .collect();
+    let top_buyers = top
+        .into_iter()
+        .map(|(buyer_id, orders, revenue)| {
+            Ok(TopBuyer {
+                buyer_id,
+                name: names
+                    .get(&buyer_id)
+                    .invariant("a buyer with orders exists")?
+                    .clone(),
+                orders,
+                // SUM over no paid lines is NULL: nothing yet.
+                revenue_fen: revenue.unwrap_or(0),
+            })
+        })
+        .collect::<AppResult<_>>()?;
     Ok(Totals {
         session_id,
         status: session.status,
@@ -131,15 +146,7 @@ pub async fn totals(db: &impl ConnectionTrait, session_id: i64) -> AppResult<Tot
         buyers,
         revenue_fen: revenue.unwrap_or(0),
         batches,
-        top_buyers: top
-            .into_iter()
-            .map(|(buyer_id, orders, revenue)| TopBuyer {
-                buyer_id,
-                name: names.get(&buyer_id).cloned().unwrap_or_default(),
-                orders,
-                revenue_fen: revenue.unwrap_or(0),
-            })
-            .collect(),
+        top_buyers,
         updated_at: chrono::Utc::now(),
     })
 }

@@ -126,14 +126,14 @@ async fn advance(
     }
     audit::record(
         &tx,
-        Change {
-            actor: Some(caller.user_id),
-            action: AuditAction::AdvanceLoad,
-            entity: AuditEntity::Load,
-            entity_id: load_id,
-            before: Some(json!({"from": from})),
-            after: Some(json!({"status": to, "received_by": handover.map(|h| &h.0.received_by)})),
-        },
+        Change::of(
+            Some(caller.user_id),
+            AuditAction::AdvanceLoad,
+            AuditEntity::Load,
+            load_id,
+        )
+        .before(json!({"from": from}))
+        .after(json!({"status": to, "received_by": handover.map(|h| &h.0.received_by)})),
     )
     .await?;
     let l = get(&tx, load_id).await?;

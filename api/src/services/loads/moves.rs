@@ -64,14 +64,13 @@ pub async fn create(db: &crate::db::Db, caller: &Caller, req: CreateLoad) -> App
         .await?;
         audit::record(
             tx,
-            Change {
-                actor: Some(caller.user_id),
-                action: AuditAction::CreateLoad,
-                entity: AuditEntity::Load,
-                entity_id: m.id,
-                before: None,
-                after: Some(json!({"plate": m.plate})),
-            },
+            Change::of(
+                Some(caller.user_id),
+                AuditAction::CreateLoad,
+                AuditEntity::Load,
+                m.id,
+            )
+            .after(json!({"plate": m.plate})),
         )
         .await?;
         out(tx, m).await
@@ -234,14 +233,13 @@ pub async fn add_order(
     }
     audit::record(
         &tx,
-        Change {
-            actor: Some(caller.user_id),
-            action: AuditAction::AddToLoad,
-            entity: AuditEntity::Load,
-            entity_id: load_id,
-            before: None,
-            after: Some(json!({"order_id": req.order_id, "net_g": net})),
-        },
+        Change::of(
+            Some(caller.user_id),
+            AuditAction::AddToLoad,
+            AuditEntity::Load,
+            load_id,
+        )
+        .after(json!({"order_id": req.order_id, "net_g": net})),
     )
     .await?;
     let l = get(&tx, load_id).await?;
@@ -281,14 +279,13 @@ pub async fn remove_order(
         .await?;
     audit::record(
         &tx,
-        Change {
-            actor: Some(caller.user_id),
-            action: AuditAction::RemoveFromLoad,
-            entity: AuditEntity::Load,
-            entity_id: load_id,
-            before: Some(json!({"order_id": order_id})),
-            after: None,
-        },
+        Change::of(
+            Some(caller.user_id),
+            AuditAction::RemoveFromLoad,
+            AuditEntity::Load,
+            load_id,
+        )
+        .before(json!({"order_id": order_id})),
     )
     .await?;
     let l = get(&tx, load_id).await?;

@@ -59,7 +59,7 @@ pub async fn post(tx: &Tx, h: Header<'_>, entries: &[Entry]) -> AppResult<i64> {
     }
     .insert(tx)
     .await?;
-    let period = h.occurred_on.year() * 100 + i32::try_from(h.occurred_on.month()).unwrap_or(0);
+    let period = h.occurred_on.year() * 100 + h.occurred_on.month().cast_signed();
     let rows = entries.iter().map(|e| ledger_entry::ActiveModel {
         transaction_id: Set(t.id),
         account: Set(e.account.name()),

@@ -10,6 +10,7 @@ use crate::domain::units::OrderId;
 use crate::dto::events::{EventData, EventType};
 use crate::dto::money::{PaymentOut, PaymentReceipt, RecordPayment};
 use crate::error::{AppError, AppResult, ErrorCode, Validator};
+use crate::services::audit::{self, Change};
 use crate::services::idempotency::{self, Keyed};
 use crate::services::idempotency::{Outcome, Placed};
 use chrono::NaiveDate;
@@ -148,28 +149,27 @@ async fn write_payment(
         .exec(tx)
         .await?;
     let refund = req.amount_fen < 0;
-    crate::services::audit::record(
+    audit::record(
         tx,
-        crate::services::audit::Change {
-            actor: Some(caller.user_id),
-            action: if refund {
+        Change::of(
+            Some(caller.user_id),
+            if refund {
                 AuditAction::RefundPayment
             } else {
                 AuditAction::RecordPayment
             },
-            entity: AuditEntity::Order,
-            entity_id: order_id,
-            before: None,
-            after: Some(serde_json::json!({
-                "payment_id": p.id,
-                "amount_fen": p.amount_fen,
-                "method": p.method,
-                "reference": p.reference,
-                "reason": p.reason,
-                "paid_fen": o.paid_fen,
-                "due_fen": due.get(),
-            })),
-        },
+            AuditEntity::Order,
+            order_id,
+        )
+        .after(serde_json::json!({
+            "payment_id": p.id,
+            "amount_fen": p.amount_fen,
+            "method": p.method,
+            "reference": p.reference,
+            "reason": p.reason,
+            "paid_fen": o.paid_fen,
+            "due_fen": due.get(),
+        })),
     )
     .await?;
     let settled = if o.status == OrderStatus::Settled {

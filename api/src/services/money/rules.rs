@@ -7,6 +7,7 @@ use crate::domain::caller::Caller;
 use crate::dto::Page;
 use crate::dto::money::{BatchRules, CreateRule, RuleForChannel, RuleOut, Share};
 use crate::error::{AppResult, Invariant, Validator};
+use crate::services::audit::{self, Change};
 use crate::services::paginate;
 use chrono::NaiveDate;
 use sea_orm::{
@@ -128,26 +129,25 @@ pub async fn create_in(
     commission_rule_share::Entity::insert_many(shares)
         .exec_without_returning(tx)
         .await?;
-    crate::services::audit::record(
+    audit::record(
         tx,
-        crate::services::audit::Change {
-            actor: Some(caller.user_id),
-            action: AuditAction::CreateCommissionRule,
-            entity: AuditEntity::CommissionRule,
-            entity_id: rule.id,
-            before: None,
-            after: Some(serde_json::json!({
-                "scope": rule.scope,
-                "batch_id": rule.batch_id,
-                "product_id": rule.product_id,
-                "channel": rule.channel,
-                "basis_points": rule.basis_points,
-                "fen_per_jin": rule.fen_per_jin,
-                "valid_from": rule.valid_from,
-                "valid_to": rule.valid_to,
-                "shares": req.shares.iter().map(|s| (s.collective_id, s.shares)).collect::<Vec<_>>(),
-            })),
-        },
+        Change::of(
+            Some(caller.user_id),
+            AuditAction::CreateCommissionRule,
+            AuditEntity::CommissionRule,
+            rule.id,
+        )
+        .after(serde_json::json!({
+            "scope": rule.scope,
+            "batch_id": rule.batch_id,
+            "product_id": rule.product_id,
+            "channel": rule.channel,
+            "basis_points": rule.basis_points,
+            "fen_per_jin": rule.fen_per_jin,
+            "valid_from": rule.valid_from,
+            "valid_to": rule.valid_to,
+            "shares": req.shares.iter().map(|s| (s.collective_id, s.shares)).collect::<Vec<_>>(),
+        })),
     )
     .await?;
     // New orders see the rule at once here, and on other replicas when the notice arrives.

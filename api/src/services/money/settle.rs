@@ -10,6 +10,7 @@ use crate::domain::settlement::{Leg, SettleLine, postings, scale_amounts};
 use crate::domain::units::OrderId;
 use crate::dto::money::{SettleOrders, SettleOutcome, SkipCode, Skipped};
 use crate::error::{AppError, AppResult, Invariant};
+use crate::services::audit::{self, Change};
 use crate::services::stored_shares;
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, Func};
@@ -166,20 +167,19 @@ pub async fn settle_if_ready(
         return Ok(false);
     };
     let transaction_id = post_settlement(tx, order_id, None, actor, day).await?;
-    crate::services::audit::record(
+    audit::record(
         tx,
-        crate::services::audit::Change {
-            actor: Some(actor),
-            action: AuditAction::SettleOrder,
-            entity: AuditEntity::Order,
-            entity_id: order_id,
-            before: None,
-            after: Some(serde_json::json!({
-                "amount_fen": settled.paid_fen,
-                "trigger": by.as_str(),
-                "transaction_id": transaction_id,
-            })),
-        },
+        Change::of(
+            Some(actor),
+            AuditAction::SettleOrder,
+            AuditEntity::Order,
+            order_id,
+        )
+        .after(serde_json::json!({
+            "amount_fen": settled.paid_fen,
+            "trigger": by.as_str(),
+            "transaction_id": transaction_id,
+        })),
     )
     .await?;
     order::Entity::update_many()
@@ -235,16 +235,16 @@ pub async fn resettle(tx: &Tx, o: &order::Model, actor: i64, day: NaiveDate) -> 
         .filter(order::Column::Id.eq(o.id))
         .exec(tx)
         .await?;
-    crate::services::audit::record(
+    audit::record(
         tx,
-        crate::services::audit::Change {
-            actor: Some(actor),
-            action: AuditAction::ResettleOrder,
-            entity: AuditEntity::Order,
-            entity_id: o.id,
-            before: Some(serde_json::json!({"transaction_id": o.settlement_transaction_id})),
-            after: Some(serde_json::json!({"amount_fen": o.paid_fen, "transaction_id": new})),
-        },
+        Change::of(
+            Some(actor),
+            AuditAction::ResettleOrder,
+            AuditEntity::Order,
+            o.id,
+        )
+        .before(serde_json::json!({"transaction_id": o.settlement_transaction_id}))
+        .after(serde_json::json!({"amount_fen": o.paid_fen, "transaction_id": new})),
     )
     .await?;
     Ok(())

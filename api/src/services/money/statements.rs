@@ -8,6 +8,7 @@ use crate::domain::caller::Caller;
 use crate::domain::settlement::Account;
 use crate::dto::money::{RecordPayout, StatementOut, TransactionOut};
 use crate::error::{AppError, AppResult, ErrorCode, Invariant, Validator, is_unique_violation};
+use crate::services::audit::{self, Change};
 use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -152,24 +153,23 @@ pub async fn issue(
             e.into()
         }
     })?;
-    crate::services::audit::record(
+    audit::record(
         &tx,
-        crate::services::audit::Change {
-            actor: Some(caller.user_id),
-            action: AuditAction::IssueStatement,
-            entity: AuditEntity::Grower,
-            entity_id: grower_id,
-            before: None,
-            after: Some(serde_json::json!({
-                "statement_id": m.id,
-                "period_from": m.period_from,
-                "period_to": m.period_to,
-                "quantity_g": m.quantity_g,
-                "payable_fen": m.payable_fen,
-                "paid_out_fen": m.paid_out_fen,
-                "balance_fen": m.balance_fen,
-            })),
-        },
+        Change::of(
+            Some(caller.user_id),
+            AuditAction::IssueStatement,
+            AuditEntity::Grower,
+            grower_id,
+        )
+        .after(serde_json::json!({
+            "statement_id": m.id,
+            "period_from": m.period_from,
+            "period_to": m.period_to,
+            "quantity_g": m.quantity_g,
+            "payable_fen": m.payable_fen,
+            "paid_out_fen": m.paid_out_fen,
+            "balance_fen": m.balance_fen,
+        })),
     )
     .await?;
     tx.commit().await?;
@@ -273,21 +273,21 @@ async fn write_payout(
         },
     ];
     let id = post(tx, header, &entries).await?;
-    crate::services::audit::record(
+    audit::record(
         tx,
-        crate::services::audit::Change {
-            actor: Some(caller.user_id),
-            action: AuditAction::Payout,
-            entity: AuditEntity::Grower,
-            entity_id: grower_id,
-            before: Some(serde_json::json!({"owed_fen": owed})),
-            after: Some(serde_json::json!({
-                "amount_fen": req.amount_fen,
-                "method": req.method,
-                "reference": req.reference,
-                "transaction_id": id,
-            })),
-        },
+        Change::of(
+            Some(caller.user_id),
+            AuditAction::Payout,
+            AuditEntity::Grower,
+            grower_id,
+        )
+        .before(serde_json::json!({"owed_fen": owed}))
+        .after(serde_json::json!({
+            "amount_fen": req.amount_fen,
+            "method": req.method,
+            "reference": req.reference,
+            "transaction_id": id,
+        })),
     )
     .await?;
     super::ledger::get(tx, id).await

@@ -207,14 +207,7 @@ async fn audit_status(
         });
     audit::record(
         tx,
-        Change {
-            actor: Some(caller.user_id),
-            action,
-            entity: AuditEntity::Order,
-            entity_id: order_id,
-            before: None,
-            after,
-        },
+        Change::of(Some(caller.user_id), action, AuditEntity::Order, order_id).after_if_any(after),
     )
     .await?;
     Ok(())

@@ -17,6 +17,7 @@ use crate::domain::money::{self, MAX_QUANTITY};
 use crate::domain::units::{BatchId, BuyerId, Fen};
 use crate::dto::orders::{CreateOrder, OrderOut};
 use crate::error::{AppError, AppResult, Invariant, Validator};
+use crate::services::audit::{self, Change};
 use crate::services::contract_prices;
 use crate::services::facts::Facts;
 pub use crate::services::idempotency::Placed;
@@ -307,16 +308,15 @@ async fn write_order(
     if confirmed_at_once {
         // Confirmed by the channel's setting rather than by a person: the same audit row and
         // `order.confirmed` event as a confirmation by hand, so partners and the log see it.
-        crate::services::audit::record(
+        audit::record(
             tx,
-            crate::services::audit::Change {
-                actor: Some(placer.user_id()),
-                action: AuditAction::ConfirmOrder,
-                entity: AuditEntity::Order,
-                entity_id: placed.id,
-                before: None,
-                after: Some(serde_json::json!({"status": "confirmed", "automatic": true})),
-            },
+            Change::of(
+                Some(placer.user_id()),
+                AuditAction::ConfirmOrder,
+                AuditEntity::Order,
+                placed.id,
+            )
+            .after(serde_json::json!({"status": "confirmed", "automatic": true})),
         )
         .await?;
         crate::services::webhooks::outbox::emit(

@@ -2,6 +2,7 @@ use crate::domain::caller::Caller;
 use crate::dto::partner::{CreateKey, KeyOut, NewKeyOut};
 use crate::error::{AppError, AppResult, ErrorCode, Validator};
 use crate::secrets::api_key;
+use crate::services::audit::{self, Change};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -50,16 +51,15 @@ pub async fn create(
         }
         .insert(tx)
         .await?;
-        crate::services::audit::record(
+        audit::record(
             tx,
-            crate::services::audit::Change {
-                actor: Some(caller.user_id),
-                action: AuditAction::CreateApiKey,
-                entity: AuditEntity::Buyer,
-                entity_id: buyer_id,
-                before: None,
-                after: Some(serde_json::json!({"key_id": m.key_id, "label": m.label})),
-            },
+            Change::of(
+                Some(caller.user_id),
+                AuditAction::CreateApiKey,
+                AuditEntity::Buyer,
+                buyer_id,
+            )
+            .after(serde_json::json!({"key_id": m.key_id, "label": m.label})),
         )
         .await?;
         Ok(NewKeyOut {
@@ -110,16 +110,15 @@ pub async fn revoke(
         if res.rows_affected == 0 {
             return Err(AppError::NotFound("active API key"));
         }
-        crate::services::audit::record(
+        audit::record(
             tx,
-            crate::services::audit::Change {
-                actor: Some(caller.user_id),
-                action: AuditAction::RevokeApiKey,
-                entity: AuditEntity::Buyer,
-                entity_id: buyer_id,
-                before: Some(serde_json::json!({"key_id": key_id})),
-                after: None,
-            },
+            Change::of(
+                Some(caller.user_id),
+                AuditAction::RevokeApiKey,
+                AuditEntity::Buyer,
+                buyer_id,
+            )
+            .before(serde_json::json!({"key_id": key_id})),
         )
         .await?;
         Ok(())

@@ -66,14 +66,13 @@ pub async fn approve(
     }
     audit::record(
         &tx,
-        Change {
-            actor: Some(caller.user_id),
-            action: AuditAction::ApproveWeights,
-            entity: AuditEntity::Order,
-            entity_id: order_id,
-            before: None,
-            after: Some(json!({"reason": req.reason})),
-        },
+        Change::of(
+            Some(caller.user_id),
+            AuditAction::ApproveWeights,
+            AuditEntity::Order,
+            order_id,
+        )
+        .after(json!({"reason": req.reason})),
     )
     .await?;
     let out = load_out(&tx, OrderId::new(order_id)).await?;

@@ -137,14 +137,14 @@ async fn complete_one(
     let line = apply_line(tx, line, pricing, tolerance_bp, change).await?;
     audit::record(
         tx,
-        Change {
-            actor: Some(caller.user_id),
-            action: AuditAction::CompleteWeighing,
-            entity: AuditEntity::OrderLine,
-            entity_id: line.id,
-            before: Some(before),
-            after: Some(serde_json::json!({"line": line_state(&line), "returned": back})),
-        },
+        Change::of(
+            Some(caller.user_id),
+            AuditAction::CompleteWeighing,
+            AuditEntity::OrderLine,
+            line.id,
+        )
+        .before(before)
+        .after(serde_json::json!({"line": line_state(&line), "returned": back})),
     )
     .await?;
     Ok(line)

@@ -145,14 +145,7 @@ async fn record(
     };
     let line = apply_line(tx, line, pricing, limits.tolerance_bp, change).await?;
     refresh_order(tx, order).await?;
-    audit::record(tx, Change {
-        actor: Some(caller.user_id),
-        action: AuditAction::Weigh,
-        entity: AuditEntity::OrderLine,
-        entity_id: line.id,
-        before: Some(before),
-        after: Some(json!({"line": line_state(&line), "tickets": tickets.iter().map(|t| t.id).collect::<Vec<_>>()})),
-    })
+    audit::record(tx, Change::of(Some(caller.user_id), AuditAction::Weigh, AuditEntity::OrderLine, line.id).before(before).after(json!({"line": line_state(&line), "tickets": tickets.iter().map(|t| t.id).collect::<Vec<_>>()})))
     .await?;
     let order = load_out(tx, OrderId::new(line.order_id)).await?;
     Ok(WeighOut {
@@ -217,14 +210,14 @@ pub async fn void(
     refresh_order(&tx, order).await?;
     audit::record(
         &tx,
-        Change {
-            actor: Some(caller.user_id),
-            action: AuditAction::VoidWeighTicket,
-            entity: AuditEntity::WeighTicket,
-            entity_id: ticket.id,
-            before: Some(before),
-            after: Some(json!({"line": line_state(&line), "reason": req.reason})),
-        },
+        Change::of(
+            Some(caller.user_id),
+            AuditAction::VoidWeighTicket,
+            AuditEntity::WeighTicket,
+            ticket.id,
+        )
+        .before(before)
+        .after(json!({"line": line_state(&line), "reason": req.reason})),
     )
     .await?;
     let out = load_out(&tx, OrderId::new(ticket.order_id)).await?;
