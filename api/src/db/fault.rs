@@ -106,6 +106,14 @@ fn classify_sqlstate(code: &str) -> Option<Fault> {
     }
 }
 
+impl From<DbErr> for crate::error::AppError {
+    /// Classified once, here, so the error type need not know the drivers' codes.
+    fn from(source: DbErr) -> Self {
+        let fault = classify(&source);
+        Self::Db { source, fault }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,13 +144,5 @@ mod tests {
         assert_eq!(classify_sqlstate("40P01"), Some(Fault::Retryable));
         assert_eq!(classify_sqlstate("23505"), None);
         assert_eq!(classify_sqlstate("22003"), None);
-    }
-}
-
-impl From<DbErr> for crate::error::AppError {
-    /// Classified once, here, so the error type need not know the drivers' codes.
-    fn from(source: DbErr) -> Self {
-        let fault = classify(&source);
-        Self::Db { source, fault }
     }
 }

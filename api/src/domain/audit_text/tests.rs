@@ -40,10 +40,17 @@ fn say(
     before: Option<Value>,
     after: Option<Value>,
 ) -> String {
+    // A name that is no action or entity reads as itself, so the assertion on it fails.
+    let (Ok(action), Ok(entity)) = (
+        serde_json::from_value::<AuditAction>(Value::from(action)),
+        serde_json::from_value::<AuditEntity>(Value::from(entity)),
+    ) else {
+        return format!("no such action or entity: {action} on {entity}");
+    };
     let r = Record {
         actor: Some(actor),
-        action: serde_json::from_value(Value::from(action)).expect("a known action"),
-        entity: serde_json::from_value(Value::from(entity)).expect("a known entity"),
+        action,
+        entity,
         entity_id: id,
         before: before.as_ref(),
         after: after.as_ref(),
