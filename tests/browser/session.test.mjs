@@ -58,7 +58,10 @@ test('the console renews its token before it expires without showing the login, 
   assert.ok(later && later !== first, 'renewed');
   assert.ok(!(await stored()).some((v) => v.includes(later)), 'the renewed token is not stored either');
 
-  // A reload finds no token anywhere and resumes through the cookie.
+  // A reload finds no token anywhere and resumes through the cookie. It waits for a renewal to
+  // land first: a reload that cuts one off after the server rotated the cookie, but before the
+  // browser stored the new one, presents a used token, which ends the session by design.
+  await page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/refresh') && r.status() === 200);
   await page.reload();
   await page.locator('#who').waitFor({ state: 'visible', timeout: 10000 });
   assert.ok(!(await page.getByTestId('login-view').isVisible()), 'resumed without the form');
