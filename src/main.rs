@@ -48,6 +48,24 @@ enum Command {
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
+    /// Back the SQLite database up while the service runs: a checked, compressed copy with a
+    /// manifest, restored once in a scratch directory before it counts as good.
+    Backup {
+        /// Where the backup file goes (a USB disk, a network share).
+        #[arg(long, default_value = "backups")]
+        to: std::path::PathBuf,
+    },
+    /// Restore a backup file: into a new data directory (--to DIR), or over a stopped service's
+    /// database (--force). Refuses a damaged file, a newer schema, and a database in use.
+    Restore {
+        file: std::path::PathBuf,
+        /// A new data directory to restore into (its zhunong.db).
+        #[arg(long)]
+        to: Option<std::path::PathBuf>,
+        /// Replace the configured database (the service must be stopped).
+        #[arg(long)]
+        force: bool,
+    },
     /// Load demo data (Hongguang village and its neighbours) into an empty database.
     Demo {
         /// Password for the demo users secretary, helper and station; generated if not given.
@@ -92,6 +110,22 @@ async fn run() -> anyhow::Result<()> {
     telemetry::init(&settings.log_level);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
+            // Held for as long as this process serves, so that a restore can tell.
+            let _serving = match settings.sqlite_path() {
+                Some(db) => {
+                    if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
+                        std::fs::create_dir_all(dir)?;
+                    }
+                    let lock = zhunong_api::backup::hold_serving_lock(&db)?;
+                    anyhow::ensure!(
+                        lock.is_some(),
+                        "another zhunong service is already serving {}",
+                        db.display()
+                    );
+                    lock
+                }
+                None => None,
+            };
             let app = Application::build(settings.clone()).await?;
             let host = settings
                 .bind
@@ -102,6 +136,47 @@ async fn run() -> anyhow::Result<()> {
                 app.port()
             );
             app.run_until_stopped().await?;
+        }
+        Command::Backup { to } => {
+            let db = settings.sqlite_path().ok_or_else(|| {
+                anyhow::anyhow!(
+                    "zhunong backup copies the embedded SQLite database; on PostgreSQL use the \
+                     server's own tools (pg_dump, pgBackRest)"
+                )
+            })?;
+            let made = zhunong_api::backup::backup(&db, &to).await?;
+            let rows: i64 = made.manifest.row_counts.values().sum();
+            println!(
+                "backup {} ({} bytes): schema {}, {} rows in {} tables, integrity {}, restored and checked",
+                made.file.display(),
+                std::fs::metadata(&made.file).map_or(0, |m| m.len()),
+                made.manifest.schema_version,
+                rows,
+                made.manifest.row_counts.len(),
+                made.manifest.integrity
+            );
+        }
+        Command::Restore { file, to, force } => {
+            let target = match (to, settings.sqlite_path()) {
+                (Some(dir), _) => dir.join("zhunong.db"),
+                (None, Some(db)) if force => db,
+                (None, Some(db)) => anyhow::bail!(
+                    "say where: --to DIR for a new data directory, or --force to replace {} \
+                     (stop the service first)",
+                    db.display()
+                ),
+                (None, None) => {
+                    anyhow::bail!("zhunong restore writes a SQLite database: give --to DIR")
+                }
+            };
+            let m = zhunong_api::backup::restore(&file, &target, force).await?;
+            println!(
+                "restored {} into {} (schema {}, taken {})",
+                file.display(),
+                target.display(),
+                m.schema_version,
+                m.created_at
+            );
         }
         Command::Migrate => {
             let db = Db::connect(&settings).await?;

@@ -2,6 +2,7 @@
 //! queries) and domain rules (pure, unit-tested).
 
 pub mod auth;
+pub mod backup;
 pub mod config;
 pub mod db;
 pub mod demo;

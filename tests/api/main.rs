@@ -5,6 +5,7 @@ mod accounts;
 mod at_rest;
 mod audit;
 mod auth;
+mod backup;
 mod catalog;
 mod compose;
 mod concurrency;

@@ -1,0 +1,272 @@
+//! `zhunong backup` and `zhunong restore`, run as an operator runs them, against a server that
+//! keeps taking orders.
+
+use crate::helpers::{backend_name, spawn_app, spawn_app_with};
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+const BIN: &str = env!("CARGO_BIN_EXE_zhunong");
+
+fn zhunong(database_url: &str, args: &[&str]) -> Output {
+    std::process::Command::new(BIN)
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("ZHUNONG_DATABASE_URL", database_url)
+        .env("ZHUNONG_LOG_LEVEL", "warn")
+        .output()
+        .unwrap_or_else(|e| panic!("run {BIN}: {e}"))
+}
+
+fn said(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn scratch() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("zhunong-backup-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    dir
+}
+
+fn only_zip(dir: &Path) -> PathBuf {
+    let zips: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .map(|e| e.path())
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "zip"))
+        .collect();
+    assert_eq!(zips.len(), 1, "{zips:?}");
+    zips[0].clone()
+}
+
+fn manifest_of(zip_path: &Path) -> Value {
+    let f = std::fs::File::open(zip_path).unwrap_or_else(|e| panic!("{e}"));
+    let mut zip = zip::ZipArchive::new(f).unwrap_or_else(|e| panic!("{e}"));
+    let m = zip
+        .by_name("manifest.json")
+        .unwrap_or_else(|e| panic!("{e}"));
+    serde_json::from_reader(m).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[tokio::test]
+async fn a_backup_taken_while_orders_flow_restores_to_a_server_with_the_same_orders() {
+    let app = spawn_app().await;
+    if backend_name() == "postgres" {
+        let o = zhunong(
+            &app.settings.database_url,
+            &["backup", "--to", "/tmp/unused"],
+        );
+        assert!(!o.status.success());
+        assert!(said(&o).contains("pg_dump"), "{}", said(&o));
+        return;
+    }
+    let helper = app.token("helper").await;
+    let batch = app.batch("by_piece", 1_000, 500).await;
+    let buyer = app.buyer("individual").await;
+    let order = json!({"buyer_id": buyer, "channel": "phone", "lines": [{"batch_id": batch, "quantity": 1}]});
+    for _ in 0..20 {
+        assert_eq!(app.place_order(&helper, order.clone()).await.status, 201);
+    }
+    let dir = scratch();
+    let backups = dir.join("backups");
+    // Orders keep being placed while the backup runs.
+    let url = app.settings.database_url.clone();
+    let to = backups.display().to_string();
+    let run = tokio::task::spawn_blocking(move || zhunong(&url, &["backup", "--to", &to]));
+    let mut during = 0;
+    while !run.is_finished() {
+        assert_eq!(app.place_order(&helper, order.clone()).await.status, 201);
+        during += 1;
+    }
+    let out = run.await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(out.status.success(), "{}", said(&out));
+    assert!(
+        said(&out).contains("restored and checked"),
+        "{}",
+        said(&out)
+    );
+    let file = only_zip(&backups);
+    let m = manifest_of(&file);
+    assert_eq!(m["integrity"], "ok");
+    let in_backup = m["row_counts"]["orders"].as_i64().unwrap_or(-1);
+    assert!(
+        (20..=20 + during).contains(&in_backup),
+        "{in_backup} orders in the backup, {during} placed during it"
+    );
+
+    // Restored into a new data directory, a server there has exactly the backup's orders.
+    let restored = dir.join("restored");
+    let r = zhunong(
+        &app.settings.database_url,
+        &[
+            "restore",
+            &file.display().to_string(),
+            "--to",
+            &restored.display().to_string(),
+        ],
+    );
+    assert!(r.status.success(), "{}", said(&r));
+    let db = restored.join("zhunong.db");
+    let again =
+        spawn_app_with(|s| s.database_url = format!("sqlite://{}?mode=rwc", db.display())).await;
+    // The restored database has the users too: the helper signs in with the same password.
+    let t = again
+        .login("helper-user", crate::helpers::STAFF_PASSWORD)
+        .await
+        .json["access_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let total = again.get(&t, "/api/v1/orders?per_page=1").await.json["total"].as_i64();
+    assert_eq!(total, Some(in_backup));
+    let stock = again
+        .get(&t, &format!("/api/v1/batches/{batch}"))
+        .await
+        .json["stock_qty"]
+        .as_i64();
+    assert_eq!(
+        stock,
+        Some(1_000 - in_backup),
+        "the stock came with the orders"
+    );
+
+    // The same directory again is refused: a restore never writes over what exists unasked.
+    let twice = zhunong(
+        &app.settings.database_url,
+        &[
+            "restore",
+            &file.display().to_string(),
+            "--to",
+            &restored.display().to_string(),
+        ],
+    );
+    assert!(!twice.status.success());
+    assert!(said(&twice).contains("exists"), "{}", said(&twice));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[tokio::test]
+async fn a_damaged_file_a_newer_schema_and_a_database_in_use_are_refused() {
+    let app = spawn_app().await;
+    if backend_name() == "postgres" {
+        let o = zhunong(&app.settings.database_url, &["restore", "x.zip"]);
+        assert!(
+            !o.status.success(),
+            "a PostgreSQL database is not restored from a file"
+        );
+        assert!(said(&o).contains("--to"), "{}", said(&o));
+        return;
+    }
+    let dir = scratch();
+    let out = zhunong(
+        &app.settings.database_url,
+        &["backup", "--to", &dir.display().to_string()],
+    );
+    assert!(out.status.success(), "{}", said(&out));
+    let file = only_zip(&dir);
+    let file_arg = file.display().to_string();
+
+    // A damaged copy: the database inside no longer matches its checksum.
+    let damaged = dir.join("damaged.zip");
+    {
+        let src = std::fs::File::open(&file).unwrap_or_else(|e| panic!("{e}"));
+        let mut zin = zip::ZipArchive::new(src).unwrap_or_else(|e| panic!("{e}"));
+        let out = std::fs::File::create(&damaged).unwrap_or_else(|e| panic!("{e}"));
+        let mut zout = zip::ZipWriter::new(out);
+        let opts = zip::write::SimpleFileOptions::default();
+        for name in ["manifest.json", "zhunong.db"] {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(
+                &mut zin.by_name(name).unwrap_or_else(|e| panic!("{e}")),
+                &mut bytes,
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+            if name == "zhunong.db" {
+                let mid = bytes.len() / 2;
+                bytes[mid] ^= 0xff;
+            }
+            zout.start_file(name, opts)
+                .unwrap_or_else(|e| panic!("{e}"));
+            std::io::Write::write_all(&mut zout, &bytes).unwrap_or_else(|e| panic!("{e}"));
+        }
+        zout.finish().unwrap_or_else(|e| panic!("{e}"));
+    }
+    let target = dir.join("from-damaged");
+    let r = zhunong(
+        &app.settings.database_url,
+        &[
+            "restore",
+            &damaged.display().to_string(),
+            "--to",
+            &target.display().to_string(),
+        ],
+    );
+    assert!(!r.status.success());
+    assert!(said(&r).contains("checksum does not match"), "{}", said(&r));
+    assert!(!target.join("zhunong.db").exists(), "nothing was written");
+
+    // A backup from a newer schema than this binary knows.
+    let newer = dir.join("newer.zip");
+    {
+        let src = std::fs::File::open(&file).unwrap_or_else(|e| panic!("{e}"));
+        let mut zin = zip::ZipArchive::new(src).unwrap_or_else(|e| panic!("{e}"));
+        let out = std::fs::File::create(&newer).unwrap_or_else(|e| panic!("{e}"));
+        let mut zout = zip::ZipWriter::new(out);
+        let opts = zip::write::SimpleFileOptions::default();
+        let mut m = manifest_of(&file);
+        m["schema_version"] = json!("m29990101_000001_from_the_future");
+        zout.start_file("manifest.json", opts)
+            .unwrap_or_else(|e| panic!("{e}"));
+        std::io::Write::write_all(&mut zout, m.to_string().as_bytes())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(
+            &mut zin.by_name("zhunong.db").unwrap_or_else(|e| panic!("{e}")),
+            &mut bytes,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        zout.start_file("zhunong.db", opts)
+            .unwrap_or_else(|e| panic!("{e}"));
+        std::io::Write::write_all(&mut zout, &bytes).unwrap_or_else(|e| panic!("{e}"));
+        zout.finish().unwrap_or_else(|e| panic!("{e}"));
+    }
+    let r = zhunong(
+        &app.settings.database_url,
+        &[
+            "restore",
+            &newer.display().to_string(),
+            "--to",
+            &dir.join("n").display().to_string(),
+        ],
+    );
+    assert!(!r.status.success());
+    assert!(said(&r).contains("newer version"), "{}", said(&r));
+
+    // --force over a database a service holds: refused, and the database is untouched.
+    let db = app
+        .settings
+        .sqlite_path()
+        .unwrap_or_else(|| panic!("a SQLite test"));
+    let held = zhunong_api::backup::hold_serving_lock(&db).unwrap_or_else(|e| panic!("{e}"));
+    assert!(held.is_some());
+    let before = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
+    let r = zhunong(
+        &app.settings.database_url,
+        &["restore", &file_arg, "--force"],
+    );
+    assert!(!r.status.success());
+    assert!(said(&r).contains("running zhunong service"), "{}", said(&r));
+    assert_eq!(std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0), before);
+    drop(held);
+    std::fs::remove_file(zhunong_api::backup::serving_lock_path(&db)).ok();
+    std::fs::remove_dir_all(&dir).ok();
+}
