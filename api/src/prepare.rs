@@ -53,6 +53,7 @@ pub async fn for_writes(
             .max(chrono::Duration::hours(24)),
         Duration::from_secs(settings.login_window_secs),
     );
+    crate::backup::schedule::spawn(settings);
     Ok(())
 }
 

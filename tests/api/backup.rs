@@ -270,3 +270,58 @@ async fn a_damaged_file_a_newer_schema_and_a_database_in_use_are_refused() {
     std::fs::remove_file(zhunong_api::backup::serving_lock_path(&db)).ok();
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[tokio::test]
+async fn serve_takes_a_backup_on_schedule_and_the_office_sees_it_and_any_that_failed() {
+    let dir = scratch();
+    let d = dir.display().to_string();
+    let app = spawn_app_with(|s| {
+        s.backup_dir = Some(d);
+        s.backup_first_after_secs = 0;
+    })
+    .await;
+    let t = app.token("secretary").await;
+    if backend_name() == "postgres" {
+        let b = app.get(&t, "/api/v1/backups").await;
+        assert_eq!((b.status, &b.json["scheduled"]), (200, &json!(false)));
+        return;
+    }
+    // A backup kept aside as failed, as a disk error would leave one.
+    std::fs::write(
+        dir.join("zhunong-20261201-020000.000.failed.zip"),
+        b"not a zip",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut seen = Value::Null;
+    for _ in 0..100 {
+        seen = app.get(&t, "/api/v1/backups").await.json;
+        if seen["files"]
+            .as_array()
+            .is_some_and(|f| f.iter().any(|x| x["good"] == true))
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert_eq!(seen["scheduled"], true, "{seen}");
+    let files = seen["files"].as_array().cloned().unwrap_or_default();
+    let good: Vec<&Value> = files.iter().filter(|f| f["good"] == true).collect();
+    assert_eq!(good.len(), 1, "{seen}");
+    assert!(good[0]["rows"].as_i64().unwrap_or(0) > 0, "{seen}");
+    assert!(
+        good[0]["schema_version"]
+            .as_str()
+            .is_some_and(|v| v.starts_with('m'))
+    );
+    let failed: Vec<&Value> = files.iter().filter(|f| f["good"] == false).collect();
+    assert_eq!(failed.len(), 1, "{seen}");
+    assert_eq!(
+        files.last().map(|f| &f["good"]),
+        Some(&json!(false)),
+        "newest first"
+    );
+    // A helper does not see the backups.
+    let h = app.token("helper").await;
+    assert_eq!(app.get(&h, "/api/v1/backups").await.status, 403);
+    std::fs::remove_dir_all(&dir).ok();
+}

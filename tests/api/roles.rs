@@ -79,6 +79,7 @@ const POLICY: &[(&str, &str, &[&str])] = &[
     ("GET", "/api/v1/orders/{id}/payments", OFFICE),
     ("POST", "/api/v1/settlements", OFFICE),
     ("GET", "/api/v1/receivables", OFFICE),
+    ("GET", "/api/v1/backups", OFFICE),
     ("GET", "/api/v1/settled-orders", OFFICE),
     ("POST", "/api/v1/commission-rules", OFFICE),
     ("GET", "/api/v1/commission-rules", OFFICE),

@@ -19,7 +19,8 @@ let deskOrder; // the order the desk flow took through its whole life
 const SHOTS = path.join(ROOT, 'target', 'screenshots');
 
 before(async () => {
-  ({ base, context } = await start());
+  // Scheduled backups into the server's own folder, the first at once.
+  ({ base, context } = await start({ ZHUNONG_BACKUP_DIR: 'backups', ZHUNONG_BACKUP_FIRST_AFTER_SECS: '0' }));
   page = await context.newPage();
   page.on('dialog', (d) => d.accept(d.type() === 'prompt' ? '已与买家电话确认' : undefined));
   tokens = {
@@ -138,6 +139,8 @@ test('the whole desk flow: a live order confirmed, weighed, approved, delivered,
   }, before);
   assert.equal(await todayNet() - before, 8000);
   await textOf(page.getByTestId('attention-flagged'), '0');
+  // The backup taken at start restored and was checked; the dashboard says so.
+  await textOf(page.getByTestId('attention-backup'), '已恢复检验');
   await noSideways('dashboard at 1280');
   await page.screenshot({ path: path.join(SHOTS, 'office-dashboard-1280.png'), fullPage: true });
 });

@@ -13,6 +13,7 @@
 
 mod archive;
 mod inspect;
+pub mod schedule;
 
 pub use archive::Manifest;
 

@@ -116,6 +116,17 @@ pub struct Settings {
     pub trusted_proxies: Vec<String>,
     /// How long idempotent responses are kept (at least a day).
     pub idempotency_retention_hours: u64,
+    /// Where `serve` writes its scheduled backups (SQLite): a folder, a mounted USB disk or a
+    /// network share. None: no scheduled backups (`zhunong backup` still works).
+    pub backup_dir: Option<String>,
+    /// How often `serve` takes a backup.
+    pub backup_every_minutes: u64,
+    /// How long after start the first scheduled backup is taken.
+    pub backup_first_after_secs: u64,
+    /// Backups kept: the newest of each of this many hours, days and months.
+    pub backup_keep_hourly: usize,
+    pub backup_keep_daily: usize,
+    pub backup_keep_monthly: usize,
     /// How long a request waits for an earlier one with the same `Idempotency-Key` to finish
     /// (then it replays that answer); past it, 409.
     pub idempotency_in_flight_wait_secs: u64,
@@ -214,6 +225,12 @@ impl Default for Settings {
             login_window_secs: 900,
             trusted_proxies: Vec::new(),
             idempotency_retention_hours: 48,
+            backup_dir: None,
+            backup_every_minutes: 60,
+            backup_first_after_secs: 60,
+            backup_keep_hourly: 24,
+            backup_keep_daily: 14,
+            backup_keep_monthly: 12,
             idempotency_in_flight_wait_secs: 10,
             fact_cache_entries: 100_000,
             weigh_tolerance_bp: 500,

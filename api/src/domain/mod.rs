@@ -2,6 +2,7 @@
 //! here touches the database or HTTP; each rule is unit-tested beside its code.
 
 pub mod audit_text;
+pub mod backup_keep;
 pub mod caller;
 pub mod commission;
 pub mod format;

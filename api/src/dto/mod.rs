@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod backups;
 pub mod buyers;
 pub mod catalog;
 pub mod date;

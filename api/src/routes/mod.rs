@@ -7,6 +7,7 @@
 pub mod answers;
 pub mod audit;
 pub mod auth;
+pub mod backups;
 pub mod batches;
 pub mod buyers;
 pub mod collectives;
@@ -48,6 +49,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
             .configure(receivables::routes)
             .configure(reports::routes)
             .configure(audit::routes)
+            .configure(backups::routes)
             .configure(trace::routes)
             .configure(live::routes)
             .configure(partner::routes)
