@@ -57,6 +57,40 @@ fn manifest_of(zip_path: &Path) -> Value {
     serde_json::from_reader(m).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// `zhunong restore FILE --to DIR`.
+fn restore_to(database_url: &str, file: &Path, dir: &Path) -> Output {
+    zhunong(
+        database_url,
+        &[
+            "restore",
+            &file.display().to_string(),
+            "--to",
+            &dir.display().to_string(),
+        ],
+    )
+}
+
+/// A copy of the backup `from` at `to`, each entry passed through `change` first.
+fn rewrite(from: &Path, to: &Path, change: impl Fn(&str, &mut Vec<u8>)) {
+    let src = std::fs::File::open(from).unwrap_or_else(|e| panic!("{e}"));
+    let mut zin = zip::ZipArchive::new(src).unwrap_or_else(|e| panic!("{e}"));
+    let out = std::fs::File::create(to).unwrap_or_else(|e| panic!("{e}"));
+    let mut zout = zip::ZipWriter::new(out);
+    for name in ["manifest.json", "zhunong.db"] {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(
+            &mut zin.by_name(name).unwrap_or_else(|e| panic!("{e}")),
+            &mut bytes,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        change(name, &mut bytes);
+        zout.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        std::io::Write::write_all(&mut zout, &bytes).unwrap_or_else(|e| panic!("{e}"));
+    }
+    zout.finish().unwrap_or_else(|e| panic!("{e}"));
+}
+
 #[tokio::test]
 async fn a_backup_taken_while_orders_flow_restores_to_a_server_with_the_same_orders() {
     let app = spawn_app().await;
@@ -105,15 +139,7 @@ async fn a_backup_taken_while_orders_flow_restores_to_a_server_with_the_same_ord
 
     // Restored into a new data directory, a server there has exactly the backup's orders.
     let restored = dir.join("restored");
-    let r = zhunong(
-        &app.settings.database_url,
-        &[
-            "restore",
-            &file.display().to_string(),
-            "--to",
-            &restored.display().to_string(),
-        ],
-    );
+    let r = restore_to(&app.settings.database_url, &file, &restored);
     assert!(r.status.success(), "{}", said(&r));
     let db = restored.join("zhunong.db");
     let again =
@@ -140,15 +166,7 @@ async fn a_backup_taken_while_orders_flow_restores_to_a_server_with_the_same_ord
     );
 
     // The same directory again is refused: a restore never writes over what exists unasked.
-    let twice = zhunong(
-        &app.settings.database_url,
-        &[
-            "restore",
-            &file.display().to_string(),
-            "--to",
-            &restored.display().to_string(),
-        ],
-    );
+    let twice = restore_to(&app.settings.database_url, &file, &restored);
     assert!(!twice.status.success());
     assert!(said(&twice).contains("exists"), "{}", said(&twice));
     std::fs::remove_dir_all(&dir).ok();
@@ -177,77 +195,28 @@ async fn a_damaged_file_a_newer_schema_and_a_database_in_use_are_refused() {
 
     // A damaged copy: the database inside no longer matches its checksum.
     let damaged = dir.join("damaged.zip");
-    {
-        let src = std::fs::File::open(&file).unwrap_or_else(|e| panic!("{e}"));
-        let mut zin = zip::ZipArchive::new(src).unwrap_or_else(|e| panic!("{e}"));
-        let out = std::fs::File::create(&damaged).unwrap_or_else(|e| panic!("{e}"));
-        let mut zout = zip::ZipWriter::new(out);
-        let opts = zip::write::SimpleFileOptions::default();
-        for name in ["manifest.json", "zhunong.db"] {
-            let mut bytes = Vec::new();
-            std::io::Read::read_to_end(
-                &mut zin.by_name(name).unwrap_or_else(|e| panic!("{e}")),
-                &mut bytes,
-            )
-            .unwrap_or_else(|e| panic!("{e}"));
-            if name == "zhunong.db" {
-                let mid = bytes.len() / 2;
-                bytes[mid] ^= 0xff;
-            }
-            zout.start_file(name, opts)
-                .unwrap_or_else(|e| panic!("{e}"));
-            std::io::Write::write_all(&mut zout, &bytes).unwrap_or_else(|e| panic!("{e}"));
+    rewrite(&file, &damaged, |name, bytes| {
+        if name == "zhunong.db" {
+            let mid = bytes.len() / 2;
+            bytes[mid] ^= 0xff;
         }
-        zout.finish().unwrap_or_else(|e| panic!("{e}"));
-    }
+    });
     let target = dir.join("from-damaged");
-    let r = zhunong(
-        &app.settings.database_url,
-        &[
-            "restore",
-            &damaged.display().to_string(),
-            "--to",
-            &target.display().to_string(),
-        ],
-    );
+    let r = restore_to(&app.settings.database_url, &damaged, &target);
     assert!(!r.status.success());
     assert!(said(&r).contains("checksum does not match"), "{}", said(&r));
     assert!(!target.join("zhunong.db").exists(), "nothing was written");
 
     // A backup from a newer schema than this binary knows.
     let newer = dir.join("newer.zip");
-    {
-        let src = std::fs::File::open(&file).unwrap_or_else(|e| panic!("{e}"));
-        let mut zin = zip::ZipArchive::new(src).unwrap_or_else(|e| panic!("{e}"));
-        let out = std::fs::File::create(&newer).unwrap_or_else(|e| panic!("{e}"));
-        let mut zout = zip::ZipWriter::new(out);
-        let opts = zip::write::SimpleFileOptions::default();
-        let mut m = manifest_of(&file);
-        m["schema_version"] = json!("m29990101_000001_from_the_future");
-        zout.start_file("manifest.json", opts)
-            .unwrap_or_else(|e| panic!("{e}"));
-        std::io::Write::write_all(&mut zout, m.to_string().as_bytes())
-            .unwrap_or_else(|e| panic!("{e}"));
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(
-            &mut zin.by_name("zhunong.db").unwrap_or_else(|e| panic!("{e}")),
-            &mut bytes,
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-        zout.start_file("zhunong.db", opts)
-            .unwrap_or_else(|e| panic!("{e}"));
-        std::io::Write::write_all(&mut zout, &bytes).unwrap_or_else(|e| panic!("{e}"));
-        zout.finish().unwrap_or_else(|e| panic!("{e}"));
-    }
-    let r = zhunong(
-        &app.settings.database_url,
-        &[
-            "restore",
-            &newer.display().to_string(),
-            "--to",
-            &dir.join("n").display().to_string(),
-        ],
-    );
+    rewrite(&file, &newer, |name, bytes| {
+        if name == "manifest.json" {
+            let mut m: Value = serde_json::from_slice(bytes).unwrap_or_default();
+            m["schema_version"] = json!("m29990101_000001_from_the_future");
+            *bytes = m.to_string().into_bytes();
+        }
+    });
+    let r = restore_to(&app.settings.database_url, &newer, &dir.join("n"));
     assert!(!r.status.success());
     assert!(said(&r).contains("newer version"), "{}", said(&r));
 
