@@ -1,4 +1,5 @@
-//! The `zhunong` command: `serve` (default), `migrate`, `create-user`, `demo`, `generate`.
+//! The `zhunong` command: `serve` (default), `migrate`, `create-user`, `demo`, `generate`,
+//! `backup`, `restore`, `check`.
 
 use clap::{Parser, Subcommand};
 use zhunong_api::auth::random_hex;
@@ -65,6 +66,13 @@ enum Command {
         /// Replace the configured database (the service must be stopped).
         #[arg(long)]
         force: bool,
+    },
+    /// Check every invariant (ledger, stock, payments, sales figures, order states) on the
+    /// configured database; read-only and safe while the service runs. Exits 1 if any is broken.
+    Check {
+        /// Print the report as JSON instead of lines of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Load demo data (Hongguang village and its neighbours) into an empty database.
     Demo {
@@ -144,7 +152,7 @@ async fn run() -> anyhow::Result<()> {
                      server's own tools (pg_dump, pgBackRest)"
                 )
             })?;
-            let made = zhunong_api::backup::backup(&db, &to).await?;
+            let made = zhunong_api::backup::backup(&db, &to, settings.check_options()).await?;
             let rows: i64 = made.manifest.row_counts.values().sum();
             println!(
                 "backup {} ({} bytes): schema {}, {} rows in {} tables, integrity {}, restored and checked",
@@ -177,6 +185,30 @@ async fn run() -> anyhow::Result<()> {
                 m.schema_version,
                 m.created_at
             );
+            let report = zhunong_api::check::sqlite_file(&target, settings.check_options()).await?;
+            print!("{}", report.to_text());
+            if !report.ok {
+                anyhow::bail!(
+                    "the restored database breaks the invariants above; it is in place at {}, \
+                     but check it before serving from it",
+                    target.display()
+                );
+            }
+        }
+        Command::Check { json } => {
+            if let Some(db) = settings.sqlite_path() {
+                anyhow::ensure!(db.exists(), "there is no database at {}", db.display());
+            }
+            let db = Db::connect(&settings).await?;
+            let report = zhunong_api::check::run(db.read.pool(), settings.check_options()).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", report.to_text());
+            }
+            if !report.ok {
+                std::process::exit(1);
+            }
         }
         Command::Migrate => {
             let db = Db::connect(&settings).await?;

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod backup;
+pub mod check;
 pub mod config;
 pub mod db;
 pub mod demo;

@@ -40,7 +40,7 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
         (name = "money", description = "Payments, commission rules, settlement, ledger, grower statements, income"),
         (name = "reports", description = "Sales totals in JSON, CSV or XLSX; the dashboard's cards"),
         (name = "audit", description = "Who changed what, when"),
-        (name = "backups", description = "The scheduled backups and whether each restored"),
+        (name = "backups", description = "Keeping the data: the scheduled backups and whether each restored, and the integrity check"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

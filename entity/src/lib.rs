@@ -13,6 +13,7 @@ pub mod enums;
 pub mod grower;
 pub mod grower_statement;
 pub mod idempotency_key;
+pub mod integrity_check;
 pub mod ledger_entry;
 pub mod ledger_transaction;
 pub mod live_buyer_take;

@@ -19,6 +19,7 @@ mod m20261206_000001_login_failures;
 mod m20261207_000001_webhook_versions;
 mod m20261208_000001_display_names;
 mod m20261208_000002_featured_on_sale;
+mod m20261209_000001_integrity_checks;
 mod util;
 
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000001_webhook_versions::Migration),
             Box::new(m20261208_000001_display_names::Migration),
             Box::new(m20261208_000002_featured_on_sale::Migration),
+            Box::new(m20261209_000001_integrity_checks::Migration),
         ]
     }
 }

@@ -17,6 +17,7 @@ mod grower_account;
 mod health_and_docs;
 mod helpers;
 mod idempotency;
+mod integrity;
 mod layers;
 mod live;
 mod live_featured;

@@ -41,7 +41,7 @@ pub(crate) async fn grape_farm(app: &TestApp, stock: i64, price: i64) -> (i64, i
     (c, g, p, b.json["id"].as_i64().unwrap_or(0))
 }
 
-async fn rule(app: &TestApp, body: Value) -> i64 {
+pub(crate) async fn rule(app: &TestApp, body: Value) -> i64 {
     let r = app
         .post(
             &app.token("secretary").await,

@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 
 const STAFF: &[&str] = &["admin", "secretary", "helper", "station"];
 const OFFICE: &[&str] = &["admin", "secretary"];
+const OPERATOR: &[&str] = &["admin"];
 const SALES: &[&str] = &["admin", "secretary", "helper"];
 const YARD: &[&str] = &["admin", "secretary", "station"];
 const PUBLIC: &[&str] = &[];
@@ -80,6 +81,8 @@ const POLICY: &[(&str, &str, &[&str])] = &[
     ("POST", "/api/v1/settlements", OFFICE),
     ("GET", "/api/v1/receivables", OFFICE),
     ("GET", "/api/v1/backups", OFFICE),
+    ("POST", "/api/v1/integrity-checks", OPERATOR),
+    ("GET", "/api/v1/integrity-checks", OFFICE),
     ("GET", "/api/v1/settled-orders", OFFICE),
     ("POST", "/api/v1/commission-rules", OFFICE),
     ("GET", "/api/v1/commission-rules", OFFICE),

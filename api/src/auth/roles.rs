@@ -22,6 +22,10 @@ role_set!(
     Office => [Admin, Secretary]
 );
 role_set!(
+    /// Looking after the data itself: downloading backups, running the integrity check.
+    Operator => [Admin]
+);
+role_set!(
     /// Taking orders and keeping buyers: the office and the livestream helper.
     Sales => [Admin, Secretary, Helper]
 );

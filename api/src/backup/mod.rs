@@ -61,7 +61,7 @@ pub fn hold_serving_lock(db: &Path) -> anyhow::Result<Option<std::fs::File>> {
 /// # Errors
 /// The copy or its checks failed (a backup that does not restore is kept as `…-failed.zip`
 /// and reported as an error).
-pub async fn backup(db: &Path, dir: &Path) -> anyhow::Result<Made> {
+pub async fn backup(db: &Path, dir: &Path, check: crate::check::Options) -> anyhow::Result<Made> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S%.3f").to_string();
     let copy = dir.join(format!(".zhunong-{stamp}.db.partial"));
@@ -74,7 +74,7 @@ pub async fn backup(db: &Path, dir: &Path) -> anyhow::Result<Made> {
     });
     std::fs::remove_file(&copy).ok();
     let made = written?;
-    if let Err(e) = prove_restores(&made.file, &made.manifest).await {
+    if let Err(e) = prove_restores(&made.file, &made.manifest, check).await {
         let failed = made.file.with_extension("failed.zip");
         std::fs::rename(&made.file, &failed).ok();
         bail!(
@@ -85,8 +85,13 @@ pub async fn backup(db: &Path, dir: &Path) -> anyhow::Result<Made> {
     Ok(made)
 }
 
-/// Restores `file` into a scratch directory and checks it against its manifest.
-async fn prove_restores(file: &Path, expected: &Manifest) -> anyhow::Result<()> {
+/// Restores `file` into a scratch directory and checks it against its manifest and with the
+/// integrity check.
+async fn prove_restores(
+    file: &Path,
+    expected: &Manifest,
+    check: crate::check::Options,
+) -> anyhow::Result<()> {
     let scratch = std::env::temp_dir().join(format!(
         "zhunong-restore-check-{}",
         uuid::Uuid::new_v4().simple()
@@ -101,6 +106,12 @@ async fn prove_restores(file: &Path, expected: &Manifest) -> anyhow::Result<()> 
             "the restored copy holds other row counts than its manifest"
         );
         anyhow::ensure!(again.integrity == "ok", "integrity: {}", again.integrity);
+        let report = crate::check::sqlite_file(&target, check).await?;
+        anyhow::ensure!(
+            report.ok,
+            "the restored copy breaks invariants:\n{}",
+            report.to_text()
+        );
         Ok(())
     }
     .await;

@@ -76,6 +76,7 @@ pub fn spawn(settings: &Settings) {
         return;
     };
     let dir = PathBuf::from(dir);
+    let check = settings.check_options();
     let first = Duration::from_secs(settings.backup_first_after_secs);
     let every = Duration::from_secs(settings.backup_every_minutes.max(1).saturating_mul(60));
     let policy = KeepPolicy {
@@ -88,7 +89,7 @@ pub fn spawn(settings: &Settings) {
         let mut tick = tokio::time::interval(every);
         loop {
             tick.tick().await;
-            match super::backup(&db, &dir).await {
+            match super::backup(&db, &dir, check).await {
                 Ok(made) => {
                     let removed = prune(&dir, policy);
                     tracing::info!(file = %made.file.display(), removed, "backup taken, restored and checked");

@@ -128,6 +128,8 @@ pub struct Settings {
     pub backup_keep_hourly: usize,
     pub backup_keep_daily: usize,
     pub backup_keep_monthly: usize,
+    /// How many things breaking one rule the integrity check lists (it counts all of them).
+    pub check_max_listed: usize,
     /// How long a request waits for an earlier one with the same `Idempotency-Key` to finish
     /// (then it replays that answer); past it, 409.
     pub idempotency_in_flight_wait_secs: u64,
@@ -232,6 +234,7 @@ impl Default for Settings {
             backup_keep_hourly: 24,
             backup_keep_daily: 14,
             backup_keep_monthly: 12,
+            check_max_listed: 50,
             idempotency_in_flight_wait_secs: 10,
             fact_cache_entries: 100_000,
             weigh_tolerance_bp: 500,
@@ -308,6 +311,14 @@ impl Settings {
     pub fn local_offset(&self) -> chrono::FixedOffset {
         chrono::FixedOffset::east_opt(self.local_utc_offset_minutes.saturating_mul(60))
             .unwrap_or_else(|| chrono::Utc.fix())
+    }
+
+    /// How the integrity check reads this village's database.
+    pub fn check_options(&self) -> crate::check::Options {
+        crate::check::Options {
+            local_offset: self.local_offset(),
+            max_listed: self.check_max_listed,
+        }
     }
 
     pub fn is_sqlite(&self) -> bool {

@@ -18,6 +18,12 @@ impl Reader {
     pub(super) fn new(conn: DatabaseConnection, health: Arc<Health>) -> Self {
         Self { conn, health }
     }
+
+    /// The pool itself, for a read that needs one snapshot across statements (the integrity
+    /// check's read-only transaction); not bounded by the breaker.
+    pub fn pool(&self) -> &DatabaseConnection {
+        &self.conn
+    }
 }
 
 #[async_trait::async_trait]

@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod date;
 pub mod events;
 pub mod grower_account;
+pub mod integrity;
 pub mod live;
 pub mod loads;
 pub mod money;

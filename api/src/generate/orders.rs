@@ -140,11 +140,9 @@ pub(super) fn one_order(
             final_amount_fen: final_amount,
             flagged: false,
             weighing_completed_at: weighed.then(|| placed + Duration::days(1)),
-            stock_beyond_order: if by_weight {
-                (holds - quantity).max(0)
-            } else {
-                0
-            },
+            // As weighing leaves it: what was taken beyond the order, or (negative) the
+            // shortfall a completed line gave back.
+            stock_beyond_order: if by_weight { holds - quantity } else { 0 },
             commission_rule_id: Some(*rule_id),
             commission_bp: Some(*bp),
             commission_fen_per_jin: Some(0),

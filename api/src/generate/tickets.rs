@@ -45,7 +45,11 @@ pub(super) fn for_line(
                 note: Set(None),
                 // What the line took beyond its order goes with the last crate, so a void of
                 // that crate gives it back exactly.
-                stock_taken: Set(if last { line.stock_beyond_order } else { 0 }),
+                stock_taken: Set(if last {
+                    line.stock_beyond_order.max(0)
+                } else {
+                    0
+                }),
                 ..Default::default()
             }
         })

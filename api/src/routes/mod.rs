@@ -13,6 +13,7 @@ pub mod buyers;
 pub mod collectives;
 pub mod growers;
 pub mod health;
+pub mod integrity;
 pub mod live;
 pub mod loads;
 pub mod money;
@@ -50,6 +51,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
             .configure(reports::routes)
             .configure(audit::routes)
             .configure(backups::routes)
+            .configure(integrity::routes)
             .configure(trace::routes)
             .configure(live::routes)
             .configure(partner::routes)

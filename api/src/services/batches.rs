@@ -162,8 +162,15 @@ pub async fn update(db: &Db, actor: i64, id: i64, req: UpdateBatch) -> AppResult
     m.updated_at = Set(chrono::Utc::now());
     let m = m.update(&tx).await?;
     let mut after = audited(&m);
-    if let (Some(r), Some(obj)) = (reason, after.as_object_mut()) {
-        obj.insert("reason".into(), r.into());
+    if let Some(obj) = after.as_object_mut() {
+        if let Some(r) = reason {
+            obj.insert("reason".into(), r.into());
+        }
+        // The stock before and after may also differ by what orders took while this
+        // transaction waited for the batch's row; the integrity check needs the adjustment.
+        if let Some(adj) = req.stock_adjustment.filter(|a| *a != 0) {
+            obj.insert("stock_adjustment".into(), adj.into());
+        }
     }
     audit::record(
         &tx,

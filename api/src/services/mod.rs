@@ -20,6 +20,7 @@ pub mod contract_prices;
 pub mod facts;
 pub mod growers;
 pub mod idempotency;
+pub mod integrity;
 pub mod live;
 pub mod loads;
 pub mod money;
