@@ -143,6 +143,14 @@ async fn run() -> anyhow::Result<()> {
                 "Zhunong listening on http://{host}:{}  (API docs: /api/docs)",
                 app.port()
             );
+            if let Some(port) = app.metrics_port() {
+                let host = settings
+                    .metrics_bind
+                    .as_deref()
+                    .and_then(|b| b.rsplit_once(':'))
+                    .map_or("127.0.0.1", |(h, _)| h);
+                println!("Metrics on http://{host}:{port}/metrics");
+            }
             app.run_until_stopped().await?;
         }
         Command::Backup { to } => {

@@ -14,6 +14,7 @@ pub mod extract;
 pub mod generate;
 pub mod known_routes;
 pub mod listener;
+pub mod metrics;
 pub mod middleware;
 pub mod openapi;
 pub mod prepare;

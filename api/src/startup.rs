@@ -34,6 +34,8 @@ pub struct Application {
     drain: Duration,
     settle: Duration,
     gate: crate::listener::ListenerGate,
+    /// `GET /metrics` on its own address, and its port.
+    metrics: Option<(Server, u16)>,
 }
 
 impl Application {
@@ -100,6 +102,15 @@ impl Application {
                 state.resolver.clone(),
             ));
         }
+        let metrics = match settings.metrics_bind.as_deref() {
+            Some(bind) => {
+                let handle = crate::metrics::install().ok_or_else(|| {
+                    anyhow::anyhow!("metrics: another recorder is installed in this process")
+                })?;
+                Some(crate::metrics::scrape::server(bind, handle, state.clone())?)
+            }
+            None => None,
+        };
         let body_limit = web::Data::new(BodyLimit(settings.max_body_bytes));
         let deadline = web::Data::new(middleware::Deadline(Duration::from_secs(
             settings.request_timeout_secs,
@@ -141,6 +152,7 @@ impl Application {
                 .wrap(ErrorHandlers::new().default_handler(problem_fallback))
                 .wrap(from_fn(middleware::security_headers))
                 .wrap(from_fn(middleware::close_connections_when_stopping))
+                .wrap(from_fn(middleware::measure))
                 .wrap(tracing_actix_web::TracingLogger::<
                     crate::telemetry::RedactingRootSpan,
                 >::new())
@@ -161,7 +173,13 @@ impl Application {
             drain,
             settle,
             gate,
+            metrics,
         })
+    }
+
+    /// The port `/metrics` is served on, when metrics are on.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(|m| m.1)
     }
 
     pub fn port(&self) -> u16 {
@@ -189,6 +207,11 @@ impl Application {
         let handle = self.server.handle();
         let (hub, health, drain, settle, gate) =
             (self.hub, self.health, self.drain, self.settle, self.gate);
+        let metrics = self.metrics.map(|(server, _)| {
+            let stop = server.handle();
+            tokio::spawn(server);
+            stop
+        });
         let stopping = tokio::spawn(async move {
             stop_signal().await;
             tracing::info!("stopping: closing streams, finishing requests in flight");
@@ -202,6 +225,9 @@ impl Application {
             handle.stop(true).await;
         });
         let served = self.server.await;
+        if let Some(m) = metrics {
+            m.stop(false).await;
+        }
         // A server that ended another way (a test's handle) has closed its socket, and the
         // descriptor the gate holds may be another file's by now.
         stopping.abort();

@@ -1,5 +1,5 @@
 // 首页：今日、本周、本月、本年的卡片（与去年同期比），今年各产品按月的销售额、渠道构成，
-// 村集体收入（按类别和月份，与上年比），待处理事项和最新订单。
+// 村集体收入（按类别和月份，与上年比），待处理事项（数据备份与数据核对两行在 office-check.js）和最新订单。
 'use strict';
 
 (() => {
@@ -108,23 +108,11 @@
       ['已送达未付款', await n('status=delivered&payment_status=unpaid'), '#orders?status=delivered', 'attention-unpaid'],
       ['推送失败的企业通知', failed, null, 'attention-webhooks'],
     ];
+    const [backups, check] = await Promise.all([api('GET', '/backups'), o.checkItem()]);
     fill($('attention'), items.map(([label, total, href, testid]) => el('li', { class: 'attention-item', testid },
       href ? el('a', { href, text: label }) : el('span', { text: label }),
       el('span', { class: total ? 'count warn-text' : 'count muted', text: String(total) }))),
-    backupLine(await api('GET', '/backups')));
-  }
-
-  /** 数据备份一行：没设定时备份、最近一次失败、或太久没备份，都标红提醒。 */
-  function backupLine(b) {
-    const item = (text, warn) => el('li', { class: 'attention-item', testid: 'attention-backup' },
-      el('span', { text: '数据备份' }), el('span', { class: warn ? 'count warn-text' : 'count muted', text }));
-    if (!b.scheduled) return item('未设置定时备份，请管理员设置备份目录', true);
-    const newest = b.files[0];
-    const good = b.files.find((f) => f.good);
-    if (newest && !newest.good) return item(`最近一次备份失败（${o.localTime(newest.taken_at)}），请检查备份盘`, true);
-    if (!good) return item('还没有备份', true);
-    const late = Date.now() - new Date(good.taken_at).getTime() > 2 * b.every_minutes * 60000;
-    return item(`最近备份 ${o.localTime(good.taken_at)}，已恢复检验${late ? '；已超过两个备份周期' : ''}`, late);
+    o.backupLine(backups), check);
   }
 
   async function latest() {

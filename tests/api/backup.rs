@@ -289,6 +289,37 @@ async fn serve_takes_a_backup_on_schedule_and_the_office_sees_it_and_any_that_fa
         Some(&json!(false)),
         "newest first"
     );
+    // The admin downloads the good one, byte for byte; nobody downloads anything else.
+    let name = good[0]["name"].as_str().unwrap_or_default().to_owned();
+    let admin = app.token("admin").await;
+    let got = app
+        .client
+        .get(app.url(&format!("/api/v1/backups/{name}")))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(got.status(), 200);
+    assert_eq!(
+        got.headers().get("content-type").map(|v| v.as_bytes()),
+        Some(&b"application/zip"[..])
+    );
+    let bytes = got.bytes().await.unwrap_or_default();
+    let on_disk = std::fs::read(dir.join(&name)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(bytes.len(), on_disk.len());
+    assert!(bytes == on_disk, "the download differs from the file");
+    for other in [
+        "..%2Fzhunong.db",
+        "notes.txt",
+        "zhunong-20200101-000000.000.zip",
+    ] {
+        let r = app.get(&admin, &format!("/api/v1/backups/{other}")).await;
+        r.assert_problem(404, "not_found");
+    }
+    assert_eq!(
+        app.get(&t, &format!("/api/v1/backups/{name}")).await.status,
+        403
+    );
     // A helper does not see the backups.
     let h = app.token("helper").await;
     assert_eq!(app.get(&h, "/api/v1/backups").await.status, 403);

@@ -147,3 +147,97 @@ fn the_readme_explains_scaling_and_the_compose_file() {
     assert!(readme.contains("docker compose up --build"));
     assert!(readme.contains("deploy/nginx.conf"));
 }
+
+/// `promtool` on a deploy file; required in CI, which installs it.
+fn promtool(args: &[&str]) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    match std::process::Command::new("promtool")
+        .args(args)
+        .current_dir(root)
+        .output()
+    {
+        Ok(out) => assert!(
+            out.status.success(),
+            "promtool {args:?}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        Err(e) => assert!(
+            std::env::var("CI").is_err(),
+            "promtool is required in CI: {e}"
+        ),
+    }
+}
+
+#[test]
+fn prometheus_scrapes_every_replica_on_the_metrics_port_and_the_alerts_load() {
+    let c = compose();
+    let app = &c["services"]["app"];
+    let bind = env_of(app, "ZHUNONG_METRICS_BIND").unwrap_or_default();
+    let port = bind.rsplit(':').next().unwrap_or_default().to_owned();
+    assert!(!port.is_empty(), "the app has no metrics bind");
+    // On the backend network only: no host port, and nginx never passes it.
+    assert!(app["ports"].is_badvalue(), "the app publishes a host port");
+    assert!(!read("deploy/nginx.conf").contains(&port));
+    let prom = &c["services"]["prometheus"];
+    let mounts: Vec<&str> = prom["volumes"]
+        .as_vec()
+        .into_iter()
+        .flatten()
+        .filter_map(Yaml::as_str)
+        .collect();
+    for file in ["./deploy/prometheus.yml", "./deploy/alerts.yml"] {
+        assert!(
+            mounts.iter().any(|m| m.starts_with(file)),
+            "{file} is not mounted"
+        );
+    }
+    let config = read("deploy/prometheus.yml");
+    assert!(config.contains(&format!("port: {port}")) && config.contains("names: [\"app\"]"));
+    promtool(&["check", "config", "deploy/prometheus.yml"]);
+    promtool(&["check", "rules", "deploy/alerts.yml"]);
+    // Every alert and dashboard query reads a metric the service exposes.
+    let exposed = [
+        "zhunong_http_requests_total",
+        "zhunong_http_request_duration_seconds_bucket",
+        "zhunong_orders_placed_total",
+        "zhunong_stock_refusals_total",
+        "zhunong_db_pool_connections",
+        "zhunong_db_acquire_waiting",
+        "zhunong_db_acquire_seconds_bucket",
+        "zhunong_webhook_outbox_depth",
+        "zhunong_webhook_outbox_oldest_age_seconds",
+        "zhunong_backup_last_good_age_seconds",
+        "zhunong_database_breaker_open",
+        "zhunong_live_sessions_open",
+    ];
+    let dashboard: serde_json::Value = serde_json::from_str(&read("deploy/grafana-dashboard.json"))
+        .unwrap_or_else(|e| panic!("the dashboard is not JSON: {e}"));
+    let mut queries: Vec<String> = dashboard["panels"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|p| p["targets"].as_array().cloned().unwrap_or_default())
+        .filter_map(|t| t["expr"].as_str().map(str::to_owned))
+        .collect();
+    assert!(queries.len() >= 8, "{queries:?}");
+    queries.extend(
+        read("deploy/alerts.yml")
+            .lines()
+            .filter(|l| l.contains("zhunong_"))
+            .map(str::to_owned),
+    );
+    for q in &queries {
+        let names: Vec<&str> = q
+            .split(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
+            .filter(|w| w.starts_with("zhunong_"))
+            .collect();
+        assert!(!names.is_empty(), "{q}");
+        for n in names {
+            assert!(
+                exposed.contains(&n),
+                "{n} (in {q}) is not a metric the service exposes"
+            );
+        }
+    }
+}

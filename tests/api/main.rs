@@ -24,6 +24,7 @@ mod live_featured;
 mod live_room;
 mod loads;
 mod messages;
+mod metrics;
 mod money;
 mod order_desk;
 mod orders;

@@ -9,15 +9,29 @@ use std::time::{Duration, Instant};
 const BIN: &str = env!("CARGO_BIN_EXE_zhunong");
 
 /// A `zhunong serve` on a fresh SQLite file and a free port, its output collected.
-struct Served {
+pub(crate) struct Served {
     child: Child,
-    port: u16,
+    pub port: u16,
+    /// The port `/metrics` is on, when `ZHUNONG_METRICS_BIND` was given.
+    pub metrics_port: Option<u16>,
     log: Arc<Mutex<String>>,
     dir: std::path::PathBuf,
 }
 
+/// The port in a line such as `… on http://127.0.0.1:8080/…`, after `marker`.
+fn port_after(line: &str, marker: &str) -> Option<u16> {
+    let rest = line.split(marker).nth(1)?;
+    let addr = rest.split_whitespace().next()?;
+    let addr = addr.split('/').next()?;
+    addr.rsplit(':').next()?.parse().ok()
+}
+
 impl Served {
     fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    pub(crate) fn start_with(env: &[(&str, &str)]) -> Self {
         let dir = std::env::temp_dir().join(format!("zhunong-process-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
         let mut child = Command::new(BIN)
@@ -32,6 +46,7 @@ impl Served {
             .env("ZHUNONG_ADMIN_PASSWORD", crate::helpers::ADMIN_PASSWORD)
             .env("ZHUNONG_LOG_LEVEL", "info")
             .env("NO_COLOR", "1")
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -50,14 +65,11 @@ impl Served {
             let (log, port_tx) = (log.clone(), port_tx.clone());
             std::thread::spawn(move || {
                 for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                    if let Some(rest) = line.split("listening on http://").nth(1)
-                        && let Some(port) = rest
-                            .split_whitespace()
-                            .next()
-                            .and_then(|a| a.rsplit(':').next())
-                            .and_then(|p| p.parse::<u16>().ok())
-                    {
-                        let _ = port_tx.send(port);
+                    if let Some(port) = port_after(&line, "listening on http://") {
+                        let _ = port_tx.send((false, port));
+                    }
+                    if let Some(port) = port_after(&line, "Metrics on http://") {
+                        let _ = port_tx.send((true, port));
                     }
                     let mut l = log.lock().unwrap_or_else(|p| p.into_inner());
                     l.push_str(&line);
@@ -65,28 +77,38 @@ impl Served {
                 }
             });
         }
-        let port = port_rx
-            .recv_timeout(Duration::from_secs(60))
-            .unwrap_or_else(|_| {
-                panic!(
-                    "the server did not say where it listens: {}",
-                    log.lock().map(|l| l.clone()).unwrap_or_default()
-                )
-            });
+        let wants_metrics = env.iter().any(|(k, _)| *k == "ZHUNONG_METRICS_BIND");
+        let (mut port, mut metrics_port) = (None, None);
+        while port.is_none() || (wants_metrics && metrics_port.is_none()) {
+            let (is_metrics, p) = port_rx
+                .recv_timeout(Duration::from_secs(60))
+                .unwrap_or_else(|_| {
+                    panic!(
+                        "the server did not say where it listens: {}",
+                        log.lock().map(|l| l.clone()).unwrap_or_default()
+                    )
+                });
+            if is_metrics {
+                metrics_port = Some(p);
+            } else {
+                port = Some(p);
+            }
+        }
         Self {
             child,
-            port,
+            port: port.unwrap_or_default(),
+            metrics_port,
             log,
             dir,
         }
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
 
     /// Stops the server (SIGTERM) and returns everything it wrote.
-    fn stop(mut self) -> String {
+    pub(crate) fn stop(mut self) -> String {
         let pid = libc::pid_t::try_from(self.child.id()).unwrap_or(0);
         // SAFETY: kill only sends SIGTERM, as an operator would, to our own child process.
         unsafe { libc::kill(pid, libc::SIGTERM) };

@@ -81,6 +81,7 @@ const POLICY: &[(&str, &str, &[&str])] = &[
     ("POST", "/api/v1/settlements", OFFICE),
     ("GET", "/api/v1/receivables", OFFICE),
     ("GET", "/api/v1/backups", OFFICE),
+    ("GET", "/api/v1/backups/{name}", OPERATOR),
     ("POST", "/api/v1/integrity-checks", OPERATOR),
     ("GET", "/api/v1/integrity-checks", OFFICE),
     ("GET", "/api/v1/settled-orders", OFFICE),

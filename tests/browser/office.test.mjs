@@ -1,14 +1,14 @@
 // Headless-Chromium tests of the secretary's office (/app/office): the dashboard's cards and
 // charts, the whole desk flow (a helper's live order confirmed, a flagged weighing approved and
 // a payment recorded in the office, the order settled and the dashboard moved by exactly its
-// amount), the reports form against the API with its downloads, and no sideways scrolling at
-// 375 px and 1280 px.
+// amount), the reports form against the API with its downloads, the data check and the backup
+// download from the dashboard, and no sideways scrolling at 375 px and 1280 px.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { mkdir } from 'node:fs/promises';
-import { DEMO_PASSWORD, ROOT, start, stop, http, login, textOf, loginIfAsked } from './harness.mjs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { ADMIN_PASSWORD, DEMO_PASSWORD, ROOT, start, stop, http, login, textOf, loginIfAsked } from './harness.mjs';
 
 let base;
 let context;
@@ -438,4 +438,97 @@ test('/ sends a signed-in secretary to the office and lists the pages otherwise'
   await signIn();
   await page.goto(`${base}/`);
   await page.waitForURL(/\/app\/office/);
+});
+
+test('an admin checks the data from the dashboard and downloads the newest backup; the secretary reads the result', async () => {
+  const admin = await login('admin', ADMIN_PASSWORD);
+  assert.equal((await http('GET', '/integrity-checks?per_page=1', { token: admin })).total, 0, 'no check kept yet');
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await signIn();
+  await page.getByTestId('logout').click();
+  await page.getByTestId('login-view').waitFor({ state: 'visible' });
+  await page.goto(`${base}/app/office#dashboard`);
+  await loginIfAsked(page, 'admin');
+  await page.getByTestId('dashboard-view').waitFor({ state: 'visible' });
+  await textOf(page.getByTestId('attention-check'), '还没有核对过');
+  assert.ok(await page.getByTestId('check-findings').isHidden(), 'nothing to list before a check');
+
+  // The check runs on a tap; the line and the list below say what it found.
+  await page.getByTestId('run-check').click();
+  await textOf(page.getByTestId('attention-check'), '全部相符');
+  const said = await textOf(page.getByTestId('check-findings'), '全部 9 项检查都相符');
+  assert.match(said, /用时 [\d,]+ 毫秒/);
+  assert.match(await page.getByTestId('attention-check').innerText(), /最近核对 \d{4}-\d{2}-\d{2} \d{2}:\d{2}：全部相符/);
+  const kept = await http('GET', '/integrity-checks?per_page=1', { token: admin });
+  assert.equal(kept.total, 1);
+  assert.equal(kept.items[0].ok, true);
+  assert.equal(await page.getByTestId('run-check').textContent(), '立即核对', 'the button is back');
+
+  // The newest good backup downloads with the admin's token: a ZIP.
+  const backups = await http('GET', '/backups', { token: admin });
+  const good = backups.files.find((f) => f.good);
+  assert.ok(good, 'a good backup was taken at start');
+  const link = page.getByTestId('backup-download');
+  assert.equal(await link.getAttribute('href'), `/api/v1/backups/${encodeURIComponent(good.name)}`);
+  const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  assert.equal(download.suggestedFilename(), good.name);
+  const zip = await readFile(await download.path());
+  assert.equal(zip.subarray(0, 2).toString('latin1'), 'PK', 'the download is a ZIP');
+  assert.equal(zip.length, good.bytes);
+
+  // What a check that finds something reads like (the server's answer stood in for): one Chinese
+  // line per finding, money in 元, the order a link, and none of the operators' English.
+  const orderId = deskOrder ? deskOrder.id : 1;
+  const rules = ['ledger_balances', 'append_only', 'settled_split', 'payments', 'stock', 'daily_totals', 'facts', 'idempotency', 'order_state'];
+  const found = { append_only: 1, payments: 1, stock: 2, daily_totals: 1, idempotency: 1 };
+  const report = {
+    id: 99, checked_at: new Date().toISOString(), run_by: 1, ok: false, violations: 6, took_ms: 1234,
+    rules: rules.map((rule) => ({ rule, violations: found[rule] || 0 })),
+    findings: [
+      { rule: 'payments', subject: 'order', id: orderId, expected: 8000, found: 7000, detail: `order ${orderId}: paid 7000 fen but its payments sum to 8000` },
+      { rule: 'stock', subject: 'batch', id: 12, expected: 480, found: 485, detail: 'batch 12: stock 485, but quantity 500 + adjustments 0 - held by orders 20 = 480' },
+      { rule: 'daily_totals', subject: 'day', id: 20261201, expected: 0, found: 1250, detail: 'day 20261201 (placed): a key\'s totals differ from its facts by 1250 fen' },
+      { rule: 'append_only', subject: 'table', id: 0, expected: null, found: null, detail: 'weigh_tickets has lost a trigger that refuses UPDATE or DELETE' },
+      { rule: 'idempotency', subject: 'idempotency_key', id: 7, expected: null, found: null, detail: 'stored answer 7 points at orders 3, which is gone' },
+    ],
+  };
+  const stand = (route) => (route.request().method() === 'POST'
+    ? route.fulfill({ status: 201, contentType: 'application/json', body: JSON.stringify(report) }) : route.fallback());
+  await page.route('**/api/v1/integrity-checks', stand);
+  await page.getByTestId('run-check').click();
+  await textOf(page.getByTestId('attention-check'), '发现 6 处不符');
+  assert.match(await page.getByTestId('attention-check').locator('.count').getAttribute('class'), /warn-text/);
+  const listed = await textOf(page.getByTestId('check-findings'), '9 项检查中有 5 项不符，共 6 处（用时 1,234 毫秒）');
+  assert.ok(listed.includes('另有 1 处没有一一列出'), listed);
+  const lines = await page.getByTestId('check-findings').locator('li').allInnerTexts();
+  assert.deepEqual(lines, [
+    `订单已收金额与收款记录相符：订单 ${'ZN' + String(orderId).padStart(6, '0')}，应为 ¥80.00，实为 ¥70.00`,
+    '批次库存与入库、调整、订单占用相符：批次（编号 12），应为 480，实为 485',
+    '每日销售汇总与明细相符：2026-12-01 的销售汇总，汇总与明细相差 ¥12.50',
+    '账目、收款、过磅单、操作记录不可改动：过磅单表',
+    '重复提交的应答指向的记录都在：重复提交记录（编号 7）',
+  ]);
+  const word = /\b[a-z]{2,}\b/.exec(listed);
+  assert.ok(!word, `English "${word && word[0]}" in: ${listed}`);
+  assert.equal(await page.getByTestId('finding-0').locator('a').getAttribute('href'), `#orders?id=${orderId}`);
+  await page.unroute('**/api/v1/integrity-checks', stand);
+  await noSideways('dashboard with the findings, at 1280');
+  await page.setViewportSize({ width: 375, height: 740 });
+  await noSideways('dashboard with the findings, at 375');
+  await page.getByTestId('attention').locator('..').screenshot({ path: path.join(SHOTS, 'office-check-375.png') });
+
+  // The secretary sees the kept result, but neither runs checks nor downloads backups.
+  await page.getByTestId('logout').click();
+  await page.getByTestId('login-view').waitFor({ state: 'visible' });
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await signIn();
+  await textOf(page.getByTestId('attention-check'), '全部相符');
+  await textOf(page.getByTestId('attention-backup'), '已恢复检验');
+  assert.equal(await page.getByTestId('run-check').count(), 0, 'no check button for the secretary');
+  assert.equal(await page.getByTestId('backup-download').count(), 0, 'no download for the secretary');
+  assert.ok(await page.getByTestId('check-findings').isHidden(), 'an all-clear check is not listed again');
+  const refused = await fetch(`${base}/api/v1/integrity-checks`, {
+    method: 'POST', headers: { authorization: `Bearer ${tokens.secretary}`, 'content-type': 'application/json' }, body: '{}',
+  });
+  assert.equal(refused.status, 403);
 });

@@ -56,6 +56,18 @@ pub fn list(dir: &Path) -> Vec<BackupFile> {
     out
 }
 
+/// Opens the backup named `name` in `dir` for download, with its size; `None` unless `name` is a
+/// backup's own name (so no other file, and no path, can be asked for).
+pub fn open(dir: &Path, name: &str) -> Option<(std::fs::File, u64)> {
+    taken_at(name)?;
+    if name.contains(['/', '\\']) {
+        return None;
+    }
+    let file = std::fs::File::open(dir.join(name)).ok()?;
+    let len = file.metadata().ok()?.len();
+    Some((file, len))
+}
+
 /// Removes the good backups the policy does not keep; failed ones stay for a person to look at.
 fn prune(dir: &Path, policy: KeepPolicy) -> usize {
     let good: Vec<BackupFile> = list(dir).into_iter().filter(|b| b.good).collect();

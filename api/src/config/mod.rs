@@ -128,6 +128,9 @@ pub struct Settings {
     pub backup_keep_hourly: usize,
     pub backup_keep_daily: usize,
     pub backup_keep_monthly: usize,
+    /// Where `GET /metrics` (Prometheus) is served, e.g. `127.0.0.1:9464`: an address of its own,
+    /// never the public port. None: no metrics.
+    pub metrics_bind: Option<String>,
     /// How many things breaking one rule the integrity check lists (it counts all of them).
     pub check_max_listed: usize,
     /// How long a request waits for an earlier one with the same `Idempotency-Key` to finish
@@ -235,6 +238,7 @@ impl Default for Settings {
             backup_keep_daily: 14,
             backup_keep_monthly: 12,
             check_max_listed: 50,
+            metrics_bind: None,
             idempotency_in_flight_wait_secs: 10,
             fact_cache_entries: 100_000,
             weigh_tolerance_bp: 500,

@@ -124,10 +124,13 @@ impl Db {
             ..TransactionOptions::default()
         };
         // Getting the connection and BEGIN may be abandoned; nothing is written yet.
+        let waiting = crate::metrics::Acquiring::start();
         let txn = self
             .health
             .bounded(self.write.begin_with_options(options))
-            .await?;
+            .await;
+        drop(waiting);
+        let txn = txn?;
         Ok(Tx::new(txn, self.hub.clone(), gate, self.local_offset))
     }
 

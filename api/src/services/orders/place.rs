@@ -115,14 +115,20 @@ pub async fn place(
     keyed: Option<Keyed>,
 ) -> AppResult<Placed> {
     validate(&req, ctx.max_lines, placer.is_partner())?;
-    idempotency::keyed_write_prepared(
+    let placed = idempotency::keyed_write_prepared(
         db,
         keyed.as_ref(),
         ctx.in_flight_wait,
         async || prepare(&db.read, ctx, placer, &req).await,
         async |tx, prepared| write_order(tx, &db.read, ctx, placer, &req, prepared).await,
     )
-    .await
+    .await;
+    match &placed {
+        Ok(p) if !p.replayed => crate::metrics::order_placed(req.channel.as_str()),
+        Err(AppError::InsufficientStock(_)) => crate::metrics::stock_refused(),
+        _ => {}
+    }
+    placed
 }
 
 /// The reads made before the transaction.
