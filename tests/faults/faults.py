@@ -43,6 +43,7 @@ from harness import (  # the shared vocabulary of every scenario
     Server,
     Skip,
     audit,
+    integrity_check,
     fmt_s,
     free_port,
     hist,
@@ -157,8 +158,10 @@ def scenario_kill9(backend: str, rep: Report):
         rep.fig("final stop exit code", rc)
         if backend == "sqlite":
             view = read_sqlite(dbpath, fx.batches)
+            integrity_check(rep, f"sqlite://{dbpath}?mode=ro")
         else:
             view = read_pg(SHARED_PG_URL, schema, fx.batches)
+            integrity_check(rep, SHARED_PG_URL, schema)
         audit(view, ledger, fx, prefix, rep)
     finally:
         if srv is not None and srv.alive():
@@ -361,6 +364,7 @@ def scenario_diskfull(rep: Report):
         rc = srv.stop()
         rep.fig("stop exit code", rc)
         view = read_sqlite(dbpath, fx.batches)
+        integrity_check(rep, f"sqlite://{dbpath}?mode=ro")
         audit(view, ledger, fx, prefix, rep)
     finally:
         if srv is not None and srv.alive():
@@ -565,6 +569,7 @@ def scenario_pg(rep: Report):
         rep.check(not missing, f"{len(missing)} acknowledged orders not readable: {missing[:3]}")
         rc = srv.stop()
         rep.fig("stop exit code", rc)
+        integrity_check(rep, cluster.url)
         audit(read_pg(cluster.url, None, fx.batches), ledger, fx, prefix, rep)
     finally:
         if srv is not None and srv.alive():

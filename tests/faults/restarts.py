@@ -28,6 +28,7 @@ from harness import (
     Server,
     Skip,
     audit,
+    integrity_check,
     free_port,
     hist,
     join_all,
@@ -413,6 +414,7 @@ def scenario_rolling(rep: Report):
         rep.check(all(r["rc"] == 0 for r in restarts), f"exit codes {[r['rc'] for r in restarts]} (want 0)")
         rep.check(all(r["exit_s"] < SIGTERM_EXIT_BAR * 3 for r in restarts),
                   f"a replica took {max(r['exit_s'] for r in restarts):.3f}s to stop")
+        integrity_check(rep, SHARED_PG_URL, schema)
         audit(read_pg(SHARED_PG_URL, schema, fx.batches), ledger, fx, prefix, rep)
     finally:
         stop.set()
