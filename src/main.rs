@@ -49,8 +49,9 @@ enum Command {
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
-    /// Back the SQLite database up while the service runs: a checked, compressed copy with a
-    /// manifest, restored once in a scratch directory before it counts as good.
+    /// Back the database up while the service runs. SQLite: a checked, compressed copy with a
+    /// manifest, restored once in a scratch directory before it counts as good. PostgreSQL:
+    /// pg_dump in its custom format (where the client tools are installed), read back whole.
     Backup {
         /// Where the backup file goes (a USB disk, a network share).
         #[arg(long, default_value = "backups")]
@@ -154,12 +155,22 @@ async fn run() -> anyhow::Result<()> {
             app.run_until_stopped().await?;
         }
         Command::Backup { to } => {
-            let db = settings.sqlite_path().ok_or_else(|| {
-                anyhow::anyhow!(
-                    "zhunong backup copies the embedded SQLite database; on PostgreSQL use the \
-                     server's own tools (pg_dump, pgBackRest)"
-                )
-            })?;
+            let Some(db) = settings.sqlite_path() else {
+                let d = zhunong_api::backup::postgres::dump(
+                    &settings.database_url,
+                    settings.database_schema.as_deref(),
+                    &to,
+                )?;
+                println!(
+                    "backup {} ({} bytes, pg_dump custom format): {} tables' data, read back \
+                     by pg_restore, sha256 {}; restore it with pg_restore --dbname URL FILE",
+                    d.file.display(),
+                    d.bytes,
+                    d.tables,
+                    d.sha256
+                );
+                return Ok(());
+            };
             let made = zhunong_api::backup::backup(&db, &to, settings.check_options()).await?;
             let rows: i64 = made.manifest.row_counts.values().sum();
             println!(
@@ -204,11 +215,15 @@ async fn run() -> anyhow::Result<()> {
             }
         }
         Command::Check { json } => {
-            if let Some(db) = settings.sqlite_path() {
-                anyhow::ensure!(db.exists(), "there is no database at {}", db.display());
-            }
-            let db = Db::connect(&settings).await?;
-            let report = zhunong_api::check::run(db.read.pool(), settings.check_options()).await?;
+            // SQLite: the file opened read-only, so the check writes nothing, not even the
+            // journal mode.
+            let report = match settings.sqlite_path() {
+                Some(db) => zhunong_api::check::sqlite_file(&db, settings.check_options()).await?,
+                None => {
+                    let db = Db::connect(&settings).await?;
+                    zhunong_api::check::run(db.read.pool(), settings.check_options()).await?
+                }
+            };
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {

@@ -6,6 +6,7 @@ mod at_rest;
 mod audit;
 mod auth;
 mod backup;
+mod backup_pg;
 mod catalog;
 mod compose;
 mod concurrency;

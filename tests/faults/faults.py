@@ -6,12 +6,14 @@ Python 3.11 standard library only. All traffic goes to 127.0.0.1. Every loop is 
 and in time. Each scenario prints its figures and a PASS/FAIL (or SKIP) line; the last line is
 `N passed, M failed`, and the exit status is non-zero if any scenario failed.
 
-    python3 tests/faults/faults.py [--bin PATH] [kill9 | kill9-sqlite | kill9-pg | diskfull | pg |
-                                               sigterm | sigterm-sqlite | sigterm-pg | rolling | readonly | replica ...]
+    python3 tests/faults/faults.py [--bin PATH] [kill9 | kill9-sqlite | kill9-pg | diskfull | diskdies | pg |
+                                               sigterm | sigterm-sqlite | sigterm-pg | rolling | readonly | replica |
+                                               pitr ...]
 
 `kill9` and `sigterm` run on SQLite and, if the shared PostgreSQL answers, on PostgreSQL too (each
 run counts as one scenario). Without arguments every scenario runs. The restart scenarios
-(`sigterm-*`, `rolling`, `readonly`) are in `restarts.py`.
+(`sigterm-*`, `rolling`, `readonly`) are in `restarts.py`, the lost disk in `diskdies.py`, and
+point-in-time recovery in `pitr.py`.
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ import time
 import traceback
 from collections import Counter
 
+import diskdies
 import harness
+import pitr
 import restarts
 from harness import (  # the shared vocabulary of every scenario
     Fixture,
@@ -740,16 +744,18 @@ SCENARIOS = {
     "pg": scenario_pg,
     **restarts.SCENARIOS,
     "replica": scenario_replica,
+    **diskdies.SCENARIOS,
+    "pitr": lambda rep: pitr.scenario_pitr(rep, PrivateCluster),
 }
 GROUPS = {"kill9": ["kill9-sqlite", "kill9-pg"], "sigterm": ["sigterm-sqlite", "sigterm-pg"]}
-ORDER = ["kill9-sqlite", "kill9-pg", "diskfull", "pg", "sigterm-sqlite", "sigterm-pg", "rolling", "readonly",
-         "replica"]
+ORDER = ["kill9-sqlite", "kill9-pg", "diskfull", "diskdies", "pg", "sigterm-sqlite", "sigterm-pg", "rolling", "readonly",
+         "replica", "pitr"]
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bin", default=os.environ.get("ZHUNONG_BIN", harness.BIN), help="the zhunong binary")
-    ap.add_argument("scenarios", nargs="*", help="kill9, diskfull, pg, sigterm, rolling, readonly, replica, or one backend's run (default: all)")
+    ap.add_argument("scenarios", nargs="*", help="kill9, diskfull, diskdies, pg, sigterm, rolling, readonly, replica, pitr, or one backend's run (default: all)")
     args = ap.parse_args(argv)
     harness.BIN = os.path.abspath(args.bin)
     if not os.access(harness.BIN, os.X_OK):

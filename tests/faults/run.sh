@@ -2,7 +2,7 @@
 # Fault-injection suite: drives the service binary as a separate process and injects faults from
 # outside it (kill -9, a full disk, PostgreSQL outages, SIGTERM, a read replica that lags or stops). Scenarios can be chosen:
 #   bash tests/faults/run.sh                       # all
-#   bash tests/faults/run.sh kill9 diskfull pg sigterm rolling readonly replica
+#   bash tests/faults/run.sh kill9 diskfull diskdies pg sigterm rolling readonly replica pitr
 #   bash tests/faults/run.sh kill9-sqlite          # kill9-pg: the same on the shared PostgreSQL
 # The binary is ${ZHUNONG_BIN:-target/debug/zhunong}; it is built (debug, once) only if missing.
 set -euo pipefail

@@ -13,6 +13,7 @@
 
 mod archive;
 mod inspect;
+pub mod postgres;
 pub mod schedule;
 
 pub use archive::Manifest;
@@ -125,6 +126,14 @@ async fn prove_restores(
 /// A bad checksum, a newer schema, a target that exists (without `force`) or that a running
 /// service holds; I/O errors.
 pub async fn restore(file: &Path, target: &Path, force: bool) -> anyhow::Result<Manifest> {
+    if file.extension().is_some_and(|e| e == "pgdump") {
+        bail!(
+            "{} is a PostgreSQL dump: restore it on the server with \
+             pg_restore --dbname URL {} (into an empty database)",
+            file.display(),
+            file.display()
+        );
+    }
     let manifest = archive::read_manifest(file)?;
     let known = inspect::known_migrations();
     if !known.contains(&manifest.schema_version) {
