@@ -204,6 +204,20 @@ async fn run() -> anyhow::Result<()> {
                 m.schema_version,
                 m.created_at
             );
+            // The erased buyers go with the data: the restored database erases them again
+            // when it is served.
+            let target_list = zhunong_api::config::erased_list_beside(&target);
+            if let Some(list) = settings.erased_list_path().filter(|l| *l != target_list)
+                && let Ok(ids) = std::fs::read_to_string(&list)
+            {
+                use std::io::Write;
+                let mut f = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&target_list)?;
+                f.write_all(ids.as_bytes())?;
+                f.sync_all()?;
+            }
             let report = zhunong_api::check::sqlite_file(&target, settings.check_options()).await?;
             print!("{}", report.to_text());
             if !report.ok {

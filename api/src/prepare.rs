@@ -27,6 +27,15 @@ pub async fn for_writes(
             "sales figures written for orders that had none"
         );
     }
+    if let Some(list) = settings.erased_list_path() {
+        let again = crate::services::personal_data::reapply(db, &list).await?;
+        if again > 0 {
+            tracing::warn!(
+                buyers = again,
+                "buyers erased since the backup this database was restored from were erased again"
+            );
+        }
+    }
     let sealed =
         crate::services::partner::webhooks::seal_plain_secrets(db, webhook_secrets).await?;
     if sealed > 0 {

@@ -18,6 +18,8 @@ pub struct Model {
     pub douyin_nickname: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// When the buyer's personal data was erased (PIPL art. 47); the row stays, pseudonymised.
+    pub erased_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

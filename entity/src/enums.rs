@@ -149,7 +149,7 @@ string_enum!(
         ResetPassword = "reset_password", CreateApiKey = "create_api_key", RevokeApiKey = "revoke_api_key",
         CreateCollective = "create_collective", UpdateCollective = "update_collective",
         CreateGrower = "create_grower", UpdateGrower = "update_grower",
-        CreateBuyer = "create_buyer", UpdateBuyer = "update_buyer",
+        CreateBuyer = "create_buyer", UpdateBuyer = "update_buyer", EraseBuyer = "erase_buyer",
         CreateBatch = "create_batch", UpdateBatch = "update_batch", AdjustStock = "adjust_stock",
         CreateCommissionRule = "create_commission_rule", UpdateFeatured = "update_featured",
         ConfirmOrder = "confirm_order", CancelOrder = "cancel_order",

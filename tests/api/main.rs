@@ -30,6 +30,7 @@ mod money;
 mod order_desk;
 mod orders;
 mod partner;
+mod personal_data;
 mod process;
 mod read_replica;
 mod receivables;

@@ -83,6 +83,8 @@ const POLICY: &[(&str, &str, &[&str])] = &[
     ("GET", "/api/v1/backups", OFFICE),
     ("GET", "/api/v1/backups/{name}", OPERATOR),
     ("POST", "/api/v1/integrity-checks", OPERATOR),
+    ("GET", "/api/v1/buyers/{id}/personal-data", OFFICE),
+    ("POST", "/api/v1/buyers/{id}/erase", OFFICE),
     ("GET", "/api/v1/integrity-checks", OFFICE),
     ("GET", "/api/v1/settled-orders", OFFICE),
     ("POST", "/api/v1/commission-rules", OFFICE),

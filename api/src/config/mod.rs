@@ -131,6 +131,12 @@ pub struct Settings {
     /// Where `GET /metrics` (Prometheus) is served, e.g. `127.0.0.1:9464`: an address of its own,
     /// never the public port. None: no metrics.
     pub metrics_bind: Option<String>,
+    /// The list of erased buyers' ids, kept outside the database so that a restore from an older
+    /// backup erases them again at start. Default: `<database file>.erased-buyers` beside the
+    /// SQLite file; none on PostgreSQL unless set.
+    pub erased_list: Option<String>,
+    /// The most orders one buyer's personal-data export may hold.
+    pub personal_export_max_orders: u64,
     /// How many things breaking one rule the integrity check lists (it counts all of them).
     pub check_max_listed: usize,
     /// How long a request waits for an earlier one with the same `Idempotency-Key` to finish
@@ -238,6 +244,8 @@ impl Default for Settings {
             backup_keep_daily: 14,
             backup_keep_monthly: 12,
             check_max_listed: 50,
+            erased_list: None,
+            personal_export_max_orders: 10_000,
             metrics_bind: None,
             idempotency_in_flight_wait_secs: 10,
             fact_cache_entries: 100_000,
@@ -325,6 +333,14 @@ impl Settings {
         }
     }
 
+    /// Where the ids of erased buyers are listed (see `erased_list`).
+    pub fn erased_list_path(&self) -> Option<PathBuf> {
+        match &self.erased_list {
+            Some(p) => Some(PathBuf::from(p)),
+            None => self.sqlite_path().map(|db| erased_list_beside(&db)),
+        }
+    }
+
     pub fn is_sqlite(&self) -> bool {
         self.database_url.starts_with("sqlite:")
     }
@@ -340,6 +356,13 @@ impl Settings {
             Some(PathBuf::from(path))
         }
     }
+}
+
+/// The default list of erased buyers of the SQLite database at `db`.
+pub fn erased_list_beside(db: &std::path::Path) -> PathBuf {
+    let mut name = db.file_name().unwrap_or_default().to_os_string();
+    name.push(".erased-buyers");
+    db.with_file_name(name)
 }
 
 #[cfg(test)]

@@ -179,6 +179,7 @@ labels!(AuditAction {
     UpdateGrower => "修改种植户",
     CreateBuyer => "新建买家",
     UpdateBuyer => "修改买家",
+    EraseBuyer => "删除买家个人信息",
     CreateCollective => "新建集体经济组织",
     UpdateCollective => "修改集体经济组织",
     CreateCommissionRule => "新建抽成规则",

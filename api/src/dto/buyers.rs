@@ -69,6 +69,9 @@ pub struct BuyerOut {
     pub douyin_nickname: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// When the buyer's personal data was erased; their orders and money stay, under a
+    /// pseudonym.
+    pub erased_at: Option<DateTime<Utc>>,
 }
 
 impl From<buyer::Model> for BuyerOut {
@@ -85,6 +88,7 @@ impl From<buyer::Model> for BuyerOut {
             douyin_nickname: m.douyin_nickname,
             created_at: m.created_at,
             updated_at: m.updated_at,
+            erased_at: m.erased_at,
         }
     }
 }
@@ -102,4 +106,12 @@ pub struct BuyerFilter {
     /// room: `5678` finds 13812345678.
     #[param(pattern = "^[0-9]{3,11}$")]
     pub phone_ends: Option<String>,
+}
+
+/// Why a buyer's personal data is erased (kept in the audit log).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EraseBuyer {
+    /// For example 本人申请删除; up to 200 characters.
+    pub reason: String,
 }

@@ -203,6 +203,7 @@ pub(super) async fn catalog(
             contacts: Set(serde_json::json!([])),
             payment_terms: Set(None),
             douyin_nickname: Set(None),
+            erased_at: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         }

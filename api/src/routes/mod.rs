@@ -21,6 +21,7 @@ pub mod orders;
 pub mod pages;
 pub mod partner;
 pub mod partner_admin;
+pub mod personal_data;
 pub mod pick_list;
 pub mod products;
 pub mod receivables;
@@ -55,6 +56,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
             .configure(trace::routes)
             .configure(live::routes)
             .configure(partner::routes)
-            .configure(partner_admin::routes),
+            .configure(partner_admin::routes)
+            .configure(personal_data::routes),
     );
 }

@@ -27,6 +27,7 @@ pub mod money;
 pub mod order_reads;
 pub mod orders;
 pub mod partner;
+pub mod personal_data;
 pub mod pick_list;
 pub mod products;
 pub mod reports;

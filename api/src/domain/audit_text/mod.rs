@@ -267,6 +267,14 @@ fn describe(c: &Ctx<'_>) -> String {
         AuditAction::UpdateBuyer => {
             fields::changed(c, &Ctx::named(&c.names.buyers, id, "买家"), "修改了")
         }
+        // The erased values are nowhere, here neither: only that it was done, and why.
+        AuditAction::EraseBuyer => with_reason(
+            format!(
+                "删除了{}的个人信息（姓名、电话、地址等），订单和账目保留",
+                Ctx::named(&c.names.buyers, id, "买家")
+            ),
+            r,
+        ),
         AuditAction::CreateCollective => {
             format!(
                 "新建了{}",
