@@ -1,30 +1,13 @@
 //! `zhunong backup` and `zhunong restore`, run as an operator runs them, against a server that
 //! keeps taking orders.
 
-use crate::helpers::{backend_name, spawn_app, spawn_app_with};
+use crate::helpers::{backend_name, said, spawn_app, spawn_app_with};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-const BIN: &str = env!("CARGO_BIN_EXE_zhunong");
-
 fn zhunong(database_url: &str, args: &[&str]) -> Output {
-    std::process::Command::new(BIN)
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("ZHUNONG_DATABASE_URL", database_url)
-        .env("ZHUNONG_LOG_LEVEL", "warn")
-        .output()
-        .unwrap_or_else(|e| panic!("run {BIN}: {e}"))
-}
-
-fn said(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
+    crate::helpers::cli_on(database_url, None, args)
 }
 
 fn scratch() -> PathBuf {

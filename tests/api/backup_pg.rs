@@ -1,32 +1,14 @@
 //! `zhunong backup` on PostgreSQL: a `pg_dump` of the service's schema that `pg_restore` puts
 //! into a new database, where `zhunong check` finds every invariant whole and the same orders.
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, cli_on, said};
 use crate::money::{deliver, grape_farm, pay, weighed_orders};
 use sea_orm::{ConnectionTrait, Database};
 use std::process::{Command, Output};
 use std::sync::Arc;
 
-const BIN: &str = env!("CARGO_BIN_EXE_zhunong");
-
 fn zhunong(url: &str, schema: &str, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("ZHUNONG_DATABASE_URL", url)
-        .env("ZHUNONG_DATABASE_SCHEMA", schema)
-        .env("ZHUNONG_LOG_LEVEL", "warn")
-        .output()
-        .unwrap_or_else(|e| panic!("run {BIN}: {e}"))
-}
-
-fn said(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
+    cli_on(url, Some(schema), args)
 }
 
 async fn count(url: &str, schema: &str, sql: &str) -> i64 {

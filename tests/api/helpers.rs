@@ -461,3 +461,53 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("raw connection: {e}"))
     }
 }
+
+/// `zhunong ARGS` as an operator runs it, on the database `url` (and PostgreSQL `schema`).
+pub fn cli_on(url: &str, schema: Option<&str>, args: &[&str]) -> std::process::Output {
+    const BIN: &str = env!("CARGO_BIN_EXE_zhunong");
+    let mut cmd = std::process::Command::new(BIN);
+    cmd.args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("ZHUNONG_DATABASE_URL", url)
+        .env("ZHUNONG_LOG_LEVEL", "warn");
+    if let Some(schema) = schema {
+        cmd.env("ZHUNONG_DATABASE_SCHEMA", schema);
+    }
+    cmd.output().unwrap_or_else(|e| panic!("run {BIN}: {e}"))
+}
+
+/// Everything a command printed.
+pub fn said(o: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+impl TestApp {
+    /// `zhunong ARGS` on this test's database.
+    pub fn cli(&self, args: &[&str]) -> std::process::Output {
+        cli_on(
+            &self.settings.database_url,
+            self.settings.database_schema.as_deref(),
+            args,
+        )
+    }
+
+    /// The first column of the first row of `sql` as an integer, read directly.
+    pub async fn sql_i64(&self, sql: &str) -> i64 {
+        let db = self.raw_db().await;
+        let row = db
+            .query_one_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                sql.to_owned(),
+            ))
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        db.close().await.ok();
+        row.and_then(|r| r.try_get_by_index::<i64>(0).ok())
+            .unwrap_or_else(|| panic!("{sql}: no row"))
+    }
+}

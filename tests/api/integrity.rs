@@ -7,27 +7,11 @@ use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use std::sync::Arc;
 
-const BIN: &str = env!("CARGO_BIN_EXE_zhunong");
-
 /// `zhunong check --json` on the test's database: (exit code, report).
 fn check(app: &TestApp) -> (i32, Value) {
-    let mut cmd = std::process::Command::new(BIN);
-    cmd.args(["check", "--json"])
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("ZHUNONG_DATABASE_URL", &app.settings.database_url)
-        .env("ZHUNONG_LOG_LEVEL", "warn");
-    if let Some(schema) = &app.settings.database_schema {
-        cmd.env("ZHUNONG_DATABASE_SCHEMA", schema);
-    }
-    let out = cmd.output().unwrap_or_else(|e| panic!("run {BIN}: {e}"));
-    let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "check said no JSON ({e}): {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
+    let out = app.cli(&["check", "--json"]);
+    let report = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("check said no JSON ({e}): {}", crate::helpers::said(&out)));
     (out.status.code().unwrap_or(-1), report)
 }
 
@@ -62,19 +46,6 @@ fn broken(report: &Value) -> Vec<String> {
         .filter(|r| r["violations"].as_u64() != Some(0))
         .filter_map(|r| r["rule"].as_str().map(str::to_owned))
         .collect()
-}
-
-async fn one(app: &TestApp, sql: &str) -> i64 {
-    let db = app.raw_db().await;
-    let row = db
-        .query_one_raw(sea_orm::Statement::from_string(
-            db.get_database_backend(),
-            sql.to_owned(),
-        ))
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"));
-    row.and_then(|r| r.try_get_by_index::<i64>(0).ok())
-        .unwrap_or_else(|| panic!("{sql}: no row"))
 }
 
 async fn exec(app: &TestApp, sql: &str) {
@@ -139,11 +110,11 @@ async fn check_holds_on_a_worked_day_and_names_each_invariant_broken_by_hand() {
     // An extra ledger entry: its transaction no longer sums to 0, and the settled order's cash
     // no longer matches what was paid.
     let settled = orders[0];
-    let txn = one(
-        &app,
-        &format!("SELECT settlement_transaction_id FROM orders WHERE id = {settled}"),
-    )
-    .await;
+    let txn = app
+        .sql_i64(&format!(
+            "SELECT settlement_transaction_id FROM orders WHERE id = {settled}"
+        ))
+        .await;
     exec(&app, &format!("INSERT INTO ledger_entries (transaction_id, account, entry_kind, amount_fen, quantity_g, occurred_on, period) VALUES ({txn}, 'cash', 'cash_in', 1, 0, '2026-12-05', 202612)")).await;
     let (code, report) = check(&app);
     assert_eq!(code, 1, "{report}");
@@ -198,7 +169,7 @@ async fn check_holds_on_a_worked_day_and_names_each_invariant_broken_by_hand() {
     )
     .await;
     exec(&app, "UPDATE idempotency_keys SET response_body = '{\"id\": 999999, \"buyer_id\": 1, \"lines\": []}'").await;
-    let key = one(&app, "SELECT MIN(id) FROM idempotency_keys").await;
+    let key = app.sql_i64("SELECT MIN(id) FROM idempotency_keys").await;
     let (_, report) = check(&app);
     assert_eq!(named(&report, "payments"), vec![unpaid], "{report}");
     assert_eq!(named(&report, "order_state"), vec![keyed], "{report}");

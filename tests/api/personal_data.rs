@@ -2,37 +2,13 @@
 //! in the database file or later backups while the money, the ledger and the reports stay exact;
 //! a backup from before the erasure, restored, erases them again when served.
 
-use crate::helpers::{TestApp, backend_name, spawn_app, spawn_app_with};
+use crate::helpers::{TestApp, backend_name, said, spawn_app, spawn_app_with};
 use crate::money::{deliver, grape_farm, pay, rule, weighed_orders};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::Output;
 use std::sync::Arc;
-
-const BIN: &str = env!("CARGO_BIN_EXE_zhunong");
-
-fn zhunong(app: &TestApp, args: &[&str]) -> Output {
-    let mut cmd = std::process::Command::new(BIN);
-    cmd.args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("ZHUNONG_DATABASE_URL", &app.settings.database_url)
-        .env("ZHUNONG_LOG_LEVEL", "warn");
-    if let Some(schema) = &app.settings.database_schema {
-        cmd.env("ZHUNONG_DATABASE_SCHEMA", schema);
-    }
-    cmd.output().unwrap_or_else(|e| panic!("run {BIN}: {e}"))
-}
-
-fn said(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 fn unzip(bytes: &[u8]) -> std::collections::BTreeMap<String, Vec<u8>> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec()))
@@ -56,7 +32,7 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 
 /// The only backup in `dir`.
 fn backup_in(app: &TestApp, dir: &Path) -> PathBuf {
-    let o = zhunong(app, &["backup", "--to", &dir.display().to_string()]);
+    let o = app.cli(&["backup", "--to", &dir.display().to_string()]);
     assert!(o.status.success(), "{}", said(&o));
     std::fs::read_dir(dir)
         .ok()
@@ -163,7 +139,7 @@ async fn an_erased_buyer_is_gone_from_the_file_and_backups_while_the_money_stays
 
     // Money, the ledger and the reports are as they were; every invariant holds.
     assert_eq!(summary(&app).await, figures);
-    let check = zhunong(&app, &["check"]);
+    let check = app.cli(&["check"]);
     assert!(check.status.success(), "{}", said(&check));
     let order = app
         .get(&sec, &format!("/api/v1/orders/{}", orders[0]))
@@ -239,15 +215,12 @@ async fn an_erased_buyer_is_gone_from_the_file_and_backups_while_the_money_stays
 
         // The backup from before, restored and served, erases the buyer again.
         let restored = scratch.join("restored");
-        let o = zhunong(
-            &app,
-            &[
-                "restore",
-                &before_backup.display().to_string(),
-                "--to",
-                &restored.display().to_string(),
-            ],
-        );
+        let o = app.cli(&[
+            "restore",
+            &before_backup.display().to_string(),
+            "--to",
+            &restored.display().to_string(),
+        ]);
         assert!(o.status.success(), "{}", said(&o));
         let db_path = restored.join("zhunong.db");
         let served =
