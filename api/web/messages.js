@@ -32,6 +32,7 @@
     [/^between 1 and (\d+) orders$/, (m) => `一次 1 到 ${n(m[1])} 个订单`],
     [/^between 1 and (\d+) events$/, (m) => `应选 1 到 ${m[1]} 种通知`],
     [/^at most (\d+) days$/, (m) => `最多 ${m[1]} 天`],
+    [/^has (\d+) orders; an export holds at most (\d+)$/, (m) => `有 ${n(m[1])} 个订单，一次最多能导出 ${n(m[2])} 个，请联系技术人员`],
     [/^at most (\d+) contacts$/, (m) => `最多 ${m[1]} 个联系人`],
     [/^at most (\d+) dimensions$/, (m) => `最多按 ${m[1]} 项分组`],
     [/^at most (\d+) values$/, (m) => `最多选 ${m[1]} 个`],
@@ -59,6 +60,7 @@
     // 缺什么、多什么
     [/^a refund needs a reason$/, () => '退款要写原因'],
     [/^a stock adjustment needs a reason$/, () => '调整库存要写原因'],
+    [/^an erasure needs a reason$/, () => '删除个人信息要写原因'],
     [/^an enterprise needs a company name$/, () => '企业买家要填单位名称'],
     [/^an order needs at least one line$/, () => '订单里至少要有一样货'],
     [/^is required$/, () => '必须填写'],

@@ -1,4 +1,5 @@
 // 基础资料 · 买家：个人和企业买家；企业买家的合同价和接口密钥（密钥只显示一次，可吊销）。
+// 详情里的“个人信息”一节（导出、删除）在 office-buyer-privacy.js；已删除个人信息的买家不能再修改。
 'use strict';
 
 (() => {
@@ -54,21 +55,31 @@
         el('strong', { text: '新密钥（只显示这一次，请立即复制交给企业的技术人员）：' }),
         el('pre', { class: 'secret', testid: 'new-key-value', text: k.key })));
     });
-    return [el('h3', { text: '合同价' }), el('div', { class: 'scroll' }, priceList), priceForm,
-      el('h3', { text: '接口密钥' }), result, el('div', { class: 'scroll' }, keyList), keyForm];
+    // 已删除个人信息的买家不再添加合同价、生成密钥（已有的密钥仍可吊销）。
+    const erased = Boolean(b.erased_at);
+    return [el('h3', { text: '合同价' }), el('div', { class: 'scroll' }, priceList), erased ? null : priceForm,
+      el('h3', { text: '接口密钥' }), result, el('div', { class: 'scroll' }, keyList), erased ? null : keyForm];
   }
 
   let detailBox = null;
+  let shown = null; // { box, params }：当前的买家页，删除个人信息后按它刷新
   async function detail(b) {
     const parts = b.kind === 'enterprise' ? await enterprisePart(b) : [el('p', { class: 'muted', text: '个人买家没有合同价和接口密钥。' })];
-    fill(detailBox, el('h2', { testid: 'buyer-name', text: `${b.name}（${KIND[b.kind]}）` }),
-      el('p', { text: [b.company, b.phone, b.address, b.payment_terms].filter(Boolean).join(' · ') }), parts);
+    const privacy = o.buyerPrivacy(b, async (out) => {
+      await buyersPanel(shown.box, shown.params);
+      await detail(out);
+    });
+    fill(detailBox, el('div', { class: 'detail-head' }, el('h2', { testid: 'buyer-name', text: `${b.name}（${KIND[b.kind]}）` }), privacy.tag),
+      el('p', { text: [b.company, b.phone, b.address, b.payment_terms].filter(Boolean).join(' · ') }), parts, privacy.section);
     detailBox.hidden = false;
   }
 
   async function buyersPanel(box, params) {
+    shown = { box, params };
     const q = params.get('q') || '';
-    const page = await api('GET', `/buyers?per_page=100${q ? '&q=' + encodeURIComponent(q) : ''}`);
+    // 服务器按名称、单位、抖音昵称查 q；只有数字的（3 到 11 位）按电话号码的末几位查。
+    const byPhone = /^\d{3,11}$/.test(q);
+    const page = await api('GET', `/buyers?per_page=100${q ? `&${byPhone ? 'phone_ends' : 'q'}=${encodeURIComponent(q)}` : ''}`);
     const search = el('form', { class: 'row wrap', onsubmit: (ev) => {
       ev.preventDefault();
       location.hash = `#catalog?tab=buyers&q=${encodeURIComponent(ev.target.elements.q.value.trim())}`;
@@ -79,6 +90,10 @@
       class: 'clickable', testid: `buyer-${b.id}`, onclick: () => act(null, null, () => detail(b)),
       cells: [String(b.id), b.name, KIND[b.kind], b.company || '', b.phone || '', b.payment_terms || ''],
     })), { empty: q ? '没有找到这个买家。' : '还没有买家。直播下单时会自动按电话建立个人买家；企业买家在下面添加。' });
+    list.querySelectorAll('tbody tr[data-testid]').forEach((tr, i) => {
+      const tag = o.erasedTag(page.items[i], `buyer-erased-${page.items[i].id}`);
+      if (tag) tr.children[1].append(' ', tag);
+    });
     const f = form('buyer-form', [
       { name: 'kind', label: '类型', type: 'select', options: Object.entries(KIND) },
       { name: 'name', label: '名称', required: true, placeholder: '如 皖酒集团工会' },

@@ -23,7 +23,7 @@
   };
   /** 这些检查的“应为、实为”是金额（分）。 */
   const MONEY_RULES = new Set(['ledger_balances', 'settled_split', 'payments', 'daily_totals', 'facts']);
-  /** 不可改动的表（服务器说明的第一个词）。 */
+  /** 不可改动的表（服务器的 table）。 */
   const TABLE = {
     ledger_transactions: '记账凭证表', ledger_entries: '账目明细表', payments: '收款记录表', weigh_tickets: '过磅单表',
     weigh_ticket_voids: '过磅单作废记录表', audit_log: '操作记录表', grower_statements: '对账单表',
@@ -73,10 +73,7 @@
         return [`${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)} 的销售汇总`];
       }
       case 'idempotency_key': return [`重复提交记录（编号 ${f.id}）`];
-      case 'table': {
-        const t = /^[a-z_]+/.exec(f.detail || '');
-        return [TABLE[t && t[0]] || '数据表'];
-      }
+      case 'table': return [TABLE[f.table] || '数据表'];
       default: return [`记录（编号 ${f.id}）`];
     }
   }

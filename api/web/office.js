@@ -26,7 +26,7 @@
     password: '密码', role: '角色', basis_points: '提成比例', percent: '提成比例', fen_per_jin: '每斤提成',
     valid_from: '生效日期', valid_to: '截止日期', shares: '分配份数', category: '类别', occurred_on: '日期',
     description: '摘要', price_fen: '合同价', label: '用途', company: '单位', address: '地址',
-    payment_terms: '结算方式', order_ids: '订单', reference: '凭证号',
+    payment_terms: '结算方式', order_ids: '订单', reference: '凭证号', buyer_id: '买家',
   };
 
   /** ¥1,234.50；负数 -¥1,234.50。 */

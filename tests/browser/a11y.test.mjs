@@ -59,6 +59,13 @@ test('every view of the office', async () => {
     await page.waitForTimeout(300);
     await check(`office#${hash}`);
   }
+  // A buyer's detail with the confirmation of erasing their personal data open, its reason missing.
+  await page.goto(`${base}/app/office#catalog?tab=buyers`);
+  await page.getByTestId('buyer-3').click();
+  await page.getByTestId('buyer-erase').click();
+  await page.getByTestId('erase-confirm').click();
+  await page.getByTestId('error-title').waitFor({ state: 'visible' });
+  await check('office#catalog?tab=buyers (erase confirmation)');
 });
 
 test('the station and the live console, on a phone', async () => {

@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { DEMO_PASSWORD, ROOT, start, stop, http, login, textOf, loginIfAsked } from './harness.mjs';
 
 let base;
@@ -335,6 +335,65 @@ function assertChinese(text, where) {
   assert.ok(!word, `${where}: English word "${word && word[0]}" in: ${text}`);
 }
 
+test('a buyer’s personal data is exported as a ZIP, then erased with a reason; orders and money stay', async () => {
+  const phone = '13912345678';
+  const buyer = await http('POST', '/buyers', { token: sec, body: { kind: 'individual', name: '钱大姐', phone, address: '上河村 3 组' } });
+  assert.equal(buyer.erased_at, null);
+  const order = await http('POST', '/orders', { token: sec, body: { buyer_id: buyer.id, channel: 'phone', lines: [{ batch_id: 1, quantity: 500 }] } });
+  // A phone number is looked up by its last digits.
+  await open(`catalog?tab=buyers&q=${phone.slice(-4)}`);
+  await page.getByTestId(`buyer-${buyer.id}`).click();
+  await textOf(page.getByTestId('buyer-name'), '钱大姐');
+  assert.equal(await page.getByTestId('buyer-erased').count(), 0, 'not erased yet');
+
+  // The export downloads with the secretary's token: a ZIP, named in Chinese.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('buyer-export').click()]);
+  assert.equal(download.suggestedFilename(), `买家${buyer.id}_个人信息.zip`);
+  const zip = await readFile(await download.path());
+  assert.equal(zip.subarray(0, 2).toString('latin1'), 'PK', 'the download is a ZIP');
+
+  // The erasure asks first, says what goes and what stays, and wants a reason.
+  const panel = page.getByTestId('erase-panel');
+  assert.ok(await panel.isHidden(), 'no confirmation before the tap');
+  await page.getByTestId('buyer-erase').click();
+  await textOf(panel, '将删除此买家的姓名、电话、地址、联系人和抖音昵称，无法恢复；订单、收款和账目保留，报表不变。');
+  await page.getByTestId('erase-confirm').click();
+  await textOf(page.getByTestId('error-title'), '请填写删除原因');
+  await textOf(page.getByTestId('error-fields'), '原因：必填');
+  assert.equal(await page.getByTestId('erase-reason').evaluate((x) => x.classList.contains('invalid')), true, 'the reason is marked');
+  assert.equal((await http('GET', `/buyers/${buyer.id}`, { token: sec })).phone, phone, 'nothing erased without a reason');
+  // The open confirmation fits a phone.
+  await page.setViewportSize({ width: 375, height: 900 });
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(wide <= 375, `the confirmation at 375 px scrolls sideways (${wide})`);
+  await page.getByTestId('buyer-detail').screenshot({ path: path.join(SHOTS, 'office-buyer-erase-375.png') });
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.getByTestId('erase-reason').fill('本人申请删除');
+  await page.getByTestId('erase-confirm').click();
+  await textOf(page.getByTestId('notice'), '已删除此买家的个人信息');
+  await textOf(page.getByTestId('buyer-erased'), '已删除个人信息');
+  await textOf(page.getByTestId('buyer-name'), '已删除的买家');
+  assert.ok(!(await page.getByTestId('buyer-detail').innerText()).includes(phone), 'the phone is gone from the page');
+  assert.equal(await page.getByTestId('buyer-erase').count(), 0, 'no second erasure');
+  assert.equal(await page.getByTestId('buyer-export').count(), 1, 'the export stays');
+  const after = await http('GET', `/buyers/${buyer.id}`, { token: sec });
+  assert.equal(after.phone, null);
+  assert.equal(after.address, null);
+  assert.equal(after.name, '已删除的买家');
+  assert.ok(after.erased_at, 'erased_at is set');
+  const kept = await http('GET', `/orders/${order.id}`, { token: sec });
+  assert.deepEqual([kept.buyer_id, kept.status, kept.total_fen, kept.paid_fen], [buyer.id, order.status, order.total_fen, order.paid_fen], 'the order stays');
+
+  // The list marks the erased buyer too, and nothing scrolls sideways on a phone.
+  await open('catalog?tab=buyers', 375);
+  await textOf(page.getByTestId(`buyer-erased-${buyer.id}`), '已删除个人信息');
+  await page.getByTestId(`buyer-${buyer.id}`).click();
+  await page.getByTestId('buyer-erased').waitFor();
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+  assert.ok(scrollWidth <= innerWidth, `the erased buyer at 375 px scrolls sideways (${scrollWidth} > ${innerWidth})`);
+  await page.screenshot({ path: path.join(SHOTS, 'office-buyer-erased-375.png'), fullPage: true });
+});
+
 test('every audit entry reads as a Chinese sentence, in every category; the raw record is for the admin only', async () => {
   await open('audit');
   const categories = await page.getByTestId('a-entity').locator('option').evaluateAll((os) => os.map((o) => o.value));
@@ -358,7 +417,8 @@ test('every audit entry reads as a Chinese sentence, in every category; the raw 
     }
   }
   // What this suite did, among others: stock, rules, statements, payouts, keys, accounts.
-  for (const action of ['调整库存', '新建抽成规则', '出具对账单', '付款给种植户', '新建接口密钥', '停用接口密钥', '新建账号', '修改账号']) {
+  for (const action of ['调整库存', '新建抽成规则', '出具对账单', '付款给种植户', '新建接口密钥', '停用接口密钥', '新建账号', '修改账号',
+    '删除买家个人信息']) {
     assert.ok(seen.has(action), `no "${action}" entry on screen; saw ${[...seen].join('、')}`);
   }
   assert.equal(await page.getByTestId('audit-table').locator('details.raw').count(), 0, 'the secretary sees sentences only');

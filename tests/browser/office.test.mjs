@@ -48,6 +48,9 @@ async function todayNet() {
 }
 
 async function noSideways(where) {
+  // Charts follow a resize a moment later (ECharts debounces it): give the layout 2 s to settle.
+  await page.waitForFunction(() => document.documentElement.scrollWidth <= window.innerWidth, null, { timeout: 2000 })
+    .catch(() => {});
   const { scrollWidth, innerWidth } = await page.evaluate(() => ({
     scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth,
   }));
@@ -488,7 +491,7 @@ test('an admin checks the data from the dashboard and downloads the newest backu
       { rule: 'payments', subject: 'order', id: orderId, expected: 8000, found: 7000, detail: `order ${orderId}: paid 7000 fen but its payments sum to 8000` },
       { rule: 'stock', subject: 'batch', id: 12, expected: 480, found: 485, detail: 'batch 12: stock 485, but quantity 500 + adjustments 0 - held by orders 20 = 480' },
       { rule: 'daily_totals', subject: 'day', id: 20261201, expected: 0, found: 1250, detail: 'day 20261201 (placed): a key\'s totals differ from its facts by 1250 fen' },
-      { rule: 'append_only', subject: 'table', id: 0, expected: null, found: null, detail: 'weigh_tickets has lost a trigger that refuses UPDATE or DELETE' },
+      { rule: 'append_only', subject: 'table', id: 0, expected: null, found: null, table: 'weigh_tickets', detail: 'weigh_tickets has lost a trigger that refuses UPDATE or DELETE' },
       { rule: 'idempotency', subject: 'idempotency_key', id: 7, expected: null, found: null, detail: 'stored answer 7 points at orders 3, which is gone' },
     ],
   };

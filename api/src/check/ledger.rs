@@ -50,10 +50,10 @@ pub async fn append_only(conn: &impl ConnectionTrait, found: &mut Findings) -> A
             )
             .await?;
             if n != 2 {
-                found.fact(
+                found.table(
                     Rule::AppendOnly,
-                    Subject::Table,
-                    0,
+                    table,
+                    None,
                     format!("{table} has lost a trigger that refuses UPDATE or DELETE"),
                 );
             }
@@ -69,10 +69,10 @@ pub async fn append_only(conn: &impl ConnectionTrait, found: &mut Findings) -> A
         )
         .await?;
         if n != 1 {
-            found.fact(
+            found.table(
                 Rule::AppendOnly,
-                Subject::Table,
-                0,
+                table,
+                None,
                 format!(
                     "{table} has lost (or disabled) the trigger that refuses UPDATE and DELETE"
                 ),
@@ -98,11 +98,10 @@ pub async fn append_only(conn: &impl ConnectionTrait, found: &mut Findings) -> A
             [[0]]
         };
         if updated > may_update || deleted != 0 {
-            found.figure(
+            found.table(
                 Rule::AppendOnly,
-                Subject::Table,
-                0,
-                (may_update, updated + deleted),
+                table,
+                Some((may_update, updated + deleted)),
                 format!(
                     "{table}: the statistics show {updated} row(s) updated and {deleted} \
                      deleted (at most {may_update} updates are erasures)"

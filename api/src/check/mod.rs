@@ -110,6 +110,9 @@ pub struct Finding {
     pub expected: Option<i64>,
     /// The figure stored.
     pub found: Option<i64>,
+    /// The table, for a finding about one (`subject` = `table`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
     /// What is wrong, for the operator's terminal and the log.
     pub detail: String,
 }
@@ -203,6 +206,7 @@ impl Findings {
             id,
             expected: Some(expected),
             found: Some(found),
+            table: None,
             detail,
         });
     }
@@ -215,6 +219,26 @@ impl Findings {
             id,
             expected: None,
             found: None,
+            table: None,
+            detail,
+        });
+    }
+
+    /// A finding about a table.
+    pub(crate) fn table(
+        &mut self,
+        rule: Rule,
+        table: &str,
+        figures: Option<(i64, i64)>,
+        detail: String,
+    ) {
+        self.add(Finding {
+            rule,
+            subject: Subject::Table,
+            id: 0,
+            expected: figures.map(|f| f.0),
+            found: figures.map(|f| f.1),
+            table: Some(table.to_owned()),
             detail,
         });
     }
