@@ -42,6 +42,34 @@ def zhunong(args, database_url: str) -> subprocess.CompletedProcess:
     return subprocess.run([harness.BIN, *args], env=env, capture_output=True, text=True, timeout=600)
 
 
+def backup_to_a_full_disk(rep: Report, url: str, workdir: str, ledger: Ledger) -> None:
+    """A backup onto a disk with no room (a 1 MiB tmpfs): it fails loudly, leaves nothing
+    half-written, and the orders flowing meanwhile are all taken."""
+    if os.geteuid() != 0:
+        rep.fig("backup to a full disk", "skipped (needs root to mount a tmpfs)")
+        return
+    tiny = os.path.join(workdir, "tiny")
+    os.mkdir(tiny)
+    m = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1M", "tmpfs", tiny], capture_output=True, text=True)
+    if m.returncode != 0:
+        rep.fig("backup to a full disk", f"skipped (cannot mount a tmpfs: {m.stderr.strip()})")
+        return
+    try:
+        t0 = now()
+        bad = zhunong(["backup", "--to", tiny], url)
+        t1 = now()
+        said = (bad.stdout + bad.stderr).strip().splitlines()
+        rep.fig("backup to a full disk", f"exit {bad.returncode}: {said[0][:160] if said else ''}")
+        rep.check(bad.returncode != 0, "a backup onto a full disk said it succeeded")
+        left = os.listdir(tiny)
+        rep.check(not left, f"a failed backup left files behind: {left}")
+        during = [a for a in ledger.overlapping(t0, t1) if a[3].status != 201]
+        rep.fig("orders answered while it failed", len(ledger.overlapping(t0, t1)))
+        rep.check(not during, f"orders were refused while a backup failed: {[a[2] for a in during][:5]}")
+    finally:
+        subprocess.run(["umount", tiny], capture_output=True)
+
+
 def scenario_diskdies(rep: Report):
     workdir = tempfile.mkdtemp(prefix="zhunong-faults-diskdies-")
     dbpath = os.path.join(workdir, "village.db")
@@ -75,6 +103,7 @@ def scenario_diskdies(rep: Report):
         threads = run_workers(CLIENTS, worker)
         while len(ledger.acked) < ORDERS // 3 and now() < deadline:
             time.sleep(0.01)
+        backup_to_a_full_disk(rep, url, workdir, ledger)
         # The backup, taken while the clients keep ordering.
         t_backup0 = now()
         made = zhunong(["backup", "--to", backups], url)

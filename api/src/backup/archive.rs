@@ -43,21 +43,29 @@ pub fn sha256_of(path: &Path) -> anyhow::Result<String> {
 }
 
 /// Writes the backup file (to a temporary name first, so a half-written file never looks like
-/// a backup).
+/// a backup; on a full or failing disk nothing is left behind).
 pub fn write(file: &Path, db_copy: &Path, m: &Manifest) -> anyhow::Result<()> {
     let partial = file.with_extension("zip.partial");
-    let out = std::fs::File::create(&partial)
-        .with_context(|| format!("cannot write {}", partial.display()))?;
-    let mut zip = zip::ZipWriter::new(out);
-    let deflated = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .large_file(true);
-    zip.start_file(MANIFEST, deflated)?;
-    zip.write_all(&serde_json::to_vec_pretty(m)?)?;
-    zip.start_file(DATABASE, deflated)?;
-    let mut db = std::fs::File::open(db_copy)?;
-    std::io::copy(&mut db, &mut zip)?;
-    zip.finish()?.sync_all()?;
+    let written = (|| -> anyhow::Result<()> {
+        let out = std::fs::File::create(&partial)
+            .with_context(|| format!("cannot write {}", partial.display()))?;
+        let mut zip = zip::ZipWriter::new(out);
+        let deflated = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .large_file(true);
+        zip.start_file(MANIFEST, deflated)?;
+        zip.write_all(&serde_json::to_vec_pretty(m)?)?;
+        zip.start_file(DATABASE, deflated)?;
+        let mut db = std::fs::File::open(db_copy)?;
+        std::io::copy(&mut db, &mut zip)
+            .with_context(|| format!("cannot write {}", partial.display()))?;
+        zip.finish()?.sync_all()?;
+        Ok(())
+    })();
+    if let Err(e) = written {
+        std::fs::remove_file(&partial).ok();
+        return Err(e);
+    }
     std::fs::rename(&partial, file)
         .with_context(|| format!("cannot move the backup to {}", file.display()))
 }

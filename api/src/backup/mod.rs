@@ -66,7 +66,11 @@ pub async fn backup(db: &Path, dir: &Path, check: crate::check::Options) -> anyh
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S%.3f").to_string();
     let copy = dir.join(format!(".zhunong-{stamp}.db.partial"));
-    inspect::vacuum_into(db, &copy).await?;
+    if let Err(e) = inspect::vacuum_into(db, &copy).await {
+        // A full or failing backup disk: nothing half-written stays there.
+        std::fs::remove_file(&copy).ok();
+        return Err(e);
+    }
     let manifest = inspect::manifest(&copy).await;
     let written = manifest.and_then(|m| {
         let file = dir.join(format!("zhunong-{stamp}.zip"));
