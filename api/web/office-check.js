@@ -52,12 +52,31 @@
       el('span', { class: 'attention-side' },
         el('span', { class: warn ? 'count warn-text' : 'count muted', text }),
         good && isAdmin() ? downloadLink(good) : null));
+    banner(null);
     if (!b.scheduled) return item('未设置定时备份，请管理员设置备份目录', true);
     const newest = b.files[0];
-    if (newest && !newest.good) return item(`最近一次备份失败（${o.localTime(newest.taken_at)}），请检查备份盘`, true);
+    if (newest && !newest.good) {
+      const text = `最近一次备份失败（${o.localTime(newest.taken_at)}），请检查备份盘`;
+      banner(good ? `${text}；最近一份好的备份是 ${o.localTime(good.taken_at)} 的` : text);
+      return item(text, true);
+    }
     if (!good) return item('还没有备份', true);
     const late = Date.now() - new Date(good.taken_at).getTime() > 2 * b.every_minutes * 60000;
-    return item(`最近备份 ${o.localTime(good.taken_at)}，已恢复检验${late ? '；已超过两个备份周期' : ''}`, late);
+    if (late) banner(`已超过两个备份周期没有成功备份（最近一份是 ${o.localTime(good.taken_at)} 的），请检查备份盘`);
+    return item(`最近备份 ${o.localTime(good.taken_at)}（${megabytes(good.bytes)}），已恢复检验${late ? '；已超过两个备份周期' : ''}`, late);
+  }
+
+  /** 备份大小，兆字节，一位小数。 */
+  function megabytes(bytes) {
+    return `${(bytes / 1048576).toLocaleString('zh-CN', { maximumFractionDigits: 1, minimumFractionDigits: 1 })} MB`;
+  }
+
+  /** 首页顶上的红色横幅：备份失败或太久没有好的备份时显示；text 为空则收起。 */
+  function banner(text) {
+    const b = $('backup-banner');
+    if (!b) return;
+    b.textContent = text || '';
+    b.hidden = !text;
   }
 
   // ---------------------------------------------------------------- 数据核对

@@ -520,6 +520,22 @@ test('an admin checks the data from the dashboard and downloads the newest backu
   await noSideways('dashboard with the findings, at 375');
   await page.getByTestId('attention').locator('..').screenshot({ path: path.join(SHOTS, 'office-check-375.png') });
 
+  // A backup that failed, or a good one older than two periods, raises a red banner.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  assert.ok(await page.getByTestId('backup-banner').isHidden(), 'no banner while backups are good');
+  const real = await http('GET', '/backups', { token: admin });
+  const old = { ...real.files.find((f) => f.good), taken_at: new Date(Date.now() - 3 * real.every_minutes * 60000).toISOString() };
+  const stale = (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ ...real, files: [old] }) });
+  await page.route('**/api/v1/backups', stale);
+  await page.getByTestId('nav-reports').click();
+  await page.getByTestId('nav-dashboard').click();
+  await textOf(page.getByTestId('backup-banner'), '已超过两个备份周期没有成功备份');
+  await textOf(page.getByTestId('attention-backup'), 'MB');
+  await page.unroute('**/api/v1/backups', stale);
+  await page.getByTestId('nav-reports').click();
+  await page.getByTestId('nav-dashboard').click();
+  await page.getByTestId('backup-banner').waitFor({ state: 'hidden' });
+
   // The secretary sees the kept result, but neither runs checks nor downloads backups.
   await page.getByTestId('logout').click();
   await page.getByTestId('login-view').waitFor({ state: 'visible' });
