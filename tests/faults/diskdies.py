@@ -70,6 +70,17 @@ def backup_to_a_full_disk(rep: Report, url: str, workdir: str, ledger: Ledger) -
         subprocess.run(["umount", tiny], capture_output=True)
 
 
+def corrupt_copy(src: str, dst: str) -> None:
+    """A copy of the backup `src` with one bit of its database flipped (the manifest intact)."""
+    import zipfile
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = bytearray(zin.read(item.filename))
+            if item.filename == "zhunong.db":
+                data[len(data) // 2] ^= 0x10
+            zout.writestr(item, bytes(data))
+
+
 def scenario_diskdies(rep: Report):
     workdir = tempfile.mkdtemp(prefix="zhunong-faults-diskdies-")
     dbpath = os.path.join(workdir, "village.db")
@@ -126,6 +137,14 @@ def scenario_diskdies(rep: Report):
         rep.check(len(zips) == 1, f"backups found: {zips}")
         if not zips:
             return
+        # A copy with one bit flipped in its database is refused, and changes nothing.
+        flipped = os.path.join(workdir, "flipped.zip")
+        corrupt_copy(zips[-1], flipped)
+        refused = zhunong(["restore", flipped, "--force"], url)
+        rep.fig("restore of a bit-flipped copy", f"exit {refused.returncode}: "
+                                                 f"{(refused.stdout + refused.stderr).strip()[:120]}")
+        rep.check(refused.returncode != 0, "a bit-flipped backup was restored")
+        rep.check(not os.path.exists(dbpath), "a refused restore left a database behind")
         restored = zhunong(["restore", zips[-1], "--force"], url)
         rep.fig("restore", (restored.stdout.strip().splitlines() or [restored.stderr.strip()])[-1])
         rep.check(restored.returncode == 0, f"zhunong restore: {restored.stdout}{restored.stderr}")
