@@ -206,17 +206,11 @@ async fn run() -> anyhow::Result<()> {
             );
             // The erased buyers go with the data: the restored database erases them again
             // when it is served.
-            let target_list = zhunong_api::config::erased_list_beside(&target);
-            if let Some(list) = settings.erased_list_path().filter(|l| *l != target_list)
-                && let Ok(ids) = std::fs::read_to_string(&list)
-            {
-                use std::io::Write;
-                let mut f = std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(&target_list)?;
-                f.write_all(ids.as_bytes())?;
-                f.sync_all()?;
+            if let Some(list) = settings.erased_list_path() {
+                zhunong_api::services::personal_data::carry_erased_list(
+                    &list,
+                    &zhunong_api::config::erased_list_beside(&target),
+                )?;
             }
             let report = zhunong_api::check::sqlite_file(&target, settings.check_options()).await?;
             print!("{}", report.to_text());

@@ -1,7 +1,7 @@
 //! `zhunong backup` on PostgreSQL: a `pg_dump` of the service's schema that `pg_restore` puts
 //! into a new database, where `zhunong check` finds every invariant whole and the same orders.
 
-use crate::helpers::{TestApp, cli_on, said};
+use crate::helpers::{TestApp, cli_on, said, sql_i64_on};
 use crate::money::{deliver, grape_farm, pay, weighed_orders};
 use sea_orm::{ConnectionTrait, Database};
 use std::process::{Command, Output};
@@ -12,23 +12,7 @@ fn zhunong(url: &str, schema: &str, args: &[&str]) -> Output {
 }
 
 async fn count(url: &str, schema: &str, sql: &str) -> i64 {
-    let mut opts = sea_orm::ConnectOptions::new(url.to_owned());
-    opts.sqlx_logging(false)
-        .max_connections(1)
-        .set_schema_search_path(schema.to_owned());
-    let db = Database::connect(opts)
-        .await
-        .unwrap_or_else(|e| panic!("{url}: {e}"));
-    let row = db
-        .query_one_raw(sea_orm::Statement::from_string(
-            db.get_database_backend(),
-            sql.to_owned(),
-        ))
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"));
-    db.close().await.ok();
-    row.and_then(|r| r.try_get_by_index::<i64>(0).ok())
-        .unwrap_or_default()
+    sql_i64_on(url, Some(schema), sql).await
 }
 
 /// Run by `backup::a_backup_taken_while_orders_flow_…` when the suite runs on PostgreSQL.

@@ -451,14 +451,11 @@ pub fn rand_u32() -> u32 {
 impl TestApp {
     /// A direct connection to this test's database, for checks the API cannot make.
     pub async fn raw_db(&self) -> sea_orm::DatabaseConnection {
-        let mut opts = sea_orm::ConnectOptions::new(self.settings.database_url.clone());
-        opts.sqlx_logging(false).max_connections(1);
-        if let Some(schema) = &self.settings.database_schema {
-            opts.set_schema_search_path(schema.clone());
-        }
-        Database::connect(opts)
-            .await
-            .unwrap_or_else(|e| panic!("raw connection: {e}"))
+        connect_on(
+            &self.settings.database_url,
+            self.settings.database_schema.as_deref(),
+        )
+        .await
     }
 }
 
@@ -498,16 +495,38 @@ impl TestApp {
 
     /// The first column of the first row of `sql` as an integer, read directly.
     pub async fn sql_i64(&self, sql: &str) -> i64 {
-        let db = self.raw_db().await;
-        let row = db
-            .query_one_raw(sea_orm::Statement::from_string(
-                db.get_database_backend(),
-                sql.to_owned(),
-            ))
-            .await
-            .unwrap_or_else(|e| panic!("{sql}: {e}"));
-        db.close().await.ok();
-        row.and_then(|r| r.try_get_by_index::<i64>(0).ok())
-            .unwrap_or_else(|| panic!("{sql}: no row"))
+        sql_i64_on(
+            &self.settings.database_url,
+            self.settings.database_schema.as_deref(),
+            sql,
+        )
+        .await
     }
+}
+
+/// A direct connection to the database `url` (and PostgreSQL `schema`).
+pub async fn connect_on(url: &str, schema: Option<&str>) -> sea_orm::DatabaseConnection {
+    let mut opts = sea_orm::ConnectOptions::new(url.to_owned());
+    opts.sqlx_logging(false).max_connections(1);
+    if let Some(schema) = schema {
+        opts.set_schema_search_path(schema.to_owned());
+    }
+    Database::connect(opts)
+        .await
+        .unwrap_or_else(|e| panic!("raw connection to {url}: {e}"))
+}
+
+/// The first column of the first row of `sql` on the database `url`, as an integer.
+pub async fn sql_i64_on(url: &str, schema: Option<&str>, sql: &str) -> i64 {
+    let db = connect_on(url, schema).await;
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            sql.to_owned(),
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    db.close().await.ok();
+    row.and_then(|r| r.try_get_by_index::<i64>(0).ok())
+        .unwrap_or_else(|| panic!("{sql}: no row"))
 }

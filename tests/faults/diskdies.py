@@ -30,16 +30,11 @@ from harness import (
     place_keyed,
     read_sqlite,
     run_workers,
+    zhunong,
 )
 
 ORDERS = 1500
 CLIENTS = 6
-
-
-def zhunong(args, database_url: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ZHUNONG_")}
-    env.update(ZHUNONG_DATABASE_URL=database_url, ZHUNONG_LOG_LEVEL="warn")
-    return subprocess.run([harness.BIN, *args], env=env, capture_output=True, text=True, timeout=600)
 
 
 def backup_to_a_full_disk(rep: Report, url: str, workdir: str, ledger: Ledger) -> None:

@@ -470,14 +470,19 @@ def audit(view: DbView, ledger: Ledger, fx: Fixture, prefix: str, rep: "Report")
         rep.check(view.integrity == "ok", f"integrity_check: {view.integrity}")
 
 
-def integrity_check(rep: "Report", database_url: str, schema: str | None = None) -> None:
-    """`zhunong check` on the database a scenario left behind: every invariant the design
-    promises (ledger, stock, payments, sales figures, order states), each violation named."""
+def zhunong(args, database_url: str, schema: str | None = None) -> subprocess.CompletedProcess:
+    """`zhunong ARGS` as an operator runs it, on the database `database_url` (and `schema`)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZHUNONG_")}
     env.update(ZHUNONG_DATABASE_URL=database_url, ZHUNONG_LOG_LEVEL="warn")
     if schema:
         env["ZHUNONG_DATABASE_SCHEMA"] = schema
-    p = subprocess.run([BIN, "check"], env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.run([BIN, *args], env=env, capture_output=True, text=True, timeout=600)
+
+
+def integrity_check(rep: "Report", database_url: str, schema: str | None = None) -> None:
+    """`zhunong check` on the database a scenario left behind: every invariant the design
+    promises (ledger, stock, payments, sales figures, order states), each violation named."""
+    p = zhunong(["check"], database_url, schema)
     said = (p.stdout.strip().splitlines() or [p.stderr.strip()])[-1]
     rep.fig("zhunong check", said)
     rep.check(p.returncode == 0, f"zhunong check (exit {p.returncode}):\n{p.stdout}{p.stderr}")

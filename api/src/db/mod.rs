@@ -115,10 +115,7 @@ impl Db {
         if self.read_only {
             return Err(DbErr::Custom(fault::READ_ONLY_MODE.into()));
         }
-        let gate = match &self.write_gate {
-            Some(gate) => Some(gate.clone().lock_owned().await),
-            None => None,
-        };
+        let gate = self.hold_write_gate().await;
         let options = TransactionOptions {
             sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
             ..TransactionOptions::default()
@@ -132,6 +129,14 @@ impl Db {
         drop(waiting);
         let txn = txn?;
         Ok(Tx::new(txn, self.hub.clone(), gate, self.local_offset))
+    }
+
+    /// SQLite's one writer at a time: the gate writers queue at (none on PostgreSQL).
+    async fn hold_write_gate(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        match &self.write_gate {
+            Some(gate) => Some(gate.clone().lock_owned().await),
+            None => None,
+        }
     }
 
     /// Whether a streaming replica is configured for reports.
@@ -175,10 +180,7 @@ impl Db {
         if self.backend() != DbBackend::Sqlite || self.read_only {
             return;
         }
-        let _gate = match &self.write_gate {
-            Some(gate) => Some(gate.clone().lock_owned().await),
-            None => None,
-        };
+        let _gate = self.hold_write_gate().await;
         if let Err(e) = self.write.execute_unprepared("VACUUM").await {
             tracing::warn!(error = %e, "VACUUM after an erasure failed");
         }
