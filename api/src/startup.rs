@@ -84,6 +84,10 @@ impl Application {
                 settings.trace_rate_per_sec,
                 settings.trace_burst,
             ),
+            buyer_page_limits: crate::auth::rate_limit::RateLimiter::new(
+                settings.buyer_page_rate_per_sec,
+                settings.buyer_page_burst,
+            ),
             login_throttle,
             trusted_proxies,
             user_states: Default::default(),
@@ -101,6 +105,9 @@ impl Application {
                 cfg,
                 state.resolver.clone(),
             ));
+        }
+        if !state.db.is_read_only() {
+            spawn_auto_delivery(state.clone().into_inner());
         }
         let metrics = match settings.metrics_bind.as_deref() {
             Some(bind) => {
@@ -145,6 +152,7 @@ impl Application {
                 .route("/app/labels.js", page().to(routes::pages::labels))
                 .route("/app/static/{file}", page().to(routes::pages::asset))
                 .route("/t/{code}", page().to(routes::trace::public_page))
+                .route("/o/{token}", page().to(routes::pages::buyer))
                 .default_service(web::to(crate::known_routes::route_not_found))
                 .wrap(from_fn(crate::extract::resolve_caller))
                 .wrap(from_fn(middleware::enforce_deadline))
@@ -276,6 +284,33 @@ fn login_throttle(settings: &Settings, db: &Db) -> LoginThrottle {
     } else {
         LoginThrottle::in_memory(limits)
     }
+}
+
+/// Counts parcels shipped `parcel_auto_deliver_days` ago as delivered, every
+/// `parcel_auto_deliver_every_secs`. Every replica may run it: each parcel moves by a conditional
+/// UPDATE, so two replicas never deliver one parcel twice.
+fn spawn_auto_delivery(state: Arc<AppState>) {
+    let every = Duration::from_secs(state.settings.parcel_auto_deliver_every_secs.max(1));
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(every).await;
+            let s = &state.settings;
+            match crate::services::fulfilment::progress::auto_deliver(
+                &state.db,
+                s.parcel_auto_deliver_days,
+                s.parcel_auto_deliver_batch.max(1),
+                state.today(),
+            )
+            .await
+            {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(parcels = n, "parcels counted as delivered"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "auto-delivery of parcels failed; retried next round")
+                }
+            }
+        }
+    });
 }
 
 /// Forgets cached commission rules and user states whenever any replica changes them.

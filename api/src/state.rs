@@ -18,6 +18,8 @@ pub struct AppState {
     pub partner_limits: crate::auth::rate_limit::RateLimiter,
     /// Scans of public trace pages, per client address.
     pub trace_limits: crate::auth::rate_limit::RateLimiter,
+    /// Views of buyers' own order pages, per client address.
+    pub buyer_page_limits: crate::auth::rate_limit::RateLimiter,
     pub resolver: std::sync::Arc<dyn crate::services::webhooks::ssrf::Resolver>,
     /// Seals and opens webhook signing secrets (keyed from the JWT secret).
     pub webhook_secrets: crate::services::webhooks::secret_box::SecretBox,
@@ -26,6 +28,16 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// How wrong pickup codes are throttled.
+    pub fn pickup_limits(&self) -> crate::services::fulfilment::pickup::PickupLimits {
+        crate::services::fulfilment::pickup::PickupLimits {
+            max_failures: self.settings.pickup_max_failures.max(1),
+            lock: chrono::Duration::seconds(
+                i64::try_from(self.settings.pickup_lock_secs).unwrap_or(i64::MAX / 1000),
+            ),
+        }
+    }
+
     /// What placing an order needs from the process.
     pub fn order_context(&self) -> crate::services::orders::OrderContext<'_> {
         crate::services::orders::OrderContext {

@@ -81,6 +81,7 @@
   }
 
   let buyer = { phone: '', state: 'empty' }; // state: empty | looking | known | new | offline
+  const listeners = []; // 买家变了时要知道的（收货方式：默认地址）
   let lookupTimer = 0;
   let lookupSeq = 0;
 
@@ -101,6 +102,7 @@
       offline: '暂时查不到（网络不通）：请填写姓名和地址，发送时会先按手机号匹配老买家。',
       invalid: '请输入 11 位手机号。',
     }[buyer.state] || '';
+    for (const fn of listeners) fn(buyer);
   }
 
   function onPhoneInput() {
@@ -167,6 +169,6 @@
 
   window.Zhunong.liveBuyers = {
     init, normalizePhone, validPhone, current: () => buyer, reset, render: renderBuyer, onPhoneDone, hideMatches,
-    remember: rememberBuyer, nameOf: nameOfBuyer,
+    remember: rememberBuyer, nameOf: nameOfBuyer, onChange: (fn) => { listeners.push(fn); },
   };
 })();

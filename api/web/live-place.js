@@ -8,6 +8,7 @@
   const products = window.Zhunong.liveProducts;
   const buyers = window.Zhunong.liveBuyers;
   const queue = window.Zhunong.liveQueue;
+  const delivery = window.Zhunong.liveDelivery;
   const { qtyText, parseQty, isSoldOut } = products;
   const { normalizePhone, validPhone } = buyers;
 
@@ -40,18 +41,22 @@
     if (b.per_buyer_limit && p.q > b.per_buyer_limit) {
       throw clientError(`“${b.product_name}”每人限购 ${qtyText(b, b.per_buyer_limit)}，这一单 ${qtyText(b, p.q)} 超过了限购。`);
     }
+    // 收货方式：快递（收货信息）、自提（自提点）或装车。
+    const how = delivery.collect();
     const entry = {
       key: newKey(), seq: 0, user: s.username, created_at: Date.now(), state: 'queued', attempts: 0,
       session_id: live.id, batch_id: b.batch_id, quantity: p.q,
       product_name: b.product_name, pricing: b.pricing, unit_label: b.unit_label || null,
-      live_price_fen: b.live_price_fen, phone,
+      live_price_fen: b.live_price_fen, phone, ...how,
     };
     if (buyer.phone === phone && buyer.state === 'known') {
-      Object.assign(entry, { buyer_id: buyer.id, buyer_name: buyer.name });
+      Object.assign(entry, { buyer_id: buyer.id, buyer_name: buyer.name, buyer_address: buyer.address || '' });
     } else {
       if (buyer.phone === phone && buyer.state === 'looking') throw clientError('正在查找买家，请稍等一下再点下单。');
-      const name = $('buyer-name').value.trim();
-      const address = $('buyer-address').value.trim();
+      // 新买家没填姓名、地址时，用收货信息里的（粘贴一次就够了）。
+      const fromRecipient = delivery.buyerFromRecipient(how.recipient) || {};
+      const name = $('buyer-name').value.trim() || fromRecipient.name || '';
+      const address = $('buyer-address').value.trim() || fromRecipient.address || '';
       const errors = [];
       if (!name) errors.push({ field: 'name', message: '不能为空' });
       if (!address) errors.push({ field: 'address', message: '不能为空' });
@@ -59,7 +64,7 @@
         buyers.onPhoneDone();
         throw clientError('正在查找这个手机号的买家，请稍等一下再点下单。');
       }
-      if (errors.length) throw clientError('新买家请填写姓名和收货地址。', errors);
+      if (errors.length) throw clientError('新买家请填写姓名和收货地址（或粘贴收货信息）。', errors);
       const nickname = $('buyer-nickname').value.trim();
       Object.assign(entry, { new_buyer: { name, address, nickname }, buyer_name: name });
     }
@@ -107,6 +112,7 @@
     $('buyer-nick-search').value = '';
     buyers.hideMatches();
     $('qty').value = '1';
+    delivery.reset();
     buyers.reset();
     products.renderQty();
     queue.render();

@@ -10,6 +10,7 @@
   } = window.Zhunong;
   const products = window.Zhunong.liveProducts;
   const buyers = window.Zhunong.liveBuyers;
+  const delivery = window.Zhunong.liveDelivery;
   const { qtyText, amountFen } = products;
 
   const QUEUE_KEY = 'zhunong.live.queue';
@@ -41,9 +42,10 @@
     onChange: renderQueue,
   });
 
-  /** 发一条：先确定买家（按手机号找，找不到就建档），再用幂等键下单。 */
+  /** 发一条：先确定买家（按手机号找，找不到就建档）和快递的收货人，再用幂等键下单。 */
   async function send(e) {
     let buyerId = e.buyer_id;
+    let found = null;
     if (!buyerId) {
       let b = null;
       try {
@@ -65,13 +67,25 @@
         }
       }
       buyerId = b.id;
+      found = b;
       box.update(e.key, { buyer_id: b.id, buyer_name: b.name });
       buyers.remember({ ...b, nickname: b.douyin_nickname });
     }
-    return api('POST', '/orders', {
+    // 快递没填收货信息：现在定下寄到哪里，存进这一单，重发时请求内容不变。
+    let { recipient } = e;
+    if (e.fulfilment === 'parcel' && !e.recipient_resolved) {
+      recipient = await delivery.resolve(e, buyerId, found);
+      box.update(e.key, { recipient, recipient_resolved: true, recipient_auto: !e.recipient });
+    }
+    const body = {
       buyer_id: buyerId, channel: 'livestream', live_session_id: e.session_id,
       lines: [{ batch_id: e.batch_id, quantity: e.quantity }],
-    }, { headers: { 'Idempotency-Key': e.key }, withHeaders: true });
+    };
+    // 收货方式（这个版本之前存进队列的单没有它：照旧由服务器按装车处理）。
+    if (e.fulfilment) body.fulfilment = e.fulfilment;
+    if (e.fulfilment === 'parcel' && recipient) body.recipient = recipient;
+    if (e.fulfilment === 'pickup') body.pickup_point_id = e.pickup_point_id;
+    return api('POST', '/orders', body, { headers: { 'Idempotency-Key': e.key }, withHeaders: true });
   }
 
   /** 下成了：记下订单号，本场的就显示出来；发送前点过撤销的，马上撤销。 */
@@ -83,12 +97,20 @@
       placed_at: Date.now(), replayed,
     });
     const live = products.current();
-    if (live && live.id === e.session_id) {
+    const here = live && live.id === e.session_id;
+    if (here) {
       const text = `已下单 ${o.number}（${e.buyer_name || e.phone} · ${e.product_name} ${qtyText(e, e.quantity)}）`;
       showNotice(text);
-      barLast(text, 'ok');
+      barLast(text, 'ok', e.key);
     }
-    if (placed && placed.undo_requested) await undo(e.key, true);
+    if (placed && placed.undo_requested) { await undo(e.key, true); return; }
+    // 买家链接和提货码：下成后问一次服务器，存进记录（问不到时点“复制买家链接”再问）。
+    try {
+      box.update(e.key, await delivery.details(o.id));
+    } catch (_) { /* 稍后再问 */ }
+    renderQueue();
+    const bar = $('bar-last');
+    if (here && bar.dataset.key === e.key) barLast(bar.dataset.text, 'ok', e.key);
   }
 
   /** 服务器拒绝了（或买家建不了档）：记下原因，在“修改重发”里改了再下。 */
@@ -125,12 +147,28 @@
     if (live && live.id === e.session_id) barLast(`没有下成：${reason}（在下面的记录里点“修改重发”）`, 'bad');
   }
 
-  /** 底部栏里的最新结果：刚下的单，或没下成的原因。 */
-  function barLast(text, tone) {
+  /** 底部栏里的最新结果：刚下的单（自提的提货码、复制买家链接），或没下成的原因。 */
+  function barLast(text, tone, key) {
     const b = $('bar-last');
-    b.textContent = text;
+    const e = key ? box.read().find((x) => x.key === key) : null;
+    b.dataset.text = text;
+    b.dataset.key = key || '';
+    const extras = e && e.state === 'placed' ? entryExtras(e, 'bar') : null;
+    fill(b, el('span', { class: 'bar-text', testid: 'bar-text', text }), extras);
     b.dataset.tone = tone;
     b.hidden = false;
+    if (!e) $('link-manual').hidden = true;
+  }
+
+  /** 下成的一单：自提的提货码（大字）、“复制买家链接”。 */
+  function entryExtras(e, where) {
+    const bar = where === 'bar';
+    const code = e.fulfilment === 'pickup' && e.pickup_code ? el('span', { class: 'pickup-code', testid: bar ? 'bar-pickup-code' : 'entry-pickup-code' },
+      '提货码 ', el('strong', { text: e.pickup_code })) : null;
+    const get = () => box.read().find((x) => x.key === e.key);
+    const save = (d) => { box.update(e.key, d); renderEntries(); };
+    return el('div', { class: 'extras' }, code,
+      delivery.copyButton(e, get, save, bar ? 'bar-copy-link' : 'entry-copy-link'));
   }
 
   /** 没下成的一单：把商品、买家和数量放回表单，改一改再点下单。 */
@@ -146,6 +184,7 @@
       $('buyer-nickname').value = e.new_buyer.nickname || '';
     }
     $('qty').value = qtyNumber(e, e.quantity).replace(/,/g, '');
+    delivery.restore(e);
     box.update(key, { state: 'dropped', reason: '已放回表单修改' });
     renderQueue();
     buyers.onPhoneDone();
@@ -218,6 +257,15 @@
     renderEntries(q);
   }
 
+  /** 记录里的收货方式：“快递：张三 安徽省…”“自提：村委会”“装车”。 */
+  function fulfilmentText(e) {
+    const label = delivery.label(e.fulfilment);
+    if (e.fulfilment === 'pickup') return `${label}${e.pickup_point_name ? `：${e.pickup_point_name}` : ''}`;
+    if (e.fulfilment === 'parcel' && e.recipient) return `${label}：${e.recipient.name} ${e.recipient.province}${e.recipient.city !== e.recipient.province ? e.recipient.city : ''}${e.recipient.district}${e.recipient.street}${e.recipient.detail}`;
+    if (e.fulfilment === 'parcel' && e.recipient_resolved) return `${label}：默认地址`;
+    return label;
+  }
+
   const STATE_TEXT = {
     queued: '待发送', sending: '发送中…', placed: '已下单', failed: '没有下成', cancelled: '已撤销', dropped: '已删除（未发送）',
   };
@@ -237,9 +285,11 @@
             el('strong', { class: 'num', testid: 'entry-number', text: e.number || `第 ${e.seq} 单` }),
             el('span', { class: `badge s-${e.state}`, testid: 'entry-state', text: STATE_TEXT[e.state] || e.state })),
           el('div', { text: `${e.buyer_name || ''} ${e.phone}`.trim() }),
+          e.fulfilment ? el('div', { class: 'muted', testid: 'entry-fulfilment', text: fulfilmentText(e) }) : null,
           el('div', { class: 'muted', text: `${e.product_name} ${qtyText(e, e.quantity)} · ${money(e.total_fen ?? amountFen(e, e.quantity))} · ${timeText(e.created_at)}` }),
           e.state === 'failed' || e.reason ? el('div', { class: 'reason', testid: 'entry-reason', text: e.reason || '' }) : null,
-          e.undo_requested && box.isPending(e) ? el('div', { class: 'muted', text: '发送后自动撤销' }) : null),
+          e.undo_requested && box.isPending(e) ? el('div', { class: 'muted', text: '发送后自动撤销' }) : null,
+          e.state === 'placed' ? entryExtras(e, 'entry') : null),
         e.state === 'failed' ? el('button', {
           type: 'button', class: 'btn small', testid: 'entry-refill', text: '修改重发',
           onclick: () => refill(e.key),

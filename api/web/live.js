@@ -8,7 +8,8 @@
 //
 // 这个文件是页面的主干：文本、登录后、选场次、打开一场、实时数据流和启动。其余各部分在先加载的文件里，
 // 各自把函数放进 window.Zhunong：新建和开播 live-setup.js，本场订单 live-orders.js，商品管理 live-featured.js，
-// 当前场次与商品 live-products.js，买家 live-buyers.js，发送队列与下单记录 live-queue.js，下单 live-place.js。
+// 当前场次与商品 live-products.js，买家 live-buyers.js，收货方式 live-delivery.js，发送队列与下单记录 live-queue.js，
+// 下单 live-place.js。
 'use strict';
 
 (() => {
@@ -42,6 +43,10 @@
   const FIELD_TEXT = {
     username: '用户名', password: '密码', buyer_id: '买家', name: '姓名', phone: '手机号', address: '地址',
     lines: '商品', live_session_id: '直播场次', channel: '渠道', quantity: '数量', batch_id: '批次',
+    fulfilment: '收货方式', recipient: '收货信息', pickup_point_id: '自提点', text: '粘贴的收货信息',
+    'recipient.name': '收货人', 'recipient.phone': '收货电话', 'recipient.province': '省', 'recipient.city': '市',
+    'recipient.district': '区县', 'recipient.street': '乡镇街道', 'recipient.detail': '详细地址',
+    'recipient.raw_text': '粘贴的原文', 'recipient.unsure': '待核对的项',
   };
 
   function fieldLabel(field) {
@@ -143,6 +148,7 @@
     queue.renderEntries();
     startStream(ls.id);
     window.Zhunong.liveOrders.show(ls.id);
+    window.Zhunong.liveDelivery.loadPoints();
   }
 
   // ---------------------------------------------------------------- 实时数据流（SSE，见 common-stream.js）
@@ -190,6 +196,7 @@
       productOf: (batchId) => (products.batch(batchId) || {}).product_name || '',
     });
     buyers.init();
+    window.Zhunong.liveDelivery.init();
     $('qty').addEventListener('input', products.renderQty);
     $('qty-minus').addEventListener('click', () => products.stepQty(-1));
     $('qty-plus').addEventListener('click', () => products.stepQty(1));
@@ -214,6 +221,14 @@
         if (live && !feed.open) startStream(live.id);
       }
     });
+
+    // 底部栏长高了（提货码、要手动复制的链接）：页面底部留出一样高的位置，最后一张卡片不被它挡住。
+    if (window.ResizeObserver) {
+      new ResizeObserver(() => {
+        const h = $('sell-bar').offsetHeight;
+        document.querySelector('main').style.paddingBottom = h ? `${Math.max(236, h + 24)}px` : '';
+      }).observe($('sell-bar'));
+    }
 
     buyers.render();
     if (session()) run(null, afterLogin);

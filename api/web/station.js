@@ -1,5 +1,6 @@
 // 称重装车页面（station 角色）的公共部分：文本、登录、标签页、数字换算。称重在 station-weigh.js，
 // 待发送的磅单在 station-weigh-pending.js，称重完成和下一单在 station-complete.js，装车在 station-load.js，
+// 快递的打包发货在 station-pack.js，自提交货在 station-pickup.js，
 // 它们通过 window.Zhunong.station 取用这里的函数。纯 JavaScript，无框架、
 // 无构建步骤、无外部资源；各页面共用的部分在 common.js（及 common-api.js、common-stream.js）。
 // 所有金额以“分”、所有重量以“克”的整数计算；界面上的斤/公斤/元只在显示和输入时换算。
@@ -37,6 +38,8 @@
     driver_phone: '司机电话', destination: '目的地', planned_date: '计划日期',
     capacity_kg: '载重', scale_id: '秤号', crates: '称重箱', order_line_id: '订单行',
     order_id: '订单', note: '备注',
+    order_ids: '订单', crate_ids: '称重箱', weight_g: '包裹重量', carrier: '快递公司', tracking_no: '运单号',
+    shipping_cost_fen: '运费', code: '提货码',
   };
 
   function fieldLabel(field) {
@@ -168,13 +171,14 @@
 
   // ---------------------------------------------------------------- 标签页
 
-  function selectTab(name) {
+  const TABS = ['weigh', 'load', 'pack', 'pickup'];
+
+  function selectTab(wanted) {
+    const name = TABS.includes(wanted) ? wanted : 'weigh';
     for (const t of document.querySelectorAll('.tab')) t.setAttribute('aria-selected', String(t.dataset.tab === name));
-    $('weigh-view').hidden = name !== 'weigh';
-    $('load-view').hidden = name !== 'load';
+    for (const t of TABS) $(`${t}-view`).hidden = t !== name;
     sessionStorage.setItem('zhunong.station.tab', name);
-    if (name === 'weigh') station.weigh.show();
-    else station.load.show();
+    station[name].show();
   }
 
   // ---------------------------------------------------------------- 打印
@@ -192,7 +196,7 @@
   const station = {
     ORDER_STATUS, badge, kv, parseGrams, jin, kg, gramsInUnit, unitName, weightText, orderNumber,
     localDate, timeText, findOrder, isComplete, liveTickets, openFile, labelButtons,
-    weigh: null, pending: null, complete: null, load: null,
+    weigh: null, pending: null, complete: null, load: null, pack: null, pickup: null,
   };
   window.Zhunong.station = station;
 
@@ -202,6 +206,8 @@
     for (const t of document.querySelectorAll('.tab')) t.addEventListener('click', () => { clearMessage(); selectTab(t.dataset.tab); });
     station.weigh.init();
     station.load.init();
+    station.pack.init();
+    station.pickup.init();
     if (session()) toApp();
     else toLogin();
   }

@@ -71,10 +71,22 @@ string_enum!(
         Confirmed = "confirmed",
         Weighed = "weighed",
         Loaded = "loaded",
+        Shipped = "shipped",
         Delivered = "delivered",
         Settled = "settled",
         Cancelled = "cancelled",
     }
+);
+
+string_enum!(
+    /// How an order reaches its buyer: on a truck load, as an express parcel, or collected at a
+    /// pickup point (自提).
+    Fulfilment { Load = "load", Parcel = "parcel", Pickup = "pickup" }
+);
+
+string_enum!(
+    /// A parcel's life: packed at the station, shipped with a tracking number, delivered.
+    ParcelStatus { Packed = "packed", Shipped = "shipped", Delivered = "delivered" }
 );
 
 string_enum!(
@@ -159,7 +171,10 @@ string_enum!(
         AdvanceLoad = "advance_load",
         RecordPayment = "record_payment", RefundPayment = "refund_payment",
         SettleOrder = "settle_order", ResettleOrder = "resettle_order",
-        IssueStatement = "issue_statement", Payout = "payout"
+        IssueStatement = "issue_statement", Payout = "payout",
+        ChangeFulfilment = "change_fulfilment", PackParcel = "pack_parcel",
+        UnpackParcel = "unpack_parcel", ShipParcel = "ship_parcel", DeliverParcel = "deliver_parcel",
+        HandOverPickup = "hand_over_pickup", ReissueOrderLink = "reissue_order_link"
     }
 );
 
@@ -196,6 +211,8 @@ mod tests {
         check(Channel::as_str);
         check(OrderStatus::as_str);
         check(LoadStatus::as_str);
+        check(Fulfilment::as_str);
+        check(ParcelStatus::as_str);
         check(PaymentMethod::as_str);
         check(RuleScope::as_str);
         check(IncomeCategory::as_str);

@@ -1,4 +1,4 @@
-use crate::enums::{Channel, OrderStatus, PaymentStatus};
+use crate::enums::{Channel, Fulfilment, OrderStatus, PaymentStatus};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -35,6 +35,19 @@ pub struct Model {
     pub live_session_id: Option<i64>,
     /// How many `order.weighed` events the order has sent; a correction sends the next one.
     pub weighed_revision: i32,
+    /// How the order reaches its buyer; changeable until it is packed or loaded.
+    pub fulfilment: Fulfilment,
+    pub pickup_point_id: Option<i64>,
+    /// The code the buyer shows at the pickup point (pickup orders only).
+    pub pickup_code: Option<String>,
+    /// Wrong pickup codes in a row; past the limit hand-over waits until `pickup_locked_until`.
+    pub pickup_failures: i32,
+    pub pickup_locked_until: Option<DateTimeUtc>,
+    pub picked_up_at: Option<DateTimeUtc>,
+    /// When the last of its crates left in a shipped parcel.
+    pub shipped_at: Option<DateTimeUtc>,
+    /// The secret of the buyer's own page `/o/{token}`; null once revoked.
+    pub view_token: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

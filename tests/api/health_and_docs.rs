@@ -36,6 +36,7 @@ async fn openapi_is_3_1_and_every_operation_declares_problem_answers() {
             "order.confirmed",
             "order.weighed",
             "order.loaded",
+            "order.shipped",
             "order.delivered",
             "order.cancelled",
             "payment.recorded"

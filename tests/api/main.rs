@@ -38,6 +38,7 @@ mod replicas;
 mod reports;
 mod roles;
 mod sessions;
+mod shipping;
 mod trace;
 mod webhook_contract;
 mod weighing;

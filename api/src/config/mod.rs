@@ -195,6 +195,17 @@ pub struct Settings {
     pub trace_burst: u64,
     /// Labels one label page may hold.
     pub label_max: usize,
+    /// Days after shipping that a parcel not signed for counts as delivered (抖店 uses 10).
+    pub parcel_auto_deliver_days: u32,
+    /// How often the auto-delivery rule runs, and how many parcels one run delivers at most.
+    pub parcel_auto_deliver_every_secs: u64,
+    pub parcel_auto_deliver_batch: u64,
+    /// Wrong pickup codes in a row before an order's hand-over is locked, and for how long.
+    pub pickup_max_failures: i32,
+    pub pickup_lock_secs: u64,
+    /// Views of buyers' order pages one address may make: sustained per second, and a burst.
+    pub buyer_page_rate_per_sec: u64,
+    pub buyer_page_burst: u64,
 }
 
 impl Default for Settings {
@@ -273,6 +284,13 @@ impl Default for Settings {
             trace_rate_per_sec: 1,
             trace_burst: 30,
             label_max: 400,
+            parcel_auto_deliver_days: 10,
+            parcel_auto_deliver_every_secs: 3_600,
+            parcel_auto_deliver_batch: 500,
+            pickup_max_failures: 5,
+            pickup_lock_secs: 900,
+            buyer_page_rate_per_sec: 1,
+            buyer_page_burst: 30,
             live_refresh_secs: 5,
         }
     }

@@ -73,6 +73,9 @@ pub(super) async fn todays_orders(
                 channel,
                 note: None,
                 live_session_id: None,
+                fulfilment: None,
+                recipient: None,
+                pickup_point_id: None,
                 lines: vec![crate::dto::orders::NewOrderLine {
                     batch_id: greens,
                     quantity: jin * 500,

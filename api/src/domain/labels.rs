@@ -4,9 +4,9 @@
 use sea_orm::Iterable;
 use serde_json::{Map, Value};
 use zhunong_entity::enums::{
-    AuditAction, BatchStatus, BuyerKind, Channel, EntryKind, GrowerKind, IncomeCategory,
-    LiveStatus, LoadStatus, OrderStatus, PaymentMethod, PaymentStatus, Platform, Pricing, Role,
-    RuleScope, TransactionKind,
+    AuditAction, BatchStatus, BuyerKind, Channel, EntryKind, Fulfilment, GrowerKind,
+    IncomeCategory, LiveStatus, LoadStatus, OrderStatus, ParcelStatus, PaymentMethod,
+    PaymentStatus, Platform, Pricing, Role, RuleScope, TransactionKind,
 };
 
 /// A stored code with the words a person reads for it.
@@ -42,6 +42,7 @@ labels!(OrderStatus {
     Confirmed => "已确认",
     Weighed => "已称重",
     Loaded => "已装车",
+    Shipped => "已发货",
     Delivered => "已送达",
     Settled => "已结算",
     Cancelled => "已取消",
@@ -186,6 +187,25 @@ labels!(AuditAction {
     CreateApiKey => "新建接口密钥",
     RevokeApiKey => "停用接口密钥",
     UpdateFeatured => "直播中改商品",
+    ChangeFulfilment => "修改配送方式",
+    PackParcel => "打包",
+    UnpackParcel => "拆包",
+    ShipParcel => "发货",
+    DeliverParcel => "签收",
+    HandOverPickup => "自提交货",
+    ReissueOrderLink => "重发订单链接",
+});
+
+labels!(Fulfilment {
+    Load => "装车",
+    Parcel => "快递",
+    Pickup => "自提",
+});
+
+labels!(ParcelStatus {
+    Packed => "已打包",
+    Shipped => "已发货",
+    Delivered => "已签收",
 });
 
 fn table<E: Label + Iterable>() -> Value {
@@ -215,6 +235,8 @@ pub fn all() -> Value {
         ("transaction_kind", table::<TransactionKind>()),
         ("entry_kind", table::<EntryKind>()),
         ("live_status", table::<LiveStatus>()),
+        ("fulfilment", table::<Fulfilment>()),
+        ("parcel_status", table::<ParcelStatus>()),
     ];
     Value::Object(tables.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
 }
@@ -228,7 +250,7 @@ mod tests {
         let Value::Object(tables) = all() else {
             panic!("the tables are an object");
         };
-        assert_eq!(tables.len(), 16);
+        assert_eq!(tables.len(), 18);
         for (name, t) in &tables {
             let Value::Object(t) = t else {
                 panic!("{name} is an object");

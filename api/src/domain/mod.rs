@@ -1,6 +1,7 @@
 //! Pure business rules: money and rounding, order status transitions, order numbers. Nothing
 //! here touches the database or HTTP; each rule is unit-tested beside its code.
 
+pub mod address;
 pub mod audit_text;
 pub mod backup_keep;
 pub mod caller;
@@ -13,6 +14,7 @@ pub mod order_status;
 pub mod periods;
 pub mod sales;
 pub mod settlement;
+pub mod shipping;
 pub mod trace;
 pub mod units;
 pub mod weighing;

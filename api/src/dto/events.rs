@@ -50,6 +50,7 @@ event_types! {
     OrderConfirmed = "order.confirmed",
     OrderWeighed = "order.weighed",
     OrderLoaded = "order.loaded",
+    OrderShipped = "order.shipped",
     OrderDelivered = "order.delivered",
     OrderCancelled = "order.cancelled",
     PaymentRecorded = "payment.recorded",
@@ -87,6 +88,9 @@ pub struct EventData {
     pub payment: Option<PaymentReceipt>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weighing: Option<WeighingRevision>,
+    /// The order's parcels (`order.shipped`, and `order.delivered` of a parcel order).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parcels: Option<Vec<super::fulfilment::ParcelOut>>,
 }
 
 impl EventData {
@@ -97,6 +101,7 @@ impl EventData {
             truck: None,
             payment: None,
             weighing: None,
+            parcels: None,
         }
     }
 }

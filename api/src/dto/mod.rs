@@ -8,6 +8,7 @@ pub mod buyers;
 pub mod catalog;
 pub mod date;
 pub mod events;
+pub mod fulfilment;
 pub mod grower_account;
 pub mod integrity;
 pub mod live;

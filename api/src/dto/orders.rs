@@ -2,7 +2,7 @@ use crate::domain::order_number;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use zhunong_entity::enums::{Channel, OrderStatus, PaymentStatus};
+use zhunong_entity::enums::{Channel, Fulfilment, OrderStatus, PaymentStatus};
 use zhunong_entity::{order, order_line};
 
 /// One line to order: a batch and a quantity in the batch's base unit (grams for `by_weight`,
@@ -25,6 +25,26 @@ pub struct CreateOrder {
     /// The live show this order is taken in: its live prices and per-buyer limits apply.
     pub live_session_id: Option<i64>,
     pub lines: Vec<NewOrderLine>,
+    /// `load` (a truck, the default), `parcel` (express, to `recipient`) or `pickup` (at
+    /// `pickup_point_id`, collected with the pickup code).
+    #[serde(default)]
+    pub fulfilment: Option<Fulfilment>,
+    /// For a parcel; left out, the buyer's default address.
+    #[serde(default)]
+    pub recipient: Option<super::fulfilment::RecipientIn>,
+    #[serde(default)]
+    pub pickup_point_id: Option<i64>,
+}
+
+impl CreateOrder {
+    /// How the order is to reach its buyer, as asked.
+    pub fn fulfilment_in(&self) -> super::fulfilment::FulfilmentIn {
+        super::fulfilment::FulfilmentIn {
+            fulfilment: self.fulfilment.unwrap_or(Fulfilment::Load),
+            recipient: self.recipient.clone(),
+            pickup_point_id: self.pickup_point_id,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -94,6 +114,10 @@ pub struct OrderOut {
     pub load_id: Option<i64>,
     pub delivered_at: Option<DateTime<Utc>>,
     pub live_session_id: Option<i64>,
+    /// `load`, `parcel` or `pickup`.
+    pub fulfilment: Fulfilment,
+    /// When its last parcel was handed to the courier.
+    pub shipped_at: Option<DateTime<Utc>>,
     pub lines: Vec<OrderLineOut>,
     /// Who is buying, on `GET /orders` only (the office's order list shows them on every row);
     /// absent elsewhere, and never in a webhook body.
@@ -119,6 +143,7 @@ pub struct StatusCounts {
     pub confirmed: u64,
     pub weighed: u64,
     pub loaded: u64,
+    pub shipped: u64,
     pub delivered: u64,
     pub settled: u64,
     pub cancelled: u64,
@@ -149,6 +174,8 @@ impl OrderOut {
             load_id: m.load_id,
             delivered_at: m.delivered_at,
             live_session_id: m.live_session_id,
+            fulfilment: m.fulfilment,
+            shipped_at: m.shipped_at,
             lines: lines.into_iter().map(OrderLineOut::from).collect(),
             buyer: None,
         }
@@ -160,6 +187,8 @@ impl OrderOut {
 pub struct OrderFilter {
     pub status: Option<OrderStatus>,
     pub channel: Option<Channel>,
+    /// `load`, `parcel` or `pickup`.
+    pub fulfilment: Option<Fulfilment>,
     pub buyer_id: Option<i64>,
     /// Placed at or after this instant (RFC 3339).
     pub from: Option<DateTime<Utc>>,

@@ -112,6 +112,11 @@ pub struct PartnerOrderLine {
 pub struct PartnerOrder {
     pub note: Option<String>,
     pub lines: Vec<PartnerOrderLine>,
+    /// `load` (the default) or `parcel`, sent to `recipient` (or the buyer's default address).
+    #[serde(default)]
+    pub fulfilment: Option<zhunong_entity::enums::Fulfilment>,
+    #[serde(default)]
+    pub recipient: Option<super::fulfilment::RecipientIn>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -78,4 +78,12 @@ error_codes! {
     NotWeighed = "not_weighed",
     WeightsNotApproved = "weights_not_approved",
     HttpError = "http_error",
+    NotAParcelOrder = "not_a_parcel_order",
+    NotAPickupOrder = "not_a_pickup_order",
+    AlreadyPacked = "already_packed",
+    TrackingNumberTaken = "tracking_number_taken",
+    RecipientsDiffer = "recipients_differ",
+    WrongPickupCode = "wrong_pickup_code",
+    FulfilmentFixed = "fulfilment_fixed",
+    NotALoadOrder = "not_a_load_order",
 }

@@ -204,6 +204,14 @@ pub(super) fn one_order(
             settled_at,
             live_session_id: if live { s.session } else { None },
             weighed_revision: i32::from(weighed),
+            fulfilment: zhunong_entity::enums::Fulfilment::Load,
+            pickup_point_id: None,
+            pickup_code: None,
+            pickup_failures: 0,
+            pickup_locked_until: None,
+            picked_up_at: None,
+            shipped_at: None,
+            view_token: None,
         },
         tickets: lines
             .iter()

@@ -26,6 +26,7 @@ pub mod pick_list;
 pub mod products;
 pub mod receivables;
 pub mod reports;
+pub mod shipping;
 pub mod trace;
 pub mod users;
 pub mod weighings;
@@ -44,6 +45,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
             .configure(batches::routes)
             .configure(buyers::routes)
             .configure(orders::routes)
+            .configure(shipping::routes)
             .configure(weighings::routes)
             .configure(loads::routes)
             .configure(pick_list::routes)

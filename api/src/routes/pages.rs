@@ -45,6 +45,11 @@ pub async fn live() -> HttpResponse {
     serve("live.html")
 }
 
+/// `/o/{token}`: a buyer's own order page (the page reads its order from the public API).
+pub async fn buyer() -> HttpResponse {
+    serve("buyer.html")
+}
+
 /// `/app/live/{session}/board`: the host's big-number board.
 pub async fn board() -> HttpResponse {
     serve("board.html")

@@ -18,6 +18,7 @@ pub mod buyers;
 pub mod collectives;
 pub mod contract_prices;
 pub mod facts;
+pub mod fulfilment;
 pub mod growers;
 pub mod idempotency;
 pub mod integrity;

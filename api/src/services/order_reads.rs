@@ -77,6 +77,9 @@ fn filtered(f: &OrderFilter) -> AppResult<sea_orm::Select<order::Entity>> {
     if let Some(b) = f.buyer_id {
         q = q.filter(order::Column::BuyerId.eq(b));
     }
+    if let Some(m) = f.fulfilment {
+        q = q.filter(order::Column::Fulfilment.eq(m));
+    }
     if let Some(from) = f.from {
         q = q.filter(order::Column::CreatedAt.gte(from));
     }
@@ -126,6 +129,7 @@ pub async fn status_counts(db: &impl ConnectionTrait, f: OrderFilter) -> AppResu
             S::Confirmed => &mut c.confirmed,
             S::Weighed => &mut c.weighed,
             S::Loaded => &mut c.loaded,
+            S::Shipped => &mut c.shipped,
             S::Delivered => &mut c.delivered,
             S::Settled => &mut c.settled,
             S::Cancelled => &mut c.cancelled,

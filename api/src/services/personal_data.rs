@@ -64,6 +64,7 @@ pub async fn export(
         let filter = OrderFilter {
             status: None,
             channel: None,
+            fulfilment: None,
             buyer_id: Some(buyer_id),
             from: None,
             to: None,

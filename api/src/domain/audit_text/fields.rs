@@ -5,8 +5,8 @@ use super::{Ctx, LineOf, Record, money, weight};
 use crate::domain::labels::{Label, of_code};
 use serde_json::Value;
 use zhunong_entity::enums::{
-    AuditAction, AuditEntity, BatchStatus, BuyerKind, GrowerKind, LoadStatus, OrderStatus,
-    PaymentMethod, Role,
+    AuditAction, AuditEntity, BatchStatus, BuyerKind, Fulfilment, GrowerKind, LoadStatus,
+    OrderStatus, PaymentMethod, Role,
 };
 
 /// The fields shown, in the order they are read, with their Chinese names; any other stored
@@ -346,4 +346,45 @@ pub(super) fn rule(c: &Ctx<'_>) -> String {
         s.push_str(&format!("，自 {d} 起"));
     }
     s
+}
+
+/// Packing, shipping and handing over: what happened to which parcel of which order.
+pub(super) fn shipping(c: &Ctx<'_>) -> String {
+    use crate::domain::shipping::carrier_name;
+    let r = c.r;
+    let order = c.order(r.entity_id);
+    let parcel = r
+        .after_i64("parcel_id")
+        .or_else(|| r.before("parcel_id").and_then(Value::as_i64))
+        .map_or_else(|| "包裹".to_owned(), |p| format!("第 {p} 号包裹"));
+    let carrier = r
+        .after_text("carrier")
+        .and_then(carrier_name)
+        .unwrap_or("快递");
+    let tracking = r
+        .after_text("tracking_no")
+        .map(|t| format!("，运单号 {t}"))
+        .unwrap_or_default();
+    match r.action {
+        AuditAction::ChangeFulfilment => {
+            let to = r
+                .after("fulfilment")
+                .and_then(Value::as_str)
+                .and_then(|f| of_code::<Fulfilment>(f))
+                .unwrap_or("另一种方式");
+            format!("把{order}的配送方式改为{to}")
+        }
+        AuditAction::PackParcel => format!("把{order}装进{parcel}（{carrier}{tracking}）"),
+        AuditAction::UnpackParcel => format!("拆开了{order}的{parcel}"),
+        AuditAction::ShipParcel => format!("发出了{order}的{parcel}（{carrier}{tracking}）"),
+        AuditAction::DeliverParcel
+            if r.after("automatic").and_then(Value::as_bool) == Some(true) =>
+        {
+            let days = r.after_i64("days").unwrap_or(0);
+            format!("{order}的{parcel}发货满 {days} 天，按规则自动视为签收")
+        }
+        AuditAction::DeliverParcel => format!("登记{order}的{parcel}已签收"),
+        AuditAction::HandOverPickup => format!("在自提点把{order}交给买家（提货码核对无误）"),
+        _ => format!("重发了{order}的买家查看链接，旧链接作废"),
+    }
 }

@@ -268,6 +268,13 @@ fn describe(c: &Ctx<'_>) -> String {
             fields::changed(c, &Ctx::named(&c.names.buyers, id, "买家"), "修改了")
         }
         // The erased values are nowhere, here neither: only that it was done, and why.
+        AuditAction::ChangeFulfilment
+        | AuditAction::PackParcel
+        | AuditAction::UnpackParcel
+        | AuditAction::ShipParcel
+        | AuditAction::DeliverParcel
+        | AuditAction::HandOverPickup
+        | AuditAction::ReissueOrderLink => fields::shipping(c),
         AuditAction::EraseBuyer => with_reason(
             format!(
                 "删除了{}的个人信息（姓名、电话、地址等），订单和账目保留",

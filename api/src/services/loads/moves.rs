@@ -167,6 +167,7 @@ pub async fn add_order(
         .col_expr(order::Column::UpdatedAt, Expr::value(chrono::Utc::now()))
         .filter(order::Column::Id.eq(req.order_id))
         .filter(order::Column::Status.eq(OrderStatus::Weighed))
+        .filter(order::Column::Fulfilment.eq(zhunong_entity::enums::Fulfilment::Load))
         .filter(order::Column::LoadId.is_null())
         .filter(
             Condition::any()
@@ -184,7 +185,15 @@ pub async fn add_order(
                 // is what is wrong.
                 AppError::field("order_id", format!("no order with id {}", req.order_id))
             })?;
-        let (code, detail) = if let Some(other) = o.load_id {
+        let (code, detail) = if o.fulfilment != zhunong_entity::enums::Fulfilment::Load {
+            (
+                ErrorCode::NotALoadOrder,
+                format!(
+                    "the order goes as a {}, not on a load",
+                    o.fulfilment.as_str()
+                ),
+            )
+        } else if let Some(other) = o.load_id {
             (
                 ErrorCode::AlreadyOnALoad,
                 format!("the order is on load {other} already"),

@@ -166,6 +166,10 @@ async fn transition(tx: &Tx, order_id: i64, action: OrderAction) -> AppResult<()
         update = update.filter(order::Column::LoadId.is_null());
     }
     if update.exec(tx).await?.rows_affected == 1 {
+        if action == OrderAction::Cancel {
+            // Read after the row lock, so a parcel packed just before is seen.
+            crate::services::fulfilment::refuse_if_packed(tx, order_id, "cancelled").await?;
+        }
         return Ok(());
     }
     let current = order::Entity::find_by_id(order_id)

@@ -87,6 +87,11 @@ fn validate(req: &CreateOrder, max_lines: usize, partner: bool) -> AppResult<()>
         "orders in a live session are livestream orders",
     );
     v.opt_text(req.note.as_deref(), "note", 500);
+    v.check(
+        !(partner && req.fulfilment == Some(zhunong_entity::enums::Fulfilment::Pickup)),
+        "fulfilment",
+        "a partner's order goes by load or parcel",
+    );
     for (i, line) in req.lines.iter().enumerate() {
         v.check(
             (1..=MAX_QUANTITY).contains(&line.quantity),
@@ -173,7 +178,11 @@ async fn prepare(
     for (batch, product) in &products {
         pricing.insert(*batch, facts.pricing(db, *product).await?);
     }
+    let fulfilment =
+        crate::services::fulfilment::recipients::resolve(db, req.buyer_id, &req.fulfilment_in())
+            .await?;
     Ok(Prepared {
+        fulfilment,
         needs,
         buyer_kind,
         rules,
@@ -186,6 +195,8 @@ async fn prepare(
 /// What was looked up before the transaction, so that the stock row locks are held no longer
 /// than the writes need.
 struct Prepared {
+    /// How the order will reach its buyer, with the recipient to write.
+    fulfilment: crate::services::fulfilment::recipients::Resolved,
     /// The quantity per batch, in batch-id order.
     needs: BTreeMap<BatchId, i64>,
     buyer_kind: BuyerKind,
@@ -206,6 +217,7 @@ async fn write_order(
     p: &Prepared,
 ) -> AppResult<(Outcome, String)> {
     let Prepared {
+        fulfilment,
         needs,
         buyer_kind,
         rules,
@@ -293,6 +305,13 @@ async fn write_order(
         confirmed_at: Set(confirmed_at_once.then_some(now)),
         cancelled_at: Set(None),
         live_session_id: Set(req.live_session_id),
+        fulfilment: Set(fulfilment.fulfilment),
+        pickup_point_id: Set(fulfilment.pickup_point_id),
+        pickup_code: Set(
+            (fulfilment.fulfilment == zhunong_entity::enums::Fulfilment::Pickup)
+                .then(crate::domain::shipping::new_pickup_code),
+        ),
+        view_token: Set(Some(crate::domain::shipping::new_view_token())),
         ..Default::default()
     };
     let mut batches = HashMap::new();
@@ -310,6 +329,8 @@ async fn write_order(
         buyer_kind: buyer_kind.as_str(),
     };
     let (order, line_rows) = super::insert::insert(tx, order, lines, &terms).await?;
+    crate::services::fulfilment::recipients::write(tx, order.id, fulfilment.recipient.as_ref())
+        .await?;
     let placed = OrderOut::new(order, line_rows);
     if confirmed_at_once {
         // Confirmed by the channel's setting rather than by a person: the same audit row and

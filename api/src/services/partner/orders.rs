@@ -30,6 +30,9 @@ pub async fn place(
         channel: Channel::PartnerApi,
         note: req.note,
         live_session_id: None,
+        fulfilment: req.fulfilment,
+        recipient: req.recipient,
+        pickup_point_id: None,
         lines: req
             .lines
             .into_iter()

@@ -4,12 +4,13 @@
 //! its `version`.
 //!
 //! - **2** (current, since 2026-12-01): one envelope, `data.order` always, with `data.truck`,
-//!   `data.payment` or `data.weighing` where the event concerns them (`WebhookEvent` in the
-//!   OpenAPI document).
+//!   `data.payment`, `data.weighing` or `data.parcels` where the event concerns them
+//!   (`WebhookEvent` in the OpenAPI document). Since 2026-12-10 the order also says its
+//!   `fulfilment` and `shipped_at` (fields added, as the CHANGELOG says).
 //! - **1** (before): `data` was the order itself for `order.confirmed` and `order.cancelled`;
 //!   the order with `revision` and `supersedes_revision` beside its fields for `order.weighed`;
 //!   `{order, truck, received_by}` for `order.loaded` and `order.delivered`; the payment receipt
-//!   alone for `payment.recorded`.
+//!   alone for `payment.recorded`. The order's fields added later are left out of it.
 //!
 //! `tests/api/webhook_contract.rs` keeps one example body per event and version, and fails when a
 //! body changes without a new version.
@@ -44,11 +45,22 @@ fn value<T: serde::Serialize>(v: &T) -> Result<Value, String> {
     serde_json::to_value(v).map_err(|e| e.to_string())
 }
 
+/// The order as version 1 had it: without the fields added since (how it is fulfilled).
+fn version_1_order(data: &EventData) -> Result<Value, String> {
+    let mut order = as_object(value(&data.order)?)?;
+    for added in ["fulfilment", "shipped_at"] {
+        order.remove(added);
+    }
+    Ok(Value::Object(order))
+}
+
 fn version_1_data(event: EventType, data: &EventData) -> Result<Value, String> {
     Ok(match event {
-        EventType::OrderConfirmed | EventType::OrderCancelled => value(&data.order)?,
+        EventType::OrderConfirmed | EventType::OrderCancelled => version_1_order(data)?,
+        // Newer than version 1: its body is the current one, an order and its parcels.
+        EventType::OrderShipped => value(data)?,
         EventType::OrderWeighed => {
-            let mut order = as_object(value(&data.order)?)?;
+            let mut order = as_object(version_1_order(data)?)?;
             let weighing = data.weighing.ok_or("order.weighed without its revision")?;
             order.insert("revision".into(), weighing.revision.into());
             order.insert(
@@ -65,7 +77,7 @@ fn version_1_data(event: EventType, data: &EventData) -> Result<Value, String> {
                        "driver_phone": t.driver_phone, "destination": t.destination})
             });
             let received_by = data.truck.as_ref().and_then(|t| t.received_by.clone());
-            json!({"order": value(&data.order)?, "truck": truck, "received_by": received_by})
+            json!({"order": version_1_order(data)?, "truck": truck, "received_by": received_by})
         }
         EventType::PaymentRecorded => value(
             data.payment

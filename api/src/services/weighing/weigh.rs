@@ -180,6 +180,7 @@ pub async fn void(
         .await?
         .ok_or(AppError::NotFound("weigh ticket"))?;
     let (order, line) = lock_line(&tx, OrderLineId::new(ticket.order_line_id)).await?;
+    crate::services::fulfilment::refuse_if_packed(&tx, ticket.order_id, "re-weighed").await?;
     let voided = weigh_ticket_void::ActiveModel {
         ticket_id: Set(ticket.id),
         voided_by: Set(caller.user_id),
