@@ -82,6 +82,21 @@ async fn an_erased_buyer_is_gone_from_the_file_and_backups_while_the_money_stays
     let orders = weighed_orders(&app, batch, buyer, 2).await;
     deliver(&app, &orders).await;
     assert_eq!(pay(&app, orders[0], 10_000).await.status, 201);
+    // An address in the book, and a parcel order sent to it.
+    let home = json!({"name": "张桂兰", "phone": phone, "province": "安徽省", "city": "亳州市",
+                      "district": "利辛县", "street": "张村镇", "detail": "红光村3组"});
+    let a = app
+        .post(&sec, &format!("/api/v1/buyers/{buyer}/addresses"), home)
+        .await;
+    assert_eq!(a.status, 201, "{}", a.text);
+    let parcel = app
+        .place_order(
+            &sec,
+            json!({"buyer_id": buyer, "channel": "phone", "fulfilment": "parcel",
+                                  "lines": [{"batch_id": batch, "quantity": 1}]}),
+        )
+        .await;
+    assert_eq!(parcel.status, 201, "{}", parcel.text);
 
     // The copy the buyer may ask for holds them and their orders.
     let copy = app
@@ -95,9 +110,13 @@ async fn an_erased_buyer_is_gone_from_the_file_and_backups_while_the_money_stays
     let files = unzip(&copy.bytes().await.unwrap_or_default());
     assert!(contains(&files["买家信息.json"], &phone));
     let listed: Value = serde_json::from_slice(&files["订单.json"]).unwrap_or_default();
-    assert_eq!(listed.as_array().map(Vec::len), Some(2));
+    assert_eq!(listed.as_array().map(Vec::len), Some(3));
     assert!(contains(&files["收款与退款.json"], "10000"));
     assert!(contains(&files["操作记录.json"], "红光村3组"));
+    assert!(
+        contains(&files["收货地址.json"], &phone),
+        "the book and the recipients"
+    );
     assert!(String::from_utf8_lossy(&files["说明.txt"]).contains("个人信息保护法"));
 
     let sqlite = backend_name() == "sqlite";

@@ -113,11 +113,24 @@ pub async fn export(
             serde_json::json!({"at": e.at, "action": e.action, "before": e.before, "after": e.after})
         })
         .collect();
-    let files: [(&str, Vec<u8>); 5] = [
+    let addresses = crate::services::fulfilment::address_book::list(db, buyer_id).await?;
+    let recipients: Vec<crate::dto::fulfilment::RecipientOut> =
+        zhunong_entity::order_recipient::Entity::find()
+            .filter(
+                zhunong_entity::order_recipient::Column::OrderId.is_in(orders.iter().map(|o| o.id)),
+            )
+            .all(db)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect();
+    let places = serde_json::json!({"地址簿": addresses, "订单收货人": recipients});
+    let files: [(&str, Vec<u8>); 6] = [
         ("说明.txt", readme(&b).into_bytes()),
         ("买家信息.json", pretty(&b)?),
         ("订单.json", pretty(&orders)?),
         ("收款与退款.json", pretty(&payments)?),
+        ("收货地址.json", pretty(&places)?),
         ("操作记录.json", pretty(&entries)?),
     ];
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
@@ -214,6 +227,32 @@ pub async fn erase_in(
     m.erased_at = Set(Some(chrono::Utc::now()));
     m.updated_at = Set(chrono::Utc::now());
     let erased = m.update(tx).await?;
+    // The address book goes; the recipients of the buyer's orders keep only their district
+    // (the sales reports' place), not who or where exactly.
+    zhunong_entity::buyer_address::Entity::delete_many()
+        .filter(zhunong_entity::buyer_address::Column::BuyerId.eq(buyer_id))
+        .exec(tx)
+        .await?;
+    {
+        use zhunong_entity::{order, order_recipient};
+        let orders = sea_orm::sea_query::Query::select()
+            .column(order::Column::Id)
+            .from(order::Entity)
+            .and_where(order::Column::BuyerId.eq(buyer_id))
+            .to_owned();
+        order_recipient::Entity::update_many()
+            .col_expr(order_recipient::Column::Name, Expr::value(ERASED_NAME))
+            .col_expr(order_recipient::Column::Phone, Expr::value(""))
+            .col_expr(order_recipient::Column::Street, Expr::value(""))
+            .col_expr(order_recipient::Column::Detail, Expr::value(""))
+            .col_expr(
+                order_recipient::Column::RawText,
+                Expr::value(None::<String>),
+            )
+            .filter(order_recipient::Column::OrderId.in_subquery(orders))
+            .exec(tx)
+            .await?;
+    }
     for e in audit_log::Entity::find()
         .filter(audit_log::Column::Entity.eq(AuditEntity::Buyer))
         .filter(audit_log::Column::EntityId.eq(buyer_id))
