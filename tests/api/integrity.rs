@@ -204,3 +204,47 @@ async fn check_holds_on_a_worked_day_and_names_each_invariant_broken_by_hand() {
     assert_eq!(kept.json["items"][0]["id"], run.json["id"]);
     assert_eq!(kept.json["items"][0]["findings"], run.json["findings"]);
 }
+
+/// Parcels: silent after a parcel order is packed and shipped; a shipped order whose parcel is
+/// put back to `packed` by hand is named.
+#[tokio::test]
+async fn check_names_a_shipped_order_whose_parcel_never_left() {
+    let app = spawn_app().await;
+    let batch = app.batch("by_piece", 100, 6_800).await;
+    let buyer = app.buyer("individual").await;
+    let recipient = crate::shipping::parsed(&app).await;
+    let (order, line) = crate::shipping::order_with(
+        &app,
+        buyer,
+        batch,
+        1,
+        json!({"fulfilment": "parcel", "recipient": recipient}),
+    )
+    .await;
+    crate::shipping::weigh_boxes(&app, line, 1).await;
+    let p = crate::shipping::pack(
+        &app,
+        json!({"order_ids": [order], "weight_g": 2_200, "carrier": "ems", "tracking_no": "E1"}),
+    )
+    .await;
+    let pid = p.json["id"].as_i64().unwrap_or_default();
+    let st = app.token("station").await;
+    let s = app
+        .post(&st, &format!("/api/v1/parcels/{pid}/ship"), json!({}))
+        .await;
+    assert_eq!(s.status, 200, "{}", s.text);
+    let (code, report) = check(&app);
+    assert_eq!(
+        (code, broken(&report)),
+        (0, Vec::<String>::new()),
+        "{report}"
+    );
+    exec(
+        &app,
+        &format!("UPDATE parcels SET status = 'packed' WHERE id = {pid}"),
+    )
+    .await;
+    let (code, report) = check(&app);
+    assert_eq!(code, 1);
+    assert_eq!(named(&report, "order_state"), vec![order], "{report}");
+}

@@ -30,13 +30,14 @@ pub async fn payments(conn: &impl ConnectionTrait, found: &mut Findings) -> AppR
 
 /// The states no order may be in, each a condition on its row (and its lines), with what the
 /// terminal says of it.
-const IMPOSSIBLE: [(&str, &str); 10] = [
+const IMPOSSIBLE: [(&str, &str); 14] = [
     (
         "(status = 'cancelled') <> (cancelled_at IS NOT NULL)",
         "cancelled_at is set if and only if the order is cancelled",
     ),
     (
-        "status IN ('weighed', 'loaded', 'delivered', 'settled') AND final_total_fen IS NULL",
+        "status IN ('weighed', 'loaded', 'shipped', 'delivered', 'settled') \
+         AND final_total_fen IS NULL",
         "a weighed (or later) order has a final amount",
     ),
     (
@@ -69,11 +70,30 @@ const IMPOSSIBLE: [(&str, &str); 10] = [
         "the order's total is the sum of its lines",
     ),
     (
-        "status IN ('weighed', 'loaded', 'delivered', 'settled') AND (EXISTS (SELECT 1 FROM \
+        "status IN ('weighed', 'loaded', 'shipped', 'delivered', 'settled') AND (EXISTS (SELECT 1 FROM \
          order_lines l WHERE l.order_id = orders.id AND l.weighing_completed_at IS NULL) \
          OR final_total_fen <> (SELECT COALESCE(SUM(COALESCE(l.final_amount_fen, l.amount_fen)), \
          0) FROM order_lines l WHERE l.order_id = orders.id))",
         "a weighed order has every line weighed, and its final amount is their sum",
+    ),
+    (
+        "load_id IS NOT NULL AND fulfilment <> 'load'",
+        "only an order that goes by truck is on a load",
+    ),
+    (
+        "status = 'shipped' AND (shipped_at IS NULL OR fulfilment <> 'parcel')",
+        "a shipped order is a parcel order with a shipping time",
+    ),
+    (
+        "fulfilment <> 'parcel' AND EXISTS (SELECT 1 FROM parcel_items i \
+         WHERE i.order_id = orders.id)",
+        "only a parcel order has parcels",
+    ),
+    (
+        "status IN ('shipped', 'delivered', 'settled') AND fulfilment = 'parcel' AND EXISTS \
+         (SELECT 1 FROM parcel_items i JOIN parcels p ON p.id = i.parcel_id \
+         WHERE i.order_id = orders.id AND p.status = 'packed')",
+        "a shipped order's parcels have all left the station",
     ),
 ];
 
