@@ -81,6 +81,8 @@ const POLICY: &[(&str, &str, &[&str])] = &[
     ("POST", "/api/v1/orders/{id}/view-link", OFFICE),
     ("POST", "/api/v1/parcels", YARD),
     ("GET", "/api/v1/parcels", STAFF),
+    ("GET", "/api/v1/parcels/waiting", YARD),
+    ("POST", "/api/v1/parcels/tracking-import", YARD),
     ("POST", "/api/v1/parcels/{id}/ship", YARD),
     ("POST", "/api/v1/parcels/{id}/deliver", YARD),
     ("DELETE", "/api/v1/parcels/{id}", YARD),

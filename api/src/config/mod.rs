@@ -206,6 +206,10 @@ pub struct Settings {
     /// Views of buyers' order pages one address may make: sustained per second, and a burst.
     pub buyer_page_rate_per_sec: u64,
     pub buyer_page_burst: u64,
+    /// Rows one tracking-number file (import) or waiting-parcels export may have, and the
+    /// largest file accepted, in bytes.
+    pub tracking_file_max_rows: usize,
+    pub tracking_file_max_bytes: usize,
 }
 
 impl Default for Settings {
@@ -291,6 +295,8 @@ impl Default for Settings {
             pickup_lock_secs: 900,
             buyer_page_rate_per_sec: 1,
             buyer_page_burst: 30,
+            tracking_file_max_rows: 10_000,
+            tracking_file_max_bytes: 5 * 1024 * 1024,
             live_refresh_secs: 5,
         }
     }

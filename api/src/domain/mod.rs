@@ -16,5 +16,6 @@ pub mod sales;
 pub mod settlement;
 pub mod shipping;
 pub mod trace;
+pub mod tracking_file;
 pub mod units;
 pub mod weighing;

@@ -306,3 +306,44 @@ pub struct ParcelFilter {
     /// parcels to chase).
     pub shipped_days_ago: Option<u32>,
 }
+
+/// What became of one row of a tracking-number file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RowResult {
+    /// The parcel was shipped with this number now.
+    Applied,
+    /// The order's parcel already has this number: nothing to do.
+    Unchanged,
+    /// Not applied; `code` and `reason` say why.
+    Refused,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ImportRow {
+    /// The row's number in the file (the header's row is 1 when it is first).
+    pub line: usize,
+    pub order_number: String,
+    pub tracking_no: String,
+    pub result: RowResult,
+    /// Why it was refused, as an error code (`unknown_order`, `not_weighed`, …).
+    pub code: Option<String>,
+    pub reason: Option<String>,
+    pub parcel_id: Option<i64>,
+}
+
+/// The result of importing a file of tracking numbers, row by row.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportReport {
+    pub applied: usize,
+    pub unchanged: usize,
+    pub refused: usize,
+    pub rows: Vec<ImportRow>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct WaitingQuery {
+    /// `csv` (the default) or `xlsx`.
+    pub format: Option<String>,
+}

@@ -202,6 +202,30 @@ impl FromRequest for IdempotencyKey {
 
 /// Paths and query strings with an encoded NUL are refused before any handler sees them:
 /// PostgreSQL cannot compare text containing NUL.
+/// An uploaded file's bytes, read up to `limit` (then 413), for routes that take a file rather
+/// than JSON.
+///
+/// # Errors
+/// 413 past the limit; 400 if the connection broke mid-body.
+pub async fn file_body(
+    mut payload: actix_web::web::Payload,
+    limit: usize,
+) -> Result<Vec<u8>, AppError> {
+    use futures_util::StreamExt;
+    let mut body = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| AppError::BadRequest {
+            code: crate::error::ErrorCode::BodyUnreadable,
+            detail: format!("the upload could not be read: {e}"),
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(AppError::PayloadTooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
 pub fn has_encoded_nul(uri: &actix_web::http::Uri) -> bool {
     let s = uri.path_and_query().map_or("", |pq| pq.as_str());
     s.as_bytes()

@@ -7,15 +7,15 @@ use crate::domain::address::{ParsedAddress, parse};
 use crate::domain::shipping::CARRIERS;
 use crate::domain::units::OrderId;
 use crate::dto::fulfilment::{
-    AddressOut, AddressQuery, BuyerView, CarrierOut, FulfilmentIn, FulfilmentOut, NewPickupPoint,
-    PackParcel, ParcelFilter, ParcelOut, ParseAddress, PickupHandover, PickupPointOut, RecipientIn,
-    ShipParcel, ViewLink,
+    AddressOut, AddressQuery, BuyerView, CarrierOut, FulfilmentIn, FulfilmentOut, ImportReport,
+    NewPickupPoint, PackParcel, ParcelFilter, ParcelOut, ParseAddress, PickupHandover,
+    PickupPointOut, RecipientIn, ShipParcel, ViewLink, WaitingQuery,
 };
 use crate::dto::orders::OrderOut;
 use crate::error::{AppError, AppResult, Problem, Validator};
 use crate::extract::{ApiJson, Auth};
 use crate::services::fulfilment::{
-    address_book, change, pack, pickup, pickup_points, progress, read, view,
+    address_book, change, export, import, pack, pickup, pickup_points, progress, read, view,
 };
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
@@ -36,6 +36,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(hand_over)
         .service(reissue_link)
         .service(pack_parcel)
+        .service(waiting_parcels)
+        .service(import_tracking)
         .service(list_parcels)
         .service(ship_parcel)
         .service(deliver_parcel)
@@ -267,6 +269,73 @@ pub async fn pack_parcel(
     body: ApiJson<PackParcel>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Created().json(pack::pack(&state.db, &auth, body.value).await?))
+}
+
+/// The parcel orders waiting to ship, as a courier's batch-printing tool imports them (收件人,
+/// 手机, 完整地址, 重量, 物品, 备注): CSV (UTF-8 with a BOM) or XLSX.
+#[utoipa::path(tag = "shipping", params(WaitingQuery),
+    responses((status = 200, description = "the file", content_type = "text/csv", body = String),
+        (status = 422, body = Problem)),
+    security(("bearer" = ["admin", "secretary", "station"])))]
+#[get("/parcels/waiting")]
+pub async fn waiting_parcels(
+    _auth: Auth<Yard>,
+    state: web::Data<AppState>,
+    q: web::Query<WaitingQuery>,
+) -> AppResult<HttpResponse> {
+    use crate::render::table;
+    let max = u64::try_from(state.settings.tracking_file_max_rows).unwrap_or(u64::MAX);
+    let rows = export::waiting(&state.db.read, max).await?;
+    let headers: Vec<String> = export::HEADERS.iter().map(|h| (*h).to_owned()).collect();
+    let stem = format!("待发货_{}", state.today());
+    match q.format.as_deref().unwrap_or("csv") {
+        "csv" => Ok(HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header((
+                "Content-Disposition",
+                table::content_disposition(&stem, "csv", "waiting"),
+            ))
+            .body(table::csv(&headers, &rows))),
+        "xlsx" => {
+            let book = table::xlsx("待发货", &headers, &rows, &[], &[])
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("xlsx: {e}")))?;
+            Ok(HttpResponse::Ok()
+                .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                .insert_header((
+                    "Content-Disposition",
+                    table::content_disposition(&stem, "xlsx", "waiting"),
+                ))
+                .body(book))
+        }
+        _ => Err(AppError::field("format", "csv or xlsx")),
+    }
+}
+
+/// Imports a file of tracking numbers (CSV or XLSX; columns 订单号, 物流公司, 运单号, and 签收 for
+/// sign-offs, found by name): each row is applied, unchanged, or refused with its reason.
+/// Importing the same file again changes nothing.
+#[utoipa::path(tag = "shipping",
+    request_body(content = String, description = "the CSV or XLSX file", content_type = "text/csv"),
+    responses((status = 200, body = ImportReport),
+        (status = 413, body = Problem),
+        (status = 422, description = "not CSV or XLSX, no recognisable header (the headers found are listed), too many rows", body = Problem)),
+    security(("bearer" = ["admin", "secretary", "station"])))]
+#[post("/parcels/tracking-import")]
+pub async fn import_tracking(
+    auth: Auth<Yard>,
+    state: web::Data<AppState>,
+    body: web::Payload,
+) -> AppResult<HttpResponse> {
+    let bytes = crate::extract::file_body(body, state.settings.tracking_file_max_bytes).await?;
+    let report = import::import(
+        &state.db,
+        auth.user_id,
+        &bytes,
+        state.settings.tracking_file_max_rows,
+        state.today(),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(report))
 }
 
 /// Parcels, oldest first, at most the page size.

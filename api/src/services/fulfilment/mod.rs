@@ -4,6 +4,8 @@
 
 pub mod address_book;
 pub mod change;
+pub mod export;
+pub mod import;
 pub mod pack;
 pub mod pickup;
 pub mod pickup_points;
