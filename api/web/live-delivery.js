@@ -71,6 +71,19 @@
     }
   }
 
+  /** 识别结果：还有几项要核对（改过的项不再算）。 */
+  function renderStatus(fresh) {
+    const status = $('paste-status');
+    if (!rawText) return;
+    const names = [...unsure].map((f) => FIELD_NAME[f]).join('、');
+    status.dataset.tone = unsure.size ? 'warn' : 'ok';
+    if (unsure.size) {
+      status.textContent = fresh ? `已识别。标黄的 ${unsure.size} 项（${names}）拿不准，请核对。` : `还有 ${unsure.size} 项（${names}）请核对。`;
+    } else {
+      status.textContent = fresh ? '已识别，请再看一眼是否正确。' : '标黄的项都核对过了。';
+    }
+  }
+
   function setFields(r) {
     for (const f of FIELDS) input(f).value = r[f] || '';
   }
@@ -105,10 +118,7 @@
     rawText = r.raw_text || text;
     unsure = new Set((r.unsure || []).filter((f) => FIELDS.includes(f)));
     markUnsure();
-    status.dataset.tone = unsure.size ? 'warn' : 'ok';
-    status.textContent = unsure.size
-      ? `已识别。标黄的 ${unsure.size} 项（${[...unsure].map((f) => FIELD_NAME[f]).join('、')}）拿不准，请核对。`
-      : '已识别，请再看一眼是否正确。';
+    renderStatus(true);
     if (r.phone && !$('buyer-phone').value.trim()) {
       $('buyer-phone').value = r.phone;
       $('buyer-phone').dispatchEvent(new Event('input', { bubbles: true }));
@@ -144,7 +154,11 @@
   /** 收货信息还空着时，这一单会寄到哪里；有默认地址就给一个“填入默认地址”。 */
   function renderShipTo() {
     const box = $('ship-to');
-    const empty = isEmpty(readFields());
+    const r = readFields();
+    const empty = isEmpty(r);
+    // 新买家的姓名、地址可以不填：用收货信息里的。
+    $('buyer-name').placeholder = choice === 'parcel' && r.name ? `不填就用收货人：${r.name}` : '';
+    $('buyer-address').placeholder = choice === 'parcel' && r.detail ? '不填就用收货地址' : '';
     if (choice !== 'parcel' || !empty || !(buyer.state === 'known' || buyer.state === 'new')) {
       box.hidden = true;
       return;
@@ -352,7 +366,7 @@
     for (const f of FIELDS) {
       input(f).addEventListener('input', () => {
         // 改过的项就算核对过了。
-        if (unsure.delete(f)) markUnsure();
+        if (unsure.delete(f)) { markUnsure(); renderStatus(false); }
         renderShipTo();
       });
     }

@@ -43,7 +43,8 @@
   async function loadWeighedChoices() {
     const sel = $('weighed-orders');
     if (!sel) return;
-    const r = await api('GET', '/orders?status=weighed&per_page=50');
+    // 快递、自提的订单不装车：只列装车的。
+    const r = await api('GET', '/orders?status=weighed&fulfilment=load&per_page=50');
     const free = r.items.filter((o) => o.load_id === null);
     sel.replaceChildren(el('option', { value: '', text: free.length ? '— 已称重、未装车的订单 —' : '— 没有可装车的订单 —' }));
     for (const o of free) {

@@ -265,6 +265,7 @@
   station.pack = {
     init() {
       $('pack-carrier').addEventListener('change', () => {
+        clearMessage();
         const v = $('pack-carrier').value;
         if (v) localStorage.setItem(CARRIER_KEY, v);
         else localStorage.removeItem(CARRIER_KEY);

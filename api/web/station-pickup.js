@@ -8,7 +8,7 @@
     $, el, fill, halfWidth, clearMessage, showNotice, clientError, api, run,
   } = window.Zhunong;
   const station = window.Zhunong.station;
-  const { kv, weightText, normalizeNumberText } = { ...station, normalizeNumberText: (t) => String(t || '').trim() };
+  const { kv, jin, weightText } = station;
 
   let current = null; // {order, fulfilment, sheet}
   let listTicket = 0;
@@ -31,20 +31,22 @@
       type: 'button', class: 'load-item', testid: `pickup-order-${o.number}`,
       onclick: (e) => run(e.currentTarget, () => open(o)),
     }, el('span', {}, el('strong', { text: o.number }), el('br'), el('span', { class: 'muted', text: buyerText(o) })),
-    el('span', { class: 'money', text: weightText(netOf(o)) }))))
+    el('span', { class: 'money nowrap', text: `${jin(netOf(o))} 斤` }))))
       : el('li', { class: 'empty', text: '没有等着提货的订单（自提订单称重完成后会出现在这里）。' }));
   }
 
   /** 查找：订单号、买家姓名或手机号；只有一单就直接打开。 */
-  async function find(ev) {
-    ev.preventDefault();
+  async function find() {
     clearMessage();
-    const raw = normalizeNumberText($('pickup-q').value);
+    const raw = halfWidth($('pickup-q').value).trim();
     if (!raw) throw clientError('请输入订单号、买家姓名或手机号。');
-    // 只输了数字且不像手机号：当作订单号的数字部分（如 123 → ZN000123）。
-    const q = /^\d{1,6}$/.test(halfWidth(raw)) ? `ZN${halfWidth(raw).padStart(6, '0')}` : raw;
-    const r = await waiting(q);
-    const items = r.items || [];
+    let q = /^zn\d+$/i.test(raw) ? raw.toUpperCase() : raw;
+    let items = (await waiting(q)).items || [];
+    // 只输了几位数字、又没有手机号对得上：当作订单号的数字部分（如 123 → ZN000123）。
+    if (!items.length && /^\d{1,6}$/.test(raw)) {
+      q = `ZN${raw.padStart(6, '0')}`;
+      items = (await waiting(q)).items || [];
+    }
     if (items.length === 1) { await open(items[0]); return; }
     if (items.length > 1) {
       current = null;
@@ -94,7 +96,7 @@
         el('span', { class: `badge s-${f.status}`, testid: 'pickup-status', text: station.ORDER_STATUS[f.status] || '' })),
       kv([
         ['买家', sheet ? `${sheet.buyer_name}${o.buyer && o.buyer.phone ? ` ${o.buyer.phone}` : ''}` : buyerText(o), 'pickup-buyer'],
-        ['货', lines, 'pickup-goods'],
+        ['货品', lines, 'pickup-goods'],
         ['自提点', point ? `${point.name}（${point.address}）` : '—', 'pickup-point-name'],
       ]),
       f.status === 'weighed' ? el('form', { class: 'pickup-form', novalidate: true,
@@ -134,7 +136,7 @@
 
   station.pickup = {
     init() {
-      $('pickup-find-form').addEventListener('submit', (e) => run($('pickup-find'), () => find(e)));
+      $('pickup-find-form').addEventListener('submit', (e) => { e.preventDefault(); run($('pickup-find'), find); });
       $('refresh-pickup').addEventListener('click', (e) => run(e.currentTarget, loadList));
     },
     show() {

@@ -102,6 +102,14 @@
 
   const weighable = (o) => (o.status === 'confirmed' || o.status === 'weighed') && o.load_id === null;
 
+  // 称完之后这一单去哪里：装车、打包发快递，还是等买家来取。
+  const FULFILMENT = window.Zhunong.labelsOf('fulfilment');
+  const HOW = {
+    load: FULFILMENT.load,
+    parcel: `${FULFILMENT.parcel}（称完到“打包发货”里打包）`,
+    pickup: `${FULFILMENT.pickup}（称完等买家来取，到“自提交货”里交货）`,
+  };
+
   function renderSheet() {
     const o = sheet.order;
     const head = $('sheet-head');
@@ -111,6 +119,7 @@
         badge('order', o.status, 'sheet-status')),
       kv([
         ['买家', sheet.buyer_name, 'sheet-buyer'],
+        ['收货方式', HOW[o.fulfilment] || null, 'sheet-fulfilment'],
         ['下单金额', el('span', { class: 'money', text: money(o.total_fen) })],
         ['称后合计', o.final_total_fen === null ? '各行称重完成后计算' : el('span', { class: 'money', text: money(o.final_total_fen) }), 'sheet-final-total'],
         ['装车', o.load_id === null ? null : `第 ${o.load_id} 车`],
