@@ -34,6 +34,7 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
         (name = "orders", description = "Placing, confirming, cancelling, listing orders"),
         (name = "weighing", description = "Pick lists, weigh tickets, catch weight, approvals"),
         (name = "loads", description = "Truck loads, manifests, delivery"),
+        (name = "after-sales", description = "After-sales cases for fresh produce: claims with photos, deadlines, refunds, reships"),
         (name = "shipping", description = "Recipients and address books, pickup points, parcels and tracking numbers, the buyer's own page"),
         (name = "live", description = "Live shows: featured batches, live prices and limits, totals stream, summary"),
         (name = "partner", description = "For enterprise buyers' systems, with an API key: catalog, bulk orders, own orders, webhooks"),

@@ -28,6 +28,14 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// How long the village has to answer a case, and the buyer to open one.
+    pub fn case_times(&self) -> crate::services::after_sales::CaseTimes {
+        crate::services::after_sales::CaseTimes {
+            answer: chrono::Duration::hours(i64::from(self.settings.claim_answer_hours)),
+            window: chrono::Duration::hours(i64::from(self.settings.claim_window_hours)),
+        }
+    }
+
     /// How wrong pickup codes are throttled.
     pub fn pickup_limits(&self) -> crate::services::fulfilment::pickup::PickupLimits {
         crate::services::fulfilment::pickup::PickupLimits {

@@ -90,6 +90,27 @@ string_enum!(
 );
 
 string_enum!(
+    /// What a buyer asks for after a sale: part of the money back (仅退款), a new box (补寄), or
+    /// the goods returned for the money (退货退款, rare for fruit).
+    CaseKind { Refund = "refund", Reship = "reship", ReturnRefund = "return_refund" }
+);
+
+string_enum!(
+    /// Why: bad fruit (坏果), short weight (少称), not received (未收到), the wrong goods (错发), other.
+    CaseReason { BadFruit = "bad_fruit", ShortWeight = "short_weight", NotReceived = "not_received", WrongItem = "wrong_item", Other = "other" }
+);
+
+string_enum!(
+    /// open → answered → closed; a case may be reopened once.
+    CaseStatus { Open = "open", Answered = "answered", Closed = "closed" }
+);
+
+string_enum!(
+    /// The village's answer.
+    CaseDecision { Agreed = "agreed", PartlyAgreed = "partly_agreed", Rejected = "rejected", Reshipped = "reshipped" }
+);
+
+string_enum!(
     /// One truck trip.
     LoadStatus { Open = "open", Loaded = "loaded", Departed = "departed", Delivered = "delivered" }
 );
@@ -174,7 +195,9 @@ string_enum!(
         IssueStatement = "issue_statement", Payout = "payout",
         ChangeFulfilment = "change_fulfilment", PackParcel = "pack_parcel",
         UnpackParcel = "unpack_parcel", ShipParcel = "ship_parcel", DeliverParcel = "deliver_parcel",
-        HandOverPickup = "hand_over_pickup", ReissueOrderLink = "reissue_order_link"
+        HandOverPickup = "hand_over_pickup", ReissueOrderLink = "reissue_order_link",
+        OpenCase = "open_case", DecideCase = "decide_case", CloseCase = "close_case",
+        ReopenCase = "reopen_case"
     }
 );
 
@@ -213,6 +236,10 @@ mod tests {
         check(LoadStatus::as_str);
         check(Fulfilment::as_str);
         check(ParcelStatus::as_str);
+        check(CaseKind::as_str);
+        check(CaseReason::as_str);
+        check(CaseStatus::as_str);
+        check(CaseDecision::as_str);
         check(PaymentMethod::as_str);
         check(RuleScope::as_str);
         check(IncomeCategory::as_str);

@@ -1,6 +1,9 @@
 //! Database entities (sea-orm models). Nothing here knows about HTTP: entities never go over the
 //! wire; `api/src/dto` builds response types from them.
 
+pub mod after_sales_case;
+pub mod after_sales_line;
+pub mod after_sales_photo;
 pub mod api_key;
 pub mod audit_log;
 pub mod batch;

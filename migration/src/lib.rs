@@ -22,6 +22,7 @@ mod m20261208_000002_featured_on_sale;
 mod m20261209_000001_integrity_checks;
 mod m20261209_000002_buyer_erasure;
 mod m20261210_000001_parcels;
+mod m20261210_000002_after_sales;
 mod util;
 
 pub struct Migrator;
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000001_integrity_checks::Migration),
             Box::new(m20261209_000002_buyer_erasure::Migration),
             Box::new(m20261210_000001_parcels::Migration),
+            Box::new(m20261210_000002_after_sales::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 //! default; PostgreSQL when `TEST_DATABASE_URL` is set).
 
 mod accounts;
+mod after_sales;
 mod at_rest;
 mod audit;
 mod auth;

@@ -59,6 +59,9 @@ async fn summary(app: &TestApp) -> Value {
     s
 }
 
+/// Bytes inside a claim's photo, to find it in a file.
+const PHOTO_MARK: &str = "PHOTO-MARK-7731";
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_erased_buyer_is_gone_from_the_file_and_backups_while_the_money_stays_exact() {
     let app = Arc::new(spawn_app().await);
@@ -97,6 +100,28 @@ async fn an_erased_buyer_is_gone_from_the_file_and_backups_while_the_money_stays
         )
         .await;
     assert_eq!(parcel.status, 201, "{}", parcel.text);
+    // A claim on a delivered order, with a photo whose picture holds a mark to look for.
+    let case = app
+        .post(
+            &sec,
+            "/api/v1/after-sales",
+            json!({"order_id": orders[1], "reason": "bad_fruit", "note": "桂兰的葡萄坏了"}),
+        )
+        .await;
+    assert_eq!(case.status, 201, "{}", case.text);
+    let mut photo = vec![0xFF, 0xD8, 0xFF, 0xDA, 0x00, 0x02];
+    photo.extend_from_slice(PHOTO_MARK.as_bytes());
+    photo.extend_from_slice(&[0xFF, 0xD9]);
+    let added = app
+        .client
+        .post(app.url(&format!("/api/v1/after-sales/{}/photos", case.json["id"])))
+        .bearer_auth(&sec)
+        .header("content-type", "image/jpeg")
+        .body(photo)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(added.status(), 201);
 
     // The copy the buyer may ask for holds them and their orders.
     let copy = app
@@ -219,6 +244,10 @@ async fn an_erased_buyer_is_gone_from_the_file_and_backups_while_the_money_stays
             assert!(
                 !contains(&bytes, "桂兰爱葡萄"),
                 "the nickname is in the database file{side}"
+            );
+            assert!(
+                !contains(&bytes, PHOTO_MARK),
+                "the claim's photo is in the database file{side}"
             );
         }
         let after = backup_in(&app, &scratch.join("after"));

@@ -210,6 +210,13 @@ pub struct Settings {
     /// largest file accepted, in bytes.
     pub tracking_file_max_rows: usize,
     pub tracking_file_max_bytes: usize,
+    /// Hours the village has to answer an after-sales case, and hours after delivery that a
+    /// buyer may open one from their page.
+    pub claim_answer_hours: u32,
+    pub claim_window_hours: u32,
+    /// Photos one case may have, and the largest photo accepted, in bytes.
+    pub claim_max_photos: u64,
+    pub claim_photo_max_bytes: usize,
 }
 
 impl Default for Settings {
@@ -297,6 +304,10 @@ impl Default for Settings {
             buyer_page_burst: 30,
             tracking_file_max_rows: 10_000,
             tracking_file_max_bytes: 5 * 1024 * 1024,
+            claim_answer_hours: 48,
+            claim_window_hours: 48,
+            claim_max_photos: 6,
+            claim_photo_max_bytes: 5 * 1024 * 1024,
             live_refresh_secs: 5,
         }
     }

@@ -4,9 +4,10 @@
 use sea_orm::Iterable;
 use serde_json::{Map, Value};
 use zhunong_entity::enums::{
-    AuditAction, BatchStatus, BuyerKind, Channel, EntryKind, Fulfilment, GrowerKind,
-    IncomeCategory, LiveStatus, LoadStatus, OrderStatus, ParcelStatus, PaymentMethod,
-    PaymentStatus, Platform, Pricing, Role, RuleScope, TransactionKind,
+    AuditAction, BatchStatus, BuyerKind, CaseDecision, CaseKind, CaseReason, CaseStatus, Channel,
+    EntryKind, Fulfilment, GrowerKind, IncomeCategory, LiveStatus, LoadStatus, OrderStatus,
+    ParcelStatus, PaymentMethod, PaymentStatus, Platform, Pricing, Role, RuleScope,
+    TransactionKind,
 };
 
 /// A stored code with the words a person reads for it.
@@ -194,6 +195,37 @@ labels!(AuditAction {
     DeliverParcel => "签收",
     HandOverPickup => "自提交货",
     ReissueOrderLink => "重发订单链接",
+    OpenCase => "发起售后",
+    DecideCase => "处理售后",
+    CloseCase => "关闭售后",
+    ReopenCase => "重新打开售后",
+});
+
+labels!(CaseKind {
+    Refund => "仅退款",
+    Reship => "补寄",
+    ReturnRefund => "退货退款",
+});
+
+labels!(CaseReason {
+    BadFruit => "坏果",
+    ShortWeight => "少称",
+    NotReceived => "未收到",
+    WrongItem => "错发",
+    Other => "其他",
+});
+
+labels!(CaseStatus {
+    Open => "待处理",
+    Answered => "已答复",
+    Closed => "已关闭",
+});
+
+labels!(CaseDecision {
+    Agreed => "同意退款",
+    PartlyAgreed => "部分退款",
+    Rejected => "已拒绝",
+    Reshipped => "已补寄",
 });
 
 labels!(Fulfilment {
@@ -237,6 +269,10 @@ pub fn all() -> Value {
         ("live_status", table::<LiveStatus>()),
         ("fulfilment", table::<Fulfilment>()),
         ("parcel_status", table::<ParcelStatus>()),
+        ("case_kind", table::<CaseKind>()),
+        ("case_reason", table::<CaseReason>()),
+        ("case_status", table::<CaseStatus>()),
+        ("case_decision", table::<CaseDecision>()),
     ];
     Value::Object(tables.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
 }
@@ -250,7 +286,7 @@ mod tests {
         let Value::Object(tables) = all() else {
             panic!("the tables are an object");
         };
-        assert_eq!(tables.len(), 18);
+        assert_eq!(tables.len(), 22);
         for (name, t) in &tables {
             let Value::Object(t) = t else {
                 panic!("{name} is an object");

@@ -12,6 +12,7 @@ pub mod money;
 pub mod order_number;
 pub mod order_status;
 pub mod periods;
+pub mod photos;
 pub mod sales;
 pub mod settlement;
 pub mod shipping;

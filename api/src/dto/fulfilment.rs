@@ -286,6 +286,10 @@ pub struct BuyerView {
     pub pickup_code: Option<String>,
     pub lines: Vec<BuyerLine>,
     pub parcels: Vec<BuyerParcel>,
+    /// The buyer's claims on this order and their answers.
+    pub cases: Vec<crate::dto::after_sales::BuyerCase>,
+    /// Until when a claim may be opened here (`ZHUNONG_CLAIM_WINDOW_HOURS` after delivery).
+    pub claim_until: Option<DateTime<Utc>>,
     pub shipped_at: Option<DateTime<Utc>>,
     pub delivered_at: Option<DateTime<Utc>>,
 }

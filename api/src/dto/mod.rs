@@ -1,6 +1,7 @@
 //! Request and response types. Entities never go over the wire: responses are built here from
 //! them, and request types reject unknown fields so server-owned fields cannot be set.
 
+pub mod after_sales;
 pub mod audit;
 pub mod auth;
 pub mod backups;

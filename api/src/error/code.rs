@@ -86,4 +86,7 @@ error_codes! {
     WrongPickupCode = "wrong_pickup_code",
     FulfilmentFixed = "fulfilment_fixed",
     NotALoadOrder = "not_a_load_order",
+    ClaimWindowClosed = "claim_window_closed",
+    CaseOpen = "case_open",
+    AlreadyReopened = "already_reopened",
 }

@@ -4,6 +4,7 @@
 //! by the `security` roles in its OpenAPI annotation, which documents it; the role test checks
 //! both against one table.
 
+pub mod after_sales;
 pub mod answers;
 pub mod audit;
 pub mod auth;
@@ -46,6 +47,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
             .configure(buyers::routes)
             .configure(orders::routes)
             .configure(shipping::routes)
+            .configure(after_sales::routes)
             .configure(weighings::routes)
             .configure(loads::routes)
             .configure(pick_list::routes)

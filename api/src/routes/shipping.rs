@@ -417,9 +417,10 @@ pub async fn buyer_view(
             retry_after_secs: wait,
         });
     }
-    let v = view::find(&state.db.read, &token)
+    let mut v = view::find(&state.db.read, &token)
         .await?
         .ok_or(AppError::NotFound("order"))?;
+    v.claim_until = v.delivered_at.map(|d| d + state.case_times().window);
     Ok(HttpResponse::Ok()
         .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
         .insert_header(("Referrer-Policy", "no-referrer"))

@@ -12,6 +12,7 @@
 //! builds an HTTP response. `tests/api/layers.rs` holds the rule for routes.
 
 pub mod accounts;
+pub mod after_sales;
 pub mod audit;
 pub mod batches;
 pub mod buyers;

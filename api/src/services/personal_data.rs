@@ -125,17 +125,45 @@ pub async fn export(
             .map(Into::into)
             .collect();
     let places = serde_json::json!({"地址簿": addresses, "订单收货人": recipients});
-    let files: [(&str, Vec<u8>); 6] = [
+    let order_ids: Vec<i64> = orders.iter().map(|o| o.id).collect();
+    let mut cases = Vec::new();
+    for o in &order_ids {
+        cases.extend(
+            crate::services::after_sales::list(
+                db,
+                &crate::dto::after_sales::CaseFilter {
+                    status: None,
+                    order_id: Some(*o),
+                },
+                1_000,
+            )
+            .await?,
+        );
+    }
+    let mut photos: Vec<(String, Vec<u8>)> = Vec::new();
+    for c in &cases {
+        for p in &c.photo_ids {
+            let (kind, bytes) = crate::services::after_sales::photos::get(db, c.id, *p).await?;
+            let ext = kind.trim_start_matches("image/").replace("jpeg", "jpg");
+            photos.push((format!("售后照片/售后单{}-{p}.{ext}", c.id), bytes));
+        }
+    }
+    let files: [(&str, Vec<u8>); 7] = [
         ("说明.txt", readme(&b).into_bytes()),
         ("买家信息.json", pretty(&b)?),
         ("订单.json", pretty(&orders)?),
         ("收款与退款.json", pretty(&payments)?),
         ("收货地址.json", pretty(&places)?),
+        ("售后.json", pretty(&cases)?),
         ("操作记录.json", pretty(&entries)?),
     ];
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
+    let files = files
+        .into_iter()
+        .map(|(n, b)| (n.to_owned(), b))
+        .chain(photos);
     for (name, bytes) in files {
         zip.start_file(name, options)
             .invariant("a ZIP entry starts in memory")?;
@@ -250,6 +278,32 @@ pub async fn erase_in(
                 Expr::value(None::<String>),
             )
             .filter(order_recipient::Column::OrderId.in_subquery(orders))
+            .exec(tx)
+            .await?;
+    }
+    // Their claims' photos and notes go; what was decided and refunded stays with the money.
+    {
+        use zhunong_entity::{after_sales_case, after_sales_photo, order};
+        let cases = sea_orm::sea_query::Query::select()
+            .column(after_sales_case::Column::Id)
+            .from(after_sales_case::Entity)
+            .and_where(
+                after_sales_case::Column::OrderId.in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(order::Column::Id)
+                        .from(order::Entity)
+                        .and_where(order::Column::BuyerId.eq(buyer_id))
+                        .to_owned(),
+                ),
+            )
+            .to_owned();
+        after_sales_photo::Entity::delete_many()
+            .filter(after_sales_photo::Column::CaseId.in_subquery(cases.clone()))
+            .exec(tx)
+            .await?;
+        after_sales_case::Entity::update_many()
+            .col_expr(after_sales_case::Column::Note, Expr::value(None::<String>))
+            .filter(after_sales_case::Column::Id.in_subquery(cases))
             .exec(tx)
             .await?;
     }

@@ -1,12 +1,12 @@
 //! The details of each kind of entry: fields by their Chinese names, values in 元, 斤 and the
 //! words the pages use for statuses and roles.
 
-use super::{Ctx, LineOf, Record, money, weight};
+use super::{Ctx, LineOf, Record, money, weight, with_reason};
 use crate::domain::labels::{Label, of_code};
 use serde_json::Value;
 use zhunong_entity::enums::{
-    AuditAction, AuditEntity, BatchStatus, BuyerKind, Fulfilment, GrowerKind, LoadStatus,
-    OrderStatus, PaymentMethod, Role,
+    AuditAction, AuditEntity, BatchStatus, BuyerKind, CaseDecision, CaseReason, Fulfilment,
+    GrowerKind, LoadStatus, OrderStatus, PaymentMethod, Role,
 };
 
 /// The fields shown, in the order they are read, with their Chinese names; any other stored
@@ -386,5 +386,47 @@ pub(super) fn shipping(c: &Ctx<'_>) -> String {
         AuditAction::DeliverParcel => format!("登记{order}的{parcel}已签收"),
         AuditAction::HandOverPickup => format!("在自提点把{order}交给买家（提货码核对无误）"),
         _ => format!("重发了{order}的买家查看链接，旧链接作废"),
+    }
+}
+
+/// After-sales: who opened which case and why, and what the village answered.
+pub(super) fn after_sales(c: &Ctx<'_>) -> String {
+    let r = c.r;
+    let order = c.order(r.entity_id);
+    let case = r
+        .after_i64("case_id")
+        .map_or_else(|| "售后单".to_owned(), |id| format!("售后单 {id}"));
+    match r.action {
+        AuditAction::OpenCase => {
+            let why = r
+                .after("reason")
+                .and_then(Value::as_str)
+                .and_then(of_code::<CaseReason>)
+                .unwrap_or("其他");
+            let who = if r.after("by_buyer").and_then(Value::as_bool) == Some(true) {
+                "买家在订单页"
+            } else {
+                ""
+            };
+            let claim = r
+                .after_i64("claimed_fen")
+                .map(|f| format!("，申请 {}", money(f)))
+                .unwrap_or_default();
+            format!("{who}为{order}发起{case}（{why}{claim}）")
+        }
+        AuditAction::DecideCase => {
+            let what = r
+                .after("decision")
+                .and_then(Value::as_str)
+                .and_then(of_code::<CaseDecision>)
+                .unwrap_or("答复");
+            let amount = r
+                .after_i64("amount_fen")
+                .map(|f| format!("，退款 {}", money(f)))
+                .unwrap_or_default();
+            with_reason(format!("处理{order}的{case}：{what}{amount}"), r)
+        }
+        AuditAction::CloseCase => format!("关闭了{order}的{case}"),
+        _ => format!("重新打开了{order}的{case}"),
     }
 }

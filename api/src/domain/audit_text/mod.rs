@@ -193,7 +193,7 @@ pub fn sentence(r: &Record<'_>, names: &Names) -> String {
     format!("{who}{what}")
 }
 
-fn with_reason(mut s: String, r: &Record<'_>) -> String {
+pub(super) fn with_reason(mut s: String, r: &Record<'_>) -> String {
     if let Some(reason) = r.after_text("reason") {
         s.push_str(&format!("，原因：{reason}"));
     }
@@ -275,6 +275,10 @@ fn describe(c: &Ctx<'_>) -> String {
         | AuditAction::DeliverParcel
         | AuditAction::HandOverPickup
         | AuditAction::ReissueOrderLink => fields::shipping(c),
+        AuditAction::OpenCase
+        | AuditAction::DecideCase
+        | AuditAction::CloseCase
+        | AuditAction::ReopenCase => fields::after_sales(c),
         AuditAction::EraseBuyer => with_reason(
             format!(
                 "删除了{}的个人信息（姓名、电话、地址等），订单和账目保留",

@@ -43,6 +43,22 @@ pub async fn find(db: &impl ConnectionTrait, token: &str) -> AppResult<Option<Bu
     Ok(Some(view_of(db, o).await?))
 }
 
+/// The order behind a buyer's link.
+///
+/// # Errors
+/// 404 for no such (or a revoked) link.
+pub async fn order_of(db: &impl ConnectionTrait, token: &str) -> AppResult<i64> {
+    if !is_token(token) {
+        return Err(AppError::NotFound("order"));
+    }
+    order::Entity::find()
+        .filter(order::Column::ViewToken.eq(token))
+        .one(db)
+        .await?
+        .map(|o| o.id)
+        .ok_or(AppError::NotFound("order"))
+}
+
 /// The page's content for order `o`.
 ///
 /// # Errors
@@ -122,6 +138,8 @@ pub async fn view_of(db: &impl ConnectionTrait, o: order::Model) -> AppResult<Bu
         pickup_code: if collected { None } else { o.pickup_code },
         lines: out_lines,
         parcels,
+        cases: crate::services::after_sales::for_buyer(db, o.id).await?,
+        claim_until: None,
         shipped_at: o.shipped_at,
         delivered_at: o.delivered_at,
     })

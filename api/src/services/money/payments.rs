@@ -71,8 +71,11 @@ pub async fn record(
 }
 
 /// The transaction's part: the running total, the payment row, the status, settlement, the
-/// event; the first answer.
-async fn write_payment(
+/// event; the first answer. An after-sales refund calls it inside its own transaction.
+///
+/// # Errors
+/// As [`record`], past validation.
+pub async fn write_payment(
     tx: &Tx,
     caller: &Caller,
     order: OrderId,

@@ -48,13 +48,17 @@ pub struct OrderContext<'a> {
 #[derive(Clone, Copy)]
 pub enum Placer<'a> {
     Staff(&'a Caller),
-    Partner { acting_user: i64 },
+    Partner {
+        acting_user: i64,
+    },
+    /// An after-sales reship (补寄): the goods again, at no price.
+    Reship(&'a Caller),
 }
 
 impl Placer<'_> {
     fn user_id(self) -> i64 {
         match self {
-            Self::Staff(c) => c.user_id,
+            Self::Staff(c) | Self::Reship(c) => c.user_id,
             Self::Partner { acting_user } => acting_user,
         }
     }
@@ -247,6 +251,7 @@ async fn write_order(
             .get(&BatchId::new(l.batch_id))
             .invariant("a line's batch was taken")?;
         let unit_price = Fen::new(match (&live, buyer_kind) {
+            _ if matches!(placer, Placer::Reship(_)) => 0,
             _ if contract.contains_key(&l.batch_id) => contract[&l.batch_id],
             (Some(terms), _) => terms
                 .featured
