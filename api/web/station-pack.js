@@ -130,6 +130,11 @@
       unsure.length ? el('div', { class: 'warn small', text: `下单时这几项没有核对：${unsure.map((f) => FIELD_NAME[f]).join('、')}。贴单前请看一眼。` }) : null,
       merged ? el('div', { class: 'merge-note', text: `同一收货人 ${g.orders.length} 单，合并成一个包裹发（不合并的取消勾选）：` }) : null,
       el('ul', { class: 'list pack-orders' }, orderRows),
+      el('div', { class: 'row slip-row' }, g.orders.map(({ order: o }) => [
+        el('button', { type: 'button', class: 'btn small', testid: `slip-${o.number}`, text: g.orders.length > 1 ? `打印发货单 ${o.number}` : '打印发货单（A4）',
+          onclick: (e) => run(e.currentTarget, () => station.openFile(`/orders/${o.id}/packing-slip`, null)) }),
+        el('button', { type: 'button', class: 'btn small', testid: `slip-thermal-${o.number}`, text: '面单纸（10×15）',
+          onclick: (e) => run(e.currentTarget, () => station.openFile(`/orders/${o.id}/packing-slip?layout=thermal`, null)) })])),
       packed ? el('div', { class: 'packed-note', testid: `packed-${id}` },
         el('span', { class: 'badge s-packed', text: PARCEL_STATUS.packed || '已打包' }), ` 已打包（${carrierName(packed.carrier)}${packed.tracking_no ? ` ${packed.tracking_no}` : ''}），还没发货。`,
         el('button', { type: 'button', class: 'btn small danger', testid: `unpack-${id}`, text: '拆包',

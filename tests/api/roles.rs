@@ -79,6 +79,7 @@ const POLICY: &[(&str, &str, &[&str])] = &[
     ("PUT", "/api/v1/orders/{id}/fulfilment", SALES),
     ("POST", "/api/v1/orders/{id}/pickup", YARD),
     ("POST", "/api/v1/orders/{id}/view-link", OFFICE),
+    ("GET", "/api/v1/orders/{id}/packing-slip", YARD),
     ("POST", "/api/v1/parcels", YARD),
     ("GET", "/api/v1/parcels", STAFF),
     ("GET", "/api/v1/parcels/waiting", YARD),

@@ -351,3 +351,11 @@ pub struct WaitingQuery {
     /// `csv` (the default) or `xlsx`.
     pub format: Option<String>,
 }
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SlipQuery {
+    /// `a4` (default) or `thermal` (100 × 150 mm).
+    #[serde(default)]
+    pub layout: crate::dto::trace::LabelLayout,
+}

@@ -6,6 +6,7 @@ pub mod labels;
 pub mod live_orders;
 pub mod manifest;
 pub mod money_exports;
+pub mod packing_slip;
 pub mod pick_list;
 pub mod qr;
 pub mod report;

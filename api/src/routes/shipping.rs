@@ -9,7 +9,7 @@ use crate::domain::units::OrderId;
 use crate::dto::fulfilment::{
     AddressOut, AddressQuery, BuyerView, CarrierOut, FulfilmentIn, FulfilmentOut, ImportReport,
     NewPickupPoint, PackParcel, ParcelFilter, ParcelOut, ParseAddress, PickupHandover,
-    PickupPointOut, RecipientIn, ShipParcel, ViewLink, WaitingQuery,
+    PickupPointOut, RecipientIn, ShipParcel, SlipQuery, ViewLink, WaitingQuery,
 };
 use crate::dto::orders::OrderOut;
 use crate::error::{AppError, AppResult, Problem, Validator};
@@ -35,6 +35,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(change_fulfilment)
         .service(hand_over)
         .service(reissue_link)
+        .service(packing_slip)
         .service(pack_parcel)
         .service(waiting_parcels)
         .service(import_tracking)
@@ -239,6 +240,48 @@ pub async fn hand_over(
     )
     .await?;
     Ok(HttpResponse::Ok().json(out))
+}
+
+/// The packing slip (发货单) as a printable page: the recipient, the contents with net weights,
+/// the order number as a Code 128 barcode, and the trace code of the produce. `layout=a4` or
+/// `thermal` (100 × 150 mm).
+#[utoipa::path(tag = "shipping", params(("id" = i64, Path, description = "order id"), SlipQuery),
+    responses((status = 200, description = "printable page", content_type = "text/html", body = String),
+        (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = ["admin", "secretary", "station"])))]
+#[get("/orders/{id}/packing-slip")]
+pub async fn packing_slip(
+    _auth: Auth<Yard>,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    q: web::Query<SlipQuery>,
+) -> AppResult<HttpResponse> {
+    let data = crate::services::fulfilment::slip::gather(
+        &state.db,
+        OrderId::new(id.into_inner()),
+        state.settings.label_max,
+    )
+    .await?;
+    let pickup = data
+        .fulfilment
+        .pickup_point
+        .as_ref()
+        .map(|p| format!("{}（{}，{}）", p.name, p.address, p.hours));
+    let slip = crate::render::packing_slip::Slip {
+        order_number: &data.number,
+        recipient: data.fulfilment.recipient.as_ref(),
+        pickup,
+        note: data.note.as_deref(),
+        labels: &data.labels,
+    };
+    let base = crate::routes::trace::public_base(&req, &state);
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .body(crate::render::packing_slip::html_page(
+            &slip, q.layout, &base,
+        )))
 }
 
 /// Revokes the buyer's link to this order and makes a new one.

@@ -90,7 +90,7 @@ pub async fn scan_report(
 }
 
 /// The address a buyer's phone opens: the configured one, else the one this request came to.
-fn public_base(req: &HttpRequest, state: &AppState) -> String {
+pub(crate) fn public_base(req: &HttpRequest, state: &AppState) -> String {
     match &state.settings.public_base_url {
         Some(u) => u.trim_end_matches('/').to_owned(),
         None => crate::routes::answers::request_origin(req),

@@ -489,3 +489,54 @@ async fn fulfilment_changes_until_packed() {
         "{said}"
     );
 }
+
+/// The packing slip: the recipient, the contents with net weights, the order number as a
+/// barcode and the produce's trace code, on A4 or 100 × 150 mm thermal paper.
+#[tokio::test]
+async fn a_packing_slip_has_the_recipient_contents_barcode_and_trace_code() {
+    let app = spawn_app().await;
+    let batch = app.batch("by_piece", 100, 6_800).await;
+    let buyer = app.buyer("individual").await;
+    let (order, line) = order_with(
+        &app,
+        buyer,
+        batch,
+        2,
+        json!({"fulfilment": "parcel", "recipient": parsed(&app).await, "note": "轻放"}),
+    )
+    .await;
+    weigh_boxes(&app, line, 2).await;
+    let st = app.token("station").await;
+    let a4 = app
+        .get(&st, &format!("/api/v1/orders/{order}/packing-slip"))
+        .await;
+    assert_eq!(a4.status, 200, "{}", a4.text);
+    for want in [
+        "发货单",
+        &format!("ZN{order:06}"),
+        "张三 13800001234",
+        "利辛县张村镇红光村3组",
+        "净重",
+        "溯源码",
+        "class=\"barcode\"",
+        "slip-a4.css",
+        "备注：轻放",
+    ] {
+        assert!(a4.text.contains(want), "{want} missing: {}", a4.text);
+    }
+    assert_eq!(a4.text.matches("<tr><td>").count(), 2, "one row per crate");
+    let thermal = app
+        .get(
+            &st,
+            &format!("/api/v1/orders/{order}/packing-slip?layout=thermal"),
+        )
+        .await;
+    assert!(thermal.text.contains("slip-thermal.css"));
+    let helper = app
+        .get(
+            &app.token("helper").await,
+            &format!("/api/v1/orders/{order}/packing-slip"),
+        )
+        .await;
+    assert_eq!(helper.status, 403);
+}

@@ -12,6 +12,7 @@ pub mod pickup_points;
 pub mod progress;
 pub mod read;
 pub mod recipients;
+pub mod slip;
 pub mod view;
 
 use crate::db::Tx;
