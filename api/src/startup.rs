@@ -286,9 +286,9 @@ fn login_throttle(settings: &Settings, db: &Db) -> LoginThrottle {
     }
 }
 
-/// Counts parcels shipped `parcel_auto_deliver_days` ago as delivered, every
-/// `parcel_auto_deliver_every_secs`. Every replica may run it: each parcel moves by a conditional
-/// UPDATE, so two replicas never deliver one parcel twice.
+/// Counts parcels shipped `parcel_auto_deliver_days` ago as delivered, and forgets recipients
+/// past `recipient_retention_days`, every `parcel_auto_deliver_every_secs`. Every replica may run
+/// it: each parcel moves by a conditional UPDATE, so two replicas never deliver one twice.
 fn spawn_auto_delivery(state: Arc<AppState>) {
     let every = Duration::from_secs(state.settings.parcel_auto_deliver_every_secs.max(1));
     tokio::spawn(async move {
@@ -307,6 +307,16 @@ fn spawn_auto_delivery(state: Arc<AppState>) {
                 Ok(n) => tracing::info!(parcels = n, "parcels counted as delivered"),
                 Err(e) => {
                     tracing::warn!(error = %e, "auto-delivery of parcels failed; retried next round")
+                }
+            }
+            let days = s.recipient_retention_days;
+            match crate::services::fulfilment::recipients::forget_old(&state.db, days).await {
+                Ok(0) => {}
+                Ok(n) => {
+                    tracing::info!(recipients = n, "recipients past their retention forgotten")
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "forgetting old recipients failed; retried next round")
                 }
             }
         }

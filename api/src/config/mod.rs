@@ -217,6 +217,9 @@ pub struct Settings {
     /// Photos one case may have, and the largest photo accepted, in bytes.
     pub claim_max_photos: u64,
     pub claim_photo_max_bytes: usize,
+    /// Days after an order is delivered (or cancelled) that its recipient's name, phone and
+    /// street address are kept; then only the district stays. Checked with the auto-delivery.
+    pub recipient_retention_days: u32,
 }
 
 impl Default for Settings {
@@ -308,6 +311,7 @@ impl Default for Settings {
             claim_window_hours: 48,
             claim_max_photos: 6,
             claim_photo_max_bytes: 5 * 1024 * 1024,
+            recipient_retention_days: 180,
             live_refresh_secs: 5,
         }
     }

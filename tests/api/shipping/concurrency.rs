@@ -85,3 +85,62 @@ async fn a_parcel_not_signed_for_counts_as_delivered_after_the_days() {
     let said = audit_summaries(&app, order).await.join("\n");
     assert!(said.contains("按规则自动视为签收"), "{said}");
 }
+
+/// Past their retention time, recipients keep their district only.
+#[tokio::test]
+async fn recipients_are_forgotten_after_their_retention_time() {
+    let app = spawn_app_with(|s| {
+        s.recipient_retention_days = 0;
+        s.parcel_auto_deliver_every_secs = 1;
+    })
+    .await;
+    let batch = app.batch("by_piece", 100, 6_800).await;
+    let buyer = app.buyer("individual").await;
+    let r = parsed(&app).await;
+    let (kept, _) = order_with(
+        &app,
+        buyer,
+        batch,
+        1,
+        json!({"fulfilment": "parcel", "recipient": r}),
+    )
+    .await;
+    let (done, line) = order_with(
+        &app,
+        buyer,
+        batch,
+        1,
+        json!({"fulfilment": "parcel", "recipient": r}),
+    )
+    .await;
+    weigh_boxes(&app, line, 1).await;
+    let p = pack(
+        &app,
+        json!({"order_ids": [done], "weight_g": 2_200, "carrier": "ems", "tracking_no": "E9"}),
+    )
+    .await;
+    let pid = p.json["id"].as_i64().unwrap_or_default();
+    let st = app.token("station").await;
+    app.post(&st, &format!("/api/v1/parcels/{pid}/ship"), json!({}))
+        .await;
+    app.post(&st, &format!("/api/v1/parcels/{pid}/deliver"), json!({}))
+        .await;
+    let mut forgotten = json!(null);
+    for _ in 0..50 {
+        forgotten = super::fulfilment(&app, done).await["recipient"].clone();
+        if forgotten["phone"] == "" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert_eq!(forgotten["name"], "已过保存期", "{forgotten}");
+    assert_eq!(
+        (forgotten["detail"].as_str(), forgotten["district"].as_str()),
+        (Some(""), Some("利辛县"))
+    );
+    assert_eq!(
+        super::fulfilment(&app, kept).await["recipient"]["phone"],
+        "13800001234",
+        "not delivered yet"
+    );
+}

@@ -194,3 +194,44 @@ pub fn same_recipient(a: &order_recipient::Model, b: &order_recipient::Model) ->
     };
     key(a) == key(b)
 }
+
+/// The name a recipient keeps once its retention time is over.
+pub const FORGOTTEN: &str = "已过保存期";
+
+/// Forgets who and where exactly the recipients of orders finished (delivered, settled or
+/// cancelled) more than `days` ago were: name, phone, street, detail and the pasted text go; the
+/// province, city and district stay for the sales figures. Answers how many were forgotten.
+///
+/// # Errors
+/// Database errors.
+pub async fn forget_old(db: &crate::db::Db, days: u32) -> AppResult<u64> {
+    use sea_orm::sea_query::{Expr, Query};
+    use zhunong_entity::order;
+    let before = chrono::Utc::now() - chrono::Duration::days(i64::from(days));
+    let finished = Query::select()
+        .column(order::Column::Id)
+        .from(order::Entity)
+        .cond_where(
+            sea_orm::Condition::any()
+                .add(order::Column::DeliveredAt.lt(before))
+                .add(order::Column::CancelledAt.lt(before)),
+        )
+        .to_owned();
+    db.write(async |tx| {
+        let done = order_recipient::Entity::update_many()
+            .col_expr(order_recipient::Column::Name, Expr::value(FORGOTTEN))
+            .col_expr(order_recipient::Column::Phone, Expr::value(""))
+            .col_expr(order_recipient::Column::Street, Expr::value(""))
+            .col_expr(order_recipient::Column::Detail, Expr::value(""))
+            .col_expr(
+                order_recipient::Column::RawText,
+                Expr::value(None::<String>),
+            )
+            .filter(order_recipient::Column::Phone.ne(""))
+            .filter(order_recipient::Column::OrderId.in_subquery(finished))
+            .exec(tx)
+            .await?;
+        Ok(done.rows_affected)
+    })
+    .await
+}
