@@ -167,7 +167,10 @@ async fn a_load_of_demo_orders_weighs_the_same_on_screen_and_on_the_manifest() {
         .unwrap_or_default()
         .to_owned();
     let weighed = app
-        .get(&station, "/api/v1/orders?status=weighed&per_page=2")
+        .get(
+            &station,
+            "/api/v1/orders?status=weighed&fulfilment=load&per_page=2",
+        )
         .await;
     let orders: Vec<Value> = weighed.json["items"]
         .as_array()
@@ -213,4 +216,55 @@ async fn a_load_of_demo_orders_weighs_the_same_on_screen_and_on_the_manifest() {
         total.contains(&format!(",{kg},")),
         "manifest {total} against {kg} kg"
     );
+}
+
+/// The demo's livestream parcels: recipients across provinces, tracking numbers, pickups, and
+/// after-sales cases open, refunded after settlement and reshipped; every invariant holds.
+#[tokio::test]
+async fn the_demo_ships_parcels_and_has_after_sales_cases() {
+    let app = spawn_app().await;
+    let (_, _, h) = demo(&app).await;
+    let p = h.parcels.unwrap_or_else(|| panic!("this month has greens"));
+    assert_eq!((p.shipped, p.pickups, p.cases), (8, 2, 3));
+    let sec = app.login("secretary", "demo-pass-123").await.json["access_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let parcels = app.get(&sec, "/api/v1/parcels").await;
+    let provinces: std::collections::BTreeSet<String> = {
+        let mut out = std::collections::BTreeSet::new();
+        for parcel in parcels.json.as_array().into_iter().flatten() {
+            let order = parcel["order_ids"][0].as_i64().unwrap_or_default();
+            let f = app
+                .get(&sec, &format!("/api/v1/orders/{order}/fulfilment"))
+                .await;
+            out.insert(
+                f.json["recipient"]["province"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            );
+            assert!(parcel["tracking_no"].is_string(), "{parcel}");
+        }
+        out
+    };
+    assert!(provinces.len() >= 6, "{provinces:?}");
+    let cases = app.get(&sec, "/api/v1/after-sales").await;
+    let decisions: Vec<String> = cases
+        .json
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| c["decision"].as_str().unwrap_or("open").to_owned())
+        .collect();
+    assert_eq!(decisions.len(), 3, "{}", cases.text);
+    for want in ["open", "partly_agreed", "reshipped"] {
+        assert!(decisions.iter().any(|d| d == want), "{decisions:?}");
+    }
+    let picked = app
+        .get(&sec, "/api/v1/orders?fulfilment=pickup&status=delivered")
+        .await;
+    assert_eq!(picked.json["total"], 1);
+    let check = app.cli(&["check"]);
+    assert!(check.status.success(), "{}", crate::helpers::said(&check));
 }

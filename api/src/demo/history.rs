@@ -31,6 +31,8 @@ pub struct History {
     pub settled: u64,
     pub shows: u64,
     pub rules: usize,
+    /// The livestream's parcels, pickups and after-sales cases (none if this month has no greens).
+    pub parcels: Option<super::parcels::Parcels>,
 }
 
 /// (product index, grower, code prefix, retail fen, enterprise fen, in season this month?)
@@ -234,10 +236,25 @@ pub async fn history(db: &Db, story: &Story) -> anyhow::Result<History> {
         .await
         .map_err(e)?;
     }
+    // Before the other income, which tops the year up to the story's figure.
+    let parcels = match catalog.batches[0].iter().find(|b| b.1 == this_month) {
+        Some(&(greens, _, _)) => {
+            let facts = crate::services::facts::Facts::new(1_000);
+            let rules = crate::services::money::rules::RulesCache::default();
+            let ctx = super::today::context(db, &facts, &rules);
+            let caller = super::today::secretary_caller(story.secretary);
+            Some(
+                super::parcels::livestream_parcels(db, &ctx, &caller, &catalog.individuals, greens)
+                    .await?,
+            )
+        }
+        None => None,
+    };
     super::income::other_income(db, story, today).await?;
     let todays = super::today::todays_orders(db, &catalog, this_month, story.secretary).await?;
     Ok(History {
         todays,
+        parcels,
         orders: written.orders,
         settled: written.settled,
         shows,

@@ -5,8 +5,10 @@
 
 mod history;
 mod income;
+mod parcels;
 mod today;
 pub use history::{History, history};
+pub use parcels::Parcels;
 
 use crate::db::Tx;
 use crate::dto::auth::CreateUserRequest;

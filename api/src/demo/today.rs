@@ -8,6 +8,31 @@ use crate::services::money::rules;
 use chrono::{NaiveDate, Utc};
 use zhunong_entity::enums::Role;
 
+/// What placing the demo's orders needs: no auto-confirmation, today in the village's time.
+pub(super) fn context<'a>(
+    db: &Db,
+    facts: &'a crate::services::facts::Facts,
+    rules: &'a rules::RulesCache,
+) -> crate::services::orders::OrderContext<'a> {
+    crate::services::orders::OrderContext {
+        facts,
+        rules,
+        max_lines: 50,
+        today: Utc::now().with_timezone(&db.local_offset).date_naive(),
+        in_flight_wait: std::time::Duration::from_secs(5),
+        auto_confirm: &[],
+    }
+}
+
+/// The demo's caller: the secretary.
+pub(super) fn secretary_caller(secretary: i64) -> Caller {
+    Caller {
+        user_id: secretary,
+        username: "secretary".into(),
+        role: Role::Secretary,
+    }
+}
+
 /// This morning's phone and walk-in orders for this month's greens, placed as the office places
 /// them (pending, for the desk to confirm), after the month's harvest is booked into stock.
 pub(super) async fn todays_orders(
@@ -37,21 +62,10 @@ pub(super) async fn todays_orders(
     )
     .await
     .map_err(e)?;
-    let caller = Caller {
-        user_id: secretary,
-        username: "secretary".into(),
-        role: Role::Secretary,
-    };
+    let caller = secretary_caller(secretary);
     let facts = crate::services::facts::Facts::new(1_000);
     let rules = rules::RulesCache::default();
-    let ctx = crate::services::orders::OrderContext {
-        facts: &facts,
-        rules: &rules,
-        max_lines: 50,
-        today: Utc::now().with_timezone(&db.local_offset).date_naive(),
-        in_flight_wait: std::time::Duration::from_secs(5),
-        auto_confirm: &[],
-    };
+    let ctx = context(db, &facts, &rules);
     let mut placed = 0;
     for (i, (channel, jin)) in [
         (zhunong_entity::enums::Channel::Phone, 10),
