@@ -100,6 +100,9 @@
     [/^an order is named twice$/, () => '同一张订单写了两次'],
     [/^between 1 and (\d+) grams$/, (m) => `应在 1 克到 ${n(Number(m[1]) / 1000)} 公斤之间`],
     [/^crate (\d+) is not a weighed crate of these orders$/, () => '这一筐不是这些订单称过的筐'],
+    // 报表日期
+    [/^not a day this server can read$/, () => '这个日期无法识别'],
+    [/^on or before `to`, at most ten years before$/, () => '开始日期要在结束日期之前，最多查十年'],
     // 售后
     [/^a rejection needs a reason the buyer can read$/, () => '拒绝要写明原因，买家能看到'],
     [/^agreeing in full refunds what was claimed$/, () => '同意退款就按买家申请的金额退'],

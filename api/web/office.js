@@ -1,8 +1,9 @@
 // 村务办公（书记、会计，secretary 与 admin 角色）的公共部分：登录、导航、数字格式、表单。首页在
 // office-dashboard.js（待处理里的数据备份、数据核对两行在 office-check.js），报表在 office-reports.js，
-// 订单在 office-orders.js，财务在 office-money*.js，基础资料在 office-catalog.js、office-buyers.js、
-// office-users.js，它们通过 window.Zhunong.office 取用这里的函数。纯 JavaScript，无框架、无构建步骤、
-// 无外部资源（图表用随程序提供的 ECharts）。金额一律以“分”、重量以“克”的整数计算，只在显示时换算成元、斤。
+// 订单在 office-orders.js，发货在 office-shipping.js，售后在 office-after-sales.js，财务在 office-money*.js，
+// 基础资料在 office-catalog.js、office-buyers.js、office-users.js，它们通过 window.Zhunong.office 取用这里的
+// 函数。纯 JavaScript，无框架、无构建步骤、无外部资源（图表用随程序提供的 ECharts）。金额一律以“分”、
+// 重量以“克”的整数计算，只在显示时换算成元、斤。
 'use strict';
 
 (() => {
@@ -27,6 +28,7 @@
     valid_from: '生效日期', valid_to: '截止日期', shares: '分配份数', category: '类别', occurred_on: '日期',
     description: '摘要', price_fen: '合同价', label: '用途', company: '单位', address: '地址',
     payment_terms: '结算方式', order_ids: '订单', reference: '凭证号', buyer_id: '买家',
+    file: '文件', decision: '处理方式', shipped_days_ago: '天数',
   };
 
   /** ¥1,234.50；负数 -¥1,234.50。 */

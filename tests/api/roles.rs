@@ -146,6 +146,7 @@ const POLICY: &[(&str, &str, &[&str])] = &[
     ("GET", "/api/v1/reports/collective-income", OFFICE),
     ("GET", "/api/v1/reports/sales", OFFICE),
     ("GET", "/api/v1/reports/sales/summary", OFFICE),
+    ("GET", "/api/v1/reports/fulfilment", OFFICE),
     ("GET", "/api/v1/audit-log", OFFICE),
     ("POST", "/api/v1/live-sessions", SALES),
     ("GET", "/api/v1/live-sessions", SALES),

@@ -15,7 +15,9 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(sales_summary).service(sales_report);
+    cfg.service(sales_summary)
+        .service(sales_report)
+        .service(fulfilment_report);
 }
 
 /// Sales totals: metrics × up to three dimensions × an interval in local time, with an
@@ -104,6 +106,45 @@ pub fn table_answer(
 }
 
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// How orders reached their buyers over a span, per fulfilment (装车, 快递, 自提): orders, sales,
+/// deliveries, and for parcels their count, shipping cost and the time from shipping to delivery.
+#[utoipa::path(
+    tag = "reports",
+    params(crate::dto::reports::FulfilmentQuery),
+    responses((status = 200, body = crate::dto::reports::FulfilmentReport), (status = 422, body = crate::error::Problem)),
+    security(("bearer" = ["admin", "secretary"]))
+)]
+#[get("/reports/fulfilment")]
+pub async fn fulfilment_report(
+    _auth: Auth<Office>,
+    state: web::Data<AppState>,
+    q: web::Query<crate::dto::reports::FulfilmentQuery>,
+) -> AppResult<HttpResponse> {
+    let to = q.to.unwrap_or_else(|| state.today());
+    let from = q.from.unwrap_or(to - chrono::Duration::days(30));
+    if from > to || (to - from).num_days() > 3_660 {
+        return Err(crate::error::AppError::field(
+            "from",
+            "on or before `to`, at most ten years before",
+        ));
+    }
+    let offset = state.settings.local_offset();
+    let start = |d: chrono::NaiveDate| {
+        d.and_hms_opt(0, 0, 0)
+            .and_then(|t| t.and_local_timezone(offset).single())
+            .map(|t| t.with_timezone(&chrono::Utc))
+    };
+    let (Some(from), Some(to)) = (start(from), start(to + chrono::Duration::days(1))) else {
+        return Err(crate::error::AppError::field(
+            "to",
+            "not a day this server can read",
+        ));
+    };
+    let reader = state.db.for_reports().await;
+    Ok(HttpResponse::Ok()
+        .json(crate::services::reports::fulfilment::report(&reader, from, to).await?))
+}
 
 /// The dashboard's cards: today, this week, this month and this year to `date`, each against
 /// the same days a year earlier.

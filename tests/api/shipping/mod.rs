@@ -540,3 +540,79 @@ async fn a_packing_slip_has_the_recipient_contents_barcode_and_trace_code() {
         .await;
     assert_eq!(helper.status, 403);
 }
+
+/// The fulfilment report: orders per method, parcels, their shipping cost and the time from
+/// shipping to delivery.
+#[tokio::test]
+async fn the_fulfilment_report_counts_methods_costs_and_delivery_time() {
+    let app = spawn_app().await;
+    let batch = app.batch("by_piece", 100, 6_800).await;
+    let buyer = app.buyer("individual").await;
+    order_with(&app, buyer, batch, 1, json!({})).await;
+    let (order, line) = order_with(
+        &app,
+        buyer,
+        batch,
+        2,
+        json!({"fulfilment": "parcel", "recipient": parsed(&app).await}),
+    )
+    .await;
+    let crates = weigh_boxes(&app, line, 2).await;
+    let st = app.token("station").await;
+    for (i, c) in crates.iter().enumerate() {
+        let p = pack(&app, json!({"order_ids": [order], "crate_ids": [c], "weight_g": 2_300, "carrier": "yunda",
+                                  "tracking_no": format!("YDR{i}"), "shipping_cost_fen": 650 + i64::try_from(i).unwrap_or(0) * 100})).await;
+        let pid = p.json["id"].as_i64().unwrap_or_default();
+        app.post(&st, &format!("/api/v1/parcels/{pid}/ship"), json!({}))
+            .await;
+        if i == 0 {
+            app.post(&st, &format!("/api/v1/parcels/{pid}/deliver"), json!({}))
+                .await;
+        }
+    }
+    let r = app
+        .get(&app.token("secretary").await, "/api/v1/reports/fulfilment")
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let row = |f: &str| {
+        r.json["rows"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|x| x["fulfilment"] == f)
+            .cloned()
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        (
+            row("load")["orders"].as_i64(),
+            row("load")["label"].as_str()
+        ),
+        (Some(1), Some("装车"))
+    );
+    let parcel = row("parcel");
+    assert_eq!(
+        (parcel["orders"].as_i64(), parcel["sales_fen"].as_i64()),
+        (Some(1), Some(13_600))
+    );
+    assert_eq!(
+        (
+            parcel["parcels"].as_i64(),
+            parcel["shipping_cost_fen"].as_i64(),
+            parcel["delivered_parcels"].as_i64()
+        ),
+        (Some(2), Some(1_400), Some(1))
+    );
+    assert_eq!(
+        parcel["median_ship_to_delivery_minutes"], 0,
+        "signed for at once"
+    );
+    assert_eq!(row("pickup")["orders"], 0);
+    let bad = app
+        .get(
+            &app.token("secretary").await,
+            "/api/v1/reports/fulfilment?from=2026-12-31&to=2026-01-01",
+        )
+        .await;
+    bad.assert_field_error("from");
+}

@@ -1,7 +1,7 @@
 //! Sales reports: what may be asked (`GET /api/v1/reports/sales`, here) and what comes back
 //! ([`answer`]: a report; [`summary`]: the dashboard's cards).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 mod answer;
@@ -242,4 +242,61 @@ pub enum ExportFormat {
     /// UTF-8 with a BOM, the header row first.
     Csv,
     Xlsx,
+}
+
+/// How orders reached their buyers over a span, per fulfilment.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FulfilmentReport {
+    pub from: chrono::DateTime<chrono::Utc>,
+    pub to: chrono::DateTime<chrono::Utc>,
+    pub rows: Vec<FulfilmentRow>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FulfilmentRow {
+    pub fulfilment: zhunong_entity::enums::Fulfilment,
+    /// 装车, 快递, 自提
+    pub label: String,
+    /// Orders placed in the span, not cancelled.
+    pub orders: i64,
+    /// What they come to (weighed amounts where weighed), in fen.
+    pub sales_fen: i64,
+    pub delivered_orders: i64,
+    /// Parcels packed in the span (parcel orders only).
+    pub parcels: i64,
+    pub shipping_cost_fen: i64,
+    pub delivered_parcels: i64,
+    /// Counted as delivered by the rule rather than signed for.
+    pub auto_delivered_parcels: i64,
+    /// From shipping to delivery, over the delivered parcels.
+    pub avg_ship_to_delivery_minutes: Option<i64>,
+    pub median_ship_to_delivery_minutes: Option<i64>,
+}
+
+impl FulfilmentRow {
+    /// A row with nothing counted yet.
+    pub fn empty(fulfilment: zhunong_entity::enums::Fulfilment, label: &str) -> Self {
+        Self {
+            fulfilment,
+            label: label.to_owned(),
+            orders: 0,
+            sales_fen: 0,
+            delivered_orders: 0,
+            parcels: 0,
+            shipping_cost_fen: 0,
+            delivered_parcels: 0,
+            auto_delivered_parcels: 0,
+            avg_ship_to_delivery_minutes: None,
+            median_ship_to_delivery_minutes: None,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FulfilmentQuery {
+    /// First local day (default: 30 days before `to`).
+    pub from: Option<chrono::NaiveDate>,
+    /// Last local day, included (default: today).
+    pub to: Option<chrono::NaiveDate>,
 }

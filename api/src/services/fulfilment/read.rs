@@ -112,7 +112,8 @@ pub async fn fulfilment(db: &impl ConnectionTrait, order_id: OrderId) -> AppResu
     })
 }
 
-/// Parcels, newest first, under the filter; at most `limit`.
+/// Parcels under the filter, at most `limit`: those shipped `shipped_days_ago` or more the longest
+/// on the way first, the others in id order of the newest `limit`.
 ///
 /// # Errors
 /// Database errors.
@@ -137,13 +138,18 @@ pub async fn list(
             .filter(parcel::Column::Status.eq(zhunong_entity::enums::ParcelStatus::Shipped))
             .filter(parcel::Column::ShippedAt.lte(before));
     }
-    let ids: Vec<i64> = q
-        .order_by_desc(parcel::Column::Id)
-        .limit(limit)
-        .into_tuple()
-        .all(db)
-        .await?;
+    // Parcels to chase: the longest on the way first; otherwise the newest.
+    let q = if f.shipped_days_ago.is_some() {
+        q.order_by_asc(parcel::Column::ShippedAt)
+    } else {
+        q.order_by_desc(parcel::Column::Id)
+    };
+    let ids: Vec<i64> = q.limit(limit).into_tuple().all(db).await?;
     let mut out = parcels(db, &ids).await?;
-    out.reverse();
+    if f.shipped_days_ago.is_some() {
+        let rank: std::collections::HashMap<i64, usize> =
+            ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+        out.sort_by_key(|p| rank.get(&p.id).copied().unwrap_or(usize::MAX));
+    }
     Ok(out)
 }

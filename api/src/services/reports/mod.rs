@@ -3,6 +3,7 @@
 pub mod aggregate;
 pub mod daily;
 pub mod facts;
+pub mod fulfilment;
 pub mod labels;
 pub mod request;
 pub mod sales;
