@@ -31,8 +31,13 @@ impl AppState {
     /// How long the village has to answer a case, and the buyer to open one.
     pub fn case_times(&self) -> crate::services::after_sales::CaseTimes {
         crate::services::after_sales::CaseTimes {
-            answer: chrono::Duration::hours(i64::from(self.settings.claim_answer_hours)),
-            window: chrono::Duration::hours(i64::from(self.settings.claim_window_hours)),
+            // At most ten years: a time past the calendar's end cannot be computed.
+            answer: chrono::Duration::hours(i64::from(
+                self.settings.claim_answer_hours.min(87_600),
+            )),
+            window: chrono::Duration::hours(i64::from(
+                self.settings.claim_window_hours.min(87_600),
+            )),
         }
     }
 
@@ -41,7 +46,7 @@ impl AppState {
         crate::services::fulfilment::pickup::PickupLimits {
             max_failures: self.settings.pickup_max_failures.max(1),
             lock: chrono::Duration::seconds(
-                i64::try_from(self.settings.pickup_lock_secs).unwrap_or(i64::MAX / 1000),
+                i64::try_from(self.settings.pickup_lock_secs.min(31_536_000)).unwrap_or(900),
             ),
         }
     }

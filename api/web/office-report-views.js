@@ -1,5 +1,6 @@
-// 报表的两样帮手：常用时间段（本月、上月、本季、今年、去年、近 30 天，一点就查），和“月份横排”的透视表
-// （每行一个分组，每列一个期间，右边和底下是合计，就是大家在 Excel 里自己拉的那张表）。
+// 报表的几样帮手：常用时间段（本月、上月、本季、今年、去年、近 30 天，一点就查），“月份横排”的透视表
+// （每行一个分组，每列一个期间，右边和底下是合计，就是大家在 Excel 里自己拉的那张表），和“配送方式”那张表
+// （装车、快递、自提各一行，快递的包裹、运费、发货到签收的时间；没有的数写“—”）。
 'use strict';
 
 (() => {
@@ -49,5 +50,56 @@
     return { headers: [lead, ...periods.map((p) => ({ text: p, num: true })), { text: '合计', num: true }], rows };
   }
 
-  o.reportViews = { PRESETS, presetRange, pivot, money };
+  /** 分钟 → “2 天 3 小时”“5 小时 20 分”“45 分钟”；不到 1 分钟照说；没有 → “—”。 */
+  function duration(minutes) {
+    if (minutes === null || minutes === undefined || !Number.isFinite(Number(minutes))) return '—';
+    const m = Math.max(0, Math.round(Number(minutes)));
+    if (m < 1) return '不到 1 分钟';
+    if (m < 60) return `${m} 分钟`;
+    if (m < 1440) return m % 60 ? `${Math.floor(m / 60)} 小时 ${m % 60} 分` : `${m / 60} 小时`;
+    const hours = Math.floor((m % 1440) / 60);
+    return hours ? `${Math.floor(m / 1440)} 天 ${hours} 小时` : `${Math.floor(m / 1440)} 天`;
+  }
+
+  const FULFILMENT = window.Zhunong.labelsOf('fulfilment');
+  const FULFILMENT_HEADERS = ['配送方式', ...['订单数', '销售额', '已送达', '包裹数', '运费', '自动签收',
+    '发货到签收（平均）', '发货到签收（中位数）'].map((text) => ({ text, num: true }))];
+
+  /**
+   * “配送方式”表：每种配送方式一行，最后一行合计。包裹数、运费、自动签收、发货到签收只有快递有，
+   * 装车、自提这几格写“—”；没有签收过的包裹时，时间也写“—”。返回 { headers, rows }，交给 table() 画。
+   */
+  function fulfilmentTable(report) {
+    const { count } = o;
+    const rows = report.rows.map((r) => {
+      const parcel = r.fulfilment === 'parcel';
+      const only = (text) => (parcel ? text : '—');
+      return {
+        testid: `fulfilment-row-${r.fulfilment}`,
+        cells: [FULFILMENT[r.fulfilment] || r.label, count(r.orders), money(r.sales_fen), count(r.delivered_orders),
+          only(count(r.parcels)), only(money(r.shipping_cost_fen)), only(count(r.auto_delivered_parcels)),
+          only(duration(r.avg_ship_to_delivery_minutes)), only(duration(r.median_ship_to_delivery_minutes))],
+      };
+    });
+    const sum = (k) => report.rows.reduce((a, r) => a + Number(r[k] || 0), 0);
+    const parcel = report.rows.find((r) => r.fulfilment === 'parcel') || {};
+    rows.push({
+      class: 'totals', testid: 'fulfilment-totals',
+      cells: ['合计', count(sum('orders')), money(sum('sales_fen')), count(sum('delivered_orders')),
+        count(sum('parcels')), money(sum('shipping_cost_fen')), count(sum('auto_delivered_parcels')),
+        duration(parcel.avg_ship_to_delivery_minutes), duration(parcel.median_ship_to_delivery_minutes)],
+    });
+    return { headers: FULFILMENT_HEADERS, rows };
+  }
+
+  /** 表上面的一句话：快递的包裹、签收和运费（平均每个多少），没有包裹时为空。 */
+  function fulfilmentSummary(report) {
+    const p = report.rows.find((r) => r.fulfilment === 'parcel');
+    if (!p || !p.parcels) return '';
+    const each = Math.round(p.shipping_cost_fen / p.parcels);
+    return `快递包裹 ${o.count(p.parcels)} 个，已签收 ${o.count(p.delivered_parcels)} 个（其中自动签收 ${o.count(p.auto_delivered_parcels)} 个）；`
+      + `运费共 ${money(p.shipping_cost_fen)}，平均每个 ${money(each)}。`;
+  }
+
+  o.reportViews = { PRESETS, presetRange, pivot, money, duration, fulfilmentTable, fulfilmentSummary };
 })();

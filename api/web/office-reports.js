@@ -1,5 +1,7 @@
-// 报表：在 /reports/sales 上的查询表单（常用时间段一点就查），结果表（明细或月份横排，合计行都写着“合计”）、
-// 图表、这段时间没有销售时的说明，以及 CSV 和 Excel 下载。常用时间段和透视表在 office-report-views.js。
+// 报表：两个页签。“销售报表”是 /reports/sales 上的查询表单（常用时间段一点就查），结果表（明细或月份横排，
+// 合计行都写着“合计”）、图表、这段时间没有销售时的说明，以及 CSV 和 Excel 下载；“配送方式”（#reports?tab=fulfilment）
+// 是 /reports/fulfilment：一段时间里装车、快递、自提各多少单、多少钱、送到了多少，快递的包裹、运费和发货到签收
+// 用了多久（默认近 30 天）。常用时间段、透视表和配送方式那张表在 office-report-views.js。
 'use strict';
 
 (() => {
@@ -141,8 +143,56 @@
     await window.Zhunong.run(button, () => o.download(`/reports/sales?${query(format)}`, `销售报表_${$('r-from').value}_${$('r-to').value}.${format}`));
   }
 
+  // ---------------------------------------------------------------- 配送方式
+
+  async function runFulfilment() {
+    window.Zhunong.clearMessage();
+    const from = $('f-from').value;
+    const to = $('f-to').value;
+    for (const id of ['f-from', 'f-to']) $(id).classList.remove('invalid');
+    const missing = [['f-from', 'from'], ['f-to', 'to']].filter(([id]) => !$(id).value);
+    if (missing.length) {
+      for (const [id] of missing) $(id).classList.add('invalid');
+      throw window.Zhunong.clientError('请填写开始日期和结束日期。', missing.map(([, field]) => ({ field, message: '必填' })));
+    }
+    let r;
+    try {
+      r = await api('GET', `/reports/fulfilment?${new URLSearchParams({ from, to })}`);
+    } catch (err) {
+      for (const f of (err.problem && err.problem.errors) || []) {
+        const id = { from: 'f-from', to: 'f-to' }[f.field];
+        if (id) $(id).classList.add('invalid');
+      }
+      throw err;
+    }
+    const views = o.reportViews;
+    const empty = r.rows.every((row) => !row.orders && !row.parcels);
+    $('fulfilment-empty').hidden = !empty;
+    $('fulfilment-empty').textContent = empty ? `${from} 至 ${to} 没有订单，也没有打包的快递包裹。可以换一个时间段看看。` : '';
+    $('fulfilment-result').hidden = empty;
+    if (empty) return;
+    const summary = views.fulfilmentSummary(r);
+    $('fulfilment-summary').textContent = summary;
+    $('fulfilment-summary').hidden = !summary;
+    const { headers, rows } = views.fulfilmentTable(r);
+    table($('fulfilment-table'), headers, rows);
+  }
+
+  let fulfilmentStarted = false;
+  async function showFulfilment() {
+    if (!fulfilmentStarted) {
+      fulfilmentStarted = true;
+      [$('f-from').value, $('f-to').value] = o.reportViews.presetRange('last-30-days');
+    }
+    await window.Zhunong.run($('f-run'), runFulfilment);
+  }
+
+  // ---------------------------------------------------------------- 页签
+
+  const TABS = [['sales', '销售报表'], ['fulfilment', '配送方式']];
+
   let started = false;
-  async function show() {
+  async function showSales() {
     if (!started) {
       started = true;
       const s = await api('GET', '/reports/sales/summary');
@@ -153,15 +203,31 @@
     await window.Zhunong.run($('r-run'), run);
   }
 
+  async function show(params) {
+    const tab = params && params.get('tab') === 'fulfilment' ? 'fulfilment' : 'sales';
+    const nav = o.tabs('reports', TABS, tab);
+    nav.setAttribute('aria-label', '报表');
+    fill($('reports-tabs'), nav);
+    $('reports-sales').hidden = tab !== 'sales';
+    $('reports-fulfilment').hidden = tab !== 'fulfilment';
+    await (tab === 'fulfilment' ? showFulfilment() : showSales());
+  }
+
   o.register('reports', { show });
   document.addEventListener('DOMContentLoaded', () => {
-    $('r-presets').replaceChildren(...o.reportViews.PRESETS.map(([text, key]) => el('button', {
-      type: 'button', class: 'btn small', testid: `r-preset-${key}`, text,
+    const presets = (prefix, from, to, go) => o.reportViews.PRESETS.map(([text, key]) => el('button', {
+      type: 'button', class: 'btn small', testid: `${prefix}-preset-${key}`, text,
       onclick: (ev) => {
-        [$('r-from').value, $('r-to').value] = o.reportViews.presetRange(key);
-        window.Zhunong.run(ev.target, run);
+        [$(from).value, $(to).value] = o.reportViews.presetRange(key);
+        window.Zhunong.run(ev.target, go);
       },
-    })));
+    }));
+    $('r-presets').replaceChildren(...presets('r', 'r-from', 'r-to', run));
+    $('f-presets').replaceChildren(...presets('f', 'f-from', 'f-to', runFulfilment));
+    $('fulfilment-form').addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      window.Zhunong.run($('f-run'), runFulfilment);
+    });
     $('r-layout').addEventListener('change', () => { $('r-pivot-metric').disabled = $('r-layout').value !== 'pivot'; });
     $('report-form').addEventListener('submit', (ev) => {
       ev.preventDefault();

@@ -230,7 +230,7 @@
   async function unpack(parcel) {
     clearMessage();
     if (!window.confirm('拆开这个包裹？拆开后可以重新打包。')) return;
-    await api('DELETE', `/parcels/${parcel.id}`);
+    await api('POST', `/parcels/${parcel.id}/unpack`);
     showNotice('已拆包，可以重新打包。');
     await loadList();
   }

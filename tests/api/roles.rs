@@ -86,7 +86,7 @@ const POLICY: &[(&str, &str, &[&str])] = &[
     ("POST", "/api/v1/parcels/tracking-import", YARD),
     ("POST", "/api/v1/parcels/{id}/ship", YARD),
     ("POST", "/api/v1/parcels/{id}/deliver", YARD),
-    ("DELETE", "/api/v1/parcels/{id}", YARD),
+    ("POST", "/api/v1/parcels/{id}/unpack", YARD),
     ("GET", "/api/v1/public/orders/{token}", PUBLIC),
     ("POST", "/api/v1/after-sales", SALES),
     ("GET", "/api/v1/after-sales", SALES),

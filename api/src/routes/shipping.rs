@@ -434,7 +434,7 @@ pub async fn deliver_parcel(
 #[utoipa::path(tag = "shipping", params(("id" = i64, Path, description = "parcel id")),
     responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem)),
     security(("bearer" = ["admin", "secretary", "station"])))]
-#[delete("/parcels/{id}")]
+#[post("/parcels/{id}/unpack")]
 pub async fn unpack_parcel(
     auth: Auth<Yard>,
     state: web::Data<AppState>,

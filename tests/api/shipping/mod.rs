@@ -465,11 +465,10 @@ async fn fulfilment_changes_until_packed() {
     cancel.assert_problem(409, "already_packed");
     let pid = p.json["id"].as_i64().unwrap_or_default();
     let un = app
-        .send(
-            Method::DELETE,
-            &format!("/api/v1/parcels/{pid}"),
-            Some(&app.token("station").await),
-            None,
+        .post(
+            &app.token("station").await,
+            &format!("/api/v1/parcels/{pid}/unpack"),
+            json!({}),
         )
         .await;
     assert_eq!(un.status, 204, "{}", un.text);

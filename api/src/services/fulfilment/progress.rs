@@ -292,7 +292,7 @@ pub async fn auto_deliver(
     batch: u64,
     today: chrono::NaiveDate,
 ) -> AppResult<u64> {
-    let before = chrono::Utc::now() - chrono::Duration::days(i64::from(days));
+    let before = chrono::Utc::now() - chrono::Duration::days(i64::from(days.min(36_500)));
     let due: Vec<(i64, i64)> = parcel::Entity::find()
         .select_only()
         .column(parcel::Column::Id)

@@ -207,7 +207,7 @@ pub const FORGOTTEN: &str = "已过保存期";
 pub async fn forget_old(db: &crate::db::Db, days: u32) -> AppResult<u64> {
     use sea_orm::sea_query::{Expr, Query};
     use zhunong_entity::order;
-    let before = chrono::Utc::now() - chrono::Duration::days(i64::from(days));
+    let before = chrono::Utc::now() - chrono::Duration::days(i64::from(days.min(36_500)));
     let finished = Query::select()
         .column(order::Column::Id)
         .from(order::Entity)
