@@ -6,7 +6,7 @@ pub mod names;
 
 use crate::db::Tx;
 use crate::domain::audit_text::{self, Record};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 use serde_json::Value;
 use zhunong_entity::audit_log;
 use zhunong_entity::enums::{AuditAction, AuditEntity};
@@ -76,34 +76,6 @@ pub async fn record(tx: &Tx, c: Change) -> Result<(), DbErr> {
     .insert(tx)
     .await
     .map(|_| ())
-}
-
-/// Records many changes in as few statements as the database takes (a bulk import).
-///
-/// # Errors
-/// Database errors.
-pub async fn record_many(tx: &Tx, changes: Vec<Change>) -> Result<(), DbErr> {
-    let now = chrono::Utc::now();
-    let rows: Vec<audit_log::ActiveModel> = changes
-        .into_iter()
-        .map(|c| audit_log::ActiveModel {
-            at: Set(now),
-            actor_user_id: Set(c.actor),
-            action: Set(c.action),
-            entity: Set(c.entity),
-            entity_id: Set(c.entity_id),
-            before: Set(c.before),
-            after: Set(c.after),
-            ..Default::default()
-        })
-        .collect();
-    // Seven values a row: well under both databases' limit on bound values per statement.
-    for chunk in rows.chunks(1_000) {
-        audit_log::Entity::insert_many(chunk.to_vec())
-            .exec(tx)
-            .await?;
-    }
-    Ok(())
 }
 
 /// Newest first, each with the actor's name and the entry as a sentence.

@@ -16,7 +16,6 @@ use crate::domain::units::OrderId;
 use crate::dto::events::{EventData, EventType};
 use crate::dto::fulfilment::{ImportReport, ImportRow, RowResult};
 use crate::error::{AppError, AppResult};
-use crate::services::audit::{self, Change};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -25,8 +24,9 @@ use zhunong_entity::{
     order, parcel, parcel_item, webhook_endpoint, weigh_ticket, weigh_ticket_void,
 };
 
-/// Ids per `IN (…)` list.
-const CHUNK: usize = 500;
+/// Ids per `IN (…)` list, and rows per bulk statement: a whole file of the default size in one,
+/// under both databases' limits on bound values (SQLite 32,766, PostgreSQL 65,535).
+const CHUNK: usize = 10_000;
 /// Any constant: the advisory lock that imports take on PostgreSQL.
 const IMPORT_LOCK: i64 = 0x007a_6e74_726b;
 
@@ -70,8 +70,17 @@ enum Plan {
     Pack { order: i64, carrier: String },
 }
 
+/// What a row needs of its order.
+struct OrderBrief {
+    fulfilment: Fulfilment,
+    status: OrderStatus,
+    /// Weighed outside the tolerance and not approved.
+    weights_pending: bool,
+    buyer_id: i64,
+}
+
 struct Known {
-    orders: HashMap<i64, order::Model>,
+    orders: HashMap<i64, OrderBrief>,
     /// Each order's parcels.
     parcels_of: HashMap<i64, Vec<i64>>,
     parcels: HashMap<i64, parcel::Model>,
@@ -102,12 +111,32 @@ async fn known(tx: &Tx, order_ids: &[i64], numbers: &[String]) -> AppResult<Know
     };
     let mut parcel_ids: HashSet<i64> = HashSet::new();
     for chunk in order_ids.chunks(CHUNK) {
-        for o in order::Entity::find()
+        let rows: Vec<(i64, Fulfilment, OrderStatus, bool, i64)> = order::Entity::find()
+            .select_only()
+            .columns([
+                order::Column::Id,
+                order::Column::Fulfilment,
+                order::Column::Status,
+            ])
+            .column_as(
+                Expr::cust("weights_flagged AND weights_approved_at IS NULL"),
+                "weights_pending",
+            )
+            .column(order::Column::BuyerId)
             .filter(order::Column::Id.is_in(chunk.to_vec()))
+            .into_tuple()
             .all(tx)
-            .await?
-        {
-            k.orders.insert(o.id, o);
+            .await?;
+        for (id, fulfilment, status, weights_pending, buyer_id) in rows {
+            k.orders.insert(
+                id,
+                OrderBrief {
+                    fulfilment,
+                    status,
+                    weights_pending,
+                    buyer_id,
+                },
+            );
         }
         for i in parcel_item::Entity::find()
             .filter(parcel_item::Column::OrderId.is_in(chunk.to_vec()))
@@ -156,25 +185,41 @@ async fn known(tx: &Tx, order_ids: &[i64], numbers: &[String]) -> AppResult<Know
         }
     }
     for chunk in order_ids.chunks(CHUNK) {
-        let tickets = weigh_ticket::Entity::find()
+        let tickets: Vec<(i64, i64, i64, i64)> = weigh_ticket::Entity::find()
+            .select_only()
+            .columns([
+                weigh_ticket::Column::Id,
+                weigh_ticket::Column::OrderId,
+                weigh_ticket::Column::OrderLineId,
+                weigh_ticket::Column::NetG,
+            ])
             .filter(weigh_ticket::Column::OrderId.is_in(chunk.to_vec()))
+            .into_tuple()
             .all(tx)
             .await?;
         let voided: HashSet<i64> = weigh_ticket_void::Entity::find()
             .select_only()
             .column(weigh_ticket_void::Column::TicketId)
-            .filter(weigh_ticket_void::Column::TicketId.is_in(tickets.iter().map(|t| t.id)))
+            .filter(
+                weigh_ticket_void::Column::TicketId.in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(weigh_ticket::Column::Id)
+                        .from(weigh_ticket::Entity)
+                        .and_where(weigh_ticket::Column::OrderId.is_in(chunk.to_vec()))
+                        .to_owned(),
+                ),
+            )
             .into_tuple::<i64>()
             .all(tx)
             .await?
             .into_iter()
             .collect();
-        for t in tickets {
-            if !voided.contains(&t.id) && !packed_tickets.contains(&t.id) {
+        for (id, order_id, line_id, net_g) in tickets {
+            if !voided.contains(&id) && !packed_tickets.contains(&id) {
                 k.loose
-                    .entry(t.order_id)
+                    .entry(order_id)
                     .or_default()
-                    .push((t.id, t.order_line_id, t.net_g));
+                    .push((id, line_id, net_g));
             }
         }
     }
@@ -298,7 +343,7 @@ fn decide(
             format!("the order is {}", o.status.as_str()),
         ));
     }
-    if o.weights_flagged && o.weights_approved_at.is_none() {
+    if o.weights_pending {
         return Err(refused(
             r,
             "weights_not_approved",
@@ -392,7 +437,7 @@ async fn apply(
         }
     }
     let now = chrono::Utc::now();
-    let mut changes = Vec::new();
+    let mut shipped: Vec<(i64, i64, &str, &str)> = Vec::new();
     let mut shipped_orders = Vec::new();
     // New parcels, in bulk: the rows, then their crates.
     let new: Vec<&(usize, String, Plan)> = plans
@@ -400,32 +445,7 @@ async fn apply(
         .filter(|p| matches!(p.2, Plan::Pack { .. }))
         .collect();
     for chunk in new.chunks(CHUNK) {
-        let models = chunk.iter().map(|(_, tracking, plan)| {
-            let Plan::Pack { order, carrier } = plan else {
-                unreachable!("only packs are chunked here")
-            };
-            let net: i64 = k.loose.get(order).into_iter().flatten().map(|c| c.2).sum();
-            parcel::ActiveModel {
-                carrier: sea_orm::Set(carrier.clone()),
-                tracking_no: sea_orm::Set(Some(tracking.clone())),
-                weight_g: sea_orm::Set(net.clamp(1, MAX_PARCEL_G)),
-                shipping_cost_fen: sea_orm::Set(None),
-                status: sea_orm::Set(ParcelStatus::Shipped),
-                packed_by: sea_orm::Set(user),
-                packed_at: sea_orm::Set(now),
-                shipped_at: sea_orm::Set(Some(now)),
-                delivered_at: sea_orm::Set(None),
-                delivered_automatically: sea_orm::Set(false),
-                ..Default::default()
-            }
-        });
-        let inserted = parcel::Entity::insert_many(models)
-            .exec_with_returning(tx)
-            .await?;
-        let by_number: HashMap<String, i64> = inserted
-            .into_iter()
-            .filter_map(|p| p.tracking_no.map(|t| (t, p.id)))
-            .collect();
+        let by_number = insert_parcels(tx, chunk, &k, user, now).await?;
         let mut items = Vec::new();
         for (at, tracking, plan) in chunk {
             let Plan::Pack { order, carrier } = plan else {
@@ -436,24 +456,17 @@ async fn apply(
             })?;
             out[*at].parcel_id = Some(id);
             for (ticket, line, _) in k.loose.get(order).into_iter().flatten() {
-                items.push(parcel_item::ActiveModel {
-                    parcel_id: sea_orm::Set(id),
-                    order_id: sea_orm::Set(*order),
-                    order_line_id: sea_orm::Set(*line),
-                    weigh_ticket_id: sea_orm::Set(*ticket),
-                    ..Default::default()
-                });
+                items.push(format!("({id},{order},{line},{ticket})"));
             }
-            changes.push(
-                Change::of(Some(user), AuditAction::ShipParcel, AuditEntity::Order, *order)
-                    .after(serde_json::json!({"parcel_id": id, "carrier": carrier, "tracking_no": tracking, "imported": true})),
-            );
+            shipped.push((*order, id, carrier.as_str(), tracking.as_str()));
             shipped_orders.push(*order);
         }
-        for part in items.chunks(1_000) {
-            parcel_item::Entity::insert_many(part.to_vec())
-                .exec(tx)
-                .await?;
+        for part in items.chunks(5_000) {
+            tx.execute_unprepared(&format!(
+                "INSERT INTO parcel_items (parcel_id, order_id, order_line_id, weigh_ticket_id) VALUES {}",
+                part.join(",")
+            ))
+            .await?;
         }
     }
     // Parcels packed at the station, now given their number.
@@ -478,7 +491,7 @@ async fn apply(
             .exec(tx)
             .await?;
     }
-    audit::record_many(tx, changes).await?;
+    audit_shipped(tx, user, &shipped, now).await?;
     announce(tx, &k, &shipped_orders).await?;
     deliver_signed(tx, rows, &out, user, today).await?;
     let count = |r: RowResult| out.iter().filter(|x| x.result == r).count();
@@ -488,6 +501,101 @@ async fn apply(
         refused: count(RowResult::Refused),
         rows: out,
     })
+}
+
+/// Inserts the new parcels of `chunk`, shipped now, in one statement; their ids by tracking
+/// number. The values are written into the statement rather than bound, one `now` aside: a
+/// tracking number is `[A-Z0-9-]` (checked by `tracking_number`), a carrier one of the fixed codes
+/// and the rest integers, so nothing in them can end a literal, and the statement is one string
+/// rather than tens of thousands of bound values.
+async fn insert_parcels(
+    tx: &Tx,
+    chunk: &[&(usize, String, Plan)],
+    k: &Known,
+    user: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<HashMap<String, i64>> {
+    let mut values = Vec::with_capacity(chunk.len());
+    for (_, tracking, plan) in chunk {
+        let Plan::Pack { order, carrier } = plan else {
+            continue;
+        };
+        let safe = |t: &str| t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if !safe(tracking) || !safe(carrier) {
+            return Err(AppError::Internal(anyhow::anyhow!(
+                "an unchecked tracking number or carrier"
+            )));
+        }
+        let net: i64 = k.loose.get(order).into_iter().flatten().map(|c| c.2).sum();
+        values.push(format!(
+            "('{carrier}','{tracking}',{},'shipped',{user},{p},{p},{f})",
+            net.clamp(1, MAX_PARCEL_G),
+            p = "$1",
+            f = "FALSE",
+        ));
+    }
+    let backend = tx.get_database_backend();
+    let mut sql = format!(
+        "INSERT INTO parcels (carrier, tracking_no, weight_g, status, packed_by, packed_at, shipped_at, \
+         delivered_automatically) VALUES {} RETURNING id, tracking_no",
+        values.join(",")
+    );
+    if backend != DbBackend::Postgres {
+        sql = sql.replace("$1", "?1");
+    }
+    let rows = tx
+        .query_all_raw(sea_orm::Statement::from_sql_and_values(
+            backend,
+            sql,
+            [now.into()],
+        ))
+        .await?;
+    let mut out = HashMap::with_capacity(rows.len());
+    for r in rows {
+        let id: i64 = r.try_get("", "id")?;
+        let tracking: String = r.try_get("", "tracking_no")?;
+        out.insert(tracking, id);
+    }
+    Ok(out)
+}
+
+/// The audit entries of the parcels shipped in bulk, one per order as `ship_in` writes them, in
+/// statements of their literal values (checked as for [`insert_parcels`]).
+async fn audit_shipped(
+    tx: &Tx,
+    user: i64,
+    shipped: &[(i64, i64, &str, &str)],
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<()> {
+    let backend = tx.get_database_backend();
+    for chunk in shipped.chunks(CHUNK) {
+        let values: Vec<String> = chunk
+            .iter()
+            .map(|(order, parcel, carrier, tracking)| {
+                let after = serde_json::json!({"parcel_id": parcel, "carrier": carrier, "tracking_no": tracking, "imported": true});
+                format!(
+                    "($1,{user},'{}','{}',{order},NULL,'{}')",
+                    AuditAction::ShipParcel.as_str(),
+                    AuditEntity::Order.as_str(),
+                    after.to_string().replace('\'', "''")
+                )
+            })
+            .collect();
+        let mut sql = format!(
+            "INSERT INTO audit_log (at, actor_user_id, action, entity, entity_id, before, after) VALUES {}",
+            values.join(",")
+        );
+        if backend != DbBackend::Postgres {
+            sql = sql.replace("$1", "?1");
+        }
+        tx.execute_raw(sea_orm::Statement::from_sql_and_values(
+            backend,
+            sql,
+            [now.into()],
+        ))
+        .await?;
+    }
+    Ok(())
 }
 
 /// `order.shipped` for the orders shipped in bulk whose buyers listen for it (most have no
