@@ -199,6 +199,26 @@ struct Located<'a> {
     unsure: Vec<&'static str>,
 }
 
+impl<'a> Located<'a> {
+    /// A place found, with the fields to check: each `(field, unsure)` pair names a field and
+    /// whether it was inferred or read from a short form.
+    fn new(
+        province: &'a Province,
+        city: &'a City,
+        district: &'a Region,
+        rest: &'a str,
+        checks: [(&'static str, bool); 3],
+    ) -> Self {
+        Self {
+            province,
+            city,
+            district,
+            rest,
+            unsure: checks.iter().filter(|c| c.1).map(|c| c.0).collect(),
+        }
+    }
+}
+
 /// `text` starts with `r`'s full name (certain) or its short form (unsure); the rest after it.
 fn strip_region<'t>(text: &'t str, r: &Region) -> Option<(&'t str, bool)> {
     if let Some(rest) = text.strip_prefix(r.name.as_str()) {
@@ -242,35 +262,18 @@ fn locate(text: &str) -> Option<Located<'_>> {
             }
         }
         if let [(p, c, d, rest, sure_d)] = hits.as_slice() {
-            let mut unsure = vec!["province"];
-            if !p.municipality {
-                unsure.push("city");
-            }
-            if !sure_d {
-                unsure.push("district");
-            }
-            return Some(Located {
-                province: p,
-                city: c,
-                district: d,
-                rest,
-                unsure,
-            });
+            let checks = [
+                ("province", true),
+                ("city", !p.municipality),
+                ("district", !sure_d),
+            ];
+            return Some(Located::new(p, c, d, rest, checks));
         }
         return None;
     }
     if let [(p, c, d, rest, sure_d)] = hits.as_slice() {
-        let mut unsure = vec!["province"];
-        if !sure_d {
-            unsure.push("district");
-        }
-        return Some(Located {
-            province: p,
-            city: c,
-            district: d,
-            rest,
-            unsure,
-        });
+        let checks = [("province", true), ("city", false), ("district", !sure_d)];
+        return Some(Located::new(p, c, d, rest, checks));
     }
     None
 }
@@ -285,20 +288,12 @@ fn within_province<'a>(p: &'a Province, text: &'a str) -> Option<Located<'a>> {
     for c in p.cities.iter().filter(|c| !c.placeholder) {
         if let Some((after_c, sure_c)) = strip_region(text, &c.region) {
             let (d, rest, sure_d) = district_in(c, after_c)?;
-            let mut unsure = Vec::new();
-            if !sure_c {
-                unsure.push("city");
-            }
-            if !sure_d {
-                unsure.push("district");
-            }
-            return Some(Located {
-                province: p,
-                city: c,
-                district: d,
-                rest,
-                unsure,
-            });
+            let checks = [
+                ("province", false),
+                ("city", !sure_c),
+                ("district", !sure_d),
+            ];
+            return Some(Located::new(p, c, d, rest, checks));
         }
     }
     // The city left out (or a municipality's, or a county-level city under the province).
@@ -308,20 +303,13 @@ fn within_province<'a>(p: &'a Province, text: &'a str) -> Option<Located<'a>> {
         .filter_map(|c| district_in(c, text).map(|(d, rest, sure)| (c, d, rest, sure)))
         .collect();
     if let [(c, d, rest, sure_d)] = hits.as_slice() {
-        let mut unsure = Vec::new();
-        if !p.municipality && !c.placeholder {
-            unsure.push("city");
-        }
-        if !sure_d {
-            unsure.push("district");
-        }
-        return Some(Located {
-            province: p,
-            city: c,
-            district: d,
-            rest,
-            unsure,
-        });
+        let inferred_city = !p.municipality && !c.placeholder;
+        let checks = [
+            ("province", false),
+            ("city", inferred_city),
+            ("district", !sure_d),
+        ];
+        return Some(Located::new(p, c, d, rest, checks));
     }
     None
 }
