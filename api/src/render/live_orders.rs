@@ -6,7 +6,8 @@ use crate::domain::labels::Label;
 use crate::services::live::PackingLine;
 use zhunong_entity::enums::Pricing;
 
-pub fn csv(lines: &[PackingLine]) -> String {
+/// Phones and addresses whole or masked, by who downloads it (`Exposure::for_role`).
+pub fn csv(lines: &[PackingLine], exposure: crate::domain::address::mask::Exposure) -> String {
     let header = [
         "订单号",
         "状态",
@@ -29,8 +30,8 @@ pub fn csv(lines: &[PackingLine]) -> String {
             crate::domain::order_number::format(l.order_id),
             l.status.label().to_owned(),
             b.map(|b| b.name.clone()).unwrap_or_default(),
-            b.and_then(|b| b.phone.clone()).unwrap_or_default(),
-            b.and_then(|b| b.address.clone()).unwrap_or_default(),
+            exposure.phone(b.and_then(|b| b.phone.as_deref()).unwrap_or_default()),
+            exposure.address(b.and_then(|b| b.address.as_deref()).unwrap_or_default()),
             l.product.clone(),
             qty,
             unit.to_owned(),

@@ -308,7 +308,7 @@ pub async fn session_summary(
 )]
 #[get("/live-sessions/{id}/orders.csv")]
 pub async fn session_orders_csv(
-    _auth: Auth<Sales>,
+    auth: Auth<Sales>,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
@@ -322,5 +322,6 @@ pub async fn session_orders_csv(
         ))
         .body(crate::render::live_orders::csv(
             &live::packing_lines(&state.db.read, id).await?,
+            crate::domain::address::mask::Exposure::for_role(auth.role),
         )))
 }

@@ -1,6 +1,43 @@
 //! Masking a recipient for pages that anyone may see (the stream board, the buyer's own page):
 //! `张*`, `138****1234`, and the address down to its district.
 
+/// Whether an export may show phones and addresses whole: only to the roles that ship (the
+/// station, and the office over it); the livestream helper sees them masked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exposure {
+    Whole,
+    Masked,
+}
+
+impl Exposure {
+    pub fn for_role(role: zhunong_entity::enums::Role) -> Self {
+        use zhunong_entity::enums::Role;
+        match role {
+            Role::Admin | Role::Secretary | Role::Station => Self::Whole,
+            Role::Helper | Role::Partner => Self::Masked,
+        }
+    }
+
+    /// `phone` as this exposure shows it.
+    pub fn phone(self, p: &str) -> String {
+        match self {
+            Self::Whole => p.to_owned(),
+            Self::Masked if p.is_empty() => String::new(),
+            Self::Masked => phone(p),
+        }
+    }
+
+    /// A free-text address as this exposure shows it: its first six characters (about the
+    /// province and city), the rest hidden.
+    pub fn address(self, a: &str) -> String {
+        match self {
+            Self::Whole => a.to_owned(),
+            Self::Masked if a.is_empty() => String::new(),
+            Self::Masked => format!("{}****", a.chars().take(6).collect::<String>()),
+        }
+    }
+}
+
 /// The first character, then one `*` for each of the rest.
 pub fn name(name: &str) -> String {
     let mut chars = name.trim().chars();

@@ -199,8 +199,9 @@ pub fn same_recipient(a: &order_recipient::Model, b: &order_recipient::Model) ->
 pub const FORGOTTEN: &str = "已过保存期";
 
 /// Forgets who and where exactly the recipients of orders finished (delivered, settled or
-/// cancelled) more than `days` ago were: name, phone, street, detail and the pasted text go; the
-/// province, city and district stay for the sales figures. Answers how many were forgotten.
+/// cancelled) more than `days` ago were, unless an after-sales case on the order is still open:
+/// name, phone, street, detail and the pasted text go; the province, city and district stay for
+/// the sales figures. Answers how many were forgotten.
 ///
 /// # Errors
 /// Database errors.
@@ -217,6 +218,14 @@ pub async fn forget_old(db: &crate::db::Db, days: u32) -> AppResult<u64> {
                 .add(order::Column::CancelledAt.lt(before)),
         )
         .to_owned();
+    let open_cases = Query::select()
+        .column(zhunong_entity::after_sales_case::Column::OrderId)
+        .from(zhunong_entity::after_sales_case::Entity)
+        .and_where(
+            zhunong_entity::after_sales_case::Column::Status
+                .eq(zhunong_entity::enums::CaseStatus::Open),
+        )
+        .to_owned();
     db.write(async |tx| {
         let done = order_recipient::Entity::update_many()
             .col_expr(order_recipient::Column::Name, Expr::value(FORGOTTEN))
@@ -229,6 +238,7 @@ pub async fn forget_old(db: &crate::db::Db, days: u32) -> AppResult<u64> {
             )
             .filter(order_recipient::Column::Phone.ne(""))
             .filter(order_recipient::Column::OrderId.in_subquery(finished))
+            .filter(order_recipient::Column::OrderId.not_in_subquery(open_cases))
             .exec(tx)
             .await?;
         Ok(done.rows_affected)
