@@ -202,7 +202,11 @@ async fn a_partial_refund_on_a_settled_order_keeps_the_books_exact() {
 /// The buyer files a claim from their page with a photo; its location is gone when stored.
 #[tokio::test]
 async fn the_buyer_claims_from_their_page_with_a_photo() {
-    let app = spawn_app_with(|s| s.claim_max_photos = 2).await;
+    let app = spawn_app_with(|s| {
+        s.claim_max_photos = 2;
+        s.claim_photo_max_bytes = 64 * 1024;
+    })
+    .await;
     let (order, token) = delivered_parcel(&app, false).await;
     let page = app
         .send(
@@ -245,6 +249,17 @@ async fn the_buyer_claims_from_their_page_with_a_photo() {
     )
     .await;
     not_image.assert_field_error("photo");
+    let mut big = jpeg_with_gps();
+    big.resize(65 * 1024, 0);
+    let too_big = raw(
+        &app,
+        &format!("/api/v1/public/orders/{token}/claims/{case}/photos"),
+        None,
+        big,
+        "image/jpeg",
+    )
+    .await;
+    too_big.assert_problem(413, "payload_too_large");
     raw(
         &app,
         &format!("/api/v1/public/orders/{token}/claims/{case}/photos"),
