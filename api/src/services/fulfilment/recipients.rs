@@ -227,6 +227,11 @@ pub async fn forget_old(db: &crate::db::Db, days: u32) -> AppResult<u64> {
         )
         .to_owned();
     db.write(async |tx| {
+        let sqlite = tx.get_database_backend() == sea_orm::DbBackend::Sqlite;
+        if sqlite {
+            // Freed cells are zeroed, so the old values do not stay in the file's free space.
+            tx.execute_unprepared("PRAGMA secure_delete = ON").await?;
+        }
         let done = order_recipient::Entity::update_many()
             .col_expr(order_recipient::Column::Name, Expr::value(FORGOTTEN))
             .col_expr(order_recipient::Column::Phone, Expr::value(""))
@@ -241,6 +246,9 @@ pub async fn forget_old(db: &crate::db::Db, days: u32) -> AppResult<u64> {
             .filter(order_recipient::Column::OrderId.not_in_subquery(open_cases))
             .exec(tx)
             .await?;
+        if sqlite {
+            tx.execute_unprepared("PRAGMA secure_delete = OFF").await?;
+        }
         Ok(done.rows_affected)
     })
     .await
