@@ -460,10 +460,12 @@ pub async fn buyer_view(
             retry_after_secs: wait,
         });
     }
+    let order = view::order_of(&state.db.read, &token).await?;
     let mut v = view::find(&state.db.read, &token)
         .await?
         .ok_or(AppError::NotFound("order"))?;
     v.claim_until = v.delivered_at.map(|d| d + state.case_times().window);
+    v.cases = crate::services::after_sales::for_buyer(&state.db.read, order).await?;
     Ok(HttpResponse::Ok()
         .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
         .insert_header(("Referrer-Policy", "no-referrer"))

@@ -138,7 +138,8 @@ pub async fn view_of(db: &impl ConnectionTrait, o: order::Model) -> AppResult<Bu
         pickup_code: if collected { None } else { o.pickup_code },
         lines: out_lines,
         parcels,
-        cases: crate::services::after_sales::for_buyer(db, o.id).await?,
+        // Filled in by the caller: after-sales reads fulfilment, not the other way round.
+        cases: Vec::new(),
         claim_until: None,
         shipped_at: o.shipped_at,
         delivered_at: o.delivered_at,
