@@ -129,7 +129,7 @@ before(async () => {
   state.shipped = await parcelOrder('ZT7500000002', { deliver: false });
   // A pickup order at the village's pickup point, weighed: ready to collect.
   const point = await http('POST', '/pickup-points', {
-    token: state.sec, body: { name: '红光村村委会', address: '利辛县张村镇红光村', hours: '每天 8:00–18:00' },
+    token: state.sec, body: { name: '红光村小卖部', address: '利辛县张村镇红光村', hours: '每天 8:00–18:00' },
   });
   const pick = await http('POST', '/orders', {
     token: state.sec, body: { buyer_id: 3, channel: 'phone', fulfilment: 'pickup', pickup_point_id: point.id, lines: [{ batch_id: 2, quantity: 3000 }] },
@@ -466,7 +466,7 @@ test('a pickup order shows its pickup code big', async () => {
   await textIs(code, o.fulfilment.pickup_code);
   const size = await code.evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
   assert.ok(size >= 36, `the pickup code is ${size} px`);
-  await textIs(page.getByTestId('pickup-point'), '红光村村委会');
+  await textIs(page.getByTestId('pickup-point'), '红光村小卖部');
   await textOf(page.getByTestId('pickup-hours'), '8:00');
   assert.ok(await page.getByTestId('parcels-card').isHidden());
   assert.ok(await page.getByTestId('recipient-card').isHidden());

@@ -39,7 +39,7 @@ const state = {};
 /** No Latin words in what the user reads (order numbers and courier brands aside). */
 async function allChinese(p, where) {
   const text = await p.locator('main').innerText();
-  const words = (text.match(/[A-Za-z]{2,}/g) || []).filter((w) => !/^(ZN|EMS|CSV|Excel|Ctrl|csv|xlsx)$/.test(w) && !/^ZN\d/.test(w));
+  const words = (text.match(/\b[A-Za-z]{2,}\b/g) || []).filter((w) => !/^(ZN|EMS|CSV|Excel|Ctrl|csv|xlsx)$/.test(w) && !/^ZN\d/.test(w));
   assert.deepEqual(words, [], `${where}: English on the page:\n${text.slice(0, 3000)}`);
 }
 

@@ -75,7 +75,7 @@ before(async () => {
   const station = await login('station', DEMO_PASSWORD);
   // The village's pickup point, and a show selling grapes (batch 2, ¥15/斤).
   const point = await http('POST', '/pickup-points', {
-    token: sec, body: { name: '红光村村委会', address: '利辛县张村镇红光村', hours: '每天 8:00–18:00' },
+    token: sec, body: { name: '红光村小卖部', address: '利辛县张村镇红光村', hours: '每天 8:00–18:00' },
   });
   const created = await http('POST', '/live-sessions', {
     token: sec, body: { platform: 'douyin', host: '第一书记', title: '葡萄快递直播', planned_start: new Date().toISOString() },
@@ -219,7 +219,8 @@ test('a pickup order shows its pickup code at once', async () => {
   await page.locator('label:has([data-testid=fulfilment-pickup])').click();
   assert.ok(await page.getByTestId('pickup-box').isVisible());
   assert.ok(await page.getByTestId('parcel-box').isHidden());
-  // The only pickup point is chosen already.
+  // The demo's two pickup points and this test's: choose this one.
+  await page.getByTestId('pickup-point').selectOption(String(state.point.id));
   assert.equal(await page.getByTestId('pickup-point').inputValue(), String(state.point.id));
   await textOf(page.getByTestId('pickup-info'), '利辛县张村镇红光村');
   await page.getByTestId('qty').fill('2');
@@ -237,7 +238,7 @@ test('a pickup order shows its pickup code at once', async () => {
   assert.ok(size >= 22, `the pickup code is ${size} px`);
   // The list of this phone's orders says how each goes, and keeps the code.
   const entry = page.getByTestId('entries').getByTestId('entry').first();
-  await textOf(entry.getByTestId('entry-fulfilment'), '自提：红光村村委会');
+  await textOf(entry.getByTestId('entry-fulfilment'), '自提：红光村小卖部');
   await textOf(entry.getByTestId('entry-pickup-code'), f.pickup_code);
   // Back to 快递 for the next buyer.
   assert.ok(await page.getByTestId('fulfilment-parcel').isChecked());
@@ -370,7 +371,7 @@ test('a pickup is handed over: a wrong code is refused in Chinese, the right one
   await sp.getByTestId('pickup-find').click();
   await textOf(sp.getByTestId('pickup-number'), state.pickupOrder.number);
   await textOf(sp.getByTestId('pickup-buyer'), '李女士');
-  await textOf(sp.getByTestId('pickup-point-name'), '红光村村委会');
+  await textOf(sp.getByTestId('pickup-point-name'), '红光村小卖部');
   await textOf(sp.getByTestId('pickup-goods'), '阳光玫瑰葡萄');
 
   const wrong = state.pickupCode.endsWith('0') ? state.pickupCode.replace(/0$/, '1') : state.pickupCode.replace(/.$/, '0');
