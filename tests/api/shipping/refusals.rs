@@ -51,6 +51,13 @@ async fn bad_parcels_are_refused_and_change_nothing() {
         )
         .await;
     assert_eq!(listed.json, json!([]), "nothing was packed by any of them");
+    let far = app
+        .get(
+            &app.token("station").await,
+            "/api/v1/parcels?shipped_days_ago=363356973",
+        )
+        .await;
+    far.assert_field_error("shipped_days_ago");
 
     // A load order is not packed; a parcel order is not loaded.
     let (load_order, load_line) = order_with(&app, buyer, batch, 1, json!({})).await;

@@ -112,11 +112,14 @@ pub async fn fulfilment(db: &impl ConnectionTrait, order_id: OrderId) -> AppResu
     })
 }
 
+/// The furthest back `shipped_days_ago` may look: ten years.
+pub const MAX_DAYS_AGO: u32 = 3_650;
+
 /// Parcels under the filter, at most `limit`: those shipped `shipped_days_ago` or more the longest
 /// on the way first, the others in id order of the newest `limit`.
 ///
 /// # Errors
-/// Database errors.
+/// 422 for `shipped_days_ago` past ten years; database errors.
 pub async fn list(
     db: &impl ConnectionTrait,
     f: &crate::dto::fulfilment::ParcelFilter,
@@ -133,6 +136,12 @@ pub async fn list(
         q = q.filter(parcel::Column::Id.is_in(parcel_ids_of(db, &[o]).await?));
     }
     if let Some(days) = f.shipped_days_ago {
+        if days > MAX_DAYS_AGO {
+            return Err(crate::error::AppError::field(
+                "shipped_days_ago",
+                format!("between 0 and {MAX_DAYS_AGO}"),
+            ));
+        }
         let before = chrono::Utc::now() - chrono::Duration::days(i64::from(days));
         q = q
             .filter(parcel::Column::Status.eq(zhunong_entity::enums::ParcelStatus::Shipped))
