@@ -126,20 +126,8 @@ pub async fn export(
             .collect();
     let places = serde_json::json!({"地址簿": addresses, "订单收货人": recipients});
     let order_ids: Vec<i64> = orders.iter().map(|o| o.id).collect();
-    let mut cases = Vec::new();
-    for o in &order_ids {
-        cases.extend(
-            crate::services::after_sales::list(
-                db,
-                &crate::dto::after_sales::CaseFilter {
-                    status: None,
-                    order_id: Some(*o),
-                },
-                1_000,
-            )
-            .await?,
-        );
-    }
+    // One query per chunk of orders, not one per order.
+    let cases = crate::services::after_sales::for_orders(db, &order_ids).await?;
     let mut photos: Vec<(String, Vec<u8>)> = Vec::new();
     for c in &cases {
         for p in &c.photo_ids {

@@ -269,6 +269,25 @@ pub async fn list(
     out_many(db, cases).await
 }
 
+/// Every case on these orders, oldest first, read a chunk of orders at a time (a buyer's
+/// personal-data export).
+///
+/// # Errors
+/// Database errors.
+pub async fn for_orders(db: &impl ConnectionTrait, order_ids: &[i64]) -> AppResult<Vec<CaseOut>> {
+    let mut cases = Vec::new();
+    for chunk in order_ids.chunks(500) {
+        cases.extend(
+            after_sales_case::Entity::find()
+                .filter(after_sales_case::Column::OrderId.is_in(chunk.to_vec()))
+                .order_by_asc(after_sales_case::Column::Id)
+                .all(db)
+                .await?,
+        );
+    }
+    out_many(db, cases).await
+}
+
 async fn out_many(
     db: &impl ConnectionTrait,
     cases: Vec<after_sales_case::Model>,
