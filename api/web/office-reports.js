@@ -12,10 +12,11 @@
     ['orders', '订单数', count], ['quantity_g', '重量', jin], ['pieces', '件数', count],
     ['final_amount_fen', '结算金额', money], ['refunds_fen', '退款', money], ['net_sales_fen', '净销售额', money],
     ['commission_fen', '集体提成', money], ['grower_payable_fen', '应付种植户', money], ['cancelled_orders', '取消订单', count],
+    ['shipping_cost_fen', '运费', money],
   ];
   const DIMENSION = {
     product: '产品', batch: '批次', grower: '种植户', collective: '村集体', buyer: '买家',
-    buyer_kind: '买家类型', channel: '渠道', live_session: '直播场次',
+    buyer_kind: '买家类型', channel: '渠道', live_session: '直播场次', fulfilment: '配送方式',
   };
 
   function query(format) {
@@ -25,7 +26,7 @@
     p.set('interval', $('r-interval').value);
     const groups = [$('r-group').value, $('r-group2').value].filter((g, i, a) => g && a.indexOf(g) === i);
     if (groups.length) p.set('group_by', groups.join(','));
-    for (const [id, name] of [['r-channel', 'channel'], ['r-buyer-kind', 'buyer_kind'], ['r-compare', 'compare']]) {
+    for (const [id, name] of [['r-channel', 'channel'], ['r-fulfilment', 'fulfilment'], ['r-buyer-kind', 'buyer_kind'], ['r-compare', 'compare']]) {
       if ($(id).value) p.set(name, $(id).value);
     }
     p.set('basis', $('r-basis').value);

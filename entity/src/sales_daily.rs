@@ -38,6 +38,7 @@ pub struct Model {
     pub net_sales_fen: i64,
     pub commission_fen: i64,
     pub grower_payable_fen: i64,
+    pub shipping_cost_fen: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

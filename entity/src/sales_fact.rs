@@ -26,6 +26,8 @@ pub struct Model {
     pub buyer_id: i64,
     pub buyer_kind: String,
     pub channel: String,
+    /// How the order reaches its buyer: `load`, `parcel` or `pickup` (see `Fulfilment`).
+    pub fulfilment: String,
     pub live_session_id: Option<i64>,
     /// The order id, unless the order is cancelled: `COUNT(DISTINCT live_order_id)` counts orders.
     pub live_order_id: Option<i64>,
@@ -49,6 +51,8 @@ pub struct Model {
     pub net_sales_fen: i64,
     pub commission_fen: i64,
     pub grower_payable_fen: i64,
+    /// The line's part of what the order's parcels cost to ship.
+    pub shipping_cost_fen: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 
 /// `zhunong check --json` on the test's database: (exit code, report).
-fn check(app: &TestApp) -> (i32, Value) {
+pub fn check(app: &TestApp) -> (i32, Value) {
     let out = app.cli(&["check", "--json"]);
     let report = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("check said no JSON ({e}): {}", crate::helpers::said(&out)));
@@ -38,7 +38,7 @@ fn named(report: &Value, rule: &str) -> Vec<i64> {
 }
 
 /// The rules with violations.
-fn broken(report: &Value) -> Vec<String> {
+pub fn broken(report: &Value) -> Vec<String> {
     report["rules"]
         .as_array()
         .into_iter()

@@ -6,7 +6,8 @@
 // parcel-only columns “—” for trucks and pickups, the times in 天/小时/分. A preset is one tap, an
 // empty span says so, a span that ends before it starts is refused in Chinese at the field. The
 // page reads in Chinese only (no Latin words, no null/undefined/NaN), never scrolls sideways, and
-// axe finds nothing serious. The 销售报表 tab is where it was. Screenshots go to artifacts/browser/.
+// axe finds nothing serious. The 销售报表 tab is where it was, and groups and filters by 配送方式
+// with its 运费 column as GET /reports/sales says. Screenshots go to artifacts/browser/.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -238,6 +239,50 @@ test('on a 375-px phone the table scrolls in its frame and the page does not scr
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(ARTIFACTS, 'office-fulfilment-375.png'), fullPage: true });
   await page.setViewportSize({ width: 1280, height: 900 });
+});
+
+test('the 销售报表 groups and filters by 配送方式, with 运费 to the fen as the API says', async () => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await openOffice('reports');
+  await page.getByTestId('tab-sales').click();
+  await page.getByTestId('report-totals').waitFor();
+  await page.getByTestId('r-preset-this-year').click();
+  await page.getByTestId('report-totals').waitFor();
+  const from = await page.getByTestId('r-from').inputValue();
+  const to = await page.getByTestId('r-to').inputValue();
+  await page.getByTestId('r-interval').selectOption('none');
+  await page.getByTestId('r-group').selectOption('fulfilment');
+  await page.getByTestId('r-run').click();
+  const api = await http('GET', `/reports/sales?from=${from}&to=${to}&interval=none&group_by=fulfilment&basis=placed`, { token });
+  const parcel = api.rows.find((r) => r.dimensions.fulfilment.code === 'parcel');
+  assert.ok(parcel && parcel.metrics.shipping_cost_fen > 0, 'the demo’s parcels cost something to ship');
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid^="report-row-"]').length === n, api.rows.length);
+  const heads = await page.getByTestId('report-table').locator('thead th').allTextContents();
+  assert.equal(heads[0], '配送方式');
+  const shippingAt = heads.indexOf('运费');
+  assert.ok(shippingAt > 0, heads.join('|'));
+  for (const [i, row] of api.rows.entries()) {
+    const cells = await page.getByTestId(`report-row-${i}`).locator('td').allTextContents();
+    assert.equal(cells[0], LABEL[row.dimensions.fulfilment.code]);
+    assert.equal(cells[shippingAt], yuanText(row.metrics.shipping_cost_fen), `${cells}`);
+  }
+  const totals = await page.getByTestId('report-totals').locator('td').allTextContents();
+  assert.equal(totals[shippingAt], yuanText(api.totals.metrics.shipping_cost_fen));
+
+  // Only parcels: the filter narrows the totals to the 快递 row's.
+  await page.getByTestId('r-fulfilment').selectOption('parcel');
+  await page.getByTestId('r-group').selectOption('');
+  await page.getByTestId('r-run').click();
+  await page.waitForFunction((want) => (document.querySelector('[data-testid="report-totals"]')?.innerText || '')
+    .includes(want), yuanText(parcel.metrics.net_sales_fen));
+  const only = await page.getByTestId('report-totals').locator('td').allTextContents();
+  assert.ok(only.includes(yuanText(parcel.metrics.shipping_cost_fen)), only.join(' '));
+  // Chinese only, but for the download buttons' file formats (下载 CSV, 下载 Excel).
+  const text = await page.locator('main').innerText();
+  const words = (text.match(/[A-Za-z]{2,}/g) || []).filter((w) => !['CSV', 'Excel'].includes(w));
+  assert.deepEqual(words, [], `销售报表 by 配送方式: English on the page:\n${text.slice(0, 3000)}`);
+  await noStrayText(page, '销售报表 by 配送方式');
+  await page.getByTestId('r-fulfilment').selectOption('');
 });
 
 test('nothing left the machine, no script failed, axe found nothing serious', () => {

@@ -255,7 +255,7 @@ test('last year’s report is one tap; months go across in the pivot, with 合�
   await page.getByTestId('r-interval').selectOption('none');
   await page.getByTestId('r-group').selectOption('');
   await page.getByTestId('r-run').click();
-  await page.waitForFunction(() => document.querySelectorAll('#report-table thead th').length === 10);
+  await page.waitForFunction(() => document.querySelectorAll('#report-table thead th').length === 11);
   assert.equal((await page.getByTestId('report-totals').locator('td').first().textContent()), '合计');
 
   // A range with no sales says so instead of a table of zeros.

@@ -155,6 +155,8 @@ pub async fn facts(
             .await?
             .into_iter()
             .collect();
+        let ids: Vec<i64> = orders.iter().map(|o| o.id).collect();
+        let shipping = crate::services::reports::shipping_costs::of_orders(conn, &ids).await?;
         let mut stored: BTreeMap<i64, Vec<sales_fact::Model>> = BTreeMap::new();
         for f in sales_fact::Entity::find()
             .filter(in_range(&|| Expr::col(sales_fact::Column::OrderId)))
@@ -179,6 +181,7 @@ pub async fn facts(
                 batches: &batches,
                 buyer_kind: kind.as_str(),
                 refunds_fen: -refunds.get(&o.id).copied().unwrap_or(0),
+                shipping_cost_fen: shipping.get(&o.id).copied().unwrap_or(0),
             };
             let expected = rows(&figures, offset).map(comparable);
             let have = comparable(stored.remove(&o.id).unwrap_or_default());

@@ -6,6 +6,8 @@
 //! - the order's refunds come off its lines in proportion to their final amounts (largest
 //!   remainder), and never more than the final amount;
 //! - commission is computed on what remains (net sales), as settlement does after a refund;
+//! - the order's shipping cost (its share of each parcel it travelled in) is spread over its
+//!   lines by final amount (largest remainder), so it adds up exactly by any dimension;
 //! - a line whose commission is shared by several collectives is split into one part per
 //!   collective, every figure divided by the shares with the largest-remainder method, so the
 //!   parts add up to the line exactly.
@@ -47,10 +49,11 @@ pub struct Part {
     pub net_sales_fen: i64,
     pub commission_fen: i64,
     pub grower_payable_fen: i64,
+    pub shipping_cost_fen: i64,
 }
 
 impl Part {
-    fn figures(&self) -> [i64; 8] {
+    fn figures(&self) -> [i64; 9] {
         [
             self.quantity_g,
             self.pieces,
@@ -60,10 +63,11 @@ impl Part {
             self.net_sales_fen,
             self.commission_fen,
             self.grower_payable_fen,
+            self.shipping_cost_fen,
         ]
     }
 
-    fn with_figures(&self, collective_id: Option<i64>, f: [i64; 8]) -> Self {
+    fn with_figures(&self, collective_id: Option<i64>, f: [i64; 9]) -> Self {
         Self {
             line_id: self.line_id,
             collective_id,
@@ -75,20 +79,35 @@ impl Part {
             net_sales_fen: f[5],
             commission_fen: f[6],
             grower_payable_fen: f[7],
+            shipping_cost_fen: f[8],
         }
     }
 }
 
+/// What an order adds to its lines' figures as a whole.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OrderAmounts {
+    pub refunds_fen: i64,
+    pub shipping_cost_fen: i64,
+    pub cancelled: bool,
+}
+
 /// The parts of an order's lines. `None` on overflow or nonsense (negative amounts).
-pub fn parts(lines: &[FactLine], refunds_fen: i64, cancelled: bool) -> Option<Vec<Part>> {
+pub fn parts(lines: &[FactLine], order: OrderAmounts) -> Option<Vec<Part>> {
+    let OrderAmounts {
+        refunds_fen,
+        shipping_cost_fen,
+        cancelled,
+    } = order;
     let finals: Vec<i64> = lines
         .iter()
         .map(|l| l.weighed_amount_fen.unwrap_or(l.ordered_amount_fen))
         .collect();
     let total = finals.iter().try_fold(0i64, |a, f| a.checked_add(*f))?;
     let nets = scale_amounts(&finals, total - refunds_fen.clamp(0, total))?;
+    let shipping = shipping_by_line(&finals, shipping_cost_fen)?;
     let mut out = Vec::with_capacity(lines.len());
-    for ((l, final_fen), net) in lines.iter().zip(finals).zip(nets) {
+    for (((l, final_fen), net), shipping_fen) in lines.iter().zip(finals).zip(nets).zip(shipping) {
         let commission = if l.shares.is_empty() {
             0
         } else {
@@ -117,9 +136,10 @@ pub fn parts(lines: &[FactLine], refunds_fen: i64, cancelled: bool) -> Option<Ve
             net_sales_fen: net,
             commission_fen: commission,
             grower_payable_fen: net - commission,
+            shipping_cost_fen: shipping_fen,
         };
         let whole = if cancelled {
-            whole.with_figures(None, [0; 8])
+            whole.with_figures(None, [0; 9])
         } else {
             whole
         };
@@ -128,7 +148,7 @@ pub fn parts(lines: &[FactLine], refunds_fen: i64, cancelled: bool) -> Option<Ve
             continue;
         }
         let weights: Vec<u64> = l.shares.iter().map(|s| s.1).collect();
-        let mut split: Vec<[i64; 8]> = vec![[0; 8]; weights.len()];
+        let mut split: Vec<[i64; 9]> = vec![[0; 9]; weights.len()];
         for (k, figure) in whole.figures().into_iter().enumerate() {
             for (i, part) in split_largest_remainder(figure, &weights)?
                 .into_iter()
@@ -142,6 +162,19 @@ pub fn parts(lines: &[FactLine], refunds_fen: i64, cancelled: bool) -> Option<Ve
         }
     }
     Some(out)
+}
+
+/// The order's shipping cost spread over its lines by final amount; a line of no amount still
+/// carries a share (weight 1), so an order of free lines keeps its cost. Empty without lines.
+fn shipping_by_line(finals: &[i64], shipping_cost_fen: i64) -> Option<Vec<i64>> {
+    if finals.is_empty() || shipping_cost_fen == 0 {
+        return Some(vec![0; finals.len()]);
+    }
+    let weights: Vec<u64> = finals
+        .iter()
+        .map(|f| u64::try_from(*f).unwrap_or(0).max(1))
+        .collect();
+    split_largest_remainder(shipping_cost_fen, &weights)
 }
 
 /// `20260930`.
@@ -197,7 +230,11 @@ mod tests {
     #[test]
     fn a_line_shared_by_two_collectives_splits_every_figure_exactly() {
         // 1,001 fen at 10 %: commission 100 fen, split 1:2 → 33 and 67 (largest remainder).
-        let p = parts(&[line(1, 1_001, vec![(7, 1), (8, 2)])], 0, false).unwrap_or_default();
+        let p = parts(
+            &[line(1, 1_001, vec![(7, 1), (8, 2)])],
+            OrderAmounts::default(),
+        )
+        .unwrap_or_default();
         assert_eq!(p.len(), 2);
         assert_eq!((p[0].collective_id, p[0].commission_fen), (Some(7), 33));
         assert_eq!((p[1].collective_id, p[1].commission_fen), (Some(8), 67));
@@ -207,11 +244,40 @@ mod tests {
     }
 
     #[test]
+    fn shipping_spreads_over_lines_by_amount_and_shares_to_the_fen() {
+        // 1,000 fen of shipping over 2,000 + 1,000 fen: 667 and 333; the first line's part split
+        // 1:2 between two collectives: 222 and 445.
+        let p = parts(
+            &[line(1, 2_000, vec![(7, 1), (8, 2)]), line(2, 1_000, vec![])],
+            OrderAmounts {
+                shipping_cost_fen: 1_000,
+                ..OrderAmounts::default()
+            },
+        )
+        .unwrap_or_default();
+        let shipping: Vec<i64> = p.iter().map(|x| x.shipping_cost_fen).collect();
+        assert_eq!(shipping, [222, 445, 333]);
+        assert_eq!(sum(&p, |x| x.net_sales_fen), 3_000, "shipping is no sale");
+        let cancelled = parts(
+            &[line(1, 2_000, vec![])],
+            OrderAmounts {
+                shipping_cost_fen: 1_000,
+                cancelled: true,
+                ..OrderAmounts::default()
+            },
+        )
+        .unwrap_or_default();
+        assert_eq!(sum(&cancelled, |x| x.shipping_cost_fen), 0);
+    }
+
+    #[test]
     fn refunds_come_off_the_lines_by_amount_and_commission_follows() {
         let p = parts(
             &[line(1, 3_000, vec![(7, 1)]), line(2, 1_000, vec![])],
-            400,
-            false,
+            OrderAmounts {
+                refunds_fen: 400,
+                ..OrderAmounts::default()
+            },
         )
         .unwrap_or_default();
         assert_eq!(sum(&p, |x| x.refunds_fen), 400);
@@ -220,7 +286,14 @@ mod tests {
         assert_eq!(p[0].commission_fen, 270);
         assert_eq!(p[1].commission_fen, 0);
         // A refund larger than the sale takes the sale to zero, not below.
-        let all = parts(&[line(1, 3_000, vec![])], 9_000, false).unwrap_or_default();
+        let all = parts(
+            &[line(1, 3_000, vec![])],
+            OrderAmounts {
+                refunds_fen: 9_000,
+                ..OrderAmounts::default()
+            },
+        )
+        .unwrap_or_default();
         assert_eq!((all[0].refunds_fen, all[0].net_sales_fen), (3_000, 0));
     }
 
@@ -229,10 +302,17 @@ mod tests {
         let mut l = line(1, 2_000, vec![(7, 1)]);
         l.weighed_amount_fen = None;
         l.weighed_g = None;
-        let p = parts(&[l.clone()], 0, false).unwrap_or_default();
+        let p = parts(&[l.clone()], OrderAmounts::default()).unwrap_or_default();
         assert_eq!((p[0].final_amount_fen, p[0].quantity_g), (2_000, 5_000));
-        let c = parts(&[l], 0, true).unwrap_or_default();
-        assert_eq!(c[0].figures(), [0; 8]);
+        let c = parts(
+            &[l],
+            OrderAmounts {
+                cancelled: true,
+                ..OrderAmounts::default()
+            },
+        )
+        .unwrap_or_default();
+        assert_eq!(c[0].figures(), [0; 9]);
         assert_eq!(c[0].collective_id, Some(7));
     }
 

@@ -94,9 +94,32 @@ pub fn new_view_token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// A parcel's shipping cost shared among the orders whose crates it carries (merged shipping),
+/// by crate count, largest remainder: the shares add up to the cost exactly. `crates` is
+/// `(order id, crates)`; the answer is `(order id, fen)` in order id order. `None` for a
+/// negative cost or an order with no crates.
+pub fn cost_by_order(cost_fen: i64, crates: &[(i64, u64)]) -> Option<Vec<(i64, i64)>> {
+    let mut crates = crates.to_vec();
+    crates.sort_unstable();
+    let weights: Vec<u64> = crates.iter().map(|c| c.1).collect();
+    let shares = crate::domain::commission::split_largest_remainder(cost_fen, &weights)?;
+    Some(crates.iter().map(|c| c.0).zip(shares).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_merged_parcels_cost_is_shared_by_crates_to_the_fen() {
+        assert_eq!(
+            cost_by_order(1_000, &[(9, 1), (4, 2)]),
+            Some(vec![(4, 667), (9, 333)])
+        );
+        assert_eq!(cost_by_order(800, &[(4, 3)]), Some(vec![(4, 800)]));
+        assert_eq!(cost_by_order(800, &[(4, 0)]), None);
+        assert_eq!(cost_by_order(-1, &[(4, 1)]), None);
+    }
 
     #[test]
     fn tracking_numbers_are_checked_and_normalised() {

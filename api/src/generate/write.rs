@@ -34,6 +34,7 @@ impl Pending {
             batches,
             buyer_kind: kind.as_str(),
             refunds_fen: 0,
+            shipping_cost_fen: 0,
         };
         let rows = facts::rows(&figures, offset).map_err(|e| anyhow::anyhow!("{e:?}"))?;
         self.facts.extend(rows.iter().map(facts::active));

@@ -5,6 +5,7 @@
 mod concurrency;
 mod pickup;
 mod refusals;
+mod report;
 mod tracking;
 
 use crate::helpers::{TestApp, spawn_app};

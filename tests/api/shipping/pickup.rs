@@ -5,7 +5,7 @@ use super::{audit_summaries, fulfilment, order_with, pack, status, weigh_boxes};
 use crate::helpers::{spawn_app, spawn_app_with};
 use serde_json::json;
 
-async fn point(app: &crate::helpers::TestApp) -> i64 {
+pub async fn point(app: &crate::helpers::TestApp) -> i64 {
     let r = app
         .post(&app.token("secretary").await, "/api/v1/pickup-points",
               json!({"name": format!("村委会{}", crate::helpers::rand_u32()), "address": "红光村村委会", "hours": "每天 8:00–18:00"}))

@@ -1,6 +1,6 @@
 //! A sales report as answered: its figures, rows, totals and comparisons.
 
-use super::{Basis, Dimension, Metric};
+use super::{Basis, Dimension, METRIC_COUNT, Metric};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -24,10 +24,13 @@ pub struct SalesMetrics {
     pub commission_fen: i64,
     pub grower_payable_fen: i64,
     pub cancelled_orders: i64,
+    /// The orders' share of their parcels' shipping cost (a merged parcel's cost shared by crate
+    /// count), spread over their lines by final amount. Not part of net sales.
+    pub shipping_cost_fen: i64,
 }
 
 impl SalesMetrics {
-    pub fn as_array(&self) -> [i64; 11] {
+    pub fn as_array(&self) -> [i64; METRIC_COUNT] {
         [
             self.orders,
             self.lines,
@@ -40,10 +43,11 @@ impl SalesMetrics {
             self.commission_fen,
             self.grower_payable_fen,
             self.cancelled_orders,
+            self.shipping_cost_fen,
         ]
     }
 
-    pub fn from_array(a: [i64; 11]) -> Self {
+    pub fn from_array(a: [i64; METRIC_COUNT]) -> Self {
         Self {
             orders: a[0],
             lines: a[1],
@@ -56,14 +60,15 @@ impl SalesMetrics {
             commission_fen: a[8],
             grower_payable_fen: a[9],
             cancelled_orders: a[10],
+            shipping_cost_fen: a[11],
         }
     }
 
     /// Figure by figure, `None` on overflow.
     pub fn checked_add(&self, other: &Self) -> Option<Self> {
         let (a, b) = (self.as_array(), other.as_array());
-        let mut out = [0i64; 11];
-        for i in 0..11 {
+        let mut out = [0i64; METRIC_COUNT];
+        for i in 0..METRIC_COUNT {
             out[i] = a[i].checked_add(b[i])?;
         }
         Some(Self::from_array(out))
@@ -106,10 +111,11 @@ pub struct ChangePercent {
     pub commission_fen: Option<String>,
     pub grower_payable_fen: Option<String>,
     pub cancelled_orders: Option<String>,
+    pub shipping_cost_fen: Option<String>,
 }
 
 impl ChangePercent {
-    pub fn from_array(a: [Option<String>; 11]) -> Self {
+    pub fn from_array(a: [Option<String>; METRIC_COUNT]) -> Self {
         let [
             orders,
             lines,
@@ -122,6 +128,7 @@ impl ChangePercent {
             commission_fen,
             grower_payable_fen,
             cancelled_orders,
+            shipping_cost_fen,
         ] = a;
         Self {
             orders,
@@ -135,11 +142,12 @@ impl ChangePercent {
             commission_fen,
             grower_payable_fen,
             cancelled_orders,
+            shipping_cost_fen,
         }
     }
 
     pub fn of(&self, m: Metric) -> Option<&String> {
-        [
+        let all: [&Option<String>; METRIC_COUNT] = [
             &self.orders,
             &self.lines,
             &self.quantity_g,
@@ -151,8 +159,9 @@ impl ChangePercent {
             &self.commission_fen,
             &self.grower_payable_fen,
             &self.cancelled_orders,
-        ][m as usize]
-            .as_ref()
+            &self.shipping_cost_fen,
+        ];
+        all[m as usize].as_ref()
     }
 }
 

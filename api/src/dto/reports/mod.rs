@@ -33,10 +33,12 @@ pub enum Dimension {
     BuyerKind,
     Channel,
     LiveSession,
+    /// How the order reaches its buyer: truck load, parcel or pickup.
+    Fulfilment,
 }
 
 impl Dimension {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::Product,
         Self::Batch,
         Self::Grower,
@@ -45,6 +47,7 @@ impl Dimension {
         Self::BuyerKind,
         Self::Channel,
         Self::LiveSession,
+        Self::Fulfilment,
     ];
 
     pub fn name(self) -> &'static str {
@@ -57,6 +60,7 @@ impl Dimension {
             Self::BuyerKind => "buyer_kind",
             Self::Channel => "channel",
             Self::LiveSession => "live_session",
+            Self::Fulfilment => "fulfilment",
         }
     }
 
@@ -70,6 +74,7 @@ impl Dimension {
             Self::Buyer => "买家",
             Self::BuyerKind => "买家类型",
             Self::Channel => "渠道",
+            Self::Fulfilment => "配送方式",
             Self::LiveSession => "直播场次",
         }
     }
@@ -78,7 +83,7 @@ impl Dimension {
     pub fn is_per_order(self) -> bool {
         matches!(
             self,
-            Self::Buyer | Self::BuyerKind | Self::Channel | Self::LiveSession
+            Self::Buyer | Self::BuyerKind | Self::Channel | Self::LiveSession | Self::Fulfilment
         )
     }
 
@@ -102,10 +107,14 @@ pub enum Metric {
     CommissionFen,
     GrowerPayableFen,
     CancelledOrders,
+    ShippingCostFen,
 }
 
+/// How many figures a report row has (the length of [`Metric::ALL`]).
+pub const METRIC_COUNT: usize = 12;
+
 impl Metric {
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; METRIC_COUNT] = [
         Self::Orders,
         Self::Lines,
         Self::QuantityG,
@@ -117,6 +126,7 @@ impl Metric {
         Self::CommissionFen,
         Self::GrowerPayableFen,
         Self::CancelledOrders,
+        Self::ShippingCostFen,
     ];
 
     pub fn name(self) -> &'static str {
@@ -132,6 +142,7 @@ impl Metric {
             Self::CommissionFen => "commission_fen",
             Self::GrowerPayableFen => "grower_payable_fen",
             Self::CancelledOrders => "cancelled_orders",
+            Self::ShippingCostFen => "shipping_cost_fen",
         }
     }
 
@@ -149,6 +160,7 @@ impl Metric {
             Self::CommissionFen => "集体提成（分）",
             Self::GrowerPayableFen => "应付种植户（分）",
             Self::CancelledOrders => "取消订单数",
+            Self::ShippingCostFen => "运费（分）",
         }
     }
 
@@ -184,7 +196,7 @@ pub struct SalesReportParams {
     #[param(pattern = "^(none|day|week|month|quarter|year)$")]
     pub interval: Option<String>,
     /// Up to 3 of `product`, `batch`, `grower`, `collective`, `buyer`, `buyer_kind`, `channel`,
-    /// `live_session`, comma-separated.
+    /// `live_session`, `fulfilment`, comma-separated.
     #[param(example = "product,channel")]
     pub group_by: Option<String>,
     pub product_id: Option<Vec<i64>>,
@@ -195,6 +207,8 @@ pub struct SalesReportParams {
     pub buyer_kind: Option<Vec<String>>,
     /// `livestream`, `partner_api`, `expo`, `phone` or `walk_in`.
     pub channel: Option<Vec<String>>,
+    /// `load`, `parcel` or `pickup`.
+    pub fulfilment: Option<Vec<String>>,
     pub live_session_id: Option<Vec<i64>>,
     pub collective_id: Option<Vec<i64>>,
     /// `previous_period` or `previous_year`.

@@ -64,6 +64,8 @@ pub async fn change(
         }
         super::refuse_if_packed(tx, id, "changed to another fulfilment").await?;
         super::recipients::write(tx, id, resolved.recipient.as_ref()).await?;
+        // Fulfilment is a dimension of the sales figures.
+        crate::services::reports::facts::refresh(tx, id).await?;
         audit::record(
             tx,
             Change::of(

@@ -297,6 +297,12 @@ pub async fn pack(db: &Db, caller: &Caller, req: PackParcel) -> AppResult<Parcel
                 )
                 .await?;
             }
+            if p.shipping_cost_fen.is_some_and(|c| c > 0) {
+                // The sales figures carry each order's share of what its parcels cost.
+                for o in &req.order_ids {
+                    crate::services::reports::facts::refresh(tx, *o).await?;
+                }
+            }
             Ok(p.id)
         })
         .await?;
@@ -369,6 +375,9 @@ pub async fn unpack(db: &Db, caller: &Caller, parcel_id: i64) -> AppResult<()> {
                 .before(serde_json::json!({"parcel_id": parcel_id, "tracking_no": p.tracking_no})),
             )
             .await?;
+            if p.shipping_cost_fen.is_some_and(|c| c > 0) {
+                crate::services::reports::facts::refresh(tx, o).await?;
+            }
         }
         Ok(())
     })

@@ -66,6 +66,7 @@ fn figures<'a>(
         batches: terms.batches,
         buyer_kind: terms.buyer_kind,
         refunds_fen: 0,
+        shipping_cost_fen: 0,
     }
 }
 

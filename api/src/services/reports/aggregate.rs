@@ -65,6 +65,7 @@ fn metric_sql(m: Metric, source: Source, counting: Counting) -> String {
         (Metric::NetSalesFen, _) => sum_sql("net_sales_fen"),
         (Metric::CommissionFen, _) => sum_sql("commission_fen"),
         (Metric::GrowerPayableFen, _) => sum_sql("grower_payable_fen"),
+        (Metric::ShippingCostFen, _) => sum_sql("shipping_cost_fen"),
     }
 }
 
@@ -77,6 +78,7 @@ pub fn dimension_column(d: Dimension) -> &'static str {
         Dimension::Buyer => "buyer_id",
         Dimension::BuyerKind => "buyer_kind",
         Dimension::Channel => "channel",
+        Dimension::Fulfilment => "fulfilment",
         Dimension::LiveSession => "live_session_id",
     }
 }
@@ -92,7 +94,10 @@ fn dimension_sql(d: Dimension, source: Source) -> String {
 }
 
 fn is_code(d: Dimension) -> bool {
-    matches!(d, Dimension::BuyerKind | Dimension::Channel)
+    matches!(
+        d,
+        Dimension::BuyerKind | Dimension::Channel | Dimension::Fulfilment
+    )
 }
 
 /// The line-level dimension a filter parameter is about, if it is one.
@@ -164,12 +169,17 @@ impl Aggregate<'_> {
         self.line_levels().len() <= 1 && !self.spans_several_values()
     }
 
-    /// The daily totals serve every aggregate that neither groups nor filters by buyer, and
-    /// whose orders can be counted by adding up markers.
+    /// The daily totals serve every aggregate that neither groups nor filters by buyer or
+    /// fulfilment (the facts alone have them), and whose orders can be counted by adding up
+    /// markers.
     pub fn source(&self) -> Source {
-        let by_buyer =
-            self.group_by.contains(&Dimension::Buyer) || self.req.filters.contains_key("buyer_id");
-        if by_buyer || !self.exact_by_markers() {
+        let facts_only = [
+            (Dimension::Buyer, "buyer_id"),
+            (Dimension::Fulfilment, "fulfilment"),
+        ]
+        .iter()
+        .any(|(d, filter)| self.group_by.contains(d) || self.req.filters.contains_key(filter));
+        if facts_only || !self.exact_by_markers() {
             Source::Facts
         } else {
             Source::Daily
@@ -285,7 +295,7 @@ impl Aggregate<'_> {
                 (r.try_get::<Option<i64>>("", &col)?, None)
             });
         }
-        let mut figures = [0i64; 11];
+        let mut figures = [0i64; crate::dto::reports::METRIC_COUNT];
         for (i, m) in Metric::ALL.into_iter().enumerate() {
             figures[i] = r.try_get::<Option<i64>>("", m.name())?.unwrap_or(0);
         }

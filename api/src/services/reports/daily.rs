@@ -43,7 +43,7 @@ pub const KEY_COLUMNS: [&str; 10] = [
 ];
 
 /// The figures a daily-totals row adds up.
-pub const SUM_COLUMNS: [&str; 15] = [
+pub const SUM_COLUMNS: [&str; 16] = [
     "h_order",
     "h_product",
     "h_batch",
@@ -59,9 +59,10 @@ pub const SUM_COLUMNS: [&str; 15] = [
     "net_sales_fen",
     "commission_fen",
     "grower_payable_fen",
+    "shipping_cost_fen",
 ];
 
-fn sums(f: &sales_fact::Model) -> [i64; 15] {
+fn sums(f: &sales_fact::Model) -> [i64; 16] {
     [
         f.h_order.into(),
         f.h_product.into(),
@@ -78,6 +79,7 @@ fn sums(f: &sales_fact::Model) -> [i64; 15] {
         f.net_sales_fen,
         f.commission_fen,
         f.grower_payable_fen,
+        f.shipping_cost_fen,
     ]
 }
 
@@ -110,13 +112,13 @@ fn keys(f: &sales_fact::Model) -> Vec<Key> {
 fn deltas(
     old: &[sales_fact::Model],
     new: &[sales_fact::Model],
-) -> Option<BTreeMap<Key, [i64; 15]>> {
-    let mut out: BTreeMap<Key, [i64; 15]> = BTreeMap::new();
+) -> Option<BTreeMap<Key, [i64; 16]>> {
+    let mut out: BTreeMap<Key, [i64; 16]> = BTreeMap::new();
     for (rows, sign) in [(old, -1i64), (new, 1)] {
         for f in rows {
             let s = sums(f);
             for k in keys(f) {
-                let e = out.entry(k).or_insert([0; 15]);
+                let e = out.entry(k).or_insert([0; 16]);
                 for (acc, v) in e.iter_mut().zip(s) {
                     *acc = acc.checked_add(v.checked_mul(sign)?)?;
                 }
@@ -191,7 +193,7 @@ pub async fn rebuild(tx: &Tx) -> AppResult<()> {
     let sums = "SUM(h_order), SUM(h_product), SUM(h_batch), SUM(h_grower), SUM(h_collective), \
                 SUM(h_line), COUNT(*), SUM(quantity_g), SUM(pieces), SUM(ordered_amount_fen), \
                 SUM(final_amount_fen), SUM(refunds_fen), SUM(net_sales_fen), SUM(commission_fen), \
-                SUM(grower_payable_fen)";
+                SUM(grower_payable_fen), SUM(shipping_cost_fen)";
     let columns = format!(
         "basis, day_key, week_key, month_key, product_id, batch_id, grower_id, collective_id, \
          live_session_id, buyer_kind, channel, cancelled, {}",

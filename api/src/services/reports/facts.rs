@@ -4,7 +4,7 @@
 //! figures come from [`crate::domain::sales::parts`].
 
 use crate::db::Tx;
-use crate::domain::sales::{FactLine, day_key, month_key, parts, week_key};
+use crate::domain::sales::{FactLine, OrderAmounts, day_key, month_key, parts, week_key};
 use crate::error::{AppError, AppResult, Invariant};
 use chrono::{DateTime, FixedOffset, Utc};
 use sea_orm::sea_query::{Alias, CommonTableExpression, Expr, WithClause};
@@ -31,6 +31,8 @@ pub struct OrderFigures<'a> {
     pub batches: &'a HashMap<i64, BatchInfo>,
     pub buyer_kind: &'static str,
     pub refunds_fen: i64,
+    /// The order's share of its parcels' shipping cost.
+    pub shipping_cost_fen: i64,
 }
 
 /// Rewrites the order's facts from what is stored now.
@@ -67,6 +69,7 @@ pub async fn refresh(tx: &Tx, order_id: i64) -> AppResult<()> {
         .one(tx)
         .await?
         .flatten();
+    let shipping = super::shipping_costs::of_orders(tx, &[order_id]).await?;
     let old = sales_fact::Entity::find()
         .filter(sales_fact::Column::OrderId.eq(order_id))
         .all(tx)
@@ -81,6 +84,7 @@ pub async fn refresh(tx: &Tx, order_id: i64) -> AppResult<()> {
         batches: &batches,
         buyer_kind: kind.as_str(),
         refunds_fen: -refunds.unwrap_or(0),
+        shipping_cost_fen: shipping.get(&order_id).copied().unwrap_or(0),
     };
     let new = rows(&figures, tx.local_offset())?;
     write(tx, &old, &new).await
@@ -182,7 +186,12 @@ pub fn rows(f: &OrderFigures<'_>, offset: FixedOffset) -> AppResult<Vec<sales_fa
         });
     }
     let cancelled = o.status == OrderStatus::Cancelled;
-    let parts = parts(&inputs, f.refunds_fen, cancelled).ok_or_else(|| {
+    let amounts = OrderAmounts {
+        refunds_fen: f.refunds_fen,
+        shipping_cost_fen: f.shipping_cost_fen,
+        cancelled,
+    };
+    let parts = parts(&inputs, amounts).ok_or_else(|| {
         AppError::Internal(anyhow::anyhow!("sales figures of order {} overflow", o.id))
     })?;
     let placed = local_day(o.created_at, offset);
@@ -216,6 +225,7 @@ pub fn rows(f: &OrderFigures<'_>, offset: FixedOffset) -> AppResult<Vec<sales_fa
                 buyer_id: o.buyer_id,
                 buyer_kind: f.buyer_kind.to_owned(),
                 channel: o.channel.as_str().to_owned(),
+                fulfilment: o.fulfilment.as_str().to_owned(),
                 live_session_id: o.live_session_id,
                 live_order_id: (!cancelled).then_some(o.id),
                 live_line_id: (!cancelled).then_some(p.line_id),
@@ -235,6 +245,7 @@ pub fn rows(f: &OrderFigures<'_>, offset: FixedOffset) -> AppResult<Vec<sales_fa
                 net_sales_fen: p.net_sales_fen,
                 commission_fen: p.commission_fen,
                 grower_payable_fen: p.grower_payable_fen,
+                shipping_cost_fen: p.shipping_cost_fen,
             })
         })
         .collect()

@@ -6,7 +6,7 @@ use crate::dto::reports::{Dimension, DimensionValue};
 use crate::error::AppResult;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use zhunong_entity::enums::{BuyerKind, Channel};
+use zhunong_entity::enums::{BuyerKind, Channel, Fulfilment};
 use zhunong_entity::{batch, buyer, collective, grower, live_session, product};
 
 /// A group: for each dimension, its id or its code (buyer kind, channel).
@@ -56,6 +56,9 @@ impl Labels {
     fn value(&self, d: Dimension, id: Option<i64>, code: Option<&str>) -> DimensionValue {
         let label = match (d, id, code) {
             (Dimension::Channel, _, Some(c)) => of_code::<Channel>(c).unwrap_or("其他").to_owned(),
+            (Dimension::Fulfilment, _, Some(c)) => {
+                of_code::<Fulfilment>(c).unwrap_or("其他").to_owned()
+            }
             (Dimension::BuyerKind, _, Some(c)) => {
                 of_code::<BuyerKind>(c).unwrap_or("其他").to_owned()
             }
@@ -127,7 +130,7 @@ async fn names_of(
                 })
                 .collect()
         }
-        Dimension::BuyerKind | Dimension::Channel => Vec::new(),
+        Dimension::BuyerKind | Dimension::Channel | Dimension::Fulfilment => Vec::new(),
     })
 }
 

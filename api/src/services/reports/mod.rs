@@ -7,4 +7,5 @@ pub mod fulfilment;
 pub mod labels;
 pub mod request;
 pub mod sales;
+pub mod shipping_costs;
 pub mod summary;

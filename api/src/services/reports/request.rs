@@ -35,7 +35,7 @@ pub struct SalesRequest {
 }
 
 /// Filter parameters, the column each filters, and whether its values are codes.
-pub const FILTERS: [(&str, &str, Option<&[&str]>); 8] = [
+pub const FILTERS: [(&str, &str, Option<&[&str]>); 9] = [
     ("product_id", "product_id", None),
     ("batch_id", "batch_id", None),
     ("grower_id", "grower_id", None),
@@ -49,6 +49,11 @@ pub const FILTERS: [(&str, &str, Option<&[&str]>); 8] = [
         "channel",
         "channel",
         Some(&["livestream", "partner_api", "expo", "phone", "walk_in"]),
+    ),
+    (
+        "fulfilment",
+        "fulfilment",
+        Some(&["load", "parcel", "pickup"]),
     ),
     ("live_session_id", "live_session_id", None),
     ("collective_id", "collective_id", None),
