@@ -108,6 +108,7 @@ impl Application {
         }
         if !state.db.is_read_only() {
             spawn_auto_delivery(state.clone().into_inner());
+            spawn_sales_rollup(state.clone().into_inner());
         }
         let metrics = match settings.metrics_bind.as_deref() {
             Some(bind) => {
@@ -289,6 +290,23 @@ fn login_throttle(settings: &Settings, db: &Db) -> LoginThrottle {
 /// Counts parcels shipped `parcel_auto_deliver_days` ago as delivered, and forgets recipients
 /// past `recipient_retention_days`, every `parcel_auto_deliver_every_secs`. Every replica may run
 /// it: each parcel moves by a conditional UPDATE, so two replicas never deliver one twice.
+/// Folds the sales figures' log into the daily totals, on every replica (one at a time).
+fn spawn_sales_rollup(state: Arc<AppState>) {
+    let every = Duration::from_millis(state.settings.sales_rollup_every_ms.max(1));
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(every).await;
+            let done = state
+                .db
+                .write(async |tx| crate::services::reports::daily::roll_up(tx).await)
+                .await;
+            if let Err(e) = done {
+                tracing::warn!(error = %e, "sales roll-up failed; retried next round");
+            }
+        }
+    });
+}
+
 fn spawn_auto_delivery(state: Arc<AppState>) {
     let every = Duration::from_secs(state.settings.parcel_auto_deliver_every_secs.max(1));
     tokio::spawn(async move {

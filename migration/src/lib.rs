@@ -24,6 +24,7 @@ mod m20261209_000002_buyer_erasure;
 mod m20261210_000001_parcels;
 mod m20261210_000002_after_sales;
 mod m20261211_000001_sales_fulfilment;
+mod m20261211_000002_sales_daily_log;
 mod util;
 
 pub struct Migrator;
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000001_parcels::Migration),
             Box::new(m20261210_000002_after_sales::Migration),
             Box::new(m20261211_000001_sales_fulfilment::Migration),
+            Box::new(m20261211_000002_sales_daily_log::Migration),
         ]
     }
 }

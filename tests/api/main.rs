@@ -38,6 +38,7 @@ mod receivables;
 mod replicas;
 mod reports;
 mod roles;
+mod rollup;
 mod sessions;
 mod shipping;
 mod trace;

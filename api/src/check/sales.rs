@@ -3,7 +3,7 @@
 
 use super::{Findings, Rule, Subject, int_rows};
 use crate::error::AppResult;
-use crate::services::reports::daily::SUM_COLUMNS;
+use crate::services::reports::daily::{LOG_TABLE, SUM_COLUMNS};
 use crate::services::reports::facts::{OrderFigures, batch_info, rows};
 use chrono::FixedOffset;
 use sea_orm::sea_query::Expr;
@@ -17,8 +17,9 @@ use zhunong_entity::{buyer, order, order_line, payment, sales_fact};
 /// At most this many broken days are read (each one is listed or counted).
 const MAX_DAYS_READ: usize = 10_000;
 
-/// The daily totals equal the sums of their facts, day by day and key by key: the facts and
-/// the totals negated, summed per key, leave only zeros.
+/// The daily totals with the log not yet rolled up equal the sums of their facts, day by day
+/// and key by key: the facts, and the totals and the log negated, summed per key, leave only
+/// zeros.
 pub async fn daily_totals(conn: &impl ConnectionTrait, found: &mut Findings) -> AppResult<()> {
     let keys = "basis, day_key, product_id, batch_id, grower_id, collective_id, live_session_id, \
                 buyer_kind, channel, cancelled";
@@ -54,9 +55,11 @@ pub async fn daily_totals(conn: &impl ConnectionTrait, found: &mut Findings) -> 
         "SELECT day_key, basis, CAST(SUM(final_amount_fen) AS BIGINT), \
                 CAST(SUM(share_rows) AS BIGINT) FROM ( \
             {} UNION ALL {} UNION ALL SELECT {keys}, {} FROM sales_daily \
+            UNION ALL SELECT {keys}, {} FROM {LOG_TABLE} \
          ) d GROUP BY {keys} HAVING {differs} ORDER BY day_key LIMIT {MAX_DAYS_READ}",
         from_facts(0, "placed"),
         from_facts(1, "settled"),
+        fact_sums(true),
         fact_sums(true),
     );
     for [day, basis, amount, rows] in int_rows::<4>(conn, &text).await? {

@@ -187,6 +187,9 @@ pub struct Settings {
     pub report_max_rows: u64,
     /// Values one report filter may list.
     pub report_max_filter_values: usize,
+    /// How often the sales roll-up folds what orders appended into the daily totals (ms). A
+    /// report is exact either way; a longer pause leaves it more of the log's tail to add.
+    pub sales_rollup_every_ms: u64,
     /// The address printed in a label's QR code (`https://zhunong.example.cn`), as buyers' phones
     /// reach the server. Unset: the address the label page was asked for.
     pub public_base_url: Option<String>,
@@ -294,6 +297,7 @@ impl Default for Settings {
             auto_confirm_channels: String::new(),
             report_max_rows: 50_000,
             report_max_filter_values: 200,
+            sales_rollup_every_ms: 1_000,
             public_base_url: None,
             trace_rate_per_sec: 1,
             trace_burst: 30,

@@ -1,7 +1,8 @@
 //! One aggregate of a sales report as SQL: the figures of a span, grouped by dimensions and a
-//! period, read from the daily totals (`sales_daily`) when the question neither groups nor
-//! filters by buyer and orders can be counted by adding up first-row markers, else from the
-//! facts (`sales_facts`). Integers throughout; the same statement on both databases.
+//! period, read from the daily totals (`sales_daily` with the log's tail not yet rolled up,
+//! see `daily`) when the question neither groups nor filters by buyer or fulfilment and orders
+//! can be counted by adding up first-row markers, else from the facts (`sales_facts`).
+//! Integers throughout; the same statement on both databases.
 
 use super::labels::GroupKey;
 use super::request::{FilterValue, SalesRequest};
@@ -9,9 +10,9 @@ use crate::domain::periods::{Interval, day_keys};
 use crate::dto::reports::{Basis, Dimension, Metric, SalesMetrics};
 use crate::error::AppResult;
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
+use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Order, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, QueryResult};
-use zhunong_entity::{sales_daily, sales_fact};
+use zhunong_entity::sales_fact;
 
 /// Where an aggregate reads from. `sales_daily` has everything but the buyer, a row per day and
 /// key; `sales_facts` a row per line and collective share.
@@ -205,10 +206,9 @@ impl Aggregate<'_> {
         let source = self.source();
         let counting = self.counting();
         let mut q = Query::select();
-        match source {
-            Source::Daily => q.from(sales_daily::Entity),
-            Source::Facts => q.from(sales_fact::Entity),
-        };
+        // What narrows the rows: applied to the facts, or to each of the daily totals and the
+        // log's tail.
+        let mut filter = Condition::all();
         let bucket = bucket_sql(self.interval, source, self.req.basis);
         if self.interval != Interval::None {
             q.expr_as(Expr::cust(bucket.clone()), Alias::new("period"));
@@ -228,13 +228,14 @@ impl Aggregate<'_> {
         let (lo, hi) = day_keys(self.from, self.to);
         let day = match (source, self.req.basis) {
             (Source::Daily, basis) => {
-                q.and_where(Expr::col(Alias::new("basis")).eq(i16::from(basis == Basis::Settled)));
+                filter = filter
+                    .add(Expr::col(Alias::new("basis")).eq(i16::from(basis == Basis::Settled)));
                 "day_key"
             }
             (Source::Facts, Basis::Placed) => "placed_day",
             (Source::Facts, Basis::Settled) => "settled_day",
         };
-        q.and_where(Expr::col(Alias::new(day)).between(lo, hi));
+        filter = filter.add(Expr::col(Alias::new(day)).between(lo, hi));
         for (name, values) in &self.req.filters {
             let column = super::request::FILTERS
                 .iter()
@@ -247,7 +248,15 @@ impl Aggregate<'_> {
                     FilterValue::Code(c) => Expr::val(c.clone()),
                 })
                 .collect();
-            q.and_where(Expr::col(Alias::new(column)).is_in(values));
+            filter = filter.add(Expr::col(Alias::new(column)).is_in(values));
+        }
+        match source {
+            Source::Daily => {
+                q.from_subquery(super::daily::with_tail(&filter), Alias::new("daily"));
+            }
+            Source::Facts => {
+                q.from(sales_fact::Entity).cond_where(filter);
+            }
         }
         if let Some(n) = self.top {
             let dir = if self.req.descending {

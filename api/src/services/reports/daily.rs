@@ -1,15 +1,24 @@
-//! Keeps `sales_daily`, the facts added up per day and key, in step with `sales_facts`: an
-//! order's write moves each key it touches by the difference between its old and new facts,
-//! in the same transaction, with one `INSERT … ON CONFLICT DO UPDATE` that adds to the row.
-//! Keys are written in one sorted order, so two orders touching the same days and batches
-//! cannot wait on each other in a cycle.
+//! Keeps the daily totals, the facts added up per day and key, in step with `sales_facts`, off
+//! the orders' hot path:
+//! - an order's write appends the difference between its old and new facts, key by key, to
+//!   `sales_daily_log` in its own transaction: an insert only, so orders never wait on each
+//!   other for a shared totals row;
+//! - the roll-up ([`roll_up`], every `ZHUNONG_SALES_ROLLUP_EVERY_MS` on every replica, one at a
+//!   time) folds the whole log into `sales_daily` and deletes what it folded, in one
+//!   transaction; on PostgreSQL in one statement (`DELETE … RETURNING` feeding the upsert), so
+//!   it folds exactly the rows it deletes whatever commits meanwhile;
+//! - a report reads `sales_daily` and the log together in one statement ([`with_tail`]), so it
+//!   is exact the moment an order's write is acknowledged, rolled up or not.
 
 use crate::db::Tx;
 use crate::error::{AppError, AppResult};
 use sea_orm::ConnectionTrait;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, InsertStatement, OnConflict, Query};
+use sea_orm::sea_query::{
+    Alias, Condition, Expr, InsertStatement, Query, SelectStatement, UnionType,
+};
+use sea_orm::{DbBackend, Statement};
 use std::collections::BTreeMap;
-use zhunong_entity::{sales_daily, sales_fact};
+use zhunong_entity::sales_fact;
 
 /// (basis, day, week, month, product, batch, grower, collective, live session, buyer kind,
 /// channel, cancelled)
@@ -27,6 +36,12 @@ type Key = (
     String,
     i16,
 );
+
+/// Where orders append their changes to the daily totals until the roll-up folds them in.
+pub const LOG_TABLE: &str = "sales_daily_log";
+
+/// Any constant: the advisory lock that keeps roll-ups on PostgreSQL one at a time.
+const ROLLUP_LOCK: i64 = 0x007a_6e73_646c;
 
 /// The unique key of a daily-totals row.
 pub const KEY_COLUMNS: [&str; 10] = [
@@ -129,12 +144,12 @@ fn deltas(
     Some(out)
 }
 
-/// The one statement that moves the daily totals by the difference between `old` and `new`
-/// facts; `None` if nothing moves.
+/// The one statement that appends the difference between `old` and `new` facts to the log;
+/// `None` if nothing moves.
 ///
 /// # Errors
 /// Figures that overflow (500).
-pub fn upsert(
+pub fn append(
     old: &[sales_fact::Model],
     new: &[sales_fact::Model],
 ) -> AppResult<Option<InsertStatement>> {
@@ -144,7 +159,7 @@ pub fn upsert(
         return Ok(None);
     }
     let mut q = Query::insert();
-    q.into_table(sales_daily::Entity).columns(
+    q.into_table(Alias::new(LOG_TABLE)).columns(
         KEY_COLUMNS
             .iter()
             .chain(&["week_key", "month_key"])
@@ -170,18 +185,92 @@ pub fn upsert(
         q.values(values)
             .map_err(|e| AppError::Internal(anyhow::anyhow!("daily totals statement: {e}")))?;
     }
-    q.on_conflict(
-        OnConflict::columns(KEY_COLUMNS.map(Alias::new))
-            .values(SUM_COLUMNS.map(|c| {
-                (
-                    Alias::new(c),
-                    Expr::col((sales_daily::Entity, Alias::new(c)))
-                        .add(Expr::col((Alias::new("excluded"), Alias::new(c)))),
-                )
-            }))
-            .to_owned(),
-    );
     Ok(Some(q))
+}
+
+/// Every column of a daily-totals row but its id, as the log has them too.
+fn all_columns() -> Vec<&'static str> {
+    KEY_COLUMNS
+        .iter()
+        .chain(&["week_key", "month_key"])
+        .chain(&SUM_COLUMNS)
+        .copied()
+        .collect()
+}
+
+/// The daily totals with the log's tail, for a report: `sales_daily` and `sales_daily_log`,
+/// each narrowed by `filter` (so each uses its own indexes), as one `UNION ALL` to add up.
+pub fn with_tail(filter: &Condition) -> SelectStatement {
+    let arm = |table: Alias| {
+        let mut q = Query::select();
+        q.columns(all_columns().into_iter().map(Alias::new))
+            .from(table)
+            .cond_where(filter.clone());
+        q
+    };
+    let mut q = arm(Alias::new("sales_daily"));
+    q.union(UnionType::All, arm(Alias::new(LOG_TABLE)));
+    q
+}
+
+/// Folds the whole log into the daily totals and deletes it, in the caller's transaction; on
+/// PostgreSQL nothing if another roll-up holds the lock. Returns the daily rows written.
+///
+/// # Errors
+/// Database errors.
+pub async fn roll_up(tx: &Tx) -> AppResult<u64> {
+    let backend = tx.get_database_backend();
+    let key = KEY_COLUMNS.join(", ");
+    let sums = SUM_COLUMNS
+        .iter()
+        .map(|c| format!("SUM({c})"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let add = SUM_COLUMNS
+        .iter()
+        .map(|c| format!("{c} = sales_daily.{c} + excluded.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let columns = all_columns().join(", ");
+    let fold = |from: &str| {
+        format!(
+            "INSERT INTO sales_daily ({columns}) \
+             SELECT {key}, MIN(week_key), MIN(month_key), {sums} FROM {from} \
+             GROUP BY {key} ORDER BY {key} \
+             ON CONFLICT ({key}) DO UPDATE SET {add}"
+        )
+    };
+    if backend == DbBackend::Postgres {
+        let locked = tx
+            .query_one_raw(Statement::from_string(
+                backend,
+                format!("SELECT pg_try_advisory_xact_lock({ROLLUP_LOCK})"),
+            ))
+            .await?
+            .map(|r| r.try_get_by_index::<bool>(0))
+            .transpose()?
+            .unwrap_or(false);
+        if !locked {
+            return Ok(0);
+        }
+        // One statement, one snapshot: it folds exactly the rows it deletes, whatever orders
+        // commit meanwhile (theirs wait for the next round).
+        let done = tx
+            .execute_unprepared(&format!(
+                "WITH gone AS (DELETE FROM {LOG_TABLE} RETURNING *) {}",
+                fold("gone")
+            ))
+            .await?;
+        return Ok(done.rows_affected());
+    }
+    // SQLite: this transaction is the only writer, so nothing is appended between the fold and
+    // the delete. `WHERE true` tells the parser the upsert's SELECT has ended.
+    let done = tx
+        .execute_unprepared(&fold(&format!("{LOG_TABLE} WHERE true")))
+        .await?;
+    tx.execute_unprepared(&format!("DELETE FROM {LOG_TABLE}"))
+        .await?;
+    Ok(done.rows_affected())
 }
 
 /// Rebuilds the daily totals from the facts, in two set-based statements (for a bulk import).
@@ -190,6 +279,8 @@ pub fn upsert(
 /// Database errors.
 pub async fn rebuild(tx: &Tx) -> AppResult<()> {
     tx.execute_unprepared("DELETE FROM sales_daily").await?;
+    tx.execute_unprepared(&format!("DELETE FROM {LOG_TABLE}"))
+        .await?;
     let sums = "SUM(h_order), SUM(h_product), SUM(h_batch), SUM(h_grower), SUM(h_collective), \
                 SUM(h_line), COUNT(*), SUM(quantity_g), SUM(pieces), SUM(ordered_amount_fen), \
                 SUM(final_amount_fen), SUM(refunds_fen), SUM(net_sales_fen), SUM(commission_fen), \

@@ -91,7 +91,7 @@ pub async fn refresh(tx: &Tx, order_id: i64) -> AppResult<()> {
 }
 
 /// Writes the facts of an order that has none yet (a new order, or one from before the
-/// table), and adds them to the daily totals.
+/// table), and appends them to the daily totals' log.
 ///
 /// # Errors
 /// Database errors; figures that overflow (500).
@@ -100,7 +100,7 @@ pub async fn insert(tx: &Tx, f: &OrderFigures<'_>, offset: FixedOffset) -> AppRe
     write(tx, &[], &rows).await
 }
 
-/// PostgreSQL: a new order's facts and the daily totals they add to, as data-modifying CTEs for
+/// PostgreSQL: a new order's facts and their entries in the daily totals' log, as data-modifying CTEs for
 /// the caller's own statement (the one inserting the order's lines), so that they cost no round
 /// trip of their own; `None` if the order has no facts.
 ///
@@ -113,7 +113,7 @@ pub fn insert_ctes(f: &OrderFigures<'_>, offset: FixedOffset) -> AppResult<Optio
     }
     let mut with = WithClause::new();
     with.cte(new_facts_cte(&new));
-    if let Some(daily) = super::daily::upsert(&[], &new)? {
+    if let Some(daily) = super::daily::append(&[], &new)? {
         with.cte(
             CommonTableExpression::new()
                 .query(daily)
@@ -131,12 +131,12 @@ fn new_facts_cte(new: &[sales_fact::Model]) -> CommonTableExpression {
         .to_owned()
 }
 
-/// Replaces `old` facts by `new` ones, and moves the daily totals by the difference.
+/// Replaces `old` facts by `new` ones, and appends the difference to the daily totals' log.
 async fn write(tx: &Tx, old: &[sales_fact::Model], new: &[sales_fact::Model]) -> AppResult<()> {
-    let daily = super::daily::upsert(old, new)?;
+    let daily = super::daily::append(old, new)?;
     let backend = tx.get_database_backend();
     match daily {
-        // PostgreSQL: the facts go in as a data-modifying CTE of the totals' upsert, one round
+        // PostgreSQL: the facts go in as a data-modifying CTE of the log's insert, one round
         // trip instead of two on every change to an order (a new order's go with its lines:
         // `insert_ctes`).
         Some(mut daily) if backend == DbBackend::Postgres && !new.is_empty() => {
