@@ -8,7 +8,7 @@
 //! memory of every server it ran. Run it with `bench/run.sh`, which builds the release binaries
 //! and installs wrk if needed.
 //!
-//! `zhunong-bench reports [--orders N --lines N --years N --runs N --only …]` times the sales
+//! `zhunong-bench reports [--orders N --lines N --years N --runs N --tail N --only …]` times the sales
 //! reports instead (see `reports.rs`).
 
 mod bulk;
@@ -108,6 +108,7 @@ fn parse_report_args() -> Result<reports::ReportArgs, String> {
         lines: 1_000_000,
         years: 3,
         runs: 7,
+        tail: 20_000,
         backends: vec![Backend::Postgres, Backend::Sqlite],
         pg_url: std::env::var("BENCH_DATABASE_URL")
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into()),
@@ -122,6 +123,7 @@ fn parse_report_args() -> Result<reports::ReportArgs, String> {
             "--lines" => a.lines = num(&v)?,
             "--years" => a.years = u32::try_from(num(&v)?).map_err(|e| e.to_string())?,
             "--runs" => a.runs = usize::try_from(num(&v)?).map_err(|e| e.to_string())?,
+            "--tail" => a.tail = num(&v)?,
             "--only" => {
                 a.backends = match v.as_str() {
                     "postgres" | "pg" => vec![Backend::Postgres],
@@ -133,7 +135,7 @@ fn parse_report_args() -> Result<reports::ReportArgs, String> {
             "--binary" => a.binary = v,
             other => {
                 return Err(format!(
-                    "unknown flag {other}; flags: --orders --lines --years --runs --only --pg-url --binary"
+                    "unknown flag {other}; flags: --orders --lines --years --runs --tail --only --pg-url --binary"
                 ));
             }
         }

@@ -194,6 +194,7 @@ async fn a_scrape_under_load_passes_promtool_and_counts_the_orders_placed() {
         "zhunong_db_pool_connections{",
         "zhunong_webhook_outbox_depth ",
         "zhunong_live_sessions_open 0",
+        "zhunong_sales_log_rows ",
         "zhunong_db_acquire_seconds_bucket{",
     ] {
         assert!(after.contains(gauge), "{gauge} missing:\n{after}");

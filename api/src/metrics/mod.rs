@@ -98,6 +98,10 @@ fn describe() {
     );
     metrics::describe_gauge!("zhunong_live_sessions_open", "Live shows on air now");
     metrics::describe_gauge!(
+        "zhunong_sales_log_rows",
+        "Sales figures' log rows not yet folded into the daily totals (the roll-up's tail)"
+    );
+    metrics::describe_gauge!(
         "zhunong_backup_last_good_age_seconds",
         metrics::Unit::Seconds,
         "Age of the newest backup that restored and checked (+Inf if none)"

@@ -6,8 +6,8 @@ use crate::state::AppState;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use metrics_exporter_prometheus::PrometheusHandle;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbBackend, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use zhunong_entity::enums::{DeliveryStatus, LiveStatus};
 use zhunong_entity::{live_session, webhook_delivery};
@@ -65,6 +65,20 @@ async fn observe_state(state: &AppState) {
         .await
     {
         metrics::gauge!("zhunong_live_sessions_open").set(live as f64);
+    }
+    if let Ok(Some(tail)) = db
+        .read
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.read.get_database_backend(),
+            format!(
+                "SELECT COUNT(*) FROM {}",
+                crate::services::reports::daily::LOG_TABLE
+            ),
+        ))
+        .await
+        && let Ok(rows) = tail.try_get_by_index::<i64>(0)
+    {
+        metrics::gauge!("zhunong_sales_log_rows").set(rows as f64);
     }
     let settings = &state.settings;
     if let Some(dir) = settings.backup_dir.clone().filter(|_| settings.is_sqlite()) {
