@@ -94,28 +94,27 @@ fn pgbench_script(srv: &Server) -> String {
     format!("{}{};\nEND;\n", pgbench_head(srv), lines_select(srv))
 }
 
-/// The first ceiling plus, set-based, a sales fact per line, the daily-totals upsert of each
-/// line's key, and the idempotency answer: a copy of the answer stored under `sample_key`.
+/// The first ceiling plus, set-based, a sales fact per line, each line's entry in the daily
+/// totals' log (as the service appends it), and the idempotency answer: a copy of the answer
+/// stored under `sample_key`.
 fn pgbench_with_figures_script(srv: &Server, sample_key: i64) -> String {
     use zhunong_api::domain::sales::{day_key, month_key, week_key};
-    use zhunong_api::services::reports::daily::{KEY_COLUMNS, SUM_COLUMNS};
+    use zhunong_api::services::reports::daily::{KEY_COLUMNS, LOG_TABLE, SUM_COLUMNS};
     let today = chrono::Utc::now().date_naive();
     let (day, week, month) = (day_key(today), week_key(today), month_key(today));
     let (buyer, product, grower, p) = (srv.buyer_id, srv.product_id, srv.grower_id, PRICE_FEN);
     let a = srv.first_bulk_batch;
     let (keys, sums) = (KEY_COLUMNS.join(", "), SUM_COLUMNS.join(", "));
-    let add = crate::ceiling::daily_sums_added();
     format!(
         "{head}WITH l AS ({lines} RETURNING id, batch_id), \
 f AS (INSERT INTO sales_facts ({facts}) SELECT :id, l.id, {day}, {week}, {month}, {product}, l.batch_id, {grower}, \
 {buyer}, 'enterprise', 'partner_api', :id, l.id, 0, (l.batch_id = {a})::int, \
 (l.batch_id = {a})::int, 1, (l.batch_id = {a})::int, (l.batch_id = {a})::int, 1, 0, 1, {p}, \
 {p}, 0, {p}, 0, {p} FROM l) \
-INSERT INTO sales_daily ({keys}, week_key, month_key, {sums}) SELECT 0, {day}, {product}, \
+INSERT INTO {LOG_TABLE} ({keys}, week_key, month_key, {sums}) SELECT 0, {day}, {product}, \
 l.batch_id, {grower}, 0, 0, 'enterprise', 'partner_api', 0, {week}, {month}, \
 (l.batch_id = {a})::int, (l.batch_id = {a})::int, 1, (l.batch_id = {a})::int, \
-(l.batch_id = {a})::int, 1, 1, 0, 1, {p}, {p}, 0, {p}, 0, {p} FROM l \
-ON CONFLICT ({keys}) DO UPDATE SET {add};
+(l.batch_id = {a})::int, 1, 1, 0, 1, {p}, {p}, 0, {p}, 0, {p}, 0 FROM l;
 INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response_body, created_at) \
 SELECT 'ceiling', :id, request_hash, status_code, response_body, now() FROM idempotency_keys \
 WHERE id = {sample_key};

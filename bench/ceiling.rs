@@ -183,11 +183,11 @@ pub struct FigureValues<'a> {
     pub amount: &'a str,
 }
 
-/// The sales-fact INSERT and the daily-totals upsert of a 1-line order on the bench catalog (an
-/// individual buyer, no commission, collective or live session), as the service writes them.
+/// The sales-fact INSERT and the daily totals' log entry of a 1-line order on the bench catalog
+/// (an individual buyer, no commission, collective or live session), as the service writes them.
 pub fn one_line_figures(srv: &Server, v: &FigureValues<'_>) -> (String, String) {
     use zhunong_api::domain::sales::{day_key, month_key, week_key};
-    use zhunong_api::services::reports::daily::{KEY_COLUMNS, SUM_COLUMNS};
+    use zhunong_api::services::reports::daily::{KEY_COLUMNS, LOG_TABLE, SUM_COLUMNS};
     let today = chrono::Utc::now().date_naive();
     let (day, week, month) = (day_key(today), week_key(today), month_key(today));
     let (buyer, product, grower) = (srv.buyer_id, srv.product_id, srv.grower_id);
@@ -205,13 +205,12 @@ pub fn one_line_figures(srv: &Server, v: &FigureValues<'_>) -> (String, String) 
          0, 1, 1, 1, 1, 1, 1, 0, {pieces}, {a}, {a}, 0, {a}, 0, {a})"
     );
     let (keys, sums) = (KEY_COLUMNS.join(", "), SUM_COLUMNS.join(", "));
-    let add = daily_sums_added();
-    // Values in the order of the key columns, then week and month, then the sums.
+    // Values in the order of the key columns, then week and month, then the sums. An append
+    // to the log, as the service writes it; the roll-up that folds it runs apart.
     let daily = format!(
-        "INSERT INTO sales_daily ({keys}, week_key, month_key, {sums}) VALUES (0, {day}, \
+        "INSERT INTO {LOG_TABLE} ({keys}, week_key, month_key, {sums}) VALUES (0, {day}, \
          {product}, {batch}, {grower}, 0, 0, 'individual', {channel}, 0, {week}, {month}, 1, 1, \
-         1, 1, 1, 1, 1, 0, {pieces}, {a}, {a}, 0, {a}, 0, {a}) ON CONFLICT ({keys}) DO UPDATE SET \
-         {add}"
+         1, 1, 1, 1, 1, 0, {pieces}, {a}, {a}, 0, {a}, 0, {a}, 0)"
     );
     (fact, daily)
 }
@@ -222,16 +221,6 @@ pub const FACT_COLUMNS: &str = "order_id, line_id, placed_day, placed_week, plac
     cancelled, h_order, h_product, h_batch, h_grower, h_collective, h_line, quantity_g, pieces, \
     ordered_amount_fen, final_amount_fen, refunds_fen, net_sales_fen, commission_fen, \
     grower_payable_fen";
-
-/// The `DO UPDATE SET` of the daily-totals upsert: each sum adds the new row's.
-pub fn daily_sums_added() -> String {
-    use zhunong_api::services::reports::daily::SUM_COLUMNS;
-    SUM_COLUMNS
-        .iter()
-        .map(|c| format!("{c} = sales_daily.{c} + excluded.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
 
 /// Runs a pgbench `script` on the bench schema with `clients` clients; its transactions per
 /// second.

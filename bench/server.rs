@@ -254,7 +254,8 @@ impl Server {
     }
 
     /// Restores stock and, on PostgreSQL, vacuums the tables that orders update in place (the
-    /// stock, the daily sales totals, the partner rate limit), so each run starts alike: the
+    /// stock, the daily sales totals and their log, which the roll-up empties, the partner rate
+    /// limit), so each run starts alike: the
     /// server here runs with autovacuum off, and their dead row versions would pile up from run
     /// to run, slowing whichever runs later.
     pub async fn reset(&self) -> anyhow::Result<()> {
@@ -269,7 +270,7 @@ impl Server {
         };
         self.db.execute_unprepared(&restore).await?;
         let maintenance = match self.backend {
-            Backend::Postgres => "VACUUM ANALYZE batches, sales_daily, rate_limits",
+            Backend::Postgres => "VACUUM ANALYZE batches, sales_daily, sales_daily_log, rate_limits",
             Backend::Sqlite => "PRAGMA wal_checkpoint(TRUNCATE)",
         };
         self.db.execute_unprepared(maintenance).await?;
