@@ -270,7 +270,9 @@ impl Server {
         };
         self.db.execute_unprepared(&restore).await?;
         let maintenance = match self.backend {
-            Backend::Postgres => "VACUUM ANALYZE batches, sales_daily, sales_daily_log, rate_limits",
+            Backend::Postgres => {
+                "VACUUM ANALYZE batches, sales_daily, sales_daily_log, rate_limits"
+            }
             Backend::Sqlite => "PRAGMA wal_checkpoint(TRUNCATE)",
         };
         self.db.execute_unprepared(maintenance).await?;
