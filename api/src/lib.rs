@@ -2,6 +2,7 @@
 //! queries) and domain rules (pure, unit-tested).
 
 pub mod auth;
+pub mod background;
 pub mod backup;
 pub mod check;
 pub mod config;

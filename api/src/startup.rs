@@ -3,9 +3,9 @@
 
 use crate::auth::JwtKeys;
 use crate::auth::throttle::{LoginThrottle, ThrottleLimits};
+use crate::background;
 use crate::config::Settings;
 use crate::db::Db;
-use crate::db::hub::Notice;
 use crate::error::{AppError, ErrorCode, PROBLEM_JSON};
 use crate::extract::{BodyLimit, path_error, query_error};
 use crate::middleware;
@@ -21,7 +21,6 @@ use actix_web::{App, HttpResponse, HttpServer, ResponseError, guard, web};
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::broadcast::error::RecvError;
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
@@ -94,7 +93,7 @@ impl Application {
             webhook_secrets: webhook_secrets.clone(),
             auto_confirm: settings.auto_confirm()?,
         });
-        spawn_cache_invalidation(state.clone().into_inner());
+        background::spawn_cache_invalidation(state.clone().into_inner());
         if settings.webhook_worker && !state.db.is_read_only() {
             let cfg = crate::services::webhooks::worker::WorkerConfig::from_settings(
                 &settings,
@@ -107,8 +106,8 @@ impl Application {
             ));
         }
         if !state.db.is_read_only() {
-            spawn_auto_delivery(state.clone().into_inner());
-            spawn_sales_rollup(state.clone().into_inner());
+            background::spawn_auto_delivery(state.clone().into_inner());
+            background::spawn_sales_rollup(state.clone().into_inner());
         }
         let metrics = match settings.metrics_bind.as_deref() {
             Some(bind) => {
@@ -285,80 +284,6 @@ fn login_throttle(settings: &Settings, db: &Db) -> LoginThrottle {
     } else {
         LoginThrottle::in_memory(limits)
     }
-}
-
-/// Counts parcels shipped `parcel_auto_deliver_days` ago as delivered, and forgets recipients
-/// past `recipient_retention_days`, every `parcel_auto_deliver_every_secs`. Every replica may run
-/// it: each parcel moves by a conditional UPDATE, so two replicas never deliver one twice.
-/// Folds the sales figures' log into the daily totals, on every replica (one at a time).
-fn spawn_sales_rollup(state: Arc<AppState>) {
-    let every = Duration::from_millis(state.settings.sales_rollup_every_ms.max(1));
-    tokio::spawn(async move {
-        loop {
-            tokio::time::sleep(every).await;
-            let done = state
-                .db
-                .write(async |tx| crate::services::reports::daily::roll_up(tx).await)
-                .await;
-            if let Err(e) = done {
-                tracing::warn!(error = %e, "sales roll-up failed; retried next round");
-            }
-        }
-    });
-}
-
-fn spawn_auto_delivery(state: Arc<AppState>) {
-    let every = Duration::from_secs(state.settings.parcel_auto_deliver_every_secs.max(1));
-    tokio::spawn(async move {
-        loop {
-            tokio::time::sleep(every).await;
-            let s = &state.settings;
-            match crate::services::fulfilment::progress::auto_deliver(
-                &state.db,
-                s.parcel_auto_deliver_days,
-                s.parcel_auto_deliver_batch.max(1),
-                state.today(),
-            )
-            .await
-            {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(parcels = n, "parcels counted as delivered"),
-                Err(e) => {
-                    tracing::warn!(error = %e, "auto-delivery of parcels failed; retried next round")
-                }
-            }
-            let days = s.recipient_retention_days;
-            match crate::services::fulfilment::recipients::forget_old(&state.db, days).await {
-                Ok(0) => {}
-                Ok(n) => {
-                    tracing::info!(recipients = n, "recipients past their retention forgotten")
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, "forgetting old recipients failed; retried next round")
-                }
-            }
-        }
-    });
-}
-
-/// Forgets cached commission rules and user states whenever any replica changes them.
-fn spawn_cache_invalidation(state: Arc<AppState>) {
-    let mut notices = state.db.hub.subscribe();
-    tokio::spawn(async move {
-        loop {
-            match notices.recv().await {
-                Ok(Notice::RulesChanged) => state.rules.invalidate(),
-                Ok(Notice::UserChanged(id)) => state.user_states.forget(id),
-                // Notices were missed: forget everything that a notice would have corrected.
-                Err(RecvError::Lagged(_)) => {
-                    state.rules.invalidate();
-                    state.user_states.forget_all();
-                }
-                Ok(_) => {}
-                Err(RecvError::Closed) => break,
-            }
-        }
-    });
 }
 
 /// A page's route: `GET`, and `HEAD` answered the same way without the body (link checkers and

@@ -3,7 +3,7 @@
 
 use super::{Findings, Rule, Subject, int_rows};
 use crate::error::AppResult;
-use crate::services::reports::daily::{LOG_TABLE, SUM_COLUMNS};
+use crate::services::reports::daily::{KEY_COLUMNS, LOG_TABLE, SUM_COLUMNS};
 use crate::services::reports::facts::{OrderFigures, batch_info, rows};
 use chrono::FixedOffset;
 use sea_orm::sea_query::Expr;
@@ -21,8 +21,7 @@ const MAX_DAYS_READ: usize = 10_000;
 /// and key by key: the facts, and the totals and the log negated, summed per key, leave only
 /// zeros.
 pub async fn daily_totals(conn: &impl ConnectionTrait, found: &mut Findings) -> AppResult<()> {
-    let keys = "basis, day_key, product_id, batch_id, grower_id, collective_id, live_session_id, \
-                buyer_kind, channel, cancelled";
+    let keys = KEY_COLUMNS.join(", ");
     let fact_sums = |negate: bool| {
         SUM_COLUMNS
             .iter()

@@ -281,10 +281,15 @@ pub async fn rebuild(tx: &Tx) -> AppResult<()> {
     tx.execute_unprepared("DELETE FROM sales_daily").await?;
     tx.execute_unprepared(&format!("DELETE FROM {LOG_TABLE}"))
         .await?;
-    let sums = "SUM(h_order), SUM(h_product), SUM(h_batch), SUM(h_grower), SUM(h_collective), \
-                SUM(h_line), COUNT(*), SUM(quantity_g), SUM(pieces), SUM(ordered_amount_fen), \
-                SUM(final_amount_fen), SUM(refunds_fen), SUM(net_sales_fen), SUM(commission_fen), \
-                SUM(grower_payable_fen), SUM(shipping_cost_fen)";
+    // Each fact is one share row of its key.
+    let sums = SUM_COLUMNS
+        .iter()
+        .map(|c| match *c {
+            "share_rows" => "COUNT(*)".to_owned(),
+            c => format!("SUM({c})"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
     let columns = format!(
         "basis, day_key, week_key, month_key, product_id, batch_id, grower_id, collective_id, \
          live_session_id, buyer_kind, channel, cancelled, {}",

@@ -13,7 +13,7 @@ use sea_orm::{
     ExprTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 use std::collections::{HashMap, HashSet};
-use zhunong_entity::enums::{OrderStatus, Pricing};
+use zhunong_entity::enums::{Fulfilment, OrderStatus, Pricing};
 use zhunong_entity::{batch, buyer, order, order_line, payment, product, sales_fact};
 
 /// What a line's batch says about it.
@@ -69,7 +69,17 @@ pub async fn refresh(tx: &Tx, order_id: i64) -> AppResult<()> {
         .one(tx)
         .await?
         .flatten();
-    let shipping = super::shipping_costs::of_orders(tx, &[order_id]).await?;
+    // Only parcel orders travel in parcels: the others skip the lookup on every weighing and
+    // payment.
+    let shipping = if o.fulfilment == Fulfilment::Parcel {
+        super::shipping_costs::of_orders(tx, &[order_id])
+            .await?
+            .get(&order_id)
+            .copied()
+            .unwrap_or(0)
+    } else {
+        0
+    };
     let old = sales_fact::Entity::find()
         .filter(sales_fact::Column::OrderId.eq(order_id))
         .all(tx)
@@ -84,7 +94,7 @@ pub async fn refresh(tx: &Tx, order_id: i64) -> AppResult<()> {
         batches: &batches,
         buyer_kind: kind.as_str(),
         refunds_fen: -refunds.unwrap_or(0),
-        shipping_cost_fen: shipping.get(&order_id).copied().unwrap_or(0),
+        shipping_cost_fen: shipping,
     };
     let new = rows(&figures, tx.local_offset())?;
     write(tx, &old, &new).await

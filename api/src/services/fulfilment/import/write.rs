@@ -10,7 +10,7 @@ use crate::dto::events::{EventData, EventType};
 use crate::dto::fulfilment::{ImportRow, RowResult};
 use crate::error::{AppError, AppResult};
 use crate::services::fulfilment::pack::MAX_PARCEL_G;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use zhunong_entity::enums::{AuditAction, AuditEntity, OrderStatus, ParcelStatus};
 use zhunong_entity::{parcel, webhook_endpoint};
@@ -101,24 +101,26 @@ pub(super) async fn mark_shipped(
 ) -> AppResult<()> {
     let backend = tx.get_database_backend();
     for chunk in orders.chunks(CHUNK) {
-        let mut sql = format!(
+        let sql = format!(
             "UPDATE orders SET status = '{}', shipped_at = $1, updated_at = $1 \
              WHERE status = '{}' AND id IN ({})",
             OrderStatus::Shipped.as_str(),
             OrderStatus::Weighed.as_str(),
             super::known::id_list(chunk)
         );
-        if backend != DbBackend::Postgres {
-            sql = sql.replace("$1", "?1");
-        }
-        tx.execute_raw(sea_orm::Statement::from_sql_and_values(
-            backend,
-            sql,
-            [now.into()],
-        ))
-        .await?;
+        tx.execute_raw(with_now(backend, &sql, now)).await?;
     }
     Ok(())
+}
+
+/// A statement of literal values and one bound `now`, written `$1` (as SQLite's `?1` there).
+fn with_now(backend: DbBackend, sql: &str, now: chrono::DateTime<chrono::Utc>) -> Statement {
+    let sql = if backend == DbBackend::Postgres {
+        sql.to_owned()
+    } else {
+        sql.replace("$1", "?1")
+    };
+    Statement::from_sql_and_values(backend, sql, [now.into()])
 }
 
 /// Inserts the new parcels of `chunk`, shipped now, in one statement; their ids by tracking
@@ -153,21 +155,12 @@ async fn insert_parcels(
         ));
     }
     let backend = tx.get_database_backend();
-    let mut sql = format!(
+    let sql = format!(
         "INSERT INTO parcels (carrier, tracking_no, weight_g, status, packed_by, packed_at, shipped_at, \
          delivered_automatically) VALUES {} RETURNING id, tracking_no",
         values.join(",")
     );
-    if backend != DbBackend::Postgres {
-        sql = sql.replace("$1", "?1");
-    }
-    let rows = tx
-        .query_all_raw(sea_orm::Statement::from_sql_and_values(
-            backend,
-            sql,
-            [now.into()],
-        ))
-        .await?;
+    let rows = tx.query_all_raw(with_now(backend, &sql, now)).await?;
     let mut out = HashMap::with_capacity(rows.len());
     for r in rows {
         let id: i64 = r.try_get("", "id")?;
@@ -200,19 +193,11 @@ pub(super) async fn audit_shipped(
                 )
             })
             .collect();
-        let mut sql = format!(
+        let sql = format!(
             "INSERT INTO audit_log (at, actor_user_id, action, entity, entity_id, before, after) VALUES {}",
             values.join(",")
         );
-        if backend != DbBackend::Postgres {
-            sql = sql.replace("$1", "?1");
-        }
-        tx.execute_raw(sea_orm::Statement::from_sql_and_values(
-            backend,
-            sql,
-            [now.into()],
-        ))
-        .await?;
+        tx.execute_raw(with_now(backend, &sql, now)).await?;
     }
     Ok(())
 }
