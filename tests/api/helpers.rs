@@ -77,6 +77,7 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
         Err(_) => {
             let dir = std::env::temp_dir().join("zhunong-tests");
             std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir: {e}"));
+            sweep_old_files(&dir);
             let path = dir.join(format!("{id}.db"));
             settings.database_url = format!("sqlite://{}?mode=rwc", path.display());
             Cleanup::SqliteFile(path)
@@ -126,14 +127,40 @@ impl TestApp {
     }
 }
 
+/// Removes database files an earlier test run left behind (older than an hour).
+fn sweep_old_files(dir: &std::path::Path) {
+    let hour = std::time::Duration::from_secs(3_600);
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > hour);
+        if old {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         drop(self.handle.stop(false));
         match &self.cleanup {
             Cleanup::SqliteFile(path) => {
-                for suffix in ["", "-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-                }
+                // Later, from a thread of its own: the server's background loops (the sales
+                // roll-up runs every second) may still open a connection until the test's
+                // runtime ends, and a file removed under SQLite's feet is recreated empty by
+                // that connection, whose first use truncates the shared-memory file the old
+                // connections have mapped (SIGBUS). Files left by a test binary that exits
+                // first are swept by the next run (`sweep_old_files`).
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    std::thread::sleep(std::time::Duration::from_secs(5));
+                    for suffix in ["", "-wal", "-shm"] {
+                        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                    }
+                });
             }
             Cleanup::Nothing => {}
             Cleanup::PgSchema { url, schema } => {
