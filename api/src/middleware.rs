@@ -12,7 +12,14 @@ use std::time::Duration;
 
 /// The handler deadline, read by the deadline middleware.
 #[derive(Clone, Copy)]
-pub struct Deadline(pub Duration);
+pub struct Deadline {
+    pub request: Duration,
+    /// For a shop order import, which may write tens of thousands of orders.
+    pub import: Duration,
+}
+
+/// The routes that run under [`Deadline::import`].
+const LONG_ROUTES: [&str; 1] = ["/api/v1/shop/order-imports"];
 
 /// Refuses credentials in the query string, URLs with encoded NULs and query parameters the
 /// operation does not take, then runs the handler under the deadline: past it the client gets
@@ -58,9 +65,12 @@ pub async fn enforce_deadline(
         // Named like any other wrong field, so a page can mark it.
         return Err(AppError::field(name, "is not a parameter of this route").into());
     }
+    let long = req.method() == actix_web::http::Method::POST && LONG_ROUTES.contains(&req.path());
     let limit = req
         .app_data::<web::Data<Deadline>>()
-        .map_or(Duration::from_secs(30), |d| d.0);
+        .map_or(Duration::from_secs(30), |d| {
+            if long { d.import } else { d.request }
+        });
     match tokio::time::timeout(limit, next.call(req)).await {
         Ok(res) => res,
         Err(_) => Err(AppError::Unavailable(crate::error::Outage::Deadline).into()),

@@ -119,9 +119,10 @@ impl Application {
             None => None,
         };
         let body_limit = web::Data::new(BodyLimit(settings.max_body_bytes));
-        let deadline = web::Data::new(middleware::Deadline(Duration::from_secs(
-            settings.request_timeout_secs,
-        )));
+        let deadline = web::Data::new(middleware::Deadline {
+            request: Duration::from_secs(settings.request_timeout_secs),
+            import: Duration::from_secs(settings.import_timeout_secs),
+        });
 
         let mut server = HttpServer::new(move || {
             let (app, mut api) = App::new()

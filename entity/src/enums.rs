@@ -61,7 +61,7 @@ string_enum!(
 
 string_enum!(
     /// Where an order came from.
-    Channel { Livestream = "livestream", PartnerApi = "partner_api", Expo = "expo", Phone = "phone", WalkIn = "walk_in" }
+    Channel { Livestream = "livestream", PartnerApi = "partner_api", Expo = "expo", Phone = "phone", WalkIn = "walk_in", DouyinShop = "douyin_shop" }
 );
 
 string_enum!(
@@ -117,7 +117,7 @@ string_enum!(
 
 string_enum!(
     /// How money moved.
-    PaymentMethod { WechatPay = "wechat_pay", Alipay = "alipay", Cash = "cash", BankTransfer = "bank_transfer", Invoice = "invoice" }
+    PaymentMethod { WechatPay = "wechat_pay", Alipay = "alipay", Cash = "cash", BankTransfer = "bank_transfer", Invoice = "invoice", Platform = "platform" }
 );
 
 string_enum!(
@@ -197,7 +197,8 @@ string_enum!(
         UnpackParcel = "unpack_parcel", ShipParcel = "ship_parcel", DeliverParcel = "deliver_parcel",
         HandOverPickup = "hand_over_pickup", ReissueOrderLink = "reissue_order_link",
         OpenCase = "open_case", DecideCase = "decide_case", CloseCase = "close_case",
-        ReopenCase = "reopen_case"
+        ReopenCase = "reopen_case",
+        ImportShopOrders = "import_shop_orders", MapShopSku = "map_shop_sku"
     }
 );
 
@@ -206,7 +207,8 @@ string_enum!(
     AuditEntity {
         User = "user", Collective = "collective", Grower = "grower", Buyer = "buyer", Batch = "batch",
         CommissionRule = "commission_rule", LiveSession = "live_session", Order = "order",
-        OrderLine = "order_line", WeighTicket = "weigh_ticket", Load = "load"
+        OrderLine = "order_line", WeighTicket = "weigh_ticket", Load = "load",
+        ShopImport = "shop_import", ShopSku = "shop_sku"
     }
 );
 

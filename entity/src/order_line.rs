@@ -32,6 +32,8 @@ pub struct Model {
     pub commission_fen_per_jin: Option<i64>,
     /// `[{"collective_id": 1, "shares": 1}, …]` as the rule had them.
     pub commission_shares: Option<Json>,
+    /// Priced by the selling platform per item: weighing does not change the amount.
+    pub fixed_amount: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

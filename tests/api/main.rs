@@ -41,6 +41,7 @@ mod roles;
 mod rollup;
 mod sessions;
 mod shipping;
+mod shop;
 mod trace;
 mod webhook_contract;
 mod weighing;

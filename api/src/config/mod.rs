@@ -213,6 +213,12 @@ pub struct Settings {
     /// largest file accepted, in bytes.
     pub tracking_file_max_rows: usize,
     pub tracking_file_max_bytes: usize,
+    /// A Douyin shop order export: the largest file accepted (bytes), the most rows, the orders
+    /// written per transaction, and how long one import may run (past the request timeout).
+    pub import_max_bytes: usize,
+    pub import_max_rows: usize,
+    pub import_orders_per_tx: usize,
+    pub import_timeout_secs: u64,
     /// Hours the village has to answer an after-sales case, and hours after delivery that a
     /// buyer may open one from their page.
     pub claim_answer_hours: u32,
@@ -311,6 +317,10 @@ impl Default for Settings {
             buyer_page_burst: 30,
             tracking_file_max_rows: 10_000,
             tracking_file_max_bytes: 5 * 1024 * 1024,
+            import_max_bytes: 50 * 1024 * 1024,
+            import_max_rows: 100_000,
+            import_orders_per_tx: 200,
+            import_timeout_secs: 600,
             claim_answer_hours: 48,
             claim_window_hours: 48,
             claim_max_photos: 6,

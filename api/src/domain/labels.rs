@@ -62,6 +62,7 @@ labels!(Channel {
     Expo => "展会",
     Phone => "电话",
     WalkIn => "到店",
+    DouyinShop => "抖店",
 });
 
 labels!(PaymentMethod {
@@ -70,6 +71,7 @@ labels!(PaymentMethod {
     Cash => "现金",
     BankTransfer => "银行转账",
     Invoice => "挂账（发票）",
+    Platform => "平台代收",
 });
 
 labels!(Platform {
@@ -199,6 +201,8 @@ labels!(AuditAction {
     DecideCase => "处理售后",
     CloseCase => "关闭售后",
     ReopenCase => "重新打开售后",
+    ImportShopOrders => "导入抖店订单",
+    MapShopSku => "对应抖店商品",
 });
 
 labels!(CaseKind {

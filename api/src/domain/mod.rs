@@ -16,6 +16,8 @@ pub mod photos;
 pub mod sales;
 pub mod settlement;
 pub mod shipping;
+pub mod shop_export;
+pub mod table_file;
 pub mod trace;
 pub mod tracking_file;
 pub mod units;

@@ -60,27 +60,16 @@ fn find(headers: &[String], names: &[&str]) -> Option<usize> {
 /// # Errors
 /// A [`FileProblem`] naming why nothing can be read.
 pub fn read(bytes: &[u8], max_rows: usize) -> Result<Vec<Row>, FileProblem> {
-    let table = if bytes.starts_with(b"PK\x03\x04") {
-        xlsx_cells(bytes).ok_or(FileProblem::NotATable)?
-    } else {
-        csv_cells(&text_of(bytes).ok_or(FileProblem::NotATable)?)
-    };
+    let table: Vec<Vec<String>> = super::table_file::rows(bytes)
+        .ok_or(FileProblem::NotATable)?
+        .collect();
     // The header: the first of the first ten rows naming both the order and the tracking number.
     let header_at = table
         .iter()
         .take(10)
         .position(|r| find(r, &ORDER).is_some() && find(r, &TRACKING).is_some())
         .ok_or_else(|| FileProblem::NoHeader {
-            found: table
-                .iter()
-                .find(|r| r.iter().any(|c| !c.trim().is_empty()))
-                .map(|r| {
-                    r.iter()
-                        .map(|c| c.trim().to_owned())
-                        .filter(|c| !c.is_empty())
-                        .collect()
-                })
-                .unwrap_or_default(),
+            found: super::table_file::first_cells(&table),
         })?;
     let h = &table[header_at];
     let (o, t) = (find(h, &ORDER), find(h, &TRACKING));
@@ -108,84 +97,7 @@ pub fn read(bytes: &[u8], max_rows: usize) -> Result<Vec<Row>, FileProblem> {
     Ok(rows)
 }
 
-/// A cell as typed: trimmed, without the tab or apostrophe that spreadsheets put before long
-/// numbers to keep them as text.
-fn clean(v: &str) -> String {
-    v.trim()
-        .trim_start_matches(['\'', '\t', '`'])
-        .trim()
-        .to_owned()
-}
-
-/// The text of a CSV file: UTF-8 (a BOM dropped), else GBK; `None` for what is not text.
-fn text_of(bytes: &[u8]) -> Option<String> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.contains(&0) {
-        return None;
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Some(s.to_owned()),
-        Err(_) => {
-            let (text, _, bad) = encoding_rs::GB18030.decode(bytes);
-            (!bad).then(|| text.into_owned())
-        }
-    }
-}
-
-/// CSV cells, with quoted fields (commas, quotes doubled, line breaks inside quotes).
-fn csv_cells(text: &str) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
-    let mut row = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(ch) = chars.next() {
-        match (quoted, ch) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            (true, '"') => quoted = false,
-            (true, c) => field.push(c),
-            (false, '"') if field.is_empty() => quoted = true,
-            (false, ',') => row.push(std::mem::take(&mut field)),
-            (false, '\r') => {}
-            (false, '\n') => {
-                row.push(std::mem::take(&mut field));
-                rows.push(std::mem::take(&mut row));
-            }
-            (false, c) => field.push(c),
-        }
-    }
-    if !field.is_empty() || !row.is_empty() {
-        row.push(field);
-        rows.push(row);
-    }
-    rows
-}
-
-/// The first sheet's cells as text; `None` if it is no workbook.
-fn xlsx_cells(bytes: &[u8]) -> Option<Vec<Vec<String>>> {
-    use calamine::{Data, Reader, Xlsx};
-    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).ok()?;
-    let range = book.worksheet_range_at(0)?.ok()?;
-    Some(
-        range
-            .rows()
-            .map(|r| {
-                r.iter()
-                    .map(|c| match c {
-                        // Long numbers typed into a cell come back as floats.
-                        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
-                        Data::Int(i) => i.to_string(),
-                        Data::Empty => String::new(),
-                        other => other.to_string(),
-                    })
-                    .collect()
-            })
-            .collect(),
-    )
-}
+use super::table_file::clean;
 
 #[cfg(test)]
 mod tests {

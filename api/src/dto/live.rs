@@ -107,6 +107,10 @@ pub struct Totals {
     pub cancelled: i64,
     pub buyers: i64,
     pub revenue_fen: i64,
+    /// Of `orders` and `revenue_fen`, those bought in the Douyin shop's cart (imported from its
+    /// export) rather than taken by the helper.
+    pub shop_orders: i64,
+    pub shop_revenue_fen: i64,
     pub batches: Vec<BatchTotals>,
     pub top_buyers: Vec<TopBuyer>,
     pub updated_at: DateTime<Utc>,

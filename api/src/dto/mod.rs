@@ -20,6 +20,7 @@ pub mod partner;
 pub mod pick_list;
 pub mod receivables;
 pub mod reports;
+pub mod shop;
 pub mod trace;
 pub mod weighing;
 

@@ -147,6 +147,7 @@ pub(super) fn one_order(
             commission_bp: Some(*bp),
             commission_fen_per_jin: Some(0),
             commission_shares: Some(shares.clone()),
+            fixed_amount: false,
         });
         *next_line += 1;
     }

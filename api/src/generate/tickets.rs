@@ -88,6 +88,7 @@ mod tests {
                 commission_bp: None,
                 commission_fen_per_jin: None,
                 commission_shares: None,
+                fixed_amount: false,
             };
             let t = for_line(&line, 1, Utc::now());
             assert!(

@@ -28,6 +28,7 @@ pub mod products;
 pub mod receivables;
 pub mod reports;
 pub mod shipping;
+pub mod shop;
 pub mod trace;
 pub mod users;
 pub mod weighings;
@@ -47,6 +48,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
             .configure(buyers::routes)
             .configure(orders::routes)
             .configure(shipping::routes)
+            .configure(shop::routes)
             .configure(after_sales::routes)
             .configure(weighings::routes)
             .configure(loads::routes)

@@ -35,6 +35,7 @@ pub mod products;
 pub mod reports;
 pub mod rows;
 pub mod sessions;
+pub mod shop;
 pub mod stored_shares;
 pub mod trace;
 pub mod users;

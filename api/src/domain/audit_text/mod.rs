@@ -279,6 +279,29 @@ fn describe(c: &Ctx<'_>) -> String {
         | AuditAction::DecideCase
         | AuditAction::CloseCase
         | AuditAction::ReopenCase => fields::after_sales(c),
+        AuditAction::ImportShopOrders => format!(
+            "导入了抖店订单文件「{}」：共 {} 行，新增 {} 行，更新 {} 行，拒绝 {} 行",
+            r.after_text("file_name").unwrap_or("（无名）"),
+            r.after_i64("rows").unwrap_or(0),
+            r.after_i64("new").unwrap_or(0),
+            r.after_i64("updated").unwrap_or(0),
+            r.after_i64("refused").unwrap_or(0),
+        ),
+        AuditAction::MapShopSku => {
+            let target = match (r.after_i64("batch_id"), r.after_i64("product_id")) {
+                (Some(b), _) => c.batch(b),
+                (None, Some(p)) => {
+                    format!("{}的最新批次", Ctx::named(&c.names.products, p, "商品"))
+                }
+                (None, None) => "（无）".to_owned(),
+            };
+            format!(
+                "把抖店商家编码「{}」对应到{}，每件 {}",
+                r.after_text("sku_code").unwrap_or(""),
+                target,
+                r.after_i64("units_per_item").unwrap_or(0)
+            )
+        }
         AuditAction::EraseBuyer => with_reason(
             format!(
                 "删除了{}的个人信息（姓名、电话、地址等），订单和账目保留",

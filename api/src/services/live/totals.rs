@@ -43,6 +43,20 @@ pub async fn totals(db: &impl ConnectionTrait, session_id: i64) -> AppResult<Tot
         .one(db)
         .await?
         .unwrap_or_default();
+    let (shop_orders, shop_revenue): (i64, Option<i64>) = order::Entity::find()
+        .select_only()
+        .column_as(Expr::col(order::Column::Id).count(), "orders")
+        .column_as(
+            Expr::col(order::Column::TotalFen).sum().cast_as("BIGINT"),
+            "revenue",
+        )
+        .filter(order::Column::LiveSessionId.eq(session_id))
+        .filter(order::Column::Status.ne(OrderStatus::Cancelled))
+        .filter(order::Column::Channel.eq(zhunong_entity::enums::Channel::DouyinShop))
+        .into_tuple()
+        .one(db)
+        .await?
+        .unwrap_or_default();
     let cancelled: i64 = order::Entity::find()
         .select_only()
         .column_as(Expr::col(order::Column::Id).count(), "n")
@@ -145,6 +159,8 @@ pub async fn totals(db: &impl ConnectionTrait, session_id: i64) -> AppResult<Tot
         cancelled,
         buyers,
         revenue_fen: revenue.unwrap_or(0),
+        shop_orders,
+        shop_revenue_fen: shop_revenue.unwrap_or(0),
         batches,
         top_buyers,
         updated_at: chrono::Utc::now(),

@@ -91,7 +91,6 @@ pub async fn cancel(
     order: OrderId,
     reason: Option<String>,
 ) -> AppResult<OrderOut> {
-    let order_id = order.get();
     let reason = reason
         .map(|r| r.trim().to_owned())
         .filter(|r| !r.is_empty());
@@ -99,19 +98,29 @@ pub async fn cancel(
     v.opt_text(reason.as_deref(), "reason", 200);
     v.finish()?;
     let tx = db.begin_write().await?;
-    transition(&tx, order_id, OrderAction::Cancel).await?;
-    audit_status(
-        &tx,
-        caller,
-        order_id,
-        AuditAction::CancelOrder,
-        reason.as_deref(),
-    )
-    .await?;
+    let out = cancel_in(&tx, caller, order, reason.as_deref()).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// [`cancel`]'s work inside the caller's transaction (an import cancels an order together with
+/// its refund).
+///
+/// # Errors
+/// As [`cancel`].
+pub async fn cancel_in(
+    tx: &Tx,
+    caller: &Caller,
+    order: OrderId,
+    reason: Option<&str>,
+) -> AppResult<OrderOut> {
+    let order_id = order.get();
+    transition(tx, order_id, OrderAction::Cancel).await?;
+    audit_status(tx, caller, order_id, AuditAction::CancelOrder, reason).await?;
     let lines = order_line::Entity::find()
         .filter(order_line::Column::OrderId.eq(order_id))
         .order_by_asc(order_line::Column::BatchId)
-        .all(&tx)
+        .all(tx)
         .await?;
     let mut per_batch: BTreeMap<i64, i64> = BTreeMap::new();
     let mut ordered: BTreeMap<BatchId, i64> = BTreeMap::new();
@@ -127,22 +136,21 @@ pub async fn cancel(
                 Expr::col(batch::Column::StockQty).add(qty),
             )
             .filter(batch::Column::Id.eq(batch_id))
-            .exec(&tx)
+            .exec(tx)
             .await?;
     }
-    crate::services::reports::facts::refresh(&tx, order_id).await?;
-    let out = load_out(&tx, order).await?;
+    crate::services::reports::facts::refresh(tx, order_id).await?;
+    let out = load_out(tx, order).await?;
     outbox::emit(
-        &tx,
+        tx,
         EventType::OrderCancelled,
         &EventData::order(out.clone()),
     )
     .await?;
     if let Some(session) = out.live_session_id {
-        release(&tx, session, BuyerId::new(out.buyer_id), &ordered).await?;
+        release(tx, session, BuyerId::new(out.buyer_id), &ordered).await?;
         tx.notify(Notice::LiveSession(session)).await?;
     }
-    tx.commit().await?;
     Ok(out)
 }
 

@@ -3,12 +3,12 @@
 //! the money and weighing services can read an order without depending on how one is placed.
 
 mod actions;
-mod insert;
+pub(crate) mod insert;
 mod limits;
 mod place;
 mod shortage;
-mod stock;
+pub(crate) mod stock;
 
 pub use crate::services::order_reads::{get, list, load_out, status_counts};
-pub use actions::{cancel, confirm, confirm_pending_of_session};
+pub use actions::{cancel, cancel_in, confirm, confirm_pending_of_session};
 pub use place::{OrderContext, Placed, Placer, place};

@@ -285,6 +285,7 @@ async fn write_order(
             commission_bp: rule.map(|r| r.basis_points),
             commission_fen_per_jin: rule.map(|r| r.fen_per_jin),
             commission_shares: shares.get(&l.batch_id).cloned(),
+            fixed_amount: false,
         });
     }
     let total = Fen::sum(lines.iter().map(|l| Fen::new(l.amount_fen)))

@@ -93,6 +93,8 @@ pub async fn apply_line(
     )
     .await?;
     let final_amount = match weighed {
+        // Sold by the platform at a price per item: the buyer paid for the box, whatever it weighs.
+        Some(_) if line.fixed_amount => Some(line.amount_fen),
         Some(w) => Some(
             final_amount_fen(pricing, line.quantity, w, Fen::new(line.unit_price_fen))
                 .map(Fen::get)

@@ -1,0 +1,169 @@
+//! Reading an uploaded table as Chinese office tools write it: CSV (UTF-8 with or without a BOM,
+//! or GBK/GB18030 as Excel saves it in China) or the first sheet of an XLSX workbook. Rows come
+//! one at a time, so a caller that keeps only the cells it needs holds no copy of the table.
+
+use calamine::{Data, Range, Reader, Xlsx};
+
+/// The rows of `bytes` as cells of text; `None` for what is neither CSV text nor a workbook.
+pub fn rows(bytes: &[u8]) -> Option<Rows> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).ok()?;
+        let range = book.worksheet_range_at(0)?.ok()?;
+        Some(Rows::Sheet { range, next: 0 })
+    } else {
+        Some(Rows::Csv {
+            text: text_of(bytes)?,
+            pos: 0,
+        })
+    }
+}
+
+/// An iterator over a table's rows.
+pub enum Rows {
+    Csv { text: String, pos: usize },
+    Sheet { range: Range<Data>, next: usize },
+}
+
+impl Iterator for Rows {
+    type Item = Vec<String>;
+
+    fn next(&mut self) -> Option<Vec<String>> {
+        match self {
+            Self::Csv { text, pos } => next_csv_row(text, pos),
+            Self::Sheet { range, next } => {
+                if *next >= range.height() {
+                    return None;
+                }
+                let row = (0..range.width())
+                    .map(|c| range.get((*next, c)).map_or_else(String::new, sheet_cell))
+                    .collect();
+                *next += 1;
+                Some(row)
+            }
+        }
+    }
+}
+
+/// A cell as typed: trimmed, without the tab, apostrophe or backtick that spreadsheets and
+/// payment bills put before long numbers to keep them as text.
+pub fn clean(v: &str) -> String {
+    v.trim()
+        .trim_start_matches(['\'', '\t', '`'])
+        .trim()
+        .to_owned()
+}
+
+/// The cells of a sheet as text. A whole number a spreadsheet kept as a float comes back
+/// without its `.0`; one too long to be exact (an order id typed as a number) comes back in
+/// the `1.23E+18` form Excel shows, so that readers refuse it as mangled.
+fn sheet_cell(c: &Data) -> String {
+    match c {
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+        Data::Float(f) if f.abs() >= 1e15 => format!("{f:E}"),
+        Data::Int(i) => i.to_string(),
+        Data::DateTime(d) => {
+            let (y, mo, day, h, mi, sec, _) = d.to_ymd_hms_milli();
+            format!("{y:04}-{mo:02}-{day:02} {h:02}:{mi:02}:{sec:02}")
+        }
+        Data::Empty => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// The text of a CSV file: UTF-8 (a BOM dropped), else GB18030 (which GBK is part of); `None`
+/// for what is not text.
+fn text_of(bytes: &[u8]) -> Option<String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.contains(&0) {
+        return None;
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Some(s.to_owned()),
+        Err(_) => {
+            let (text, _, bad) = encoding_rs::GB18030.decode(bytes);
+            (!bad).then(|| text.into_owned())
+        }
+    }
+}
+
+/// The CSV row starting at `pos`, with quoted fields (commas, doubled quotes and line breaks
+/// inside quotes); `None` at the end.
+fn next_csv_row(text: &str, pos: &mut usize) -> Option<Vec<String>> {
+    let rest = text.get(*pos..)?;
+    if rest.is_empty() {
+        return None;
+    }
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = rest.char_indices().peekable();
+    while let Some((i, ch)) = chars.next() {
+        match (quoted, ch) {
+            (true, '"') if chars.peek().map(|p| p.1) == Some('"') => {
+                field.push('"');
+                chars.next();
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') if field.is_empty() => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                row.push(field);
+                *pos += i + 1;
+                return Some(row);
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    *pos = text.len();
+    row.push(field);
+    Some(row)
+}
+
+/// The first non-empty row's cells, for a message naming the headers a file has.
+pub fn first_cells(rows: &[Vec<String>]) -> Vec<String> {
+    rows.iter()
+        .find(|r| r.iter().any(|c| !c.trim().is_empty()))
+        .map(|r| {
+            r.iter()
+                .map(|c| c.trim().to_owned())
+                .filter(|c| !c.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_rows_keep_quoted_commas_quotes_and_line_breaks() {
+        let got: Vec<Vec<String>> =
+            rows("a,b\r\n\"x,1\",\"say \"\"hi\"\"\"\n\"two\nlines\",z".as_bytes())
+                .map(Iterator::collect)
+                .unwrap_or_default();
+        assert_eq!(
+            got,
+            vec![
+                vec!["a".to_owned(), "b".to_owned()],
+                vec!["x,1".to_owned(), "say \"hi\"".to_owned()],
+                vec!["two\nlines".to_owned(), "z".to_owned()],
+            ]
+        );
+    }
+
+    #[test]
+    fn gbk_and_bom_are_read_and_binary_is_not_a_table() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("订单号\n甲\n");
+        let got: Vec<Vec<String>> = rows(&gbk).map(Iterator::collect).unwrap_or_default();
+        assert_eq!(got[1], vec!["甲".to_owned()]);
+        let bom: Vec<Vec<String>> = rows("\u{feff}订单号\n".as_bytes())
+            .map(Iterator::collect)
+            .unwrap_or_default();
+        assert_eq!(bom[0], vec!["订单号".to_owned()]);
+        assert!(rows(b"\x00\x01binary").is_none());
+        assert!(rows(b"PK\x03\x04not really").is_none());
+    }
+}

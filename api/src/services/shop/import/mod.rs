@@ -1,0 +1,273 @@
+//! Importing a Douyin shop order export: read the file ([`crate::domain::shop_export`]), decide
+//! each order against what is stored ([`plan`]), and in a commit write it ([`apply`]). A preview
+//! runs the same plan and writes only the import's record. Every import is kept with its
+//! checksum and per-row results ([`record`]).
+//!
+//! Orders are written in groups, one transaction per group; when one order of a group is refused
+//! at write time (stock sold meanwhile by a helper, a parcel packed meanwhile), the group is
+//! rolled back and written again one order per transaction, so the rest of the file applies.
+
+mod apply;
+mod known;
+mod plan;
+mod record;
+
+use crate::db::Db;
+use crate::domain::caller::Caller;
+use crate::domain::shop_export::{self, FileProblem, ShopRow};
+use crate::dto::shop::{ImportOut, RowOutcome, RowResult};
+use crate::error::{AppError, AppResult};
+use crate::services::facts::Facts;
+use crate::services::money::rules::RulesCache;
+use apply::Refused;
+use plan::{FileOrder, Plan};
+
+pub use record::{get as get_import, list as list_imports, results_csv};
+
+/// What an import needs from the server besides the file.
+pub struct ImportContext<'a> {
+    pub facts: &'a Facts,
+    pub rules: &'a RulesCache,
+    pub today: chrono::NaiveDate,
+    pub offset: chrono::FixedOffset,
+    pub max_rows: usize,
+    /// Orders written per transaction.
+    pub orders_per_tx: usize,
+}
+
+/// Imports (or with `dry_run`, previews) `bytes`.
+///
+/// # Errors
+/// 422 for a file that cannot be read (not a table, no header, missing columns, too many rows).
+pub async fn run(
+    db: &Db,
+    ctx: &ImportContext<'_>,
+    caller: &Caller,
+    file_name: &str,
+    bytes: &[u8],
+    dry_run: bool,
+) -> AppResult<ImportOut> {
+    let export = shop_export::read(bytes, ctx.max_rows, ctx.offset).map_err(file_error)?;
+    let used = export.used.clone();
+    let unknown = export.unknown.clone();
+    let (orders, refused_rows) = plan::group(export.rows);
+    let mut known = known::load(db, ctx, &orders).await?;
+    let import_id = record::start(db, caller, file_name, bytes, dry_run).await?;
+    let mut results: Vec<RowResult> = refused_rows
+        .into_iter()
+        .map(|r| RowResult {
+            line: r.line,
+            platform_order_id: r.order_id,
+            sub_order_id: String::new(),
+            outcome: RowOutcome::Refused,
+            reason: r.reason,
+            order_number: None,
+        })
+        .collect();
+    let mut plans = Vec::with_capacity(orders.len());
+    for o in &orders {
+        let stored = known.stored.get(&o.platform_id);
+        let mut k = plan::Known {
+            targets: &known.targets,
+            stock: &mut known.stock,
+            shows: &known.shows,
+        };
+        plans.push(plan::decide(o, stored, &mut k));
+    }
+    let outcomes = if dry_run {
+        plans.iter().map(preview_outcome).collect()
+    } else {
+        let terms = apply::Terms {
+            caller,
+            buyer_id: known::shop_buyer(db).await?,
+            import_id,
+            today: ctx.today,
+            rules: &known.rules,
+            pricing: &known.pricing,
+        };
+        commit(db, &terms, &orders, &plans, ctx.orders_per_tx.max(1)).await?
+    };
+    let mut new_sale_fen = 0;
+    for ((o, p), (outcome, reason, order_id)) in orders.iter().zip(&plans).zip(outcomes) {
+        if outcome == RowOutcome::New && matches!(p, Plan::Create { .. }) {
+            new_sale_fen += o.rows.iter().map(ShopRow::sale_fen).sum::<i64>();
+        }
+        for r in &o.rows {
+            results.push(RowResult {
+                line: r.line,
+                platform_order_id: r.order_id.clone(),
+                sub_order_id: r.sub_order_id.clone(),
+                outcome,
+                reason: reason.clone(),
+                order_number: order_id.map(crate::domain::order_number::format),
+            });
+        }
+    }
+    results.sort_by_key(|r| r.line);
+    let unmapped = known::unmapped(&orders, &known.targets);
+    record::finish(
+        db,
+        caller,
+        record::Finished {
+            id: import_id,
+            used,
+            unknown,
+            unmapped,
+            results,
+            new_sale_fen,
+        },
+    )
+    .await
+}
+
+fn file_error(p: FileProblem) -> AppError {
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            "nothing".to_owned()
+        } else {
+            v.join(", ")
+        }
+    };
+    match p {
+        FileProblem::NotATable => AppError::field("file", "not a CSV or XLSX file"),
+        FileProblem::NoHeader { found } => AppError::field(
+            "file",
+            format!(
+                "no header naming the order id (主订单编号) and the SKU code (商家编码); found: {}",
+                list(&found)
+            ),
+        ),
+        FileProblem::MissingColumns { missing, found } => AppError::field(
+            "file",
+            format!(
+                "the header lacks {}; found: {}",
+                missing.join(", "),
+                list(&found)
+            ),
+        ),
+        FileProblem::TooManyRows { max } => {
+            AppError::field("file", format!("at most {max} rows per file"))
+        }
+    }
+}
+
+/// An order's outcome: what, why, and our order once it exists.
+type Outcome = (RowOutcome, String, Option<i64>);
+
+fn preview_outcome(p: &Plan) -> Outcome {
+    match p {
+        Plan::Create { .. } => (RowOutcome::New, String::new(), None),
+        Plan::Change {
+            order_id,
+            refunds,
+            cancel,
+        } => (
+            RowOutcome::Updated,
+            change_reason(refunds, *cancel),
+            Some(*order_id),
+        ),
+        Plan::Unchanged { order_id } => (RowOutcome::Unchanged, String::new(), Some(*order_id)),
+        Plan::Skip(why) => (RowOutcome::Skipped, why.clone(), None),
+        Plan::Refuse(why) => (RowOutcome::Refused, why.clone(), None),
+    }
+}
+
+fn change_reason(refunds: &[plan::Refund], cancel: bool) -> String {
+    let refunded: i64 = refunds.iter().map(|r| r.fen).sum();
+    match (cancel, refunded) {
+        (true, 0) => "抖店已关闭：取消订单，退回库存".into(),
+        (true, fen) => format!(
+            "抖店已关闭：退款 {} 元，取消订单，退回库存",
+            crate::domain::format::yuan(fen)
+        ),
+        (false, fen) => format!("抖店售后退款 {} 元", crate::domain::format::yuan(fen)),
+    }
+}
+
+/// Writes the plans, `per_tx` orders per transaction; a group with a refusal is written again
+/// one order at a time.
+async fn commit(
+    db: &Db,
+    terms: &apply::Terms<'_>,
+    orders: &[FileOrder],
+    plans: &[Plan],
+    per_tx: usize,
+) -> AppResult<Vec<Outcome>> {
+    let mut out = Vec::with_capacity(plans.len());
+    let pairs: Vec<(&FileOrder, &Plan)> = orders.iter().zip(plans).collect();
+    for group in pairs.chunks(per_tx) {
+        let tx = db.begin_write().await?;
+        let mut done = Vec::with_capacity(group.len());
+        let mut refused = false;
+        for (o, p) in group {
+            match write_one(&tx, terms, o, p).await {
+                Ok(outcome) => done.push(outcome),
+                Err(_) => {
+                    refused = true;
+                    break;
+                }
+            }
+        }
+        if !refused {
+            tx.commit().await?;
+            out.extend(done);
+            continue;
+        }
+        drop(tx);
+        for (o, p) in group {
+            let tx = db.begin_write().await?;
+            match write_one(&tx, terms, o, p).await {
+                Ok(outcome) => {
+                    tx.commit().await?;
+                    out.push(outcome);
+                }
+                Err(Refused::Because(why)) => {
+                    drop(tx);
+                    out.push((RowOutcome::Refused, why, None));
+                }
+                Err(Refused::Failed(e)) => {
+                    drop(tx);
+                    // Another import of the same file created it meanwhile: the unique
+                    // platform id refused this one, and the order is there once.
+                    match known::stored_order_id(&db.read, &o.platform_id).await? {
+                        Some(id) if matches!(p, Plan::Create { .. }) => {
+                            out.push((RowOutcome::Unchanged, String::new(), Some(id)));
+                        }
+                        _ => return Err(e),
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+async fn write_one(
+    tx: &crate::db::Tx,
+    terms: &apply::Terms<'_>,
+    o: &FileOrder,
+    p: &Plan,
+) -> Result<Outcome, Refused> {
+    Ok(match p {
+        Plan::Create {
+            lines,
+            live_session_id,
+        } => {
+            let id = apply::create(tx, terms, &o.rows, lines, *live_session_id).await?;
+            (RowOutcome::New, String::new(), Some(id))
+        }
+        Plan::Change {
+            order_id,
+            refunds,
+            cancel,
+        } => {
+            apply::change(tx, terms.caller, *order_id, refunds, *cancel, terms.today).await?;
+            (
+                RowOutcome::Updated,
+                change_reason(refunds, *cancel),
+                Some(*order_id),
+            )
+        }
+        other => preview_outcome(other),
+    })
+}

@@ -1,0 +1,214 @@
+//! Bad files refused whole, bad rows refused alone; imports racing helpers' orders and each
+//! other; the ship-back file.
+
+use super::files::{Row, csv};
+use super::{map_sku, totals, upload};
+use crate::helpers::spawn_app;
+use serde_json::json;
+
+const BASE: u64 = 6_930_000_000_000_000_000;
+
+#[tokio::test]
+async fn bad_files_are_refused_whole_and_bad_rows_alone() {
+    let app = spawn_app().await;
+    let batch = app.batch("by_piece", 100, 1_250).await;
+    map_sku(&app, "GUA-1", batch, 1).await;
+    let not_a_table = upload(&app, b"\x00\x01\x02 binary".to_vec(), false).await;
+    not_a_table.assert_field_error("file");
+    let no_header = upload(&app, "姓名,电话\n张三,138\n".as_bytes().to_vec(), false).await;
+    no_header.assert_field_error("file");
+    assert!(no_header.text.contains("姓名, 电话"), "{}", no_header.text);
+    let too_big = upload(&app, vec![b'a'; 50 * 1024 * 1024 + 1], false).await;
+    assert_eq!(too_big.status, 413, "{}", too_big.text);
+
+    let good = Row::new(BASE, BASE + 1, "GUA-1", 1, 1_250);
+    let mut mangled = Row::new(BASE + 2, BASE + 3, "GUA-1", 1, 1_250);
+    mangled.main = "6.93E+18".into();
+    let mut wrong_sum = Row::new(BASE + 4, BASE + 5, "GUA-1", 1, 1_250);
+    wrong_sum.host_fen = 0;
+    let mut bad_date = Row::new(BASE + 6, BASE + 7, "GUA-1", 1, 1_250);
+    bad_date.paid_at = "28.11.2026 20:15".into();
+    let mut formula = Row::new(BASE + 8, BASE + 9, "GUA-1", 1, 1_250);
+    formula.recipient = "=HYPERLINK(\"http://x\")".into();
+    let mut file =
+        String::from_utf8(csv(&[good, mangled, wrong_sum, bad_date, formula])).unwrap_or_default();
+    // A row whose amounts do not add up: paid written as 1 fen more than goods less discounts.
+    let written = format!("\t{},巨峰葡萄 5斤装,GUA-1,1,12.50,12.50", BASE + 5);
+    assert!(file.contains(&written), "{file}");
+    file = file.replace(
+        &written,
+        &format!("\t{},巨峰葡萄 5斤装,GUA-1,1,12.50,12.52", BASE + 5),
+    );
+    let r = upload(&app, file.into_bytes(), false).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(totals(&r.json), (5, 2, 0, 0, 0, 3), "{}", r.text);
+    let reasons: Vec<&str> = r.json["rows"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|x| x["reason"].as_str())
+        .collect();
+    assert!(reasons[0].contains("科学计数法"), "{reasons:?}");
+    assert!(reasons[1].contains("金额对不上"), "{reasons:?}");
+    assert!(reasons[2].contains("格式无法识别"), "{reasons:?}");
+    assert_eq!(app.stock(batch).await, 98);
+    // The formula is kept as text, and neutralised on the way out.
+    let order = app
+        .sql_i64(&format!(
+            "SELECT order_id FROM shop_orders WHERE platform_order_id = '{}'",
+            BASE + 8
+        ))
+        .await;
+    let sec = app.token("secretary").await;
+    let f = app
+        .get(&sec, &format!("/api/v1/orders/{order}/fulfilment"))
+        .await;
+    assert_eq!(
+        f.json["recipient"]["name"], "=HYPERLINK(\"http://x\")",
+        "{}",
+        f.text
+    );
+    let waiting = app
+        .get(&app.token("station").await, "/api/v1/parcels/waiting")
+        .await;
+    assert!(!waiting.text.contains(",=HYPERLINK"), "{}", waiting.text);
+}
+
+#[tokio::test]
+async fn shop_imports_racing_helper_orders_never_oversell() {
+    let app = std::sync::Arc::new(spawn_app().await);
+    let batch = app.batch("by_piece", 60, 1_250).await;
+    map_sku(&app, "GUA-1", batch, 1).await;
+    let buyer = app.buyer("individual").await;
+    let helper = app.token("helper").await;
+    let rows: Vec<Row> = (0..50)
+        .map(|i| Row::new(BASE + 100 + i, BASE + 200 + i, "GUA-1", 1, 1_250))
+        .collect();
+    let file = csv(&rows);
+    let mut tasks = Vec::new();
+    for i in 0..100 {
+        let app = app.clone();
+        let helper = helper.clone();
+        let file = file.clone();
+        tasks.push(tokio::spawn(async move {
+            if i % 25 == 0 {
+                let r = upload(&app, file, false).await;
+                assert_eq!(r.status, 200, "{}", r.text);
+                0
+            } else {
+                let r = app
+                    .place_order(&helper, json!({"buyer_id": buyer, "channel": "phone", "lines": [{"batch_id": batch, "quantity": 1}]}))
+                    .await;
+                assert!(matches!(r.status, 201 | 409), "{}", r.text);
+                i64::from(r.status == 201)
+            }
+        }));
+    }
+    let mut helper_sold = 0;
+    for t in tasks {
+        helper_sold += t.await.unwrap_or_else(|e| panic!("{e}"));
+    }
+    let shop_sold = app
+        .sql_i64(
+            "SELECT COUNT(*) FROM orders WHERE channel = 'douyin_shop' AND status <> 'cancelled'",
+        )
+        .await;
+    let stock = app.stock(batch).await;
+    assert!(stock >= 0);
+    assert_eq!(
+        helper_sold + shop_sold + stock,
+        60,
+        "helper {helper_sold}, shop {shop_sold}, left {stock}"
+    );
+    assert_eq!(
+        app.sql_i64("SELECT COUNT(DISTINCT platform_order_id) FROM shop_orders")
+            .await,
+        app.sql_i64("SELECT COUNT(*) FROM shop_orders").await,
+        "four imports of one file made each order once"
+    );
+    let check = app.cli(&["check", "--json"]);
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+}
+
+#[tokio::test]
+async fn shipped_shop_orders_go_back_in_the_batch_shipping_layout_once() {
+    let app = spawn_app().await;
+    let batch = app.batch("by_piece", 100, 1_250).await;
+    map_sku(&app, "GUA-1", batch, 1).await;
+    let rows: Vec<Row> = (0..2)
+        .map(|i| Row::new(BASE + 300 + i, BASE + 400 + i, "GUA-1", 1, 1_250))
+        .collect();
+    assert_eq!(totals(&upload(&app, csv(&rows), false).await.json).1, 2);
+    let order = app
+        .sql_i64(&format!(
+            "SELECT order_id FROM shop_orders WHERE platform_order_id = '{}'",
+            BASE + 300
+        ))
+        .await;
+    let o = app
+        .get(
+            &app.token("secretary").await,
+            &format!("/api/v1/orders/{order}"),
+        )
+        .await;
+    let line = o.json["lines"][0]["line_id"].as_i64().unwrap_or(0);
+    crate::shipping::weigh_boxes(&app, line, 1).await;
+    let packed = crate::shipping::pack(
+        &app,
+        json!({"order_ids": [order], "weight_g": 2_250, "carrier": "zhongtong"}),
+    )
+    .await;
+    assert_eq!(packed.status, 201, "{}", packed.text);
+    let parcel = packed.json["id"].as_i64().unwrap_or(0);
+    let st = app.token("station").await;
+    let shipped = app
+        .post(
+            &st,
+            &format!("/api/v1/parcels/{parcel}/ship"),
+            json!({"tracking_no": "ZT7500000009"}),
+        )
+        .await;
+    assert_eq!(shipped.status, 200, "{}", shipped.text);
+    let sec = app.token("secretary").await;
+    let file = app
+        .post(
+            &sec,
+            "/api/v1/shop/ship-back-files?only_new=true",
+            json!({}),
+        )
+        .await;
+    assert_eq!(file.status, 200, "{}", file.text);
+    let lines: Vec<&str> = file.text.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "订单号,物流公司,运单号",
+            &format!("{},中通快递,ZT7500000009", BASE + 300)
+        ]
+    );
+    let again = app
+        .post(
+            &sec,
+            "/api/v1/shop/ship-back-files?only_new=true",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        again.text.trim_start_matches('\u{feff}').lines().count(),
+        1,
+        "only the new ones"
+    );
+    let all = app
+        .post(&sec, "/api/v1/shop/ship-back-files", json!({}))
+        .await;
+    assert_eq!(
+        all.text.trim_start_matches('\u{feff}').lines().count(),
+        2,
+        "all of them"
+    );
+}
