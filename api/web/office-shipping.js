@@ -13,7 +13,7 @@
   const PARCEL_STATUS = window.Zhunong.labelsOf('parcel_status');
   const PER_PAGE = 50;
   const GROUP_SHOWN = 10; // “全部”里每种方式先列几单
-  const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  const XLSX_TYPE = o.XLSX_TYPE;
 
   /** 导入结果每一行的结果与原因（服务器的 code → 中文）。 */
   const RESULT = { applied: '已发货', unchanged: '无变化', refused: '未导入' };
@@ -193,38 +193,17 @@
 
   // ---------------------------------------------------------------- 快递单号：下载与导入
 
-  /** 上传表格文件（原样的字节），返回导入结果；出错时抛出和 api() 一样的错误。 */
+  /** 上传表格文件，返回导入结果；表头不对时说清楚要哪几列、文件里有哪几列。 */
   async function upload(file) {
-    const type = /\.xlsx$/i.test(file.name) || file.type === XLSX_TYPE ? XLSX_TYPE : 'text/csv';
-    const send = async () => fetch('/api/v1/parcels/tracking-import', {
-      method: 'POST', cache: 'no-store', credentials: 'omit', body: file,
-      headers: { Accept: 'application/json', 'Content-Type': type, Authorization: `Bearer ${await window.Zhunong.accessToken()}` },
-    });
-    let res;
     try {
-      res = await send();
-      if (res.status === 401 && (await window.Zhunong.renew()) === 'ok') res = await send();
+      return await o.uploadFile('/parcels/tracking-import', file);
     } catch (e) {
-      if (e && e.problem) throw e;
-      throw new window.Zhunong.ApiError(0, { code: 'network', detail: String((e && e.message) || e) });
-    }
-    if (res.status === 401) {
-      window.Zhunong.toLogin('登录已过期或无效，请重新登录。');
-      throw new window.Zhunong.ApiError(401, { code: 'unauthorized', detail: 'unauthorized', handled: true });
-    }
-    const body = await res.json().catch(() => null);
-    if (!res.ok) {
-      const problem = body && typeof body === 'object' ? body : { code: '', detail: `HTTP ${res.status}` };
-      // 表头不对：说清楚要哪几列、文件里有哪几列。
-      const bad = (problem.errors || []).find((e) => e.field === 'file');
-      const found = bad && /found: (.*)$/.exec(bad.message || '');
-      if (found) {
-        const names = found[1] === 'nothing' ? [] : found[1].split(', ');
+      if (e && e.foundHeaders) {
+        const names = e.foundHeaders;
         throw clientError(`这个文件的表头里找不到“订单号”和“运单号”这两列。${names.length ? `文件里的表头是：${names.join('、')}。` : '文件里没有表头。'}请用快递打单工具导出的表格，或把第一行写成：订单号、物流公司、运单号。`);
       }
-      throw new window.Zhunong.ApiError(res.status, problem);
+      throw e;
     }
-    return body;
   }
 
   function resultView(file, r) {

@@ -29,6 +29,7 @@
     description: '摘要', price_fen: '合同价', label: '用途', company: '单位', address: '地址',
     payment_terms: '结算方式', order_ids: '订单', reference: '凭证号', buyer_id: '买家',
     file: '文件', decision: '处理方式', shipped_days_ago: '天数',
+    sku_code: '商家编码', batch_id: '批次', product_id: '商品', units_per_item: '每件数量',
   };
 
   /** ¥1,234.50；负数 -¥1,234.50。 */
@@ -223,10 +224,46 @@
     fieldLabel: (f) => FIELD_TEXT[f] || (/^[a-z_]+$/.test(f) ? '这一项' : f),
   });
 
+  const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+  /**
+   * 上传表格文件（原样的字节）到 path，返回服务器的回答；出错时抛出和 api() 一样的错误。
+   * 表头不对（422，file 一项写着 found: …）时，错误带上文件里的表头 foundHeaders。
+   */
+  async function uploadFile(path, file) {
+    const type = /\.xlsx$/i.test(file.name) || file.type === XLSX_TYPE ? XLSX_TYPE : 'text/csv';
+    const send = async () => fetch(`/api/v1${path}`, {
+      method: 'POST', cache: 'no-store', credentials: 'omit', body: file,
+      headers: { Accept: 'application/json', 'Content-Type': type, Authorization: `Bearer ${await window.Zhunong.accessToken()}` },
+    });
+    let res;
+    try {
+      res = await send();
+      if (res.status === 401 && (await window.Zhunong.renew()) === 'ok') res = await send();
+    } catch (e) {
+      if (e && e.problem) throw e;
+      throw new window.Zhunong.ApiError(0, { code: 'network', detail: String((e && e.message) || e) });
+    }
+    if (res.status === 401) {
+      window.Zhunong.toLogin('登录已过期或无效，请重新登录。');
+      throw new window.Zhunong.ApiError(401, { code: 'unauthorized', detail: 'unauthorized', handled: true });
+    }
+    const body = await res.json().catch(() => null);
+    if (!res.ok) {
+      const problem = body && typeof body === 'object' ? body : { code: '', detail: `HTTP ${res.status}` };
+      const err = new window.Zhunong.ApiError(res.status, problem);
+      const bad = (problem.errors || []).find((e) => e.field === 'file');
+      const found = bad && /found: (.*)$/.exec(bad.message || '');
+      if (found) err.foundHeaders = found[1] === 'nothing' ? [] : found[1].split(', ');
+      throw err;
+    }
+    return body;
+  }
+
   window.Zhunong.office = {
     ORDER_STATUS, PAYMENT_STATUS, CHANNEL, METHOD,
     money, wan, jin, count, pct, pctClass, orderNumber, localTime, table, chart, newKey, register, api, el, fill, $,
-    fenOf, gramsOf, form, read, act, tabs,
+    fenOf, gramsOf, form, read, act, tabs, uploadFile, XLSX_TYPE,
     download: (path, filename) => window.Zhunong.openFile(path, filename),
     openPrint: (path) => window.Zhunong.openFile(path, null), yuanText: (fen) => window.Zhunong.yuan(fen || 0),
   };

@@ -158,23 +158,32 @@ pub async fn write(tx: &Tx, order_id: i64, recipient: Option<&RecipientIn>) -> A
     order_recipient::Entity::delete_by_id(order_id)
         .exec(tx)
         .await?;
-    if let Some(r) = recipient {
-        order_recipient::ActiveModel {
-            order_id: Set(order_id),
-            name: Set(r.name.trim().to_owned()),
-            phone: Set(r.phone.trim().to_owned()),
-            province: Set(r.province.trim().to_owned()),
-            city: Set(r.city.trim().to_owned()),
-            district: Set(r.district.trim().to_owned()),
-            street: Set(r.street.trim().to_owned()),
-            detail: Set(r.detail.trim().to_owned()),
-            raw_text: Set(r.raw_text.clone()),
-            unsure: Set(r.unsure.join(",")),
-            created_at: Set(chrono::Utc::now()),
-        }
-        .insert(tx)
-        .await?;
+    match recipient {
+        Some(r) => write_new(tx, order_id, r).await,
+        None => Ok(()),
     }
+}
+
+/// Writes the recipient of an order that has none yet.
+///
+/// # Errors
+/// Database errors.
+pub async fn write_new(tx: &Tx, order_id: i64, r: &RecipientIn) -> AppResult<()> {
+    order_recipient::ActiveModel {
+        order_id: Set(order_id),
+        name: Set(r.name.trim().to_owned()),
+        phone: Set(r.phone.trim().to_owned()),
+        province: Set(r.province.trim().to_owned()),
+        city: Set(r.city.trim().to_owned()),
+        district: Set(r.district.trim().to_owned()),
+        street: Set(r.street.trim().to_owned()),
+        detail: Set(r.detail.trim().to_owned()),
+        raw_text: Set(r.raw_text.clone()),
+        unsure: Set(r.unsure.join(",")),
+        created_at: Set(chrono::Utc::now()),
+    }
+    .insert(tx)
+    .await?;
     Ok(())
 }
 

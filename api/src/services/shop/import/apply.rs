@@ -17,17 +17,19 @@ use crate::domain::units::{BatchId, OrderId};
 use crate::dto::fulfilment::RecipientIn;
 use crate::dto::money::RecordPayment;
 use crate::error::{AppError, AppResult, Invariant};
+use crate::services::audit::{self, Change};
 use crate::services::money::payments::write_payment;
 use crate::services::money::rules::RuleSnapshot;
 use crate::services::orders::insert::{FigureTerms, insert};
 use crate::services::reports::facts::BatchInfo;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, ExprTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, ExprTrait, QueryFilter, Set};
 use std::collections::{BTreeMap, HashMap};
+use zhunong_entity::enums::{AuditAction, AuditEntity};
 use zhunong_entity::enums::{
     Channel, Fulfilment, OrderStatus, PaymentMethod, PaymentStatus, Pricing,
 };
-use zhunong_entity::{order, order_line, shop_order, shop_order_line};
+use zhunong_entity::{order, order_line, payment, shop_order, shop_order_line};
 
 /// What every new order of one import shares.
 pub struct Terms<'a> {
@@ -140,7 +142,9 @@ pub async fn create(
         buyer_id: Set(terms.buyer_id),
         channel: Set(Channel::DouyinShop),
         status: Set(OrderStatus::Confirmed),
-        payment_status: Set(PaymentStatus::Unpaid),
+        // Paid in full through the platform as it is written: the payment row follows.
+        payment_status: Set(PaymentStatus::Paid),
+        paid_fen: Set(total),
         total_fen: Set(total),
         note: Set(Some(format!("抖店订单 {}", first.order_id))),
         created_by: Set(terms.caller.user_id),
@@ -158,7 +162,7 @@ pub async fn create(
         buyer_kind: zhunong_entity::enums::BuyerKind::Individual.as_str(),
     };
     let (stored, stored_lines) = insert(tx, new_order, models, &figure_terms).await?;
-    crate::services::fulfilment::recipients::write(tx, stored.id, Some(&recipient(first))).await?;
+    crate::services::fulfilment::recipients::write_new(tx, stored.id, &recipient(first)).await?;
     shop_order::Entity::insert(shop_order::ActiveModel {
         order_id: Set(stored.id),
         platform_order_id: Set(first.order_id.clone()),
@@ -188,21 +192,7 @@ pub async fn create(
     }))
     .exec_without_returning(tx)
     .await?;
-    let payment = RecordPayment {
-        amount_fen: total,
-        method: PaymentMethod::Platform,
-        reference: Some(format!("抖店 {}", first.order_id)),
-        reason: None,
-        paid_at: Some(sold_at),
-    };
-    write_payment(
-        tx,
-        terms.caller,
-        OrderId::new(stored.id),
-        &payment,
-        terms.today,
-    )
-    .await?;
+    record_platform_payment(tx, terms.caller, &stored, &first.order_id, sold_at).await?;
     let refunds: Vec<Refund> = stored_lines
         .iter()
         .zip(rows)
@@ -220,6 +210,50 @@ pub async fn create(
             .await?;
     }
     Ok(stored.id)
+}
+
+/// The payment the platform collected, written with the order: a new, confirmed order is neither
+/// delivered nor settled, and the shop's buyer has no webhooks, so the general payment path's
+/// settlement and event would only read. The payment row and its audit row are the same.
+async fn record_platform_payment(
+    tx: &Tx,
+    caller: &Caller,
+    order: &order::Model,
+    platform_id: &str,
+    paid_at: chrono::DateTime<chrono::Utc>,
+) -> AppResult<()> {
+    let p = payment::ActiveModel {
+        order_id: Set(order.id),
+        amount_fen: Set(order.total_fen),
+        method: Set(PaymentMethod::Platform),
+        reference: Set(Some(format!("抖店 {platform_id}"))),
+        reason: Set(None),
+        paid_at: Set(paid_at),
+        recorded_by: Set(caller.user_id),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await?;
+    audit::record(
+        tx,
+        Change::of(
+            Some(caller.user_id),
+            AuditAction::RecordPayment,
+            AuditEntity::Order,
+            order.id,
+        )
+        .after(serde_json::json!({
+            "payment_id": p.id,
+            "amount_fen": p.amount_fen,
+            "method": p.method,
+            "reference": p.reference,
+            "paid_fen": order.paid_fen,
+            "due_fen": order.total_fen,
+        })),
+    )
+    .await?;
+    Ok(())
 }
 
 /// Refunds each line once: the line's refunded amount moves from 0 only

@@ -5,6 +5,7 @@
 use super::ImportContext;
 use super::plan::{FileOrder, Stored};
 use crate::db::Db;
+use crate::domain::shop_export::values::ShopState;
 use crate::dto::shop::UnmappedSku;
 use crate::error::AppResult;
 use crate::services::money::rules::RuleSnapshot;
@@ -198,10 +199,12 @@ pub async fn shop_buyer(db: &Db) -> AppResult<i64> {
     .await
 }
 
-/// The SKU codes of the file without a map, with a product name and how many rows need each.
+/// The SKU codes of the file's paid orders without a map, with a product name and how many rows
+/// need each (unpaid and closed orders take no stock, so they need none).
 pub fn unmapped(orders: &[FileOrder], targets: &HashMap<String, Target>) -> Vec<UnmappedSku> {
     let mut found: BTreeMap<&str, (String, i64)> = BTreeMap::new();
-    for r in orders.iter().flat_map(|o| &o.rows) {
+    let paid = orders.iter().filter(|o| o.rows[0].state == ShopState::Paid);
+    for r in paid.flat_map(|o| &o.rows) {
         if !targets.contains_key(&r.sku_code) {
             let e = found
                 .entry(&r.sku_code)
