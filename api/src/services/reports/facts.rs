@@ -110,6 +110,15 @@ pub async fn insert(tx: &Tx, f: &OrderFigures<'_>, offset: FixedOffset) -> AppRe
     write(tx, &[], &rows).await
 }
 
+/// Writes the facts of new orders (rows made by [`rows`]), and their entries in the daily totals'
+/// log, in one go: an import writes a group of orders at a time.
+///
+/// # Errors
+/// Database errors; figures that overflow (500).
+pub async fn insert_rows(tx: &Tx, new: &[sales_fact::Model]) -> AppResult<()> {
+    write(tx, &[], new).await
+}
+
 /// PostgreSQL: a new order's facts and their entries in the daily totals' log, as data-modifying CTEs for
 /// the caller's own statement (the one inserting the order's lines), so that they cost no round
 /// trip of their own; `None` if the order has no facts.

@@ -8,6 +8,7 @@
 //! rolled back and written again one order per transaction, so the rest of the file applies.
 
 mod apply;
+mod create;
 mod known;
 mod plan;
 mod record;
@@ -197,29 +198,18 @@ async fn commit(
     let pairs: Vec<(&FileOrder, &Plan)> = orders.iter().zip(plans).collect();
     for group in pairs.chunks(per_tx) {
         let tx = db.begin_write().await?;
-        let mut done = Vec::with_capacity(group.len());
-        let mut refused = false;
-        for (o, p) in group {
-            match write_one(&tx, terms, o, p).await {
-                Ok(outcome) => done.push(outcome),
-                Err(_) => {
-                    refused = true;
-                    break;
-                }
-            }
-        }
-        if !refused {
+        if let Ok(done) = write_group(&tx, terms, group).await {
             tx.commit().await?;
             out.extend(done);
             continue;
         }
         drop(tx);
-        for (o, p) in group {
+        for one in group {
             let tx = db.begin_write().await?;
-            match write_one(&tx, terms, o, p).await {
-                Ok(outcome) => {
+            match write_group(&tx, terms, std::slice::from_ref(one)).await {
+                Ok(done) => {
                     tx.commit().await?;
-                    out.push(outcome);
+                    out.extend(done);
                 }
                 Err(Refused::Because(why)) => {
                     drop(tx);
@@ -229,8 +219,8 @@ async fn commit(
                     drop(tx);
                     // Another import of the same file created it meanwhile: the unique
                     // platform id refused this one, and the order is there once.
-                    match known::stored_order_id(&db.read, &o.platform_id).await? {
-                        Some(id) if matches!(p, Plan::Create { .. }) => {
+                    match known::stored_order_id(&db.read, &one.0.platform_id).await? {
+                        Some(id) if matches!(one.1, Plan::Create { .. }) => {
                             out.push((RowOutcome::Unchanged, String::new(), Some(id)));
                         }
                         _ => return Err(e),
@@ -242,32 +232,50 @@ async fn commit(
     Ok(out)
 }
 
-async fn write_one(
+/// Writes a group's plans in `tx`: its new orders in one set-based pass, then each change.
+async fn write_group(
     tx: &crate::db::Tx,
     terms: &apply::Terms<'_>,
-    o: &FileOrder,
-    p: &Plan,
-) -> Result<Outcome, Refused> {
-    Ok(match p {
-        Plan::Create {
-            lines,
-            live_session_id,
-        } => {
-            let id = apply::create(tx, terms, &o.rows, lines, *live_session_id).await?;
-            (RowOutcome::New, String::new(), Some(id))
-        }
-        Plan::Change {
-            order_id,
-            refunds,
-            cancel,
-        } => {
-            apply::change(tx, terms.caller, *order_id, refunds, *cancel, terms.today).await?;
-            (
-                RowOutcome::Updated,
-                change_reason(refunds, *cancel),
-                Some(*order_id),
-            )
-        }
-        other => preview_outcome(other),
-    })
+    group: &[(&FileOrder, &Plan)],
+) -> Result<Vec<Outcome>, Refused> {
+    let new: Vec<create::NewOrder<'_>> = group
+        .iter()
+        .filter_map(|(o, p)| match p {
+            Plan::Create {
+                lines,
+                live_session_id,
+            } => Some(create::NewOrder {
+                rows: &o.rows,
+                lines,
+                live_session_id: *live_session_id,
+            }),
+            _ => None,
+        })
+        .collect();
+    let mut created = if new.is_empty() {
+        Vec::new()
+    } else {
+        create::create(tx, terms, &new).await?
+    }
+    .into_iter();
+    let mut out = Vec::with_capacity(group.len());
+    for (_, p) in group {
+        out.push(match p {
+            Plan::Create { .. } => (RowOutcome::New, String::new(), created.next()),
+            Plan::Change {
+                order_id,
+                refunds,
+                cancel,
+            } => {
+                apply::change(tx, terms.caller, *order_id, refunds, *cancel, terms.today).await?;
+                (
+                    RowOutcome::Updated,
+                    change_reason(refunds, *cancel),
+                    Some(*order_id),
+                )
+            }
+            other => preview_outcome(other),
+        });
+    }
+    Ok(out)
 }
