@@ -27,7 +27,7 @@ fn violations(report: &Value, rule: &str) -> u64 {
 }
 
 /// The ids the findings of `rule` name.
-fn named(report: &Value, rule: &str) -> Vec<i64> {
+pub fn named(report: &Value, rule: &str) -> Vec<i64> {
     report["findings"]
         .as_array()
         .into_iter()
@@ -48,7 +48,7 @@ pub fn broken(report: &Value) -> Vec<String> {
         .collect()
 }
 
-async fn exec(app: &TestApp, sql: &str) {
+pub async fn exec(app: &TestApp, sql: &str) {
     let db = app.raw_db().await;
     db.execute_unprepared(sql)
         .await

@@ -16,11 +16,13 @@
 //! - the daily totals equal the sum of their facts;
 //! - each order's facts equal the facts its order, lines and payments make now;
 //! - every stored idempotent answer points at objects that exist;
-//! - no order is in an impossible state.
+//! - no order is in an impossible state;
+//! - a Douyin shop order's refunds equal its lines' refunds, and each line has its 子订单编号.
 
 mod ledger;
 mod orders;
 mod sales;
+mod shop;
 mod stock;
 
 use crate::error::AppResult;
@@ -56,10 +58,12 @@ pub enum Rule {
     Idempotency,
     /// No order is in an impossible state.
     OrderState,
+    /// A shop order's refunds equal its lines' refunds; every line has its 子订单编号.
+    ShopOrders,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 9] = [
+    pub const ALL: [Rule; 10] = [
         Rule::LedgerBalances,
         Rule::AppendOnly,
         Rule::SettledSplit,
@@ -69,6 +73,7 @@ impl Rule {
         Rule::Facts,
         Rule::Idempotency,
         Rule::OrderState,
+        Rule::ShopOrders,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -82,6 +87,7 @@ impl Rule {
             Rule::Facts => "facts",
             Rule::Idempotency => "idempotency",
             Rule::OrderState => "order_state",
+            Rule::ShopOrders => "shop_orders",
         }
     }
 }
@@ -277,6 +283,7 @@ pub async fn run(conn: &DatabaseConnection, options: Options) -> AppResult<Repor
     sales::daily_totals(&snapshot, &mut found).await?;
     sales::facts(&snapshot, options.local_offset, &mut found).await?;
     orders::idempotent_answers(&snapshot, &mut found).await?;
+    shop::orders(&snapshot, &mut found).await?;
     snapshot.rollback().await?;
     let rules: Vec<RuleResult> = found
         .counts

@@ -212,3 +212,47 @@ async fn shipped_shop_orders_go_back_in_the_batch_shipping_layout_once() {
         "all of them"
     );
 }
+
+#[tokio::test]
+async fn the_integrity_check_names_a_shop_order_whose_refunds_do_not_add_up() {
+    use crate::integrity::{broken, check, exec, named};
+    let app = spawn_app().await;
+    let batch = app.batch("by_piece", 100, 1_250).await;
+    map_sku(&app, "GUA-1", batch, 1).await;
+    let mut rows: Vec<Row> = (0..3)
+        .map(|i| Row::new(BASE + 500, BASE + 600 + i, "GUA-1", 1, 1_250))
+        .collect();
+    rows[1].after_sale = "退款成功".into();
+    assert_eq!(totals(&upload(&app, csv(&rows), false).await.json).1, 3);
+    let order = app
+        .sql_i64(&format!(
+            "SELECT order_id FROM shop_orders WHERE platform_order_id = '{}'",
+            BASE + 500
+        ))
+        .await;
+    let (code, r) = check(&app);
+    assert_eq!((code, broken(&r)), (0, Vec::<String>::new()), "{r}");
+    exec(
+        &app,
+        &format!("UPDATE shop_orders SET refunded_fen = refunded_fen + 1 WHERE order_id = {order}"),
+    )
+    .await;
+    let (code, r) = check(&app);
+    assert_eq!(code, 1);
+    assert_eq!(named(&r, "shop_orders"), vec![order], "{r}");
+    exec(
+        &app,
+        &format!(
+            "UPDATE shop_orders SET refunded_fen = refunded_fen - 1 WHERE order_id = {order}; \
+             DELETE FROM shop_order_lines WHERE sub_order_id = '{}'",
+            BASE + 602
+        ),
+    )
+    .await;
+    let (_, r) = check(&app);
+    assert_eq!(
+        named(&r, "shop_orders"),
+        vec![order],
+        "a line without its 子订单编号: {r}"
+    );
+}
