@@ -214,10 +214,12 @@ pub struct Settings {
     pub tracking_file_max_rows: usize,
     pub tracking_file_max_bytes: usize,
     /// A Douyin shop order export: the largest file accepted (bytes), the most rows, the orders
-    /// written per transaction, and how long one import may run (past the request timeout).
+    /// written per transaction, the orders read and worked through at a time (what memory
+    /// holds of the file's rows), and how long one import may run (past the request timeout).
     pub import_max_bytes: usize,
     pub import_max_rows: usize,
     pub import_orders_per_tx: usize,
+    pub import_orders_per_read: usize,
     pub import_timeout_secs: u64,
     /// Hours the village has to answer an after-sales case, and hours after delivery that a
     /// buyer may open one from their page.
@@ -320,6 +322,7 @@ impl Default for Settings {
             import_max_bytes: 50 * 1024 * 1024,
             import_max_rows: 100_000,
             import_orders_per_tx: 200,
+            import_orders_per_read: 2_000,
             import_timeout_secs: 600,
             claim_answer_hours: 48,
             claim_window_hours: 48,

@@ -44,6 +44,30 @@ impl Iterator for Rows {
     }
 }
 
+impl Rows {
+    /// How many of the rows still to come hold a cell that is not blank, without reading them
+    /// for the caller (a second pass over the text or the sheet, keeping nothing).
+    pub fn count_rest(&self) -> usize {
+        match self {
+            Self::Csv { text, pos } => {
+                let mut at = *pos;
+                std::iter::from_fn(|| next_csv_row(text, &mut at))
+                    .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
+                    .count()
+            }
+            Self::Sheet { range, next } => (*next..range.height())
+                .filter(|r| {
+                    (0..range.width()).any(|c| {
+                        range
+                            .get((*r, c))
+                            .is_some_and(|v| !sheet_cell(v).trim().is_empty())
+                    })
+                })
+                .count(),
+        }
+    }
+}
+
 /// A cell as typed: trimmed, without the tab, apostrophe or backtick that spreadsheets and
 /// payment bills put before long numbers to keep them as text.
 pub fn clean(v: &str) -> String {

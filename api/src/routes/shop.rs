@@ -82,6 +82,7 @@ pub async fn import_orders(
         offset: s.local_offset(),
         max_rows: s.import_max_rows,
         orders_per_tx: s.import_orders_per_tx,
+        orders_per_read: s.import_orders_per_read,
     };
     let name = params.file_name.as_deref().unwrap_or("抖店订单");
     let out = import::run(&state.db, &ctx, &auth, name, &bytes, params.dry_run).await?;

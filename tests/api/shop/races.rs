@@ -256,3 +256,65 @@ async fn the_integrity_check_names_a_shop_order_whose_refunds_do_not_add_up() {
         "a line without its 子订单编号: {r}"
     );
 }
+
+#[tokio::test]
+async fn a_file_is_worked_through_in_parts_and_an_order_split_across_them_is_refused() {
+    let app = crate::helpers::spawn_app_with(|s| {
+        s.import_orders_per_read = 3;
+        s.import_orders_per_tx = 2;
+    })
+    .await;
+    let batch = app.batch("by_piece", 100, 1_250).await;
+    map_sku(&app, "GUA-1", batch, 1).await;
+    let mut rows: Vec<Row> = (0..10)
+        .map(|i| Row::new(BASE + 700 + i, BASE + 800 + i, "GUA-1", 1, 1_250))
+        .collect();
+    // The first order's second line comes last, three parts later.
+    rows.push(Row::new(BASE + 700, BASE + 899, "GUA-1", 2, 1_250));
+    let preview = upload(&app, csv(&rows), true).await;
+    assert_eq!(
+        totals(&preview.json),
+        (11, 10, 0, 0, 0, 1),
+        "{}",
+        preview.text
+    );
+    assert_eq!(preview.json["rows"][0]["line"], 12);
+    assert!(
+        preview.json["rows"][0]["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("没有挨在一起")),
+        "{}",
+        preview.text
+    );
+    let commit = upload(&app, csv(&rows), false).await;
+    assert_eq!(
+        totals(&commit.json),
+        totals(&preview.json),
+        "{}",
+        commit.text
+    );
+    assert_eq!(app.stock(batch).await, 90);
+    let results = app
+        .get(
+            &app.token("secretary").await,
+            &format!(
+                "/api/v1/shop/order-imports/{}/results.csv",
+                commit.json["id"]
+            ),
+        )
+        .await;
+    let lines: Vec<&str> = results
+        .text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .collect();
+    let numbers: Vec<&str> = lines[1..]
+        .iter()
+        .filter_map(|l| l.split(',').next())
+        .collect();
+    assert_eq!(
+        numbers,
+        (2..=12).map(|n| n.to_string()).collect::<Vec<_>>(),
+        "in file order"
+    );
+}

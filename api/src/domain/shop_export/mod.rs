@@ -87,26 +87,49 @@ pub enum FileProblem {
     },
 }
 
-/// The file read: which headers were used and which not, and every row.
+/// An export opened: which headers were used and which not, and its rows, read one at a time
+/// (an iterator), so that a caller keeps only the rows it is working on.
 pub struct Export {
     pub used: Vec<String>,
     pub unknown: Vec<String>,
-    pub rows: Vec<Result<ShopRow, Refusal>>,
+    /// The data rows (the empty ones aside).
+    pub rows: usize,
+    layout: Layout,
+    table: super::table_file::Rows,
+    /// The spreadsheet's number of the next row.
+    line: usize,
+    offset: chrono::FixedOffset,
 }
 
-/// Reads `bytes`, at most `max_rows` rows, times in `offset`.
+impl Iterator for Export {
+    type Item = Result<ShopRow, Refusal>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let cells = self.table.next()?;
+            self.line += 1;
+            if cells.iter().any(|c| !c.trim().is_empty()) {
+                return Some(row(&self.layout, &cells, self.line - 1, self.offset));
+            }
+        }
+    }
+}
+
+/// Opens `bytes`: finds the header, and counts the rows (at most `max_rows`) before any is
+/// used, so that a file too long is refused whole. Times are read in `offset`.
 ///
 /// # Errors
 /// A [`FileProblem`].
-pub fn read(
+pub fn open(
     bytes: &[u8],
     max_rows: usize,
     offset: chrono::FixedOffset,
 ) -> Result<Export, FileProblem> {
     let mut table = super::table_file::rows(bytes).ok_or(FileProblem::NotATable)?;
+    // The header: the first of the first ten rows naming the order id and the SKU code.
     let mut before = Vec::new();
-    let header = loop {
-        let Some(row) = table.next() else {
+    let (layout, header_cells) = loop {
+        let Some(row) = table.next().filter(|_| before.len() < 10) else {
             return Err(FileProblem::NoHeader {
                 found: super::table_file::first_cells(&before),
             });
@@ -116,13 +139,7 @@ pub fn read(
             break (layout, row);
         }
         before.push(row);
-        if before.len() >= 10 {
-            return Err(FileProblem::NoHeader {
-                found: super::table_file::first_cells(&before),
-            });
-        }
     };
-    let (layout, header_cells) = header;
     let missing = layout.missing();
     if !missing.is_empty() {
         return Err(FileProblem::MissingColumns {
@@ -130,21 +147,18 @@ pub fn read(
             found: super::table_file::first_cells(&[header_cells]),
         });
     }
-    let first_line = before.len() + 2;
-    let mut rows = Vec::new();
-    for (i, cells) in table.enumerate() {
-        if cells.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        if rows.len() >= max_rows {
-            return Err(FileProblem::TooManyRows { max: max_rows });
-        }
-        rows.push(row(&layout, &cells, first_line + i, offset));
+    let rows = table.count_rest();
+    if rows > max_rows {
+        return Err(FileProblem::TooManyRows { max: max_rows });
     }
     Ok(Export {
         used: layout.used.clone(),
         unknown: layout.unknown.clone(),
         rows,
+        layout,
+        table,
+        line: before.len() + 2,
+        offset,
     })
 }
 
@@ -287,13 +301,13 @@ mod tests {
              6.92E+18,,PUTAO-5J,1,39.90,0,0,0,39.90,待发货,,2026-11-28 20:16:00,直播,\n\
              6920000000000000002,,PUTAO-5J,1,39.90,0,0,0,30.00,待发货,,2026-11-28 20:16:00,,\n"
         );
-        let export = read(csv.as_bytes(), 10, cst()).ok();
-        let Some(export) = export else {
+        let Ok(export) = open(csv.as_bytes(), 10, cst()) else {
             panic!("the file should be read");
         };
         assert_eq!(export.unknown, vec!["旗帜颜色".to_owned()]);
-        assert_eq!(export.used.len(), 13);
-        let first = export.rows[0].clone().ok();
+        assert_eq!((export.used.len(), export.rows), (13, 3));
+        let rows: Vec<Result<ShopRow, Refusal>> = export.collect();
+        let first = rows[0].clone().ok();
         assert_eq!(
             first
                 .as_ref()
@@ -302,29 +316,33 @@ mod tests {
         );
         assert_eq!(first.map(|r| r.line), Some(2));
         assert!(
-            export.rows[1]
+            rows[1]
                 .as_ref()
                 .is_err_and(|e| e.reason.contains("科学计数法") && e.line == 3)
         );
         assert!(
-            export.rows[2]
+            rows[2]
                 .as_ref()
                 .is_err_and(|e| e.reason.contains("金额对不上"))
         );
+        assert!(matches!(
+            open(csv.as_bytes(), 2, cst()),
+            Err(FileProblem::TooManyRows { max: 2 })
+        ));
     }
 
     #[test]
     fn a_file_without_the_columns_names_what_it_has() {
         assert!(matches!(
-            read("姓名,电话\n张三,138\n".as_bytes(), 10, cst()),
+            open("姓名,电话\n张三,138\n".as_bytes(), 10, cst()),
             Err(FileProblem::NoHeader { found }) if found == ["姓名", "电话"]
         ));
         assert!(matches!(
-            read("主订单编号,商家编码\n1,A\n".as_bytes(), 10, cst()),
+            open("主订单编号,商家编码\n1,A\n".as_bytes(), 10, cst()),
             Err(FileProblem::MissingColumns { missing, .. }) if missing == ["商品数量", "订单应付金额", "订单状态"]
         ));
         assert!(matches!(
-            read(b"\x00\x01", 10, cst()),
+            open(b"\x00\x01", 10, cst()),
             Err(FileProblem::NotATable)
         ));
     }

@@ -1,6 +1,6 @@
 //! What an import reads before it decides: the SKU maps, the target batches' stock and pricing,
-//! the commission rules for the shop's channel, the live shows, and the orders of the file that
-//! were imported before (read 500 ids at a time).
+//! the commission rules for the shop's channel and the live shows, once; and for each part of the
+//! file, its orders that were imported before (500 ids a read).
 
 use super::ImportContext;
 use super::plan::{FileOrder, Stored};
@@ -22,7 +22,6 @@ pub const SHOP_BUYER: &str = "抖店顾客";
 const IDS_PER_READ: usize = 500;
 
 pub struct Known {
-    pub stored: HashMap<String, Stored>,
     pub targets: HashMap<String, Target>,
     pub stock: HashMap<i64, (i64, bool)>,
     pub shows: Vec<super::plan::Show>,
@@ -32,7 +31,7 @@ pub struct Known {
 
 /// # Errors
 /// Database errors.
-pub async fn load(db: &Db, ctx: &ImportContext<'_>, orders: &[FileOrder]) -> AppResult<Known> {
+pub async fn load(db: &Db, ctx: &ImportContext<'_>) -> AppResult<Known> {
     let read = &db.read;
     let targets = skus::targets(read).await?;
     let mut batch_ids: Vec<i64> = targets.values().map(|t| t.batch_id).collect();
@@ -62,19 +61,26 @@ pub async fn load(db: &Db, ctx: &ImportContext<'_>, orders: &[FileOrder]) -> App
         .into_iter()
         .filter_map(|s| Some((s.id, s.started_at?, s.ended_at)))
         .collect();
-    let ids: Vec<String> = orders.iter().map(|o| o.platform_id.clone()).collect();
-    let mut stored = HashMap::new();
-    for chunk in ids.chunks(IDS_PER_READ) {
-        stored.extend(stored_orders(read, chunk).await?);
-    }
     Ok(Known {
-        stored,
         targets,
         stock,
         shows,
         rules,
         pricing,
     })
+}
+
+/// The orders of `orders` imported before, by platform id.
+///
+/// # Errors
+/// Database errors.
+pub async fn stored(db: &Db, orders: &[FileOrder]) -> AppResult<HashMap<String, Stored>> {
+    let ids: Vec<String> = orders.iter().map(|o| o.platform_id.clone()).collect();
+    let mut stored = HashMap::new();
+    for chunk in ids.chunks(IDS_PER_READ) {
+        stored.extend(stored_orders(&db.read, chunk).await?);
+    }
+    Ok(stored)
 }
 
 async fn stored_orders(
@@ -200,24 +206,32 @@ pub async fn shop_buyer(db: &Db) -> AppResult<i64> {
 }
 
 /// The SKU codes of the file's paid orders without a map, with a product name and how many rows
-/// need each (unpaid and closed orders take no stock, so they need none).
-pub fn unmapped(orders: &[FileOrder], targets: &HashMap<String, Target>) -> Vec<UnmappedSku> {
-    let mut found: BTreeMap<&str, (String, i64)> = BTreeMap::new();
-    let paid = orders.iter().filter(|o| o.rows[0].state == ShopState::Paid);
-    for r in paid.flat_map(|o| &o.rows) {
-        if !targets.contains_key(&r.sku_code) {
-            let e = found
-                .entry(&r.sku_code)
-                .or_insert_with(|| (r.product_name.clone(), 0));
-            e.1 += 1;
+/// need each (unpaid and closed orders take no stock, so they need none), gathered part by part.
+#[derive(Default)]
+pub struct Unmapped(BTreeMap<String, (String, i64)>);
+
+impl Unmapped {
+    pub fn add(&mut self, orders: &[FileOrder], targets: &HashMap<String, Target>) {
+        let paid = orders.iter().filter(|o| o.rows[0].state == ShopState::Paid);
+        for r in paid.flat_map(|o| &o.rows) {
+            if !targets.contains_key(&r.sku_code) {
+                let e = self
+                    .0
+                    .entry(r.sku_code.clone())
+                    .or_insert_with(|| (r.product_name.clone(), 0));
+                e.1 += 1;
+            }
         }
     }
-    found
-        .into_iter()
-        .map(|(code, (name, rows))| UnmappedSku {
-            sku_code: code.to_owned(),
-            product_name: name,
-            rows,
-        })
-        .collect()
+
+    pub fn list(self) -> Vec<UnmappedSku> {
+        self.0
+            .into_iter()
+            .map(|(sku_code, (product_name, rows))| UnmappedSku {
+                sku_code,
+                product_name,
+                rows,
+            })
+            .collect()
+    }
 }

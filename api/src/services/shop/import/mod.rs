@@ -3,7 +3,8 @@
 //! runs the same plan and writes only the import's record. Every import is kept with its
 //! checksum and per-row results ([`record`]).
 //!
-//! Orders are written in groups, one transaction per group; when one order of a group is refused
+//! The file is worked through a part at a time ([`next_part`]), so memory holds one part's rows
+//! and the results, whatever the file's length. Orders are written in groups, one transaction per group; when one order of a group is refused
 //! at write time (stock sold meanwhile by a helper, a parcel packed meanwhile), the group is
 //! rolled back and written again one order per transaction, so the rest of the file applies.
 
@@ -15,13 +16,14 @@ mod record;
 
 use crate::db::Db;
 use crate::domain::caller::Caller;
-use crate::domain::shop_export::{self, FileProblem, ShopRow};
+use crate::domain::shop_export::{self, FileProblem, Refusal, ShopRow};
 use crate::dto::shop::{ImportOut, RowOutcome, RowResult};
 use crate::error::{AppError, AppResult};
 use crate::services::facts::Facts;
 use crate::services::money::rules::RulesCache;
 use apply::Refused;
 use plan::{FileOrder, Plan};
+use std::collections::HashSet;
 
 pub use record::{get as get_import, list as list_imports, results_csv};
 
@@ -34,9 +36,13 @@ pub struct ImportContext<'a> {
     pub max_rows: usize,
     /// Orders written per transaction.
     pub orders_per_tx: usize,
+    /// Orders read, decided and written before the next are read.
+    pub orders_per_read: usize,
 }
 
-/// Imports (or with `dry_run`, previews) `bytes`.
+/// Imports (or with `dry_run`, previews) `bytes`, a part of the file at a time: the rows of
+/// `orders_per_read` orders are read, decided and written before the next are read, so what is
+/// held is one part and the results, not every row.
 ///
 /// # Errors
 /// 422 for a file that cannot be read (not a table, no header, missing columns, too many rows).
@@ -48,64 +54,80 @@ pub async fn run(
     bytes: &[u8],
     dry_run: bool,
 ) -> AppResult<ImportOut> {
-    let export = shop_export::read(bytes, ctx.max_rows, ctx.offset).map_err(file_error)?;
+    let mut export = shop_export::open(bytes, ctx.max_rows, ctx.offset).map_err(file_error)?;
     let used = export.used.clone();
     let unknown = export.unknown.clone();
-    let (orders, refused_rows) = plan::group(export.rows);
-    let mut known = known::load(db, ctx, &orders).await?;
+    let mut known = known::load(db, ctx).await?;
     let import_id = record::start(db, caller, file_name, bytes, dry_run).await?;
-    let mut results: Vec<RowResult> = refused_rows
-        .into_iter()
-        .map(|r| RowResult {
-            line: r.line,
-            platform_order_id: r.order_id,
-            sub_order_id: String::new(),
-            outcome: RowOutcome::Refused,
-            reason: r.reason,
-            order_number: None,
-        })
-        .collect();
-    let mut plans = Vec::with_capacity(orders.len());
-    for o in &orders {
-        let stored = known.stored.get(&o.platform_id);
-        let mut k = plan::Known {
-            targets: &known.targets,
-            stock: &mut known.stock,
-            shows: &known.shows,
-        };
-        plans.push(plan::decide(o, stored, &mut k));
-    }
-    let outcomes = if dry_run {
-        plans.iter().map(preview_outcome).collect()
+    let buyer_id = if dry_run {
+        0
     } else {
-        let terms = apply::Terms {
-            caller,
-            buyer_id: known::shop_buyer(db).await?,
-            import_id,
-            today: ctx.today,
-            rules: &known.rules,
-            pricing: &known.pricing,
-        };
-        commit(db, &terms, &orders, &plans, ctx.orders_per_tx.max(1)).await?
+        known::shop_buyer(db).await?
     };
-    let mut new_sale_fen = 0;
-    for ((o, p), (outcome, reason, order_id)) in orders.iter().zip(&plans).zip(outcomes) {
-        if outcome == RowOutcome::New && matches!(p, Plan::Create { .. }) {
-            new_sale_fen += o.rows.iter().map(ShopRow::sale_fen).sum::<i64>();
+    let mut results = record::Results::default();
+    let mut unmapped = known::Unmapped::default();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut pending = None;
+    loop {
+        let part = next_part(&mut export, &mut pending, ctx.orders_per_read.max(1));
+        if part.is_empty() {
+            break;
         }
-        for r in &o.rows {
-            results.push(RowResult {
+        let (orders, refused_rows) = plan::group(part, &seen);
+        seen.extend(orders.iter().map(|o| o.platform_id.clone()));
+        let stored = known::stored(db, &orders).await?;
+        let mut plans = Vec::with_capacity(orders.len());
+        for o in &orders {
+            let mut k = plan::Known {
+                targets: &known.targets,
+                stock: &mut known.stock,
+                shows: &known.shows,
+            };
+            plans.push(plan::decide(o, stored.get(&o.platform_id), &mut k));
+        }
+        let outcomes = if dry_run {
+            plans.iter().map(preview_outcome).collect()
+        } else {
+            let terms = apply::Terms {
+                caller,
+                buyer_id,
+                import_id,
+                today: ctx.today,
+                rules: &known.rules,
+                pricing: &known.pricing,
+            };
+            commit(db, &terms, &orders, &plans, ctx.orders_per_tx.max(1)).await?
+        };
+        let mut part_results: Vec<RowResult> = refused_rows
+            .into_iter()
+            .map(|r| RowResult {
                 line: r.line,
-                platform_order_id: r.order_id.clone(),
-                sub_order_id: r.sub_order_id.clone(),
-                outcome,
-                reason: reason.clone(),
-                order_number: order_id.map(crate::domain::order_number::format),
-            });
+                platform_order_id: r.order_id,
+                sub_order_id: String::new(),
+                outcome: RowOutcome::Refused,
+                reason: r.reason,
+                order_number: None,
+            })
+            .collect();
+        for ((o, p), (outcome, reason, order_id)) in orders.iter().zip(&plans).zip(outcomes) {
+            if outcome == RowOutcome::New && matches!(p, Plan::Create { .. }) {
+                results.add_new_sale(o.rows.iter().map(ShopRow::sale_fen).sum::<i64>());
+            }
+            for r in &o.rows {
+                part_results.push(RowResult {
+                    line: r.line,
+                    platform_order_id: r.order_id.clone(),
+                    sub_order_id: r.sub_order_id.clone(),
+                    outcome,
+                    reason: reason.clone(),
+                    order_number: order_id.map(crate::domain::order_number::format),
+                });
+            }
         }
+        part_results.sort_by_key(|r| r.line);
+        part_results.into_iter().for_each(|r| results.add(r));
+        unmapped.add(&orders, &known.targets);
     }
-    results.sort_by_key(|r| r.line);
-    let unmapped = known::unmapped(&orders, &known.targets);
     record::finish(
         db,
         caller,
@@ -113,12 +135,39 @@ pub async fn run(
             id: import_id,
             used,
             unknown,
-            unmapped,
+            unmapped: unmapped.list(),
             results,
-            new_sale_fen,
         },
     )
     .await
+}
+
+/// The rows of the next `orders` orders of the file (rows of one order are consecutive); the
+/// first row of the order after them waits in `pending`.
+fn next_part(
+    export: &mut shop_export::Export,
+    pending: &mut Option<Result<ShopRow, Refusal>>,
+    orders: usize,
+) -> Vec<Result<ShopRow, Refusal>> {
+    let mut out = Vec::new();
+    let mut count = 0;
+    let mut last: Option<String> = None;
+    while let Some(r) = pending.take().or_else(|| export.next()) {
+        let id = match &r {
+            Ok(row) => &row.order_id,
+            Err(e) => &e.order_id,
+        };
+        if last.as_deref() != Some(id.as_str()) {
+            if count == orders {
+                *pending = Some(r);
+                break;
+            }
+            count += 1;
+            last = Some(id.clone());
+        }
+        out.push(r);
+    }
+    out
 }
 
 fn file_error(p: FileProblem) -> AppError {

@@ -16,8 +16,13 @@ pub struct FileOrder {
 }
 
 /// Groups readable rows by 主订单编号, keeping the order in which orders first appear; a row
-/// refused on reading refuses its whole order.
-pub fn group(rows: Vec<Result<ShopRow, Refusal>>) -> (Vec<FileOrder>, Vec<Refusal>) {
+/// refused on reading refuses its whole order. An order met in an earlier part of the file
+/// (`seen`) is refused: the shop's exports keep an order's rows together, and its first rows
+/// were decided already.
+pub fn group(
+    rows: Vec<Result<ShopRow, Refusal>>,
+    seen: &std::collections::HashSet<String>,
+) -> (Vec<FileOrder>, Vec<Refusal>) {
     let mut orders: Vec<FileOrder> = Vec::new();
     let mut at: HashMap<String, usize> = HashMap::new();
     let mut refused = Vec::new();
@@ -39,15 +44,21 @@ pub fn group(rows: Vec<Result<ShopRow, Refusal>>) -> (Vec<FileOrder>, Vec<Refusa
     // An order with a refused row is refused whole: half an order is worse than none.
     let bad: std::collections::HashSet<&str> =
         refused.iter().map(|r| r.order_id.as_str()).collect();
+    let apart = "这张订单的行在文件里没有挨在一起：请按主订单编号排序后再导入";
     let (keep, drop): (Vec<FileOrder>, Vec<FileOrder>) = orders
         .into_iter()
-        .partition(|o| !bad.contains(o.platform_id.as_str()));
+        .partition(|o| !bad.contains(o.platform_id.as_str()) && !seen.contains(&o.platform_id));
     for o in drop {
         for r in o.rows {
+            let reason = if seen.contains(&r.order_id) {
+                apart
+            } else {
+                "同一订单的其他行有错误"
+            };
             refused.push(Refusal {
                 line: r.line,
                 order_id: r.order_id,
-                reason: "同一订单的其他行有错误".into(),
+                reason: reason.into(),
             });
         }
     }

@@ -56,13 +56,76 @@ pub async fn start(
     .await
 }
 
+/// The per-row results as they come, part by part: the totals, the results file, and the rows
+/// the answer lists (those not plainly new or unchanged, at most [`ROWS_IN_ANSWER`]).
+pub struct Results {
+    totals: ImportTotals,
+    csv: String,
+    listed: Vec<RowResult>,
+}
+
+impl Default for Results {
+    fn default() -> Self {
+        let header = [
+            "行号",
+            "主订单编号",
+            "子订单编号",
+            "结果",
+            "原因",
+            "本系统订单号",
+        ];
+        let mut csv = String::from("\u{feff}");
+        csv.push_str(&crate::render::csv_row(
+            &header.iter().map(|h| (*h).to_owned()).collect::<Vec<_>>(),
+        ));
+        Self {
+            totals: ImportTotals::default(),
+            csv,
+            listed: Vec::new(),
+        }
+    }
+}
+
+impl Results {
+    pub fn add(&mut self, r: RowResult) {
+        let t = &mut self.totals;
+        t.rows += 1;
+        match r.outcome {
+            RowOutcome::New => t.new += 1,
+            RowOutcome::Unchanged => t.unchanged += 1,
+            RowOutcome::Updated => t.updated += 1,
+            RowOutcome::Skipped => t.skipped += 1,
+            RowOutcome::Refused => t.refused += 1,
+        }
+        self.csv.push_str(&crate::render::csv_row_keeping_text(
+            &[
+                r.line.to_string(),
+                r.platform_order_id.clone(),
+                r.sub_order_id.clone(),
+                r.outcome.label().to_owned(),
+                r.reason.clone(),
+                r.order_number.clone().unwrap_or_default(),
+            ],
+            &[1, 2],
+        ));
+        let plain = matches!(r.outcome, RowOutcome::New | RowOutcome::Unchanged);
+        if !plain && self.listed.len() < ROWS_IN_ANSWER {
+            self.listed.push(r);
+        }
+    }
+
+    /// What the new orders earn the village for their goods.
+    pub fn add_new_sale(&mut self, fen: i64) {
+        self.totals.new_sale_fen += fen;
+    }
+}
+
 pub struct Finished {
     pub id: i64,
     pub used: Vec<String>,
     pub unknown: Vec<String>,
     pub unmapped: Vec<UnmappedSku>,
-    pub results: Vec<RowResult>,
-    pub new_sale_fen: i64,
+    pub results: Results,
 }
 
 /// Writes the results into the record and answers the import.
@@ -70,21 +133,11 @@ pub struct Finished {
 /// # Errors
 /// Database errors.
 pub async fn finish(db: &Db, caller: &Caller, f: Finished) -> AppResult<ImportOut> {
-    let mut totals = ImportTotals {
-        new_sale_fen: f.new_sale_fen,
-        ..ImportTotals::default()
-    };
-    for r in &f.results {
-        totals.rows += 1;
-        match r.outcome {
-            RowOutcome::New => totals.new += 1,
-            RowOutcome::Unchanged => totals.unchanged += 1,
-            RowOutcome::Updated => totals.updated += 1,
-            RowOutcome::Skipped => totals.skipped += 1,
-            RowOutcome::Refused => totals.refused += 1,
-        }
-    }
-    let csv = results_file(&f.results);
+    let Results {
+        totals,
+        csv,
+        listed,
+    } = f.results;
     let stored = db
         .write(async |tx| {
             let m = shop_import::Entity::find_by_id(f.id)
@@ -134,42 +187,8 @@ pub async fn finish(db: &Db, caller: &Caller, f: Finished) -> AppResult<ImportOu
         columns_used: f.used,
         columns_unknown: f.unknown,
         unmapped: f.unmapped,
-        rows: f
-            .results
-            .into_iter()
-            .filter(|r| !matches!(r.outcome, RowOutcome::New | RowOutcome::Unchanged))
-            .take(ROWS_IN_ANSWER)
-            .collect(),
+        rows: listed,
     })
-}
-
-fn results_file(results: &[RowResult]) -> String {
-    let mut out = String::from("\u{feff}");
-    let header = [
-        "行号",
-        "主订单编号",
-        "子订单编号",
-        "结果",
-        "原因",
-        "本系统订单号",
-    ];
-    out.push_str(&crate::render::csv_row(
-        &header.iter().map(|h| (*h).to_owned()).collect::<Vec<_>>(),
-    ));
-    for r in results {
-        out.push_str(&crate::render::csv_row_keeping_text(
-            &[
-                r.line.to_string(),
-                r.platform_order_id.clone(),
-                r.sub_order_id.clone(),
-                r.outcome.label().to_owned(),
-                r.reason.clone(),
-                r.order_number.clone().unwrap_or_default(),
-            ],
-            &[1, 2],
-        ));
-    }
-    out
 }
 
 fn brief(m: shop_import::Model) -> ImportBrief {
