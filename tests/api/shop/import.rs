@@ -257,6 +257,13 @@ async fn a_season_previews_commits_and_imports_again_as_a_no_op() {
             "{}",
             t.text
         );
+        // Every order of these shows came from the shop's cart, and the totals say so.
+        assert_eq!(
+            (&t.json["shop_orders"], &t.json["shop_revenue_fen"]),
+            (&t.json["orders"], &t.json["revenue_fen"]),
+            "{}",
+            t.text
+        );
     }
 
     // The same file again changes nothing.
