@@ -86,6 +86,8 @@
     $('board-orders').textContent = group(String(t.orders ?? 0));
     $('board-buyers').textContent = group(String(t.buyers ?? 0));
     $('board-revenue').textContent = yuan(t.revenue_fen ?? 0);
+    // Bought in the Douyin shop's cart and imported from its export: counted above, and said so.
+    $('board-shop').textContent = t.shop_orders ? `其中抖店下单 ${group(String(t.shop_orders))} 单 · ` : '';
     $('board-cancelled').textContent = t.cancelled ? `已撤销 ${t.cancelled} 单 · ` : '';
     const when = t.updated_at ? new Date(t.updated_at) : new Date();
     $('board-updated').textContent = `更新于 ${clock(when)}`;

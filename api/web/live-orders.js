@@ -82,6 +82,7 @@
     const t = s.totals || {};
     const rows = [
       ['订单', `${group(String(t.orders ?? 0))} 单`],
+      ['其中抖店下单', `${group(String(t.shop_orders ?? 0))} 单`],
       ['买家', `${group(String(t.buyers ?? 0))} 位`],
       ['销售额', money(t.revenue_fen ?? 0)],
       ['已撤销', `${group(String(t.cancelled ?? 0))} 单`],

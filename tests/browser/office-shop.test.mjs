@@ -8,7 +8,8 @@
 // the preview and the import, and after one of the orders has shipped, the ship-back file
 // downloads in the shop's batch-shipping layout with its 主订单编号, carrier and tracking number,
 // and a second “only new” download has none. The page reads in Chinese only and axe finds
-// nothing serious. Screenshots go to artifacts/browser/.
+// nothing serious. A cart order paid during a live show counts on the host's board, which says
+// it came from the shop. Screenshots go to artifacts/browser/.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -167,5 +168,35 @@ test('the secretary previews a shop export, maps its SKU, commits, and ships bac
   assert.deepEqual(again.trim().split(/\r?\n/), ['订单号,物流公司,运单号']);
   await noHorizontalScroll(page, 'shop desk');
   assert.deepEqual(findings, [], findings.join('\n'));
+  assert.deepEqual(pageErrors, []);
+});
+
+test('the host’s board counts the shop’s cart orders of the show, and says so', async () => {
+  const helper = await login('helper', DEMO_PASSWORD);
+  const show = await http('POST', '/live-sessions', {
+    token: helper, body: { platform: 'douyin', host: '小王', title: '阳光玫瑰抖店专场', planned_start: new Date().toISOString() },
+  });
+  await http('POST', `/live-sessions/${show.id}/featured`, { token: helper, body: { batch_id: state.batch.id, live_price_fen: 1500 } });
+  const started = await http('POST', `/live-sessions/${show.id}/start`, { token: helper, body: {} });
+  // Paid a second after the show began, in the village's time as the shop writes it.
+  const paid = new Date(Math.floor(new Date(started.started_at).getTime() / 1000) * 1000 + 1000 + 8 * 3600 * 1000)
+    .toISOString().replace('T', ' ').slice(0, 19);
+  const line = row(9, '待发货', 1);
+  line[18] = paid;
+  const file = `\ufeff${[HEADER, line].map((r) => r.join(',')).join('\n')}\n`;
+  const r = await fetch(`${base}/api/v1/shop/order-imports?file_name=live.csv`, {
+    method: 'POST', headers: { authorization: `Bearer ${state.sec}`, 'content-type': 'text/csv' }, body: file,
+  });
+  const answer = await r.json();
+  assert.equal(answer.totals.new, 1, JSON.stringify(answer));
+  const board = await context.newPage();
+  board.on('pageerror', (e) => pageErrors.push(`board: ${e}`));
+  await board.goto(`${base}/app/live/${show.id}/board`);
+  await loginIfAsked(board, 'helper');
+  await board.getByTestId('board-view').waitFor({ state: 'visible' });
+  await textOf(board.getByTestId('board-shop'), '其中抖店下单 1 单');
+  assert.equal(await board.getByTestId('board-orders').textContent(), '1');
+  assert.equal(await board.getByTestId('board-revenue').textContent(), '37.90');
+  await board.close();
   assert.deepEqual(pageErrors, []);
 });
