@@ -365,13 +365,8 @@ async fn a_season_previews_commits_and_imports_again_as_a_no_op() {
             .text
             .contains("商家编码「UNMAPPED-1」还没有对应的批次")
     );
-    let check = app.cli(&["check", "--json"]);
-    assert_eq!(
-        check.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&check.stdout)
-    );
+    let (code, report) = crate::integrity::check(&app);
+    assert_eq!(code, 0, "{report}");
 }
 
 #[tokio::test]

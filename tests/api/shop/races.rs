@@ -126,13 +126,8 @@ async fn shop_imports_racing_helper_orders_never_oversell() {
         app.sql_i64("SELECT COUNT(*) FROM shop_orders").await,
         "four imports of one file made each order once"
     );
-    let check = app.cli(&["check", "--json"]);
-    assert_eq!(
-        check.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&check.stdout)
-    );
+    let (code, report) = crate::integrity::check(&app);
+    assert_eq!(code, 0, "{report}");
 }
 
 #[tokio::test]
