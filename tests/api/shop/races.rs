@@ -126,6 +126,12 @@ async fn shop_imports_racing_helper_orders_never_oversell() {
         app.sql_i64("SELECT COUNT(*) FROM shop_orders").await,
         "four imports of one file made each order once"
     );
+    assert_eq!(
+        app.sql_i64("SELECT COUNT(*) FROM buyers WHERE name = '抖店顾客'")
+            .await,
+        1,
+        "and one buyer for the shop's customers"
+    );
     let (code, report) = crate::integrity::check(&app);
     assert_eq!(code, 0, "{report}");
 }

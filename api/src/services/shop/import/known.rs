@@ -10,7 +10,9 @@ use crate::dto::shop::UnmappedSku;
 use crate::error::AppResult;
 use crate::services::money::rules::RuleSnapshot;
 use crate::services::shop::skus::{self, Target};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect, Set,
+};
 use std::collections::{BTreeMap, HashMap};
 use zhunong_entity::enums::{BatchStatus, BuyerKind, Channel, Pricing};
 use zhunong_entity::{batch, buyer, live_session, order, order_line, shop_order, shop_order_line};
@@ -20,6 +22,8 @@ use zhunong_entity::{batch, buyer, live_session, order, order_line, shop_order, 
 pub const SHOP_BUYER: &str = "抖店顾客";
 
 const IDS_PER_READ: usize = 500;
+/// Any constant: the advisory lock taken while the shop's buyer is made, on PostgreSQL.
+const SHOP_BUYER_LOCK: i64 = 0x007a_6e73_6862;
 
 pub struct Known {
     pub targets: HashMap<String, Target>,
@@ -174,6 +178,12 @@ pub async fn shop_buyer(db: &Db) -> AppResult<i64> {
         return Ok(id);
     }
     db.write(async |tx| {
+        // Two imports starting at once on PostgreSQL would each find no buyer and make one:
+        // the second waits here and then finds the first's (SQLite has one writer anyway).
+        if tx.get_database_backend() == DbBackend::Postgres {
+            tx.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({SHOP_BUYER_LOCK})"))
+                .await?;
+        }
         if let Some(id) = query()
             .select_only()
             .column(buyer::Column::Id)
