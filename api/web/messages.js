@@ -127,6 +127,7 @@
     [/^no header naming the order id \(主订单编号\)/, () => '表头里找不到“主订单编号”和“商家编码”这两列'],
     [/^the header lacks ([^;]*); found/, (m) => `表头里缺少这些列：${m[1].split(', ').join('、')}`],
     [/^give either batch_id or product_id$/, () => '请选一个批次（或一个商品），只选一个'],
+    [/^douyin_shop orders come from the shop's order export/, () => '抖店的订单请从抖店导出的订单表导入'],
     // 报表的选项
     [/^is not a parameter of this (?:report|route)$/, () => '没有这一项'],
     [/^must be json, csv or xlsx$/, () => '格式应是表格文件（CSV 或 Excel）'],

@@ -19,7 +19,8 @@ pub struct NewOrderLine {
 #[serde(deny_unknown_fields)]
 pub struct CreateOrder {
     pub buyer_id: i64,
-    /// `livestream`, `expo`, `phone` or `walk_in` (`partner_api` is the partner API's own).
+    /// `livestream`, `expo`, `phone` or `walk_in` (`partner_api` is the partner API's own, and
+    /// `douyin_shop` the shop import's).
     pub channel: Channel,
     pub note: Option<String>,
     /// The live show this order is taken in: its live prices and per-buyer limits apply.

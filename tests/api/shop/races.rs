@@ -72,6 +72,16 @@ async fn bad_files_are_refused_whole_and_bad_rows_alone() {
         .get(&app.token("station").await, "/api/v1/parcels/waiting")
         .await;
     assert!(!waiting.text.contains(",=HYPERLINK"), "{}", waiting.text);
+    // The shop's channel is the import's alone.
+    let buyer = app.buyer("individual").await;
+    let by_hand = app
+        .place_order(
+            &app.token("helper").await,
+            json!({"buyer_id": buyer, "channel": "douyin_shop", "lines": [{"batch_id": batch, "quantity": 1}]}),
+        )
+        .await;
+    by_hand.assert_field_error("channel");
+    assert_eq!(app.stock(batch).await, 98);
 }
 
 #[tokio::test]

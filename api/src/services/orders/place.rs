@@ -86,6 +86,11 @@ fn validate(req: &CreateOrder, max_lines: usize, partner: bool) -> AppResult<()>
         "partner_api orders come through the partner API",
     );
     v.check(
+        req.channel != Channel::DouyinShop,
+        "channel",
+        "douyin_shop orders come from the shop's order export (POST /shop/order-imports)",
+    );
+    v.check(
         req.live_session_id.is_none() || req.channel == Channel::Livestream,
         "channel",
         "orders in a live session are livestream orders",
