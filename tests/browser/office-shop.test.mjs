@@ -141,6 +141,17 @@ test('the secretary previews a shop export, maps its SKU, commits, and ships bac
   assert.match(lines[3], /^4,.*,跳过,已关闭，从未导入，不占库存,$/);
   await allChinese('committed');
 
+  // The orders list finds them by their channel, 抖店.
+  await page.goto(`${base}/app/office#orders`);
+  await page.getByTestId('orders-view').waitFor({ state: 'visible' });
+  await page.getByTestId('o-channel').selectOption('douyin_shop');
+  await page.getByTestId('o-find').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=order-list] tbody tr[data-testid]').length === 2);
+  const listed = await page.getByTestId('order-list').locator('tbody tr[data-testid]').allInnerTexts();
+  for (const r of listed) assert.match(r, /抖店/, r);
+  await page.goto(`${base}/app/office#shop`);
+  await page.getByTestId('shop-view').waitFor({ state: 'visible' });
+
   // History: the preview and the import, newest first.
   await page.getByTestId('tab-history').click();
   await page.getByTestId('shop-imports').waitFor();
