@@ -5,7 +5,7 @@
 use calamine::{Data, Range, Reader, Xlsx};
 
 /// The rows of `bytes` as cells of text; `None` for what is neither CSV text nor a workbook.
-pub fn rows(bytes: &[u8]) -> Option<Rows> {
+pub fn rows(bytes: &[u8]) -> Option<Rows<'_>> {
     if bytes.starts_with(b"PK\x03\x04") {
         let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).ok()?;
         let range = book.worksheet_range_at(0)?.ok()?;
@@ -18,13 +18,19 @@ pub fn rows(bytes: &[u8]) -> Option<Rows> {
     }
 }
 
-/// An iterator over a table's rows.
-pub enum Rows {
-    Csv { text: String, pos: usize },
-    Sheet { range: Range<Data>, next: usize },
+/// An iterator over a table's rows. UTF-8 text is read where it lies, without a copy.
+pub enum Rows<'a> {
+    Csv {
+        text: std::borrow::Cow<'a, str>,
+        pos: usize,
+    },
+    Sheet {
+        range: Range<Data>,
+        next: usize,
+    },
 }
 
-impl Iterator for Rows {
+impl Iterator for Rows<'_> {
     type Item = Vec<String>;
 
     fn next(&mut self) -> Option<Vec<String>> {
@@ -44,7 +50,7 @@ impl Iterator for Rows {
     }
 }
 
-impl Rows {
+impl Rows<'_> {
     /// How many of the rows still to come hold a cell that is not blank, without reading them
     /// for the caller (a second pass over the text or the sheet, keeping nothing).
     pub fn count_rest(&self) -> usize {
@@ -94,18 +100,18 @@ fn sheet_cell(c: &Data) -> String {
     }
 }
 
-/// The text of a CSV file: UTF-8 (a BOM dropped), else GB18030 (which GBK is part of); `None`
-/// for what is not text.
-fn text_of(bytes: &[u8]) -> Option<String> {
+/// The text of a CSV file: UTF-8 (a BOM dropped; borrowed), else GB18030 (which GBK is part of;
+/// decoded); `None` for what is not text.
+fn text_of(bytes: &[u8]) -> Option<std::borrow::Cow<'_, str>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.contains(&0) {
         return None;
     }
     match std::str::from_utf8(bytes) {
-        Ok(s) => Some(s.to_owned()),
+        Ok(s) => Some(std::borrow::Cow::Borrowed(s)),
         Err(_) => {
             let (text, _, bad) = encoding_rs::GB18030.decode(bytes);
-            (!bad).then(|| text.into_owned())
+            (!bad).then(|| std::borrow::Cow::Owned(text.into_owned()))
         }
     }
 }

@@ -89,19 +89,19 @@ pub enum FileProblem {
 
 /// An export opened: which headers were used and which not, and its rows, read one at a time
 /// (an iterator), so that a caller keeps only the rows it is working on.
-pub struct Export {
+pub struct Export<'a> {
     pub used: Vec<String>,
     pub unknown: Vec<String>,
     /// The data rows (the empty ones aside).
     pub rows: usize,
     layout: Layout,
-    table: super::table_file::Rows,
+    table: super::table_file::Rows<'a>,
     /// The spreadsheet's number of the next row.
     line: usize,
     offset: chrono::FixedOffset,
 }
 
-impl Iterator for Export {
+impl Iterator for Export<'_> {
     type Item = Result<ShopRow, Refusal>;
 
     fn next(&mut self) -> Option<Self::Item> {
@@ -124,7 +124,7 @@ pub fn open(
     bytes: &[u8],
     max_rows: usize,
     offset: chrono::FixedOffset,
-) -> Result<Export, FileProblem> {
+) -> Result<Export<'_>, FileProblem> {
     let mut table = super::table_file::rows(bytes).ok_or(FileProblem::NotATable)?;
     // The header: the first of the first ten rows naming the order id and the SKU code.
     let mut before = Vec::new();

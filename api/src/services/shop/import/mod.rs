@@ -145,7 +145,7 @@ pub async fn run(
 /// The rows of the next `orders` orders of the file (rows of one order are consecutive); the
 /// first row of the order after them waits in `pending`.
 fn next_part(
-    export: &mut shop_export::Export,
+    export: &mut shop_export::Export<'_>,
     pending: &mut Option<Result<ShopRow, Refusal>>,
     orders: usize,
 ) -> Vec<Result<ShopRow, Refusal>> {

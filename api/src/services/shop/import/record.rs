@@ -135,7 +135,7 @@ pub struct Finished {
 pub async fn finish(db: &Db, caller: &Caller, f: Finished) -> AppResult<ImportOut> {
     let Results {
         totals,
-        csv,
+        mut csv,
         listed,
     } = f.results;
     let stored = db
@@ -152,7 +152,8 @@ pub async fn finish(db: &Db, caller: &Caller, f: Finished) -> AppResult<ImportOu
             a.rows_refused = Set(totals.refused);
             a.columns_used = Set(f.used.join(","));
             a.columns_unknown = Set(f.unknown.join(","));
-            a.results_csv = Set(csv.clone());
+            // Moved, not copied: for a long file it is megabytes.
+            a.results_csv = Set(std::mem::take(&mut csv));
             let m = a.update(tx).await?;
             if !m.dry_run {
                 audit::record(
