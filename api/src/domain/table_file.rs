@@ -76,11 +76,12 @@ impl Rows<'_> {
 
 /// A cell as typed: trimmed, without the tab, apostrophe or backtick that spreadsheets and
 /// payment bills put before long numbers to keep them as text.
+/// A NUL (which a workbook's cell can hold, and PostgreSQL's text cannot) is dropped.
 pub fn clean(v: &str) -> String {
     v.trim()
         .trim_start_matches(['\'', '\t', '`'])
         .trim()
-        .to_owned()
+        .replace('\0', "")
 }
 
 /// The cells of a sheet as text. A whole number a spreadsheet kept as a float comes back
@@ -194,6 +195,7 @@ mod tests {
             .unwrap_or_default();
         assert_eq!(bom[0], vec!["订单号".to_owned()]);
         assert!(rows(b"\x00\x01binary").is_none());
+        assert_eq!(clean(" \t'6920\u{0}01 "), "692001");
         assert!(rows(b"PK\x03\x04not really").is_none());
     }
 }
