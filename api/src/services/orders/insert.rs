@@ -20,6 +20,45 @@ use sea_orm::{
 use std::collections::HashMap;
 use zhunong_entity::{order, order_line};
 
+/// A new line as it will be stored, before the database gives it and its order their ids: the
+/// price and amount it was sold at, and the commission rule in force copied onto it (with the
+/// rule's shares as stored JSON). `fixed` marks an amount weighing does not change.
+pub struct SoldLine<'a> {
+    pub line_no: usize,
+    pub batch_id: i64,
+    pub quantity: i64,
+    pub unit_price_fen: i64,
+    pub amount_fen: i64,
+    pub rule: Option<&'a crate::services::money::rules::RuleSnapshot>,
+    pub shares: Option<sea_orm::prelude::Json>,
+    pub fixed: bool,
+}
+
+impl SoldLine<'_> {
+    /// Every column given, so the row stored is the one the figures are computed from.
+    pub fn model(self) -> order_line::Model {
+        order_line::Model {
+            id: 0,
+            order_id: 0,
+            line_no: i32::try_from(self.line_no).unwrap_or(i32::MAX),
+            batch_id: self.batch_id,
+            quantity: self.quantity,
+            unit_price_fen: self.unit_price_fen,
+            amount_fen: self.amount_fen,
+            weighed_g: None,
+            final_amount_fen: None,
+            flagged: false,
+            weighing_completed_at: None,
+            stock_beyond_order: 0,
+            commission_rule_id: self.rule.map(|r| r.rule_id),
+            commission_bp: self.rule.map(|r| r.basis_points),
+            commission_fen_per_jin: self.rule.map(|r| r.fen_per_jin),
+            commission_shares: self.shares,
+            fixed_amount: self.fixed,
+        }
+    }
+}
+
 /// What the order's figures need besides its rows.
 pub struct FigureTerms<'a> {
     pub batches: &'a HashMap<i64, BatchInfo>,

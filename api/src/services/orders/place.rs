@@ -29,7 +29,7 @@ use sea_orm::Set;
 use std::collections::{BTreeMap, HashMap};
 use zhunong_entity::enums::{AuditAction, AuditEntity};
 use zhunong_entity::enums::{BuyerKind, Channel, OrderStatus, PaymentStatus, Pricing};
-use zhunong_entity::{order, order_line};
+use zhunong_entity::order;
 
 /// What placing an order needs besides the request: caches, the notice hub, limits, the day.
 pub struct OrderContext<'a> {
@@ -270,28 +270,19 @@ async fn write_order(
             .invariant("every ordered batch has its pricing")?;
         let amount = money::line_amount_fen(pricing, l.quantity, unit_price)
             .ok_or_else(|| AppError::field(format!("lines[{i}].quantity"), "amount too large"))?;
-        let rule = rules.get(&l.batch_id);
-        // Every column is given, so the row stored is the one the figures are computed from;
-        // the ids are the database's.
-        lines.push(order_line::Model {
-            id: 0,
-            order_id: 0,
-            line_no: i32::try_from(i + 1).unwrap_or(i32::MAX),
-            batch_id: l.batch_id,
-            quantity: l.quantity,
-            unit_price_fen: unit_price.get(),
-            amount_fen: amount.get(),
-            weighed_g: None,
-            final_amount_fen: None,
-            flagged: false,
-            weighing_completed_at: None,
-            stock_beyond_order: 0,
-            commission_rule_id: rule.map(|r| r.rule_id),
-            commission_bp: rule.map(|r| r.basis_points),
-            commission_fen_per_jin: rule.map(|r| r.fen_per_jin),
-            commission_shares: shares.get(&l.batch_id).cloned(),
-            fixed_amount: false,
-        });
+        lines.push(
+            super::insert::SoldLine {
+                line_no: i + 1,
+                batch_id: l.batch_id,
+                quantity: l.quantity,
+                unit_price_fen: unit_price.get(),
+                amount_fen: amount.get(),
+                rule: rules.get(&l.batch_id),
+                shares: shares.get(&l.batch_id).cloned(),
+                fixed: false,
+            }
+            .model(),
+        );
     }
     let total = Fen::sum(lines.iter().map(|l| Fen::new(l.amount_fen)))
         .map(Fen::get)

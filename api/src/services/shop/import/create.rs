@@ -190,28 +190,22 @@ fn line_models(terms: &Terms<'_>, o: &NewOrder<'_>) -> Result<Vec<order_line::Mo
             i128::from(std::cmp::max(l.quantity, 1)),
         );
         let rule = terms.rules.get(&l.batch_id);
-        models.push(order_line::Model {
-            id: 0,
-            order_id: 0,
-            line_no: i32::try_from(i + 1).unwrap_or(i32::MAX),
-            batch_id: l.batch_id,
-            quantity: l.quantity,
-            unit_price_fen: i64::try_from(unit).unwrap_or(i64::MAX),
-            amount_fen: amount,
-            weighed_g: None,
-            final_amount_fen: None,
-            flagged: false,
-            weighing_completed_at: None,
-            stock_beyond_order: 0,
-            commission_rule_id: rule.map(|r| r.rule_id),
-            commission_bp: rule.map(|r| r.basis_points),
-            commission_fen_per_jin: rule.map(|r| r.fen_per_jin),
-            commission_shares: match rule {
-                Some(r) => Some(crate::services::stored_shares::to_json(&r.shares)?),
-                None => None,
-            },
-            fixed_amount: true,
-        });
+        models.push(
+            crate::services::orders::insert::SoldLine {
+                line_no: i + 1,
+                batch_id: l.batch_id,
+                quantity: l.quantity,
+                unit_price_fen: i64::try_from(unit).unwrap_or(i64::MAX),
+                amount_fen: amount,
+                rule,
+                shares: match rule {
+                    Some(r) => Some(crate::services::stored_shares::to_json(&r.shares)?),
+                    None => None,
+                },
+                fixed: true,
+            }
+            .model(),
+        );
     }
     Ok(models)
 }
