@@ -104,6 +104,8 @@ fn expected_new(rows: &[Row]) -> Vec<&Row> {
     rows.iter()
         .filter(|r| !bad.contains(r.main.as_str()))
         .filter(|r| matches!(r.state.as_str(), "待发货" | "已发货" | "已完成"))
+        // A line refunded before the order was ever imported is not sold.
+        .filter(|r| r.after_sale != "退款成功")
         .collect()
 }
 
@@ -148,13 +150,17 @@ async fn a_season_previews_commits_and_imports_again_as_a_no_op() {
         .iter()
         .filter(|r| matches!(r.state.as_str(), "待支付" | "已关闭"))
         .count() as i64;
+    let refunded_before = rows
+        .iter()
+        .filter(|r| r.after_sale == "退款成功" && r.state == "待发货")
+        .count() as i64;
     let (n, created, unchanged, updated, skipped, refused) = totals(&preview.json);
     assert_eq!(n, 500);
     assert_eq!(created, new.len() as i64);
     assert_eq!((unchanged, updated), (0, 0));
     assert_eq!(
         (skipped, refused),
-        (unpaid_or_closed, unmapped_rows),
+        (unpaid_or_closed + refunded_before, unmapped_rows),
         "{}",
         preview.text
     );
@@ -205,14 +211,29 @@ async fn a_season_previews_commits_and_imports_again_as_a_no_op() {
     assert_eq!(orders, distinct);
     let sold: i64 = new.iter().map(|r| r.sale_fen()).sum();
     assert_eq!(app.sql_i64("SELECT CAST(COALESCE(SUM(total_fen), 0) AS BIGINT) FROM orders WHERE channel = 'douyin_shop'").await, sold);
-    let refunded: i64 = new
-        .iter()
-        .filter(|r| r.after_sale == "退款成功")
-        .map(|r| r.sale_fen())
-        .sum();
+    // Paid in full through the platform; the lines refunded before import were left out.
+    let refunded = 0;
     assert_eq!(
         app.sql_i64("SELECT CAST(COALESCE(SUM(paid_fen), 0) AS BIGINT) FROM orders WHERE channel = 'douyin_shop'").await,
-        sold - refunded
+        sold
+    );
+    let left_out = rows
+        .iter()
+        .find(|r| r.after_sale == "退款成功")
+        .map(|r| r.sub.clone())
+        .unwrap_or_default();
+    assert!(
+        commit.json["rows"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|x| {
+                x["sub_order_id"] == left_out.as_str()
+                    && x["outcome"] == "skipped"
+                    && x["reason"] == "导入前已退款，这一行不导入"
+            }),
+        "{}",
+        commit.text
     );
     let first = app
         .sql_i64(&format!(
@@ -270,7 +291,11 @@ async fn a_season_previews_commits_and_imports_again_as_a_no_op() {
     let again = upload(&app, file, false).await;
     assert_eq!(again.status, 200, "{}", again.text);
     let (_, created2, unchanged2, updated2, _, _) = totals(&again.json);
-    assert_eq!((created2, updated2, unchanged2), (0, 0, created));
+    // The rows refused before import stay out, and count as unchanged now that their orders exist.
+    assert_eq!(
+        (created2, updated2, unchanged2),
+        (0, 0, created + refunded_before)
+    );
     assert_eq!(app.stock(grapes).await, 5_000_000 - grams);
     assert_eq!(
         app.sql_i64("SELECT COUNT(*) FROM orders WHERE channel = 'douyin_shop'")

@@ -222,6 +222,26 @@ async fn shipped_shop_orders_go_back_in_the_batch_shipping_layout_once() {
         2,
         "all of them"
     );
+    // Closed in the shop after it shipped: refused, with nothing refunded or given back.
+    let mut closed = rows.clone();
+    closed[0].state = "已关闭".into();
+    let r = upload(&app, csv(&closed), false).await;
+    assert_eq!(totals(&r.json), (2, 0, 1, 0, 0, 1), "{}", r.text);
+    assert!(
+        r.json["rows"][0]["reason"]
+            .as_str()
+            .is_some_and(|x| x.contains("不能再取消")),
+        "{}",
+        r.text
+    );
+    assert_eq!(app.stock(batch).await, 98);
+    // A 子订单编号 twice in one order refuses the order.
+    let twice = vec![
+        Row::new(BASE + 310, BASE + 410, "GUA-1", 1, 1_250),
+        Row::new(BASE + 310, BASE + 410, "GUA-1", 1, 1_250),
+    ];
+    let r = upload(&app, csv(&twice), false).await;
+    assert_eq!(totals(&r.json), (2, 0, 0, 0, 0, 2), "{}", r.text);
 }
 
 #[tokio::test]
@@ -233,8 +253,10 @@ async fn the_integrity_check_names_a_shop_order_whose_refunds_do_not_add_up() {
     let mut rows: Vec<Row> = (0..3)
         .map(|i| Row::new(BASE + 500, BASE + 600 + i, "GUA-1", 1, 1_250))
         .collect();
-    rows[1].after_sale = "退款成功".into();
     assert_eq!(totals(&upload(&app, csv(&rows), false).await.json).1, 3);
+    // A later export: one line refunded after its order was imported.
+    rows[1].after_sale = "退款成功".into();
+    assert_eq!(totals(&upload(&app, csv(&rows), false).await.json).3, 3);
     let order = app
         .sql_i64(&format!(
             "SELECT order_id FROM shop_orders WHERE platform_order_id = '{}'",

@@ -47,7 +47,7 @@ impl From<sea_orm::DbErr> for Refused {
 
 /// Refunds each line once: the line's refunded amount moves from 0 only
 /// under a conditional UPDATE, so a second import of the same refund finds nothing to do.
-/// Answers how many were refunded here.
+/// Answers how much was refunded here, in fen.
 ///
 /// # Errors
 /// Database errors; a refund beyond what was paid (409).
@@ -57,7 +57,7 @@ pub async fn refund_lines(
     order_id: i64,
     refunds: &[Refund],
     today: chrono::NaiveDate,
-) -> AppResult<usize> {
+) -> AppResult<i64> {
     let mut done = 0;
     for Refund {
         line_id: line,
@@ -98,15 +98,17 @@ pub async fn refund_lines(
             paid_at: None,
         };
         write_payment(tx, caller, OrderId::new(order_id), &refund, today).await?;
-        done += 1;
+        done += back;
     }
     Ok(done)
 }
 
-/// Applies a planned change: the refunds, then the cancellation the shop made.
+/// Applies a planned change: the refunds, then the cancellation the shop made. Answers what was
+/// refunded here, in fen (nothing when an earlier import did it).
 ///
 /// # Errors
-/// [`Refused::Because`] when the order can no longer be cancelled (packed, shipped, on a load).
+/// [`Refused::Because`] when the order has moved on meanwhile: it can no longer be cancelled
+/// (packed, shipped, on a load), or a refund would exceed what is paid.
 pub async fn change(
     tx: &Tx,
     caller: &Caller,
@@ -114,8 +116,15 @@ pub async fn change(
     refunds: &[Refund],
     cancel: bool,
     today: chrono::NaiveDate,
-) -> Result<(), Refused> {
-    refund_lines(tx, caller, order_id, refunds, today).await?;
+) -> Result<i64, Refused> {
+    let moved = refund_lines(tx, caller, order_id, refunds, today)
+        .await
+        .map_err(|e| match e {
+            AppError::Conflict { detail, .. } => {
+                Refused::Because(format!("抖店里的退款无法记入：{detail}"))
+            }
+            e => Refused::Failed(e),
+        })?;
     if cancel {
         match crate::services::orders::cancel_in(
             tx,
@@ -139,5 +148,5 @@ pub async fn change(
             .exec(tx)
             .await?;
     }
-    Ok(())
+    Ok(moved)
 }

@@ -110,16 +110,27 @@ pub async fn run(
             })
             .collect();
         for ((o, p), (outcome, reason, order_id)) in orders.iter().zip(&plans).zip(outcomes) {
-            if outcome == RowOutcome::New && matches!(p, Plan::Create { .. }) {
-                results.add_new_sale(o.rows.iter().map(ShopRow::sale_fen).sum::<i64>());
+            let kept = match p {
+                Plan::Create { rows, .. } => Some(rows),
+                _ => None,
+            };
+            if let (RowOutcome::New, Some(rows)) = (outcome, kept) {
+                results.add_new_sale(rows.iter().map(ShopRow::sale_fen).sum::<i64>());
             }
             for r in &o.rows {
+                // A line refunded before its order was ever imported is not written.
+                let left_out = kept.is_some_and(|k| !k.iter().any(|x| x.line == r.line));
+                let (outcome, reason) = if left_out {
+                    (RowOutcome::Skipped, "导入前已退款，这一行不导入".to_owned())
+                } else {
+                    (outcome, reason.clone())
+                };
                 part_results.push(RowResult {
                     line: r.line,
                     platform_order_id: r.order_id.clone(),
                     sub_order_id: r.sub_order_id.clone(),
                     outcome,
-                    reason: reason.clone(),
+                    reason,
                     order_number: order_id.map(crate::domain::order_number::format),
                 });
             }
@@ -213,7 +224,7 @@ fn preview_outcome(p: &Plan) -> Outcome {
             cancel,
         } => (
             RowOutcome::Updated,
-            change_reason(refunds, *cancel),
+            change_reason(refunds.iter().map(|r| r.fen).sum(), *cancel),
             Some(*order_id),
         ),
         Plan::Unchanged { order_id } => (RowOutcome::Unchanged, String::new(), Some(*order_id)),
@@ -222,8 +233,7 @@ fn preview_outcome(p: &Plan) -> Outcome {
     }
 }
 
-fn change_reason(refunds: &[plan::Refund], cancel: bool) -> String {
-    let refunded: i64 = refunds.iter().map(|r| r.fen).sum();
+fn change_reason(refunded: i64, cancel: bool) -> String {
     match (cancel, refunded) {
         (true, 0) => "抖店已关闭：取消订单，退回库存".into(),
         (true, fen) => format!(
@@ -234,8 +244,10 @@ fn change_reason(refunds: &[plan::Refund], cancel: bool) -> String {
     }
 }
 
-/// Writes the plans, `per_tx` orders per transaction; a group with a refusal is written again
-/// one order at a time.
+/// Writes the plans in file order: new orders `per_tx` to a transaction, set-based (a group
+/// refused at write time is written again one order at a time); each change (refunds, a
+/// cancellation) in a transaction of its own, so its stock and money never wait inside a
+/// group's locks.
 async fn commit(
     db: &Db,
     terms: &apply::Terms<'_>,
@@ -243,88 +255,101 @@ async fn commit(
     plans: &[Plan],
     per_tx: usize,
 ) -> AppResult<Vec<Outcome>> {
-    let mut out = Vec::with_capacity(plans.len());
-    let pairs: Vec<(&FileOrder, &Plan)> = orders.iter().zip(plans).collect();
-    for group in pairs.chunks(per_tx) {
-        let tx = db.begin_write().await?;
-        if let Ok(done) = write_group(&tx, terms, group).await {
-            tx.commit().await?;
-            out.extend(done);
-            continue;
-        }
-        drop(tx);
-        for one in group {
-            let tx = db.begin_write().await?;
-            match write_group(&tx, terms, std::slice::from_ref(one)).await {
-                Ok(done) => {
-                    tx.commit().await?;
-                    out.extend(done);
-                }
-                Err(Refused::Because(why)) => {
-                    drop(tx);
-                    out.push((RowOutcome::Refused, why, None));
-                }
-                Err(Refused::Failed(e)) => {
-                    drop(tx);
-                    // Another import of the same file created it meanwhile: the unique
-                    // platform id refused this one, and the order is there once.
-                    match known::stored_order_id(&db.read, &one.0.platform_id).await? {
-                        Some(id) if matches!(one.1, Plan::Create { .. }) => {
-                            out.push((RowOutcome::Unchanged, String::new(), Some(id)));
-                        }
-                        _ => return Err(e),
-                    }
+    let mut out: Vec<Outcome> = plans.iter().map(preview_outcome).collect();
+    let mut group: Vec<usize> = Vec::with_capacity(per_tx);
+    for (i, p) in plans.iter().enumerate() {
+        match p {
+            Plan::Create { .. } => {
+                group.push(i);
+                if group.len() == per_tx {
+                    write_creates(db, terms, orders, plans, &group, &mut out).await?;
+                    group.clear();
                 }
             }
-        }
-    }
-    Ok(out)
-}
-
-/// Writes a group's plans in `tx`: its new orders in one set-based pass, then each change.
-async fn write_group(
-    tx: &crate::db::Tx,
-    terms: &apply::Terms<'_>,
-    group: &[(&FileOrder, &Plan)],
-) -> Result<Vec<Outcome>, Refused> {
-    let new: Vec<create::NewOrder<'_>> = group
-        .iter()
-        .filter_map(|(o, p)| match p {
-            Plan::Create {
-                lines,
-                live_session_id,
-            } => Some(create::NewOrder {
-                rows: &o.rows,
-                lines,
-                live_session_id: *live_session_id,
-            }),
-            _ => None,
-        })
-        .collect();
-    let mut created = if new.is_empty() {
-        Vec::new()
-    } else {
-        create::create(tx, terms, &new).await?
-    }
-    .into_iter();
-    let mut out = Vec::with_capacity(group.len());
-    for (_, p) in group {
-        out.push(match p {
-            Plan::Create { .. } => (RowOutcome::New, String::new(), created.next()),
             Plan::Change {
                 order_id,
                 refunds,
                 cancel,
             } => {
-                apply::change(tx, terms.caller, *order_id, refunds, *cancel, terms.today).await?;
-                (
-                    RowOutcome::Updated,
-                    change_reason(refunds, *cancel),
-                    Some(*order_id),
-                )
+                let tx = db.begin_write().await?;
+                match apply::change(&tx, terms.caller, *order_id, refunds, *cancel, terms.today)
+                    .await
+                {
+                    Ok(moved) => {
+                        tx.commit().await?;
+                        out[i] = (
+                            RowOutcome::Updated,
+                            change_reason(moved, *cancel),
+                            Some(*order_id),
+                        );
+                    }
+                    Err(Refused::Because(why)) => out[i] = (RowOutcome::Refused, why, None),
+                    Err(Refused::Failed(e)) => return Err(e),
+                }
             }
-            other => preview_outcome(other),
-        });
+            _ => {}
+        }
     }
+    write_creates(db, terms, orders, plans, &group, &mut out).await?;
     Ok(out)
+}
+
+/// Creates the orders of `group` (indices of `Plan::Create`s) in one transaction, or, when that
+/// is refused, one order at a time; their outcomes go into `out`.
+async fn write_creates(
+    db: &Db,
+    terms: &apply::Terms<'_>,
+    orders: &[FileOrder],
+    plans: &[Plan],
+    group: &[usize],
+    out: &mut [Outcome],
+) -> AppResult<()> {
+    if group.is_empty() {
+        return Ok(());
+    }
+    let new_order = |i: usize| match &plans[i] {
+        Plan::Create {
+            rows,
+            lines,
+            live_session_id,
+        } => Some(create::NewOrder {
+            rows,
+            lines,
+            live_session_id: *live_session_id,
+        }),
+        _ => None,
+    };
+    let all: Vec<create::NewOrder<'_>> = group.iter().filter_map(|&i| new_order(i)).collect();
+    let tx = db.begin_write().await?;
+    if let Ok(ids) = create::create(&tx, terms, &all).await {
+        tx.commit().await?;
+        for (&i, id) in group.iter().zip(ids) {
+            out[i] = (RowOutcome::New, String::new(), Some(id));
+        }
+        create::count_placed(group.len());
+        return Ok(());
+    }
+    drop(tx);
+    for &i in group {
+        let Some(one) = new_order(i) else { continue };
+        let tx = db.begin_write().await?;
+        match create::create(&tx, terms, std::slice::from_ref(&one)).await {
+            Ok(ids) => {
+                tx.commit().await?;
+                out[i] = (RowOutcome::New, String::new(), ids.first().copied());
+                create::count_placed(1);
+            }
+            Err(Refused::Because(why)) => out[i] = (RowOutcome::Refused, why, None),
+            Err(Refused::Failed(e)) => {
+                drop(tx);
+                // Another import of the same file created it meanwhile: the unique platform id
+                // refused this one, and the order is there once.
+                match known::stored_order_id(&db.read, &orders[i].platform_id).await? {
+                    Some(id) => out[i] = (RowOutcome::Unchanged, String::new(), Some(id)),
+                    None => return Err(e),
+                }
+            }
+        }
+    }
+    Ok(())
 }

@@ -82,7 +82,10 @@ pub struct NewLine {
 
 /// What one order does.
 pub enum Plan {
+    /// Create the order from `rows` (those not refunded before it was ever imported), one line
+    /// each.
     Create {
+        rows: Vec<ShopRow>,
         lines: Vec<NewLine>,
         live_session_id: Option<i64>,
     },
@@ -122,6 +125,13 @@ pub struct Known<'a> {
     pub shows: &'a [Show],
 }
 
+/// The states an order can still be cancelled from (before it is on a truck or with a courier).
+const CANCELLABLE: [OrderStatus; 3] = [
+    OrderStatus::Pending,
+    OrderStatus::Confirmed,
+    OrderStatus::Weighed,
+];
+
 /// Decides `order` given what is `stored` of it.
 pub fn decide(order: &FileOrder, stored: Option<&Stored>, known: &mut Known<'_>) -> Plan {
     let first = &order.rows[0];
@@ -138,16 +148,23 @@ fn create(order: &FileOrder, known: &mut Known<'_>) -> Plan {
         ShopState::Closed => return Plan::Skip("已关闭，从未导入，不占库存".into()),
         ShopState::Paid => {}
     }
-    if order
+    if let Some(twice) = repeated_sub_order(order) {
+        return Plan::Refuse(format!("子订单编号 {twice} 在这张订单里出现了两次"));
+    }
+    // A line refunded before the order was ever imported is not sold: it takes no stock and is
+    // not written (the later exports' 退款成功 on it then changes nothing).
+    let kept: Vec<ShopRow> = order
         .rows
         .iter()
-        .all(|r| r.after_sale == AfterSale::Refunded)
-    {
+        .filter(|r| r.after_sale != AfterSale::Refunded)
+        .cloned()
+        .collect();
+    if kept.is_empty() {
         return Plan::Skip("已全额退款，不导入".into());
     }
-    let mut lines = Vec::with_capacity(order.rows.len());
+    let mut lines = Vec::with_capacity(kept.len());
     let mut needs: BTreeMap<i64, i64> = BTreeMap::new();
-    for r in &order.rows {
+    for r in &kept {
         let Some(t) = known.targets.get(&r.sku_code) else {
             return Plan::Refuse(format!("商家编码「{}」还没有对应的批次", r.sku_code));
         };
@@ -182,14 +199,26 @@ fn create(order: &FileOrder, known: &mut Known<'_>) -> Plan {
             .map(|(id, _, _)| *id)
     });
     Plan::Create {
+        rows: kept,
         lines,
         live_session_id,
     }
 }
 
+/// A 子订单编号 the order has twice (a row repeated, or rows without 子订单编号 in a 子订单 export).
+fn repeated_sub_order(order: &FileOrder) -> Option<&str> {
+    let mut seen = std::collections::HashSet::new();
+    order
+        .rows
+        .iter()
+        .map(|r| r.sub_order_id.as_str())
+        .find(|id| !seen.insert(*id))
+}
+
 fn change(order: &FileOrder, state: ShopState, s: &Stored) -> Plan {
     for r in &order.rows {
-        if !s.lines.contains_key(&r.sub_order_id) {
+        // A line refunded before its order was imported was never written.
+        if !s.lines.contains_key(&r.sub_order_id) && r.after_sale != AfterSale::Refunded {
             return Plan::Refuse(format!(
                 "订单已导入，但文件里多了子订单 {}，无法追加",
                 r.sub_order_id
@@ -203,21 +232,28 @@ fn change(order: &FileOrder, state: ShopState, s: &Stored) -> Plan {
                 order_id: s.order_id,
             };
         }
+        (ShopState::Closed, false) if !CANCELLABLE.contains(&s.status) => {
+            return Plan::Refuse(format!(
+                "抖店里已关闭，但本系统里这张订单已{}，不能再取消：请按售后处理",
+                crate::domain::labels::Label::label(s.status)
+            ));
+        }
         (ShopState::Closed, false) => {
-            // Everything still paid goes back, then the order is cancelled.
+            // Everything still paid goes back, every line of the order (whether or not the file
+            // lists it), then the order is cancelled.
+            let mut lines: Vec<(&String, &(i64, i64, i64))> = s.lines.iter().collect();
+            lines.sort_by_key(|(_, (line, _, _))| *line);
             let mut refunds = Vec::new();
             let mut left = s.paid_fen;
-            for r in &order.rows {
-                if let Some(&(line, due, refunded)) = s.lines.get(&r.sub_order_id) {
-                    let back = (due - refunded).min(left).max(0);
-                    if back > 0 {
-                        refunds.push(Refund {
-                            line_id: line,
-                            sub_order_id: r.sub_order_id.clone(),
-                            fen: back,
-                        });
-                        left -= back;
-                    }
+            for (sub, &(line, due, refunded)) in lines {
+                let back = (due - refunded).min(left).max(0);
+                if back > 0 {
+                    refunds.push(Refund {
+                        line_id: line,
+                        sub_order_id: sub.clone(),
+                        fen: back,
+                    });
+                    left -= back;
                 }
             }
             return Plan::Change {
