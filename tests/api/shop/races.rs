@@ -351,3 +351,63 @@ async fn a_file_is_worked_through_in_parts_and_an_order_split_across_them_is_ref
         "in file order"
     );
 }
+
+#[tokio::test]
+async fn an_order_in_two_parcels_goes_back_with_the_one_that_left() {
+    let app = spawn_app().await;
+    let batch = app.batch("by_piece", 100, 1_250).await;
+    map_sku(&app, "GUA-1", batch, 1).await;
+    let rows = vec![Row::new(BASE + 900, BASE + 901, "GUA-1", 2, 1_250)];
+    assert_eq!(totals(&upload(&app, csv(&rows), false).await.json).1, 1);
+    let order = app
+        .sql_i64(&format!(
+            "SELECT order_id FROM shop_orders WHERE platform_order_id = '{}'",
+            BASE + 900
+        ))
+        .await;
+    let o = app
+        .get(
+            &app.token("secretary").await,
+            &format!("/api/v1/orders/{order}"),
+        )
+        .await;
+    let line = o.json["lines"][0]["line_id"].as_i64().unwrap_or(0);
+    let crates = crate::shipping::weigh_boxes(&app, line, 2).await;
+    let first = crate::shipping::pack(
+        &app,
+        json!({"order_ids": [order], "crate_ids": [crates[0]], "weight_g": 2_250, "carrier": "zhongtong"}),
+    )
+    .await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    let second = crate::shipping::pack(
+        &app,
+        json!({"order_ids": [order], "crate_ids": [crates[1]], "weight_g": 2_250, "carrier": "yunda"}),
+    )
+    .await;
+    assert_eq!(second.status, 201, "{}", second.text);
+    let st = app.token("station").await;
+    let shipped = app
+        .post(
+            &st,
+            &format!("/api/v1/parcels/{}/ship", second.json["id"]),
+            json!({"tracking_no": "YD4300000001"}),
+        )
+        .await;
+    assert_eq!(shipped.status, 200, "{}", shipped.text);
+    let sec = app.token("secretary").await;
+    let file = app
+        .post(
+            &sec,
+            "/api/v1/shop/ship-back-files?only_new=true",
+            json!({}),
+        )
+        .await;
+    let lines: Vec<&str> = file.text.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "订单号,物流公司,运单号",
+            &format!("{},韵达快递,YD4300000001", BASE + 900)
+        ]
+    );
+}

@@ -1,8 +1,8 @@
 //! The ship-back file: the shop's orders that left in a parcel with a tracking number, in the
 //! shop's batch-shipping (批量发货) upload layout (订单号, 物流公司, 运单号), so one upload marks them
 //! all shipped in 抖店. Each file remembers the orders it gave out; `only_new` gives only the
-//! rest. An order sent in several parcels is given out with its first one, as the shop takes
-//! one waybill per order.
+//! rest. An order sent in several parcels is given out with the first of them that has left,
+//! as the shop takes one waybill per order.
 
 use crate::db::Db;
 use crate::error::AppResult;
@@ -24,7 +24,7 @@ pub async fn file(db: &Db, only_new: bool) -> AppResult<String> {
         }
         let orders = q.all(tx).await?;
         let ids: Vec<i64> = orders.iter().map(|o| o.order_id).collect();
-        let mut first_parcel: BTreeMap<i64, i64> = BTreeMap::new();
+        let mut parcels_of: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
         for chunk in ids.chunks(500) {
             for item in parcel_item::Entity::find()
                 .filter(parcel_item::Column::OrderId.is_in(chunk.to_vec()))
@@ -32,10 +32,15 @@ pub async fn file(db: &Db, only_new: bool) -> AppResult<String> {
                 .all(tx)
                 .await?
             {
-                first_parcel.entry(item.order_id).or_insert(item.parcel_id);
+                parcels_of
+                    .entry(item.order_id)
+                    .or_default()
+                    .push(item.parcel_id);
             }
         }
-        let parcel_ids: Vec<i64> = first_parcel.values().copied().collect();
+        let mut parcel_ids: Vec<i64> = parcels_of.values().flatten().copied().collect();
+        parcel_ids.sort_unstable();
+        parcel_ids.dedup();
         let mut parcels = BTreeMap::new();
         for chunk in parcel_ids.chunks(500) {
             for p in parcel::Entity::find()
@@ -56,7 +61,11 @@ pub async fn file(db: &Db, only_new: bool) -> AppResult<String> {
         ]));
         let mut given = Vec::new();
         for o in &orders {
-            let Some(p) = first_parcel.get(&o.order_id).and_then(|id| parcels.get(id)) else {
+            // The first of its parcels that has left with a tracking number.
+            let Some(p) = parcels_of
+                .get(&o.order_id)
+                .and_then(|ids| ids.iter().find_map(|id| parcels.get(id)))
+            else {
                 continue;
             };
             let carrier = crate::domain::shipping::carrier_name(&p.carrier).unwrap_or(&p.carrier);
