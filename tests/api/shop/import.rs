@@ -235,12 +235,7 @@ async fn a_season_previews_commits_and_imports_again_as_a_no_op() {
         "{}",
         commit.text
     );
-    let first = app
-        .sql_i64(&format!(
-            "SELECT order_id FROM shop_orders WHERE platform_order_id = '{}'",
-            BASE
-        ))
-        .await;
+    let first = super::order_of(&app, BASE).await;
     let o = app.get(&sec, &format!("/api/v1/orders/{first}")).await;
     assert_eq!(
         (

@@ -41,6 +41,25 @@ pub async fn map_sku(app: &TestApp, code: &str, batch: i64, units: i64) {
     assert_eq!(r.status, 200, "{}", r.text);
 }
 
+/// Our order of a shop order id.
+pub async fn order_of(app: &TestApp, platform_id: impl std::fmt::Display) -> i64 {
+    app.sql_i64(&format!(
+        "SELECT order_id FROM shop_orders WHERE platform_order_id = '{platform_id}'"
+    ))
+    .await
+}
+
+/// The id of an order's first line.
+pub async fn first_line(app: &TestApp, order: i64) -> i64 {
+    let o = app
+        .get(
+            &app.token("secretary").await,
+            &format!("/api/v1/orders/{order}"),
+        )
+        .await;
+    o.json["lines"][0]["line_id"].as_i64().unwrap_or(0)
+}
+
 /// The totals of an import answer, as (rows, new, unchanged, updated, skipped, refused).
 pub fn totals(r: &Value) -> (i64, i64, i64, i64, i64, i64) {
     let t = &r["totals"];

@@ -53,12 +53,7 @@ async fn bad_files_are_refused_whole_and_bad_rows_alone() {
     assert!(reasons[2].contains("格式无法识别"), "{reasons:?}");
     assert_eq!(app.stock(batch).await, 98);
     // The formula is kept as text, and neutralised on the way out.
-    let order = app
-        .sql_i64(&format!(
-            "SELECT order_id FROM shop_orders WHERE platform_order_id = '{}'",
-            BASE + 8
-        ))
-        .await;
+    let order = super::order_of(&app, BASE + 8).await;
     let sec = app.token("secretary").await;
     let f = app
         .get(&sec, &format!("/api/v1/orders/{order}/fulfilment"))
@@ -155,19 +150,8 @@ async fn shipped_shop_orders_go_back_in_the_batch_shipping_layout_once() {
         .map(|i| Row::new(BASE + 300 + i, BASE + 400 + i, "GUA-1", 1, 1_250))
         .collect();
     assert_eq!(totals(&upload(&app, csv(&rows), false).await.json).1, 2);
-    let order = app
-        .sql_i64(&format!(
-            "SELECT order_id FROM shop_orders WHERE platform_order_id = '{}'",
-            BASE + 300
-        ))
-        .await;
-    let o = app
-        .get(
-            &app.token("secretary").await,
-            &format!("/api/v1/orders/{order}"),
-        )
-        .await;
-    let line = o.json["lines"][0]["line_id"].as_i64().unwrap_or(0);
+    let order = super::order_of(&app, BASE + 300).await;
+    let line = super::first_line(&app, order).await;
     crate::shipping::weigh_boxes(&app, line, 1).await;
     let packed = crate::shipping::pack(
         &app,
@@ -257,12 +241,7 @@ async fn the_integrity_check_names_a_shop_order_whose_refunds_do_not_add_up() {
     // A later export: one line refunded after its order was imported.
     rows[1].after_sale = "退款成功".into();
     assert_eq!(totals(&upload(&app, csv(&rows), false).await.json).3, 3);
-    let order = app
-        .sql_i64(&format!(
-            "SELECT order_id FROM shop_orders WHERE platform_order_id = '{}'",
-            BASE + 500
-        ))
-        .await;
+    let order = super::order_of(&app, BASE + 500).await;
     let (code, r) = check(&app);
     assert_eq!((code, broken(&r)), (0, Vec::<String>::new()), "{r}");
     exec(
@@ -359,19 +338,8 @@ async fn an_order_in_two_parcels_goes_back_with_the_one_that_left() {
     map_sku(&app, "GUA-1", batch, 1).await;
     let rows = vec![Row::new(BASE + 900, BASE + 901, "GUA-1", 2, 1_250)];
     assert_eq!(totals(&upload(&app, csv(&rows), false).await.json).1, 1);
-    let order = app
-        .sql_i64(&format!(
-            "SELECT order_id FROM shop_orders WHERE platform_order_id = '{}'",
-            BASE + 900
-        ))
-        .await;
-    let o = app
-        .get(
-            &app.token("secretary").await,
-            &format!("/api/v1/orders/{order}"),
-        )
-        .await;
-    let line = o.json["lines"][0]["line_id"].as_i64().unwrap_or(0);
+    let order = super::order_of(&app, BASE + 900).await;
+    let line = super::first_line(&app, order).await;
     let crates = crate::shipping::weigh_boxes(&app, line, 2).await;
     let first = crate::shipping::pack(
         &app,
