@@ -19,7 +19,7 @@ pub struct Deadline {
 }
 
 /// The routes that run under [`Deadline::import`].
-const LONG_ROUTES: [&str; 1] = ["/api/v1/shop/order-imports"];
+const LONG_ROUTES: [&str; 2] = ["/api/v1/shop/order-imports", "/api/v1/bills"];
 
 /// Refuses credentials in the query string, URLs with encoded NULs and query parameters the
 /// operation does not take, then runs the handler under the deadline: past it the client gets

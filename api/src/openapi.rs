@@ -41,6 +41,7 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
         (name = "partner admin", description = "API keys, contract prices, webhook deliveries (secretary)"),
         (name = "money", description = "Payments, commission rules, settlement, ledger, grower statements, income"),
         (name = "reports", description = "Sales totals in JSON, CSV or XLSX; the dashboard's cards"),
+        (name = "bills", description = "Bills from the 抖店 shop, WeChat Pay and Alipay, reconciled against the books; the platforms' fees and subsidies"),
         (name = "audit", description = "Who changed what, when"),
         (name = "backups", description = "Keeping the data: the scheduled backups and whether each restored, and the integrity check"),
         (name = "health", description = "Liveness and readiness"),

@@ -128,6 +128,13 @@
     [/^the header lacks ([^;]*); found/, (m) => `表头里缺少这些列：${m[1].split(', ').join('、')}`],
     [/^give either batch_id or product_id$/, () => '请选一个批次（或一个商品），只选一个'],
     [/^douyin_shop orders come from the shop's order export/, () => '抖店的订单请从抖店导出的订单表导入'],
+    // 对账
+    [/^not a known bill/, () => '不是认得的账单：请上传抖店结算账单、微信支付交易账单或支付宝业务明细'],
+    [/^the bill has no lines$/, () => '账单里没有明细'],
+    [/^row (\d+): (.*)$/s, (m) => `第 ${m[1]} 行：${m[2]}`],
+    [/^the totals at the end disagree with the lines: (.*)$/s, (m) => `账单末尾的汇总与明细对不上：${m[1]}`],
+    [/^the bill is for merchant (\S+), not this village's (\S+)$/, (m) => `这是商户号 ${m[1]} 的账单，本村的是 ${m[2]}`],
+    [/^an explanation needs a note$/, () => '说明原因要写备注'],
     // 报表的选项
     [/^is not a parameter of this (?:report|route)$/, () => '没有这一项'],
     [/^must be json, csv or xlsx$/, () => '格式应是表格文件（CSV 或 Excel）'],

@@ -138,7 +138,7 @@ string_enum!(
 
 string_enum!(
     /// Why a ledger transaction was posted.
-    TransactionKind { Settlement = "settlement", Reversal = "reversal", OtherIncome = "other_income", Payout = "payout" }
+    TransactionKind { Settlement = "settlement", Reversal = "reversal", OtherIncome = "other_income", Payout = "payout", PlatformFees = "platform_fees" }
 );
 
 string_enum!(
@@ -151,7 +151,32 @@ string_enum!(
         Commission = "commission",
         Income = "income",
         Payout = "payout",
+        PlatformFee = "platform_fee",
+        PlatformSubsidy = "platform_subsidy",
     }
+);
+
+string_enum!(
+    /// Whose bill: the 抖店 settlement bill (结算账单), WeChat Pay's trade bill (ALL), Alipay's
+    /// trade bill (业务明细).
+    BillKind { DouyinSettlement = "douyin_settlement", WechatAll = "wechat_all", Alipay = "alipay" }
+);
+
+string_enum!(
+    /// How a bill's item stands against the books.
+    BillClass {
+        Matched = "matched",
+        AmountDiffers = "amount_differs",
+        BillOnly = "bill_only",
+        BooksOnly = "books_only",
+        RefundedAfterSettlement = "refunded_after_settlement",
+    }
+);
+
+string_enum!(
+    /// What the office did about an exception: recorded the missing payment, recorded the
+    /// difference as the platform's fee, or explained it with a note.
+    BillResolution { PaymentRecorded = "payment_recorded", FeeRecorded = "fee_recorded", Explained = "explained" }
 );
 
 string_enum!(
@@ -198,7 +223,8 @@ string_enum!(
         HandOverPickup = "hand_over_pickup", ReissueOrderLink = "reissue_order_link",
         OpenCase = "open_case", DecideCase = "decide_case", CloseCase = "close_case",
         ReopenCase = "reopen_case",
-        ImportShopOrders = "import_shop_orders", MapShopSku = "map_shop_sku"
+        ImportShopOrders = "import_shop_orders", MapShopSku = "map_shop_sku",
+        ImportBill = "import_bill", ResolveBillItem = "resolve_bill_item"
     }
 );
 
@@ -208,7 +234,7 @@ string_enum!(
         User = "user", Collective = "collective", Grower = "grower", Buyer = "buyer", Batch = "batch",
         CommissionRule = "commission_rule", LiveSession = "live_session", Order = "order",
         OrderLine = "order_line", WeighTicket = "weigh_ticket", Load = "load",
-        ShopImport = "shop_import", ShopSku = "shop_sku"
+        ShopImport = "shop_import", ShopSku = "shop_sku", Bill = "bill", BillItem = "bill_item"
     }
 );
 
@@ -247,6 +273,9 @@ mod tests {
         check(IncomeCategory::as_str);
         check(TransactionKind::as_str);
         check(EntryKind::as_str);
+        check(BillKind::as_str);
+        check(BillClass::as_str);
+        check(BillResolution::as_str);
         check(PaymentStatus::as_str);
         check(Platform::as_str);
         check(LiveStatus::as_str);

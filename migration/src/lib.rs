@@ -26,6 +26,7 @@ mod m20261210_000002_after_sales;
 mod m20261211_000001_sales_fulfilment;
 mod m20261211_000002_sales_daily_log;
 mod m20261212_000001_shop_imports;
+mod m20261213_000001_bills;
 mod util;
 
 pub struct Migrator;
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261211_000001_sales_fulfilment::Migration),
             Box::new(m20261211_000002_sales_daily_log::Migration),
             Box::new(m20261212_000001_shop_imports::Migration),
+            Box::new(m20261213_000001_bills::Migration),
         ]
     }
 }

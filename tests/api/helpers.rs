@@ -93,6 +93,9 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
     let client = Client::builder()
         .timeout(std::time::Duration::from_secs(60))
         .pool_max_idle_per_host(256)
+        // Shorter than the server's keep-alive (5 s): a pooled connection is never reused at the
+        // moment the server closes it, which fails the request with "error sending request".
+        .pool_idle_timeout(std::time::Duration::from_secs(3))
         .build()
         .unwrap_or_else(|e| panic!("client: {e}"));
     TestApp {

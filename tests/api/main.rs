@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod backup;
 mod backup_pg;
+mod bills;
 mod catalog;
 mod compose;
 mod concurrency;

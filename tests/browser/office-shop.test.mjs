@@ -9,7 +9,10 @@
 // downloads in the shop's batch-shipping layout with its 主订单编号, carrier and tracking number,
 // and a second “only new” download has none. The page reads in Chinese only and axe finds
 // nothing serious. A cart order paid during a live show counts on the host's board, which says
-// it came from the shop. Screenshots go to artifacts/browser/.
+// it came from the shop. Then she uploads the shop's settlement bill for the two orders: one
+// matches, with its fees; the other is a yuan short, and she records the difference as the
+// platform's fee in one tap; the exceptions download; the same bill again changes nothing.
+// Screenshots go to artifacts/browser/.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -178,6 +181,58 @@ test('the secretary previews a shop export, maps its SKU, commits, and ships bac
   const again = await downloaded('ship-back-new');
   assert.deepEqual(again.trim().split(/\r?\n/), ['订单号,物流公司,运单号']);
   await noHorizontalScroll(page, 'shop desk');
+  assert.deepEqual(findings, [], findings.join('\n'));
+  assert.deepEqual(pageErrors, []);
+});
+
+test('the secretary uploads the shop’s settlement bill and records one difference as the platform’s fee', async () => {
+  // The two imported orders, settled by the shop: one as the books have it, with its fees; one a
+  // yuan short. A column Zhunong does not read rides along.
+  const head = ['结算时间', '订单号', '子订单号', '结算金额', '下单时间', '商品总价', '运费', '店铺劵', '结算前退款金额', '平台补贴',
+    '用户实付', '收入合计', '平台服务费', '佣金', '支出合计', '结算账户'];
+  const settled = (n, goods, fees) => {
+    const y = (f) => (f / 100).toFixed(2);
+    const income = goods - 200;
+    return ['2026-12-01 03:00:00', `\t${BASE + BigInt(n)}`, `\t${BASE + 1000n + BigInt(n)}`, y(income - fees), '2026-11-28 20:15:03',
+      y(goods), '0.00', '2.00', '0.00', '0.00', y(income), y(income), y(-fees), '0.00', y(-fees), '聚合账户'];
+  };
+  const bill = `\ufeff${[head, settled(1, 7980, 139), settled(2, 7880, 0)].map((r) => r.join(',')).join('\n')}\n`;
+  await page.goto(`${base}/app/office#bills`);
+  await page.getByTestId('bills-view').waitFor({ state: 'visible' });
+  assert.equal(await page.getByTestId('nav-bills').getAttribute('aria-current'), 'page');
+  await page.getByTestId('bill-file').setInputFiles({ name: '结算账单.csv', mimeType: 'text/csv', buffer: Buffer.from(bill) });
+  await textOf(page.getByTestId('bill-file-name'), '结算账单.csv');
+  await page.getByTestId('bill-upload').click();
+  await textOf(page.getByTestId('bill-summary'), '待处理 1 笔');
+  assert.equal(await page.getByTestId('bill-summary').textContent(),
+    '共 2 行，货款 ¥154.60，平台费用 ¥1.39，平台补贴 ¥0.00；相符 1 笔，待处理 1 笔。');
+  await textOf(page.getByTestId('class-matched'), '¥77.80');
+  await textOf(page.getByTestId('class-amount_differs'), '-¥1.00');
+  await allChinese('bill');
+  await axe('bill');
+  await page.screenshot({ path: path.join(ARTIFACTS, 'office-bill.png'), fullPage: true });
+
+  const rows = page.getByTestId('bill-exceptions').locator('tbody tr[data-testid]');
+  assert.equal(await rows.count(), 1);
+  const item = (await rows.first().getAttribute('data-testid')).replace('item-', '');
+  await page.getByTestId(`record-fee-${item}`).click();
+  await textOf(page.getByTestId(`resolved-${item}`), '已记为平台费用');
+  await textOf(page.getByTestId('bill-summary'), '待处理 0 笔');
+  const sheet = await downloaded('bill-exceptions-csv');
+  const lines = sheet.trim().split(/\r?\n/);
+  assert.equal(lines.length, 2, sheet);
+  assert.match(lines[1], /^金额不符,3,\d{19},,ZN\d{6},2026-12-01 03:00:00,76\.80,77\.80,-1\.00,0\.00,0\.00,已记为平台费用,$/);
+
+  // The same file again changes nothing, and says so.
+  await page.getByTestId('tab-upload').click();
+  await page.getByTestId('bill-file').setInputFiles({ name: '结算账单.csv', mimeType: 'text/csv', buffer: Buffer.from(bill) });
+  await page.getByTestId('bill-upload').click();
+  await textOf(page.getByTestId('bill-again'), '以前已经导入过');
+  await page.getByTestId('tab-list').click();
+  await page.getByTestId('bills').waitFor();
+  assert.equal(await page.getByTestId('bills').locator('tbody tr[data-testid]').count(), 1);
+  await allChinese('bills');
+  await noHorizontalScroll(page, 'bills');
   assert.deepEqual(findings, [], findings.join('\n'));
   assert.deepEqual(pageErrors, []);
 });

@@ -221,6 +221,14 @@ pub struct Settings {
     pub import_orders_per_tx: usize,
     pub import_orders_per_read: usize,
     pub import_timeout_secs: u64,
+    /// Reconciling a bill: how far apart in minutes and fen a bill line and a payment may be and
+    /// still be matched when no number ties them (the defaults of the upload's own settings).
+    pub bill_time_tolerance_minutes: i64,
+    pub bill_amount_tolerance_fen: i64,
+    /// The village's merchant numbers: a WeChat Pay bill for another 商户号, or an Alipay bill for
+    /// another account, is refused. Unset: any is taken.
+    pub wechat_merchant_no: Option<String>,
+    pub alipay_account: Option<String>,
     /// Hours the village has to answer an after-sales case, and hours after delivery that a
     /// buyer may open one from their page.
     pub claim_answer_hours: u32,
@@ -324,6 +332,10 @@ impl Default for Settings {
             import_orders_per_tx: 200,
             import_orders_per_read: 2_000,
             import_timeout_secs: 600,
+            bill_time_tolerance_minutes: 30,
+            bill_amount_tolerance_fen: 0,
+            wechat_merchant_no: None,
+            alipay_account: None,
             claim_answer_hours: 48,
             claim_window_hours: 48,
             claim_max_photos: 6,

@@ -4,10 +4,10 @@
 use sea_orm::Iterable;
 use serde_json::{Map, Value};
 use zhunong_entity::enums::{
-    AuditAction, BatchStatus, BuyerKind, CaseDecision, CaseKind, CaseReason, CaseStatus, Channel,
-    EntryKind, Fulfilment, GrowerKind, IncomeCategory, LiveStatus, LoadStatus, OrderStatus,
-    ParcelStatus, PaymentMethod, PaymentStatus, Platform, Pricing, Role, RuleScope,
-    TransactionKind,
+    AuditAction, BatchStatus, BillClass, BillKind, BillResolution, BuyerKind, CaseDecision,
+    CaseKind, CaseReason, CaseStatus, Channel, EntryKind, Fulfilment, GrowerKind, IncomeCategory,
+    LiveStatus, LoadStatus, OrderStatus, ParcelStatus, PaymentMethod, PaymentStatus, Platform,
+    Pricing, Role, RuleScope, TransactionKind,
 };
 
 /// A stored code with the words a person reads for it.
@@ -137,6 +137,7 @@ labels!(TransactionKind {
     Reversal => "冲销",
     OtherIncome => "其他收入",
     Payout => "付给种植户",
+    PlatformFees => "平台费用与补贴",
 });
 
 labels!(EntryKind {
@@ -147,6 +148,28 @@ labels!(EntryKind {
     Commission => "集体提成",
     Income => "集体收入",
     Payout => "付款",
+    PlatformFee => "平台费用",
+    PlatformSubsidy => "平台补贴",
+});
+
+labels!(BillKind {
+    DouyinSettlement => "抖店结算账单",
+    WechatAll => "微信支付交易账单",
+    Alipay => "支付宝交易账单",
+});
+
+labels!(BillClass {
+    Matched => "相符",
+    AmountDiffers => "金额不符",
+    BillOnly => "账单有、账上无",
+    BooksOnly => "账上有、账单无",
+    RefundedAfterSettlement => "结算后退款",
+});
+
+labels!(BillResolution {
+    PaymentRecorded => "已补记收款",
+    FeeRecorded => "已记为平台费用",
+    Explained => "已说明",
 });
 
 labels!(LiveStatus {
@@ -203,6 +226,8 @@ labels!(AuditAction {
     ReopenCase => "重新打开售后",
     ImportShopOrders => "导入抖店订单",
     MapShopSku => "对应抖店商品",
+    ImportBill => "导入账单",
+    ResolveBillItem => "处理对账差异",
 });
 
 labels!(CaseKind {
@@ -277,6 +302,9 @@ pub fn all() -> Value {
         ("case_reason", table::<CaseReason>()),
         ("case_status", table::<CaseStatus>()),
         ("case_decision", table::<CaseDecision>()),
+        ("bill_kind", table::<BillKind>()),
+        ("bill_class", table::<BillClass>()),
+        ("bill_resolution", table::<BillResolution>()),
     ];
     Value::Object(tables.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
 }
@@ -290,7 +318,7 @@ mod tests {
         let Value::Object(tables) = all() else {
             panic!("the tables are an object");
         };
-        assert_eq!(tables.len(), 22);
+        assert_eq!(tables.len(), 25);
         for (name, t) in &tables {
             let Value::Object(t) = t else {
                 panic!("{name} is an object");

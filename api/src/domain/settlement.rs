@@ -12,6 +12,11 @@ pub enum Account {
     Cash,
     Grower(i64),
     Collective(i64),
+    /// What the platforms keep from the money they pass on (service fees, commission, channel
+    /// shares, the payment fee): the village's cost of selling through them.
+    PlatformFees,
+    /// What the platforms add (their own and the hosts' subsidies).
+    PlatformSubsidies,
 }
 
 impl Account {
@@ -20,6 +25,8 @@ impl Account {
             Self::Cash => "cash".into(),
             Self::Grower(id) => format!("grower:{id}"),
             Self::Collective(id) => format!("collective:{id}"),
+            Self::PlatformFees => "platform_fees".into(),
+            Self::PlatformSubsidies => "platform_subsidies".into(),
         }
     }
 }

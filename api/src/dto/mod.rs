@@ -5,6 +5,7 @@ pub mod after_sales;
 pub mod audit;
 pub mod auth;
 pub mod backups;
+pub mod bills;
 pub mod buyers;
 pub mod catalog;
 pub mod date;

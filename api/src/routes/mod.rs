@@ -10,6 +10,7 @@ pub mod audit;
 pub mod auth;
 pub mod backups;
 pub mod batches;
+pub mod bills;
 pub mod buyers;
 pub mod collectives;
 pub mod growers;
@@ -49,6 +50,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
             .configure(orders::routes)
             .configure(shipping::routes)
             .configure(shop::routes)
+            .configure(bills::routes)
             .configure(after_sales::routes)
             .configure(weighings::routes)
             .configure(loads::routes)

@@ -15,6 +15,7 @@ pub mod accounts;
 pub mod after_sales;
 pub mod audit;
 pub mod batches;
+pub mod bills;
 pub mod buyers;
 pub mod collectives;
 pub mod contract_prices;

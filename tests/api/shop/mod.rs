@@ -2,7 +2,7 @@
 //! files in every form the shop writes, refusals, races with the helper's orders, and the
 //! ship-back file. The export files are built here from the shop's column names.
 
-mod files;
+pub mod files;
 mod import;
 mod races;
 

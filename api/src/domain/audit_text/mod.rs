@@ -287,6 +287,24 @@ fn describe(c: &Ctx<'_>) -> String {
             r.after_i64("updated").unwrap_or(0),
             r.after_i64("refused").unwrap_or(0),
         ),
+        AuditAction::ImportBill => format!(
+            "导入了{}「{}」：共 {} 笔，其中相符 {} 笔、待处理 {} 笔，记入平台费用 {}",
+            r.after_text("kind_label").unwrap_or("账单"),
+            r.after_text("file_name").unwrap_or("（无名）"),
+            r.after_i64("items").unwrap_or(0),
+            r.after_i64("matched").unwrap_or(0),
+            r.after_i64("exceptions").unwrap_or(0),
+            money(r.after_i64("fee_fen").unwrap_or(0)),
+        ),
+        AuditAction::ResolveBillItem => with_reason(
+            format!(
+                "处理了账单 {} 的第 {} 笔差异：{}",
+                r.after_i64("bill_id").unwrap_or(0),
+                id,
+                r.after_text("resolution_label").unwrap_or("")
+            ),
+            r,
+        ),
         AuditAction::MapShopSku => {
             let target = match (r.after_i64("batch_id"), r.after_i64("product_id")) {
                 (Some(b), _) => c.batch(b),

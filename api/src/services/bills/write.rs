@@ -1,0 +1,218 @@
+//! Writing a reconciled bill: the bill, its items, the payments it confirmed, and the
+//! platform's fees and subsidies in the ledger, each against its order.
+
+use super::draft::Draft;
+use crate::db::Tx;
+use crate::domain::bills::Bill;
+use crate::domain::bills::matching::Tolerance;
+use crate::domain::caller::Caller;
+use crate::domain::labels::Label;
+use crate::domain::settlement::Account;
+use crate::error::AppResult;
+use crate::services::audit::{self, Change};
+use crate::services::money::ledger::{self, Entry, Header};
+use chrono::FixedOffset;
+use sea_orm::{ActiveModelTrait, Set};
+use zhunong_entity::enums::{AuditAction, AuditEntity, BillClass, EntryKind, TransactionKind};
+use zhunong_entity::{bill, bill_item, reconciled_payment};
+
+/// Writes the bill and its items; the bill's id.
+///
+/// # Errors
+/// Database errors; the same file written meanwhile (its unique checksum).
+#[allow(clippy::too_many_arguments)]
+pub async fn apply(
+    tx: &Tx,
+    caller: &Caller,
+    b: &Bill,
+    drafts: &[Draft],
+    file_name: &str,
+    sha256: &str,
+    tol: Tolerance,
+    offset: FixedOffset,
+) -> AppResult<i64> {
+    let now = chrono::Utc::now();
+    let stored = bill::ActiveModel {
+        kind: Set(b.kind),
+        file_name: Set(file_name.to_owned()),
+        sha256: Set(sha256.to_owned()),
+        merchant_no: Set(b.merchant_no.clone()),
+        period_from: Set(b.lines.iter().map(|l| l.at).min().unwrap_or(now)),
+        period_to: Set(b.lines.iter().map(|l| l.at).max().unwrap_or(now)),
+        lines: Set(i64::try_from(b.lines.len()).unwrap_or(i64::MAX)),
+        amount_fen: Set(b.lines.iter().map(|l| l.amount_fen).sum()),
+        fee_fen: Set(b.lines.iter().map(|l| l.fee_fen).sum()),
+        subsidy_fen: Set(b.lines.iter().map(|l| l.subsidy_fen).sum()),
+        time_tolerance_minutes: Set(tol.minutes),
+        amount_tolerance_fen: Set(tol.fen),
+        created_by: Set(caller.user_id),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await?;
+    let mut fee_posted = 0;
+    for d in drafts {
+        let transaction_id = if d.post_fees && (d.fee_fen != 0 || d.subsidy_fen != 0) {
+            fee_posted += d.fee_fen;
+            let what = format!(
+                "{} {} 平台费用 {} 元，补贴 {} 元",
+                b.kind.label(),
+                d.platform_ref.as_deref().unwrap_or(""),
+                crate::domain::format::yuan(d.fee_fen),
+                crate::domain::format::yuan(d.subsidy_fen)
+            );
+            let on = d
+                .occurred_at
+                .unwrap_or(now)
+                .with_timezone(&offset)
+                .date_naive();
+            Some(
+                post_fees(
+                    tx,
+                    caller.user_id,
+                    d.order_id,
+                    &what,
+                    on,
+                    d.fee_fen,
+                    d.subsidy_fen,
+                )
+                .await?,
+            )
+        } else {
+            None
+        };
+        let item = bill_item::ActiveModel {
+            bill_id: Set(stored.id),
+            class: Set(d.class),
+            rows: Set(rows_text(&d.rows)),
+            platform_ref: Set(d.platform_ref.clone()),
+            merchant_ref: Set(d.merchant_ref.clone()),
+            occurred_at: Set(d.occurred_at),
+            bill_amount_fen: Set(d.bill_amount_fen),
+            books_amount_fen: Set(d.books_amount_fen),
+            fee_fen: Set(d.fee_fen),
+            subsidy_fen: Set(d.subsidy_fen),
+            order_id: Set(d.order_id),
+            payment_id: Set(d.payment_id),
+            transaction_id: Set(transaction_id),
+            ..Default::default()
+        }
+        .insert(tx)
+        .await?;
+        for p in &d.confirms {
+            reconciled_payment::ActiveModel {
+                payment_id: Set(*p),
+                bill_id: Set(stored.id),
+                bill_item_id: Set(item.id),
+                reconciled_at: Set(now),
+            }
+            .insert(tx)
+            .await?;
+        }
+    }
+    let matched = drafts
+        .iter()
+        .filter(|d| d.class == BillClass::Matched)
+        .count();
+    audit::record(
+        tx,
+        Change::of(
+            Some(caller.user_id),
+            AuditAction::ImportBill,
+            AuditEntity::Bill,
+            stored.id,
+        )
+        .after(serde_json::json!({
+            "file_name": file_name,
+            "kind": b.kind,
+            "kind_label": b.kind.label(),
+            "sha256": sha256,
+            "items": drafts.len(),
+            "matched": matched,
+            "exceptions": drafts.len() - matched,
+            "fee_fen": fee_posted,
+        })),
+    )
+    .await?;
+    Ok(stored.id)
+}
+
+/// Row numbers as stored: `3,4,5`, cut short of the column's 200 characters with `…`.
+fn rows_text(rows: &[usize]) -> String {
+    let mut s = String::new();
+    for r in rows {
+        let next = if s.is_empty() {
+            r.to_string()
+        } else {
+            format!(",{r}")
+        };
+        if s.len() + next.len() > 190 {
+            s.push_str(",…");
+            break;
+        }
+        s.push_str(&next);
+    }
+    s
+}
+
+/// Posts a platform's fee (kept from the money it passed on: the cash is less) and subsidy
+/// (added to it: the cash is more) against an order; the transaction's id.
+///
+/// # Errors
+/// Database errors.
+pub async fn post_fees(
+    tx: &Tx,
+    actor: i64,
+    order_id: Option<i64>,
+    description: &str,
+    on: chrono::NaiveDate,
+    fee_fen: i64,
+    subsidy_fen: i64,
+) -> AppResult<i64> {
+    let entry = |account, kind, amount_fen| Entry {
+        account,
+        kind,
+        category: None,
+        amount_fen,
+        quantity_g: 0,
+    };
+    let cash_kind = |fen: i64| {
+        if fen >= 0 {
+            EntryKind::CashIn
+        } else {
+            EntryKind::CashOut
+        }
+    };
+    let mut entries = Vec::new();
+    if fee_fen != 0 {
+        entries.push(entry(
+            Account::PlatformFees,
+            EntryKind::PlatformFee,
+            fee_fen,
+        ));
+        entries.push(entry(Account::Cash, cash_kind(-fee_fen), -fee_fen));
+    }
+    if subsidy_fen != 0 {
+        entries.push(entry(Account::Cash, cash_kind(subsidy_fen), subsidy_fen));
+        entries.push(entry(
+            Account::PlatformSubsidies,
+            EntryKind::PlatformSubsidy,
+            -subsidy_fen,
+        ));
+    }
+    let description: String = description.chars().take(500).collect();
+    ledger::post(
+        tx,
+        Header {
+            kind: TransactionKind::PlatformFees,
+            order_id,
+            reverses_id: None,
+            description: &description,
+            occurred_on: on,
+            actor,
+        },
+        &entries,
+    )
+    .await
+}

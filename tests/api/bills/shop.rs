@@ -1,0 +1,349 @@
+//! The 抖店 settlement bill against imported shop orders.
+
+use super::{class, items, ledger_sums, upload_bill, y};
+use crate::helpers::spawn_app;
+use crate::shop::files::{Row, csv};
+use crate::shop::{map_sku, order_of, upload};
+use serde_json::json;
+
+const BASE: u64 = 6_930_000_000_000_000_000;
+
+const HEADER: [&str; 20] = [
+    "结算时间",
+    "订单号",
+    "子订单号",
+    "结算金额",
+    "下单时间",
+    "商品数量",
+    "商品总价",
+    "运费",
+    "店铺劵",
+    "结算前退款金额",
+    "平台补贴",
+    "达人补贴",
+    "用户实付",
+    "收入合计",
+    "平台服务费",
+    "佣金",
+    "渠道分成",
+    "支出合计",
+    "备注",
+    "结算账户",
+];
+
+/// One settled 子订单: goods, platform subsidy and fees (service fee, commission) in fen.
+struct Line {
+    order: u64,
+    sub: u64,
+    goods: i64,
+    subsidy: i64,
+    service: i64,
+    commission: i64,
+    ordered_at: &'static str,
+}
+
+impl Line {
+    fn cells(&self) -> Vec<String> {
+        let income = self.goods + self.subsidy;
+        let expense = self.service + self.commission;
+        vec![
+            "2026-11-25 03:00:00".into(),
+            format!("\t{}", self.order),
+            format!("\t{}", self.sub),
+            y(income - expense),
+            self.ordered_at.into(),
+            "1".into(),
+            y(self.goods),
+            "0.00".into(),
+            "0.00".into(),
+            "0.00".into(),
+            y(self.subsidy),
+            "0.00".into(),
+            y(self.goods),
+            y(income),
+            y(-self.service),
+            y(-self.commission),
+            "0.00".into(),
+            y(-expense),
+            "=HYPERLINK(\"x\")".into(),
+            "聚合账户".into(),
+        ]
+    }
+}
+
+fn bill(lines: &[Line]) -> Vec<u8> {
+    let mut out = String::from("\u{feff}");
+    out.push_str(&HEADER.join(","));
+    out.push('\n');
+    for l in lines {
+        let cells: Vec<String> = l
+            .cells()
+            .into_iter()
+            .map(|c| {
+                if c.contains([',', '"']) {
+                    format!("\"{}\"", c.replace('"', "\"\""))
+                } else {
+                    c
+                }
+            })
+            .collect();
+        out.push_str(&cells.join(","));
+        out.push('\n');
+    }
+    out.into_bytes()
+}
+
+fn line(order: u64, sub: u64, goods: i64, at: &'static str) -> Line {
+    Line {
+        order,
+        sub,
+        goods,
+        subsidy: 0,
+        service: 0,
+        commission: 0,
+        ordered_at: at,
+    }
+}
+
+#[tokio::test]
+async fn a_settlement_bill_finds_every_class_posts_the_fees_and_is_applied_once() {
+    let app = spawn_app().await;
+    let sec = app.token("secretary").await;
+    let batch = app.batch("by_piece", 100, 1_250).await;
+    map_sku(&app, "GUA-1", batch, 1).await;
+    // Six shop orders of two melons (25.00 yuan), paid ten minutes apart.
+    let rows: Vec<Row> = (0..6u64)
+        .map(|i| {
+            let mut r = Row::new(BASE + i, BASE + 100 + i, "GUA-1", 2, 1_250);
+            r.paid_at = format!("2026-11-20 10:{:02}:00", i * 10);
+            r
+        })
+        .collect();
+    let imported = upload(&app, csv(&rows), false).await;
+    assert_eq!(imported.status, 200, "{}", imported.text);
+    let order = |i: u64| order_of(&app, BASE + i);
+    // Order 5 is refunded half by the office after the platform settled it.
+    let refund = app
+        .post(
+            &sec,
+            &format!("/api/v1/orders/{}/payments", order(5).await),
+            json!({"amount_fen": -1_250, "method": "platform", "reason": "坏果"}),
+        )
+        .await;
+    assert_eq!(refund.status, 201, "{}", refund.text);
+
+    let mut first = line(BASE, BASE + 100, 1_250, "2026-11-20 09:00:00");
+    first.subsidy = 100;
+    first.service = 63;
+    first.commission = 125;
+    let mut second = line(BASE, BASE + 200, 1_250, "2026-11-20 10:00:00");
+    second.service = 62;
+    let lines = vec![
+        // Order 0 in two 子订单 rows: matched, with fees and a subsidy.
+        first,
+        second,
+        // Order 1: matched.
+        line(BASE + 1, BASE + 101, 2_500, "2026-11-20 10:10:00"),
+        // Order 2: the platform settled a yuan less.
+        line(BASE + 2, BASE + 102, 2_400, "2026-11-20 10:20:00"),
+        // Order 5: settled whole, refunded half afterwards.
+        line(BASE + 5, BASE + 105, 2_500, "2026-11-20 10:50:00"),
+        // An order never imported.
+        line(BASE + 900, BASE + 990, 3_000, "2026-11-20 12:00:00"),
+    ];
+    // Orders 3 and 4 were paid within the bill's span and are missing from it.
+    let file = bill(&lines);
+    let (before, _) = ledger_sums(&app, "platform_fees").await;
+    let r = upload_bill(&app, file.clone(), "").await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let b = &r.json;
+    assert_eq!(b["kind"], "douyin_settlement");
+    assert_eq!(b["lines"], 6);
+    assert_eq!(b["fee_fen"], 250);
+    assert_eq!(b["subsidy_fen"], 100);
+    assert_eq!(class(b, "matched"), (2, 5_000, 5_000));
+    assert_eq!(class(b, "amount_differs"), (1, 2_400, 2_500));
+    assert_eq!(class(b, "refunded_after_settlement"), (1, 2_500, 1_250));
+    assert_eq!(class(b, "bill_only"), (1, 3_000, 0));
+    assert_eq!(class(b, "books_only"), (2, 0, 5_000));
+    assert_eq!(b["open_exceptions"], 5);
+    assert!(
+        b["columns_unknown"]
+            .as_array()
+            .is_some_and(|u| u.iter().any(|c| c == "结算账户")),
+        "{}",
+        r.text
+    );
+    let bill_id = b["id"].as_i64().unwrap_or(0);
+
+    // The fees and the subsidy are in the ledger against order 0, and the ledger balances.
+    let (all, fees) = ledger_sums(&app, "platform_fees").await;
+    assert_eq!((all, fees - before), (0, 250));
+    let (_, subsidies) = ledger_sums(&app, "platform_subsidies").await;
+    assert_eq!(subsidies, -100);
+    let fee_orders = app
+        .sql_i64("SELECT COUNT(*) FROM ledger_transactions WHERE kind = 'platform_fees'")
+        .await;
+    assert_eq!(fee_orders, 1);
+    let on_order = app
+        .sql_i64(&format!(
+            "SELECT COUNT(*) FROM ledger_transactions WHERE kind = 'platform_fees' AND order_id = {}",
+            order(0).await
+        ))
+        .await;
+    assert_eq!(on_order, 1);
+    // Orders 0, 1 and 5 had their platform payments confirmed.
+    assert_eq!(
+        app.sql_i64("SELECT COUNT(*) FROM reconciled_payments")
+            .await,
+        3
+    );
+
+    // The same file again: 200, the same bill, nothing new.
+    let again = upload_bill(&app, file, "").await;
+    assert_eq!(again.status, 200, "{}", again.text);
+    assert_eq!(
+        (
+            again.json["already_applied"].as_bool(),
+            again.json["id"].as_i64()
+        ),
+        (Some(true), Some(bill_id))
+    );
+    assert_eq!(
+        app.sql_i64("SELECT COUNT(*) FROM ledger_transactions WHERE kind = 'platform_fees'")
+            .await,
+        1
+    );
+
+    // The office answers the exceptions.
+    let all_items = items(&app, bill_id).await;
+    let of = |c: &str| {
+        all_items
+            .iter()
+            .find(|i| i["class"] == c)
+            .and_then(|i| i["id"].as_i64())
+            .unwrap_or(0)
+    };
+    let resolve = |item: i64, body: serde_json::Value| {
+        let app = &app;
+        let sec = sec.clone();
+        async move {
+            app.post(
+                &sec,
+                &format!("/api/v1/bills/{bill_id}/items/{item}/resolution"),
+                body,
+            )
+            .await
+        }
+    };
+    let fee = resolve(of("amount_differs"), json!({"resolution": "fee_recorded"})).await;
+    assert_eq!(fee.status, 200, "{}", fee.text);
+    assert_eq!(ledger_sums(&app, "platform_fees").await, (0, before + 350));
+    resolve(
+        of("amount_differs"),
+        json!({"resolution": "explained", "note": "再说一次"}),
+    )
+    .await
+    .assert_problem(409, "invalid_transition");
+    resolve(of("bill_only"), json!({"resolution": "payment_recorded"}))
+        .await
+        .assert_problem(409, "invalid_transition");
+    resolve(
+        of("matched"),
+        json!({"resolution": "explained", "note": "无"}),
+    )
+    .await
+    .assert_problem(409, "invalid_transition");
+    resolve(of("books_only"), json!({"resolution": "explained"}))
+        .await
+        .assert_field_error("note");
+    let explained = resolve(
+        of("books_only"),
+        json!({"resolution": "explained", "note": "平台下月结算"}),
+    )
+    .await;
+    assert_eq!(explained.status, 200, "{}", explained.text);
+    assert_eq!(explained.json["note"], "平台下月结算");
+    let now = app.get(&sec, &format!("/api/v1/bills/{bill_id}")).await;
+    assert_eq!(now.json["open_exceptions"], 3, "{}", now.text);
+
+    // The exceptions as a file, formulas neutralised.
+    let file = app
+        .get(
+            &sec,
+            &format!("/api/v1/bills/{bill_id}/exceptions?format=csv"),
+        )
+        .await;
+    assert_eq!(file.status, 200);
+    assert!(file.text.contains("金额不符") && file.text.contains("已记为平台费用"));
+    assert_eq!(file.text.lines().count(), 1 + 5, "{}", file.text);
+    let xlsx = app
+        .get(
+            &sec,
+            &format!("/api/v1/bills/{bill_id}/exceptions?format=xlsx"),
+        )
+        .await;
+    assert_eq!(xlsx.status, 200);
+    let audit = app
+        .sql_i64(
+            "SELECT COUNT(*) FROM audit_log WHERE action IN ('import_bill', 'resolve_bill_item')",
+        )
+        .await;
+    assert_eq!(audit, 3);
+}
+
+#[tokio::test]
+async fn a_bill_that_cannot_be_read_is_refused_whole() {
+    let app = spawn_app().await;
+    let bills_before = app.sql_i64("SELECT COUNT(*) FROM bills").await;
+    // An order export is no bill: the headers found are named.
+    let r = upload_bill(&app, csv(&[Row::new(BASE, BASE + 1, "X", 1, 100)]), "").await;
+    r.assert_field_error("file");
+    assert!(r.text.contains("主订单编号"), "{}", r.text);
+    // Three decimals on row 3.
+    let mut bad = line(BASE, BASE + 1, 1_000, "2026-11-20 09:00:00");
+    bad.goods = 1_000;
+    let mut text = String::from_utf8(bill(&[
+        line(BASE + 1, BASE + 2, 500, "2026-11-20 09:00:00"),
+        bad,
+    ]))
+    .unwrap_or_default();
+    text = text.replacen(",10.00,", ",10.005,", 1);
+    let r = upload_bill(&app, text.into_bytes(), "").await;
+    r.assert_field_error("file");
+    assert!(r.text.contains("row 3"), "{}", r.text);
+    // Settled ≠ income − expenses.
+    let text = String::from_utf8(bill(&[line(
+        BASE + 1,
+        BASE + 2,
+        500,
+        "2026-11-20 09:00:00",
+    )]))
+    .unwrap_or_default()
+    .replacen(",5.00,2026", ",4.00,2026", 1);
+    let r = upload_bill(&app, text.into_bytes(), "").await;
+    assert!(r.text.contains("结算金额"), "{}", r.text);
+    // An order id Excel turned into a float.
+    let text = String::from_utf8(bill(&[line(
+        BASE + 1,
+        BASE + 2,
+        500,
+        "2026-11-20 09:00:00",
+    )]))
+    .unwrap_or_default()
+    .replacen(&format!("\t{}", BASE + 1), "6.93E+18", 1);
+    let r = upload_bill(&app, text.into_bytes(), "").await;
+    assert!(r.text.contains("科学计数法"), "{}", r.text);
+    // Tolerances out of range.
+    upload_bill(
+        &app,
+        bill(&[line(BASE + 1, BASE + 2, 500, "2026-11-20 09:00:00")]),
+        "&time_tolerance_minutes=-1",
+    )
+    .await
+    .assert_field_error("time_tolerance_minutes");
+    assert_eq!(
+        app.sql_i64("SELECT COUNT(*) FROM bills").await,
+        bills_before
+    );
+}
