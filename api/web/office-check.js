@@ -21,9 +21,10 @@
     idempotency: '重复提交的应答指向的记录都在',
     order_state: '订单状态没有自相矛盾',
     shop_orders: '抖店订单的退款与子订单相符',
+    platform_fees: '订单的平台费用与记账相符，对过账的收款都有账单为凭',
   };
   /** 这些检查的“应为、实为”是金额（分）。 */
-  const MONEY_RULES = new Set(['ledger_balances', 'settled_split', 'payments', 'daily_totals', 'facts', 'shop_orders']);
+  const MONEY_RULES = new Set(['ledger_balances', 'settled_split', 'payments', 'daily_totals', 'facts', 'shop_orders', 'platform_fees']);
   /** 不可改动的表（服务器的 table）。 */
   const TABLE = {
     ledger_transactions: '记账凭证表', ledger_entries: '账目明细表', payments: '收款记录表', weigh_tickets: '过磅单表',

@@ -11,6 +11,7 @@
   const METRICS = [
     ['orders', '订单数', count], ['quantity_g', '重量', jin], ['pieces', '件数', count],
     ['final_amount_fen', '结算金额', money], ['refunds_fen', '退款', money], ['net_sales_fen', '净销售额', money],
+    ['platform_fees_fen', '平台费用', money], ['net_received_fen', '实收', money],
     ['commission_fen', '集体提成', money], ['grower_payable_fen', '应付种植户', money], ['cancelled_orders', '取消订单', count],
     ['shipping_cost_fen', '运费', money],
   ];

@@ -38,6 +38,9 @@ pub struct Model {
     /// How the order reaches its buyer; changeable until it is packed or loaded.
     pub fulfilment: Fulfilment,
     pub pickup_point_id: Option<i64>,
+    /// What the platforms kept from the order less what they added (fees − subsidies), as their
+    /// bills said; the village received `paid_fen` less this.
+    pub platform_fees_fen: i64,
     /// The code the buyer shows at the pickup point (pickup orders only).
     pub pickup_code: Option<String>,
     /// Wrong pickup codes in a row; past the limit hand-over waits until `pickup_locked_until`.

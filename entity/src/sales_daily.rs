@@ -39,6 +39,7 @@ pub struct Model {
     pub commission_fen: i64,
     pub grower_payable_fen: i64,
     pub shipping_cost_fen: i64,
+    pub platform_fees_fen: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

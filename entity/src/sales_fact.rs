@@ -53,6 +53,8 @@ pub struct Model {
     pub grower_payable_fen: i64,
     /// The line's part of what the order's parcels cost to ship.
     pub shipping_cost_fen: i64,
+    /// The line's part of the platforms' fees less subsidies on the order.
+    pub platform_fees_fen: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

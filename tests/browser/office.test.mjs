@@ -256,7 +256,7 @@ test('last year’s report is one tap; months go across in the pivot, with 合�
   await page.getByTestId('r-interval').selectOption('none');
   await page.getByTestId('r-group').selectOption('');
   await page.getByTestId('r-run').click();
-  await page.waitForFunction(() => document.querySelectorAll('#report-table thead th').length === 11);
+  await page.waitForFunction(() => document.querySelectorAll('#report-table thead th').length === 13);
   assert.equal((await page.getByTestId('report-totals').locator('td').first().textContent()), '合计');
 
   // A range with no sales says so instead of a table of zeros.
@@ -460,7 +460,7 @@ test('an admin checks the data from the dashboard and downloads the newest backu
   // The check runs on a tap; the line and the list below say what it found.
   await page.getByTestId('run-check').click();
   await textOf(page.getByTestId('attention-check'), '全部相符');
-  const said = await textOf(page.getByTestId('check-findings'), '全部 10 项检查都相符');
+  const said = await textOf(page.getByTestId('check-findings'), '全部 11 项检查都相符');
   assert.match(said, /用时 [\d,]+ 毫秒/);
   assert.match(await page.getByTestId('attention-check').innerText(), /最近核对 \d{4}-\d{2}-\d{2} \d{2}:\d{2}：全部相符/);
   const kept = await http('GET', '/integrity-checks?per_page=1', { token: admin });

@@ -12,7 +12,8 @@
 # - `localhost:8080` is replaced by a free loopback port.
 # After the blocks, the answers are checked: the admin's password was printed at the first start,
 # the helper's order was confirmed and weighed, the partner read its own order, the shop export
-# imported its order once and then nothing, and the demo's income and sales are not zero.
+# imported its order once and then nothing, the shop's bill matched it once and then was a no-op,
+# and the demo's income and sales are not zero.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BIN="$ROOT/${SERVER_BIN:-target/debug/zhunong}"
@@ -94,6 +95,9 @@ grep -q '拣货单' pick-list.html || fail "the printed pick list is not the pic
 out | grep -q "\"id\":$(echo "$PO" | sed 's/^{"id":\([0-9]*\).*/\1/'),\"number\"" || fail "the partner did not read its own order back"
 [ "$(out | grep -o '"dry_run":false,"file_name":"orders.csv"[^}]*"totals":{"rows":1,"new":1,' | wc -l)" = 1 ] || fail "the shop export did not import its order once"
 out | grep -q '"totals":{"rows":1,"new":0,"unchanged":1,' || fail "importing the shop export again was not a no-op"
+out | grep -q '"fee_fen":161,' || fail "the settlement bill's fees were not read"
+out | grep -q '{"class":"matched","items":1,"bill_amount_fen":2300,"books_amount_fen":2300,' || fail "the settlement bill did not match the imported order"
+out | grep -q '"already_applied":true' || fail "the same bill again was not a no-op"
 out | grep -q '"category":"sales_commission","months_fen":\[[^]]*[1-9]' || fail "the demo's commission income is all zeros"
 out | grep -q '"net_sales_fen":[1-9]' || fail "the demo's September sales are zero"
 echo "README walk-through: ${#BLOCKS[@]} blocks, $(wc -l <"$WORK/calls") HTTP calls, all answered as the README says"

@@ -19,6 +19,7 @@
 //! - no order is in an impossible state;
 //! - a Douyin shop order's refunds equal its lines' refunds, and each line has its 子订单编号.
 
+mod bills;
 mod ledger;
 mod orders;
 mod sales;
@@ -60,10 +61,13 @@ pub enum Rule {
     OrderState,
     /// A shop order's refunds equal its lines' refunds; every line has its 子订单编号.
     ShopOrders,
+    /// An order's platform fees equal its fee and subsidy postings; a payment a bill confirmed
+    /// is confirmed by a matched item of that bill.
+    PlatformFees,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 10] = [
+    pub const ALL: [Rule; 11] = [
         Rule::LedgerBalances,
         Rule::AppendOnly,
         Rule::SettledSplit,
@@ -74,6 +78,7 @@ impl Rule {
         Rule::Idempotency,
         Rule::OrderState,
         Rule::ShopOrders,
+        Rule::PlatformFees,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -88,6 +93,7 @@ impl Rule {
             Rule::Idempotency => "idempotency",
             Rule::OrderState => "order_state",
             Rule::ShopOrders => "shop_orders",
+            Rule::PlatformFees => "platform_fees",
         }
     }
 }
@@ -284,6 +290,7 @@ pub async fn run(conn: &DatabaseConnection, options: Options) -> AppResult<Repor
     sales::facts(&snapshot, options.local_offset, &mut found).await?;
     orders::idempotent_answers(&snapshot, &mut found).await?;
     shop::orders(&snapshot, &mut found).await?;
+    bills::platform_fees(&snapshot, &mut found).await?;
     snapshot.rollback().await?;
     let rules: Vec<RuleResult> = found
         .counts

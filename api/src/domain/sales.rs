@@ -50,10 +50,11 @@ pub struct Part {
     pub commission_fen: i64,
     pub grower_payable_fen: i64,
     pub shipping_cost_fen: i64,
+    pub platform_fees_fen: i64,
 }
 
 impl Part {
-    fn figures(&self) -> [i64; 9] {
+    fn figures(&self) -> [i64; 10] {
         [
             self.quantity_g,
             self.pieces,
@@ -64,10 +65,11 @@ impl Part {
             self.commission_fen,
             self.grower_payable_fen,
             self.shipping_cost_fen,
+            self.platform_fees_fen,
         ]
     }
 
-    fn with_figures(&self, collective_id: Option<i64>, f: [i64; 9]) -> Self {
+    fn with_figures(&self, collective_id: Option<i64>, f: [i64; 10]) -> Self {
         Self {
             line_id: self.line_id,
             collective_id,
@@ -80,6 +82,7 @@ impl Part {
             commission_fen: f[6],
             grower_payable_fen: f[7],
             shipping_cost_fen: f[8],
+            platform_fees_fen: f[9],
         }
     }
 }
@@ -89,6 +92,8 @@ impl Part {
 pub struct OrderAmounts {
     pub refunds_fen: i64,
     pub shipping_cost_fen: i64,
+    /// What the platforms kept less what they added (fees − subsidies).
+    pub platform_fees_fen: i64,
     pub cancelled: bool,
 }
 
@@ -97,6 +102,7 @@ pub fn parts(lines: &[FactLine], order: OrderAmounts) -> Option<Vec<Part>> {
     let OrderAmounts {
         refunds_fen,
         shipping_cost_fen,
+        platform_fees_fen,
         cancelled,
     } = order;
     let finals: Vec<i64> = lines
@@ -105,9 +111,12 @@ pub fn parts(lines: &[FactLine], order: OrderAmounts) -> Option<Vec<Part>> {
         .collect();
     let total = finals.iter().try_fold(0i64, |a, f| a.checked_add(*f))?;
     let nets = scale_amounts(&finals, total - refunds_fen.clamp(0, total))?;
-    let shipping = shipping_by_line(&finals, shipping_cost_fen)?;
+    let shipping = by_line(&finals, shipping_cost_fen)?;
+    let fees = by_line(&finals, platform_fees_fen)?;
     let mut out = Vec::with_capacity(lines.len());
-    for (((l, final_fen), net), shipping_fen) in lines.iter().zip(finals).zip(nets).zip(shipping) {
+    for ((((l, final_fen), net), shipping_fen), fees_fen) in
+        lines.iter().zip(finals).zip(nets).zip(shipping).zip(fees)
+    {
         let commission = if l.shares.is_empty() {
             0
         } else {
@@ -137,9 +146,10 @@ pub fn parts(lines: &[FactLine], order: OrderAmounts) -> Option<Vec<Part>> {
             commission_fen: commission,
             grower_payable_fen: net - commission,
             shipping_cost_fen: shipping_fen,
+            platform_fees_fen: fees_fen,
         };
         let whole = if cancelled {
-            whole.with_figures(None, [0; 9])
+            whole.with_figures(None, [0; 10])
         } else {
             whole
         };
@@ -148,12 +158,9 @@ pub fn parts(lines: &[FactLine], order: OrderAmounts) -> Option<Vec<Part>> {
             continue;
         }
         let weights: Vec<u64> = l.shares.iter().map(|s| s.1).collect();
-        let mut split: Vec<[i64; 9]> = vec![[0; 9]; weights.len()];
+        let mut split: Vec<[i64; 10]> = vec![[0; 10]; weights.len()];
         for (k, figure) in whole.figures().into_iter().enumerate() {
-            for (i, part) in split_largest_remainder(figure, &weights)?
-                .into_iter()
-                .enumerate()
-            {
+            for (i, part) in split_signed(figure, &weights)?.into_iter().enumerate() {
                 split[i][k] = part;
             }
         }
@@ -164,17 +171,29 @@ pub fn parts(lines: &[FactLine], order: OrderAmounts) -> Option<Vec<Part>> {
     Some(out)
 }
 
-/// The order's shipping cost spread over its lines by final amount; a line of no amount still
-/// carries a share (weight 1), so an order of free lines keeps its cost. Empty without lines.
-fn shipping_by_line(finals: &[i64], shipping_cost_fen: i64) -> Option<Vec<i64>> {
-    if finals.is_empty() || shipping_cost_fen == 0 {
+/// An amount of the whole order (its shipping cost, the platforms' fees) spread over its lines by
+/// final amount; a line of no amount still carries a share (weight 1), so an order of free
+/// lines keeps its cost. Empty without lines.
+fn by_line(finals: &[i64], order_fen: i64) -> Option<Vec<i64>> {
+    if finals.is_empty() || order_fen == 0 {
         return Some(vec![0; finals.len()]);
     }
     let weights: Vec<u64> = finals
         .iter()
         .map(|f| u64::try_from(*f).unwrap_or(0).max(1))
         .collect();
-    split_largest_remainder(shipping_cost_fen, &weights)
+    split_signed(order_fen, &weights)
+}
+
+/// [`split_largest_remainder`] of an amount that may be negative (the platforms' fees less
+/// their subsidies, where they added more than they kept): its size split, the sign kept.
+fn split_signed(total: i64, weights: &[u64]) -> Option<Vec<i64>> {
+    if total >= 0 {
+        split_largest_remainder(total, weights)
+    } else {
+        let parts = split_largest_remainder(total.checked_neg()?, weights)?;
+        Some(parts.into_iter().map(|p| -p).collect())
+    }
 }
 
 /// `20260930`.
@@ -271,6 +290,32 @@ mod tests {
     }
 
     #[test]
+    fn platform_fees_spread_like_shipping_and_may_be_negative() {
+        let p = parts(
+            &[line(1, 2_000, vec![(7, 1), (8, 2)]), line(2, 1_000, vec![])],
+            OrderAmounts {
+                platform_fees_fen: -100,
+                ..OrderAmounts::default()
+            },
+        )
+        .unwrap_or_default();
+        let fees: Vec<i64> = p.iter().map(|x| x.platform_fees_fen).collect();
+        assert_eq!(fees, [-22, -45, -33]);
+        assert_eq!(
+            sum(&p, |x| x.commission_fen),
+            sum(
+                &parts(
+                    &[line(1, 2_000, vec![(7, 1), (8, 2)]), line(2, 1_000, vec![])],
+                    OrderAmounts::default(),
+                )
+                .unwrap_or_default(),
+                |x| x.commission_fen
+            ),
+            "fees leave the commission alone"
+        );
+    }
+
+    #[test]
     fn refunds_come_off_the_lines_by_amount_and_commission_follows() {
         let p = parts(
             &[line(1, 3_000, vec![(7, 1)]), line(2, 1_000, vec![])],
@@ -312,7 +357,7 @@ mod tests {
             },
         )
         .unwrap_or_default();
-        assert_eq!(c[0].figures(), [0; 9]);
+        assert_eq!(c[0].figures(), [0; 10]);
         assert_eq!(c[0].collective_id, Some(7));
     }
 

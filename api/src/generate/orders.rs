@@ -207,6 +207,7 @@ pub(super) fn one_order(
             weighed_revision: i32::from(weighed),
             fulfilment: zhunong_entity::enums::Fulfilment::Load,
             pickup_point_id: None,
+            platform_fees_fen: 0,
             pickup_code: None,
             pickup_failures: 0,
             pickup_locked_until: None,

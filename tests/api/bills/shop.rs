@@ -105,6 +105,26 @@ fn line(order: u64, sub: u64, goods: i64, at: &'static str) -> Line {
     }
 }
 
+/// The shop channel's (net sales, platform fees, net received) in the sales report, from the
+/// orders' placing (the shop's time, 2026-11-20) to tomorrow.
+async fn shop_sales(app: &crate::helpers::TestApp) -> (i64, i64, i64) {
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::hours(32)).date_naive();
+    let r = app
+        .get(
+            &app.token("secretary").await,
+            &format!("/api/v1/reports/sales?from=2026-11-01&to={tomorrow}&channel=douyin_shop"),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let m = &r.json["totals"]["metrics"];
+    let n = |k: &str| m[k].as_i64().unwrap_or(-1);
+    (
+        n("net_sales_fen"),
+        n("platform_fees_fen"),
+        n("net_received_fen"),
+    )
+}
+
 #[tokio::test]
 async fn a_settlement_bill_finds_every_class_posts_the_fees_and_is_applied_once() {
     let app = spawn_app().await;
@@ -192,6 +212,9 @@ async fn a_settlement_bill_finds_every_class_posts_the_fees_and_is_applied_once(
         ))
         .await;
     assert_eq!(on_order, 1);
+    // The reports: what the platform kept less what it added, and net sales less it, by hand.
+    // Net sales: six orders of 25.00 less the 12.50 refunded.
+    assert_eq!(shop_sales(&app).await, (13_750, 150, 13_600));
     // Orders 0, 1 and 5 had their platform payments confirmed.
     assert_eq!(
         app.sql_i64("SELECT COUNT(*) FROM reconciled_payments")
@@ -239,6 +262,7 @@ async fn a_settlement_bill_finds_every_class_posts_the_fees_and_is_applied_once(
     let fee = resolve(of("amount_differs"), json!({"resolution": "fee_recorded"})).await;
     assert_eq!(fee.status, 200, "{}", fee.text);
     assert_eq!(ledger_sums(&app, "platform_fees").await, (0, before + 350));
+    assert_eq!(shop_sales(&app).await, (13_750, 250, 13_500));
     resolve(
         of("amount_differs"),
         json!({"resolution": "explained", "note": "再说一次"}),
@@ -290,6 +314,20 @@ async fn a_settlement_bill_finds_every_class_posts_the_fees_and_is_applied_once(
         )
         .await;
     assert_eq!(audit, 3);
+
+    // The integrity check finds the books whole, then an order whose fees were changed by hand.
+    use crate::integrity::{broken, check, exec, named};
+    let (code, r) = check(&app);
+    assert_eq!((code, broken(&r)), (0, Vec::<String>::new()), "{r}");
+    let order0 = order(0).await;
+    exec(
+        &app,
+        &format!("UPDATE orders SET platform_fees_fen = platform_fees_fen + 1 WHERE id = {order0}"),
+    )
+    .await;
+    let (code, r) = check(&app);
+    assert_eq!(code, 1);
+    assert_eq!(named(&r, "platform_fees"), vec![order0], "{r}");
 }
 
 #[tokio::test]

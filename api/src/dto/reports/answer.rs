@@ -27,6 +27,11 @@ pub struct SalesMetrics {
     /// The orders' share of their parcels' shipping cost (a merged parcel's cost shared by crate
     /// count), spread over their lines by final amount. Not part of net sales.
     pub shipping_cost_fen: i64,
+    /// What the platforms kept less what they added (fees − subsidies), as their bills said,
+    /// spread over the order's lines by final amount. Commission is not computed on it.
+    pub platform_fees_fen: i64,
+    /// Net sales less the platforms' fees: what the village actually received for the goods.
+    pub net_received_fen: i64,
 }
 
 impl SalesMetrics {
@@ -44,6 +49,8 @@ impl SalesMetrics {
             self.grower_payable_fen,
             self.cancelled_orders,
             self.shipping_cost_fen,
+            self.platform_fees_fen,
+            self.net_received_fen,
         ]
     }
 
@@ -61,6 +68,8 @@ impl SalesMetrics {
             grower_payable_fen: a[9],
             cancelled_orders: a[10],
             shipping_cost_fen: a[11],
+            platform_fees_fen: a[12],
+            net_received_fen: a[13],
         }
     }
 
@@ -112,6 +121,8 @@ pub struct ChangePercent {
     pub grower_payable_fen: Option<String>,
     pub cancelled_orders: Option<String>,
     pub shipping_cost_fen: Option<String>,
+    pub platform_fees_fen: Option<String>,
+    pub net_received_fen: Option<String>,
 }
 
 impl ChangePercent {
@@ -129,6 +140,8 @@ impl ChangePercent {
             grower_payable_fen,
             cancelled_orders,
             shipping_cost_fen,
+            platform_fees_fen,
+            net_received_fen,
         ] = a;
         Self {
             orders,
@@ -143,6 +156,8 @@ impl ChangePercent {
             grower_payable_fen,
             cancelled_orders,
             shipping_cost_fen,
+            platform_fees_fen,
+            net_received_fen,
         }
     }
 
@@ -160,6 +175,8 @@ impl ChangePercent {
             &self.grower_payable_fen,
             &self.cancelled_orders,
             &self.shipping_cost_fen,
+            &self.platform_fees_fen,
+            &self.net_received_fen,
         ];
         all[m as usize].as_ref()
     }

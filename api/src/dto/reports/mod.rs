@@ -108,10 +108,12 @@ pub enum Metric {
     GrowerPayableFen,
     CancelledOrders,
     ShippingCostFen,
+    PlatformFeesFen,
+    NetReceivedFen,
 }
 
 /// How many figures a report row has (the length of [`Metric::ALL`]).
-pub const METRIC_COUNT: usize = 12;
+pub const METRIC_COUNT: usize = 14;
 
 impl Metric {
     pub const ALL: [Self; METRIC_COUNT] = [
@@ -127,6 +129,8 @@ impl Metric {
         Self::GrowerPayableFen,
         Self::CancelledOrders,
         Self::ShippingCostFen,
+        Self::PlatformFeesFen,
+        Self::NetReceivedFen,
     ];
 
     pub fn name(self) -> &'static str {
@@ -143,6 +147,8 @@ impl Metric {
             Self::GrowerPayableFen => "grower_payable_fen",
             Self::CancelledOrders => "cancelled_orders",
             Self::ShippingCostFen => "shipping_cost_fen",
+            Self::PlatformFeesFen => "platform_fees_fen",
+            Self::NetReceivedFen => "net_received_fen",
         }
     }
 
@@ -161,6 +167,8 @@ impl Metric {
             Self::GrowerPayableFen => "应付种植户（分）",
             Self::CancelledOrders => "取消订单数",
             Self::ShippingCostFen => "运费（分）",
+            Self::PlatformFeesFen => "平台费用（分）",
+            Self::NetReceivedFen => "实收（分）",
         }
     }
 

@@ -12,9 +12,10 @@ use crate::error::AppResult;
 use crate::services::audit::{self, Change};
 use crate::services::money::ledger::{self, Entry, Header};
 use chrono::FixedOffset;
-use sea_orm::{ActiveModelTrait, Set};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, ExprTrait, QueryFilter, Set};
 use zhunong_entity::enums::{AuditAction, AuditEntity, BillClass, EntryKind, TransactionKind};
-use zhunong_entity::{bill, bill_item, reconciled_payment};
+use zhunong_entity::{bill, bill_item, order, reconciled_payment};
 
 /// Writes the bill and its items; the bill's id.
 ///
@@ -157,7 +158,9 @@ fn rows_text(rows: &[usize]) -> String {
 }
 
 /// Posts a platform's fee (kept from the money it passed on: the cash is less) and subsidy
-/// (added to it: the cash is more) against an order; the transaction's id.
+/// (added to it: the cash is more) against an order; the transaction's id. The order carries
+/// the sum, and its sales figures follow at once (the reports' `platform_fees_fen` and
+/// `net_received_fen`); its commission does not change.
 ///
 /// # Errors
 /// Database errors.
@@ -202,6 +205,17 @@ pub async fn post_fees(
         ));
     }
     let description: String = description.chars().take(500).collect();
+    if let Some(id) = order_id {
+        order::Entity::update_many()
+            .col_expr(
+                order::Column::PlatformFeesFen,
+                Expr::col(order::Column::PlatformFeesFen).add(fee_fen - subsidy_fen),
+            )
+            .filter(order::Column::Id.eq(id))
+            .exec(tx)
+            .await?;
+        crate::services::reports::facts::refresh(tx, id).await?;
+    }
     ledger::post(
         tx,
         Header {

@@ -252,9 +252,11 @@ pub async fn resettle(tx: &Tx, o: &order::Model, actor: i64, day: NaiveDate) -> 
 
 fn parse_account(e: &ledger_entry::Model) -> crate::domain::settlement::Account {
     use crate::domain::settlement::Account;
-    match (e.collective_id, e.grower_id) {
-        (Some(c), _) => Account::Collective(c),
-        (_, Some(g)) => Account::Grower(g),
+    match (e.collective_id, e.grower_id, e.account.as_str()) {
+        (Some(c), _, _) => Account::Collective(c),
+        (_, Some(g), _) => Account::Grower(g),
+        (_, _, "platform_fees") => Account::PlatformFees,
+        (_, _, "platform_subsidies") => Account::PlatformSubsidies,
         _ => Account::Cash,
     }
 }

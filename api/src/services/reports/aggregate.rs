@@ -67,6 +67,8 @@ fn metric_sql(m: Metric, source: Source, counting: Counting) -> String {
         (Metric::CommissionFen, _) => sum_sql("commission_fen"),
         (Metric::GrowerPayableFen, _) => sum_sql("grower_payable_fen"),
         (Metric::ShippingCostFen, _) => sum_sql("shipping_cost_fen"),
+        (Metric::PlatformFeesFen, _) => sum_sql("platform_fees_fen"),
+        (Metric::NetReceivedFen, _) => sum_sql("net_sales_fen - platform_fees_fen"),
     }
 }
 

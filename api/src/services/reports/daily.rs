@@ -58,7 +58,7 @@ pub const KEY_COLUMNS: [&str; 10] = [
 ];
 
 /// The figures a daily-totals row adds up.
-pub const SUM_COLUMNS: [&str; 16] = [
+pub const SUM_COLUMNS: [&str; 17] = [
     "h_order",
     "h_product",
     "h_batch",
@@ -75,9 +75,10 @@ pub const SUM_COLUMNS: [&str; 16] = [
     "commission_fen",
     "grower_payable_fen",
     "shipping_cost_fen",
+    "platform_fees_fen",
 ];
 
-fn sums(f: &sales_fact::Model) -> [i64; 16] {
+fn sums(f: &sales_fact::Model) -> [i64; SUM_COLUMNS.len()] {
     [
         f.h_order.into(),
         f.h_product.into(),
@@ -95,6 +96,7 @@ fn sums(f: &sales_fact::Model) -> [i64; 16] {
         f.commission_fen,
         f.grower_payable_fen,
         f.shipping_cost_fen,
+        f.platform_fees_fen,
     ]
 }
 
@@ -127,13 +129,13 @@ fn keys(f: &sales_fact::Model) -> Vec<Key> {
 fn deltas(
     old: &[sales_fact::Model],
     new: &[sales_fact::Model],
-) -> Option<BTreeMap<Key, [i64; 16]>> {
-    let mut out: BTreeMap<Key, [i64; 16]> = BTreeMap::new();
+) -> Option<BTreeMap<Key, [i64; SUM_COLUMNS.len()]>> {
+    let mut out: BTreeMap<Key, [i64; SUM_COLUMNS.len()]> = BTreeMap::new();
     for (rows, sign) in [(old, -1i64), (new, 1)] {
         for f in rows {
             let s = sums(f);
             for k in keys(f) {
-                let e = out.entry(k).or_insert([0; 16]);
+                let e = out.entry(k).or_insert([0; SUM_COLUMNS.len()]);
                 for (acc, v) in e.iter_mut().zip(s) {
                     *acc = acc.checked_add(v.checked_mul(sign)?)?;
                 }

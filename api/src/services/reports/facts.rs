@@ -150,6 +150,13 @@ fn new_facts_cte(new: &[sales_fact::Model]) -> CommonTableExpression {
         .to_owned()
 }
 
+/// Fact rows one INSERT may carry within SQLite's 32,766 bound parameters (an import writes
+/// the facts of a group of orders at once).
+fn facts_per_statement() -> usize {
+    use sea_orm::Iterable;
+    (32_000 / sales_fact::Column::iter().count().max(1)).max(1)
+}
+
 /// Replaces `old` facts by `new` ones, and appends the difference to the daily totals' log.
 async fn write(tx: &Tx, old: &[sales_fact::Model], new: &[sales_fact::Model]) -> AppResult<()> {
     let daily = super::daily::append(old, new)?;
@@ -158,13 +165,17 @@ async fn write(tx: &Tx, old: &[sales_fact::Model], new: &[sales_fact::Model]) ->
         // PostgreSQL: the facts go in as a data-modifying CTE of the log's insert, one round
         // trip instead of two on every change to an order (a new order's go with its lines:
         // `insert_ctes`).
-        Some(mut daily) if backend == DbBackend::Postgres && !new.is_empty() => {
+        Some(mut daily)
+            if backend == DbBackend::Postgres
+                && !new.is_empty()
+                && new.len() <= facts_per_statement() =>
+        {
             daily.with_cte(WithClause::new().cte(new_facts_cte(new)).to_owned());
             tx.execute_raw(backend.build(&daily)).await?;
         }
         daily => {
-            if !new.is_empty() {
-                sales_fact::Entity::insert_many(new.iter().map(active))
+            for part in new.chunks(facts_per_statement()) {
+                sales_fact::Entity::insert_many(part.iter().map(active))
                     .exec_without_returning(tx)
                     .await?;
             }
@@ -208,6 +219,7 @@ pub fn rows(f: &OrderFigures<'_>, offset: FixedOffset) -> AppResult<Vec<sales_fa
     let amounts = OrderAmounts {
         refunds_fen: f.refunds_fen,
         shipping_cost_fen: f.shipping_cost_fen,
+        platform_fees_fen: o.platform_fees_fen,
         cancelled,
     };
     let parts = parts(&inputs, amounts).ok_or_else(|| {
@@ -265,6 +277,7 @@ pub fn rows(f: &OrderFigures<'_>, offset: FixedOffset) -> AppResult<Vec<sales_fa
                 commission_fen: p.commission_fen,
                 grower_payable_fen: p.grower_payable_fen,
                 shipping_cost_fen: p.shipping_cost_fen,
+                platform_fees_fen: p.platform_fees_fen,
             })
         })
         .collect()

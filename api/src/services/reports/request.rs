@@ -48,7 +48,14 @@ pub const FILTERS: [(&str, &str, Option<&[&str]>); 9] = [
     (
         "channel",
         "channel",
-        Some(&["livestream", "partner_api", "expo", "phone", "walk_in"]),
+        Some(&[
+            "livestream",
+            "partner_api",
+            "expo",
+            "phone",
+            "walk_in",
+            "douyin_shop",
+        ]),
     ),
     (
         "fulfilment",
@@ -292,6 +299,35 @@ pub fn parse(query: &str, max_filter_values: usize) -> AppResult<(SalesRequest, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A coded filter takes every code of its kind: a channel added later is filtered on too.
+    #[test]
+    fn coded_filters_list_every_code() {
+        use sea_orm::Iterable;
+        use zhunong_entity::enums::{BuyerKind, Channel, Fulfilment};
+        let codes = |name: &str| -> Vec<&str> {
+            FILTERS
+                .iter()
+                .find(|f| f.0 == name)
+                .and_then(|f| f.2)
+                .map(<[&str]>::to_vec)
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            codes("channel"),
+            Channel::iter().map(Channel::as_str).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            codes("fulfilment"),
+            Fulfilment::iter()
+                .map(Fulfilment::as_str)
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(
+            codes("buyer_kind"),
+            BuyerKind::iter().map(BuyerKind::as_str).collect::<Vec<_>>()
+        );
+    }
 
     fn fields(q: &str) -> Vec<String> {
         match parse(q, 100) {
