@@ -14,6 +14,9 @@ use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     Text(String),
+    /// A number that is a code, not a quantity (a platform's 19-digit order id): CSV writes
+    /// digits as `="…"` so Excel keeps them whole, XLSX as text.
+    Code(String),
     Int(i64),
     /// Fen, shown in yuan.
     Yuan(i64),
@@ -27,7 +30,7 @@ pub enum Cell {
 impl Cell {
     fn csv(&self) -> String {
         match self {
-            Self::Text(s) => s.clone(),
+            Self::Text(s) | Self::Code(s) => s.clone(),
             Self::Int(n) => n.to_string(),
             Self::Yuan(f) => yuan(*f),
             Self::Jin(g) => jin(*g),
@@ -76,7 +79,16 @@ pub fn csv(headers: &[String], rows: &[Vec<Cell>]) -> String {
     let mut out = String::from("\u{feff}");
     out.push_str(&csv_row(headers));
     for row in rows {
-        out.push_str(&csv_row(&row.iter().map(Cell::csv).collect::<Vec<_>>()));
+        let codes: Vec<usize> = row
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| matches!(c, Cell::Code(_)))
+            .map(|(i, _)| i)
+            .collect();
+        out.push_str(&super::csv_row_keeping_text(
+            &row.iter().map(Cell::csv).collect::<Vec<_>>(),
+            &codes,
+        ));
     }
     out
 }
@@ -115,7 +127,7 @@ pub fn xlsx(
             // Integers below 2^53 are exact as f64; fen and grams stay far below.
             #[allow(clippy::cast_precision_loss)]
             match cell {
-                Cell::Text(s) => {
+                Cell::Text(s) | Cell::Code(s) => {
                     sheet.write_string(r, c, s)?;
                 }
                 Cell::Int(n) => {

@@ -291,7 +291,15 @@ async fn a_settlement_bill_finds_every_class_posts_the_fees_and_is_applied_once(
     let now = app.get(&sec, &format!("/api/v1/bills/{bill_id}")).await;
     assert_eq!(now.json["open_exceptions"], 3, "{}", now.text);
 
-    // The exceptions as a file, formulas neutralised.
+    // A note that a spreadsheet would run is kept as typed.
+    let formula = resolve(
+        of("bill_only"),
+        json!({"resolution": "explained", "note": "=1+2"}),
+    )
+    .await;
+    assert_eq!(formula.json["note"], "=1+2", "{}", formula.text);
+
+    // The exceptions as a file: the formula neutralised, the 19-digit ids kept whole for Excel.
     let file = app
         .get(
             &sec,
@@ -300,6 +308,12 @@ async fn a_settlement_bill_finds_every_class_posts_the_fees_and_is_applied_once(
         .await;
     assert_eq!(file.status, 200);
     assert!(file.text.contains("金额不符") && file.text.contains("已记为平台费用"));
+    assert!(file.text.contains(",'=1+2\r\n"), "{}", file.text);
+    assert!(
+        file.text.contains(&format!("\"=\"\"{}\"\"\"", BASE + 2)),
+        "{}",
+        file.text
+    );
     assert_eq!(file.text.lines().count(), 1 + 5, "{}", file.text);
     let xlsx = app
         .get(
@@ -313,7 +327,7 @@ async fn a_settlement_bill_finds_every_class_posts_the_fees_and_is_applied_once(
             "SELECT COUNT(*) FROM audit_log WHERE action IN ('import_bill', 'resolve_bill_item')",
         )
         .await;
-    assert_eq!(audit, 3);
+    assert_eq!(audit, 4);
 
     // The integrity check finds the books whole, then an order whose fees were changed by hand.
     use crate::integrity::{broken, check, exec, named};

@@ -203,8 +203,8 @@ pub async fn exceptions_table(
                         .collect::<Vec<_>>()
                         .join("、"),
                 ),
-                Cell::Text(i.platform_ref.unwrap_or_default()),
-                Cell::Text(i.merchant_ref.unwrap_or_default()),
+                Cell::Code(i.platform_ref.unwrap_or_default()),
+                Cell::Code(i.merchant_ref.unwrap_or_default()),
                 Cell::Text(i.order_number.unwrap_or_default()),
                 Cell::Text(
                     i.occurred_at
