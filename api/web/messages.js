@@ -129,7 +129,7 @@
     [/^give either batch_id or product_id$/, () => '请选一个批次（或一个商品），只选一个'],
     [/^douyin_shop orders come from the shop's order export/, () => '抖店的订单请从抖店导出的订单表导入'],
     // 对账
-    [/^not a known bill/, () => '不是认得的账单：请上传抖店结算账单、微信支付交易账单或支付宝业务明细'],
+    [/^not a known bill/, () => '不是认得的账单：请上传抖店结算账单或资金账单、微信支付交易账单或支付宝业务明细'],
     [/^the bill has no lines$/, () => '账单里没有明细'],
     [/^row (\d+): (.*)$/s, (m) => `第 ${m[1]} 行：${m[2]}`],
     [/^the totals at the end disagree with the lines: (.*)$/s, (m) => `账单末尾的汇总与明细对不上：${m[1]}`],

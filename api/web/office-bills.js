@@ -26,7 +26,7 @@
     };
     const note = el('input', { testid: `note-${item.id}`, 'data-field': 'note', 'aria-label': '说明', placeholder: '写明原因', class: 'bill-note' });
     const buttons = [];
-    if (item.order_id && (diff > 0 || (item.class === 'bill_only' && diff < 0))) {
+    if (item.order_id && (diff > 0 || (diff < 0 && (item.class === 'bill_only' || item.bill_amount_fen < 0)))) {
       buttons.push(el('button', { type: 'button', class: 'btn small primary', testid: `record-payment-${item.id}`,
         text: diff > 0 ? `补记收款 ${yuan(diff)}` : `补记退款 ${yuan(-diff)}`,
         onclick: (ev) => run(ev.target, () => send({ resolution: 'payment_recorded' }, `已在订单 ${item.order_number} 上补记 ${yuan(Math.abs(diff))}。`)) }));
@@ -106,7 +106,7 @@
         bill = await o.uploadFile(`/bills?file_name=${encodeURIComponent(f.name)}&time_tolerance_minutes=${m}&amount_tolerance_fen=${fen}`, f);
       } catch (e) {
         if (e && e.foundHeaders) {
-          throw clientError(`这个文件不像认得的账单（抖店结算账单、微信支付交易账单、支付宝业务明细）。${e.foundHeaders.length ? `文件里的表头是：${e.foundHeaders.join('、')}。` : ''}`);
+          throw clientError(`这个文件不像认得的账单（抖店结算账单或资金账单、微信支付交易账单、支付宝业务明细）。${e.foundHeaders.length ? `文件里的表头是：${e.foundHeaders.join('、')}。` : ''}`);
         }
         throw e;
       }
@@ -115,7 +115,7 @@
     }) });
     fill(box, el('section', { class: 'card' },
       el('h2', { text: '上传账单对账' }),
-      el('p', { class: 'muted', text: '抖店后台“资金 → 结算账单”、微信支付商户平台“交易账单（全部）”或支付宝“业务明细”，下载后原样上传。抖店账单按订单号和导入的抖店订单核对；微信、支付宝账单先按单号，再按金额和时间和账上的收款、退款核对。平台扣的服务费、佣金和手续费、给的补贴自动记账到对应订单；提成仍按订单金额计算，不因平台费用减少。同一个文件上传两次不会重复记账。' }),
+      el('p', { class: 'muted', text: '抖店后台“资金 → 结算账单”或“资金账单”、微信支付商户平台“交易账单（全部）”或支付宝“业务明细”，下载后原样上传。抖店账单按订单号和导入的抖店订单核对；微信、支付宝账单先按单号，再按金额和时间和账上的收款、退款核对。平台扣的服务费、佣金和手续费、给的补贴自动记账到对应订单；提成仍按订单金额计算，不因平台费用减少。同一个文件上传两次不会重复记账。' }),
       el('div', { class: 'row wrap import-row' },
         el('div', { class: 'file-pick' }, file, el('label', { for: 'bill-file', class: 'btn', text: '选择账单' })), chosen,
         el('label', { text: '时间相差' }), minutes, el('span', { text: '分钟内' }),

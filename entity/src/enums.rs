@@ -157,9 +157,9 @@ string_enum!(
 );
 
 string_enum!(
-    /// Whose bill: the 抖店 settlement bill (结算账单), WeChat Pay's trade bill (ALL), Alipay's
-    /// trade bill (业务明细).
-    BillKind { DouyinSettlement = "douyin_settlement", WechatAll = "wechat_all", Alipay = "alipay" }
+    /// Whose bill: the 抖店 settlement bill (结算账单) or fund bill (资金账单), WeChat Pay's trade
+    /// bill (ALL), Alipay's trade bill (业务明细).
+    BillKind { DouyinSettlement = "douyin_settlement", DouyinFund = "douyin_fund", WechatAll = "wechat_all", Alipay = "alipay" }
 );
 
 string_enum!(

@@ -154,6 +154,7 @@ labels!(EntryKind {
 
 labels!(BillKind {
     DouyinSettlement => "抖店结算账单",
+    DouyinFund => "抖店资金账单",
     WechatAll => "微信支付交易账单",
     Alipay => "支付宝交易账单",
 });

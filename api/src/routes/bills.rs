@@ -24,7 +24,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(resolve_item);
 }
 
-/// Uploads a bill and reconciles it: the 抖店 settlement bill (结算账单), WeChat Pay's trade bill
+/// Uploads a bill and reconciles it: the 抖店 settlement bill (结算账单) or fund bill (资金账单;
+/// withdrawals passed over, refunds after settlement matched to the books' refunds; an order's
+/// fees are posted with the first of the shop's bills that has it), WeChat Pay's trade bill
 /// (ALL, with its backtick-prefixed cells and totals block) or Alipay's trade bill (业务明细);
 /// CSV (UTF-8 or GBK) or XLSX, the kind known from the header. The shop's lines are matched to
 /// imported orders by 订单号; a payment bill's lines to payments of its method by number (the

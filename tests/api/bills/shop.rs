@@ -399,3 +399,139 @@ async fn a_bill_that_cannot_be_read_is_refused_whole() {
         bills_before
     );
 }
+
+/// One movement of the shop's balance in its fund bill (资金账单); money in fen.
+fn fund_row(
+    serial: u32,
+    direction: &str,
+    fen: i64,
+    scene: &str,
+    order: Option<u64>,
+    fees: (i64, i64),
+) -> String {
+    let order = order.map(|o| format!("\t{o}")).unwrap_or_default();
+    format!(
+        "2026-11-26 0{}:00:00,\t{serial},{direction},{},聚合账户,{scene},订单,,{order},,{},{},0.00",
+        serial % 10,
+        y(fen),
+        y(-fees.0),
+        y(-fees.1)
+    )
+}
+
+#[tokio::test]
+async fn the_fund_bill_settles_refunds_after_settlement_and_never_posts_fees_twice() {
+    const B2: u64 = BASE + 5_000;
+    let app = spawn_app().await;
+    let sec = app.token("secretary").await;
+    let batch = app.batch("by_piece", 100, 1_250).await;
+    map_sku(&app, "GUA-1", batch, 1).await;
+    let rows: Vec<Row> = (0..3u64)
+        .map(|i| Row::new(B2 + i, B2 + 100 + i, "GUA-1", 2, 1_250))
+        .collect();
+    assert_eq!(upload(&app, csv(&rows), false).await.status, 200);
+    let (a, b, c) = (
+        order_of(&app, B2).await,
+        order_of(&app, B2 + 1).await,
+        order_of(&app, B2 + 2).await,
+    );
+    // Order B was settled in last month's settlement bill, then refunded 5.00 by the office.
+    let earlier = upload_bill(
+        &app,
+        bill(&[line(B2 + 1, B2 + 101, 2_500, "2026-11-20 09:00:00")]),
+        "",
+    )
+    .await;
+    assert_eq!(class(&earlier.json, "matched").0, 1, "{}", earlier.text);
+    let refund = app
+        .post(
+            &sec,
+            &format!("/api/v1/orders/{b}/payments"),
+            json!({"amount_fen": -500, "method": "platform", "reason": "坏果"}),
+        )
+        .await;
+    assert_eq!(refund.status, 201, "{}", refund.text);
+
+    let fund = [
+        "动账时间,动帐流水号,动账方向,动账金额,动账账户,动账场景,计费类型,子订单号,订单号,售后编号,平台服务费,佣金,平台补贴".to_owned(),
+        // A settles: 25.00 less 0.63 + 1.25 in fees.
+        fund_row(1, "入账", 2_312, "货款结算入账", Some(B2), (63, 125)),
+        // B's refund after settlement, as the books have it.
+        fund_row(2, "出账", 500, "退款-结算后退款-退用户", Some(B2 + 1), (0, 0)),
+        // C's refund after settlement, which the books lack.
+        fund_row(3, "出账", 300, "退款-结算后退款-退用户", Some(B2 + 2), (0, 0)),
+        // A withdrawal to the bank concerns no order.
+        fund_row(4, "出账", 10_000, "提现", None, (0, 0)),
+        // A compensation paid to a buyer, named only by its serial number.
+        fund_row(5, "出账", 200, "消费者赔付", None, (0, 0)),
+    ]
+    .join("\n");
+    let (_, fees_before) = ledger_sums(&app, "platform_fees").await;
+    let r = upload_bill(&app, fund.into_bytes(), "").await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let f = &r.json;
+    assert_eq!(
+        (f["kind"].as_str(), f["lines"].as_i64()),
+        (Some("douyin_fund"), Some(4)),
+        "{}",
+        r.text
+    );
+    assert_eq!(class(f, "matched"), (1, 2_500, 2_500));
+    assert_eq!(class(f, "refunded_after_settlement"), (1, -500, -500));
+    assert_eq!(class(f, "amount_differs"), (1, -300, 0));
+    assert_eq!(class(f, "bill_only"), (1, -200, 0));
+    assert_eq!(
+        class(f, "books_only").0,
+        0,
+        "a fund bill does not say what was never settled"
+    );
+    assert_eq!(
+        ledger_sums(&app, "platform_fees").await,
+        (0, fees_before + 188)
+    );
+
+    // C's refund, recorded from the bill in one tap.
+    let all = items(&app, f["id"].as_i64().unwrap_or(0)).await;
+    let c_item = all
+        .iter()
+        .find(|i| i["order_id"] == c)
+        .cloned()
+        .unwrap_or_default();
+    let done = app
+        .post(
+            &sec,
+            &format!(
+                "/api/v1/bills/{}/items/{}/resolution",
+                f["id"], c_item["id"]
+            ),
+            json!({"resolution": "payment_recorded"}),
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.text);
+    let order_c = app.get(&sec, &format!("/api/v1/orders/{c}")).await;
+    assert_eq!(order_c.json["paid_fen"], 2_200, "{}", order_c.text);
+
+    // The settlement bill of the same money, uploaded after: A matches, its fees are not posted again.
+    let mut settled = line(B2, B2 + 100, 2_500, "2026-11-20 09:00:00");
+    settled.service = 63;
+    settled.commission = 125;
+    let again = upload_bill(&app, bill(&[settled]), "").await;
+    assert_eq!(class(&again.json, "matched").0, 1, "{}", again.text);
+    assert_eq!(
+        ledger_sums(&app, "platform_fees").await,
+        (0, fees_before + 188)
+    );
+    assert_eq!(
+        app.sql_i64(&format!(
+            "SELECT platform_fees_fen FROM orders WHERE id = {a}"
+        ))
+        .await,
+        188
+    );
+    let (code, report) = crate::integrity::check(&app);
+    assert_eq!(
+        (code, crate::integrity::broken(&report)),
+        (0, Vec::<String>::new()),
+        "{report}"
+    );
+}

@@ -34,6 +34,13 @@ pub const DY_FEES: [Field; 6] = [
 ];
 pub const DY_SUBSIDIES: [Field; 3] = [f(&["平台补贴"]), f(&["达人补贴"]), f(&["抖音支付补贴"])];
 
+// 抖店 资金账单 (fund bill): every movement of the shop's balance.
+pub const FUND_TIME: Field = f(&["动账时间"]);
+pub const FUND_SERIAL: Field = f(&["动帐流水号", "动账流水号"]);
+pub const FUND_DIRECTION: Field = f(&["动账方向"]);
+pub const FUND_AMOUNT: Field = f(&["动账金额"]);
+pub const FUND_SCENE: Field = f(&["动账场景"]);
+
 // 微信支付 交易账单 (ALL).
 pub const WX_TIME: Field = f(&["交易时间"]);
 pub const WX_MERCHANT_NO: Field = f(&["商户号"]);
@@ -65,7 +72,7 @@ pub struct KindColumns {
     pub optional: &'static [&'static Field],
 }
 
-pub const KINDS: [KindColumns; 3] = [
+pub const KINDS: [KindColumns; 4] = [
     KindColumns {
         kind: BillKind::DouyinSettlement,
         required: &[&DY_SETTLED_AT, &DY_ORDER_ID, &DY_GOODS],
@@ -77,6 +84,24 @@ pub const KINDS: [KindColumns; 3] = [
             &DY_REFUND_BEFORE,
             &DY_INCOME,
             &DY_EXPENSE,
+            &DY_FEES[0],
+            &DY_FEES[1],
+            &DY_FEES[2],
+            &DY_FEES[3],
+            &DY_FEES[4],
+            &DY_FEES[5],
+            &DY_SUBSIDIES[0],
+            &DY_SUBSIDIES[1],
+            &DY_SUBSIDIES[2],
+        ],
+    },
+    KindColumns {
+        kind: BillKind::DouyinFund,
+        required: &[&FUND_TIME, &FUND_DIRECTION, &FUND_AMOUNT, &FUND_SCENE],
+        optional: &[
+            &FUND_SERIAL,
+            &DY_ORDER_ID,
+            &DY_SUB_ORDER_ID,
             &DY_FEES[0],
             &DY_FEES[1],
             &DY_FEES[2],

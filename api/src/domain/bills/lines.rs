@@ -116,6 +116,53 @@ pub fn douyin(
     }))
 }
 
+/// A 抖店 fund bill's row: one movement of the shop's balance, in (入账) or out (出账). A
+/// withdrawal (提现) moves the balance to the bank and concerns no order; it is passed over. The
+/// goods money of a movement is what moved plus the fees kept less the subsidies added, so that
+/// a settlement (货款结算入账) reads as the settlement bill's line of the same order, and a refund
+/// after settlement (退款-结算后退款-退用户) as negative goods money.
+pub fn douyin_fund(
+    layout: &Layout,
+    row: &[String],
+    n: usize,
+    offset: FixedOffset,
+) -> Result<Option<BillLine>, String> {
+    let scene = required(cell(layout, row, &c::FUND_SCENE), &c::FUND_SCENE)?;
+    if scene.contains("提现") {
+        return Ok(None);
+    }
+    let sign = match required(cell(layout, row, &c::FUND_DIRECTION), &c::FUND_DIRECTION)?.as_str() {
+        "入账" | "收入" => 1,
+        "出账" | "支出" => -1,
+        other => return Err(format!("动账方向「{other}」不认识")),
+    };
+    let moved = sign * required(money(layout, row, &c::FUND_AMOUNT)?, &c::FUND_AMOUNT)?.abs();
+    let mut fee = 0;
+    for f in &c::DY_FEES {
+        fee += money(layout, row, f)?.unwrap_or(0).abs();
+    }
+    let mut subsidy = 0;
+    for f in &c::DY_SUBSIDIES {
+        subsidy += money(layout, row, f)?.unwrap_or(0);
+    }
+    // A movement without an order (a compensation, a deposit) is named by its serial number.
+    let platform_ref = match reference(layout, row, &c::DY_ORDER_ID)? {
+        Some(order) => order,
+        None => required(reference(layout, row, &c::FUND_SERIAL)?, &c::DY_ORDER_ID)?,
+    };
+    Ok(Some(BillLine {
+        row: n,
+        platform_ref,
+        merchant_ref: reference(layout, row, &c::DY_SUB_ORDER_ID)?,
+        refund_ref: None,
+        at: required(at(layout, row, &c::FUND_TIME, offset)?, &c::FUND_TIME)?,
+        ordered_at: None,
+        amount_fen: moved + fee - subsidy,
+        fee_fen: fee,
+        subsidy_fen: subsidy,
+    }))
+}
+
 /// A WeChat Pay trade bill's row: a payment (SUCCESS) or a refund (REFUND); a revoked or closed
 /// payment moved no money and is passed over.
 pub fn wechat(

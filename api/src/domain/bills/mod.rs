@@ -1,5 +1,5 @@
-//! Reading a platform's bill: the 抖店 settlement bill (结算账单), WeChat Pay's trade bill (ALL)
-//! and Alipay's trade bill (业务明细). The kind is known from the header; every line becomes a
+//! Reading a platform's bill: the 抖店 settlement bill (结算账单) and fund bill (资金账单), WeChat
+//! Pay's trade bill (ALL) and Alipay's trade bill (业务明细). The kind is known from the header; every line becomes a
 //! [`BillLine`] in the same terms: goods money (refunds negative), the fee the platform kept and
 //! the subsidy it added, the platform's and the merchant's numbers, and a time.
 //!
@@ -141,6 +141,7 @@ fn read_lines(
         }
         let got = match kind.kind {
             BillKind::DouyinSettlement => lines::douyin(layout, &row, n, offset),
+            BillKind::DouyinFund => lines::douyin_fund(layout, &row, n, offset),
             BillKind::WechatAll => lines::wechat(layout, &row, n, offset, &mut bill.merchant_no),
             BillKind::Alipay => lines::alipay(layout, &row, n, offset),
         };

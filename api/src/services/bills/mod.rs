@@ -73,7 +73,9 @@ pub async fn upload(
     let stored = db
         .write(async |tx| {
             let drafts = match bill.kind {
-                BillKind::DouyinSettlement => shop::drafts(tx, &bill.lines, tol).await?,
+                BillKind::DouyinSettlement | BillKind::DouyinFund => {
+                    shop::drafts(tx, bill.kind, &bill.lines, tol).await?
+                }
                 BillKind::WechatAll | BillKind::Alipay => {
                     wallet::drafts(tx, bill.kind, &bill.lines, tol).await?
                 }
@@ -111,7 +113,7 @@ fn check_merchant(bill: &bills::Bill, limits: &Limits<'_>) -> AppResult<()> {
     let ours = match bill.kind {
         BillKind::WechatAll => limits.wechat_merchant_no,
         BillKind::Alipay => limits.alipay_account,
-        BillKind::DouyinSettlement => None,
+        BillKind::DouyinSettlement | BillKind::DouyinFund => None,
     };
     match (ours, bill.merchant_no.as_deref()) {
         (Some(ours), Some(theirs)) if ours.trim() != theirs => Err(AppError::field(
@@ -126,7 +128,7 @@ fn problem(p: BillProblem) -> AppError {
     let message = match p {
         BillProblem::NotATable => "not a CSV or XLSX file".to_owned(),
         BillProblem::NoHeader(found) => format!(
-            "not a known bill (抖店结算账单, 微信支付交易账单, 支付宝交易账单); found: {}",
+            "not a known bill (抖店结算账单, 抖店资金账单, 微信支付交易账单, 支付宝交易账单); found: {}",
             if found.is_empty() {
                 "nothing".to_owned()
             } else {

@@ -154,9 +154,12 @@ async fn record_payment(
             "the bill names no order of the books to record the money on",
         ));
     };
-    // More money in the bill than in the books; or a refund only the bill has. A bill short of
-    // the books is not a refund: that difference is the platform's (a fee) or explained.
-    if !(diff > 0 || (diff < 0 && item.class == BillClass::BillOnly)) {
+    // More money in the bill than in the books; or a refund the bill has and the books lack. A
+    // payment bill short of the books is not a refund: that difference is the platform's (a
+    // fee) or explained.
+    let refund_lacking =
+        diff < 0 && (item.bill_amount_fen < 0 || item.class == BillClass::BillOnly);
+    if !(diff > 0 || refund_lacking) {
         return Err(refused("the bill has no money the books lack"));
     }
     let req = RecordPayment {

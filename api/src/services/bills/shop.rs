@@ -1,11 +1,13 @@
-//! The 抖店 settlement bill against the shop's orders: its lines taken together per order (one
-//! per 子订单), compared with what the books hold as paid for the order; the shop's orders the
-//! bill should have settled and did not.
+//! The 抖店 settlement and fund bills against the shop's orders: their lines taken together per
+//! order (one per 子订单, or per movement), compared with what the books hold as paid for the
+//! order, or, for an order the bill only takes money back from, with its refunds; and the shop's
+//! orders the settlement bill should have settled and did not. The shop's two bills tell of the
+//! same money: an order's fees go into the ledger with the first of them that has it.
 
 use super::draft::Draft;
 use crate::db::Tx;
 use crate::domain::bills::BillLine;
-use crate::domain::bills::matching::{Tolerance, shop_order_class};
+use crate::domain::bills::matching::{Tolerance, class_of, shop_order_class};
 use crate::error::AppResult;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Query;
@@ -16,6 +18,9 @@ use zhunong_entity::{bill, bill_item, order, payment, reconciled_payment, shop_o
 
 /// Ids per `IN (…)` list: well under SQLite's and PostgreSQL's parameter limits.
 const CHUNK: usize = 500;
+
+/// The shop's bills, which tell of the same orders' money.
+const SHOP_BILLS: [BillKind; 2] = [BillKind::DouyinSettlement, BillKind::DouyinFund];
 
 struct Group {
     rows: Vec<usize>,
@@ -55,7 +60,12 @@ fn groups(lines: &[BillLine]) -> Vec<Group> {
 ///
 /// # Errors
 /// Database errors.
-pub async fn drafts(tx: &Tx, lines: &[BillLine], tol: Tolerance) -> AppResult<Vec<Draft>> {
+pub async fn drafts(
+    tx: &Tx,
+    kind: BillKind,
+    lines: &[BillLine],
+    tol: Tolerance,
+) -> AppResult<Vec<Draft>> {
     let groups = groups(lines);
     let mut shop_orders: HashMap<String, shop_order::Model> = HashMap::new();
     for part in groups.chunks(CHUNK) {
@@ -96,16 +106,36 @@ pub async fn drafts(tx: &Tx, lines: &[BillLine], tol: Tolerance) -> AppResult<Ve
         };
         if let Some(o) = found {
             let paid = payments.get(&o.id).map_or(&[][..], Vec::as_slice);
+            d.order_id = Some(o.id);
+            d.post_fees = !settled_before.contains(&o.id);
+            if g.amount_fen < 0 {
+                // Money taken back after an earlier settlement: the books' refunds answer it.
+                let refunds: Vec<&payment::Model> =
+                    paid.iter().filter(|p| p.amount_fen < 0).collect();
+                d.books_amount_fen = refunds.iter().map(|p| p.amount_fen).sum();
+                d.payment_id = refunds.first().map(|p| p.id);
+                d.class = match class_of(g.amount_fen, d.books_amount_fen, tol) {
+                    BillClass::Matched => BillClass::RefundedAfterSettlement,
+                    other => other,
+                };
+                if d.class == BillClass::RefundedAfterSettlement {
+                    d.confirms = refunds
+                        .iter()
+                        .filter(|p| !reconciled.contains(&p.id))
+                        .map(|p| p.id)
+                        .collect();
+                }
+                out.push(d);
+                continue;
+            }
             let refunded_after: i64 = paid
                 .iter()
                 .filter(|p| p.amount_fen < 0 && p.paid_at > g.at)
                 .map(|p| -p.amount_fen)
                 .sum();
-            d.order_id = Some(o.id);
             d.books_amount_fen = o.paid_fen;
             d.class = shop_order_class(g.amount_fen, o.paid_fen, refunded_after, tol);
             d.payment_id = paid.iter().find(|p| p.amount_fen > 0).map(|p| p.id);
-            d.post_fees = !settled_before.contains(&o.id);
             if d.class != BillClass::AmountDiffers {
                 d.confirms = paid
                     .iter()
@@ -116,8 +146,13 @@ pub async fn drafts(tx: &Tx, lines: &[BillLine], tol: Tolerance) -> AppResult<Ve
         }
         out.push(d);
     }
-    let seen: HashSet<i64> = out.iter().filter_map(|d| d.order_id).collect();
-    out.extend(unsettled(tx, lines, &seen).await?);
+    // The settlement bill says which orders it settles; the fund bill's movements do not say
+    // when their orders were paid, so it cannot tell an order settled next month from one
+    // never settled.
+    if kind == BillKind::DouyinSettlement {
+        let seen: HashSet<i64> = out.iter().filter_map(|d| d.order_id).collect();
+        out.extend(unsettled(tx, lines, &seen).await?);
+    }
     Ok(out)
 }
 
@@ -138,14 +173,14 @@ async fn payments_of(tx: &Tx, orders: &[i64]) -> AppResult<HashMap<i64, Vec<paym
     Ok(out)
 }
 
-/// The orders an earlier settlement bill already had: their fees are in the ledger once.
+/// The orders an earlier bill of the shop already had: their fees are in the ledger once.
 async fn in_earlier_bills(tx: &Tx, orders: &[i64]) -> AppResult<HashSet<i64>> {
     let mut out = HashSet::new();
     for part in orders.chunks(CHUNK) {
         let shop_bills = Query::select()
             .column(bill::Column::Id)
             .from(bill::Entity)
-            .and_where(bill::Column::Kind.eq(BillKind::DouyinSettlement))
+            .and_where(bill::Column::Kind.is_in(SHOP_BILLS))
             .to_owned();
         for i in bill_item::Entity::find()
             .filter(bill_item::Column::OrderId.is_in(part.iter().copied()))
@@ -195,7 +230,7 @@ async fn unsettled(tx: &Tx, lines: &[BillLine], seen: &HashSet<i64>) -> AppResul
     let shop_bills = Query::select()
         .column(bill::Column::Id)
         .from(bill::Entity)
-        .and_where(bill::Column::Kind.eq(BillKind::DouyinSettlement))
+        .and_where(bill::Column::Kind.is_in(SHOP_BILLS))
         .to_owned();
     let settled = Query::select()
         .column(bill_item::Column::OrderId)

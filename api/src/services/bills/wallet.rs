@@ -19,7 +19,7 @@ pub fn method_of(kind: BillKind) -> PaymentMethod {
     match kind {
         BillKind::WechatAll => PaymentMethod::WechatPay,
         BillKind::Alipay => PaymentMethod::Alipay,
-        BillKind::DouyinSettlement => PaymentMethod::Platform,
+        BillKind::DouyinSettlement | BillKind::DouyinFund => PaymentMethod::Platform,
     }
 }
 
