@@ -352,3 +352,64 @@ async fn an_alipay_bill_is_read_past_its_hash_lines_and_checked_for_its_account(
     assert_eq!(class(&r.json, "matched"), (1, 2_000, 2_000));
     assert_eq!(ledger_sums(&app, "platform_fees").await, (0, 12));
 }
+
+#[tokio::test]
+async fn racing_uploads_apply_a_file_once_and_confirm_a_payment_once() {
+    let app = std::sync::Arc::new(spawn_app_with(|_| {}).await);
+    let batch = app.batch("by_piece", 1_000, 100).await;
+    let buyer = app.buyer("individual").await;
+    paid_order(
+        &app,
+        batch,
+        buyer,
+        "wechat_pay",
+        3_000,
+        "2026-11-28T10:00:00",
+        Some("4200000001"),
+    )
+    .await;
+    let lines = vec![Wx {
+        at: "2026-11-28 10:00:05",
+        transaction: "4200000001",
+        out_trade_no: "X1".into(),
+        amount: 3_000,
+        refund_no: None,
+        fee: 18,
+    }];
+    let first = wechat("1900000109", &lines, None);
+    // The same money in another file (a blank line at its end).
+    let mut other = first.clone();
+    other.push(b'\n');
+    let mut tasks = tokio::task::JoinSet::new();
+    for body in [first.clone(), first.clone(), first, other] {
+        let app = app.clone();
+        tasks.spawn(async move { upload_bill(&app, body, "").await });
+    }
+    let mut answers = Vec::new();
+    while let Some(r) = tasks.join_next().await {
+        answers.push(r.unwrap_or_else(|e| panic!("{e}")));
+    }
+    let created = answers.iter().filter(|r| r.status == 201).count();
+    let again = answers
+        .iter()
+        .filter(|r| r.status == 200 && r.json["already_applied"] == true)
+        .count();
+    assert_eq!(
+        (created, again),
+        (2, 2),
+        "{:?}",
+        answers.iter().map(|r| &r.text).collect::<Vec<_>>()
+    );
+    assert_eq!(app.sql_i64("SELECT COUNT(*) FROM bills").await, 2);
+    assert_eq!(
+        app.sql_i64("SELECT COUNT(*) FROM reconciled_payments")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.sql_i64("SELECT COUNT(*) FROM bill_items WHERE class = 'matched'")
+            .await,
+        1,
+        "one bill confirms the payment, the other finds it confirmed"
+    );
+}

@@ -21,6 +21,7 @@ use crate::domain::caller::Caller;
 use crate::dto::bills::BillOut;
 use crate::error::{AppError, AppResult, Validator};
 use chrono::FixedOffset;
+use sea_orm::{ConnectionTrait, DbBackend};
 use sha2::{Digest, Sha256};
 use zhunong_entity::enums::BillKind;
 
@@ -68,10 +69,19 @@ pub async fn upload(
     let bill = bills::read(bytes, limits.offset, limits.max_rows).map_err(problem)?;
     check_merchant(&bill, limits)?;
     let name: String = file_name.trim().chars().take(200).collect();
-    // Matching and writing share one transaction: a payment another bill confirms meanwhile
-    // cannot be confirmed twice.
+    // Matching and writing share one transaction, and bills are applied one at a time (a
+    // transaction-scoped lock on PostgreSQL; SQLite has one writer): a payment another bill
+    // confirms meanwhile is seen as confirmed, and the same file sent twice at once is applied
+    // once.
     let stored = db
         .write(async |tx| {
+            if tx.get_database_backend() == DbBackend::Postgres {
+                tx.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({BILL_LOCK})"))
+                    .await?;
+            }
+            if let Some(id) = read::by_sha256(tx, &sha256).await? {
+                return Ok(Stored::Before(id));
+            }
             let drafts = match bill.kind {
                 BillKind::DouyinSettlement | BillKind::DouyinFund => {
                     shop::drafts(tx, bill.kind, &bill.lines, tol).await?
@@ -80,7 +90,7 @@ pub async fn upload(
                     wallet::drafts(tx, bill.kind, &bill.lines, tol).await?
                 }
             };
-            write::apply(
+            let id = write::apply(
                 tx,
                 caller,
                 &bill,
@@ -90,24 +100,29 @@ pub async fn upload(
                 tol,
                 limits.offset,
             )
-            .await
+            .await?;
+            Ok(Stored::New(id))
         })
-        .await;
-    match stored {
-        Ok(id) => {
+        .await?;
+    Ok(match stored {
+        Stored::New(id) => {
             let mut out = read::get(&db.read, id).await?;
             out.columns_used = bill.used;
             out.columns_unknown = bill.unknown;
-            Ok((out, true))
+            (out, true)
         }
-        // The same file applied by another upload meanwhile: the unique checksum refused this
-        // one, and the bill is there once.
-        Err(e) => match read::by_sha256(&db.read, &sha256).await? {
-            Some(id) => Ok((read::get(&db.read, id).await?.applied_before(), false)),
-            None => Err(e),
-        },
-    }
+        Stored::Before(id) => (read::get(&db.read, id).await?.applied_before(), false),
+    })
 }
+
+/// Whether an upload wrote a new bill, or found this file applied before.
+enum Stored {
+    New(i64),
+    Before(i64),
+}
+
+/// Any constant: the advisory lock bill uploads take on PostgreSQL.
+const BILL_LOCK: i64 = 0x007a_6e62_696c;
 
 fn check_merchant(bill: &bills::Bill, limits: &Limits<'_>) -> AppResult<()> {
     let ours = match bill.kind {
