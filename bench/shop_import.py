@@ -1,6 +1,7 @@
 """Helpers of bench/shop_import.sh: set up a batch and its SKU map over the API, write an export
-of N rows (one 子订单 per order), time its import, and time the baseline: the same orders, lines
-and shop rows written with one bulk INSERT each, in one transaction, through C SQLite."""
+of N rows (one 子订单 per order), time its import, time the baseline: the same orders, lines
+and shop rows written with one bulk INSERT each, in one transaction, through C SQLite; then time
+the reconciliation of the shop's settlement bill for those orders (fees on every one)."""
 import csv, io, json, sqlite3, sys, time, urllib.request
 
 HEADER = ["主订单编号", "子订单编号", "选购商品", "商家编码", "商品数量", "商品单价", "订单应付金额", "运费",
@@ -55,6 +56,25 @@ def run_import(base, path):
     print("%.3f" % secs)
 
 
+def run_bill(base, rows, path):
+    """The settlement bill of every imported order, 0.69 yuan in fees each; its upload timed."""
+    with open(path, "w", newline="", encoding="utf-8-sig") as f:
+        w = csv.writer(f)
+        w.writerow(["结算时间", "订单号", "子订单号", "下单时间", "商品总价", "店铺劵", "平台服务费", "佣金", "结算金额"])
+        for i in range(rows):
+            w.writerow(["2026-12-01 03:00:00", "\t%d" % (BASE + i), "\t%d" % (BASE + 10_000_000 + i),
+                        "2026-11-28 20:15:03", "12.50", "0.00", "-0.06", "-0.63", "11.81"])
+    t = token(base)
+    body = open(path, "rb").read()
+    start = time.monotonic()
+    r = call(base, "POST", "/bills?file_name=bench-bill.csv", t, raw=body, ctype="text/csv")
+    secs = time.monotonic() - start
+    matched = next(c["items"] for c in r["classes"] if c["class"] == "matched")
+    if matched != rows or r["fee_fen"] != 69 * rows:
+        sys.exit("the bill did not match every order: %s" % json.dumps(r["classes"]))
+    print("%.3f" % secs)
+
+
 def baseline(db, rows, batch):
     """The same orders, lines, recipients, shop rows and payments as single bulk INSERTs."""
     con = sqlite3.connect(db)
@@ -103,5 +123,7 @@ if __name__ == "__main__":
         export(int(sys.argv[2]), sys.argv[3])
     elif cmd == "import":
         run_import(sys.argv[2], sys.argv[3])
+    elif cmd == "bill":
+        run_bill(sys.argv[2], int(sys.argv[3]), sys.argv[4])
     elif cmd == "baseline":
         baseline(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))

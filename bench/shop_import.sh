@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The 50,000-row Douyin shop order import (SQLite), beside the same rows written by bulk INSERTs
 # in one transaction through C SQLite, in one run; with the server's peak memory before and after
-# the import. Reported as the import's speed over the baseline's.
+# the import. Reported as the import's speed over the baseline's. Then the shop's settlement bill
+# for the same orders (each matched, its fees posted and its sales figures rewritten), timed and
+# reported beside the import.
 #   bash bench/shop_import.sh                      # 50,000 rows
 #   BENCH_ROWS=5000 ZHUNONG_BIN=target/debug/zhunong bash bench/shop_import.sh
 set -euo pipefail
@@ -35,13 +37,17 @@ serve
 before=$(peak_kb)
 secs=$(python3 bench/shop_import.py import "$url" "$dir/export.csv")
 after=$(peak_kb)
+bill=$(python3 bench/shop_import.py bill "$url" "$ROWS" "$dir/bill.csv")
+billpeak=$(peak_kb)
 stop
 base=$(python3 bench/shop_import.py baseline "$dir/before.db" "$ROWS" "$batch")
-python3 - "$ROWS" "$secs" "$base" "$before" "$after" "$(stat -c %s "$dir/export.csv")" <<'PY'
+python3 - "$ROWS" "$secs" "$base" "$before" "$after" "$(stat -c %s "$dir/export.csv")" "$bill" "$billpeak" <<'PY'
 import sys
 rows, imp, base, before, after, size = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+bill, billpeak = float(sys.argv[7]), int(sys.argv[8])
 print(f"shop order import: {rows} rows ({size/1e6:.1f} MB) in {imp:.2f} s ({rows/imp:.0f} rows/s)")
 print(f"the same rows as bulk INSERTs: {base:.3f} s ({rows/base:.0f} rows/s)")
 print(f"import / bulk INSERT: {base/imp:.3f}x")
 print(f"server peak memory: {before/1024:.0f} MB before, {after/1024:.0f} MB after the import")
+print(f"settlement bill of the same orders: {bill:.2f} s ({rows/bill:.0f} lines/s), {bill/imp:.2f}x the import's time; peak memory {billpeak/1024:.0f} MB")
 PY

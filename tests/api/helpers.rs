@@ -306,6 +306,23 @@ impl TestApp {
         .await
     }
 
+    /// Uploads a file's bytes (CSV, or an XLSX workbook) to `path` as the secretary.
+    pub async fn upload_file(&self, path: &str, body: Vec<u8>) -> Reply {
+        let t = self.token("secretary").await;
+        let req = self
+            .client
+            .post(self.url(path))
+            .bearer_auth(t)
+            .header("content-type", "text/csv")
+            .body(body);
+        Reply::from(
+            req.send()
+                .await
+                .unwrap_or_else(|e| panic!("upload to {path}: {e}")),
+        )
+        .await
+    }
+
     pub async fn login(&self, username: &str, password: &str) -> Reply {
         self.send(
             Method::POST,

@@ -11,18 +11,8 @@ use serde_json::Value;
 
 /// Uploads `body` as a bill.
 pub async fn upload_bill(app: &TestApp, body: Vec<u8>, query: &str) -> Reply {
-    let t = app.token("secretary").await;
-    Reply::from(
-        app.client
-            .post(app.url(&format!("/api/v1/bills?file_name=bill.csv{query}")))
-            .bearer_auth(t)
-            .header("content-type", "text/csv")
-            .body(body)
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("{e}")),
-    )
-    .await
+    app.upload_file(&format!("/api/v1/bills?file_name=bill.csv{query}"), body)
+        .await
 }
 
 /// A bill answer's (items, bill fen, books fen) of `class`.

@@ -11,18 +11,9 @@ use serde_json::{Value, json};
 
 /// Uploads `body` as an order export; `dry_run` for a preview.
 pub async fn upload(app: &TestApp, body: Vec<u8>, dry_run: bool) -> Reply {
-    let t = app.token("secretary").await;
-    Reply::from(
-        app.client
-            .post(app.url(&format!(
-                "/api/v1/shop/order-imports?dry_run={dry_run}&file_name=export.csv"
-            )))
-            .bearer_auth(t)
-            .header("content-type", "text/csv")
-            .body(body)
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("{e}")),
+    app.upload_file(
+        &format!("/api/v1/shop/order-imports?dry_run={dry_run}&file_name=export.csv"),
+        body,
     )
     .await
 }

@@ -90,6 +90,7 @@ pub async fn resolve(
                     .occurred_at
                     .map_or(day, |t| t.with_timezone(&offset).date_naive());
                 let t = post_fees(tx, caller.user_id, Some(order), &what, on, fee, subsidy).await?;
+                crate::services::reports::facts::refresh(tx, order).await?;
                 (item.payment_id, Some(t))
             }
         };

@@ -53,6 +53,8 @@ pub async fn apply(
     .insert(tx)
     .await?;
     let mut fee_posted = 0;
+    let mut transactions = Vec::with_capacity(drafts.len());
+    let mut touched = Vec::new();
     for d in drafts {
         let transaction_id = if d.post_fees && (d.fee_fen != 0 || d.subsidy_fen != 0) {
             fee_posted += d.fee_fen;
@@ -68,6 +70,7 @@ pub async fn apply(
                 .unwrap_or(now)
                 .with_timezone(&offset)
                 .date_naive();
+            touched.extend(d.order_id);
             Some(
                 post_fees(
                     tx,
@@ -83,35 +86,11 @@ pub async fn apply(
         } else {
             None
         };
-        let item = bill_item::ActiveModel {
-            bill_id: Set(stored.id),
-            class: Set(d.class),
-            rows: Set(rows_text(&d.rows)),
-            platform_ref: Set(d.platform_ref.clone()),
-            merchant_ref: Set(d.merchant_ref.clone()),
-            occurred_at: Set(d.occurred_at),
-            bill_amount_fen: Set(d.bill_amount_fen),
-            books_amount_fen: Set(d.books_amount_fen),
-            fee_fen: Set(d.fee_fen),
-            subsidy_fen: Set(d.subsidy_fen),
-            order_id: Set(d.order_id),
-            payment_id: Set(d.payment_id),
-            transaction_id: Set(transaction_id),
-            ..Default::default()
-        }
-        .insert(tx)
-        .await?;
-        for p in &d.confirms {
-            reconciled_payment::ActiveModel {
-                payment_id: Set(*p),
-                bill_id: Set(stored.id),
-                bill_item_id: Set(item.id),
-                reconciled_at: Set(now),
-            }
-            .insert(tx)
-            .await?;
-        }
+        transactions.push(transaction_id);
     }
+    insert_items(tx, stored.id, drafts, &transactions, now).await?;
+    // The orders' sales figures follow their fees, all in a few statements.
+    crate::services::reports::facts::refresh_many(tx, &touched).await?;
     let matched = drafts
         .iter()
         .filter(|d| d.class == BillClass::Matched)
@@ -139,6 +118,77 @@ pub async fn apply(
     Ok(stored.id)
 }
 
+/// The items, many rows a statement, then the payments they confirmed. An item is found again
+/// by its row numbers, which no two items of a bill share (what only the books have has none,
+/// and confirms nothing).
+async fn insert_items(
+    tx: &Tx,
+    bill_id: i64,
+    drafts: &[Draft],
+    transactions: &[Option<i64>],
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<()> {
+    use sea_orm::{Iterable, QuerySelect};
+    let per_statement = (32_000 / bill_item::Column::iter().count()).max(1);
+    let rows: Vec<bill_item::ActiveModel> = drafts
+        .iter()
+        .zip(transactions)
+        .map(|(d, t)| bill_item::ActiveModel {
+            bill_id: Set(bill_id),
+            class: Set(d.class),
+            rows: Set(rows_text(&d.rows)),
+            platform_ref: Set(d.platform_ref.clone()),
+            merchant_ref: Set(d.merchant_ref.clone()),
+            occurred_at: Set(d.occurred_at),
+            bill_amount_fen: Set(d.bill_amount_fen),
+            books_amount_fen: Set(d.books_amount_fen),
+            fee_fen: Set(d.fee_fen),
+            subsidy_fen: Set(d.subsidy_fen),
+            order_id: Set(d.order_id),
+            payment_id: Set(d.payment_id),
+            transaction_id: Set(*t),
+            ..Default::default()
+        })
+        .collect();
+    for part in rows.chunks(per_statement) {
+        bill_item::Entity::insert_many(part.to_vec())
+            .exec_without_returning(tx)
+            .await?;
+    }
+    if drafts.iter().all(|d| d.confirms.is_empty()) {
+        return Ok(());
+    }
+    let ids: std::collections::HashMap<String, i64> = bill_item::Entity::find()
+        .select_only()
+        .column(bill_item::Column::Rows)
+        .column(bill_item::Column::Id)
+        .filter(bill_item::Column::BillId.eq(bill_id))
+        .filter(bill_item::Column::Rows.ne(""))
+        .into_tuple::<(String, i64)>()
+        .all(tx)
+        .await?
+        .into_iter()
+        .collect();
+    let mut confirmed = Vec::new();
+    for d in drafts.iter().filter(|d| !d.confirms.is_empty()) {
+        let item = ids.get(&rows_text(&d.rows)).copied().ok_or_else(|| {
+            crate::error::AppError::Internal(anyhow::anyhow!("a bill item written is not found"))
+        })?;
+        confirmed.extend(d.confirms.iter().map(|p| reconciled_payment::ActiveModel {
+            payment_id: Set(*p),
+            bill_id: Set(bill_id),
+            bill_item_id: Set(item),
+            reconciled_at: Set(now),
+        }));
+    }
+    for part in confirmed.chunks(per_statement) {
+        reconciled_payment::Entity::insert_many(part.to_vec())
+            .exec_without_returning(tx)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Row numbers as stored: `3,4,5`, cut short of the column's 200 characters with `…`.
 fn rows_text(rows: &[usize]) -> String {
     let mut s = String::new();
@@ -159,8 +209,9 @@ fn rows_text(rows: &[usize]) -> String {
 
 /// Posts a platform's fee (kept from the money it passed on: the cash is less) and subsidy
 /// (added to it: the cash is more) against an order; the transaction's id. The order carries
-/// the sum, and its sales figures follow at once (the reports' `platform_fees_fen` and
-/// `net_received_fen`); its commission does not change.
+/// the sum, which its sales figures read (the reports' `platform_fees_fen` and
+/// `net_received_fen`): the caller rewrites them before it commits. Its commission does not
+/// change.
 ///
 /// # Errors
 /// Database errors.
@@ -214,7 +265,6 @@ pub async fn post_fees(
             .filter(order::Column::Id.eq(id))
             .exec(tx)
             .await?;
-        crate::services::reports::facts::refresh(tx, id).await?;
     }
     ledger::post(
         tx,

@@ -100,6 +100,89 @@ pub async fn refresh(tx: &Tx, order_id: i64) -> AppResult<()> {
     write(tx, &old, &new).await
 }
 
+/// Orders [`refresh_many`] rewrites per round of statements.
+const REFRESH_CHUNK: usize = 500;
+
+/// Rewrites the facts of many orders, as [`refresh`] of each would, in a few statements per
+/// [`REFRESH_CHUNK`] orders (a bill's fees touch thousands of orders at once).
+///
+/// # Errors
+/// Database errors; an order or a line's batch that is missing (500).
+pub async fn refresh_many(tx: &Tx, order_ids: &[i64]) -> AppResult<()> {
+    let mut ids = order_ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    for part in ids.chunks(REFRESH_CHUNK) {
+        let orders =
+            crate::services::rows::by_id::<order::Entity>(tx, part.iter().copied()).await?;
+        let lines = order_line::Entity::find()
+            .filter(order_line::Column::OrderId.is_in(part.iter().copied()))
+            .order_by_asc(order_line::Column::OrderId)
+            .order_by_asc(order_line::Column::LineNo)
+            .all(tx)
+            .await?;
+        let mut by_order: HashMap<i64, Vec<order_line::Model>> = HashMap::new();
+        for l in lines {
+            by_order.entry(l.order_id).or_default().push(l);
+        }
+        let batch_ids: HashSet<i64> = by_order.values().flatten().map(|l| l.batch_id).collect();
+        let batches = batch_info(tx, batch_ids.into_iter().collect()).await?;
+        let buyers =
+            crate::services::rows::by_id::<buyer::Entity>(tx, orders.values().map(|o| o.buyer_id))
+                .await?;
+        let refunds: HashMap<i64, i64> = payment::Entity::find()
+            .select_only()
+            .column(payment::Column::OrderId)
+            .column_as(
+                Expr::col(payment::Column::AmountFen)
+                    .sum()
+                    .cast_as("BIGINT"),
+                "refunds",
+            )
+            .filter(payment::Column::OrderId.is_in(part.iter().copied()))
+            .filter(payment::Column::AmountFen.lt(0))
+            .group_by(payment::Column::OrderId)
+            .into_tuple::<(i64, i64)>()
+            .all(tx)
+            .await?
+            .into_iter()
+            .collect();
+        let parcels: Vec<i64> = orders
+            .values()
+            .filter(|o| o.fulfilment == Fulfilment::Parcel)
+            .map(|o| o.id)
+            .collect();
+        let shipping = super::shipping_costs::of_orders(tx, &parcels).await?;
+        let old = sales_fact::Entity::find()
+            .filter(sales_fact::Column::OrderId.is_in(part.iter().copied()))
+            .all(tx)
+            .await?;
+        sales_fact::Entity::delete_many()
+            .filter(sales_fact::Column::OrderId.is_in(part.iter().copied()))
+            .exec(tx)
+            .await?;
+        let mut new = Vec::new();
+        for id in part {
+            let o = orders.get(id).ok_or(AppError::NotFound("order"))?;
+            let kind = buyers
+                .get(&o.buyer_id)
+                .invariant(&format!("the buyer of order {id} exists"))?
+                .kind;
+            let figures = OrderFigures {
+                order: o,
+                lines: by_order.get(id).map_or(&[][..], Vec::as_slice),
+                batches: &batches,
+                buyer_kind: kind.as_str(),
+                refunds_fen: -refunds.get(id).copied().unwrap_or(0),
+                shipping_cost_fen: shipping.get(id).copied().unwrap_or(0),
+            };
+            new.extend(rows(&figures, tx.local_offset())?);
+        }
+        write(tx, &old, &new).await?;
+    }
+    Ok(())
+}
+
 /// Writes the facts of an order that has none yet (a new order, or one from before the
 /// table), and appends them to the daily totals' log.
 ///
