@@ -379,3 +379,45 @@ async fn an_order_in_two_parcels_goes_back_with_the_one_that_left() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_refund_the_office_made_first_is_not_made_again_by_the_shops_export() {
+    let app = spawn_app().await;
+    let sec = app.token("secretary").await;
+    let batch = app.batch("by_piece", 100, 1_250).await;
+    map_sku(&app, "GUA-1", batch, 1).await;
+    // One order of two melons, two 子订单 rows.
+    let mut rows: Vec<Row> = (0..2)
+        .map(|i| Row::new(BASE + 700, BASE + 710 + i, "GUA-1", 1, 1_250))
+        .collect();
+    assert_eq!(totals(&upload(&app, csv(&rows), false).await.json).1, 2);
+    let order = super::order_of(&app, BASE + 700).await;
+    // The buyer complained by phone; the office refunded one melon at once.
+    let by_hand = app
+        .post(
+            &sec,
+            &format!("/api/v1/orders/{order}/payments"),
+            json!({"amount_fen": -1_250, "method": "platform", "reason": "坏果，电话里退了"}),
+        )
+        .await;
+    assert_eq!(by_hand.status, 201, "{}", by_hand.text);
+    // The shop's later export says that line was refunded: marked, and no money moves again.
+    rows[0].after_sale = "退款成功".into();
+    let later = upload(&app, csv(&rows), false).await;
+    assert_eq!(totals(&later.json).3, 2, "{}", later.text);
+    assert!(later.text.contains("不再重复退款"), "{}", later.text);
+    let o = app.get(&sec, &format!("/api/v1/orders/{order}")).await;
+    assert_eq!(o.json["paid_fen"], 1_250, "{}", o.text);
+    // The second melon refunded in the shop: this one is owed, and refunded once.
+    rows[1].after_sale = "退款成功".into();
+    upload(&app, csv(&rows), false).await;
+    upload(&app, csv(&rows), false).await;
+    let o = app.get(&sec, &format!("/api/v1/orders/{order}")).await;
+    assert_eq!(o.json["paid_fen"], 0, "{}", o.text);
+    let (code, r) = crate::integrity::check(&app);
+    assert_eq!(
+        (code, crate::integrity::broken(&r)),
+        (0, Vec::<String>::new()),
+        "{r}"
+    );
+}

@@ -82,25 +82,54 @@ pub async fn refund_lines(
         if moved.rows_affected == 0 {
             continue;
         }
-        shop_order::Entity::update_many()
+        let shop_after = shop_order::Entity::update_many()
             .col_expr(
                 shop_order::Column::RefundedFen,
                 Expr::col(shop_order::Column::RefundedFen).add(back),
             )
             .filter(shop_order::Column::OrderId.eq(order_id))
-            .exec(tx)
-            .await?;
+            .exec_with_returning(tx)
+            .await?
+            .first()
+            .map_or(back, |s| s.refunded_fen);
+        // The office may have refunded the buyer by hand before the shop's export said so: the
+        // order's refunds are brought up to what the shop says, never past it, so the same
+        // money is not returned twice.
+        let owed = (shop_after - refunded_money(tx, order_id).await?).clamp(0, back);
+        if owed == 0 {
+            continue;
+        }
         let refund = RecordPayment {
-            amount_fen: -back,
+            amount_fen: -owed,
             method: PaymentMethod::Platform,
             reference: Some(format!("抖店 子订单 {sub}")),
             reason: Some("抖店售后退款".into()),
             paid_at: None,
         };
         write_payment(tx, caller, OrderId::new(order_id), &refund, today).await?;
-        done += back;
+        done += owed;
     }
     Ok(done)
+}
+
+/// What has been refunded on the order, by any hand (fen, positive).
+async fn refunded_money(tx: &Tx, order_id: i64) -> AppResult<i64> {
+    use sea_orm::QuerySelect;
+    let sum: Option<i64> = zhunong_entity::payment::Entity::find()
+        .select_only()
+        .column_as(
+            Expr::col(zhunong_entity::payment::Column::AmountFen)
+                .sum()
+                .cast_as("BIGINT"),
+            "refunded",
+        )
+        .filter(zhunong_entity::payment::Column::OrderId.eq(order_id))
+        .filter(zhunong_entity::payment::Column::AmountFen.lt(0))
+        .into_tuple()
+        .one(tx)
+        .await?
+        .flatten();
+    Ok(-sum.unwrap_or(0))
 }
 
 /// Applies a planned change: the refunds, then the cancellation the shop made. Answers what was

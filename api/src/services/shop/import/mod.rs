@@ -240,6 +240,8 @@ fn change_reason(refunded: i64, cancel: bool) -> String {
             "抖店已关闭：退款 {} 元，取消订单，退回库存",
             crate::domain::format::yuan(fen)
         ),
+        // The office had refunded the buyer already: the line is marked, no money moves again.
+        (false, 0) => "抖店售后退款：本系统已退过这笔钱，不再重复退款".into(),
         (false, fen) => format!("抖店售后退款 {} 元", crate::domain::format::yuan(fen)),
     }
 }
