@@ -26,7 +26,7 @@
     };
     const note = el('input', { testid: `note-${item.id}`, 'data-field': 'note', 'aria-label': '说明', placeholder: '写明原因', class: 'bill-note' });
     const buttons = [];
-    if (item.order_id && (diff > 0 || (diff < 0 && (item.class === 'bill_only' || item.bill_amount_fen < 0)))) {
+    if (item.order_id && (diff > 0 || (diff < 0 && item.bill_amount_fen < 0))) {
       buttons.push(el('button', { type: 'button', class: 'btn small primary', testid: `record-payment-${item.id}`,
         text: diff > 0 ? `补记收款 ${yuan(diff)}` : `补记退款 ${yuan(-diff)}`,
         onclick: (ev) => run(ev.target, () => send({ resolution: 'payment_recorded' }, `已在订单 ${item.order_number} 上补记 ${yuan(Math.abs(diff))}。`)) }));

@@ -20,6 +20,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Mutex;
 
+pub mod chunks;
 pub mod fault;
 pub mod health;
 pub mod hub;

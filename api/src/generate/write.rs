@@ -52,39 +52,19 @@ impl Pending {
         let taken = std::mem::take(self);
         let facts = taken.facts.len() as u64;
         db.write(async |tx| {
-            insert_chunked(tx, taken.orders).await?;
-            insert_chunked(tx, taken.lines).await?;
-            insert_chunked(tx, taken.tickets).await?;
-            insert_chunked(tx, taken.payments).await?;
-            insert_chunked(tx, taken.txns).await?;
-            insert_chunked(tx, taken.entries).await?;
-            insert_chunked(tx, taken.facts).await?;
+            crate::db::chunks::insert_chunked(tx, &taken.orders).await?;
+            crate::db::chunks::insert_chunked(tx, &taken.lines).await?;
+            crate::db::chunks::insert_chunked(tx, &taken.tickets).await?;
+            crate::db::chunks::insert_chunked(tx, &taken.payments).await?;
+            crate::db::chunks::insert_chunked(tx, &taken.txns).await?;
+            crate::db::chunks::insert_chunked(tx, &taken.entries).await?;
+            crate::db::chunks::insert_chunked(tx, &taken.facts).await?;
             Ok(())
         })
         .await
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
         Ok(facts)
     }
-}
-
-/// Bound parameters one statement may carry: SQLite's limit is 32,766 (PostgreSQL's 65,535).
-const MAX_PARAMETERS: usize = 32_000;
-
-/// Inserts `rows` in statements of as many rows as the parameter limit allows for their table's
-/// width (a column added later shrinks the statements instead of failing them).
-async fn insert_chunked<A>(tx: &Tx, rows: Vec<A>) -> crate::error::AppResult<()>
-where
-    A: sea_orm::ActiveModelTrait + Clone + Send,
-{
-    use sea_orm::{EntityTrait, Iterable};
-    let columns = <A::Entity as EntityTrait>::Column::iter().count().max(1);
-    let per_statement = (MAX_PARAMETERS / columns).clamp(1, 1_000);
-    for chunk in rows.chunks(per_statement) {
-        A::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(tx)
-            .await?;
-    }
-    Ok(())
 }
 
 /// Stock as sold plus a tenth left; the settlement transactions on their orders; on PostgreSQL

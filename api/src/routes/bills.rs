@@ -7,9 +7,8 @@ use crate::domain::bills::matching::Tolerance;
 use crate::dto::bills::{
     BillItemOut, BillItemsParams, BillOut, BillParams, ExceptionsFileParams, ResolveItem,
 };
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::{AppResult, Problem};
 use crate::extract::{ApiJson, Auth};
-use crate::render::table;
 use crate::services::bills;
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, post, web};
@@ -125,32 +124,17 @@ pub async fn bill_exceptions(
     q: web::Query<ExceptionsFileParams>,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
-    let format = q.format.as_deref().unwrap_or("csv");
-    if !matches!(format, "csv" | "xlsx") {
-        return Err(AppError::field("format", "csv or xlsx"));
-    }
+    let format = super::table_file::Format::parse(q.format.as_deref())?;
     let (headers, rows) =
         bills::exceptions_table(&state.db.read, id, state.settings.local_offset()).await?;
-    let stem = format!("对账差异-{id}");
-    Ok(if format == "csv" {
-        HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                "content-disposition",
-                table::content_disposition(&stem, "csv", "bill-exceptions"),
-            ))
-            .body(table::csv(&headers, &rows))
-    } else {
-        let book = table::xlsx("对账差异", &headers, &rows, &[], &[])
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("xlsx: {e}")))?;
-        HttpResponse::Ok()
-            .content_type(super::reports::XLSX)
-            .insert_header((
-                "content-disposition",
-                table::content_disposition(&stem, "xlsx", "bill-exceptions"),
-            ))
-            .body(book)
-    })
+    super::table_file::respond(
+        format,
+        "对账差异",
+        &format!("对账差异-{id}"),
+        "bill-exceptions",
+        &headers,
+        &rows,
+    )
 }
 
 /// Resolves one exception: `payment_recorded` records the money the bill has and the books lack

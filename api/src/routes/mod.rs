@@ -30,6 +30,7 @@ pub mod receivables;
 pub mod reports;
 pub mod shipping;
 pub mod shop;
+pub mod table_file;
 pub mod trace;
 pub mod users;
 pub mod weighings;

@@ -326,32 +326,12 @@ pub async fn waiting_parcels(
     state: web::Data<AppState>,
     q: web::Query<WaitingQuery>,
 ) -> AppResult<HttpResponse> {
-    use crate::render::table;
+    let format = super::table_file::Format::parse(q.format.as_deref())?;
     let max = u64::try_from(state.settings.tracking_file_max_rows).unwrap_or(u64::MAX);
     let rows = export::waiting(&state.db.read, max).await?;
     let headers: Vec<String> = export::HEADERS.iter().map(|h| (*h).to_owned()).collect();
     let stem = format!("待发货_{}", state.today());
-    match q.format.as_deref().unwrap_or("csv") {
-        "csv" => Ok(HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                "Content-Disposition",
-                table::content_disposition(&stem, "csv", "waiting"),
-            ))
-            .body(table::csv(&headers, &rows))),
-        "xlsx" => {
-            let book = table::xlsx("待发货", &headers, &rows, &[], &[])
-                .map_err(|e| AppError::Internal(anyhow::anyhow!("xlsx: {e}")))?;
-            Ok(HttpResponse::Ok()
-                .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-                .insert_header((
-                    "Content-Disposition",
-                    table::content_disposition(&stem, "xlsx", "waiting"),
-                ))
-                .body(book))
-        }
-        _ => Err(AppError::field("format", "csv or xlsx")),
-    }
+    super::table_file::respond(format, "待发货", &stem, "waiting", &headers, &rows)
 }
 
 /// Imports a file of tracking numbers (CSV or XLSX; columns 订单号, 物流公司, 运单号, and 签收 for

@@ -6,33 +6,64 @@ use crate::dto::bills::{BillItemOut, BillItemsParams, BillOut, ClassTotal};
 use crate::error::{AppError, AppResult};
 use crate::render::table::Cell;
 use sea_orm::Iterable;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use zhunong_entity::enums::BillClass;
 use zhunong_entity::{bill, bill_item};
 
 /// Bills the list shows.
 const HISTORY: u64 = 100;
 
+/// One class of one bill, added up by the database: (bill, class, items, bill fen, books fen,
+/// open exceptions).
+type ClassRow = (i64, BillClass, i64, i64, i64, i64);
+
+/// The totals per class of `bills`, in one grouped query.
+async fn class_rows(db: &impl ConnectionTrait, bills: &[i64]) -> AppResult<Vec<ClassRow>> {
+    let sum = |c: bill_item::Column| Expr::col(c).sum().cast_as("BIGINT");
+    Ok(bill_item::Entity::find()
+        .select_only()
+        .column(bill_item::Column::BillId)
+        .column(bill_item::Column::Class)
+        .column_as(Expr::col(bill_item::Column::Id).count(), "items")
+        .column_as(sum(bill_item::Column::BillAmountFen), "bill_fen")
+        .column_as(sum(bill_item::Column::BooksAmountFen), "books_fen")
+        .column_as(
+            Expr::cust(
+                "CAST(SUM(CASE WHEN resolution IS NULL AND class <> 'matched' THEN 1 ELSE 0 END) AS BIGINT)",
+            ),
+            "open",
+        )
+        .filter(bill_item::Column::BillId.is_in(bills.iter().copied()))
+        .group_by(bill_item::Column::BillId)
+        .group_by(bill_item::Column::Class)
+        .into_tuple::<ClassRow>()
+        .all(db)
+        .await?)
+}
+
 impl BillOut {
-    fn of(b: bill::Model, items: &[bill_item::Model]) -> Self {
+    /// The bill with its totals per class (every class, zero where it has none), from its rows
+    /// of [`class_rows`].
+    fn of(b: bill::Model, rows: &[ClassRow]) -> Self {
+        let mine: Vec<&ClassRow> = rows.iter().filter(|r| r.0 == b.id).collect();
         let classes = BillClass::iter()
             .map(|class| {
-                let of: Vec<_> = items.iter().filter(|i| i.class == class).collect();
-                let bill_amount_fen = of.iter().map(|i| i.bill_amount_fen).sum();
-                let books_amount_fen = of.iter().map(|i| i.books_amount_fen).sum();
+                let (items, bill_amount_fen, books_amount_fen) = mine
+                    .iter()
+                    .find(|r| r.1 == class)
+                    .map_or((0, 0, 0), |r| (r.2, r.3, r.4));
                 ClassTotal {
                     class,
-                    items: i64::try_from(of.len()).unwrap_or(i64::MAX),
+                    items,
                     bill_amount_fen,
                     books_amount_fen,
                     diff_fen: bill_amount_fen - books_amount_fen,
                 }
             })
             .collect();
-        let open_exceptions = items
-            .iter()
-            .filter(|i| i.class != BillClass::Matched && i.resolution.is_none())
-            .count();
         Self {
             id: b.id,
             kind: b.kind,
@@ -49,7 +80,7 @@ impl BillOut {
             created_by: b.created_by,
             created_at: b.created_at,
             classes,
-            open_exceptions: i64::try_from(open_exceptions).unwrap_or(i64::MAX),
+            open_exceptions: mine.iter().map(|r| r.5).sum(),
             already_applied: false,
             columns_used: Vec::new(),
             columns_unknown: Vec::new(),
@@ -110,17 +141,21 @@ async fn all_items(db: &impl ConnectionTrait, bill_id: i64) -> AppResult<Vec<bil
         .await?)
 }
 
-/// One bill with its totals per class.
+async fn find(db: &impl ConnectionTrait, id: i64) -> AppResult<bill::Model> {
+    bill::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("bill"))
+}
+
+/// One bill, with its totals per class.
 ///
 /// # Errors
 /// 404 for an unknown bill.
 pub async fn get(db: &impl ConnectionTrait, id: i64) -> AppResult<BillOut> {
-    let b = bill::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound("bill"))?;
-    let items = all_items(db, id).await?;
-    Ok(BillOut::of(b, &items))
+    let b = find(db, id).await?;
+    let rows = class_rows(db, &[id]).await?;
+    Ok(BillOut::of(b, &rows))
 }
 
 /// The latest bills, newest first.
@@ -133,12 +168,8 @@ pub async fn list(db: &impl ConnectionTrait) -> AppResult<Vec<BillOut>> {
         .limit(HISTORY)
         .all(db)
         .await?;
-    let mut out = Vec::with_capacity(bills.len());
-    for b in bills {
-        let items = all_items(db, b.id).await?;
-        out.push(BillOut::of(b, &items));
-    }
-    Ok(out)
+    let rows = class_rows(db, &bills.iter().map(|b| b.id).collect::<Vec<_>>()).await?;
+    Ok(bills.into_iter().map(|b| BillOut::of(b, &rows)).collect())
 }
 
 /// A bill's items, in the file's order, then what only the books have.
@@ -150,7 +181,7 @@ pub async fn items(
     bill_id: i64,
     p: &BillItemsParams,
 ) -> AppResult<Vec<BillItemOut>> {
-    get(db, bill_id).await?;
+    find(db, bill_id).await?;
     Ok(all_items(db, bill_id)
         .await?
         .into_iter()

@@ -158,8 +158,7 @@ async fn record_payment(
     // More money in the bill than in the books; or a refund the bill has and the books lack. A
     // payment bill short of the books is not a refund: that difference is the platform's (a
     // fee) or explained.
-    let refund_lacking =
-        diff < 0 && (item.bill_amount_fen < 0 || item.class == BillClass::BillOnly);
+    let refund_lacking = diff < 0 && item.bill_amount_fen < 0;
     if !(diff > 0 || refund_lacking) {
         return Err(refused("the bill has no money the books lack"));
     }

@@ -11,7 +11,7 @@ use crate::domain::bills::matching::{Tolerance, class_of, shop_order_class};
 use crate::error::AppResult;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 use std::collections::{HashMap, HashSet};
 use zhunong_entity::enums::{BillClass, BillKind, OrderStatus};
 use zhunong_entity::{bill, bill_item, order, payment, reconciled_payment, shop_order};
@@ -173,24 +173,32 @@ async fn payments_of(tx: &Tx, orders: &[i64]) -> AppResult<HashMap<i64, Vec<paym
     Ok(out)
 }
 
+/// The items of the shop's bills that settled or took back an order's money (what only the
+/// books have settled nothing).
+fn shop_bill_items() -> sea_orm::Select<bill_item::Entity> {
+    let shop_bills = Query::select()
+        .column(bill::Column::Id)
+        .from(bill::Entity)
+        .and_where(bill::Column::Kind.is_in(SHOP_BILLS))
+        .to_owned();
+    bill_item::Entity::find()
+        .filter(bill_item::Column::BillId.in_subquery(shop_bills))
+        .filter(bill_item::Column::Class.ne(BillClass::BooksOnly))
+        .filter(bill_item::Column::OrderId.is_not_null())
+}
+
 /// The orders an earlier bill of the shop already had: their fees are in the ledger once.
 async fn in_earlier_bills(tx: &Tx, orders: &[i64]) -> AppResult<HashSet<i64>> {
     let mut out = HashSet::new();
     for part in orders.chunks(CHUNK) {
-        let shop_bills = Query::select()
-            .column(bill::Column::Id)
-            .from(bill::Entity)
-            .and_where(bill::Column::Kind.is_in(SHOP_BILLS))
-            .to_owned();
-        for i in bill_item::Entity::find()
+        let had: Vec<Option<i64>> = shop_bill_items()
             .filter(bill_item::Column::OrderId.is_in(part.iter().copied()))
-            .filter(bill_item::Column::BillId.in_subquery(shop_bills))
-            .filter(bill_item::Column::Class.ne(BillClass::BooksOnly))
+            .select_only()
+            .column(bill_item::Column::OrderId)
+            .into_tuple()
             .all(tx)
-            .await?
-        {
-            out.extend(i.order_id);
-        }
+            .await?;
+        out.extend(had.into_iter().flatten());
     }
     Ok(out)
 }
@@ -227,18 +235,10 @@ async fn unsettled(tx: &Tx, lines: &[BillLine], seen: &HashSet<i64>) -> AppResul
     let (Some(from), Some(to)) = (times.iter().min(), times.iter().max()) else {
         return Ok(Vec::new());
     };
-    let shop_bills = Query::select()
-        .column(bill::Column::Id)
-        .from(bill::Entity)
-        .and_where(bill::Column::Kind.is_in(SHOP_BILLS))
-        .to_owned();
-    let settled = Query::select()
+    let settled = shop_bill_items()
+        .select_only()
         .column(bill_item::Column::OrderId)
-        .from(bill_item::Entity)
-        .and_where(bill_item::Column::BillId.in_subquery(shop_bills))
-        .and_where(bill_item::Column::Class.ne(BillClass::BooksOnly))
-        .and_where(bill_item::Column::OrderId.is_not_null())
-        .to_owned();
+        .into_query();
     let candidates = shop_order::Entity::find()
         .filter(shop_order::Column::PaidAt.between(*from, *to))
         .filter(shop_order::Column::OrderId.not_in_subquery(settled))

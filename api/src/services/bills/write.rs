@@ -128,8 +128,7 @@ async fn insert_items(
     transactions: &[Option<i64>],
     now: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<()> {
-    use sea_orm::{Iterable, QuerySelect};
-    let per_statement = (32_000 / bill_item::Column::iter().count()).max(1);
+    use sea_orm::QuerySelect;
     let rows: Vec<bill_item::ActiveModel> = drafts
         .iter()
         .zip(transactions)
@@ -150,11 +149,7 @@ async fn insert_items(
             ..Default::default()
         })
         .collect();
-    for part in rows.chunks(per_statement) {
-        bill_item::Entity::insert_many(part.to_vec())
-            .exec_without_returning(tx)
-            .await?;
-    }
+    crate::db::chunks::insert_chunked(tx, &rows).await?;
     if drafts.iter().all(|d| d.confirms.is_empty()) {
         return Ok(());
     }
@@ -181,12 +176,7 @@ async fn insert_items(
             reconciled_at: Set(now),
         }));
     }
-    for part in confirmed.chunks(per_statement) {
-        reconciled_payment::Entity::insert_many(part.to_vec())
-            .exec_without_returning(tx)
-            .await?;
-    }
-    Ok(())
+    crate::db::chunks::insert_chunked(tx, &confirmed).await
 }
 
 /// Row numbers as stored: `3,4,5`, cut short of the column's 200 characters with `…`.

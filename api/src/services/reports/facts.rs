@@ -38,66 +38,35 @@ pub struct OrderFigures<'a> {
 /// Rewrites the order's facts from what is stored now.
 ///
 /// # Errors
-/// Database errors; a line whose batch is missing (500).
+/// Database errors; a missing order (404) or a line whose batch is missing (500).
 pub async fn refresh(tx: &Tx, order_id: i64) -> AppResult<()> {
-    let o = order::Entity::find_by_id(order_id)
-        .one(tx)
-        .await?
-        .ok_or(AppError::NotFound("order"))?;
-    let lines = order_line::Entity::find()
-        .filter(order_line::Column::OrderId.eq(order_id))
-        .order_by_asc(order_line::Column::LineNo)
-        .all(tx)
-        .await?;
-    let batches = batch_info(tx, lines.iter().map(|l| l.batch_id).collect()).await?;
-    let kind = buyer::Entity::find_by_id(o.buyer_id)
-        .one(tx)
-        .await?
-        .invariant(&format!("the buyer of order {order_id} exists"))?
-        .kind;
-    let refunds: Option<i64> = payment::Entity::find()
+    refresh_many(tx, &[order_id]).await
+}
+
+/// What has been refunded on each of `orders` that has refunds, by any hand (fen, positive).
+///
+/// # Errors
+/// Database errors.
+pub async fn refunded_by_order(
+    db: &impl ConnectionTrait,
+    orders: &[i64],
+) -> AppResult<HashMap<i64, i64>> {
+    let sums: Vec<(i64, i64)> = payment::Entity::find()
         .select_only()
+        .column(payment::Column::OrderId)
         .column_as(
             Expr::col(payment::Column::AmountFen)
                 .sum()
                 .cast_as("BIGINT"),
-            "refunds",
+            "refunded",
         )
-        .filter(payment::Column::OrderId.eq(order_id))
+        .filter(payment::Column::OrderId.is_in(orders.iter().copied()))
         .filter(payment::Column::AmountFen.lt(0))
+        .group_by(payment::Column::OrderId)
         .into_tuple()
-        .one(tx)
-        .await?
-        .flatten();
-    // Only parcel orders travel in parcels: the others skip the lookup on every weighing and
-    // payment.
-    let shipping = if o.fulfilment == Fulfilment::Parcel {
-        super::shipping_costs::of_orders(tx, &[order_id])
-            .await?
-            .get(&order_id)
-            .copied()
-            .unwrap_or(0)
-    } else {
-        0
-    };
-    let old = sales_fact::Entity::find()
-        .filter(sales_fact::Column::OrderId.eq(order_id))
-        .all(tx)
+        .all(db)
         .await?;
-    sales_fact::Entity::delete_many()
-        .filter(sales_fact::Column::OrderId.eq(order_id))
-        .exec(tx)
-        .await?;
-    let figures = OrderFigures {
-        order: &o,
-        lines: &lines,
-        batches: &batches,
-        buyer_kind: kind.as_str(),
-        refunds_fen: -refunds.unwrap_or(0),
-        shipping_cost_fen: shipping,
-    };
-    let new = rows(&figures, tx.local_offset())?;
-    write(tx, &old, &new).await
+    Ok(sums.into_iter().map(|(order, sum)| (order, -sum)).collect())
 }
 
 /// Orders [`refresh_many`] rewrites per round of statements.
@@ -130,23 +99,7 @@ pub async fn refresh_many(tx: &Tx, order_ids: &[i64]) -> AppResult<()> {
         let buyers =
             crate::services::rows::by_id::<buyer::Entity>(tx, orders.values().map(|o| o.buyer_id))
                 .await?;
-        let refunds: HashMap<i64, i64> = payment::Entity::find()
-            .select_only()
-            .column(payment::Column::OrderId)
-            .column_as(
-                Expr::col(payment::Column::AmountFen)
-                    .sum()
-                    .cast_as("BIGINT"),
-                "refunds",
-            )
-            .filter(payment::Column::OrderId.is_in(part.iter().copied()))
-            .filter(payment::Column::AmountFen.lt(0))
-            .group_by(payment::Column::OrderId)
-            .into_tuple::<(i64, i64)>()
-            .all(tx)
-            .await?
-            .into_iter()
-            .collect();
+        let refunds = refunded_by_order(tx, part).await?;
         let parcels: Vec<i64> = orders
             .values()
             .filter(|o| o.fulfilment == Fulfilment::Parcel)
@@ -173,7 +126,7 @@ pub async fn refresh_many(tx: &Tx, order_ids: &[i64]) -> AppResult<()> {
                 lines: by_order.get(id).map_or(&[][..], Vec::as_slice),
                 batches: &batches,
                 buyer_kind: kind.as_str(),
-                refunds_fen: -refunds.get(id).copied().unwrap_or(0),
+                refunds_fen: refunds.get(id).copied().unwrap_or(0),
                 shipping_cost_fen: shipping.get(id).copied().unwrap_or(0),
             };
             new.extend(rows(&figures, tx.local_offset())?);
@@ -233,13 +186,6 @@ fn new_facts_cte(new: &[sales_fact::Model]) -> CommonTableExpression {
         .to_owned()
 }
 
-/// Fact rows one INSERT may carry within SQLite's 32,766 bound parameters (an import writes
-/// the facts of a group of orders at once).
-fn facts_per_statement() -> usize {
-    use sea_orm::Iterable;
-    (32_000 / sales_fact::Column::iter().count().max(1)).max(1)
-}
-
 /// Replaces `old` facts by `new` ones, and appends the difference to the daily totals' log.
 async fn write(tx: &Tx, old: &[sales_fact::Model], new: &[sales_fact::Model]) -> AppResult<()> {
     let daily = super::daily::append(old, new)?;
@@ -251,17 +197,14 @@ async fn write(tx: &Tx, old: &[sales_fact::Model], new: &[sales_fact::Model]) ->
         Some(mut daily)
             if backend == DbBackend::Postgres
                 && !new.is_empty()
-                && new.len() <= facts_per_statement() =>
+                && new.len() <= crate::db::chunks::rows_per_statement::<sales_fact::Entity>() =>
         {
             daily.with_cte(WithClause::new().cte(new_facts_cte(new)).to_owned());
             tx.execute_raw(backend.build(&daily)).await?;
         }
         daily => {
-            for part in new.chunks(facts_per_statement()) {
-                sales_fact::Entity::insert_many(part.iter().map(active))
-                    .exec_without_returning(tx)
-                    .await?;
-            }
+            let rows: Vec<sales_fact::ActiveModel> = new.iter().map(active).collect();
+            crate::db::chunks::insert_chunked(tx, &rows).await?;
             if let Some(q) = daily {
                 tx.execute_raw(backend.build(&q)).await?;
             }

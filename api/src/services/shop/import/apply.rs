@@ -95,7 +95,12 @@ pub async fn refund_lines(
         // The office may have refunded the buyer by hand before the shop's export said so: the
         // order's refunds are brought up to what the shop says, never past it, so the same
         // money is not returned twice.
-        let owed = (shop_after - refunded_money(tx, order_id).await?).clamp(0, back);
+        let refunded = crate::services::reports::facts::refunded_by_order(tx, &[order_id])
+            .await?
+            .get(&order_id)
+            .copied()
+            .unwrap_or(0);
+        let owed = (shop_after - refunded).clamp(0, back);
         if owed == 0 {
             continue;
         }
@@ -110,26 +115,6 @@ pub async fn refund_lines(
         done += owed;
     }
     Ok(done)
-}
-
-/// What has been refunded on the order, by any hand (fen, positive).
-async fn refunded_money(tx: &Tx, order_id: i64) -> AppResult<i64> {
-    use sea_orm::QuerySelect;
-    let sum: Option<i64> = zhunong_entity::payment::Entity::find()
-        .select_only()
-        .column_as(
-            Expr::col(zhunong_entity::payment::Column::AmountFen)
-                .sum()
-                .cast_as("BIGINT"),
-            "refunded",
-        )
-        .filter(zhunong_entity::payment::Column::OrderId.eq(order_id))
-        .filter(zhunong_entity::payment::Column::AmountFen.lt(0))
-        .into_tuple()
-        .one(tx)
-        .await?
-        .flatten();
-    Ok(-sum.unwrap_or(0))
 }
 
 /// Applies a planned change: the refunds, then the cancellation the shop made. Answers what was
