@@ -41,7 +41,7 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
         (name = "partner admin", description = "API keys, contract prices, webhook deliveries (secretary)"),
         (name = "money", description = "Payments, commission rules, settlement, ledger, grower statements, income"),
         (name = "reports", description = "Sales totals in JSON, CSV or XLSX; the dashboard's cards"),
-        (name = "bills", description = "Bills from the 抖店 shop, WeChat Pay and Alipay, reconciled against the books; the platforms' fees and subsidies"),
+        (name = "bills", description = "Bills from the 抖店 shop, WeChat Pay and Alipay, reconciled against the books; the platforms' fees and subsidies, posted against their orders. By default they do not reduce the commission base (commission stays on net sales; the fees are the collective's cost of selling); the setting fees_reduce_commission_base takes them off it, and the grower is then owed the base less the commission"),
         (name = "audit", description = "Who changed what, when"),
         (name = "backups", description = "Keeping the data: the scheduled backups and whether each restored, and the integrity check"),
         (name = "health", description = "Liveness and readiness"),

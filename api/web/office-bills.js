@@ -67,6 +67,9 @@
     fill(box, el('section', { class: 'card', testid: 'bill-detail' },
       el('h2', { text: `${KIND[bill.kind] || ''}：${bill.file_name}` }),
       el('p', { class: 'lead', testid: 'bill-summary', text: `共 ${bill.lines} 行，货款 ${yuan(bill.amount_fen)}，平台费用 ${yuan(bill.fee_fen)}，平台补贴 ${yuan(bill.subsidy_fen)}；相符 ${count(bill, 'matched')} 笔，待处理 ${bill.open_exceptions} 笔。` }),
+      el('p', { class: 'muted', testid: 'bill-base', text: bill.fees_reduce_commission_base
+        ? '这张账单记账时，平台费用先从订单金额里扣除再算提成：种植户和村集体按提成比例分担平台费用，已结算的订单重新结算。'
+        : '这张账单记账时，平台费用不冲减提成：提成和种植户应付不变，平台费用记为村集体的销售费用。' }),
       appliedBefore ? el('p', { class: 'muted', testid: 'bill-again', text: '这个文件以前已经导入过，这次没有做任何改动。' }) : null,
       bill.columns_unknown && bill.columns_unknown.length ? el('p', { class: 'muted', text: `文件里这些列没有读取：${bill.columns_unknown.join('、')}。` }) : null,
       el('div', { class: 'scroll', 'aria-label': '各类笔数' }, totals),
@@ -115,7 +118,7 @@
     }) });
     fill(box, el('section', { class: 'card' },
       el('h2', { text: '上传账单对账' }),
-      el('p', { class: 'muted', text: '抖店后台“资金 → 结算账单”或“资金账单”、微信支付商户平台“交易账单（全部）”或支付宝“业务明细”，下载后原样上传。抖店账单按订单号和导入的抖店订单核对；微信、支付宝账单先按单号，再按金额和时间和账上的收款、退款核对。平台扣的服务费、佣金和手续费、给的补贴自动记账到对应订单；提成仍按订单金额计算，不因平台费用减少。同一个文件上传两次不会重复记账。' }),
+      el('p', { class: 'muted', text: '抖店后台“资金 → 结算账单”或“资金账单”、微信支付商户平台“交易账单（全部）”或支付宝“业务明细”，下载后原样上传。抖店账单按订单号和导入的抖店订单核对；微信、支付宝账单先按单号，再按金额和时间和账上的收款、退款核对。平台扣的服务费、佣金和手续费、给的补贴自动记账到对应订单；提成默认仍按订单金额计算，不因平台费用减少（可由系统管理员在服务器配置里改为先扣平台费用再算提成，每张账单都注明记账时用的是哪一种）。同一个文件上传两次不会重复记账。' }),
       el('div', { class: 'row wrap import-row' },
         el('div', { class: 'file-pick' }, file, el('label', { for: 'bill-file', class: 'btn', text: '选择账单' })), chosen,
         el('label', { text: '时间相差' }), minutes, el('span', { text: '分钟内' }),

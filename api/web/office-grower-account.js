@@ -20,6 +20,7 @@
       { cells: [`期初结余（${a.from} 前应付未付）`, money(a.opening_balance_fen)] },
       { cells: [`本期销售（${jin(a.totals.quantity_g)}）`, money(a.totals.sales_fen)] },
       { cells: ['扣村集体提成', money(-a.totals.commission_fen)] },
+      ...(a.totals.platform_fees_fen ? [{ testid: 'account-fees', cells: ['扣平台费用', money(-a.totals.platform_fees_fen)] }] : []),
       { cells: ['本期应付', money(a.totals.payable_fen)] },
       { cells: ['本期已付', money(-a.totals.paid_out_fen)] },
       { class: 'totals', testid: 'account-closing', cells: [`期末结余（${a.to} 应付未付）`, money(a.closing_balance_fen)] },

@@ -8,6 +8,8 @@
   const { showNotice } = window.Zhunong;
 
   const METHODS = Object.entries(o.METHOD).filter(([v]) => v !== 'invoice');
+  /** 明细里各类记账在摘要后的说明。 */
+  const ENTRY_NOTE = { commission_withheld: '（扣集体提成）', platform_fee: '（扣平台费用）' };
 
   /** 打印区：只在打印时显示（office.css 的 @media print），其余界面打印时隐藏。 */
   async function printStatement(grower, collective, s) {
@@ -26,13 +28,14 @@
     mine.sort((a, b) => (a.t.occurred_on < b.t.occurred_on ? -1 : a.t.occurred_on > b.t.occurred_on ? 1 : a.t.id - b.t.id));
     const lines = el('table', { class: 'print-table' });
     table(lines, ['日期', '摘要', { text: '重量', num: true }, { text: '金额', num: true }],
-      mine.map(({ t, e }) => ({ cells: [t.occurred_on, t.description + (e.entry_kind === 'commission_withheld' ? '（扣集体提成）' : ''),
+      mine.map(({ t, e }) => ({ cells: [t.occurred_on, t.description + (ENTRY_NOTE[e.entry_kind] || ''),
         e.quantity_g ? jin(e.quantity_g) : '', money(-e.amount_fen)] })), { empty: '本期没有记账。' });
     const sums = el('table', { class: 'print-table sums' });
     table(sums, ['项目', { text: '金额', num: true }], [
       { cells: ['上期结余（应付未付）', money(s.opening_balance_fen)] },
       { cells: [`本期销售（${jin(s.quantity_g)}）`, money(s.sales_fen)] },
       { cells: ['扣村集体提成', money(-s.commission_fen)] },
+      ...(s.platform_fees_fen ? [{ cells: ['扣平台费用', money(-s.platform_fees_fen)] }] : []),
       { cells: ['本期应付', money(s.payable_fen)] },
       { cells: ['本期已付', money(-s.paid_out_fen)] },
       { class: 'totals', cells: ['期末结余（应付未付）', money(s.balance_fen)] },

@@ -23,6 +23,9 @@ pub struct Model {
     pub amount_fen: i64,
     pub fee_fen: i64,
     pub subsidy_fen: i64,
+    /// Whether its fees came off their orders' commission base (the setting it was applied
+    /// under; an order already charged keeps its own).
+    pub fees_reduce_commission_base: bool,
     pub time_tolerance_minutes: i64,
     pub amount_tolerance_fen: i64,
     pub created_by: i64,

@@ -15,6 +15,8 @@ pub struct Model {
     pub quantity_g: i64,
     pub sales_fen: i64,
     pub commission_fen: i64,
+    /// The platforms' fees the grower bore, where they came off the commission base.
+    pub platform_fees_fen: i64,
     pub payable_fen: i64,
     pub paid_out_fen: i64,
     pub opening_balance_fen: i64,

@@ -41,6 +41,9 @@ pub struct Model {
     /// What the platforms kept from the order less what they added (fees − subsidies), as their
     /// bills said; the village received `paid_fen` less this.
     pub platform_fees_fen: i64,
+    /// Whether those fees come off the commission base (the setting when the first fees were
+    /// posted); `None` until the order has fees.
+    pub fees_reduce_commission_base: Option<bool>,
     /// The code the buyer shows at the pickup point (pickup orders only).
     pub pickup_code: Option<String>,
     /// Wrong pickup codes in a row; past the limit hand-over waits until `pickup_locked_until`.

@@ -28,6 +28,7 @@ mod m20261211_000002_sales_daily_log;
 mod m20261212_000001_shop_imports;
 mod m20261213_000001_bills;
 mod m20261213_000002_platform_fees_in_sales;
+mod m20261214_000001_fees_in_commission_base;
 mod util;
 
 pub struct Migrator;
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261212_000001_shop_imports::Migration),
             Box::new(m20261213_000001_bills::Migration),
             Box::new(m20261213_000002_platform_fees_in_sales::Migration),
+            Box::new(m20261214_000001_fees_in_commission_base::Migration),
         ]
     }
 }

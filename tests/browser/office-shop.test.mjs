@@ -206,6 +206,8 @@ test('the secretary uploads the shop’s settlement bill and records one differe
   await textOf(page.getByTestId('bill-summary'), '待处理 1 笔');
   assert.equal(await page.getByTestId('bill-summary').textContent(),
     '共 2 行，货款 ¥154.60，平台费用 ¥1.39，平台补贴 ¥0.00；相符 1 笔，待处理 1 笔。');
+  // The default: the fees leave the commission alone, and the bill says so.
+  await textOf(page.getByTestId('bill-base'), '平台费用不冲减提成');
   await textOf(page.getByTestId('class-matched'), '¥77.80');
   await textOf(page.getByTestId('class-amount_differs'), '-¥1.00');
   await allChinese('bill');

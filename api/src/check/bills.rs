@@ -1,6 +1,7 @@
 //! The platforms' bills in the books: what an order carries as its platform fees (the sales
-//! figures read it) equals its fee and subsidy postings, and a payment marked reconciled was
-//! matched by an item of the bill that says so.
+//! figures read it) equals its fee and subsidy postings; a settled order whose fees come off its
+//! commission base has them charged to its sale; and a payment marked reconciled was matched by
+//! an item of the bill that says so.
 
 use super::{Findings, Rule, Subject, int_rows};
 use crate::error::AppResult;
@@ -28,6 +29,35 @@ pub async fn platform_fees(conn: &impl ConnectionTrait, found: &mut Findings) ->
             id,
             (posted, stored),
             format!("order {id}: platform_fees_fen is {stored}, its fee postings sum to {posted}"),
+        );
+    }
+    // Where the fees come off the commission base, a settled order's settlement charges them
+    // on to its sale, all of them; where they do not, it charges none.
+    let charged: Vec<[i64; 3]> = int_rows(
+        conn,
+        "SELECT o.id, CASE WHEN o.fees_reduce_commission_base THEN -o.platform_fees_fen ELSE 0 END, \
+                CAST(COALESCE(SUM(e.amount_fen), 0) AS BIGINT) \
+         FROM orders o \
+         LEFT JOIN ledger_transactions t ON t.order_id = o.id \
+              AND t.kind IN ('settlement', 'reversal') \
+         LEFT JOIN ledger_entries e ON e.transaction_id = t.id AND e.account = 'platform_fees' \
+         WHERE o.status = 'settled' AND o.paid_fen > 0 \
+         GROUP BY o.id, o.platform_fees_fen, o.fees_reduce_commission_base \
+         HAVING COALESCE(SUM(e.amount_fen), 0) <> \
+                CASE WHEN o.fees_reduce_commission_base THEN -o.platform_fees_fen ELSE 0 END \
+         ORDER BY o.id",
+    )
+    .await?;
+    for [id, due, posted] in charged {
+        found.figure(
+            Rule::PlatformFees,
+            Subject::Order,
+            id,
+            (due, posted),
+            format!(
+                "settled order {id}: its settlement charges {posted} fen of platform fees to \
+                 the sale, {due} fen were due"
+            ),
         );
     }
     let unmatched: Vec<[i64; 3]> = int_rows(

@@ -229,6 +229,11 @@ pub struct Settings {
     /// another account, is refused. Unset: any is taken.
     pub wechat_merchant_no: Option<String>,
     pub alipay_account: Option<String>,
+    /// Whether the platforms' fees (less subsidies) come off an order's commission base. Off
+    /// (the default), commission stays on net sales and the fees are the collective's cost of
+    /// selling; on, commission is on what the village received, and the grower is owed that
+    /// less the commission. Fixed on each order with its first fees.
+    pub fees_reduce_commission_base: bool,
     /// Hours the village has to answer an after-sales case, and hours after delivery that a
     /// buyer may open one from their page.
     pub claim_answer_hours: u32,
@@ -336,6 +341,7 @@ impl Default for Settings {
             bill_amount_tolerance_fen: 0,
             wechat_merchant_no: None,
             alipay_account: None,
+            fees_reduce_commission_base: false,
             claim_answer_hours: 48,
             claim_window_hours: 48,
             claim_max_photos: 6,

@@ -55,6 +55,51 @@ pub fn split_largest_remainder(total: i64, shares: &[u64]) -> Option<Vec<i64>> {
     parts.into_iter().map(|p| i64::try_from(p).ok()).collect()
 }
 
+/// The commission on a line of `amount_fen` whose base is reduced by `fees_fen` (the line's
+/// part of the platforms' fees less subsidies, where they come off the commission base; 0
+/// where they do not): computed on the base, never below zero and never more than the base.
+/// `None` on overflow or negative rates.
+pub fn on_base(
+    amount_fen: i64,
+    fees_fen: i64,
+    basis_points: i64,
+    per_jin: Fen,
+    net: Grams,
+) -> Option<i64> {
+    let base = amount_fen.checked_sub(fees_fen)?.max(0);
+    Some(
+        commission_fen(Fen::new(base), basis_points, per_jin, net)?
+            .get()
+            .min(base),
+    )
+}
+
+/// An amount of a whole order (its shipping cost, the platforms' fees) spread over its lines by
+/// their final amounts; a line of no amount still carries a share (weight 1), so an order of
+/// free lines keeps its cost. Settlement and the sales figures spread the same way, so their
+/// parts agree to the fen.
+pub fn spread_by_amount(finals: &[i64], order_fen: i64) -> Option<Vec<i64>> {
+    if finals.is_empty() || order_fen == 0 {
+        return Some(vec![0; finals.len()]);
+    }
+    let weights: Vec<u64> = finals
+        .iter()
+        .map(|f| u64::try_from(*f).unwrap_or(0).max(1))
+        .collect();
+    split_signed(order_fen, &weights)
+}
+
+/// [`split_largest_remainder`] of an amount that may be negative (the platforms' fees less
+/// their subsidies, where they added more than they kept): its size split, the sign kept.
+pub fn split_signed(total: i64, weights: &[u64]) -> Option<Vec<i64>> {
+    if total >= 0 {
+        split_largest_remainder(total, weights)
+    } else {
+        let parts = split_largest_remainder(total.checked_neg()?, weights)?;
+        Some(parts.into_iter().map(|p| -p).collect())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

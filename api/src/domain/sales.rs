@@ -5,7 +5,9 @@
 //!   ordered amount;
 //! - the order's refunds come off its lines in proportion to their final amounts (largest
 //!   remainder), and never more than the final amount;
-//! - commission is computed on what remains (net sales), as settlement does after a refund;
+//! - commission is computed on what remains (net sales), as settlement does after a refund; where
+//!   the platforms' fees come off the commission base (the order says so), on net sales less
+//!   the line's part of the fees, and the grower is owed that base less the commission;
 //! - the order's shipping cost (its share of each parcel it travelled in) is spread over its
 //!   lines by final amount (largest remainder), so it adds up exactly by any dimension;
 //! - a line whose commission is shared by several collectives is split into one part per
@@ -15,7 +17,7 @@
 //! A cancelled order keeps its lines with every figure zero: it is counted as cancelled and in
 //! nothing else.
 
-use super::commission::{commission_fen, split_largest_remainder};
+use super::commission::{on_base, split_signed, spread_by_amount};
 use super::settlement::scale_amounts;
 use super::units::{Fen, Grams};
 use chrono::{Datelike, NaiveDate};
@@ -94,6 +96,8 @@ pub struct OrderAmounts {
     pub shipping_cost_fen: i64,
     /// What the platforms kept less what they added (fees − subsidies).
     pub platform_fees_fen: i64,
+    /// Whether those fees come off the commission base (and so off what the grower is owed).
+    pub fees_reduce_commission_base: bool,
     pub cancelled: bool,
 }
 
@@ -103,6 +107,7 @@ pub fn parts(lines: &[FactLine], order: OrderAmounts) -> Option<Vec<Part>> {
         refunds_fen,
         shipping_cost_fen,
         platform_fees_fen,
+        fees_reduce_commission_base,
         cancelled,
     } = order;
     let finals: Vec<i64> = lines
@@ -111,23 +116,29 @@ pub fn parts(lines: &[FactLine], order: OrderAmounts) -> Option<Vec<Part>> {
         .collect();
     let total = finals.iter().try_fold(0i64, |a, f| a.checked_add(*f))?;
     let nets = scale_amounts(&finals, total - refunds_fen.clamp(0, total))?;
-    let shipping = by_line(&finals, shipping_cost_fen)?;
-    let fees = by_line(&finals, platform_fees_fen)?;
+    let shipping = spread_by_amount(&finals, shipping_cost_fen)?;
+    let fees = spread_by_amount(&finals, platform_fees_fen)?;
     let mut out = Vec::with_capacity(lines.len());
     for ((((l, final_fen), net), shipping_fen), fees_fen) in
         lines.iter().zip(finals).zip(nets).zip(shipping).zip(fees)
     {
+        // Where the fees come off the commission base, the grower bears them too: what the
+        // grower is owed is the base less the commission (as settlement posts it).
+        let base_fees = if fees_reduce_commission_base {
+            fees_fen
+        } else {
+            0
+        };
         let commission = if l.shares.is_empty() {
             0
         } else {
-            commission_fen(
-                Fen::new(net),
+            on_base(
+                net,
+                base_fees,
                 l.basis_points,
                 Fen::new(l.fen_per_jin),
                 Grams::new(l.weighed_g.unwrap_or(0)),
             )?
-            .get()
-            .min(net)
         };
         let (quantity_g, pieces) = if l.by_weight {
             (l.weighed_g.unwrap_or(l.quantity), 0)
@@ -144,7 +155,7 @@ pub fn parts(lines: &[FactLine], order: OrderAmounts) -> Option<Vec<Part>> {
             refunds_fen: final_fen - net,
             net_sales_fen: net,
             commission_fen: commission,
-            grower_payable_fen: net - commission,
+            grower_payable_fen: net - base_fees - commission,
             shipping_cost_fen: shipping_fen,
             platform_fees_fen: fees_fen,
         };
@@ -169,31 +180,6 @@ pub fn parts(lines: &[FactLine], order: OrderAmounts) -> Option<Vec<Part>> {
         }
     }
     Some(out)
-}
-
-/// An amount of the whole order (its shipping cost, the platforms' fees) spread over its lines by
-/// final amount; a line of no amount still carries a share (weight 1), so an order of free
-/// lines keeps its cost. Empty without lines.
-fn by_line(finals: &[i64], order_fen: i64) -> Option<Vec<i64>> {
-    if finals.is_empty() || order_fen == 0 {
-        return Some(vec![0; finals.len()]);
-    }
-    let weights: Vec<u64> = finals
-        .iter()
-        .map(|f| u64::try_from(*f).unwrap_or(0).max(1))
-        .collect();
-    split_signed(order_fen, &weights)
-}
-
-/// [`split_largest_remainder`] of an amount that may be negative (the platforms' fees less
-/// their subsidies, where they added more than they kept): its size split, the sign kept.
-fn split_signed(total: i64, weights: &[u64]) -> Option<Vec<i64>> {
-    if total >= 0 {
-        split_largest_remainder(total, weights)
-    } else {
-        let parts = split_largest_remainder(total.checked_neg()?, weights)?;
-        Some(parts.into_iter().map(|p| -p).collect())
-    }
 }
 
 /// `20260930`.

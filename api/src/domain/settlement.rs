@@ -1,7 +1,7 @@
 //! Settling an order: its final amount posted as grower payable plus commission to each
 //! collective, in one balanced set of postings (debits positive, credits negative, Σ = 0).
 
-use super::commission::{commission_fen, split_largest_remainder};
+use super::commission::{on_base, split_largest_remainder};
 use super::money::div_round_half_up;
 use super::units::{Fen, Grams};
 use std::collections::BTreeMap;
@@ -42,6 +42,12 @@ pub enum Leg {
     CommissionWithheld,
     /// A collective's commission income (credit).
     Commission,
+    /// The platforms' fees (less subsidies) that came off the commission base, borne by the
+    /// grower (debit).
+    FeesBorne,
+    /// The same fees charged on to the sale (credit `platform_fees`): the order's fees are then
+    /// carried by its grower and, through the smaller commission, its collectives.
+    FeesCharged,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,6 +69,9 @@ pub struct SettleLine {
     pub fen_per_jin: i64,
     /// (collective id, shares); empty means no commission.
     pub shares: Vec<(i64, u64)>,
+    /// The line's part of the platforms' fees less subsidies where they come off the
+    /// commission base; 0 where they do not.
+    pub fees_fen: i64,
 }
 
 /// The postings for settling `lines`, grouped by account and leg. `None` on overflow or
@@ -79,14 +88,13 @@ pub fn postings(lines: &[SettleLine]) -> Option<Vec<Posting>> {
         let commission = if l.shares.is_empty() {
             0
         } else {
-            commission_fen(
-                Fen::new(l.amount_fen),
+            on_base(
+                l.amount_fen,
+                l.fees_fen,
                 l.basis_points,
                 Fen::new(l.fen_per_jin),
                 Grams::new(l.quantity_g),
             )?
-            .get()
-            .min(l.amount_fen)
         };
         add(Account::Cash, Leg::CashIn, l.amount_fen, 0)?;
         add(
@@ -95,6 +103,10 @@ pub fn postings(lines: &[SettleLine]) -> Option<Vec<Posting>> {
             -l.amount_fen,
             l.quantity_g,
         )?;
+        if l.fees_fen != 0 {
+            add(Account::Grower(l.grower_id), Leg::FeesBorne, l.fees_fen, 0)?;
+            add(Account::PlatformFees, Leg::FeesCharged, -l.fees_fen, 0)?;
+        }
         if commission > 0 {
             add(
                 Account::Grower(l.grower_id),
@@ -195,6 +207,7 @@ mod tests {
             basis_points: bp,
             fen_per_jin: 0,
             shares,
+            fees_fen: 0,
         }
     }
 
@@ -218,6 +231,36 @@ mod tests {
             Some(3_333)
         );
         assert_eq!(get(Account::Collective(1), Leg::Commission), Some(-3_333));
+    }
+
+    #[test]
+    fn fees_off_the_base_are_borne_by_grower_and_commission() {
+        // 100 yuan at 10 %, 5 yuan of fees off the base: commission on 95 yuan is 9.50; the
+        // grower is owed 95 − 9.50 = 85.50.
+        let mut l = line(10_000, 1_000, vec![(1, 1)]);
+        l.fees_fen = 500;
+        let p = postings(&[l]).unwrap_or_default();
+        assert_eq!(sum(&p), 0);
+        let get = |a, l| {
+            p.iter()
+                .find(|x| x.account == a && x.leg == l)
+                .map(|x| x.amount_fen)
+        };
+        assert_eq!(get(Account::Collective(1), Leg::Commission), Some(-950));
+        assert_eq!(get(Account::Grower(7), Leg::FeesBorne), Some(500));
+        assert_eq!(get(Account::PlatformFees, Leg::FeesCharged), Some(-500));
+        let grower: i64 = p
+            .iter()
+            .filter(|x| x.account == Account::Grower(7))
+            .map(|x| x.amount_fen)
+            .sum();
+        assert_eq!(grower, -8_550);
+        // Fees larger than the line leave no base: no commission, and the grower owes the rest.
+        let mut l = line(300, 1_000, vec![(1, 1)]);
+        l.fees_fen = 500;
+        let p = postings(&[l]).unwrap_or_default();
+        assert!(p.iter().all(|x| x.leg != Leg::Commission));
+        assert_eq!(sum(&p), 0);
     }
 
     #[test]
@@ -248,6 +291,7 @@ mod tests {
                         basis_points: (r % 10_001) as i64,
                         fen_per_jin: (r % 50) as i64,
                         shares,
+                        fees_fen: (r % 1_000) as i64 - 300,
                     }
                 })
                 .collect();
@@ -264,8 +308,14 @@ mod tests {
                 .filter(|x| matches!(x.account, Account::Collective(_)))
                 .map(|x| x.amount_fen)
                 .sum();
-            // Grower payable + all commissions = final amount.
-            assert_eq!(-(grower_net + collectives), cash);
+            let fees_charged: i64 = p
+                .iter()
+                .filter(|x| x.account == Account::PlatformFees)
+                .map(|x| x.amount_fen)
+                .sum();
+            assert_eq!(fees_charged, -lines.iter().map(|l| l.fees_fen).sum::<i64>());
+            // Grower payable + all commissions + the fees charged on = final amount.
+            assert_eq!(-(grower_net + collectives + fees_charged), cash);
         }
     }
 
@@ -289,6 +339,7 @@ mod tests {
                         shares: (0..1 + (r % 20) as usize)
                             .map(|k| (k as i64, 1 + (r >> k) % 100))
                             .collect(),
+                        fees_fen: 0,
                     }
                 })
                 .collect();

@@ -46,6 +46,11 @@ pub struct BillOut {
     /// The fees the platform kept, and the subsidies it added, as the bill says.
     pub fee_fen: i64,
     pub subsidy_fen: i64,
+    /// Whether the fees came off their orders' commission base (the setting
+    /// `fees_reduce_commission_base` when the bill was applied; default false). False: commission
+    /// stays on net sales and the fees are the collective's cost of selling. True: commission is
+    /// on net sales less the fees, and the grower is owed that less the commission.
+    pub fees_reduce_commission_base: bool,
     pub time_tolerance_minutes: i64,
     pub amount_tolerance_fen: i64,
     pub created_by: i64,

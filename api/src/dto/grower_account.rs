@@ -28,7 +28,10 @@ pub struct AccountFigures {
     pub sales_fen: i64,
     /// What the collective kept as commission.
     pub commission_fen: i64,
-    /// `sales_fen - commission_fen`.
+    /// The platforms' fees (less subsidies) the grower bore, where they come off the commission
+    /// base (`fees_reduce_commission_base`); 0 otherwise.
+    pub platform_fees_fen: i64,
+    /// `sales_fen - commission_fen - platform_fees_fen`.
     pub payable_fen: i64,
     /// Paid out to the grower.
     pub paid_out_fen: i64,

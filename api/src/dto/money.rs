@@ -259,6 +259,9 @@ pub struct StatementOut {
     pub quantity_g: i64,
     pub sales_fen: i64,
     pub commission_fen: i64,
+    /// The platforms' fees (less subsidies) the grower bore, where they come off the commission
+    /// base; `payable_fen` is sales less commission less these.
+    pub platform_fees_fen: i64,
     pub payable_fen: i64,
     pub paid_out_fen: i64,
     pub opening_balance_fen: i64,
@@ -276,6 +279,7 @@ impl From<grower_statement::Model> for StatementOut {
             quantity_g: m.quantity_g,
             sales_fen: m.sales_fen,
             commission_fen: m.commission_fen,
+            platform_fees_fen: m.platform_fees_fen,
             payable_fen: m.payable_fen,
             paid_out_fen: m.paid_out_fen,
             opening_balance_fen: m.opening_balance_fen,

@@ -208,6 +208,7 @@ pub(super) fn one_order(
             fulfilment: zhunong_entity::enums::Fulfilment::Load,
             pickup_point_id: None,
             platform_fees_fen: 0,
+            fees_reduce_commission_base: None,
             pickup_code: None,
             pickup_failures: 0,
             pickup_locked_until: None,
@@ -260,6 +261,8 @@ pub(super) fn one_order(
                             .collect()
                     })
                     .unwrap_or_default(),
+                // Generated orders carry no platform fees.
+                fees_fen: 0,
             })
             .collect();
         let day = at.with_timezone(&s.offset).date_naive();

@@ -32,6 +32,8 @@ pub fn statements(
         "销售额（元）",
         "提成（分）",
         "提成（元）",
+        "平台费用（分）",
+        "平台费用（元）",
         "应付（分）",
         "应付（元）",
         "已付（分）",
@@ -58,6 +60,7 @@ pub fn statements(
             for fen in [
                 s.sales_fen,
                 s.commission_fen,
+                s.platform_fees_fen,
                 s.payable_fen,
                 s.paid_out_fen,
                 s.opening_balance_fen,

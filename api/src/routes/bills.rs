@@ -56,6 +56,7 @@ pub async fn upload_bill(
         max_rows: s.import_max_rows,
         wechat_merchant_no: s.wechat_merchant_no.as_deref(),
         alipay_account: s.alipay_account.as_deref(),
+        fees_reduce_commission_base: s.fees_reduce_commission_base,
     };
     let tol = Tolerance {
         minutes: params
@@ -160,8 +161,11 @@ pub async fn resolve_item(
         bill,
         item,
         body.value,
-        state.today(),
-        state.settings.local_offset(),
+        bills::Books {
+            day: state.today(),
+            offset: state.settings.local_offset(),
+            fees_reduce_commission_base: state.settings.fees_reduce_commission_base,
+        },
     )
     .await?;
     Ok(HttpResponse::Ok().json(out))

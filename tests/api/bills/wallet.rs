@@ -314,6 +314,7 @@ async fn a_wechat_bill_with_its_quirks_matches_by_number_then_by_amount_and_time
     assert_eq!(r.status, 201, "{}", r.text);
     assert_eq!(class(&r.json, "matched").0, 0, "{}", r.text);
     assert_eq!(class(&r.json, "bill_only").0, 1, "{}", r.text);
+    assert_eq!(r.json["fees_reduce_commission_base"], false, "the default");
 }
 
 #[tokio::test]
@@ -411,5 +412,172 @@ async fn racing_uploads_apply_a_file_once_and_confirm_a_payment_once() {
             .await,
         1,
         "one bill confirms the payment, the other finds it confirmed"
+    );
+}
+
+/// A payment of `fen` by WeChat with its 微信订单号, at the bill's time below.
+async fn pay_wechat(app: &TestApp, order: i64, fen: i64, reference: &str) {
+    let r = app
+        .post(
+            &app.token("secretary").await,
+            &format!("/api/v1/orders/{order}/payments"),
+            json!({"amount_fen": fen, "method": "wechat_pay", "reference": reference, "paid_at": "2026-11-28T10:00:00+08:00"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+}
+
+#[tokio::test]
+async fn fees_set_to_reduce_the_commission_base_are_borne_by_the_sale_and_agree_everywhere() {
+    use crate::money::{deliver, grape_farm, rule, weighed_orders};
+    let app = std::sync::Arc::new(spawn_app_with(|s| s.fees_reduce_commission_base = true).await);
+    let sec = app.token("secretary").await;
+    let (collective, grower, _, batch) = grape_farm(&app, 10, 10_000).await;
+    rule(&app, json!({"scope": "batch", "batch_id": batch, "basis_points": 1_000, "valid_from": "2026-01-01", "shares": [{"collective_id": collective, "shares": 1}]})).await;
+    let buyer = app.buyer("individual").await;
+    let orders = weighed_orders(&app, batch, buyer, 3).await;
+    deliver(&app, &orders).await;
+    let (a, b, c) = (orders[0], orders[1], orders[2]);
+    // A and B are paid in full and settle; C is paid in part, so the fees reach it first.
+    pay_wechat(&app, a, 10_000, "4200000101").await;
+    pay_wechat(&app, b, 10_000, "4200000102").await;
+    pay_wechat(&app, c, 6_000, "4200000103").await;
+    let commission = async |app: &TestApp| {
+        -app.sql_i64(&format!(
+            "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM ledger_entries \
+             WHERE collective_id = {collective}"
+        ))
+        .await
+    };
+    assert_eq!(commission(&app).await, 2_000, "10 % of A and B, settled");
+
+    let line = |transaction: &'static str, order: i64, amount: i64, fee: i64| Wx {
+        at: "2026-11-28 10:00:00",
+        transaction,
+        out_trade_no: number(order),
+        amount,
+        refund_no: None,
+        fee,
+    };
+    let lines = vec![
+        line("4200000101", a, 10_000, 60),
+        line("4200000102", b, 10_000, 60),
+        line("4200000103", c, 6_000, 36),
+    ];
+    let r = upload_bill(&app, wechat("1900000109", &lines, None), "").await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(class(&r.json, "matched").0, 3, "{}", r.text);
+    assert_eq!(r.json["fees_reduce_commission_base"], true, "{}", r.text);
+
+    // A and B are settled again on 100.00 − 0.60: commission 9.94 each.
+    assert_eq!(commission(&app).await, 1_988);
+    assert_eq!(
+        app.sql_i64(&format!(
+            "SELECT COUNT(*) FROM ledger_transactions WHERE kind = 'reversal' \
+             AND description LIKE '%平台费用%' AND order_id IN ({a}, {b})"
+        ))
+        .await,
+        2
+    );
+    // C settles with its fees in: 10 % of 99.64 is 9.964 → 9.96.
+    pay_wechat(&app, c, 4_000, "4200000104").await;
+    assert_eq!(commission(&app).await, 1_988 + 996);
+    assert_eq!(
+        app.sql_i64(&format!(
+            "SELECT COUNT(*) FROM orders WHERE id IN ({a}, {b}, {c}) \
+             AND status = 'settled' AND fees_reduce_commission_base = {}",
+            if crate::helpers::backend_name() == "postgres" {
+                "true"
+            } else {
+                "1"
+            }
+        ))
+        .await,
+        3
+    );
+
+    // The fees are charged on to the sales: the fees account nets to zero, the ledger balances.
+    assert_eq!(ledger_sums(&app, "platform_fees").await, (0, 0));
+    // The grower bears the fees less the commission on them: 3 × 100.00 − 1.56 − 29.84.
+    let payable = 30_000 - 156 - 2_984;
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let account = app
+        .get(
+            &sec,
+            &format!("/api/v1/growers/{grower}/account?from={today}&to={today}"),
+        )
+        .await;
+    assert_eq!(account.status, 200, "{}", account.text);
+    let t = &account.json["totals"];
+    assert_eq!(
+        (
+            t["sales_fen"].as_i64(),
+            t["commission_fen"].as_i64(),
+            t["platform_fees_fen"].as_i64(),
+            t["payable_fen"].as_i64()
+        ),
+        (Some(30_000), Some(2_984), Some(156), Some(payable)),
+        "{}",
+        account.text
+    );
+    assert_eq!(account.json["closing_balance_fen"], payable);
+    // The sales figures say the same, line by line.
+    let facts = |col: &str| {
+        let sql = format!(
+            "SELECT CAST(COALESCE(SUM({col}), 0) AS BIGINT) FROM sales_facts \
+             WHERE order_id IN ({a}, {b}, {c})"
+        );
+        let app = app.clone();
+        async move { app.sql_i64(&sql).await }
+    };
+    assert_eq!(facts("commission_fen").await, 2_984);
+    assert_eq!(facts("grower_payable_fen").await, payable);
+    assert_eq!(facts("platform_fees_fen").await, 156);
+    let st = app
+        .post(
+            &sec,
+            &format!("/api/v1/growers/{grower}/statements"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(st.status, 201, "{}", st.text);
+    assert_eq!(
+        (
+            st.json["platform_fees_fen"].as_i64(),
+            st.json["payable_fen"].as_i64()
+        ),
+        (Some(156), Some(payable)),
+        "{}",
+        st.text
+    );
+
+    // A refund afterwards settles what remains, the fees still off it: 10 % of 90.00 − 0.60.
+    let refund = app
+        .post(
+            &sec,
+            &format!("/api/v1/orders/{a}/payments"),
+            json!({"amount_fen": -1_000, "method": "wechat_pay", "reason": "坏果"}),
+        )
+        .await;
+    assert_eq!(refund.status, 201, "{}", refund.text);
+    assert_eq!(commission(&app).await, 894 + 994 + 996);
+    assert_eq!(facts("commission_fen").await, 894 + 994 + 996);
+    let (code, report) = crate::integrity::check(&app);
+    assert_eq!(
+        (code, crate::integrity::broken(&report)),
+        (0, Vec::<String>::new()),
+        "{report}"
+    );
+    // A settlement that did not charge the fees on is named.
+    crate::integrity::exec(
+        &app,
+        &format!("UPDATE orders SET fees_reduce_commission_base = NULL WHERE id = {b}"),
+    )
+    .await;
+    let (code, report) = crate::integrity::check(&app);
+    assert_eq!(code, 1);
+    assert!(
+        crate::integrity::named(&report, "platform_fees").contains(&b),
+        "{report}"
     );
 }

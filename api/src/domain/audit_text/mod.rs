@@ -251,7 +251,12 @@ fn describe(c: &Ctx<'_>) -> String {
         AuditAction::RecordPayment | AuditAction::RefundPayment => fields::payment(c),
         AuditAction::SettleOrder => fields::settled(c),
         AuditAction::ResettleOrder => format!(
-            "在退款后重新结算了{}，结算金额 {}",
+            "{}重新结算了{}，结算金额 {}",
+            if r.after_text("reason") == Some("platform_fees") {
+                "在平台费用冲减提成基数后"
+            } else {
+                "在退款后"
+            },
             c.order(id),
             money(r.after_i64("amount_fen").unwrap_or(0))
         ),

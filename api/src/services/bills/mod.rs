@@ -12,7 +12,7 @@ mod wallet;
 mod write;
 
 pub use read::{exceptions_table, get, items, list};
-pub use resolve::resolve;
+pub use resolve::{Books, resolve};
 
 use crate::db::Db;
 use crate::domain::bills::matching::Tolerance;
@@ -31,6 +31,9 @@ pub struct Limits<'a> {
     pub max_rows: usize,
     pub wechat_merchant_no: Option<&'a str>,
     pub alipay_account: Option<&'a str>,
+    /// Whether the fees posted come off their orders' commission base (the setting
+    /// `fees_reduce_commission_base`).
+    pub fees_reduce_commission_base: bool,
 }
 
 /// Reads, matches and applies a bill. `Ok((bill, true))` for a new bill; `(bill, false)` when
@@ -99,6 +102,7 @@ pub async fn upload(
                 &sha256,
                 tol,
                 limits.offset,
+                limits.fees_reduce_commission_base,
             )
             .await?;
             Ok(Stored::New(id))

@@ -75,6 +75,7 @@ impl BillOut {
             amount_fen: b.amount_fen,
             fee_fen: b.fee_fen,
             subsidy_fen: b.subsidy_fen,
+            fees_reduce_commission_base: b.fees_reduce_commission_base,
             time_tolerance_minutes: b.time_tolerance_minutes,
             amount_tolerance_fen: b.amount_tolerance_fen,
             created_by: b.created_by,

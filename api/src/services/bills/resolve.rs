@@ -3,7 +3,7 @@
 //! resolved once, and every answer is audited.
 
 use super::wallet::method_of;
-use super::write::post_fees;
+use super::write::{Fees, post_fees};
 use crate::db::{Db, Tx};
 use crate::domain::caller::Caller;
 use crate::domain::labels::Label;
@@ -25,6 +25,15 @@ fn refused(detail: impl Into<String>) -> AppError {
     }
 }
 
+/// What resolving an exception needs to know of the books: today, the local offset (the day a
+/// bill's line falls on), and whether fees come off the commission base.
+#[derive(Clone, Copy, Debug)]
+pub struct Books {
+    pub day: NaiveDate,
+    pub offset: FixedOffset,
+    pub fees_reduce_commission_base: bool,
+}
+
 /// Resolves one exception of a bill.
 ///
 /// # Errors
@@ -36,9 +45,9 @@ pub async fn resolve(
     bill_id: i64,
     item_id: i64,
     req: ResolveItem,
-    day: NaiveDate,
-    offset: FixedOffset,
+    books: Books,
 ) -> AppResult<BillItemOut> {
+    let Books { day, offset, .. } = books;
     let mut v = Validator::default();
     v.opt_text(req.note.as_deref(), "note", 500);
     if req.resolution == BillResolution::Explained {
@@ -89,7 +98,16 @@ pub async fn resolve(
                 let on = item
                     .occurred_at
                     .map_or(day, |t| t.with_timezone(&offset).date_naive());
-                let t = post_fees(tx, caller.user_id, Some(order), &what, on, fee, subsidy).await?;
+                let fees = Fees {
+                    order_id: Some(order),
+                    description: &what,
+                    on,
+                    today: day,
+                    fee_fen: fee,
+                    subsidy_fen: subsidy,
+                };
+                let t =
+                    post_fees(tx, caller.user_id, fees, books.fees_reduce_commission_base).await?;
                 crate::services::reports::facts::refresh(tx, order).await?;
                 (item.payment_id, Some(t))
             }

@@ -11,10 +11,13 @@ use crate::domain::settlement::Account;
 use crate::error::AppResult;
 use crate::services::audit::{self, Change};
 use crate::services::money::ledger::{self, Entry, Header};
+use crate::services::money::settle::{Resettle, resettle};
 use chrono::FixedOffset;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, ExprTrait, QueryFilter, Set};
-use zhunong_entity::enums::{AuditAction, AuditEntity, BillClass, EntryKind, TransactionKind};
+use zhunong_entity::enums::{
+    AuditAction, AuditEntity, BillClass, EntryKind, OrderStatus, TransactionKind,
+};
 use zhunong_entity::{bill, bill_item, order, reconciled_payment};
 
 /// Writes the bill and its items; the bill's id.
@@ -31,6 +34,7 @@ pub async fn apply(
     sha256: &str,
     tol: Tolerance,
     offset: FixedOffset,
+    reduce_commission_base: bool,
 ) -> AppResult<i64> {
     let now = chrono::Utc::now();
     let stored = bill::ActiveModel {
@@ -44,6 +48,7 @@ pub async fn apply(
         amount_fen: Set(b.lines.iter().map(|l| l.amount_fen).sum()),
         fee_fen: Set(b.lines.iter().map(|l| l.fee_fen).sum()),
         subsidy_fen: Set(b.lines.iter().map(|l| l.subsidy_fen).sum()),
+        fees_reduce_commission_base: Set(reduce_commission_base),
         time_tolerance_minutes: Set(tol.minutes),
         amount_tolerance_fen: Set(tol.fen),
         created_by: Set(caller.user_id),
@@ -75,11 +80,15 @@ pub async fn apply(
                 post_fees(
                     tx,
                     caller.user_id,
-                    d.order_id,
-                    &what,
-                    on,
-                    d.fee_fen,
-                    d.subsidy_fen,
+                    Fees {
+                        order_id: d.order_id,
+                        description: &what,
+                        on,
+                        today: now.with_timezone(&offset).date_naive(),
+                        fee_fen: d.fee_fen,
+                        subsidy_fen: d.subsidy_fen,
+                    },
+                    reduce_commission_base,
                 )
                 .await?,
             )
@@ -197,23 +206,44 @@ fn rows_text(rows: &[usize]) -> String {
     s
 }
 
+/// A platform's fee and subsidy on one order, to post.
+pub struct Fees<'a> {
+    pub order_id: Option<i64>,
+    pub description: &'a str,
+    /// The day of the bill's line, which the fees are posted on.
+    pub on: chrono::NaiveDate,
+    /// Today: a settled order settled again because of them is settled on the day it is done.
+    pub today: chrono::NaiveDate,
+    pub fee_fen: i64,
+    pub subsidy_fen: i64,
+}
+
 /// Posts a platform's fee (kept from the money it passed on: the cash is less) and subsidy
 /// (added to it: the cash is more) against an order; the transaction's id. The order carries
 /// the sum, which its sales figures read (the reports' `platform_fees_fen` and
-/// `net_received_fen`): the caller rewrites them before it commits. Its commission does not
-/// change.
+/// `net_received_fen`): the caller rewrites them before it commits.
+///
+/// Whether the fees come off the order's commission base is fixed on the order with its first
+/// fees (`reduce_commission_base`, the setting in force then). Where they do, a settled order is
+/// settled again so its commission and what its grower is owed follow; where they do not, its
+/// commission does not change and the fees are the collective's cost of selling.
 ///
 /// # Errors
 /// Database errors.
 pub async fn post_fees(
     tx: &Tx,
     actor: i64,
-    order_id: Option<i64>,
-    description: &str,
-    on: chrono::NaiveDate,
-    fee_fen: i64,
-    subsidy_fen: i64,
+    f: Fees<'_>,
+    reduce_commission_base: bool,
 ) -> AppResult<i64> {
+    let Fees {
+        order_id,
+        description,
+        on,
+        today,
+        fee_fen,
+        subsidy_fen,
+    } = f;
     let entry = |account, kind, amount_fen| Entry {
         account,
         kind,
@@ -246,17 +276,7 @@ pub async fn post_fees(
         ));
     }
     let description: String = description.chars().take(500).collect();
-    if let Some(id) = order_id {
-        order::Entity::update_many()
-            .col_expr(
-                order::Column::PlatformFeesFen,
-                Expr::col(order::Column::PlatformFeesFen).add(fee_fen - subsidy_fen),
-            )
-            .filter(order::Column::Id.eq(id))
-            .exec(tx)
-            .await?;
-    }
-    ledger::post(
+    let posted = ledger::post(
         tx,
         Header {
             kind: TransactionKind::PlatformFees,
@@ -268,5 +288,30 @@ pub async fn post_fees(
         },
         &entries,
     )
-    .await
+    .await?;
+    if let Some(id) = order_id {
+        let charged = order::Entity::update_many()
+            .col_expr(
+                order::Column::PlatformFeesFen,
+                Expr::col(order::Column::PlatformFeesFen).add(fee_fen - subsidy_fen),
+            )
+            .col_expr(
+                order::Column::FeesReduceCommissionBase,
+                Func::coalesce([
+                    Expr::col(order::Column::FeesReduceCommissionBase),
+                    Expr::value(reduce_commission_base),
+                ])
+                .into(),
+            )
+            .filter(order::Column::Id.eq(id))
+            .exec_with_returning(tx)
+            .await?;
+        if let Some(o) = charged.into_iter().next()
+            && o.fees_reduce_commission_base == Some(true)
+            && o.status == OrderStatus::Settled
+        {
+            resettle(tx, &o, actor, today, Resettle::PlatformFees).await?;
+        }
+    }
+    Ok(posted)
 }

@@ -26,10 +26,11 @@ fn add(f: &mut AccountFigures, e: &ledger_entry::Model) {
             f.quantity_g += e.quantity_g;
         }
         EntryKind::CommissionWithheld => f.commission_fen += e.amount_fen,
+        EntryKind::PlatformFee => f.platform_fees_fen += e.amount_fen,
         EntryKind::Payout => f.paid_out_fen += e.amount_fen,
         _ => {}
     }
-    f.payable_fen = f.sales_fen - f.commission_fen;
+    f.payable_fen = f.sales_fen - f.commission_fen - f.platform_fees_fen;
 }
 
 fn month_key(d: NaiveDate) -> String {
@@ -97,7 +98,8 @@ pub async fn account(
         }
     }
     let closing = -entries.iter().map(|e| e.amount_fen).sum::<i64>();
-    // A grower's entries are sales, commission withheld and payouts only, so the books close.
+    // A grower's entries are sales, commission withheld, the platforms' fees borne and payouts
+    // only, so the books close.
     debug_assert_eq!(closing, opening + totals.payable_fen - totals.paid_out_fen);
     let descriptions: BTreeMap<i64, String> = crate::services::rows::by_id::<
         ledger_transaction::Entity,

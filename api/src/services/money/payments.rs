@@ -2,7 +2,7 @@
 //! that refuses overpayment and over-refunding atomically; a payment that completes a delivered
 //! order settles it in the same transaction, and a refund on a settled order re-settles it.
 
-use super::settle::{SettledBy, resettle, settle_if_ready};
+use super::settle::{Resettle, SettledBy, resettle, settle_if_ready};
 use crate::db::{Db, Tx};
 use crate::domain::caller::Caller;
 use crate::domain::units::Fen;
@@ -176,7 +176,7 @@ pub async fn write_payment(
     )
     .await?;
     let settled = if o.status == OrderStatus::Settled {
-        resettle(tx, &o, caller.user_id, day).await?;
+        resettle(tx, &o, caller.user_id, day, Resettle::Refund).await?;
         true
     } else {
         settle_if_ready(tx, order, caller.user_id, day, SettledBy::Payment).await?

@@ -6,6 +6,7 @@
 
 use super::ledger::{Entry, Header, post};
 use crate::db::Tx;
+use crate::domain::commission::spread_by_amount;
 use crate::domain::settlement::{Leg, SettleLine, postings, scale_amounts};
 use crate::domain::units::OrderId;
 use crate::dto::money::{SettleOrders, SettleOutcome, SkipCode, Skipped};
@@ -26,15 +27,19 @@ pub(crate) fn entry_kind(leg: Leg) -> EntryKind {
         Leg::Sale => EntryKind::Sale,
         Leg::CommissionWithheld => EntryKind::CommissionWithheld,
         Leg::Commission => EntryKind::Commission,
+        Leg::FeesBorne | Leg::FeesCharged => EntryKind::PlatformFee,
     }
 }
 
-/// The order's lines as settlement inputs, with their amounts scaled to `total` if given.
+/// The order's lines as settlement inputs, with their amounts scaled to `total` if given, and
+/// the order's platform fees (less subsidies) spread over them by final amount where they come
+/// off the commission base, as the sales figures spread them.
 async fn settle_lines(
     db: &impl ConnectionTrait,
-    order_id: i64,
+    o: &order::Model,
     total: Option<i64>,
 ) -> AppResult<Vec<SettleLine>> {
+    let order_id = o.id;
     let lines = order_line::Entity::find()
         .filter(order_line::Column::OrderId.eq(order_id))
         .order_by_asc(order_line::Column::LineNo)
@@ -50,6 +55,13 @@ async fn settle_lines(
         .iter()
         .map(|l| crate::domain::money::line_due_fen(l).get())
         .collect();
+    let base_fees = if o.fees_reduce_commission_base == Some(true) {
+        o.platform_fees_fen
+    } else {
+        0
+    };
+    let fees = spread_by_amount(&amounts, base_fees)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("platform fees overflow")))?;
     let amounts = match total {
         Some(t) => scale_amounts(&amounts, t)
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("refund larger than the order")))?,
@@ -58,7 +70,8 @@ async fn settle_lines(
     lines
         .iter()
         .zip(amounts)
-        .map(|(l, amount_fen)| {
+        .zip(fees)
+        .map(|((l, amount_fen), fees_fen)| {
             let shares = stored_shares::from_json(l.commission_shares.as_ref(), l.id)?;
             let grower_id = growers.get(&l.batch_id).copied().invariant(&format!(
                 "batch {} of order line {} has a grower",
@@ -74,6 +87,7 @@ async fn settle_lines(
                     .into_iter()
                     .map(|s| (s.collective_id, s.shares))
                     .collect(),
+                fees_fen,
             })
         })
         .collect()
@@ -81,12 +95,13 @@ async fn settle_lines(
 
 async fn post_settlement(
     tx: &Tx,
-    order_id: i64,
+    o: &order::Model,
     total: Option<i64>,
     actor: i64,
     day: NaiveDate,
 ) -> AppResult<Option<i64>> {
-    let lines = settle_lines(tx, order_id, total).await?;
+    let order_id = o.id;
+    let lines = settle_lines(tx, o, total).await?;
     let p = postings(&lines)
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("settlement overflow")))?;
     if p.is_empty() {
@@ -166,7 +181,7 @@ pub async fn settle_if_ready(
     let Some(settled) = won.into_iter().next() else {
         return Ok(false);
     };
-    let transaction_id = post_settlement(tx, order_id, None, actor, day).await?;
+    let transaction_id = post_settlement(tx, &settled, None, actor, day).await?;
     audit::record(
         tx,
         Change::of(
@@ -194,11 +209,44 @@ pub async fn settle_if_ready(
     Ok(true)
 }
 
-/// After a refund on a settled order: reverse the current settlement and settle what remains.
+/// Why a settled order is settled again.
+#[derive(Clone, Copy, Debug)]
+pub enum Resettle {
+    /// A refund: what remains paid is settled.
+    Refund,
+    /// The platforms' fees arrived and come off the commission base.
+    PlatformFees,
+}
+
+impl Resettle {
+    fn label(self) -> &'static str {
+        match self {
+            Self::Refund => "退款",
+            Self::PlatformFees => "平台费用",
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Refund => "refund",
+            Self::PlatformFees => "platform_fees",
+        }
+    }
+}
+
+/// After a refund on a settled order, or fees that come off its commission base: reverse the
+/// current settlement and settle what remains paid, as `o` (read in this transaction) now
+/// stands.
 ///
 /// # Errors
 /// Database errors.
-pub async fn resettle(tx: &Tx, o: &order::Model, actor: i64, day: NaiveDate) -> AppResult<()> {
+pub async fn resettle(
+    tx: &Tx,
+    o: &order::Model,
+    actor: i64,
+    day: NaiveDate,
+    why: Resettle,
+) -> AppResult<()> {
     if let Some(current) = o.settlement_transaction_id {
         let entries = ledger_entry::Entity::find()
             .filter(ledger_entry::Column::TransactionId.eq(current))
@@ -214,7 +262,11 @@ pub async fn resettle(tx: &Tx, o: &order::Model, actor: i64, day: NaiveDate) -> 
                 quantity_g: -e.quantity_g,
             })
             .collect();
-        let description = format!("冲销 {}（退款）", crate::domain::order_number::format(o.id));
+        let description = format!(
+            "冲销 {}（{}）",
+            crate::domain::order_number::format(o.id),
+            why.label()
+        );
         let header = Header {
             kind: TransactionKind::Reversal,
             order_id: Some(o.id),
@@ -226,7 +278,7 @@ pub async fn resettle(tx: &Tx, o: &order::Model, actor: i64, day: NaiveDate) -> 
         post(tx, header, &reversed).await?;
     }
     let new = if o.paid_fen > 0 {
-        post_settlement(tx, o.id, Some(o.paid_fen), actor, day).await?
+        post_settlement(tx, o, Some(o.paid_fen), actor, day).await?
     } else {
         None
     };
@@ -244,7 +296,11 @@ pub async fn resettle(tx: &Tx, o: &order::Model, actor: i64, day: NaiveDate) -> 
             o.id,
         )
         .before(serde_json::json!({"transaction_id": o.settlement_transaction_id}))
-        .after(serde_json::json!({"amount_fen": o.paid_fen, "transaction_id": new})),
+        .after(serde_json::json!({
+            "amount_fen": o.paid_fen,
+            "transaction_id": new,
+            "reason": why.as_str(),
+        })),
     )
     .await?;
     Ok(())

@@ -118,8 +118,9 @@ pub async fn issue(
         through,
     )
     .await?;
+    let (fees, _) = sum(&tx, grower_id, Some(EntryKind::PlatformFee), after, through).await?;
     let (paid_out, _) = sum(&tx, grower_id, Some(EntryKind::Payout), after, through).await?;
-    let (sales, payable) = (-sales, -sales - withheld);
+    let (sales, payable) = (-sales, -sales - withheld - fees);
     let m = grower_statement::ActiveModel {
         grower_id: Set(grower_id),
         period_from: Set(if last.is_some() {
@@ -133,6 +134,7 @@ pub async fn issue(
         quantity_g: Set(quantity),
         sales_fen: Set(sales),
         commission_fen: Set(withheld),
+        platform_fees_fen: Set(fees),
         payable_fen: Set(payable),
         paid_out_fen: Set(paid_out),
         opening_balance_fen: Set(opening),

@@ -246,6 +246,7 @@ pub fn rows(f: &OrderFigures<'_>, offset: FixedOffset) -> AppResult<Vec<sales_fa
         refunds_fen: f.refunds_fen,
         shipping_cost_fen: f.shipping_cost_fen,
         platform_fees_fen: o.platform_fees_fen,
+        fees_reduce_commission_base: o.fees_reduce_commission_base == Some(true),
         cancelled,
     };
     let parts = parts(&inputs, amounts).ok_or_else(|| {
