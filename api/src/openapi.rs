@@ -42,6 +42,7 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
         (name = "money", description = "Payments, commission rules, settlement, ledger, grower statements, income"),
         (name = "reports", description = "Sales totals in JSON, CSV or XLSX; the dashboard's cards"),
         (name = "bills", description = "Bills from the 抖店 shop, WeChat Pay and Alipay, reconciled against the books; the platforms' fees and subsidies, posted against their orders. By default they do not reduce the commission base (commission stays on net sales; the fees are the collective's cost of selling); the setting fees_reduce_commission_base takes them off it, and the grower is then owed the base less the commission"),
+        (name = "books", description = "The collective's books in the official chart (财会〔2023〕14号 or 财会〔2004〕12号): each kind of posting mapped to an account from a date forward, a month's vouchers and a period's trial balance, agreeing with the ledger to the fen"),
         (name = "audit", description = "Who changed what, when"),
         (name = "backups", description = "Keeping the data: the scheduled backups and whether each restored, and the integrity check"),
         (name = "health", description = "Liveness and readiness"),

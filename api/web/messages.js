@@ -135,6 +135,12 @@
     [/^the totals at the end disagree with the lines: (.*)$/s, (m) => `账单末尾的汇总与明细对不上：${m[1]}`],
     [/^the bill is for merchant (\S+), not this village's (\S+)$/, (m) => `这是商户号 ${m[1]} 的账单，本村的是 ${m[2]}`],
     [/^an explanation needs a note$/, () => '说明原因要写备注'],
+    // 账簿
+    [/^the chart \S+ has no account (.*)$/, (m) => `所选会计制度里没有科目 ${m[1]}`],
+    [/^a mapping applies from today or a later day, never to the past$/, () => '科目对照只能从今天或以后生效，不能改过去的账'],
+    [/^a month such as \d{4}-\d{2}$/, () => '月份应写成 2026-11 这样'],
+    [/^lines or blocks$/, () => '格式应是“每行一条分录”或“每张凭证一块”'],
+    [/^json, csv or xlsx$/, () => '格式应是表格文件（CSV 或 Excel）'],
     // 报表的选项
     [/^is not a parameter of this (?:report|route)$/, () => '没有这一项'],
     [/^must be json, csv or xlsx$/, () => '格式应是表格文件（CSV 或 Excel）'],

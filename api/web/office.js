@@ -30,6 +30,8 @@
     payment_terms: '结算方式', order_ids: '订单', reference: '凭证号', buyer_id: '买家',
     file: '文件', decision: '处理方式', shipped_days_ago: '天数',
     sku_code: '商家编码', batch_id: '批次', product_id: '商品', units_per_item: '每件数量',
+    account_code: '科目编码', effective_from: '生效日期', posting_kind: '记账类别', chart: '会计制度', month: '月份',
+    layout: '格式',
   };
 
   /** ¥1,234.50；负数 -¥1,234.50。 */

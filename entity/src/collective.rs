@@ -7,6 +7,8 @@ pub struct Model {
     pub id: i64,
     pub name: String,
     pub region: Option<String>,
+    /// The chart of accounts its books are kept in.
+    pub chart: crate::enums::Chart,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

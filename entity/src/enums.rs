@@ -132,7 +132,35 @@ string_enum!(
         GreenhouseRent = "greenhouse_rent",
         ColdStoreRent = "cold_store_rent",
         JointDividend = "joint_dividend",
+        Grant = "grant",
         Other = "other",
+    }
+);
+
+string_enum!(
+    /// A collective's chart of accounts: the 2023 system for collective economic organisations
+    /// (财会〔2023〕14号), or the 2004 system for village collectives (财会〔2004〕12号) that many county
+    /// platforms still use.
+    Chart { Cac2023 = "cac2023", Cac2004 = "cac2004" }
+);
+
+string_enum!(
+    /// What a ledger entry is, as the collective's books see it: each maps to an account of the
+    /// chart (and an auxiliary item where it has one).
+    PostingKind {
+        Cash = "cash",
+        GrowerMember = "grower_member",
+        GrowerOther = "grower_other",
+        SalesCommission = "sales_commission",
+        GreenhouseRent = "greenhouse_rent",
+        ColdStoreRent = "cold_store_rent",
+        JointDividend = "joint_dividend",
+        Grant = "grant",
+        OtherIncome = "other_income",
+        OtherCollective = "other_collective",
+        DueFromKeeper = "due_from_keeper",
+        PlatformFees = "platform_fees",
+        PlatformSubsidies = "platform_subsidies",
     }
 );
 
@@ -224,7 +252,8 @@ string_enum!(
         OpenCase = "open_case", DecideCase = "decide_case", CloseCase = "close_case",
         ReopenCase = "reopen_case",
         ImportShopOrders = "import_shop_orders", MapShopSku = "map_shop_sku",
-        ImportBill = "import_bill", ResolveBillItem = "resolve_bill_item"
+        ImportBill = "import_bill", ResolveBillItem = "resolve_bill_item",
+        MapBookAccount = "map_book_account", ChooseChart = "choose_chart"
     }
 );
 
@@ -271,6 +300,8 @@ mod tests {
         check(PaymentMethod::as_str);
         check(RuleScope::as_str);
         check(IncomeCategory::as_str);
+        check(Chart::as_str);
+        check(PostingKind::as_str);
         check(TransactionKind::as_str);
         check(EntryKind::as_str);
         check(BillKind::as_str);

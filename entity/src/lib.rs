@@ -9,6 +9,7 @@ pub mod audit_log;
 pub mod batch;
 pub mod bill;
 pub mod bill_item;
+pub mod book_mapping;
 pub mod buyer;
 pub mod buyer_address;
 pub mod collective;

@@ -29,6 +29,7 @@ mod m20261212_000001_shop_imports;
 mod m20261213_000001_bills;
 mod m20261213_000002_platform_fees_in_sales;
 mod m20261214_000001_fees_in_commission_base;
+mod m20261215_000001_books;
 mod util;
 
 pub struct Migrator;
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261213_000001_bills::Migration),
             Box::new(m20261213_000002_platform_fees_in_sales::Migration),
             Box::new(m20261214_000001_fees_in_commission_base::Migration),
+            Box::new(m20261215_000001_books::Migration),
         ]
     }
 }

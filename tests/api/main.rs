@@ -9,6 +9,7 @@ mod auth;
 mod backup;
 mod backup_pg;
 mod bills;
+mod books;
 mod catalog;
 mod compose;
 mod concurrency;

@@ -100,4 +100,7 @@ out | grep -q '{"class":"matched","items":1,"bill_amount_fen":2300,"books_amount
 out | grep -q '"already_applied":true' || fail "the same bill again was not a no-op"
 out | grep -q '"category":"sales_commission","months_fen":\[[^]]*[1-9]' || fail "the demo's commission income is all zeros"
 out | grep -q '"net_sales_fen":[1-9]' || fail "the demo's September sales are zero"
+out | grep -qE '"totals":\{"opening_fen":0,"debit_fen":([1-9][0-9]*),"credit_fen":\1,' || fail "the demo's trial balance does not balance"
+out | grep -q '"account_code":"501","account_name":"经营收入"' || fail "the trial balance has no commission income (501)"
+[ "$(head -c 2 vouchers-2025-09.xlsx)" = "PK" ] || fail "the September vouchers did not download as XLSX"
 echo "README walk-through: ${#BLOCKS[@]} blocks, $(wc -l <"$WORK/calls") HTTP calls, all answered as the README says"

@@ -234,6 +234,10 @@ pub struct Settings {
     /// selling; on, commission is on what the village received, and the grower is owed that
     /// less the commission. Fixed on each order with its first fees.
     pub fees_reduce_commission_base: bool,
+    /// The collective whose books hold the whole ledger (it takes the money in and owes the
+    /// growers); unset: the first collective. Another collective's books hold only what is
+    /// posted to its own account.
+    pub books_collective_id: Option<i64>,
     /// Hours the village has to answer an after-sales case, and hours after delivery that a
     /// buyer may open one from their page.
     pub claim_answer_hours: u32,
@@ -342,6 +346,7 @@ impl Default for Settings {
             wechat_merchant_no: None,
             alipay_account: None,
             fees_reduce_commission_base: false,
+            books_collective_id: None,
             claim_answer_hours: 48,
             claim_window_hours: 48,
             claim_max_photos: 6,

@@ -5,9 +5,9 @@ use sea_orm::Iterable;
 use serde_json::{Map, Value};
 use zhunong_entity::enums::{
     AuditAction, BatchStatus, BillClass, BillKind, BillResolution, BuyerKind, CaseDecision,
-    CaseKind, CaseReason, CaseStatus, Channel, EntryKind, Fulfilment, GrowerKind, IncomeCategory,
-    LiveStatus, LoadStatus, OrderStatus, ParcelStatus, PaymentMethod, PaymentStatus, Platform,
-    Pricing, Role, RuleScope, TransactionKind,
+    CaseKind, CaseReason, CaseStatus, Channel, Chart, EntryKind, Fulfilment, GrowerKind,
+    IncomeCategory, LiveStatus, LoadStatus, OrderStatus, ParcelStatus, PaymentMethod,
+    PaymentStatus, Platform, PostingKind, Pricing, Role, RuleScope, TransactionKind,
 };
 
 /// A stored code with the words a person reads for it.
@@ -129,6 +129,7 @@ labels!(IncomeCategory {
     GreenhouseRent => "大棚租金",
     ColdStoreRent => "冷库租金",
     JointDividend => "联营分红",
+    Grant => "补助收入",
     Other => "其他收入",
 });
 
@@ -229,6 +230,29 @@ labels!(AuditAction {
     MapShopSku => "对应抖店商品",
     ImportBill => "导入账单",
     ResolveBillItem => "处理对账差异",
+    MapBookAccount => "修改科目对照",
+    ChooseChart => "选择会计制度",
+});
+
+labels!(Chart {
+    Cac2023 => "农村集体经济组织会计制度（2023）",
+    Cac2004 => "村集体经济组织会计制度（2004）",
+});
+
+labels!(PostingKind {
+    Cash => "收付款（现金、银行、微信、支付宝）",
+    GrowerMember => "应付本集体种植户",
+    GrowerOther => "应付其他种植户",
+    SalesCommission => "销售提成",
+    GreenhouseRent => "大棚租金",
+    ColdStoreRent => "冷库租金",
+    JointDividend => "联营分红",
+    Grant => "补助收入",
+    OtherIncome => "其他收入",
+    OtherCollective => "应付其他集体的提成",
+    DueFromKeeper => "应收代收集体的款项",
+    PlatformFees => "平台费用",
+    PlatformSubsidies => "平台补贴",
 });
 
 labels!(CaseKind {
@@ -306,6 +330,8 @@ pub fn all() -> Value {
         ("bill_kind", table::<BillKind>()),
         ("bill_class", table::<BillClass>()),
         ("bill_resolution", table::<BillResolution>()),
+        ("chart", table::<Chart>()),
+        ("posting_kind", table::<PostingKind>()),
     ];
     Value::Object(tables.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
 }
@@ -319,7 +345,7 @@ mod tests {
         let Value::Object(tables) = all() else {
             panic!("the tables are an object");
         };
-        assert_eq!(tables.len(), 25);
+        assert_eq!(tables.len(), 27);
         for (name, t) in &tables {
             let Value::Object(t) = t else {
                 panic!("{name} is an object");

@@ -5,6 +5,7 @@ pub mod address;
 pub mod audit_text;
 pub mod backup_keep;
 pub mod bills;
+pub mod books;
 pub mod caller;
 pub mod commission;
 pub mod format;

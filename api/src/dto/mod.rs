@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod backups;
 pub mod bills;
+pub mod books;
 pub mod buyers;
 pub mod catalog;
 pub mod date;

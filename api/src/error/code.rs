@@ -89,4 +89,5 @@ error_codes! {
     ClaimWindowClosed = "claim_window_closed",
     CaseOpen = "case_open",
     AlreadyReopened = "already_reopened",
+    UnmappedPosting = "unmapped_posting",
 }

@@ -48,6 +48,7 @@ pub(super) async fn catalog(
             id: Set(i64::try_from(i).unwrap_or(0) + 1),
             name: Set((*name).into()),
             region: Set(Some("安徽省".into())),
+            chart: Set(zhunong_entity::enums::Chart::Cac2023),
             created_at: Set(now),
             updated_at: Set(now),
         }

@@ -1,6 +1,7 @@
 //! Printable pages and exports, built from service data: HTML with `@media print` styles and
 //! CSV that Excel opens (UTF-8 with a BOM). No templates engine: small pages, escaped by hand.
 
+pub mod books;
 pub mod file_stream;
 pub mod labels;
 pub mod live_orders;

@@ -11,6 +11,7 @@ fn category_label(c: IncomeCategory) -> &'static str {
         IncomeCategory::GreenhouseRent => "大棚租金",
         IncomeCategory::ColdStoreRent => "冷库租金",
         IncomeCategory::JointDividend => "联营分红",
+        IncomeCategory::Grant => "补助收入",
         IncomeCategory::Other => "其他收入",
     }
 }

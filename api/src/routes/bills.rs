@@ -33,7 +33,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
 /// tolerances. Each item is `matched`, `amount_differs`, `bill_only`, `books_only` (including
 /// shop orders the platform never settled) or `refunded_after_settlement`. A matched payment is
 /// marked reconciled; the platform's fees and subsidies become ledger entries against their
-/// orders (they do not change the commission, which stays on the order's amount). 201 for a
+/// orders (by default they do not change the commission, which stays on net sales; with
+/// `fees_reduce_commission_base` they come off it and a settled order is settled again). 201 for a
 /// new bill; 200 with `already_applied` for a file applied before, which changes nothing.
 #[utoipa::path(tag = "bills", params(BillParams),
     request_body(content = String, description = "the CSV or XLSX file", content_type = "text/csv"),

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod backups;
 pub mod batches;
 pub mod bills;
+pub mod books;
 pub mod buyers;
 pub mod collectives;
 pub mod growers;
@@ -52,6 +53,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
             .configure(shipping::routes)
             .configure(shop::routes)
             .configure(bills::routes)
+            .configure(books::routes)
             .configure(after_sales::routes)
             .configure(weighings::routes)
             .configure(loads::routes)

@@ -16,6 +16,7 @@ pub mod after_sales;
 pub mod audit;
 pub mod batches;
 pub mod bills;
+pub mod books;
 pub mod buyers;
 pub mod collectives;
 pub mod contract_prices;

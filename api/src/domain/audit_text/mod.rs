@@ -310,6 +310,19 @@ fn describe(c: &Ctx<'_>) -> String {
             ),
             r,
         ),
+        AuditAction::MapBookAccount => format!(
+            "把{}的「{}」从 {} 起记入科目 {} {}",
+            Ctx::named(&c.names.collectives, id, "集体"),
+            r.after_text("posting_kind_label").unwrap_or(""),
+            r.after_text("effective_from").unwrap_or(""),
+            r.after_text("account_code").unwrap_or(""),
+            r.after_text("account_name").unwrap_or("")
+        ),
+        AuditAction::ChooseChart => format!(
+            "把{}的会计制度改为{}",
+            Ctx::named(&c.names.collectives, id, "集体"),
+            r.after_text("chart_label").unwrap_or("")
+        ),
         AuditAction::MapShopSku => {
             let target = match (r.after_i64("batch_id"), r.after_i64("product_id")) {
                 (Some(b), _) => c.batch(b),

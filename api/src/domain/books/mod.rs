@@ -1,0 +1,6 @@
+//! The collective's books in the official shape: the charts of accounts, which account each
+//! kind of ledger posting goes to, and vouchers and the trial balance made from the ledger.
+
+pub mod chart;
+pub mod mapping;
+pub mod voucher;

@@ -1,0 +1,182 @@
+//! The collective's books: the chart, the mapping of postings to its accounts, vouchers and the
+//! trial balance.
+
+use crate::domain::books::chart::{AccountClass, Side};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use zhunong_entity::enums::{Chart, PostingKind};
+
+/// One account of a chart.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ChartAccountOut {
+    pub code: String,
+    pub name: String,
+    pub class: AccountClass,
+    /// The side its balance normally stands on.
+    pub side: Side,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ChartOut {
+    pub chart: Chart,
+    /// The system's name in Chinese.
+    pub label: String,
+    pub accounts: Vec<ChartAccountOut>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MappingParams {
+    /// The day the mapping is read for (default today).
+    pub on: Option<NaiveDate>,
+}
+
+/// Where one kind of posting goes on a day.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MappingRowOut {
+    pub posting_kind: PostingKind,
+    pub account_code: String,
+    pub account_name: String,
+    /// The day this mapping has applied from; `null` for the chart's default.
+    pub effective_from: Option<NaiveDate>,
+    /// The chart's default account for this kind.
+    pub default_code: String,
+    /// A later change already set, if any: from when, to what.
+    pub next: Option<MappingChangeOut>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MappingChangeOut {
+    pub effective_from: NaiveDate,
+    pub account_code: String,
+    pub account_name: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MappingOut {
+    pub collective_id: i64,
+    pub chart: Chart,
+    pub on: NaiveDate,
+    /// Whether these are the books of the collective that takes the money in and owes the
+    /// growers (all of the ledger), or another's (only what is posted to its own account).
+    pub keeps_the_books: bool,
+    pub rows: Vec<MappingRowOut>,
+}
+
+/// Maps a kind of posting to an account of the collective's chart, from a day forward (today or
+/// later: the past is never remapped).
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MapAccount {
+    pub posting_kind: PostingKind,
+    pub account_code: String,
+    /// Default today.
+    pub effective_from: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChooseChart {
+    pub chart: Chart,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct VoucherParams {
+    /// The month, `2026-11`.
+    pub month: String,
+    /// `json` (the default), `csv` or `xlsx`.
+    pub format: Option<String>,
+    /// For a file: `lines` (one voucher line per row, the default) or `blocks` (each voucher
+    /// under its own heading row, with its totals).
+    pub layout: Option<String>,
+}
+
+/// One line of a voucher.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VoucherLineOut {
+    pub account_code: String,
+    pub account_name: String,
+    /// The auxiliary item (the grower, the collective), if any.
+    pub auxiliary: Option<String>,
+    pub debit_fen: i64,
+    pub credit_fen: i64,
+}
+
+/// One ledger transaction as a voucher (记账凭证).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VoucherOut {
+    /// `记-0001`, continuous within the month.
+    pub number: String,
+    pub date: NaiveDate,
+    pub transaction_id: i64,
+    /// 摘要.
+    pub summary: String,
+    /// Originals attached: weigh tickets and payments of its order, or the one slip.
+    pub attachments: i64,
+    /// Who made it (制单).
+    pub made_by: String,
+    pub lines: Vec<VoucherLineOut>,
+    /// Its debits, equal to its credits.
+    pub total_fen: i64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VouchersOut {
+    pub collective_id: i64,
+    pub chart: Chart,
+    pub month: String,
+    pub vouchers: Vec<VoucherOut>,
+    pub debit_total_fen: i64,
+    pub credit_total_fen: i64,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TrialBalanceParams {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// `json` (the default), `csv` or `xlsx`.
+    pub format: Option<String>,
+}
+
+/// Opening, debit, credit and closing; balances signed, debit positive.
+#[derive(Debug, Clone, Copy, Default, Serialize, ToSchema)]
+pub struct BalanceOut {
+    pub opening_fen: i64,
+    pub debit_fen: i64,
+    pub credit_fen: i64,
+    pub closing_fen: i64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TrialItemOut {
+    pub auxiliary: String,
+    #[serde(flatten)]
+    pub balance: BalanceOut,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TrialAccountOut {
+    pub account_code: String,
+    pub account_name: String,
+    pub class: AccountClass,
+    pub side: Side,
+    #[serde(flatten)]
+    pub balance: BalanceOut,
+    /// Per auxiliary item, where the account has them.
+    pub items: Vec<TrialItemOut>,
+}
+
+/// The trial balance (科目余额表) of a period: every account with a balance or a movement.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TrialBalanceOut {
+    pub collective_id: i64,
+    pub chart: Chart,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub accounts: Vec<TrialAccountOut>,
+    /// Over every account: debits equal credits, and the balances sum to zero.
+    pub totals: BalanceOut,
+}

@@ -1,0 +1,12 @@
+//! The collective's books in the official shape: the chart each collective keeps, which account
+//! each kind of ledger posting goes to (from a date forward, audited), and the vouchers and
+//! trial balance made from the ledger through that mapping.
+
+mod accounts;
+mod entries;
+mod trial_balance;
+mod vouchers;
+
+pub use accounts::{charts, choose_chart, map_account, mapping};
+pub use trial_balance::trial_balance;
+pub use vouchers::vouchers;
