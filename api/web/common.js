@@ -94,6 +94,8 @@ window.Zhunong = (() => {
     case_open: '这些商品已有一个处理中的售后单。',
     already_reopened: '售后单只能重新打开一次。',
     unmapped_posting: '有一笔记账找不到对应的会计科目，请先在“账簿 · 科目对照”里设置。',
+    month_closed: '这个月已经结账，不能再结一次。',
+    month_open: '这个月还没有结账，结账后才能导出定稿的凭证。',
     already_on_a_load: '该订单已经在另一辆车上。',
     load_not_open: '这辆车已不在装车中，订单不能再改动。',
     over_capacity: '超出车辆载重，不能再装这个订单。',

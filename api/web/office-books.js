@@ -1,5 +1,5 @@
 // 账簿：把村里的记账换成乡镇代理记账用的会计科目（2023 年《农村集体经济组织会计制度》或 2004 年的旧制度）。
-// 科目对照：每类记账记到哪个科目，从哪天起生效（只能从今天往后改）；记账凭证：按月看、下载 Excel；
+// 科目对照：每类记账记到哪个科目，从哪天起生效（只能从今天往后改）；记账凭证：按月看、下载 Excel、结账；
 // 科目余额表：任意期间的期初、本期借贷、期末，下载 Excel。金额以分计算，显示时换成元。
 'use strict';
 
@@ -93,8 +93,22 @@
         { empty: '这个月没有记账。' });
       const file = (q, name, text, testid) => el('button', { type: 'button', class: 'btn', testid, text,
         onclick: (ev) => run(ev.target, () => o.download(`/collectives/${id}/books/vouchers?month=${month.value}&${q}`, name)) });
+      // 结账：这个月过完了才能结；结账后本月及以前的凭证和编号不再变，迟到的记账进下一个没结账的月份。
+      const over = month.value < thisMonth();
+      const closing = v.closed
+        ? el('p', { class: 'muted', testid: 'vouchers-closed', text: '这个月已结账：凭证和编号已定稿，以后补记的账记到没结账的月份。' })
+        : over
+          ? el('div', { class: 'btns left' }, el('button', { type: 'button', class: 'btn primary', testid: 'vouchers-close', text: `结账到 ${month.value}`,
+            onclick: (ev) => run(ev.target, async () => {
+              if (!window.confirm(`结账后 ${month.value} 及以前的账不能再改，确定结账吗？`)) return;
+              await api('POST', '/books/closed-months', { month: month.value });
+              showNotice(`已结账到 ${month.value}。`);
+              await show();
+            }) }))
+          : el('p', { class: 'muted', testid: 'vouchers-open', text: '这个月还没过完，过完后才能结账。' });
       fill(result,
         el('p', { class: 'lead', testid: 'vouchers-summary', text: `${month.value} 共 ${v.vouchers.length} 张凭证，借方 ${o.money(v.debit_total_fen)}，贷方 ${o.money(v.credit_total_fen)}。` }),
+        closing,
         el('div', { class: 'btns left' },
           file('format=xlsx&layout=lines', `记账凭证_${month.value}.xlsx`, '下载 Excel（每行一条分录）', 'vouchers-xlsx'),
           file('format=xlsx&layout=blocks', `记账凭证_${month.value}_按凭证.xlsx`, '下载 Excel（每张凭证一块）', 'vouchers-xlsx-blocks'),

@@ -253,7 +253,7 @@ string_enum!(
         ReopenCase = "reopen_case",
         ImportShopOrders = "import_shop_orders", MapShopSku = "map_shop_sku",
         ImportBill = "import_bill", ResolveBillItem = "resolve_bill_item",
-        MapBookAccount = "map_book_account", ChooseChart = "choose_chart"
+        MapBookAccount = "map_book_account", ChooseChart = "choose_chart", CloseMonth = "close_month"
     }
 );
 

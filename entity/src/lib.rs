@@ -12,6 +12,7 @@ pub mod bill_item;
 pub mod book_mapping;
 pub mod buyer;
 pub mod buyer_address;
+pub mod closed_month;
 pub mod collective;
 pub mod commission_rule;
 pub mod commission_rule_share;

@@ -30,6 +30,7 @@ mod m20261213_000001_bills;
 mod m20261213_000002_platform_fees_in_sales;
 mod m20261214_000001_fees_in_commission_base;
 mod m20261215_000001_books;
+mod m20261215_000002_closed_months;
 mod util;
 
 pub struct Migrator;
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261213_000002_platform_fees_in_sales::Migration),
             Box::new(m20261214_000001_fees_in_commission_base::Migration),
             Box::new(m20261215_000001_books::Migration),
+            Box::new(m20261215_000002_closed_months::Migration),
         ]
     }
 }

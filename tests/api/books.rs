@@ -4,6 +4,7 @@
 
 use crate::helpers::{TestApp, spawn_app};
 use crate::money::{deliver, grape_farm, pay, rule, weighed_orders};
+use chrono::Datelike;
 use serde_json::{Value, json};
 use std::sync::Arc;
 
@@ -370,5 +371,124 @@ async fn a_mapping_applies_from_its_day_is_audited_and_never_leaves_the_chart() 
         )
         .await
         .is_err()
+    );
+}
+
+#[tokio::test]
+async fn a_closed_month_keeps_its_vouchers_and_a_late_posting_goes_into_the_open_month() {
+    let app = spawn_app().await;
+    let sec = app.token("secretary").await;
+    let (collective, _, _, _) = grape_farm(&app, 10, 10_000).await;
+    let first_of_this = today().with_day0(0).unwrap_or(today());
+    let last_month_day = first_of_this.pred_opt().unwrap_or(today());
+    let last_month = last_month_day.format("%Y-%m").to_string();
+    let income = |on: chrono::NaiveDate, fen: i64| json!({"category": "cold_store_rent", "amount_fen": fen, "occurred_on": on, "description": "冷库租金", "shares": [{"collective_id": collective, "shares": 1}]});
+    let r = app
+        .post(
+            &sec,
+            "/api/v1/ledger/income",
+            income(last_month_day, 80_000),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let path = format!("/api/v1/collectives/{collective}/books/vouchers?month={last_month}");
+    let before = app.get(&sec, &path).await;
+    assert_eq!(before.json["closed"], false);
+    assert_eq!(before.json["vouchers"].as_array().map(Vec::len), Some(1));
+    let r = app
+        .get(&sec, &format!("{path}&format=xlsx&closed=true"))
+        .await;
+    assert_eq!(r.status, 409, "a month not closed has no final vouchers");
+    assert_eq!(r.json["code"], "month_open");
+
+    // This month is not over; a month that is not one is refused.
+    app.post(
+        &sec,
+        "/api/v1/books/closed-months",
+        json!({"month": month()}),
+    )
+    .await
+    .assert_field_error("month");
+    app.post(
+        &sec,
+        "/api/v1/books/closed-months",
+        json!({"month": "2026-13"}),
+    )
+    .await
+    .assert_field_error("month");
+    let r = app
+        .post(
+            &sec,
+            "/api/v1/books/closed-months",
+            json!({"month": last_month}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(r.json["closed_through"], last_month);
+    let again = app
+        .post(
+            &sec,
+            "/api/v1/books/closed-months",
+            json!({"month": last_month}),
+        )
+        .await;
+    assert_eq!(again.status, 409, "{}", again.text);
+    assert_eq!(again.json["code"], "month_closed");
+
+    // A posting dated in the closed month goes into this one, saying which month it corrects.
+    let late = app
+        .post(&sec, "/api/v1/ledger/income", income(last_month_day, 1_000))
+        .await;
+    assert_eq!(late.status, 201, "{}", late.text);
+    assert_eq!(
+        late.json["occurred_on"],
+        first_of_this.to_string(),
+        "{}",
+        late.text
+    );
+    assert!(
+        late.json["description"]
+            .as_str()
+            .is_some_and(|d| d.contains(&format!("补记 {last_month} 的账"))),
+        "{}",
+        late.text
+    );
+    let after = app.get(&sec, &path).await;
+    assert_eq!(after.json["closed"], true);
+    assert_eq!(
+        after.json["vouchers"], before.json["vouchers"],
+        "the closed month is unchanged"
+    );
+    let now = vouchers(&app, collective).await;
+    assert_eq!(now["vouchers"].as_array().map(Vec::len), Some(1));
+    // Its files are final: the same bytes every time.
+    let file = format!("{path}&format=xlsx&closed=true&layout=blocks");
+    let one = app
+        .client
+        .get(app.url(&file))
+        .bearer_auth(&sec)
+        .send()
+        .await;
+    let two = app
+        .client
+        .get(app.url(&file))
+        .bearer_auth(&sec)
+        .send()
+        .await;
+    let (one, two) = match (one, two) {
+        (Ok(a), Ok(b)) => (
+            a.bytes().await.unwrap_or_default(),
+            b.bytes().await.unwrap_or_default(),
+        ),
+        _ => panic!("the downloads failed"),
+    };
+    assert!(one.len() > 1_000 && one.starts_with(b"PK"));
+    assert!(one == two, "a closed month's vouchers are byte-identical");
+    let closed = app.get(&sec, "/api/v1/books/closed-months").await;
+    assert_eq!(closed.json["closed_through"], last_month);
+    assert_eq!(
+        app.sql_i64("SELECT COUNT(*) FROM audit_log WHERE action = 'close_month'")
+            .await,
+        1
     );
 }

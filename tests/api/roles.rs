@@ -98,6 +98,8 @@ const POLICY: &[(&str, &str, &[&str])] = &[
     ("GET", "/api/v1/bills/{id}/exceptions", OFFICE),
     ("POST", "/api/v1/bills/{id}/items/{item}/resolution", OFFICE),
     ("GET", "/api/v1/books/charts", OFFICE),
+    ("GET", "/api/v1/books/closed-months", OFFICE),
+    ("POST", "/api/v1/books/closed-months", OFFICE),
     ("GET", "/api/v1/collectives/{id}/books/mapping", OFFICE),
     ("POST", "/api/v1/collectives/{id}/books/mapping", OFFICE),
     ("PUT", "/api/v1/collectives/{id}/books/chart", OFFICE),

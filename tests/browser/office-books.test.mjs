@@ -3,7 +3,7 @@
 // transactions that month, each voucher's debits equal to its credits and the month's too; she
 // downloads them as Excel, one block a voucher. The trial balance of the month has equal debits
 // and credits, and agrees with the vouchers. In the mapping she books cash in hand (101) from
-// today, and the page says so. The pages read in Chinese only and axe finds nothing serious.
+// today, and the page says so. She closes last month, and the page says its vouchers are final. The pages read in Chinese only and axe finds nothing serious.
 // Screenshots go to artifacts/browser/.
 
 import { test, before, after } from 'node:test';
@@ -99,6 +99,18 @@ test('the secretary reads a month’s vouchers and its trial balance, downloads 
   await allChinese('mapping');
   await axe('mapping');
   await page.screenshot({ path: path.join(ARTIFACTS, 'office-books-mapping.png'), fullPage: true });
+  // Close last month: its vouchers are final from then on.
+  const now = new Date();
+  const prev = new Date(now.getFullYear(), now.getMonth() - 1, 1);
+  const prevMonth = `${prev.getFullYear()}-${String(prev.getMonth() + 1).padStart(2, '0')}`;
+  await page.goto(`${base}/app/office#books?tab=vouchers&month=${prevMonth}`);
+  await page.getByTestId('vouchers-summary').waitFor();
+  await textOf(page.getByTestId('vouchers-summary'), prevMonth);
+  page.once('dialog', (d) => d.accept());
+  await page.getByTestId('vouchers-close').click();
+  await textOf(page.getByTestId('vouchers-closed'), '这个月已结账');
+  assert.equal((await http('GET', '/books/closed-months', { token: state.sec })).closed_through, prevMonth);
+  await allChinese('closed month');
   await noHorizontalScroll(page, 'books');
   assert.deepEqual(findings, [], findings.join('\n'));
   assert.deepEqual(pageErrors, []);

@@ -232,6 +232,7 @@ labels!(AuditAction {
     ResolveBillItem => "处理对账差异",
     MapBookAccount => "修改科目对照",
     ChooseChart => "选择会计制度",
+    CloseMonth => "结账",
 });
 
 labels!(Chart {

@@ -91,6 +91,23 @@ pub struct VoucherParams {
     /// For a file: `lines` (one voucher line per row, the default) or `blocks` (each voucher
     /// under its own heading row, with its totals).
     pub layout: Option<String>,
+    /// `true`: only a closed month's vouchers, final (409 `month_open` otherwise).
+    pub closed: Option<bool>,
+}
+
+/// Closes a month that is over, and every month before it.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CloseMonth {
+    /// `2026-11`.
+    pub month: String,
+}
+
+/// How far the books are closed.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ClosedOut {
+    /// The last closed month (`2026-11`); `null` when none is.
+    pub closed_through: Option<String>,
 }
 
 /// One line of a voucher.
@@ -127,6 +144,8 @@ pub struct VouchersOut {
     pub collective_id: i64,
     pub chart: Chart,
     pub month: String,
+    /// Whether the month is closed: then its vouchers and their numbers are final.
+    pub closed: bool,
     pub vouchers: Vec<VoucherOut>,
     pub debit_total_fen: i64,
     pub credit_total_fen: i64,

@@ -90,4 +90,6 @@ error_codes! {
     CaseOpen = "case_open",
     AlreadyReopened = "already_reopened",
     UnmappedPosting = "unmapped_posting",
+    MonthClosed = "month_closed",
+    MonthOpen = "month_open",
 }

@@ -8,7 +8,7 @@
 use super::csv_row;
 use crate::domain::format::{jin, yuan};
 use chrono::{Datelike, NaiveDate};
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
 
 /// One cell of the table, typed, so that CSV writes it as text and XLSX as a number.
 #[derive(Debug, Clone, PartialEq)]
@@ -110,6 +110,11 @@ pub fn xlsx(
     notes: &[&str],
 ) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
+    // A fixed creation time: the same table makes the same bytes (a closed month's vouchers are
+    // final, and a bookkeeper may compare two downloads).
+    book.set_properties(
+        &DocProperties::new().set_creation_datetime(&ExcelDateTime::from_ymd(2000, 1, 1)?),
+    );
     let bold = Format::new().set_bold().set_text_wrap();
     let money = Format::new().set_num_format("¥#,##0.00");
     let decimal = Format::new().set_num_format("#,##0.00");

@@ -3,10 +3,10 @@
 
 use crate::auth::roles::Office;
 use crate::dto::books::{
-    ChartOut, ChooseChart, MapAccount, MappingOut, MappingParams, TrialBalanceOut,
-    TrialBalanceParams, VoucherParams, VouchersOut,
+    ChartOut, ChooseChart, CloseMonth, ClosedOut, MapAccount, MappingOut, MappingParams,
+    TrialBalanceOut, TrialBalanceParams, VoucherParams, VouchersOut,
 };
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::{AppError, AppResult, ErrorCode, Problem};
 use crate::extract::{ApiJson, Auth};
 use crate::render::books::Layout;
 use crate::services::books;
@@ -20,6 +20,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(map_account)
         .service(choose_chart)
         .service(get_vouchers)
+        .service(closed_months)
+        .service(close_month)
         .service(get_trial_balance);
 }
 
@@ -104,6 +106,47 @@ pub async fn choose_chart(
     Ok(HttpResponse::Ok().json(out))
 }
 
+/// How far the books are closed.
+#[utoipa::path(tag = "books", responses((status = 200, body = ClosedOut)),
+    security(("bearer" = ["admin", "secretary"])))]
+#[get("/books/closed-months")]
+pub async fn closed_months(
+    _auth: Auth<Office>,
+    state: web::Data<AppState>,
+) -> AppResult<HttpResponse> {
+    let through = books::closed_through(&state.db.read).await?;
+    Ok(HttpResponse::Ok().json(ClosedOut {
+        closed_through: through.map(crate::domain::books::closing::month_text),
+    }))
+}
+
+/// Closes a month that is over, and every month before it: from then on a posting dated in it
+/// goes into the first open month, its description noting the month it corrects, so the month's
+/// vouchers and their numbers never change. Audited.
+#[utoipa::path(tag = "books", request_body = CloseMonth,
+    responses((status = 201, body = ClosedOut),
+        (status = 409, description = "closed already", body = Problem),
+        (status = 422, description = "not a month, or not over yet", body = Problem)),
+    security(("bearer" = ["admin", "secretary"])))]
+#[post("/books/closed-months")]
+pub async fn close_month(
+    auth: Auth<Office>,
+    state: web::Data<AppState>,
+    body: ApiJson<CloseMonth>,
+) -> AppResult<HttpResponse> {
+    let key = books::close_month(
+        &state.db,
+        &auth,
+        &body.value.month,
+        state.today(),
+        state.settings.books_collective_id,
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(ClosedOut {
+        closed_through: Some(crate::domain::books::closing::month_text(key)),
+    }))
+}
+
 /// A month's vouchers (记账凭证): each ledger transaction of the collective's books dated in it,
 /// numbered 记-0001 … by date and posting order, its lines in the chart's accounts with their
 /// auxiliary items (debits equal credits). As JSON, or as CSV or XLSX, one line a row
@@ -134,6 +177,12 @@ pub async fn get_vouchers(
         state.settings.books_collective_id,
     )
     .await?;
+    if q.closed == Some(true) && !v.closed {
+        return Err(AppError::Conflict {
+            code: ErrorCode::MonthOpen,
+            detail: format!("{} is not closed", q.month),
+        });
+    }
     let Some(format) = file else {
         return Ok(HttpResponse::Ok().json(v));
     };

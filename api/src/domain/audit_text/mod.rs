@@ -323,6 +323,10 @@ fn describe(c: &Ctx<'_>) -> String {
             Ctx::named(&c.names.collectives, id, "集体"),
             r.after_text("chart_label").unwrap_or("")
         ),
+        AuditAction::CloseMonth => format!(
+            "结账到 {}：这个月及以前的账不再变动",
+            r.after_text("month").unwrap_or("")
+        ),
         AuditAction::MapShopSku => {
             let target = match (r.after_i64("batch_id"), r.after_i64("product_id")) {
                 (Some(b), _) => c.batch(b),

@@ -2,5 +2,6 @@
 //! kind of ledger posting goes to, and vouchers and the trial balance made from the ledger.
 
 pub mod chart;
+pub mod closing;
 pub mod mapping;
 pub mod voucher;

@@ -3,10 +3,12 @@
 //! trial balance made from the ledger through that mapping.
 
 mod accounts;
+mod closing;
 mod entries;
 mod trial_balance;
 mod vouchers;
 
 pub use accounts::{charts, choose_chart, map_account, mapping};
+pub use closing::{close_month, closed_through, closed_through_for_posting};
 pub use trial_balance::trial_balance;
 pub use vouchers::vouchers;

@@ -122,10 +122,14 @@ pub async fn vouchers(
             total_fen: total,
         });
     }
+    let closed = super::closing::closed_through(db)
+        .await?
+        .is_some_and(|c| c >= crate::domain::books::closing::month_key(first));
     Ok(VouchersOut {
         collective_id,
         chart: books.chart(),
         month: month.to_owned(),
+        closed,
         vouchers: out,
         debit_total_fen: debit,
         credit_total_fen: credit,

@@ -2,6 +2,7 @@
 //! anything is written — and the rows are append-only in the database.
 
 use crate::db::Tx;
+use crate::domain::books::closing::redate;
 use crate::domain::settlement::Account;
 use crate::dto::Page;
 use crate::dto::money::{LedgerFilter, PostIncome, TransactionOut};
@@ -36,7 +37,8 @@ pub struct Header<'a> {
     pub actor: i64,
 }
 
-/// Writes a transaction and its entries; refuses (500) a set that does not balance.
+/// Writes a transaction and its entries; refuses (500) a set that does not balance. A posting
+/// dated in a closed month is dated the first open day instead, its description noting why.
 ///
 /// # Errors
 /// Unbalanced entries, or database errors.
@@ -47,6 +49,18 @@ pub async fn post(tx: &Tx, h: Header<'_>, entries: &[Entry]) -> AppResult<i64> {
             "refusing an unbalanced ledger transaction (Σ = {balance})"
         )));
     }
+    // A closed month takes nothing more: a posting dated in one goes into the first open day,
+    // saying which month it corrects.
+    let closed = crate::services::books::closed_through_for_posting(tx).await?;
+    let (occurred_on, description) = match redate(h.occurred_on, closed) {
+        Some((day, note)) => (day, format!("{}{note}", h.description)),
+        None => (h.occurred_on, h.description.to_owned()),
+    };
+    let h = Header {
+        occurred_on,
+        description: &description,
+        ..h
+    };
     let t = ledger_transaction::ActiveModel {
         kind: Set(h.kind),
         order_id: Set(h.order_id),
