@@ -141,6 +141,7 @@
     [/^a month such as \d{4}-\d{2}$/, () => '月份应写成 2026-11 这样'],
     [/^lines or blocks$/, () => '格式应是“每行一条分录”或“每张凭证一块”'],
     [/^only a month that is over can be closed$/, () => '这个月还没过完，过完后才能结账'],
+    [/^must be a day of the year$/, () => '应是这一年里的一天'],
     [/^json, csv or xlsx$/, () => '格式应是表格文件（CSV 或 Excel）'],
     // 报表的选项
     [/^is not a parameter of this (?:report|route)$/, () => '没有这一项'],

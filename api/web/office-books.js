@@ -1,6 +1,6 @@
 // 账簿：把村里的记账换成乡镇代理记账用的会计科目（2023 年《农村集体经济组织会计制度》或 2004 年的旧制度）。
 // 科目对照：每类记账记到哪个科目，从哪天起生效（只能从今天往后改）；记账凭证：按月看、下载 Excel、结账；
-// 科目余额表：任意期间的期初、本期借贷、期末，下载 Excel。金额以分计算，显示时换成元。
+// 科目余额表：任意期间的期初、本期借贷、期末，下载 Excel；收益表：一年的收益及收益分配表，和上年比。金额以分计算，显示时换成元。
 'use strict';
 
 (() => {
@@ -155,11 +155,40 @@
     await show();
   }
 
+  // ---------------------------------------------------------------- 收益及收益分配表
+
+  async function statementPanel(box, id, pick) {
+    const year = el('input', { testid: 'statement-year', inputmode: 'numeric', class: 'units', value: String(new Date().getFullYear()), 'aria-label': '年份', 'data-field': 'year' });
+    const result = el('div', { testid: 'statement-result' });
+    const show = async () => {
+      const y = window.Zhunong.halfWidth(year.value).trim();
+      const s = await api('GET', `/collectives/${id}/books/income-statement?year=${encodeURIComponent(y)}`);
+      const figure = (f) => (f === null ? '—' : o.money(f));
+      const list = el('table', { class: 'table', testid: 'statement' });
+      table(list, ['项目', { text: `${y} 年`, num: true }, { text: `${Number(y) - 1} 年`, num: true }],
+        s.lines.map((l, i) => ({ testid: `statement-line-${i}`, class: /^[一二三四五六]、/.test(l.label) ? 'group' : null,
+          cells: [l.label, figure(l.current_fen), figure(l.previous_fen)] })));
+      const file = (format, text, testid) => el('button', { type: 'button', class: 'btn', testid, text,
+        onclick: (ev) => run(ev.target, () => o.download(`/collectives/${id}/books/income-statement?year=${y}&format=${format}`, `收益及收益分配表_${y}.${format}`)) });
+      fill(result,
+        el('p', { class: 'lead', testid: 'statement-income', text: `${y} 年本年收益 ${o.money(s.income_fen)}，上年 ${o.money(s.previous_income_fen)}，${o.pct(s.change_percent)}。` }),
+        el('p', { class: 'muted', text: '收益分配部分（年初未分配收益、提取公积公益金、农户分配等）由乡镇代理记账填写，这里留空。' }),
+        el('div', { class: 'btns left' }, file('xlsx', '下载 Excel', 'statement-xlsx'), file('csv', '下载 CSV', 'statement-csv')),
+        el('div', { class: 'scroll', 'aria-label': '收益及收益分配表' }, list));
+    };
+    fill(box, el('section', { class: 'card' },
+      el('h2', { text: '收益及收益分配表' }),
+      el('div', { class: 'row wrap books-bar' }, el('label', { text: '集体' }), pick, el('label', { text: '年份' }), year,
+        el('button', { type: 'button', class: 'btn primary', testid: 'statement-show', text: '查看', onclick: (ev) => run(ev.target, show) })),
+      result));
+    await show();
+  }
+
   // ---------------------------------------------------------------- 视图
 
   async function show(params) {
-    const tab = ['mapping', 'vouchers', 'trial'].includes(params.get('tab')) ? params.get('tab') : 'vouchers';
-    fill($('books-tabs'), o.tabs('books', [['vouchers', '记账凭证'], ['trial', '科目余额表'], ['mapping', '科目对照']], tab));
+    const tab = ['mapping', 'vouchers', 'trial', 'statement'].includes(params.get('tab')) ? params.get('tab') : 'vouchers';
+    fill($('books-tabs'), o.tabs('books', [['vouchers', '记账凭证'], ['trial', '科目余额表'], ['statement', '收益表'], ['mapping', '科目对照']], tab));
     const box = $('books-panel');
     fill(box, el('p', { class: 'empty', text: '正在加载……' }));
     await run(null, async () => {
@@ -170,6 +199,7 @@
       }
       if (tab === 'mapping') await mappingPanel(box, id, pick);
       else if (tab === 'trial') await trialPanel(box, id, pick);
+      else if (tab === 'statement') await statementPanel(box, id, pick);
       else await vouchersPanel(box, id, pick, params);
     });
   }

@@ -190,6 +190,31 @@ async fn a_months_vouchers_balance_and_the_trial_balance_agrees_with_them_and_th
         20_000 + 300_000 - 5_000
     );
 
+    // The income statement of the year to date: 经营收入 is 501's movement, and with no costs
+    // it is the year's income; nothing the year before.
+    let st = app
+        .get(
+            &sec,
+            &format!(
+                "/api/v1/collectives/{keeper}/books/income-statement?year={year}&to={}",
+                today()
+            ),
+        )
+        .await;
+    assert_eq!(st.status, 200, "{}", st.text);
+    assert_eq!(st.json["lines"][0]["label"], "一、经营收入");
+    assert_eq!(i(&st.json["lines"][0]["current_fen"]), 301_000);
+    assert_eq!(i(&st.json["income_fen"]), 301_000);
+    assert_eq!(st.json["change_percent"], Value::Null);
+    let distribution = st.json["lines"]
+        .as_array()
+        .and_then(|l| l.last().cloned())
+        .unwrap_or_default();
+    assert_eq!(
+        (distribution["label"].as_str(), &distribution["current_fen"]),
+        (Some("六、年末未分配收益"), &Value::Null)
+    );
+
     // The neighbour's books hold only its commission, owed to it by the keeping collective.
     let v2 = vouchers(&app, other).await;
     let list2 = assert_vouchers_whole(&v2);

@@ -63,6 +63,34 @@ async fn the_demo_gives_every_card_real_figures_and_books_that_balance() {
         "{}",
         income.text
     );
+    // The income statement in the official chart says the same: the year's 本年收益 against the
+    // year before's, from the books.
+    let statement = app
+        .get(
+            &sec,
+            &format!(
+                "/api/v1/collectives/{}/books/income-statement?year={year}",
+                story.collectives[0]
+            ),
+        )
+        .await;
+    assert_eq!(statement.status, 200, "{}", statement.text);
+    let line = |label: &str| {
+        statement.json["lines"]
+            .as_array()
+            .and_then(|l| l.iter().find(|x| x["label"] == label))
+            .map(|x| x["current_fen"].as_i64())
+    };
+    assert_eq!(
+        (
+            statement.json["income_fen"].as_i64(),
+            line("四、本年收益"),
+            statement.json["change_percent"].as_str()
+        ),
+        (Some(116_710_000), Some(Some(116_710_000)), Some("45.89")),
+        "{}",
+        statement.text
+    );
     let categories: Vec<&str> = income.json["categories"]
         .as_array()
         .map(|a| a.iter().filter_map(|c| c["category"].as_str()).collect())

@@ -2,7 +2,8 @@
 // the demo village. The secretary opens the newest month's vouchers: as many as the ledger has
 // transactions that month, each voucher's debits equal to its credits and the month's too; she
 // downloads them as Excel, one block a voucher. The trial balance of the month has equal debits
-// and credits, and agrees with the vouchers. In the mapping she books cash in hand (101) from
+// and credits, and agrees with the vouchers. The year's income statement has the story's 1,167,100
+// yuan, +45.89 % on the year before. In the mapping she books cash in hand (101) from
 // today, and the page says so. She closes last month, and the page says its vouchers are final. The pages read in Chinese only and axe finds nothing serious.
 // Screenshots go to artifacts/browser/.
 
@@ -89,6 +90,13 @@ test('the secretary reads a month’s vouchers and its trial balance, downloads 
   await page.getByTestId('trial-501').waitFor();
   await allChinese('trial balance');
   await axe('trial balance');
+
+  // The year's income statement: the story's 1,167,100 yuan, +45.89 % on the year before.
+  await page.getByTestId('tab-statement').click();
+  await textOf(page.getByTestId('statement-income'), '本年收益 ¥1,167,100.00，上年 ¥800,000.00，+45.89%');
+  await textOf(page.getByTestId('statement-line-0'), '一、经营收入');
+  await allChinese('income statement');
+  await axe('income statement');
 
   // Cash in hand from today on.
   await page.getByTestId('tab-mapping').click();

@@ -199,3 +199,39 @@ pub struct TrialBalanceOut {
     /// Over every account: debits equal credits, and the balances sum to zero.
     pub totals: BalanceOut,
 }
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct IncomeStatementParams {
+    pub year: i32,
+    /// The last day counted, for the year to date (default the year's end). The year before is
+    /// taken over the same span.
+    pub to: Option<NaiveDate>,
+    /// `json` (the default), `csv` or `xlsx`.
+    pub format: Option<String>,
+}
+
+/// One line of the income statement; `null` figures for the distribution lines, which the
+/// bookkeeper keeps.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct IncomeStatementLineOut {
+    pub label: String,
+    pub current_fen: Option<i64>,
+    pub previous_fen: Option<i64>,
+}
+
+/// The income statement (收益及收益分配表) of a year or the year to date, beside the same span of
+/// the year before.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct IncomeStatementOut {
+    pub collective_id: i64,
+    pub chart: Chart,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub lines: Vec<IncomeStatementLineOut>,
+    /// The year's income (本年收益), and the year before's over the same span.
+    pub income_fen: i64,
+    pub previous_income_fen: i64,
+    /// Change on the year before in percent, to two decimals ("45.89"); null when it had none.
+    pub change_percent: Option<String>,
+}

@@ -2,7 +2,7 @@
 //! block a voucher) and the trial balance with its balances on the side they stand.
 
 use super::table::Cell;
-use crate::dto::books::{BalanceOut, TrialBalanceOut, VouchersOut};
+use crate::dto::books::{BalanceOut, IncomeStatementOut, TrialBalanceOut, VouchersOut};
 
 /// How a voucher file is laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -184,5 +184,26 @@ pub fn trial_balance(t: &TrialBalanceOut) -> (Vec<String>, Vec<Vec<Cell>>) {
         Cell::Yuan(side_sum(|b| b.closing_fen, false)),
     ]);
     rows.push(total);
+    (headers, rows)
+}
+
+/// The income statement as rows: each line with this period's and the year before's figure
+/// (empty where the bookkeeper keeps it).
+pub fn income_statement(s: &IncomeStatementOut) -> (Vec<String>, Vec<Vec<Cell>>) {
+    let headers = ["项目", "本年金额（元）", "上年同期（元）"]
+        .map(String::from)
+        .to_vec();
+    let figure = |f: Option<i64>| f.map_or_else(blank, Cell::Yuan);
+    let rows = s
+        .lines
+        .iter()
+        .map(|l| {
+            vec![
+                text(&l.label),
+                figure(l.current_fen),
+                figure(l.previous_fen),
+            ]
+        })
+        .collect();
     (headers, rows)
 }

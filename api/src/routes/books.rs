@@ -1,10 +1,12 @@
 //! The collective's books in the official shape: the charts, each collective's chart and
-//! mapping of postings to accounts, a month's vouchers and a period's trial balance.
+//! mapping of postings to accounts, a month's vouchers, closing months, a period's trial balance
+//! and a year's income statement.
 
 use crate::auth::roles::Office;
 use crate::dto::books::{
-    ChartOut, ChooseChart, CloseMonth, ClosedOut, MapAccount, MappingOut, MappingParams,
-    TrialBalanceOut, TrialBalanceParams, VoucherParams, VouchersOut,
+    ChartOut, ChooseChart, CloseMonth, ClosedOut, IncomeStatementOut, IncomeStatementParams,
+    MapAccount, MappingOut, MappingParams, TrialBalanceOut, TrialBalanceParams, VoucherParams,
+    VouchersOut,
 };
 use crate::error::{AppError, AppResult, ErrorCode, Problem};
 use crate::extract::{ApiJson, Auth};
@@ -22,7 +24,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(get_vouchers)
         .service(closed_months)
         .service(close_month)
-        .service(get_trial_balance);
+        .service(get_trial_balance)
+        .service(get_income_statement);
 }
 
 /// The charts of accounts built in: 财会〔2023〕14号 (42 accounts) and 财会〔2004〕12号.
@@ -230,6 +233,45 @@ pub async fn get_trial_balance(
         "科目余额表",
         &format!("科目余额表-{}-{}", q.from, q.to),
         &format!("trial-balance-{}-{}", q.from, q.to),
+        &headers,
+        &rows,
+    )
+}
+
+/// The income statement (收益及收益分配表) of a year, or the year to date (`to`), beside the same
+/// span of the year before: the chart's lines in order, each account's movement and the
+/// subtotals, down to the year's income (本年收益) and its change on the year before. The
+/// distribution lines are the bookkeeper's and come empty. As JSON, CSV or XLSX.
+#[utoipa::path(tag = "books", params(IncomeStatementParams),
+    responses((status = 200, body = IncomeStatementOut), (status = 404, body = Problem),
+        (status = 409, description = "a posting that maps to no account of the chart", body = Problem),
+        (status = 422, body = Problem)),
+    security(("bearer" = ["admin", "secretary"])))]
+#[get("/collectives/{id}/books/income-statement")]
+pub async fn get_income_statement(
+    _auth: Auth<Office>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    q: web::Query<IncomeStatementParams>,
+) -> AppResult<HttpResponse> {
+    let file = file_format(q.format.as_deref())?;
+    let s = books::income_statement(
+        &state.db.read,
+        id.into_inner(),
+        q.year,
+        q.to,
+        state.settings.books_collective_id,
+    )
+    .await?;
+    let Some(format) = file else {
+        return Ok(HttpResponse::Ok().json(s));
+    };
+    let (headers, rows) = crate::render::books::income_statement(&s);
+    super::table_file::respond(
+        format,
+        "收益及收益分配表",
+        &format!("收益及收益分配表-{}", q.year),
+        &format!("income-statement-{}", q.year),
         &headers,
         &rows,
     )

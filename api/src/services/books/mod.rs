@@ -5,10 +5,12 @@
 mod accounts;
 mod closing;
 mod entries;
+mod statement;
 mod trial_balance;
 mod vouchers;
 
 pub use accounts::{charts, choose_chart, map_account, mapping};
 pub use closing::{close_month, closed_through, closed_through_for_posting};
+pub use statement::income_statement;
 pub use trial_balance::trial_balance;
 pub use vouchers::vouchers;
