@@ -112,7 +112,9 @@
         el('div', { class: 'btns left' },
           file('format=xlsx&layout=lines', `记账凭证_${month.value}.xlsx`, '下载 Excel（每行一条分录）', 'vouchers-xlsx'),
           file('format=xlsx&layout=blocks', `记账凭证_${month.value}_按凭证.xlsx`, '下载 Excel（每张凭证一块）', 'vouchers-xlsx-blocks'),
-          file('format=csv', `记账凭证_${month.value}.csv`, '下载 CSV', 'vouchers-csv')),
+          file('format=csv', `记账凭证_${month.value}.csv`, '下载 CSV', 'vouchers-csv'),
+          el('button', { type: 'button', class: 'btn', testid: 'vouchers-print', text: '打印凭证（A5 横向）',
+            onclick: (ev) => run(ev.target, () => o.download(`/collectives/${id}/books/vouchers/print?month=${month.value}`, null)) })),
         el('div', { class: 'scroll', 'aria-label': '记账凭证' }, list));
     };
     fill(box, el('section', { class: 'card' },

@@ -171,6 +171,29 @@ async fn a_months_vouchers_balance_and_the_trial_balance_agrees_with_them_and_th
         "weigh ticket and payment"
     );
 
+    // Printed: one voucher a page, its total in capitals, the boxes to sign.
+    let print = app
+        .get(
+            &sec,
+            &format!(
+                "/api/v1/collectives/{keeper}/books/vouchers/print?month={}",
+                month()
+            ),
+        )
+        .await;
+    assert_eq!(print.status, 200, "{}", print.text);
+    assert_eq!(print.text.matches("<section class=\"voucher\">").count(), 4);
+    for words in [
+        "记-0001",
+        "核算单位：红光村",
+        "人民币（大写）壹佰元整",
+        "会计主管：",
+        "出纳：",
+        "制单：",
+    ] {
+        assert!(print.text.contains(words), "{words}: {}", print.text);
+    }
+
     let t = trial(&app, keeper).await;
     assert_trial_whole(&t, &v);
     // 501: its commission and the rent, as the income report has them.

@@ -106,6 +106,11 @@ const POLICY: &[(&str, &str, &[&str])] = &[
     ("GET", "/api/v1/collectives/{id}/books/vouchers", OFFICE),
     (
         "GET",
+        "/api/v1/collectives/{id}/books/vouchers/print",
+        OFFICE,
+    ),
+    (
+        "GET",
         "/api/v1/collectives/{id}/books/trial-balance",
         OFFICE,
     ),

@@ -78,6 +78,13 @@ test('the secretary reads a month’s vouchers and its trial balance, downloads 
   assert.match(d.suggestedFilename(), /^记账凭证_\d{4}-\d{2}_按凭证\.xlsx$/);
   const book = await readFile(await d.path());
   assert.equal(book.subarray(0, 2).toString(), 'PK', 'an XLSX is a zip');
+  // Printed, one voucher to an A5 page, with the boxes to sign.
+  const [printed] = await Promise.all([page.waitForEvent('popup'), page.getByTestId('vouchers-print').click()]);
+  await printed.waitForLoadState();
+  await printed.locator('section.voucher').first().waitFor();
+  assert.equal(await printed.locator('section.voucher').count(), v.vouchers.length);
+  assert.match(await printed.locator('section.voucher').first().innerText(), /合计：人民币（大写）.+[整分][\s\S]*制单：/);
+  await printed.close();
 
   // The trial balance of the same month: debits equal credits, and they are the vouchers'.
   await page.getByTestId('tab-trial').click();

@@ -13,6 +13,7 @@ pub mod qr;
 pub mod report;
 pub mod table;
 pub mod trace_page;
+pub mod vouchers_print;
 
 /// A print page. `origin` (`http://host:port`) is put before the links to the style sheet and
 /// script: the pages open such a page from a `blob:` address, which resolves no relative link.

@@ -22,6 +22,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(map_account)
         .service(choose_chart)
         .service(get_vouchers)
+        .service(print_vouchers)
         .service(closed_months)
         .service(close_month)
         .service(get_trial_balance)
@@ -198,6 +199,44 @@ pub async fn get_vouchers(
         &headers,
         &rows,
     )
+}
+
+/// A month's vouchers as a printable page: one to an A5 sheet in landscape, its total in capitals,
+/// with the boxes to sign (会计主管, 记账, 审核, 出纳, 制单).
+#[utoipa::path(tag = "books", params(VoucherParams),
+    responses((status = 200, description = "printable page", content_type = "text/html", body = String),
+        (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = ["admin", "secretary"])))]
+#[get("/collectives/{id}/books/vouchers/print")]
+pub async fn print_vouchers(
+    _auth: Auth<Office>,
+    req: actix_web::HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    q: web::Query<VoucherParams>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let v = books::vouchers(
+        &state.db.read,
+        id,
+        &q.month,
+        state.settings.books_collective_id,
+    )
+    .await?;
+    if q.closed == Some(true) && !v.closed {
+        return Err(AppError::Conflict {
+            code: ErrorCode::MonthOpen,
+            detail: format!("{} is not closed", q.month),
+        });
+    }
+    let unit = books::collective_name(&state.db.read, id).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(crate::render::vouchers_print::html_page(
+            &v,
+            &unit,
+            &crate::routes::answers::request_origin(&req),
+        )))
 }
 
 /// The trial balance (科目余额表) of a period of at most three years: per account and auxiliary

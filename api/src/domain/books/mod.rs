@@ -5,4 +5,5 @@ pub mod chart;
 pub mod closing;
 pub mod mapping;
 pub mod statement;
+pub mod upper;
 pub mod voucher;

@@ -60,6 +60,18 @@ pub async fn keeper(db: &impl ConnectionTrait, setting: Option<i64>) -> AppResul
         .ok_or(AppError::NotFound("collective"))
 }
 
+/// The collective's name, as its books are headed.
+///
+/// # Errors
+/// 404 for an unknown collective.
+pub async fn collective_name(db: &impl ConnectionTrait, id: i64) -> AppResult<String> {
+    Ok(collective::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("collective"))?
+        .name)
+}
+
 /// A collective's books as they map postings: its chart and mapping rows.
 pub struct Books {
     pub collective: collective::Model,

@@ -9,7 +9,7 @@ mod statement;
 mod trial_balance;
 mod vouchers;
 
-pub use accounts::{charts, choose_chart, map_account, mapping};
+pub use accounts::{charts, choose_chart, collective_name, map_account, mapping};
 pub use closing::{close_month, closed_through, closed_through_for_posting};
 pub use statement::income_statement;
 pub use trial_balance::trial_balance;
