@@ -146,7 +146,9 @@
         { empty: '这段时间没有记账。' });
       const file = (format, text, testid) => el('button', { type: 'button', class: 'btn', testid, text,
         onclick: (ev) => run(ev.target, () => o.download(`/collectives/${id}/books/trial-balance?from=${from.value}&to=${to.value}&format=${format}`, `科目余额表_${from.value}_${to.value}.${format}`)) });
-      fill(result, el('div', { class: 'btns left' }, file('xlsx', '下载 Excel', 'trial-xlsx'), file('csv', '下载 CSV', 'trial-csv')),
+      const print = el('button', { type: 'button', class: 'btn', testid: 'trial-print', text: '打印',
+        onclick: (ev) => run(ev.target, () => o.download(`/collectives/${id}/books/trial-balance/print?from=${from.value}&to=${to.value}`, null)) });
+      fill(result, el('div', { class: 'btns left' }, file('xlsx', '下载 Excel', 'trial-xlsx'), file('csv', '下载 CSV', 'trial-csv'), print),
         el('div', { class: 'scroll', 'aria-label': '科目余额表' }, list));
     };
     fill(box, el('section', { class: 'card' },

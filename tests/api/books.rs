@@ -278,6 +278,27 @@ async fn a_months_vouchers_balance_and_the_trial_balance_agrees_with_them_and_th
         csv.text
     );
     assert!(csv.text.contains("内部往来"), "{}", csv.text);
+    let print = app
+        .get(
+            &sec,
+            &format!(
+                "/api/v1/collectives/{keeper}/books/trial-balance/print?from={}-01&to={}",
+                month(),
+                today()
+            ),
+        )
+        .await;
+    assert_eq!(print.status, 200, "{}", print.text);
+    for words in [
+        "科目余额表",
+        "期初余额",
+        "本期发生额",
+        "期末余额",
+        "113",
+        "种植户 君宇家庭农场",
+    ] {
+        assert!(print.text.contains(words), "{words}: {}", print.text);
+    }
 }
 
 #[tokio::test]
@@ -409,6 +430,29 @@ async fn a_mapping_applies_from_its_day_is_audited_and_never_leaves_the_chart() 
             .contains("会计制度改为村集体经济组织会计制度（2004）"),
         "{}",
         audit.text
+    );
+    // A refund reverses the settlement: the reversal's voucher names the one it reverses.
+    let refund = app
+        .post(
+            &sec,
+            &format!("/api/v1/orders/{}/payments", orders[0]),
+            json!({"amount_fen": -1_000, "method": "wechat_pay", "reason": "坏果"}),
+        )
+        .await;
+    assert_eq!(refund.status, 201, "{}", refund.text);
+    let v = vouchers(&app, collective).await;
+    assert_vouchers_whole(&v);
+    let summaries: Vec<&str> = v["vouchers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|x| x["summary"].as_str())
+        .collect();
+    assert_eq!(summaries.len(), 3, "{summaries:?}");
+    assert!(
+        summaries[1].starts_with("冲销 ZN")
+            && summaries[1].ends_with(&format!("（冲 {} 记-0001）", month())),
+        "{summaries:?}"
     );
     // A mapping row cannot be edited in place.
     let db = app.raw_db().await;

@@ -2,6 +2,7 @@
 //! CSV that Excel opens (UTF-8 with a BOM). No templates engine: small pages, escaped by hand.
 
 pub mod books;
+pub mod books_print;
 pub mod file_stream;
 pub mod labels;
 pub mod live_orders;
@@ -13,7 +14,6 @@ pub mod qr;
 pub mod report;
 pub mod table;
 pub mod trace_page;
-pub mod vouchers_print;
 
 /// A print page. `origin` (`http://host:port`) is put before the links to the style sheet and
 /// script: the pages open such a page from a `blob:` address, which resolves no relative link.

@@ -26,6 +26,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(closed_months)
         .service(close_month)
         .service(get_trial_balance)
+        .service(print_trial_balance)
         .service(get_income_statement);
 }
 
@@ -232,7 +233,7 @@ pub async fn print_vouchers(
     let unit = books::collective_name(&state.db.read, id).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .body(crate::render::vouchers_print::html_page(
+        .body(crate::render::books_print::vouchers_page(
             &v,
             &unit,
             &crate::routes::answers::request_origin(&req),
@@ -275,6 +276,38 @@ pub async fn get_trial_balance(
         &headers,
         &rows,
     )
+}
+
+/// The trial balance as a printable page.
+#[utoipa::path(tag = "books", params(TrialBalanceParams),
+    responses((status = 200, description = "printable page", content_type = "text/html", body = String),
+        (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = ["admin", "secretary"])))]
+#[get("/collectives/{id}/books/trial-balance/print")]
+pub async fn print_trial_balance(
+    _auth: Auth<Office>,
+    req: actix_web::HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    q: web::Query<TrialBalanceParams>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let t = books::trial_balance(
+        &state.db.read,
+        id,
+        q.from,
+        q.to,
+        state.settings.books_collective_id,
+    )
+    .await?;
+    let unit = books::collective_name(&state.db.read, id).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(crate::render::books_print::trial_balance_page(
+            &t,
+            &unit,
+            &crate::routes::answers::request_origin(&req),
+        )))
 }
 
 /// The income statement (收益及收益分配表) of a year, or the year to date (`to`), beside the same

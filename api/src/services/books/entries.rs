@@ -5,7 +5,7 @@ use super::accounts::Books;
 use crate::domain::books::mapping::{Auxiliary, EntryAccount, kind_of};
 use crate::domain::books::voucher::{self, Line};
 use crate::error::{AppError, AppResult, ErrorCode};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -251,4 +251,41 @@ pub async fn opening(
         start = Some(end);
     }
     Ok(out)
+}
+
+/// The voucher number of transaction `id`, dated `on`, in the books: its place in its month by
+/// date and posting order (a reversal's voucher names the voucher it reverses).
+///
+/// # Errors
+/// Database errors.
+pub async fn number_of(
+    db: &impl ConnectionTrait,
+    books: &Books,
+    id: i64,
+    on: NaiveDate,
+) -> AppResult<usize> {
+    use sea_orm::Condition;
+    let first = on.with_day(1).unwrap_or(on);
+    let q = ledger_entry::Entity::find()
+        .select_only()
+        .column_as(
+            Expr::col(ledger_entry::Column::TransactionId).count_distinct(),
+            "n",
+        )
+        .filter(ledger_entry::Column::OccurredOn.gte(first))
+        .filter(
+            Condition::any()
+                .add(ledger_entry::Column::OccurredOn.lt(on))
+                .add(
+                    Condition::all()
+                        .add(ledger_entry::Column::OccurredOn.eq(on))
+                        .add(ledger_entry::Column::TransactionId.lt(id)),
+                ),
+        );
+    let before: i64 = of_books(q, books)
+        .into_tuple::<i64>()
+        .one(db)
+        .await?
+        .unwrap_or(0);
+    Ok(usize::try_from(before).unwrap_or(0) + 1)
 }

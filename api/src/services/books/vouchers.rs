@@ -49,6 +49,11 @@ pub async fn vouchers(
     let headers =
         crate::services::rows::by_id::<ledger_transaction::Entity>(db, txns.iter().map(|t| t.id))
             .await?;
+    let reversed = crate::services::rows::by_id::<ledger_transaction::Entity>(
+        db,
+        headers.values().filter_map(|h| h.reverses_id),
+    )
+    .await?;
     let orders: Vec<i64> = headers.values().filter_map(|h| h.order_id).collect();
     let originals = originals(db, &orders).await?;
     let products = products(db, &orders).await?;
@@ -81,6 +86,18 @@ pub async fn vouchers(
         ) {
             summary.push(' ');
             summary.push_str(word);
+        }
+        // A reversal names the voucher it reverses: `（冲 2026-11 记-0003）`.
+        if let Some(r) = header
+            .and_then(|h| h.reverses_id)
+            .and_then(|r| reversed.get(&r))
+        {
+            let n = entries::number_of(db, &books, r.id, r.occurred_on).await?;
+            summary.push_str(&format!(
+                "（冲 {} {}）",
+                r.occurred_on.format("%Y-%m"),
+                number(n)
+            ));
         }
         let summary: String = summary.chars().take(200).collect();
         let mut total = 0;
