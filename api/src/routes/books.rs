@@ -8,7 +8,7 @@ use crate::dto::books::{
     MapAccount, MappingOut, MappingParams, TrialBalanceOut, TrialBalanceParams, VoucherParams,
     VouchersOut,
 };
-use crate::error::{AppError, AppResult, ErrorCode, Problem};
+use crate::error::{AppError, AppResult, Problem};
 use crate::extract::{ApiJson, Auth};
 use crate::render::books::Layout;
 use crate::services::books;
@@ -179,15 +179,10 @@ pub async fn get_vouchers(
         &state.db.read,
         id,
         &q.month,
+        q.closed == Some(true),
         state.settings.books_collective_id,
     )
     .await?;
-    if q.closed == Some(true) && !v.closed {
-        return Err(AppError::Conflict {
-            code: ErrorCode::MonthOpen,
-            detail: format!("{} is not closed", q.month),
-        });
-    }
     let Some(format) = file else {
         return Ok(HttpResponse::Ok().json(v));
     };
@@ -221,23 +216,16 @@ pub async fn print_vouchers(
         &state.db.read,
         id,
         &q.month,
+        q.closed == Some(true),
         state.settings.books_collective_id,
     )
     .await?;
-    if q.closed == Some(true) && !v.closed {
-        return Err(AppError::Conflict {
-            code: ErrorCode::MonthOpen,
-            detail: format!("{} is not closed", q.month),
-        });
-    }
     let unit = books::collective_name(&state.db.read, id).await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(crate::render::books_print::vouchers_page(
-            &v,
-            &unit,
-            &crate::routes::answers::request_origin(&req),
-        )))
+    Ok(print_page(crate::render::books_print::vouchers_page(
+        &v,
+        &unit,
+        &crate::routes::answers::request_origin(&req),
+    )))
 }
 
 /// The trial balance (科目余额表) of a period of at most three years: per account and auxiliary
@@ -301,13 +289,11 @@ pub async fn print_trial_balance(
     )
     .await?;
     let unit = books::collective_name(&state.db.read, id).await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(crate::render::books_print::trial_balance_page(
-            &t,
-            &unit,
-            &crate::routes::answers::request_origin(&req),
-        )))
+    Ok(print_page(crate::render::books_print::trial_balance_page(
+        &t,
+        &unit,
+        &crate::routes::answers::request_origin(&req),
+    )))
 }
 
 /// The income statement (收益及收益分配表) of a year, or the year to date (`to`), beside the same
@@ -347,6 +333,12 @@ pub async fn get_income_statement(
         &headers,
         &rows,
     )
+}
+
+fn print_page(body: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(body)
 }
 
 /// `None` for JSON (the default), else the file.

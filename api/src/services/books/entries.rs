@@ -9,6 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect,
+    Select,
 };
 use std::collections::HashMap;
 use zhunong_entity::enums::{IncomeCategory, PostingKind};
@@ -109,6 +110,20 @@ impl Names {
     }
 }
 
+/// Entries summed per ledger account (account, grower, collective, category, then Σ fen), grouped
+/// by the columns `by` first, which come first in each row.
+fn summed(by: &[ledger_entry::Column]) -> Select<ledger_entry::Entity> {
+    use ledger_entry::Column as C;
+    let mut q = ledger_entry::Entity::find().select_only();
+    for c in by
+        .iter()
+        .chain(&[C::Account, C::GrowerId, C::CollectiveId, C::Category])
+    {
+        q = q.column(*c).group_by(*c);
+    }
+    q.column_as(Expr::col(C::AmountFen).sum().cast_as("BIGINT"), "amount")
+}
+
 /// What the collective's books hold of the ledger: the keeping collective's every entry,
 /// another's only those on its own account.
 fn of_books<Q: QueryFilter>(q: Q, books: &Books) -> Q {
@@ -129,29 +144,13 @@ pub async fn transactions(
     from: NaiveDate,
     to: NaiveDate,
 ) -> AppResult<Vec<Transaction>> {
-    let q = ledger_entry::Entity::find()
-        .select_only()
-        .column(ledger_entry::Column::TransactionId)
-        .column(ledger_entry::Column::OccurredOn)
-        .column(ledger_entry::Column::Account)
-        .column(ledger_entry::Column::GrowerId)
-        .column(ledger_entry::Column::CollectiveId)
-        .column(ledger_entry::Column::Category)
-        .column_as(
-            Expr::col(ledger_entry::Column::AmountFen)
-                .sum()
-                .cast_as("BIGINT"),
-            "amount",
-        )
-        .filter(ledger_entry::Column::OccurredOn.between(from, to))
-        .group_by(ledger_entry::Column::TransactionId)
-        .group_by(ledger_entry::Column::OccurredOn)
-        .group_by(ledger_entry::Column::Account)
-        .group_by(ledger_entry::Column::GrowerId)
-        .group_by(ledger_entry::Column::CollectiveId)
-        .group_by(ledger_entry::Column::Category)
-        .order_by_asc(ledger_entry::Column::OccurredOn)
-        .order_by_asc(ledger_entry::Column::TransactionId);
+    let q = summed(&[
+        ledger_entry::Column::TransactionId,
+        ledger_entry::Column::OccurredOn,
+    ])
+    .filter(ledger_entry::Column::OccurredOn.between(from, to))
+    .order_by_asc(ledger_entry::Column::OccurredOn)
+    .order_by_asc(ledger_entry::Column::TransactionId);
     type Row = (
         i64,
         NaiveDate,
@@ -224,23 +223,7 @@ pub async fn opening(
     let mut start: Option<NaiveDate> = None;
     let mut out = Vec::new();
     for end in cuts {
-        let mut q = ledger_entry::Entity::find()
-            .select_only()
-            .column(ledger_entry::Column::Account)
-            .column(ledger_entry::Column::GrowerId)
-            .column(ledger_entry::Column::CollectiveId)
-            .column(ledger_entry::Column::Category)
-            .column_as(
-                Expr::col(ledger_entry::Column::AmountFen)
-                    .sum()
-                    .cast_as("BIGINT"),
-                "amount",
-            )
-            .filter(ledger_entry::Column::OccurredOn.lt(end))
-            .group_by(ledger_entry::Column::Account)
-            .group_by(ledger_entry::Column::GrowerId)
-            .group_by(ledger_entry::Column::CollectiveId)
-            .group_by(ledger_entry::Column::Category);
+        let mut q = summed(&[]).filter(ledger_entry::Column::OccurredOn.lt(end));
         if let Some(s) = start {
             q = q.filter(ledger_entry::Column::OccurredOn.gte(s));
         }

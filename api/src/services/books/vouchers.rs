@@ -7,7 +7,7 @@ use crate::domain::books::chart;
 use crate::domain::books::mapping::Auxiliary;
 use crate::domain::books::voucher::number;
 use crate::dto::books::{VoucherLineOut, VoucherOut, VouchersOut};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use chrono::{Datelike, NaiveDate};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -32,17 +32,29 @@ pub fn month_days(month: &str) -> AppResult<(NaiveDate, NaiveDate)> {
     Ok((first, last))
 }
 
-/// The month's vouchers of the collective's books.
+/// The month's vouchers of the collective's books; with `closed_only`, only a closed month's,
+/// which are final.
 ///
 /// # Errors
-/// 404 for an unknown collective; 422 for a bad month; 409 `unmapped_posting`.
+/// 404 for an unknown collective; 422 for a bad month; 409 `unmapped_posting`, or `month_open`
+/// for a month not closed when `closed_only`.
 pub async fn vouchers(
     db: &impl ConnectionTrait,
     collective_id: i64,
     month: &str,
+    closed_only: bool,
     keeper_setting: Option<i64>,
 ) -> AppResult<VouchersOut> {
     let (first, last) = month_days(month)?;
+    let closed = super::closing::closed_through(db)
+        .await?
+        .is_some_and(|c| c >= crate::domain::books::closing::month_key(first));
+    if closed_only && !closed {
+        return Err(AppError::Conflict {
+            code: ErrorCode::MonthOpen,
+            detail: format!("{month} is not closed"),
+        });
+    }
     let books = Books::load(db, collective_id, keeper_setting).await?;
     let names = Names::load(db).await?;
     let txns = entries::transactions(db, &books, first, last).await?;
@@ -139,9 +151,6 @@ pub async fn vouchers(
             total_fen: total,
         });
     }
-    let closed = super::closing::closed_through(db)
-        .await?
-        .is_some_and(|c| c >= crate::domain::books::closing::month_key(first));
     Ok(VouchersOut {
         collective_id,
         chart: books.chart(),
