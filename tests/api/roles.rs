@@ -114,6 +114,16 @@ const POLICY: &[(&str, &str, &[&str])] = &[
         "/api/v1/collectives/{id}/books/trial-balance",
         OFFICE,
     ),
+    (
+        "GET",
+        "/api/v1/collectives/{id}/books/trial-balance/print",
+        OFFICE,
+    ),
+    (
+        "GET",
+        "/api/v1/collectives/{id}/books/income-statement",
+        OFFICE,
+    ),
     ("POST", "/api/v1/parcels/{id}/ship", YARD),
     ("POST", "/api/v1/parcels/{id}/deliver", YARD),
     ("POST", "/api/v1/parcels/{id}/unpack", YARD),
