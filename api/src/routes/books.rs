@@ -183,18 +183,14 @@ pub async fn get_vouchers(
         state.settings.books_collective_id,
     )
     .await?;
-    let Some(format) = file else {
-        return Ok(HttpResponse::Ok().json(v));
-    };
-    let (headers, rows) = crate::render::books::vouchers(&v, layout);
-    super::table_file::respond(
-        format,
+    let names = (
         "记账凭证",
-        &format!("记账凭证-{}", q.month),
-        &format!("vouchers-{}", q.month),
-        &headers,
-        &rows,
-    )
+        format!("记账凭证-{}", q.month),
+        format!("vouchers-{}", q.month),
+    );
+    json_or_file(&v, file, names, |v| {
+        crate::render::books::vouchers(v, layout)
+    })
 }
 
 /// A month's vouchers as a printable page: one to an A5 sheet in landscape, its total in capitals,
@@ -252,18 +248,12 @@ pub async fn get_trial_balance(
         state.settings.books_collective_id,
     )
     .await?;
-    let Some(format) = file else {
-        return Ok(HttpResponse::Ok().json(t));
-    };
-    let (headers, rows) = crate::render::books::trial_balance(&t);
-    super::table_file::respond(
-        format,
+    let names = (
         "科目余额表",
-        &format!("科目余额表-{}-{}", q.from, q.to),
-        &format!("trial-balance-{}-{}", q.from, q.to),
-        &headers,
-        &rows,
-    )
+        format!("科目余额表-{}-{}", q.from, q.to),
+        format!("trial-balance-{}-{}", q.from, q.to),
+    );
+    json_or_file(&t, file, names, crate::render::books::trial_balance)
 }
 
 /// The trial balance as a printable page.
@@ -321,18 +311,27 @@ pub async fn get_income_statement(
         state.settings.books_collective_id,
     )
     .await?;
-    let Some(format) = file else {
-        return Ok(HttpResponse::Ok().json(s));
-    };
-    let (headers, rows) = crate::render::books::income_statement(&s);
-    super::table_file::respond(
-        format,
+    let names = (
         "收益及收益分配表",
-        &format!("收益及收益分配表-{}", q.year),
-        &format!("income-statement-{}", q.year),
-        &headers,
-        &rows,
-    )
+        format!("收益及收益分配表-{}", q.year),
+        format!("income-statement-{}", q.year),
+    );
+    json_or_file(&s, file, names, crate::render::books::income_statement)
+}
+
+/// `value` as JSON, or as the file asked for: `table` renders it, `(sheet, file stem, ASCII
+/// fallback stem)` name it.
+fn json_or_file<T: serde::Serialize>(
+    value: &T,
+    file: Option<super::table_file::Format>,
+    (sheet, stem, fallback): (&str, String, String),
+    table: impl FnOnce(&T) -> (Vec<String>, Vec<Vec<crate::render::table::Cell>>),
+) -> AppResult<HttpResponse> {
+    let Some(format) = file else {
+        return Ok(HttpResponse::Ok().json(value));
+    };
+    let (headers, rows) = table(value);
+    super::table_file::respond(format, sheet, &stem, &fallback, &headers, &rows)
 }
 
 fn print_page(body: String) -> HttpResponse {

@@ -19,6 +19,17 @@ pub fn first_day_after(key: i32) -> Option<NaiveDate> {
         .checked_add_months(chrono::Months::new(1))
 }
 
+/// The first and last day of `2026-11`; `None` for anything else.
+pub fn month_days(month: &str) -> Option<(NaiveDate, NaiveDate)> {
+    let first = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
+        .ok()
+        .filter(|d| month.len() == 7 && d.year() >= 2000)?;
+    let last = first
+        .checked_add_months(chrono::Months::new(1))?
+        .pred_opt()?;
+    Some((first, last))
+}
+
 /// Where a posting dated `on` goes when the books are closed through `closed_through`: `None`
 /// when its month is open; else the first open day and the note for its description.
 pub fn redate(on: NaiveDate, closed_through: Option<i32>) -> Option<(NaiveDate, String)> {
@@ -53,5 +64,11 @@ mod tests {
         );
         assert_eq!(first_day_after(202_612), Some(day(2027, 1, 1)));
         assert_eq!(month_text(202_603), "2026-03");
+        assert_eq!(
+            month_days("2026-02"),
+            Some((day(2026, 2, 1), day(2026, 2, 28)))
+        );
+        assert_eq!(month_days("2026-13"), None);
+        assert_eq!(month_days("2026-1"), None);
     }
 }

@@ -141,8 +141,8 @@ impl Books {
         })
     }
 
-    /// The days before `to` on which a mapping row starts: the ledger is read in the stretches
-    /// between them, each under one mapping.
+    /// The days on which a mapping row starts, in order: the ledger before a day is read in the
+    /// stretches between them, each under one mapping.
     pub fn change_days(&self) -> Vec<NaiveDate> {
         let mut days: Vec<NaiveDate> = self.rows.iter().map(|r| r.effective_from).collect();
         days.dedup();

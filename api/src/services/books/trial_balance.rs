@@ -57,42 +57,43 @@ pub async fn trial_balance(
                 .post(l.amount_fen);
         }
     }
-    let mut accounts: Vec<TrialAccountOut> = Vec::new();
+    // Per account: its balance, and its auxiliary items' (items come sorted by account).
+    let mut accounts: Vec<(&'static str, Balance, Vec<TrialItemOut>)> = Vec::new();
     let mut totals = Balance::default();
     for ((code, auxiliary), b) in items {
         if b == Balance::default() {
             continue;
         }
         totals.add(b);
-        if accounts.last().is_none_or(|a| a.account_code != code) {
-            let a = chart::find(books.chart(), code).ok_or_else(|| {
-                AppError::Internal(anyhow::anyhow!("account {code} left the chart"))
-            })?;
-            accounts.push(TrialAccountOut {
-                account_code: code.to_owned(),
-                account_name: a.name.to_owned(),
-                class: a.class,
-                side: a.side,
-                balance: BalanceOut::default(),
-                items: Vec::new(),
-            });
+        if accounts.last().is_none_or(|a| a.0 != code) {
+            accounts.push((code, Balance::default(), Vec::new()));
         }
-        if let Some(a) = accounts.last_mut() {
-            let mut sum = Balance {
-                opening_fen: a.balance.opening_fen,
-                debit_fen: a.balance.debit_fen,
-                credit_fen: a.balance.credit_fen,
-            };
+        if let Some((_, sum, list)) = accounts.last_mut() {
             sum.add(b);
-            a.balance = out(sum);
             if let Some(x) = auxiliary {
-                a.items.push(TrialItemOut {
+                list.push(TrialItemOut {
                     auxiliary: names.auxiliary(x),
                     balance: out(b),
                 });
             }
         }
     }
+    let accounts = accounts
+        .into_iter()
+        .map(|(code, sum, items)| {
+            let a = chart::find(books.chart(), code).ok_or_else(|| {
+                AppError::Internal(anyhow::anyhow!("account {code} left the chart"))
+            })?;
+            Ok(TrialAccountOut {
+                account_code: code.to_owned(),
+                account_name: a.name.to_owned(),
+                class: a.class,
+                side: a.side,
+                balance: out(sum),
+                items,
+            })
+        })
+        .collect::<AppResult<Vec<_>>>()?;
     Ok(TrialBalanceOut {
         collective_id,
         chart: books.chart(),

@@ -8,7 +8,7 @@ use crate::domain::books::mapping::Auxiliary;
 use crate::domain::books::voucher::number;
 use crate::dto::books::{VoucherLineOut, VoucherOut, VouchersOut};
 use crate::error::{AppError, AppResult, ErrorCode};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -21,15 +21,8 @@ use zhunong_entity::{batch, ledger_transaction, order_line, payment, product, us
 /// # Errors
 /// 422 for anything else.
 pub fn month_days(month: &str) -> AppResult<(NaiveDate, NaiveDate)> {
-    let first = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
-        .ok()
-        .filter(|d| month.len() == 7 && d.year() >= 2000)
-        .ok_or_else(|| AppError::field("month", "a month such as 2026-11"))?;
-    let last = first
-        .checked_add_months(chrono::Months::new(1))
-        .and_then(|d| d.pred_opt())
-        .unwrap_or(first);
-    Ok((first, last))
+    crate::domain::books::closing::month_days(month)
+        .ok_or_else(|| AppError::field("month", "a month such as 2026-11"))
 }
 
 /// The month's vouchers of the collective's books; with `closed_only`, only a closed month's,
@@ -75,6 +68,12 @@ pub async fn vouchers(
             .into_iter()
             .map(|(id, u)| (id, u.display_name.unwrap_or(u.username)))
             .collect();
+    // The month's own numbers, for reversals of its vouchers; an earlier month's are asked for.
+    let numbers: HashMap<i64, usize> = txns
+        .iter()
+        .enumerate()
+        .map(|(n, t)| (t.id, n + 1))
+        .collect();
     let mut out = Vec::with_capacity(txns.len());
     let (mut debit, mut credit) = (0i64, 0i64);
     for (n, t) in txns.iter().enumerate() {
@@ -104,7 +103,10 @@ pub async fn vouchers(
             .and_then(|h| h.reverses_id)
             .and_then(|r| reversed.get(&r))
         {
-            let n = entries::number_of(db, &books, r.id, r.occurred_on).await?;
+            let n = match numbers.get(&r.id) {
+                Some(n) => *n,
+                None => entries::number_of(db, &books, r.id, r.occurred_on).await?,
+            };
             summary.push_str(&format!(
                 "（冲 {} {}）",
                 r.occurred_on.format("%Y-%m"),
