@@ -162,7 +162,7 @@ pub fn finish(openapi: &mut utoipa::openapi::OpenApi) {
                     .build(),
             ),
         );
-        for item in openapi.paths.paths.values_mut() {
+        for (path, item) in openapi.paths.paths.iter_mut() {
             let reads = [&mut item.get].into_iter().flatten().map(|op| (op, false));
             let writes = [
                 &mut item.post,
@@ -174,6 +174,9 @@ pub fn finish(openapi: &mut utoipa::openapi::OpenApi) {
             .flatten()
             .map(|op| (op, true));
             for (op, writes) in reads.chain(writes) {
+                if !writes && !crate::auth::roles::READS_THAT_WRITE.contains(&path.as_str()) {
+                    auditor_reads(op);
+                }
                 add_shared_responses(op, writes);
                 constrain_idempotency_key(op);
             }
@@ -196,6 +199,27 @@ fn constrain_idempotency_key(op: &mut Operation) {
                     .pattern(Some("^[!-~]+$"))
                     .build(),
             )));
+        }
+    }
+}
+
+/// An auditor reads what the secretary reads (`auth::roles::admits`): said on each such read.
+fn auditor_reads(op: &mut Operation) {
+    use utoipa::openapi::security::SecurityRequirement;
+    for req in op.security.iter_mut().flatten() {
+        let Ok(serde_json::Value::Object(schemes)) = serde_json::to_value(&*req) else {
+            continue;
+        };
+        let Some(roles) = schemes.get("bearer").and_then(|r| r.as_array()) else {
+            continue;
+        };
+        let mut roles: Vec<String> = roles
+            .iter()
+            .filter_map(|r| r.as_str().map(str::to_owned))
+            .collect();
+        if roles.iter().any(|r| r == "secretary") && !roles.iter().any(|r| r == "auditor") {
+            roles.push("auditor".to_owned());
+            *req = SecurityRequirement::new("bearer", roles);
         }
     }
 }

@@ -153,6 +153,10 @@ impl Application {
                 .route("/app/labels.js", page().to(routes::pages::labels))
                 .route("/app/static/{file}", page().to(routes::pages::asset))
                 .route("/t/{code}", page().to(routes::trace::public_page))
+                .route(
+                    "/gongkai/{collective}/{period}",
+                    page().to(routes::disclosure::public_page),
+                )
                 .route("/o/{token}", page().to(routes::pages::buyer))
                 .default_service(web::to(crate::known_routes::route_not_found))
                 .wrap(from_fn(crate::extract::resolve_caller))

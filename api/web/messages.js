@@ -141,6 +141,8 @@
     [/^a month such as \d{4}-\d{2}$/, () => '月份应写成 2026-11 这样'],
     [/^lines or blocks$/, () => '格式应是“每行一条分录”或“每张凭证一块”'],
     [/^only a month that is over can be closed$/, () => '这个月还没过完，过完后才能结账'],
+    [/^only a period that is over can be published$/, () => '这一期还没过完，过完后才能起草财务公开'],
+    [/^a quarter \(2026-Q3\) or a month \(2026-09\)$/, () => '应是一个季度（如 2026-Q3）或一个月（如 2026-09）'],
     [/^must be a day of the year$/, () => '应是这一年里的一天'],
     [/^json, csv or xlsx$/, () => '格式应是表格文件（CSV 或 Excel）'],
     // 报表的选项

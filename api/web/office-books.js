@@ -191,8 +191,8 @@
   // ---------------------------------------------------------------- 视图
 
   async function show(params) {
-    const tab = ['mapping', 'vouchers', 'trial', 'statement'].includes(params.get('tab')) ? params.get('tab') : 'vouchers';
-    fill($('books-tabs'), o.tabs('books', [['vouchers', '记账凭证'], ['trial', '科目余额表'], ['statement', '收益表'], ['mapping', '科目对照']], tab));
+    const tab = ['mapping', 'vouchers', 'trial', 'statement', 'disclosure'].includes(params.get('tab')) ? params.get('tab') : 'vouchers';
+    fill($('books-tabs'), o.tabs('books', [['vouchers', '记账凭证'], ['trial', '科目余额表'], ['statement', '收益表'], ['disclosure', '财务公开'], ['mapping', '科目对照']], tab));
     const box = $('books-panel');
     fill(box, el('p', { class: 'empty', text: '正在加载……' }));
     await run(null, async () => {
@@ -204,6 +204,7 @@
       if (tab === 'mapping') await mappingPanel(box, id, pick);
       else if (tab === 'trial') await trialPanel(box, id, pick);
       else if (tab === 'statement') await statementPanel(box, id, pick);
+      else if (tab === 'disclosure') await o.disclosurePanel(box, id, pick, params);
       else await vouchersPanel(box, id, pick, params);
     });
   }

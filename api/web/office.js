@@ -31,6 +31,7 @@
     file: '文件', decision: '处理方式', shipped_days_ago: '天数',
     sku_code: '商家编码', batch_id: '批次', product_id: '商品', units_per_item: '每件数量',
     account_code: '科目编码', effective_from: '生效日期', posting_kind: '记账类别', chart: '会计制度', month: '月份',
+    period: '公开期间', 'notes.plan': '财务计划', 'notes.resources': '各类资源', 'notes.distribution': '收益分配', 'notes.other': '其他',
     layout: '格式',
   };
 
@@ -211,8 +212,9 @@
 
   window.Zhunong.configure({
     tokenKey: USER_KEY,
-    roles: ['secretary', 'admin'],
-    refused: (username, role) => `账号 ${username}（${role}）不能使用村务办公页面，请用书记或管理员账号登录。`,
+    // 审核员（民主理财小组成员）也用办公页面：能看，不能改，只能审核财务公开表。
+    roles: ['secretary', 'admin', 'auditor'],
+    refused: (username, role) => `账号 ${username}（${role}）不能使用村务办公页面，请用书记、管理员或民主理财小组的账号登录。`,
     afterLogin: toApp,
     showLogin() {
       for (const v of Object.keys(views)) $(`${v}-view`).hidden = true;

@@ -36,7 +36,9 @@ macro_rules! string_enum {
 
 string_enum!(
     /// Who a user is; every route declares which roles may call it.
-    Role { Admin = "admin", Secretary = "secretary", Helper = "helper", Station = "station", Partner = "partner" }
+    /// An auditor is a member of the villagers' finance group (民主理财小组): reads what the
+    /// secretary reads, and changes nothing but signing off a finance sheet.
+    Role { Admin = "admin", Secretary = "secretary", Helper = "helper", Station = "station", Partner = "partner", Auditor = "auditor" }
 );
 
 string_enum!(
@@ -135,6 +137,13 @@ string_enum!(
         Grant = "grant",
         Other = "other",
     }
+);
+
+string_enum!(
+    /// Where a public finance sheet (财务公开) stands: drafted by the office, checked by the
+    /// finance group, published on the notice board; a published one a later version corrects
+    /// is replaced, and stays readable.
+    SheetStatus { Drafted = "drafted", Checked = "checked", Published = "published", Replaced = "replaced" }
 );
 
 string_enum!(
@@ -253,7 +262,9 @@ string_enum!(
         ReopenCase = "reopen_case",
         ImportShopOrders = "import_shop_orders", MapShopSku = "map_shop_sku",
         ImportBill = "import_bill", ResolveBillItem = "resolve_bill_item",
-        MapBookAccount = "map_book_account", ChooseChart = "choose_chart", CloseMonth = "close_month"
+        MapBookAccount = "map_book_account", ChooseChart = "choose_chart", CloseMonth = "close_month",
+        DraftFinanceSheet = "draft_finance_sheet", CheckFinanceSheet = "check_finance_sheet",
+        PublishFinanceSheet = "publish_finance_sheet"
     }
 );
 
@@ -301,6 +312,7 @@ mod tests {
         check(RuleScope::as_str);
         check(IncomeCategory::as_str);
         check(Chart::as_str);
+        check(SheetStatus::as_str);
         check(PostingKind::as_str);
         check(TransactionKind::as_str);
         check(EntryKind::as_str);

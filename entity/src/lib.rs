@@ -18,6 +18,7 @@ pub mod commission_rule;
 pub mod commission_rule_share;
 pub mod contract_price;
 pub mod enums;
+pub mod finance_sheet;
 pub mod grower;
 pub mod grower_statement;
 pub mod idempotency_key;

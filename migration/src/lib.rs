@@ -31,6 +31,7 @@ mod m20261213_000002_platform_fees_in_sales;
 mod m20261214_000001_fees_in_commission_base;
 mod m20261215_000001_books;
 mod m20261215_000002_closed_months;
+mod m20261216_000001_finance_sheets;
 mod util;
 
 pub struct Migrator;
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261214_000001_fees_in_commission_base::Migration),
             Box::new(m20261215_000001_books::Migration),
             Box::new(m20261215_000002_closed_months::Migration),
+            Box::new(m20261216_000001_finance_sheets::Migration),
         ]
     }
 }

@@ -6,7 +6,7 @@ use crate::helpers::spawn_app;
 use serde_json::Value;
 
 /// The demo's catalog and its two seasons of history, as `zhunong demo` loads them.
-async fn demo(
+pub async fn demo(
     app: &crate::helpers::TestApp,
 ) -> (
     zhunong_api::db::Db,

@@ -15,6 +15,7 @@ mod compose;
 mod concurrency;
 mod csv_exports;
 mod demo;
+mod disclosure;
 mod durability;
 mod errors;
 mod grower_account;

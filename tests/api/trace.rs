@@ -12,47 +12,50 @@ fn decode_labels(html: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for part in html.split("<div class=\"label\" data-code=\"").skip(1) {
         let code = part.split('"').next().unwrap_or_default().to_owned();
-        let view = part
-            .split("viewBox=\"0 0 ")
-            .nth(1)
-            .and_then(|s| s.split(' ').next())
-            .and_then(|s| s.parse::<usize>().ok())
-            .unwrap_or(0);
-        let d = part
-            .split("<path fill=\"#000\" d=\"")
-            .nth(1)
-            .and_then(|s| s.split('"').next())
-            .unwrap_or_default();
-        // The path is unit squares `M{x} {y}h1v1h-1z`: draw each at 4 px per module.
-        const SCALE: usize = 4;
-        let side = view * SCALE;
-        let mut dark = vec![false; view * view];
-        for square in d.split('M').filter(|s| !s.is_empty()) {
-            let xy: Vec<usize> = square
-                .trim_end_matches("h1v1h-1z")
-                .split(' ')
-                .filter_map(|n| n.parse().ok())
-                .collect();
-            if let [x, y] = xy[..] {
-                dark[y * view + x] = true;
-            }
-        }
-        let mut img = rqrr::PreparedImage::prepare_from_greyscale(side, side, |x, y| {
-            if dark[(y / SCALE) * view + x / SCALE] {
-                0
-            } else {
-                255
-            }
-        });
-        let text = img
-            .detect_grids()
-            .first()
-            .and_then(|g| g.decode().ok())
-            .map(|(_, t)| t)
-            .unwrap_or_default();
-        out.push((code, text));
+        out.push((code, decode_qr_svg(part)));
     }
     out
+}
+
+/// The text of the first QR code drawn in `svg` (as `render::qr` draws it), or "".
+pub fn decode_qr_svg(svg: &str) -> String {
+    let view = svg
+        .split("viewBox=\"0 0 ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|s| s.parse::<usize>().ok())
+        .unwrap_or(0);
+    let d = svg
+        .split("<path fill=\"#000\" d=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_default();
+    // The path is unit squares `M{x} {y}h1v1h-1z`: draw each at 4 px per module.
+    const SCALE: usize = 4;
+    let side = view * SCALE;
+    let mut dark = vec![false; view * view];
+    for square in d.split('M').filter(|s| !s.is_empty()) {
+        let xy: Vec<usize> = square
+            .trim_end_matches("h1v1h-1z")
+            .split(' ')
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        if let [x, y] = xy[..] {
+            dark[y * view + x] = true;
+        }
+    }
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(side, side, |x, y| {
+        if dark[(y / SCALE) * view + x / SCALE] {
+            0
+        } else {
+            255
+        }
+    });
+    img.detect_grids()
+        .first()
+        .and_then(|g| g.decode().ok())
+        .map(|(_, t)| t)
+        .unwrap_or_default()
 }
 
 async fn public(app: &TestApp, code: &str, etag: Option<&str>) -> Reply {

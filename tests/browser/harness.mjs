@@ -114,6 +114,16 @@ export async function start(extraEnv = {}) {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  const { context, blocked } = await newContext();
+  return { base, context, blocked };
+}
+
+/**
+ * Another browser context (its own cookies and storage: another person at another device),
+ * phone-sized, in Chinese and Shanghai time, talking only to the server under test; `blocked`
+ * lists what it tried to reach elsewhere.
+ */
+export async function newContext() {
   const context = await browser.newContext({
     viewport: { width: 375, height: 740 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai',
   });
@@ -130,7 +140,7 @@ export async function start(extraEnv = {}) {
     if (!local) blocked.push(u.href);
     return (local ? route.continue() : route.abort()).catch(alreadySettled);
   });
-  return { base, context, blocked };
+  return { context, blocked };
 }
 
 /**

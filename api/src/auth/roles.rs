@@ -37,3 +37,21 @@ role_set!(
     /// Weighing and loading: the station, and the office over it.
     Yard => [Admin, Secretary, Station]
 );
+role_set!(
+    /// The villagers' finance group (民主理财小组): signing off a finance sheet.
+    FinanceGroup => [Auditor]
+);
+
+/// Reads that change something (printing trace labels mints their codes): an auditor may not
+/// call them, though the secretary may.
+pub const READS_THAT_WRITE: &[&str] = &["/api/v1/labels"];
+
+/// Whether `role` may call the route `path` (as declared), open to `roles`, with `method`. An
+/// auditor reads whatever the secretary reads, and writes nothing but what names the auditor.
+pub fn admits(roles: &[Role], role: Role, method: &actix_web::http::Method, path: &str) -> bool {
+    roles.contains(&role)
+        || (role == Role::Auditor
+            && (method == actix_web::http::Method::GET || method == actix_web::http::Method::HEAD)
+            && roles.contains(&Role::Secretary)
+            && !READS_THAT_WRITE.contains(&path))
+}

@@ -238,6 +238,8 @@ pub struct Settings {
     /// growers); unset: the first collective. Another collective's books hold only what is
     /// posted to its own account.
     pub books_collective_id: Option<i64>,
+    /// Products a public finance sheet lists behind its commission income, largest sales first.
+    pub finance_sheet_top_sales: u64,
     /// Hours the village has to answer an after-sales case, and hours after delivery that a
     /// buyer may open one from their page.
     pub claim_answer_hours: u32,
@@ -347,6 +349,7 @@ impl Default for Settings {
             alipay_account: None,
             fees_reduce_commission_base: false,
             books_collective_id: None,
+            finance_sheet_top_sales: 10,
             claim_answer_hours: 48,
             claim_window_hours: 48,
             claim_max_photos: 6,

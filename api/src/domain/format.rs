@@ -60,9 +60,33 @@ pub fn mask_name(name: &str) -> String {
         .collect()
 }
 
+/// Money as `¥1,234.50` (`-¥12.00` below nought).
+pub fn yuan_grouped(fen: i64) -> String {
+    let y = yuan(fen.abs());
+    let (int, frac) = y.split_once('.').unwrap_or((&y, "00"));
+    let digits: Vec<char> = int.chars().collect();
+    let mut grouped = String::new();
+    for (i, c) in digits.iter().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(*c);
+    }
+    let sign = if fen < 0 { "-" } else { "" };
+    format!("{sign}¥{grouped}.{frac}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn grouped_money_has_thousands_separators_and_its_sign() {
+        assert_eq!(yuan_grouped(123_456_789), "¥1,234,567.89");
+        assert_eq!(yuan_grouped(1_234), "¥12.34");
+        assert_eq!(yuan_grouped(5), "¥0.05");
+        assert_eq!(yuan_grouped(-12_345_600), "-¥123,456.00");
+    }
 
     #[test]
     fn money_and_weights_print_exactly() {

@@ -7,7 +7,7 @@ use zhunong_entity::enums::{
     AuditAction, BatchStatus, BillClass, BillKind, BillResolution, BuyerKind, CaseDecision,
     CaseKind, CaseReason, CaseStatus, Channel, Chart, EntryKind, Fulfilment, GrowerKind,
     IncomeCategory, LiveStatus, LoadStatus, OrderStatus, ParcelStatus, PaymentMethod,
-    PaymentStatus, Platform, PostingKind, Pricing, Role, RuleScope, TransactionKind,
+    PaymentStatus, Platform, PostingKind, Pricing, Role, RuleScope, SheetStatus, TransactionKind,
 };
 
 /// A stored code with the words a person reads for it.
@@ -116,6 +116,14 @@ labels!(Role {
     Helper => "直播助手",
     Station => "称重站",
     Partner => "合作企业",
+    Auditor => "民主理财小组成员",
+});
+
+labels!(SheetStatus {
+    Drafted => "草稿",
+    Checked => "已审核",
+    Published => "已公布",
+    Replaced => "已被更正",
 });
 
 labels!(RuleScope {
@@ -233,6 +241,9 @@ labels!(AuditAction {
     MapBookAccount => "修改科目对照",
     ChooseChart => "选择会计制度",
     CloseMonth => "结账",
+    DraftFinanceSheet => "起草财务公开表",
+    CheckFinanceSheet => "审核财务公开表",
+    PublishFinanceSheet => "公布财务公开表",
 });
 
 labels!(Chart {
@@ -333,6 +344,7 @@ pub fn all() -> Value {
         ("bill_resolution", table::<BillResolution>()),
         ("chart", table::<Chart>()),
         ("posting_kind", table::<PostingKind>()),
+        ("sheet_status", table::<SheetStatus>()),
     ];
     Value::Object(tables.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
 }
@@ -346,7 +358,7 @@ mod tests {
         let Value::Object(tables) = all() else {
             panic!("the tables are an object");
         };
-        assert_eq!(tables.len(), 27);
+        assert_eq!(tables.len(), 28);
         for (name, t) in &tables {
             let Value::Object(t) = t else {
                 panic!("{name} is an object");

@@ -53,7 +53,8 @@ pub struct CreateUserRequest {
     pub display_name: Option<String>,
     /// At least 10 characters.
     pub password: String,
-    /// `admin`, `secretary`, `helper` or `station` (partners use API keys).
+    /// `admin`, `secretary`, `helper`, `station` or `auditor` (a member of the villagers' finance
+    /// group; partners use API keys).
     pub role: Role,
 }
 

@@ -5,7 +5,7 @@ use crate::domain::books::chart::{AccountClass, Side};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use zhunong_entity::enums::{Chart, PostingKind};
+use zhunong_entity::enums::{Chart, PostingKind, TransactionKind};
 
 /// One account of a chart.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -128,6 +128,8 @@ pub struct VoucherOut {
     pub number: String,
     pub date: NaiveDate,
     pub transaction_id: i64,
+    /// What the transaction was: a settlement, a reversal, other income, a platform's bill, ….
+    pub kind: TransactionKind,
     /// 摘要.
     pub summary: String,
     /// Originals attached: weigh tickets and payments of its order, or the one slip.

@@ -10,6 +10,7 @@ pub mod books;
 pub mod buyers;
 pub mod catalog;
 pub mod date;
+pub mod disclosure;
 pub mod events;
 pub mod fulfilment;
 pub mod grower_account;

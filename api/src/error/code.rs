@@ -92,4 +92,8 @@ error_codes! {
     UnmappedPosting = "unmapped_posting",
     MonthClosed = "month_closed",
     MonthOpen = "month_open",
+    SheetPublished = "sheet_published",
+    SheetNotChecked = "sheet_not_checked",
+    SheetInProgress = "sheet_in_progress",
+    SheetNotPublished = "sheet_not_published",
 }

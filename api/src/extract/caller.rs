@@ -122,7 +122,8 @@ impl<R: RoleSet> FromRequest for Auth<R> {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(authenticate(req).and_then(|caller| {
-            if R::ROLES.contains(&caller.role) {
+            let path = req.match_pattern().unwrap_or_default();
+            if crate::auth::roles::admits(R::ROLES, caller.role, req.method(), &path) {
                 Ok(Auth {
                     caller,
                     _roles: PhantomData,

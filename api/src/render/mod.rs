@@ -3,6 +3,7 @@
 
 pub mod books;
 pub mod books_print;
+pub mod disclosure;
 pub mod file_stream;
 pub mod labels;
 pub mod live_orders;

@@ -2,7 +2,7 @@
 //! script. It shows where the produce came from and what its sale gave the village; never a
 //! buyer, never a price.
 
-use crate::domain::format::{html, jin, yuan};
+use crate::domain::format::{html, jin, yuan_grouped as money};
 use crate::services::trace::public::{Contribution, TraceView};
 use chrono::FixedOffset;
 
@@ -20,21 +20,6 @@ fn page(title: &str, body: &str) -> String {
 
 fn row(label: &str, value: &str) -> String {
     format!("<div class=\"row\"><span>{label}</span><b>{value}</b></div>")
-}
-
-/// Money as `¥1,234.50`.
-fn money(fen: i64) -> String {
-    let y = yuan(fen);
-    let (int, frac) = y.split_once('.').unwrap_or((&y, "00"));
-    let digits: Vec<char> = int.chars().collect();
-    let mut grouped = String::new();
-    for (i, c) in digits.iter().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(*c);
-    }
-    format!("¥{grouped}.{frac}")
 }
 
 pub fn html_page(v: &TraceView, offset: FixedOffset) -> String {
@@ -131,14 +116,4 @@ pub fn too_many(wait_secs: u64) -> String {
         "请稍后再试 · 助农溯源",
         &format!("<h1>请稍后再试</h1><p>查询太频繁了，请 {wait_secs} 秒后再扫码。</p>"),
     )
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn money_has_thousands_separators() {
-        assert_eq!(super::money(123_456_789), "¥1,234,567.89");
-        assert_eq!(super::money(1_234), "¥12.34");
-        assert_eq!(super::money(5), "¥0.05");
-    }
 }

@@ -14,6 +14,7 @@ pub mod bills;
 pub mod books;
 pub mod buyers;
 pub mod collectives;
+pub mod disclosure;
 pub mod growers;
 pub mod health;
 pub mod integrity;
@@ -54,6 +55,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
             .configure(shop::routes)
             .configure(bills::routes)
             .configure(books::routes)
+            .configure(disclosure::routes)
             .configure(after_sales::routes)
             .configure(weighings::routes)
             .configure(loads::routes)

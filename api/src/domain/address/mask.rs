@@ -14,7 +14,7 @@ impl Exposure {
         use zhunong_entity::enums::Role;
         match role {
             Role::Admin | Role::Secretary | Role::Station => Self::Whole,
-            Role::Helper | Role::Partner => Self::Masked,
+            Role::Helper | Role::Partner | Role::Auditor => Self::Masked,
         }
     }
 

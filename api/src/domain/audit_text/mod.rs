@@ -323,6 +323,27 @@ fn describe(c: &Ctx<'_>) -> String {
             Ctx::named(&c.names.collectives, id, "集体"),
             r.after_text("chart_label").unwrap_or("")
         ),
+        AuditAction::DraftFinanceSheet => format!(
+            "起草了{} {} 的财务公开表（第 {} 版）",
+            Ctx::named(&c.names.collectives, id, "集体"),
+            r.after_text("period").unwrap_or(""),
+            r.after_i64("version").unwrap_or(0)
+        ),
+        AuditAction::CheckFinanceSheet => format!(
+            "作为民主理财小组审核了{} {} 的财务公开表（第 {} 版）{}",
+            Ctx::named(&c.names.collectives, id, "集体"),
+            r.after_text("period").unwrap_or(""),
+            r.after_i64("version").unwrap_or(0),
+            r.after_text("note")
+                .map(|n| format!("，意见：{n}"))
+                .unwrap_or_default()
+        ),
+        AuditAction::PublishFinanceSheet => format!(
+            "公布了{} {} 的财务公开表（第 {} 版）",
+            Ctx::named(&c.names.collectives, id, "集体"),
+            r.after_text("period").unwrap_or(""),
+            r.after_i64("version").unwrap_or(0)
+        ),
         AuditAction::CloseMonth => format!(
             "结账到 {}：这个月及以前的账不再变动",
             r.after_text("month").unwrap_or("")

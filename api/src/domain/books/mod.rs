@@ -3,6 +3,7 @@
 
 pub mod chart;
 pub mod closing;
+pub mod disclosure;
 pub mod mapping;
 pub mod statement;
 pub mod upper;

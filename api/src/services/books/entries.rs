@@ -31,6 +31,9 @@ pub struct Transaction {
     entries: Vec<Stored>,
 }
 
+/// How a grower's auxiliary item begins: `种植户 王飞`.
+pub const GROWER_ITEM: &str = "种植户 ";
+
 /// The growers' collectives and names, and the collectives' names.
 pub struct Names {
     growers: HashMap<i64, (i64, String)>,
@@ -71,7 +74,7 @@ impl Names {
     pub fn auxiliary(&self, a: Auxiliary) -> String {
         match a {
             Auxiliary::Grower(id) => format!(
-                "种植户 {}",
+                "{GROWER_ITEM}{}",
                 self.growers.get(&id).map_or("", |g| g.1.as_str())
             ),
             Auxiliary::Collective(id) => format!(

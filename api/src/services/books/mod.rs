@@ -4,6 +4,7 @@
 
 mod accounts;
 mod closing;
+pub mod disclosure;
 mod entries;
 mod statement;
 mod trial_balance;

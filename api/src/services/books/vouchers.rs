@@ -79,6 +79,9 @@ pub async fn vouchers(
     for (n, t) in txns.iter().enumerate() {
         let lines = entries::lines(&books, &names, t)?;
         let header = headers.get(&t.id);
+        let kind = header.map(|h| h.kind).ok_or_else(|| {
+            AppError::Internal(anyhow::anyhow!("transaction {} has no header", t.id))
+        })?;
         let order = header.and_then(|h| h.order_id);
         let mut summary = header.map_or_else(String::new, |h| h.description.clone());
         let growers: BTreeSet<&str> = lines
@@ -141,6 +144,7 @@ pub async fn vouchers(
             number: number(n + 1),
             date: t.occurred_on,
             transaction_id: t.id,
+            kind,
             summary,
             attachments: order.map_or(1, |o| {
                 std::cmp::max(originals.get(&o).copied().unwrap_or(0), 1)
