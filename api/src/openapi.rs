@@ -174,7 +174,7 @@ pub fn finish(openapi: &mut utoipa::openapi::OpenApi) {
             .flatten()
             .map(|op| (op, true));
             for (op, writes) in reads.chain(writes) {
-                if !writes && !crate::auth::roles::READS_THAT_WRITE.contains(&path.as_str()) {
+                if !writes && !crate::auth::roles::NOT_FOR_AUDITORS.contains(&path.as_str()) {
                     auditor_reads(op);
                 }
                 add_shared_responses(op, writes);

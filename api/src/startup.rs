@@ -108,6 +108,12 @@ impl Application {
         if !state.db.is_read_only() {
             background::spawn_auto_delivery(state.clone().into_inner());
             background::spawn_sales_rollup(state.clone().into_inner());
+            crate::services::robots::worker::spawn(
+                state.db.clone(),
+                settings.clone(),
+                state.webhook_secrets.clone(),
+                state.resolver.clone(),
+            );
         }
         let metrics = match settings.metrics_bind.as_deref() {
             Some(bind) => {

@@ -166,12 +166,13 @@
     collectives: collectivesPanel, growers: growersPanel, products: productsPanel, batches: batchesPanel,
     buyers: (box, p) => o.buyersPanel(box, p), users: (box, p) => o.usersPanel(box, p), webhooks: (box, p) => o.webhooksPanel(box, p),
     trace: (box, p) => o.tracePanel(box, p),
+    robots: (box, p) => o.robotsPanel(box, p),
   };
 
   async function show(params) {
     const tab = PANELS[params.get('tab')] ? params.get('tab') : 'batches';
     fill($('catalog-tabs'), o.tabs('catalog', [['batches', '批次'], ['products', '产品'], ['growers', '种植户'], ['collectives', '村集体'],
-      ['buyers', '买家'], ['users', '账号'], ['webhooks', '企业通知'], ['trace', '溯源扫码']], tab));
+      ['buyers', '买家'], ['users', '账号'], ['webhooks', '企业通知'], ['robots', '群机器人'], ['trace', '溯源扫码']], tab));
     const box = $('catalog-panel');
     fill(box, el('p', { class: 'empty', text: '正在加载……' }));
     await window.Zhunong.run(null, () => PANELS[tab](box, params));

@@ -7,7 +7,7 @@
   const { el, fill, api, table, form, act } = o;
   const { showNotice, clientError, session } = window.Zhunong;
 
-  const ROLE = window.Zhunong.labelsOf('role', ['secretary', 'helper', 'station', 'admin']);
+  const ROLE = window.Zhunong.labelsOf('role', ['secretary', 'helper', 'station', 'auditor', 'admin']);
   const EVENT = {
     'order.confirmed': '订单已确认', 'order.weighed': '订单已称重', 'order.loaded': '订单已装车',
     'order.delivered': '订单已送达', 'order.cancelled': '订单已取消', 'payment.recorded': '已收款',

@@ -31,7 +31,7 @@
     file: '文件', decision: '处理方式', shipped_days_ago: '天数',
     sku_code: '商家编码', batch_id: '批次', product_id: '商品', units_per_item: '每件数量',
     account_code: '科目编码', effective_from: '生效日期', posting_kind: '记账类别', chart: '会计制度', month: '月份',
-    period: '公开期间', 'notes.plan': '财务计划', 'notes.resources': '各类资源', 'notes.distribution': '收益分配', 'notes.other': '其他',
+    period: '公开期间', url: '机器人地址', secret: '加签密钥', daily_at: '日报时间', 'notes.plan': '财务计划', 'notes.resources': '各类资源', 'notes.distribution': '收益分配', 'notes.other': '其他',
     layout: '格式',
   };
 

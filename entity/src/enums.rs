@@ -140,6 +140,19 @@ string_enum!(
 );
 
 string_enum!(
+    /// A group-chat robot: WeCom's (企业微信) or DingTalk's (钉钉).
+    RobotKind { Wecom = "wecom", Dingtalk = "dingtalk" }
+);
+
+string_enum!(
+    /// What a group-chat message tells.
+    RobotTopic {
+        DailySummary = "daily_summary", ShowSummary = "show_summary", AfterSales = "after_sales",
+        FinanceSheet = "finance_sheet", Test = "test",
+    }
+);
+
+string_enum!(
     /// Where a public finance sheet (财务公开) stands: drafted by the office, checked by the
     /// finance group, published on the notice board; a published one a later version corrects
     /// is replaced, and stays readable.
@@ -264,7 +277,8 @@ string_enum!(
         ImportBill = "import_bill", ResolveBillItem = "resolve_bill_item",
         MapBookAccount = "map_book_account", ChooseChart = "choose_chart", CloseMonth = "close_month",
         DraftFinanceSheet = "draft_finance_sheet", CheckFinanceSheet = "check_finance_sheet",
-        PublishFinanceSheet = "publish_finance_sheet"
+        PublishFinanceSheet = "publish_finance_sheet", RegisterRobot = "register_robot",
+        UpdateRobot = "update_robot"
     }
 );
 
@@ -274,7 +288,8 @@ string_enum!(
         User = "user", Collective = "collective", Grower = "grower", Buyer = "buyer", Batch = "batch",
         CommissionRule = "commission_rule", LiveSession = "live_session", Order = "order",
         OrderLine = "order_line", WeighTicket = "weigh_ticket", Load = "load",
-        ShopImport = "shop_import", ShopSku = "shop_sku", Bill = "bill", BillItem = "bill_item"
+        ShopImport = "shop_import", ShopSku = "shop_sku", Bill = "bill", BillItem = "bill_item",
+        ChatRobot = "chat_robot"
     }
 );
 
@@ -313,6 +328,8 @@ mod tests {
         check(IncomeCategory::as_str);
         check(Chart::as_str);
         check(SheetStatus::as_str);
+        check(RobotKind::as_str);
+        check(RobotTopic::as_str);
         check(PostingKind::as_str);
         check(TransactionKind::as_str);
         check(EntryKind::as_str);

@@ -12,6 +12,8 @@ pub mod bill_item;
 pub mod book_mapping;
 pub mod buyer;
 pub mod buyer_address;
+pub mod chat_message;
+pub mod chat_robot;
 pub mod closed_month;
 pub mod collective;
 pub mod commission_rule;

@@ -32,6 +32,7 @@ mod m20261214_000001_fees_in_commission_base;
 mod m20261215_000001_books;
 mod m20261215_000002_closed_months;
 mod m20261216_000001_finance_sheets;
+mod m20261216_000002_chat_robots;
 mod util;
 
 pub struct Migrator;
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261215_000001_books::Migration),
             Box::new(m20261215_000002_closed_months::Migration),
             Box::new(m20261216_000001_finance_sheets::Migration),
+            Box::new(m20261216_000002_chat_robots::Migration),
         ]
     }
 }

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 /// A delivered parcel order of two 68-yuan boxes, paid in full (so settled) when `pay`; its id
 /// and its buyer's link token.
-async fn delivered_parcel(app: &TestApp, pay: bool) -> (i64, String) {
+pub(crate) async fn delivered_parcel(app: &TestApp, pay: bool) -> (i64, String) {
     let batch = app.batch("by_piece", 100, 6_800).await;
     let buyer = app.buyer("individual").await;
     let (order, line) = order_with(
@@ -48,7 +48,7 @@ async fn delivered_parcel(app: &TestApp, pay: bool) -> (i64, String) {
     (order, token)
 }
 
-async fn open(app: &TestApp, body: Value) -> crate::helpers::Reply {
+pub(crate) async fn open(app: &TestApp, body: Value) -> crate::helpers::Reply {
     app.post(&app.token("helper").await, "/api/v1/after-sales", body)
         .await
 }

@@ -4,7 +4,7 @@
 //! stays readable, and shown to anyone on a public page that the poster's QR code opens. It
 //! names no buyer.
 
-use crate::helpers::{Reply, TestApp, spawn_app};
+use crate::helpers::{Reply, TestApp, spawn_app_with};
 use chrono::Datelike;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -101,7 +101,12 @@ fn assert_agrees_with_books(sheet: &Value, trial: &Value) {
 
 #[tokio::test]
 async fn a_finance_sheet_is_drafted_from_the_books_checked_by_an_auditor_published_and_corrected() {
-    let app = spawn_app().await;
+    let rx = crate::robots::receiver().await;
+    let app = spawn_app_with(|s| {
+        s.webhook_allow_hosts = vec!["127.0.0.1".into()];
+        s.robot_poll_millis = 50;
+    })
+    .await;
     let (_db, story, _) = crate::demo::demo(&app).await;
     let collective = story.collectives[0];
     let sec = app.login("secretary", "demo-pass-123").await.json["access_token"]
@@ -109,6 +114,14 @@ async fn a_finance_sheet_is_drafted_from_the_books_checked_by_an_auditor_publish
         .unwrap_or_default()
         .to_owned();
     let auditor = app.token("auditor").await;
+    let robot = app
+        .post(
+            &sec,
+            "/api/v1/robots",
+            json!({"name": "村干部群", "kind": "wecom", "url": rx.wecom("k"), "finance_sheets": true}),
+        )
+        .await;
+    assert_eq!(robot.status, 201, "{}", robot.text);
     let helper = app.token("helper").await;
     let (period, from, to) = last_quarter();
     let sheets = format!("/api/v1/collectives/{collective}/finance-sheets");
@@ -267,6 +280,17 @@ async fn a_finance_sheet_is_drafted_from_the_books_checked_by_an_auditor_publish
         .unwrap_or_default()
         .to_owned();
     assert_eq!(public_path, format!("/gongkai/{collective}/{period}?v=1"));
+    // The cadres' group hears of it, with the page's address.
+    let told = rx.wait_for(1, 10).await;
+    let text = told
+        .first()
+        .and_then(|g| g.body["markdown"]["content"].as_str())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        text.contains("财务公开（第 1 版）已公布") && text.contains(&app.url(&public_path)),
+        "{text}"
+    );
 
     // Published is frozen, in the service and in the database.
     let r = put(

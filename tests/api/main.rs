@@ -40,6 +40,7 @@ mod read_replica;
 mod receivables;
 mod replicas;
 mod reports;
+mod robots;
 mod roles;
 mod rollup;
 mod sessions;

@@ -108,6 +108,11 @@ const POLICY: &[(&str, &str, &[&str])] = &[
     ("POST", "/api/v1/finance-sheets/{id}/check", FINANCE_GROUP),
     ("POST", "/api/v1/finance-sheets/{id}/publish", OFFICE),
     ("GET", "/api/v1/finance-sheets/{id}/poster", OFFICE),
+    ("GET", "/api/v1/robots", OFFICE),
+    ("POST", "/api/v1/robots", OFFICE),
+    ("PUT", "/api/v1/robots/{id}", OFFICE),
+    ("POST", "/api/v1/robots/{id}/test", OFFICE),
+    ("GET", "/api/v1/robots/{id}/messages", OFFICE),
     ("POST", "/api/v1/books/closed-months", OFFICE),
     ("GET", "/api/v1/collectives/{id}/books/mapping", OFFICE),
     ("POST", "/api/v1/collectives/{id}/books/mapping", OFFICE),
@@ -249,10 +254,11 @@ const ROLES: [&str; 6] = [
 ];
 
 /// The roles a route admits: its table row's, and an auditor on every read the secretary may
-/// make, but for the reads that change something (printing labels mints their codes).
+/// make, but printing labels (it mints their codes) and a buyer's personal-data export.
 fn admitted(method: &str, path: &str, roles: &[&str]) -> BTreeSet<String> {
     let mut out: BTreeSet<String> = roles.iter().map(|s| (*s).to_owned()).collect();
-    if method == "GET" && roles.contains(&"secretary") && path != "/api/v1/labels" {
+    let not_for_auditors = ["/api/v1/labels", "/api/v1/buyers/{id}/personal-data"];
+    if method == "GET" && roles.contains(&"secretary") && !not_for_auditors.contains(&path) {
         out.insert("auditor".to_owned());
     }
     out

@@ -29,7 +29,8 @@ async function allChinese(p, where) {
     m.querySelectorAll('select, [hidden]').forEach((n) => n.remove());
     return m.textContent;
   });
-  const words = (text.match(/\b[A-Za-z]{2,}\b/g) || []).filter((w) => !/^(CSV|Excel|ZN)$/.test(w) && !/^ZN\d/.test(w));
+  // A robot's address is shown as its host and the key's last characters (`oapi.dingtalk.com …cdef`).
+  const words = (text.replace(/[a-z0-9-]+(\.[a-z0-9-]+)+ …[A-Za-z0-9]{1,4}/g, '').match(/\b[A-Za-z]{2,}\b/g) || []).filter((w) => !/^(CSV|Excel|ZN|SEC)$/.test(w) && !/^ZN\d/.test(w));
   assert.deepEqual(words, [], `${where}: English on the page:\n${text.slice(0, 3000)}`);
   await noStrayText(p, where);
 }
@@ -156,6 +157,46 @@ test('the secretary drafts a quarter’s finance sheet, an auditor checks it, an
   await other.context.close();
 
   assert.deepEqual(other.blocked, []);
+  assert.deepEqual(findings, [], findings.join('\n'));
+  assert.deepEqual(pageErrors, []);
+});
+
+test('the secretary adds a DingTalk robot for the daily summary; a secret not beginning SEC is refused in Chinese', async () => {
+  const p = await context.newPage();
+  await p.setViewportSize({ width: 1280, height: 900 });
+  p.on('pageerror', (e) => pageErrors.push(String(e)));
+  await p.goto(`${base}/app/office#catalog?tab=robots`);
+  await loginIfAsked(p, 'secretary');
+  await p.getByTestId('robot-form').waitFor();
+  await p.getByTestId('robot-form-name').fill('村干部群');
+  await p.getByTestId('robot-form-kind').selectOption('dingtalk');
+  await p.getByTestId('robot-form-url').fill('https://oapi.dingtalk.com/robot/send?access_token=0123456789abcdef');
+  await p.getByTestId('robot-form-secret').fill('abc123');
+  await p.getByTestId('robot-form-daily_summary').check();
+  await p.getByTestId('robot-form-submit').click();
+  await textOf(p.getByTestId('error'), '钉钉的加签密钥以 SEC 开头');
+  assert.deepEqual(await http('GET', '/robots', { token: state.sec }), []);
+  await p.getByTestId('robot-form-secret').fill('SEC0123456789abcdef');
+  await p.getByTestId('robot-form-submit').click();
+  await textOf(p.getByTestId('notice'), '已添加“村干部群”');
+  const [robot] = await http('GET', '/robots', { token: state.sec });
+  await textOf(p.getByTestId(`robot-${robot.id}`), 'oapi.dingtalk.com …cdef');
+  await textOf(p.getByTestId(`robot-${robot.id}`), '日报（21:00）');
+  assert.ok(!(await p.content()).includes('0123456789abcdef'), 'the key is not on the page');
+  await p.getByTestId(`robot-test-${robot.id}`).click();
+  await textOf(p.getByTestId('notice'), '测试消息');
+  await p.getByTestId(`robot-messages-${robot.id}`).click();
+  await textOf(p.getByTestId('robot-messages'), '测试：测试消息');
+  // No network here: the message waits to be retried, and the page says why in Chinese.
+  for (let i = 0; i < 50 && !(await p.getByTestId('robot-messages').innerText()).includes('找不到机器人的服务器'); i += 1) {
+    await p.waitForTimeout(100);
+    await p.getByTestId(`robot-messages-${robot.id}`).click();
+  }
+  await textOf(p.getByTestId('robot-messages'), '排队中，稍后重试找不到机器人的服务器');
+  await allChinese(p, 'robots');
+  await axe(p, 'robots');
+  await noHorizontalScroll(p, 'robots');
+  await p.screenshot({ path: path.join(ARTIFACTS, 'office-robots.png'), fullPage: true });
   assert.deepEqual(findings, [], findings.join('\n'));
   assert.deepEqual(pageErrors, []);
 });

@@ -42,9 +42,9 @@ role_set!(
     FinanceGroup => [Auditor]
 );
 
-/// Reads that change something (printing trace labels mints their codes): an auditor may not
-/// call them, though the secretary may.
-pub const READS_THAT_WRITE: &[&str] = &["/api/v1/labels"];
+/// Reads the secretary may make and an auditor may not: printing trace labels mints their
+/// codes, and a buyer's personal-data export is for the buyer who asked for it.
+pub const NOT_FOR_AUDITORS: &[&str] = &["/api/v1/labels", "/api/v1/buyers/{id}/personal-data"];
 
 /// Whether `role` may call the route `path` (as declared), open to `roles`, with `method`. An
 /// auditor reads whatever the secretary reads, and writes nothing but what names the auditor.
@@ -53,5 +53,5 @@ pub fn admits(roles: &[Role], role: Role, method: &actix_web::http::Method, path
         || (role == Role::Auditor
             && (method == actix_web::http::Method::GET || method == actix_web::http::Method::HEAD)
             && roles.contains(&Role::Secretary)
-            && !READS_THAT_WRITE.contains(&path))
+            && !NOT_FOR_AUDITORS.contains(&path))
 }

@@ -240,6 +240,23 @@ pub struct Settings {
     pub books_collective_id: Option<i64>,
     /// Products a public finance sheet lists behind its commission income, largest sales first.
     pub finance_sheet_top_sales: u64,
+    /// Group-chat robots: messages one robot is handed per window (WeCom and DingTalk allow 20 a
+    /// minute; DingTalk blocks a robot for 10 minutes past that), and the window.
+    pub robot_max_per_window: u32,
+    pub robot_window_secs: u64,
+    /// How often each replica looks for daily summaries and after-sales cases to tell, and for
+    /// messages to send; how long a claimed message is held; the send timeout.
+    pub robot_tick_secs: u64,
+    pub robot_poll_millis: u64,
+    pub robot_lease_secs: u64,
+    pub robot_timeout_secs: u64,
+    /// Waits before each retry of a message that could not be handed over; then it fails.
+    pub robot_retry_schedule_secs: Vec<u64>,
+    /// The largest markdown message each robot takes, in bytes (WeCom: 4096).
+    pub robot_wecom_max_bytes: usize,
+    pub robot_dingtalk_max_bytes: usize,
+    /// An open after-sales case is told again as near its deadline this many hours before it.
+    pub robot_case_warn_hours: u32,
     /// Hours the village has to answer an after-sales case, and hours after delivery that a
     /// buyer may open one from their page.
     pub claim_answer_hours: u32,
@@ -350,6 +367,16 @@ impl Default for Settings {
             fees_reduce_commission_base: false,
             books_collective_id: None,
             finance_sheet_top_sales: 10,
+            robot_max_per_window: 20,
+            robot_window_secs: 60,
+            robot_tick_secs: 30,
+            robot_poll_millis: 1_000,
+            robot_lease_secs: 30,
+            robot_timeout_secs: 10,
+            robot_retry_schedule_secs: vec![60, 300, 1_800],
+            robot_wecom_max_bytes: 4_096,
+            robot_dingtalk_max_bytes: 20_000,
+            robot_case_warn_hours: 4,
             claim_answer_hours: 48,
             claim_window_hours: 48,
             claim_max_photos: 6,

@@ -244,6 +244,8 @@ labels!(AuditAction {
     DraftFinanceSheet => "起草财务公开表",
     CheckFinanceSheet => "审核财务公开表",
     PublishFinanceSheet => "公布财务公开表",
+    RegisterRobot => "添加群机器人",
+    UpdateRobot => "修改群机器人",
 });
 
 labels!(Chart {

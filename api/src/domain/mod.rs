@@ -15,6 +15,7 @@ pub mod order_number;
 pub mod order_status;
 pub mod periods;
 pub mod photos;
+pub mod robots;
 pub mod sales;
 pub mod settlement;
 pub mod shipping;

@@ -23,6 +23,7 @@ pub mod partner;
 pub mod pick_list;
 pub mod receivables;
 pub mod reports;
+pub mod robots;
 pub mod shop;
 pub mod trace;
 pub mod weighing;

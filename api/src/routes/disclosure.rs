@@ -136,7 +136,8 @@ pub async fn check_sheet(
 }
 
 /// Publishes a checked sheet: from now on it is frozen, its public page open to anyone, and the
-/// period's version published before it marked replaced. Audited.
+/// period's version published before it marked replaced; the robots told of finance sheets
+/// hear of it. Audited.
 #[utoipa::path(tag = "books",
     responses((status = 200, body = FinanceSheetOut), (status = 404, body = Problem),
         (status = 409, description = "`sheet_not_checked`, or `sheet_published`", body = Problem)),
@@ -144,10 +145,12 @@ pub async fn check_sheet(
 #[post("/finance-sheets/{id}/publish")]
 pub async fn publish_sheet(
     auth: Auth<Office>,
+    req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    let sheet = disclosure::publish(&state.db, &auth, id.into_inner()).await?;
+    let base = crate::routes::trace::public_base(&req, &state);
+    let sheet = disclosure::publish(&state.db, &auth, id.into_inner(), &base).await?;
     Ok(HttpResponse::Ok().json(one(&state, sheet).await?))
 }
 

@@ -30,6 +30,7 @@ pub mod pick_list;
 pub mod products;
 pub mod receivables;
 pub mod reports;
+pub mod robots;
 pub mod shipping;
 pub mod shop;
 pub mod table_file;
@@ -56,6 +57,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
             .configure(bills::routes)
             .configure(books::routes)
             .configure(disclosure::routes)
+            .configure(robots::routes)
             .configure(after_sales::routes)
             .configure(weighings::routes)
             .configure(loads::routes)

@@ -5,7 +5,8 @@ use crate::dto::catalog::{CollectiveFilter, CollectiveOut, CreateCollective, Upd
 use crate::error::{AppResult, Validator};
 use crate::services::audit::{self, Change};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use zhunong_entity::collective::{ActiveModel, Column, Entity};
 use zhunong_entity::enums::{AuditAction, AuditEntity};
@@ -129,4 +130,35 @@ pub async fn list(
         q = q.filter(Column::Name.like(super::contains_pattern(text)));
     }
     paginate(db, q, paging, CollectiveOut::from).await
+}
+
+/// The collective that takes the money in and owes the growers: its books hold the whole
+/// ledger. The setting `books_collective_id`, else the first collective.
+///
+/// # Errors
+/// Database errors; 404 when there is no collective at all.
+pub async fn keeper(db: &impl ConnectionTrait, setting: Option<i64>) -> AppResult<i64> {
+    if let Some(id) = setting {
+        return Ok(id);
+    }
+    Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .order_by_asc(Column::Id)
+        .into_tuple::<i64>()
+        .one(db)
+        .await?
+        .ok_or(crate::error::AppError::NotFound("collective"))
+}
+
+/// The collective's name, as its books are headed.
+///
+/// # Errors
+/// 404 for an unknown collective.
+pub async fn collective_name(db: &impl ConnectionTrait, id: i64) -> AppResult<String> {
+    Ok(Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(crate::error::AppError::NotFound("collective"))?
+        .name)
 }

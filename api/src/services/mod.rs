@@ -35,6 +35,7 @@ pub mod personal_data;
 pub mod pick_list;
 pub mod products;
 pub mod reports;
+pub mod robots;
 pub mod rows;
 pub mod sessions;
 pub mod shop;

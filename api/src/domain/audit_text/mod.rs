@@ -344,6 +344,19 @@ fn describe(c: &Ctx<'_>) -> String {
             r.after_text("period").unwrap_or(""),
             r.after_i64("version").unwrap_or(0)
         ),
+        AuditAction::RegisterRobot => format!(
+            "添加了群机器人「{}」（{}，{}）",
+            r.after_text("name").unwrap_or(""),
+            match r.after_text("kind") {
+                Some("dingtalk") => "钉钉",
+                _ => "企业微信",
+            },
+            r.after_text("url_hint").unwrap_or("")
+        ),
+        AuditAction::UpdateRobot => format!(
+            "修改了群机器人「{}」的设置",
+            r.after_text("name").unwrap_or("")
+        ),
         AuditAction::CloseMonth => format!(
             "结账到 {}：这个月及以前的账不再变动",
             r.after_text("month").unwrap_or("")

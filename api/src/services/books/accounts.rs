@@ -12,11 +12,12 @@ use crate::dto::books::{
 };
 use crate::error::{AppError, AppResult, ErrorCode, Validator};
 use crate::services::audit::{self, Change};
+pub use crate::services::collectives::{collective_name, keeper};
 use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Iterable, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    Set,
 };
 use zhunong_entity::enums::{AuditAction, AuditEntity, Chart, PostingKind};
 use zhunong_entity::{book_mapping, collective};
@@ -39,37 +40,6 @@ fn account_out(a: &ChartAccount) -> ChartAccountOut {
         class: a.class,
         side: a.side,
     }
-}
-
-/// The collective that takes the money in and owes the growers: its books hold the whole
-/// ledger. The setting `books_collective_id`, else the first collective.
-///
-/// # Errors
-/// Database errors; 404 when there is no collective at all.
-pub async fn keeper(db: &impl ConnectionTrait, setting: Option<i64>) -> AppResult<i64> {
-    if let Some(id) = setting {
-        return Ok(id);
-    }
-    collective::Entity::find()
-        .select_only()
-        .column(collective::Column::Id)
-        .order_by_asc(collective::Column::Id)
-        .into_tuple::<i64>()
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound("collective"))
-}
-
-/// The collective's name, as its books are headed.
-///
-/// # Errors
-/// 404 for an unknown collective.
-pub async fn collective_name(db: &impl ConnectionTrait, id: i64) -> AppResult<String> {
-    Ok(collective::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound("collective"))?
-        .name)
 }
 
 /// A collective's books as they map postings: its chart and mapping rows.

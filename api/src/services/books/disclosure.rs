@@ -189,10 +189,7 @@ fn parse_period(text: &str, today: NaiveDate) -> AppResult<Period> {
 }
 
 async fn find(db: &impl ConnectionTrait, id: i64) -> AppResult<finance_sheet::Model> {
-    finance_sheet::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound("finance sheet"))
+    crate::services::must_find::<finance_sheet::Entity, _>(db, id, "finance sheet").await
 }
 
 fn frozen(s: &finance_sheet::Model) -> AppError {
@@ -373,7 +370,15 @@ pub async fn check(
 /// # Errors
 /// 404; 409 `sheet_not_checked` for a draft the group has not checked, `sheet_published` for
 /// one published already.
-pub async fn publish(db: &Db, caller: &Caller, id: i64) -> AppResult<finance_sheet::Model> {
+///
+/// The robots told of finance sheets hear of it, with the public page's address under
+/// `public_base`.
+pub async fn publish(
+    db: &Db,
+    caller: &Caller,
+    id: i64,
+    public_base: &str,
+) -> AppResult<finance_sheet::Model> {
     db.write(async |tx| {
         let now = find(tx, id).await?;
         match now.status {
@@ -409,8 +414,40 @@ pub async fn publish(db: &Db, caller: &Caller, id: i64) -> AppResult<finance_she
             audited(caller, AuditAction::PublishFinanceSheet, &sheet),
         )
         .await?;
+        tell_robots(tx, &sheet, public_base).await?;
         Ok(sheet)
     })
+    .await
+}
+
+/// The robots told of finance sheets hear of a published one, with its public page's address.
+async fn tell_robots(
+    tx: &crate::db::Tx,
+    sheet: &finance_sheet::Model,
+    public_base: &str,
+) -> AppResult<()> {
+    let c: FinanceSheetContent = serde_json::from_str(&sheet.content)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("sheet {}: {e}", sheet.id)))?;
+    let (title, text) = crate::domain::robots::messages::finance_sheet(
+        &c.collective_name,
+        &c.period_text,
+        sheet.version,
+        c.income_total_fen,
+        c.spending_total_fen,
+        &format!(
+            "{public_base}/gongkai/{}/{}?v={}",
+            sheet.collective_id, sheet.period, sheet.version
+        ),
+    );
+    crate::services::robots::outbox::tell(
+        tx,
+        &crate::services::robots::outbox::Message {
+            topic: zhunong_entity::enums::RobotTopic::FinanceSheet,
+            key: Some(format!("sheet:{}", sheet.id)),
+            title: &title,
+            text: &text,
+        },
+    )
     .await
 }
 

@@ -262,8 +262,52 @@ pub async fn end(db: &crate::db::Db, id: i64) -> AppResult<SessionOut> {
         let out = advance(tx, id, LiveStatus::Live, LiveStatus::Ended).await?;
         // Open streams send their last totals and close.
         tx.notify(Notice::LiveSession(id)).await?;
+        tell_robots(tx, id).await?;
         Ok(out)
     })
+    .await
+}
+
+/// The show's summary for the robots told of shows, written with its end.
+async fn tell_robots(tx: &crate::db::Tx, id: i64) -> AppResult<()> {
+    use crate::domain::robots::messages::{ShowFigures, show_summary};
+    use crate::services::robots::outbox::{Message, tell};
+    let s = super::totals::summary(tx, id).await?;
+    let (title, text) = show_summary(&ShowFigures {
+        title: &s.session.title,
+        host: &s.session.host,
+        minutes: s.duration_secs.map(|d| d / 60),
+        orders: s.totals.orders,
+        buyers: s.totals.buyers,
+        revenue_fen: s.totals.revenue_fen,
+        products: s
+            .totals
+            .batches
+            .iter()
+            .map(|b| {
+                let sold = match b.pricing {
+                    zhunong_entity::enums::Pricing::ByWeight => {
+                        format!("{} 斤", crate::domain::format::jin(b.sold_qty))
+                    }
+                    zhunong_entity::enums::Pricing::ByPiece => format!(
+                        "{} {}",
+                        b.sold_qty,
+                        crate::domain::format::piece_unit(b.unit_label.as_deref())
+                    ),
+                };
+                (b.product_name.clone(), sold)
+            })
+            .collect(),
+    });
+    tell(
+        tx,
+        &Message {
+            topic: zhunong_entity::enums::RobotTopic::ShowSummary,
+            key: Some(format!("show:{id}")),
+            title: &title,
+            text: &text,
+        },
+    )
     .await
 }
 
