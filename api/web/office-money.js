@@ -64,11 +64,12 @@
       { name: 'amount_fen', label: '金额（元）', type: 'money', required: true, placeholder: '如 250000' },
       { name: 'occurred_on', label: '日期', type: 'date', value: today, required: true },
       { name: 'description', label: '摘要', required: true, wide: true, placeholder: '如 冷库 2026 年租金' },
+      { name: 'late', label: '补记到本月（所选日期的月份已结账）', type: 'checkbox' },
       ...shareFields,
     ], '入账', async (v) => {
       const shares = [...collectives.keys()].filter((id) => v[`share_${id}`] > 0).map((id) => ({ collective_id: id, shares: v[`share_${id}`] }));
       if (!shares.length) throw window.Zhunong.clientError('请至少给一个村集体填写份数（如四村联建各 1 份）。', [{ field: 'shares', message: '至少一个村集体' }]);
-      const body = { category: v.category, amount_fen: v.amount_fen, occurred_on: v.occurred_on, description: v.description, shares };
+      const body = { category: v.category, amount_fen: v.amount_fen, occurred_on: v.occurred_on, description: v.description, shares, late: Boolean(v.late) };
       if (!window.confirm(`把 ${money(body.amount_fen)} 按份额记入 ${shares.length} 个村集体？入账后不能修改。`)) return;
       const t = await api('POST', '/ledger/income', body);
       showNotice(`已入账：${t.description}，${money(body.amount_fen)}。`);

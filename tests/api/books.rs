@@ -527,10 +527,19 @@ async fn a_closed_month_keeps_its_vouchers_and_a_late_posting_goes_into_the_open
     assert_eq!(again.status, 409, "{}", again.text);
     assert_eq!(again.json["code"], "month_closed");
 
-    // A posting dated in the closed month goes into this one, saying which month it corrects.
-    let late = app
+    // Income dated in the closed month is refused unless it is asked to be booked late; nothing
+    // is written.
+    let postings = "/api/v1/ledger/transactions?per_page=1";
+    let count = app.get(&sec, postings).await.json["total"].clone();
+    let refused = app
         .post(&sec, "/api/v1/ledger/income", income(last_month_day, 1_000))
         .await;
+    refused.assert_problem(409, "posting_month_closed");
+    assert_eq!(app.get(&sec, postings).await.json["total"], count);
+    // Booked late, it goes into this month, saying which month it corrects.
+    let mut asked = income(last_month_day, 1_000);
+    asked["late"] = json!(true);
+    let late = app.post(&sec, "/api/v1/ledger/income", asked).await;
     assert_eq!(late.status, 201, "{}", late.text);
     assert_eq!(
         late.json["occurred_on"],

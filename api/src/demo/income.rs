@@ -120,6 +120,7 @@ async fn post(
                 occurred_on,
                 description: description.clone(),
                 shares: shares.to_vec(),
+                late: false,
             },
         )
         .await

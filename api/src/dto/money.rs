@@ -179,6 +179,11 @@ pub struct PostIncome {
     pub occurred_on: NaiveDate,
     pub description: String,
     pub shares: Vec<Share>,
+    /// `occurred_on` falls in a month the books have closed: book it in the first open month
+    /// instead, its description noting the month it belongs to. Without it, such a date is
+    /// refused (409 `posting_month_closed`).
+    #[serde(default)]
+    pub late: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

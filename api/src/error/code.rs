@@ -92,6 +92,7 @@ error_codes! {
     UnmappedPosting = "unmapped_posting",
     MonthClosed = "month_closed",
     MonthOpen = "month_open",
+    PostingMonthClosed = "posting_month_closed",
     SheetPublished = "sheet_published",
     SheetNotChecked = "sheet_not_checked",
     SheetInProgress = "sheet_in_progress",

@@ -142,8 +142,12 @@ pub async fn rules_for_batch(
 }
 
 /// Posts other collective income (greenhouse or cold-store rent, joint-project dividends),
-/// shared among collectives by shares with parts that add up exactly.
-#[utoipa::path(tag = "money", request_body = PostIncome, responses((status = 201, body = TransactionOut)), security(("bearer" = ["admin", "secretary"])))]
+/// shared among collectives by shares with parts that add up exactly. A date in a month the
+/// books have closed is refused unless `late` asks to book it in the first open month.
+#[utoipa::path(tag = "money", request_body = PostIncome,
+    responses((status = 201, body = TransactionOut),
+        (status = 409, description = "`posting_month_closed`: the date is in a closed month", body = Problem)),
+    security(("bearer" = ["admin", "secretary"])))]
 #[post("/ledger/income")]
 pub async fn post_income(
     auth: Auth<Office>,

@@ -6,7 +6,7 @@ use crate::domain::books::closing::redate;
 use crate::domain::settlement::Account;
 use crate::dto::Page;
 use crate::dto::money::{LedgerFilter, PostIncome, TransactionOut};
-use crate::error::{AppError, AppResult, Validator};
+use crate::error::{AppError, AppResult, ErrorCode, Validator};
 use crate::services::paginate;
 use chrono::{Datelike, NaiveDate};
 use sea_orm::sea_query::Query;
@@ -171,6 +171,20 @@ pub async fn post_income_in(tx: &Tx, actor: i64, req: PostIncome) -> AppResult<T
     v.text(&req.description, "description", 500);
     check_shares(tx, &mut v, &req.shares).await?;
     v.finish()?;
+    // Booking into a closed month is asked for, never done silently: the posting then goes into
+    // the first open month, as a late automatic posting does.
+    if !req.late
+        && let Some(closed) = crate::services::books::closed_through_for_posting(tx).await?
+        && crate::domain::books::closing::month_key(req.occurred_on) <= closed
+    {
+        return Err(AppError::Conflict {
+            code: ErrorCode::PostingMonthClosed,
+            detail: format!(
+                "the books are closed through {}: date it in an open month, or send late: true to book it in the first open month",
+                crate::domain::books::closing::month_text(closed)
+            ),
+        });
+    }
     let weights: Vec<u64> = req.shares.iter().map(|s| s.shares).collect();
     let parts = crate::domain::commission::split_largest_remainder(req.amount_fen, &weights)
         .ok_or_else(|| AppError::field("shares", "cannot split"))?;
