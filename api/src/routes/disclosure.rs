@@ -208,19 +208,8 @@ pub async fn public_page(
     q: web::Query<PublicQuery>,
 ) -> HttpResponse {
     use crate::render::disclosure as page;
-    let html = |status: StatusCode, body: String| {
-        HttpResponse::build(status)
-            .content_type("text/html; charset=utf-8")
-            .insert_header((header::CACHE_CONTROL, "no-cache"))
-            .body(body)
-    };
-    let who = crate::auth::client_addr::client_addr(&req, &state.trusted_proxies)
-        .map_or_else(String::new, |a| a.to_string());
-    if let Err(wait) = state.trace_limits.check(&who) {
-        let mut res = html(StatusCode::TOO_MANY_REQUESTS, page::too_many(wait));
-        if let Ok(v) = header::HeaderValue::from_str(&wait.to_string()) {
-            res.headers_mut().insert(header::RETRY_AFTER, v);
-        }
+    use crate::routes::trace::html;
+    if let Some(res) = crate::routes::trace::over_public_limit(&req, &state, page::too_many) {
         return res;
     }
     let (collective, period) = path.into_inner();

@@ -97,11 +97,32 @@ pub(crate) fn public_base(req: &HttpRequest, state: &AppState) -> String {
     }
 }
 
-fn html(status: actix_web::http::StatusCode, body: String) -> HttpResponse {
+/// A public page's answer: HTML, revalidated at each visit.
+pub(crate) fn html(status: actix_web::http::StatusCode, body: String) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-cache"))
         .body(body)
+}
+
+/// The public pages' rate limit per address (the trace page's and the finance sheet's): past
+/// it, the 429 answer, the page `too_many` writes for the wait, with `Retry-After`.
+pub(crate) fn over_public_limit(
+    req: &HttpRequest,
+    state: &AppState,
+    too_many: fn(u64) -> String,
+) -> Option<HttpResponse> {
+    let who = client_addr(req, &state.trusted_proxies).map_or_else(String::new, |a| a.to_string());
+    state.trace_limits.check(&who).err().map(|wait| {
+        let mut res = html(
+            actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+            too_many(wait),
+        );
+        if let Ok(v) = header::HeaderValue::from_str(&wait.to_string()) {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        res
+    })
 }
 
 /// `/t/{code}`: the public trace page. No login; rate limited per address; answered with an
@@ -112,15 +133,7 @@ pub async fn public_page(
     code: web::Path<String>,
 ) -> HttpResponse {
     use actix_web::http::StatusCode;
-    let who = client_addr(&req, &state.trusted_proxies).map_or_else(String::new, |a| a.to_string());
-    if let Err(wait) = state.trace_limits.check(&who) {
-        let mut res = html(
-            StatusCode::TOO_MANY_REQUESTS,
-            render::trace_page::too_many(wait),
-        );
-        if let Ok(v) = header::HeaderValue::from_str(&wait.to_string()) {
-            res.headers_mut().insert(header::RETRY_AFTER, v);
-        }
+    if let Some(res) = over_public_limit(&req, &state, render::trace_page::too_many) {
         return res;
     }
     // A code read aloud or typed in may come in lower case.

@@ -14,6 +14,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, IntoActiveModel,
     QueryFilter, QueryOrder, QuerySelect, Set,
 };
+use std::collections::HashMap;
 use zhunong_entity::enums::{AuditAction, AuditEntity, DeliveryStatus, RobotKind};
 use zhunong_entity::{after_sales_case, chat_message, chat_robot};
 
@@ -189,14 +190,25 @@ pub async fn update(
     .await
 }
 
-async fn count(db: &impl ConnectionTrait, robot: i64, status: DeliveryStatus) -> AppResult<u64> {
-    Ok(sea_orm::PaginatorTrait::count(
-        chat_message::Entity::find()
-            .filter(chat_message::Column::RobotId.eq(robot))
-            .filter(chat_message::Column::Status.eq(status)),
-        db,
-    )
-    .await?)
+/// Waiting and failed messages per robot, counted in one query.
+async fn counts(db: &impl ConnectionTrait) -> AppResult<HashMap<(i64, DeliveryStatus), u64>> {
+    let rows: Vec<(i64, DeliveryStatus, i64)> = chat_message::Entity::find()
+        .select_only()
+        .column(chat_message::Column::RobotId)
+        .column(chat_message::Column::Status)
+        .column_as(Expr::col(chat_message::Column::Id).count(), "n")
+        .filter(
+            chat_message::Column::Status.is_in([DeliveryStatus::Pending, DeliveryStatus::Failed]),
+        )
+        .group_by(chat_message::Column::RobotId)
+        .group_by(chat_message::Column::Status)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(r, st, n)| ((r, st), u64::try_from(n).unwrap_or(0)))
+        .collect())
 }
 
 /// The robots, each with its waiting and failed messages and the newest failure.
@@ -209,9 +221,13 @@ pub async fn list(db: &impl ConnectionTrait) -> AppResult<Vec<RobotOut>> {
         .all(db)
         .await?;
     let mut out = Vec::with_capacity(robots.len());
+    let counts = counts(db).await?;
     for r in robots {
-        let pending = count(db, r.id, DeliveryStatus::Pending).await?;
-        let failed = count(db, r.id, DeliveryStatus::Failed).await?;
+        let count = |status| counts.get(&(r.id, status)).copied().unwrap_or(0);
+        let (pending, failed) = (
+            count(DeliveryStatus::Pending),
+            count(DeliveryStatus::Failed),
+        );
         let last_error = chat_message::Entity::find()
             .filter(chat_message::Column::RobotId.eq(r.id))
             .filter(chat_message::Column::LastError.is_not_null())

@@ -12,7 +12,7 @@ use crate::domain::robots::messages::{self, CaseLine, DayFigures};
 use crate::error::AppResult;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use zhunong_entity::enums::{CaseStatus, RobotKind, RobotTopic};
 use zhunong_entity::{after_sales_case, chat_robot};
 
@@ -71,18 +71,18 @@ async fn daily(db: &Db, s: &Settings, now: DateTime<Utc>) -> AppResult<()> {
                 .is_ok_and(|at| local.time() >= at)
         })
         .collect();
-    let mut fresh = Vec::new();
-    for r in due {
-        let told = zhunong_entity::chat_message::Entity::find()
-            .filter(zhunong_entity::chat_message::Column::RobotId.eq(r.id))
-            .filter(zhunong_entity::chat_message::Column::DedupeKey.eq(&key))
-            .one(&db.read)
-            .await?
-            .is_some();
-        if !told {
-            fresh.push(r);
-        }
-    }
+    // The robots told today already, in one query.
+    let told: std::collections::HashSet<i64> = zhunong_entity::chat_message::Entity::find()
+        .select_only()
+        .column(zhunong_entity::chat_message::Column::RobotId)
+        .filter(zhunong_entity::chat_message::Column::RobotId.is_in(due.iter().map(|r| r.id)))
+        .filter(zhunong_entity::chat_message::Column::DedupeKey.eq(&key))
+        .into_tuple::<i64>()
+        .all(&db.read)
+        .await?
+        .into_iter()
+        .collect();
+    let fresh: Vec<chat_robot::Model> = due.into_iter().filter(|r| !told.contains(&r.id)).collect();
     if fresh.is_empty() {
         return Ok(());
     }

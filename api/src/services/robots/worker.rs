@@ -132,12 +132,15 @@ pub async fn pass(
         .order_by_asc(message::Column::Id)
         .all(&db.read)
         .await?;
+    let robots =
+        crate::services::rows::by_id::<robot::Entity>(&db.read, rows.iter().map(|m| m.robot_id))
+            .await?;
     for m in rows {
-        let Some(r) = robot::Entity::find_by_id(m.robot_id).one(&db.read).await? else {
+        let Some(r) = robots.get(&m.robot_id) else {
             continue;
         };
         let outcome = if r.enabled {
-            send(&r, &m, s, secrets, resolver).await
+            send(r, &m, s, secrets, resolver).await
         } else {
             Outcome::Refused("the robot is switched off".into())
         };

@@ -2,27 +2,25 @@
 //! of the finance group (the `auditor` role), published, then frozen; a correction is the
 //! period's next version, and publishing it marks the one before as replaced.
 
-use super::accounts::{Books, collective_name};
-use super::trial_balance::trial_balance;
+mod figures;
+mod read;
+
+pub use read::{PublicSheet, get, list, out, public};
+
 use crate::db::Db;
-use crate::db::replica::ReportReader;
-use crate::domain::books::chart::AccountClass;
-use crate::domain::books::disclosure::{Period, VoucherLine, income_and_spending};
+use crate::domain::books::disclosure::Period;
 use crate::domain::caller::Caller;
-use crate::domain::labels::Label;
-use crate::dto::disclosure::{
-    DraftSheet, FinanceSheetContent, FinanceSheetOut, MAX_NOTE_CHARS, SheetBalance, SheetDebt,
-    SheetNotes, SheetSale,
-};
+use crate::dto::disclosure::{DraftSheet, FinanceSheetContent, MAX_NOTE_CHARS, SheetNotes};
 use crate::error::{AppError, AppResult, ErrorCode, Validator};
 use crate::services::audit::{self, Change};
 use chrono::{NaiveDate, Utc};
+use figures::figures;
+use read::find;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
 use zhunong_entity::enums::{AuditAction, AuditEntity, SheetStatus};
-use zhunong_entity::{finance_sheet, user};
+use zhunong_entity::finance_sheet;
 
 /// Longest note the finance group may give with its check.
 pub const MAX_CHECK_NOTE_CHARS: usize = 500;
@@ -49,133 +47,6 @@ fn check_notes(v: &mut Validator, n: &SheetNotes) {
     }
 }
 
-/// The sheet's figures for `period`, drawn from the collective's books now.
-async fn figures(
-    db: &Db,
-    collective_id: i64,
-    period: &Period,
-    notes: SheetNotes,
-    d: &Drafting,
-) -> AppResult<FinanceSheetContent> {
-    let mut vouchers = Vec::new();
-    let mut books_closed = true;
-    for month in period.months() {
-        let v = super::vouchers::vouchers(&db.read, collective_id, &month, false, d.keeper_setting)
-            .await?;
-        books_closed &= v.closed;
-        vouchers.extend(v.vouchers);
-    }
-    let books = Books::load(&db.read, collective_id, d.keeper_setting).await?;
-    let lines: Vec<VoucherLine<'_>> = vouchers
-        .iter()
-        .flat_map(|v| {
-            v.lines.iter().map(|l| VoucherLine {
-                kind: v.kind,
-                date: v.date,
-                number: &v.number,
-                summary: &v.summary,
-                account_code: &l.account_code,
-                account_name: &l.account_name,
-                debit_fen: l.debit_fen,
-                credit_fen: l.credit_fen,
-            })
-        })
-        .collect();
-    let (income, spending) = income_and_spending(books.chart(), &lines);
-    let balances = trial_balance(
-        &db.read,
-        collective_id,
-        period.from,
-        period.to,
-        d.keeper_setting,
-    )
-    .await?;
-    let mut assets = Vec::new();
-    let mut debts = Vec::new();
-    for a in &balances.accounts {
-        let closing = a.balance.closing_fen;
-        if a.items.is_empty() {
-            if a.class == AccountClass::Asset && closing != 0 {
-                assets.push(SheetBalance {
-                    account_code: a.account_code.clone(),
-                    account_name: a.account_name.clone(),
-                    closing_fen: closing,
-                });
-            }
-            continue;
-        }
-        for i in a.items.iter().filter(|i| i.balance.closing_fen != 0) {
-            debts.push(SheetDebt {
-                account_code: a.account_code.clone(),
-                account_name: a.account_name.clone(),
-                party: i.auxiliary.clone(),
-                owed_by_collective_fen: (-i.balance.closing_fen).max(0),
-                owed_to_collective_fen: i.balance.closing_fen.max(0),
-            });
-        }
-    }
-    let owed_to_growers_fen = debts
-        .iter()
-        .filter(|x| x.party.starts_with(super::entries::GROWER_ITEM))
-        .map(|x| x.owed_by_collective_fen - x.owed_to_collective_fen)
-        .sum();
-    Ok(FinanceSheetContent {
-        collective_name: collective_name(&db.read, collective_id).await?,
-        chart: books.chart(),
-        period: period.key.clone(),
-        period_text: period.text(),
-        from: period.from,
-        to: period.to,
-        books_closed,
-        income_total_fen: income.iter().map(|a| a.total_fen).sum(),
-        income,
-        spending_total_fen: spending.iter().map(|a| a.total_fen).sum(),
-        spending,
-        assets,
-        debts,
-        owed_to_growers_fen,
-        top_sales: top_sales(db, collective_id, period, d.top_sales).await?,
-        notes,
-    })
-}
-
-/// The products whose settled sales in the period the collective's commission came from.
-async fn top_sales(
-    db: &Db,
-    collective_id: i64,
-    period: &Period,
-    limit: u64,
-) -> AppResult<Vec<SheetSale>> {
-    let query = format!(
-        "from={}&to={}&basis=settled&group_by=product&collective_id={collective_id}\
-         &order_by=net_sales_fen&limit={limit}",
-        period.from, period.to
-    );
-    let (req, _) = crate::services::reports::request::parse(&query, 1)?;
-    // The primary, as the books were read: the sheet is one moment's figures.
-    let reader = ReportReader::choose(&db.read, None).await;
-    let limits = crate::services::reports::sales::ReportLimits {
-        max_rows: limit.max(1),
-    };
-    let report = crate::services::reports::sales::report(&reader, &req, limits).await?;
-    Ok(report
-        .rows
-        .into_iter()
-        .filter(|r| r.metrics.net_sales_fen != 0)
-        .map(|r| SheetSale {
-            product: r
-                .dimensions
-                .get("product")
-                .map(|p| p.label.clone())
-                .unwrap_or_default(),
-            quantity_g: r.metrics.quantity_g,
-            pieces: r.metrics.pieces,
-            net_sales_fen: r.metrics.net_sales_fen,
-            commission_fen: r.metrics.commission_fen,
-        })
-        .collect())
-}
-
 fn parse_period(text: &str, today: NaiveDate) -> AppResult<Period> {
     let period = Period::parse(text)
         .ok_or_else(|| AppError::field("period", "a quarter (2026-Q3) or a month (2026-09)"))?;
@@ -187,11 +58,6 @@ fn parse_period(text: &str, today: NaiveDate) -> AppResult<Period> {
     }
     Ok(period)
 }
-
-async fn find(db: &impl ConnectionTrait, id: i64) -> AppResult<finance_sheet::Model> {
-    crate::services::must_find::<finance_sheet::Entity, _>(db, id, "finance sheet").await
-}
-
 fn frozen(s: &finance_sheet::Model) -> AppError {
     AppError::Conflict {
         code: ErrorCode::SheetPublished,
@@ -449,114 +315,4 @@ async fn tell_robots(
         },
     )
     .await
-}
-
-/// # Errors
-/// 404.
-pub async fn get(db: &impl ConnectionTrait, id: i64) -> AppResult<finance_sheet::Model> {
-    find(db, id).await
-}
-
-/// A collective's sheets, newest period and version first.
-///
-/// # Errors
-/// Database errors.
-pub async fn list(
-    db: &impl ConnectionTrait,
-    collective_id: i64,
-) -> AppResult<Vec<finance_sheet::Model>> {
-    Ok(finance_sheet::Entity::find()
-        .filter(finance_sheet::Column::CollectiveId.eq(collective_id))
-        .order_by_desc(finance_sheet::Column::Period)
-        .order_by_desc(finance_sheet::Column::Version)
-        .all(db)
-        .await?)
-}
-
-/// What the public page shows: the version asked for (else the one in force), if published,
-/// and the version in force when that is a later one.
-pub struct PublicSheet {
-    pub sheet: FinanceSheetOut,
-    pub current_version: i32,
-}
-
-/// # Errors
-/// Database errors; `Ok(None)` when nothing of the period is published.
-pub async fn public(
-    db: &impl ConnectionTrait,
-    collective_id: i64,
-    period: &str,
-    version: Option<i32>,
-) -> AppResult<Option<PublicSheet>> {
-    let shown = finance_sheet::Entity::find()
-        .filter(finance_sheet::Column::CollectiveId.eq(collective_id))
-        .filter(finance_sheet::Column::Period.eq(period))
-        .filter(
-            finance_sheet::Column::Status.is_in([SheetStatus::Published, SheetStatus::Replaced]),
-        )
-        .order_by_desc(finance_sheet::Column::Version)
-        .all(db)
-        .await?;
-    let Some(current) = shown.iter().find(|s| s.status == SheetStatus::Published) else {
-        return Ok(None);
-    };
-    let Some(sheet) = shown
-        .iter()
-        .find(|s| version.map_or(s.id == current.id, |v| s.version == v))
-    else {
-        return Ok(None);
-    };
-    Ok(Some(PublicSheet {
-        current_version: current.version,
-        sheet: out(db, vec![sheet.clone()]).await?.remove(0),
-    }))
-}
-
-/// The sheets as answered: their content read back, and who did what by name.
-///
-/// # Errors
-/// Database errors; 500 for content that does not read back.
-pub async fn out(
-    db: &impl ConnectionTrait,
-    sheets: Vec<finance_sheet::Model>,
-) -> AppResult<Vec<FinanceSheetOut>> {
-    let names: std::collections::HashMap<i64, String> =
-        crate::services::rows::by_id::<user::Entity>(
-            db,
-            sheets.iter().flat_map(|s| {
-                [Some(s.drafted_by), s.checked_by, s.published_by]
-                    .into_iter()
-                    .flatten()
-            }),
-        )
-        .await?
-        .into_iter()
-        .map(|(id, u)| (id, u.display_name.unwrap_or(u.username)))
-        .collect();
-    let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
-    sheets
-        .into_iter()
-        .map(|s| {
-            let content: FinanceSheetContent = serde_json::from_str(&s.content)
-                .map_err(|e| AppError::Internal(anyhow::anyhow!("sheet {}: {e}", s.id)))?;
-            Ok(FinanceSheetOut {
-                public_path: format!("/gongkai/{}/{}?v={}", s.collective_id, s.period, s.version),
-                id: s.id,
-                collective_id: s.collective_id,
-                period: s.period,
-                version: s.version,
-                status: s.status,
-                status_label: s.status.label().to_owned(),
-                content,
-                drafted_by: name(s.drafted_by),
-                drafted_at: s.drafted_at,
-                checked_by: s.checked_by.map(name),
-                checked_at: s.checked_at,
-                check_note: s.check_note,
-                published_by: s.published_by.map(name),
-                published_at: s.published_at,
-                replaced_at: s.replaced_at,
-            })
-        })
-        .collect()
 }
