@@ -114,7 +114,7 @@ f AS (INSERT INTO sales_facts ({facts}) SELECT :id, l.id, {day}, {week}, {month}
 INSERT INTO {LOG_TABLE} ({keys}, week_key, month_key, {sums}) SELECT 0, {day}, {product}, \
 l.batch_id, {grower}, 0, 0, 'enterprise', 'partner_api', 0, {week}, {month}, \
 (l.batch_id = {a})::int, (l.batch_id = {a})::int, 1, (l.batch_id = {a})::int, \
-(l.batch_id = {a})::int, 1, 1, 0, 1, {p}, {p}, 0, {p}, 0, {p}, 0 FROM l;
+(l.batch_id = {a})::int, 1, 1, 0, 1, {p}, {p}, 0, {p}, 0, {p}, 0, 0 FROM l;
 INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response_body, created_at) \
 SELECT 'ceiling', :id, request_hash, status_code, response_body, now() FROM idempotency_keys \
 WHERE id = {sample_key};

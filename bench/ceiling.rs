@@ -210,7 +210,7 @@ pub fn one_line_figures(srv: &Server, v: &FigureValues<'_>) -> (String, String) 
     let daily = format!(
         "INSERT INTO {LOG_TABLE} ({keys}, week_key, month_key, {sums}) VALUES (0, {day}, \
          {product}, {batch}, {grower}, 0, 0, 'individual', {channel}, 0, {week}, {month}, 1, 1, \
-         1, 1, 1, 1, 1, 0, {pieces}, {a}, {a}, 0, {a}, 0, {a}, 0)"
+         1, 1, 1, 1, 1, 0, {pieces}, {a}, {a}, 0, {a}, 0, {a}, 0, 0)"
     );
     (fact, daily)
 }

@@ -2,7 +2,7 @@ use sea_orm::entity::prelude::*;
 
 /// One line of an order. `unit_price_fen` is copied from the batch when the order is placed and
 /// never changes with later price changes.
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "order_lines")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -259,3 +259,100 @@ async fn orders_list_by_status_channel_buyer_and_date() {
         "lists carry their lines"
     );
 }
+
+/// An order over several batches takes its stock last on PostgreSQL, after its lines and sales
+/// figures are written: an unknown, closed or short batch among them still refuses the whole
+/// order, names the line, and leaves nothing behind.
+#[tokio::test]
+async fn a_bulk_order_with_a_bad_batch_among_many_leaves_nothing_behind() {
+    let app = spawn_app().await;
+    let sec = app.token("secretary").await;
+    let mut batches = Vec::new();
+    for _ in 0..4 {
+        batches.push(app.batch("by_weight", 10_000, 300).await);
+    }
+    let buyer = app.buyer("individual").await;
+    let order = |lines: Vec<(i64, i64)>| {
+        let lines: Vec<_> = lines
+            .into_iter()
+            .map(|(b, q)| json!({"batch_id": b, "quantity": q}))
+            .collect();
+        json!({"buyer_id": buyer, "channel": "phone", "lines": lines})
+    };
+    let (a, b, c, d) = (batches[0], batches[1], batches[2], batches[3]);
+
+    let unknown = app
+        .post(
+            &sec,
+            "/api/v1/orders",
+            order(vec![(a, 100), (b, 100), (999_999, 100)]),
+        )
+        .await;
+    unknown.assert_problem(422, "validation_failed");
+    assert!(
+        unknown.text.contains("lines[2].batch_id"),
+        "{}",
+        unknown.text
+    );
+
+    let short = app
+        .post(
+            &sec,
+            "/api/v1/orders",
+            order(vec![(a, 100), (b, 20_000), (c, 100), (d, 30_000)]),
+        )
+        .await;
+    short.assert_problem(409, "insufficient_stock");
+    assert!(
+        short.text.contains("20000") && short.text.contains("30000"),
+        "{}",
+        short.text
+    );
+
+    let closed = app
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/batches/{c}"),
+            Some(&sec),
+            Some(&json!({"status": "closed"})),
+        )
+        .await;
+    assert_eq!(closed.status, 200, "{}", closed.text);
+    app.post(
+        &sec,
+        "/api/v1/orders",
+        order(vec![(a, 100), (b, 100), (c, 100)]),
+    )
+    .await
+    .assert_problem(409, "batch_closed");
+
+    for batch in batches {
+        assert_eq!(app.stock(batch).await, 10_000, "batch {batch} untouched");
+    }
+    let orders = app
+        .get(&sec, &format!("/api/v1/orders?buyer_id={buyer}"))
+        .await;
+    assert_eq!(orders.json["total"], 0, "{}", orders.text);
+
+    let placed = app
+        .post(
+            &sec,
+            "/api/v1/orders",
+            order(vec![(d, 100), (a, 200), (b, 300)]),
+        )
+        .await;
+    assert_eq!(placed.status, 201, "{}", placed.text);
+    let lines = placed.json["lines"].as_array().cloned().unwrap_or_default();
+    assert_eq!(lines.len(), 3, "{}", placed.text);
+    assert!(
+        lines.iter().all(|l| l["unit_price_fen"] == 300),
+        "{}",
+        placed.text
+    );
+    let sum: i64 = lines.iter().filter_map(|l| l["amount_fen"].as_i64()).sum();
+    assert_eq!(placed.json["total_fen"], sum, "{}", placed.text);
+    assert_eq!(
+        (app.stock(a).await, app.stock(b).await, app.stock(d).await),
+        (9_800, 9_700, 9_900)
+    );
+}

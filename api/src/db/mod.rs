@@ -24,6 +24,7 @@ pub mod chunks;
 pub mod fault;
 pub mod health;
 pub mod hub;
+pub mod json_rows;
 mod read;
 pub mod replica;
 mod sqlite;

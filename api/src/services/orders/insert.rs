@@ -10,6 +10,7 @@
 //! Both write the same rows.
 
 use crate::db::Tx;
+use crate::db::json_rows::{self, JsonRows};
 use crate::error::{AppError, AppResult, Invariant};
 use crate::services::reports::facts::{self as sales_facts, BatchInfo, OrderFigures};
 use sea_orm::sea_query::{Expr, Query};
@@ -148,21 +149,14 @@ async fn insert_postgres(
         line.order_id = order.id;
     }
 
-    let ctes = sales_facts::insert_ctes(&figures(&order, &lines, terms), tx.local_offset())?;
-    let mut insert_lines = order_line::Entity::insert_many(
-        lines.into_iter().map(|l| l.into_active_model().reset_all()),
-    )
-    .into_query();
-    insert_lines.returning_all();
-    if let Some(ctes) = ctes {
-        insert_lines.with_cte(ctes);
-    }
-    let mut stored = tx
-        .query_all_raw(backend.build(&insert_lines))
-        .await?
-        .iter()
-        .map(|r| order_line::Model::from_query_result(r, ""))
-        .collect::<Result<Vec<_>, _>>()?;
-    stored.sort_by_key(|l| l.line_no);
-    Ok((order, stored))
+    // Every column of the lines is given (their ids were reserved above), so the rows stored
+    // are `lines` as they are: no RETURNING to send back and decode.
+    let mut sets = vec![JsonRows::of_models::<order_line::Entity>(&lines, &[])?];
+    sets.extend(sales_facts::insert_sets(
+        &figures(&order, &lines, terms),
+        tx.local_offset(),
+    )?);
+    let statement = json_rows::insert_all(sets, "").invariant("an order has lines to insert")?;
+    tx.execute_raw(statement).await?;
+    Ok((order, lines))
 }

@@ -1,11 +1,21 @@
 //! Placing an order.
 //!
 //! One write transaction: take stock from each batch with a conditional UPDATE in batch-id order
-//! (the row lock comes first, and a fixed order means two multi-line orders cannot deadlock),
-//! read each locked batch's prices from the same statement (`RETURNING`), then insert the order,
-//! its lines and their sales figures ([`super::insert`]), and the idempotency record. Any short
-//! line rolls everything back. On PostgreSQL the round trips are those of the bare SQL: BEGIN,
-//! one UPDATE per batch, two INSERTs, COMMIT.
+//! (a fixed order means two multi-line orders cannot deadlock), then insert the order, its lines
+//! and their sales figures ([`super::insert`]), and the idempotency record. Any short line rolls
+//! everything back. On PostgreSQL the round trips are those of the bare SQL: BEGIN, one UPDATE
+//! per batch, two INSERTs, COMMIT.
+//!
+//! When the stock is taken:
+//! - a small order (the hot path) takes it first, and prices its lines from the locked rows
+//!   (`RETURNING`);
+//! - a bulk order on PostgreSQL takes it last, just before the commit. Its lines, facts and log
+//!   rows take several milliseconds to write, and every other order on the same batches would
+//!   wait that long behind its row locks: at 8 partners sending 200-line orders, the orders
+//!   queued one behind another. It prices its lines from the batches as read when the order
+//!   arrived, so a price changed while it is in flight does not apply to it, as for an order
+//!   that arrived a moment earlier. Stock and a batch's status are checked by the UPDATE itself,
+//!   so it never oversells nor sells from a closed batch.
 
 use super::insert::FigureTerms;
 use super::limits::take_within_limits;
@@ -25,11 +35,11 @@ use crate::services::idempotency::{self, Keyed, Outcome};
 use crate::services::live;
 use crate::services::money::rules::RulesCache;
 use crate::services::reports::facts::BatchInfo;
-use sea_orm::Set;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Set};
 use std::collections::{BTreeMap, HashMap};
 use zhunong_entity::enums::{AuditAction, AuditEntity};
 use zhunong_entity::enums::{BuyerKind, Channel, OrderStatus, PaymentStatus, Pricing};
-use zhunong_entity::order;
+use zhunong_entity::{batch, order};
 
 /// What placing an order needs besides the request: caches, the notice hub, limits, the day.
 pub struct OrderContext<'a> {
@@ -190,7 +200,19 @@ async fn prepare(
     let fulfilment =
         crate::services::fulfilment::recipients::resolve(db, req.buyer_id, &req.fulfilment_in())
             .await?;
+    let seen = if takes_stock_last(db.get_database_backend(), &needs) {
+        let rows = batch::Entity::find()
+            .filter(batch::Column::Id.is_in(batch_ids.clone()))
+            .all(db)
+            .await?;
+        // An unknown batch is reported by the usual path (422 naming its line).
+        (rows.len() == needs.len())
+            .then(|| rows.into_iter().map(|b| (BatchId::new(b.id), b)).collect())
+    } else {
+        None
+    };
     Ok(Prepared {
+        seen,
         fulfilment,
         needs,
         buyer_kind,
@@ -201,9 +223,17 @@ async fn prepare(
     })
 }
 
+/// Whether an order takes its stock at the end of its transaction (see the module's comment):
+/// a bulk order, on PostgreSQL (SQLite has one writer at a time anyway).
+fn takes_stock_last(backend: DbBackend, needs: &BTreeMap<BatchId, i64>) -> bool {
+    backend == DbBackend::Postgres && needs.len() >= super::stock::SET_BASED_FROM
+}
+
 /// What was looked up before the transaction, so that the stock row locks are held no longer
 /// than the writes need.
 struct Prepared {
+    /// For an order that takes its stock last, its batches as read before the transaction.
+    seen: Option<HashMap<BatchId, zhunong_entity::batch::Model>>,
     /// How the order will reach its buyer, with the recipient to write.
     fulfilment: crate::services::fulfilment::recipients::Resolved,
     /// The quantity per batch, in batch-id order.
@@ -216,6 +246,25 @@ struct Prepared {
     pricing: HashMap<i64, zhunong_entity::enums::Pricing>,
 }
 
+/// Takes the order's stock, and its buyer's share under a live show's limits; the batches as
+/// locked. Any short line is a 409 listing them all.
+async fn take_stock(
+    tx: &Tx,
+    read: &crate::db::Reader,
+    req: &CreateOrder,
+    needs: &BTreeMap<BatchId, i64>,
+    live: Option<&live::LiveTerms>,
+) -> AppResult<HashMap<BatchId, zhunong_entity::batch::Model>> {
+    let super::stock::Taken { locked, short } = super::stock::take(tx, needs).await?;
+    if !short.is_empty() {
+        return Err(shortage_error(read, req, &short).await?);
+    }
+    if let Some(terms) = live {
+        take_within_limits(tx, terms, BuyerId::new(req.buyer_id), needs).await?;
+    }
+    Ok(locked)
+}
+
 /// The transaction's part: stock, limits, the order and its lines; the first answer.
 async fn write_order(
     tx: &Tx,
@@ -226,6 +275,7 @@ async fn write_order(
     p: &Prepared,
 ) -> AppResult<(Outcome, String)> {
     let Prepared {
+        seen,
         fulfilment,
         needs,
         buyer_kind,
@@ -235,13 +285,14 @@ async fn write_order(
         pricing,
     } = p;
     let (buyer_kind, facts) = (*buyer_kind, ctx.facts);
-    let super::stock::Taken { locked, short } = super::stock::take(tx, needs).await?;
-    if !short.is_empty() {
-        return Err(shortage_error(read, req, &short).await?);
-    }
-    if let Some(terms) = &live {
-        take_within_limits(tx, terms, BuyerId::new(req.buyer_id), needs).await?;
-    }
+    let locked_first = match seen {
+        Some(_) => None,
+        None => Some(take_stock(tx, read, req, needs, live.as_ref()).await?),
+    };
+    let locked = seen
+        .as_ref()
+        .or(locked_first.as_ref())
+        .invariant("an order's batches are read or locked")?;
 
     let mut shares = HashMap::new();
     for (batch, rule) in rules.iter() {
@@ -333,6 +384,9 @@ async fn write_order(
     let (order, line_rows) = super::insert::insert(tx, order, lines, &terms).await?;
     crate::services::fulfilment::recipients::write(tx, order.id, fulfilment.recipient.as_ref())
         .await?;
+    if seen.is_some() {
+        take_stock(tx, read, req, needs, live.as_ref()).await?;
+    }
     let placed = OrderOut::new(order, line_rows);
     if confirmed_at_once {
         // Confirmed by the channel's setting rather than by a person: the same audit row and

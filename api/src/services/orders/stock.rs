@@ -9,14 +9,17 @@
 use crate::db::Tx;
 use crate::domain::units::BatchId;
 use crate::error::AppResult;
-use sea_orm::sea_query::{CaseStatement, Expr};
-use sea_orm::{ColumnTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::{CaseStatement, Expr, LockType};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, ExprTrait, FromQueryResult, QueryFilter,
+    QueryOrder, QuerySelect, Statement,
+};
 use std::collections::{BTreeMap, HashMap};
 use zhunong_entity::batch::{Column, Entity, Model};
 use zhunong_entity::enums::BatchStatus;
 
 /// Above this many batches an order takes its stock set-based.
-const SET_BASED_FROM: usize = 3;
+pub const SET_BASED_FROM: usize = 3;
 
 /// The batches taken from (as they are after the update) and the ids of those that could not
 /// give their quantity (short, closed or missing). If any are short the caller rolls back.
@@ -29,8 +32,8 @@ pub struct Taken {
 /// Database errors.
 /// `needs` is the quantity (grams, or pieces) to take from each batch.
 pub async fn take(tx: &Tx, needs: &BTreeMap<BatchId, i64>) -> AppResult<Taken> {
-    let mut locked = HashMap::with_capacity(needs.len());
     if needs.len() < SET_BASED_FROM {
+        let mut locked = HashMap::with_capacity(needs.len());
         let mut short = Vec::new();
         for (&batch_id, &quantity) in needs {
             let rows = Entity::update_many()
@@ -49,13 +52,18 @@ pub async fn take(tx: &Tx, needs: &BTreeMap<BatchId, i64>) -> AppResult<Taken> {
         }
         return Ok(Taken { locked, short });
     }
+    if tx.get_database_backend() == DbBackend::Postgres {
+        return take_postgres(tx, needs).await;
+    }
     let ids: Vec<i64> = needs.keys().map(|b| b.get()).collect();
     Entity::find()
         .select_only()
         .column(Column::Id)
         .filter(Column::Id.is_in(ids.clone()))
         .order_by_asc(Column::Id)
-        .lock_exclusive()
+        // Not `FOR UPDATE`: only the stock changes, never the key, so other orders' lines may
+        // still check their foreign key to these batches (a key-share lock) meanwhile.
+        .lock(LockType::NoKeyUpdate)
         .into_tuple::<i64>()
         .all(tx)
         .await?;
@@ -77,13 +85,51 @@ pub async fn take(tx: &Tx, needs: &BTreeMap<BatchId, i64>) -> AppResult<Taken> {
         .filter(Expr::col(Column::StockQty).gte(quantity_of()))
         .exec_with_returning(tx)
         .await?;
-    for b in rows {
-        locked.insert(BatchId::new(b.id), b);
-    }
+    Ok(taken(needs, rows))
+}
+
+/// The batches the UPDATE answered, and those it did not (short, closed or missing).
+fn taken(needs: &BTreeMap<BatchId, i64>, rows: Vec<Model>) -> Taken {
+    let locked: HashMap<BatchId, Model> =
+        rows.into_iter().map(|b| (BatchId::new(b.id), b)).collect();
     let short = needs
         .keys()
         .copied()
         .filter(|id| !locked.contains_key(id))
         .collect();
-    Ok(Taken { locked, short })
+    Taken { locked, short }
+}
+
+/// A bulk order's stock on PostgreSQL: the quantities as one JSON parameter, joined to the
+/// batches (a `CASE` of 200 branches, evaluated twice on each of 200 rows, held the locks about
+/// 9 ms at 8 partners sending at once). The statements' text is the same for every order.
+async fn take_postgres(tx: &Tx, needs: &BTreeMap<BatchId, i64>) -> AppResult<Taken> {
+    let need: Vec<serde_json::Value> = needs
+        .iter()
+        .map(|(id, q)| serde_json::json!({"id": id.get(), "q": q}))
+        .collect();
+    let need = serde_json::Value::Array(need).to_string();
+    // Locked in id order first, so two bulk orders cannot deadlock. Not `FOR UPDATE`: only the
+    // stock changes, never the key, so other orders' lines may still check their foreign key to
+    // these batches (a key-share lock) meanwhile.
+    tx.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT b.id FROM batches b JOIN json_to_recordset($1::json) AS n(id bigint, q bigint) \
+         ON n.id = b.id ORDER BY b.id FOR NO KEY UPDATE OF b",
+        [need.clone().into()],
+    ))
+    .await?;
+    let rows = tx
+        .query_all_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "UPDATE batches b SET stock_qty = b.stock_qty - n.q \
+             FROM json_to_recordset($1::json) AS n(id bigint, q bigint) \
+             WHERE b.id = n.id AND b.status = $2 AND b.stock_qty >= n.q RETURNING b.*",
+            [need.into(), BatchStatus::Open.as_str().into()],
+        ))
+        .await?
+        .iter()
+        .map(|r| Model::from_query_result(r, ""))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(taken(needs, rows))
 }

@@ -11,6 +11,7 @@
 //!   is exact the moment an order's write is acknowledged, rolled up or not.
 
 use crate::db::Tx;
+use crate::db::json_rows::JsonRows;
 use crate::error::{AppError, AppResult};
 use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{
@@ -188,6 +189,41 @@ pub fn append(
             .map_err(|e| AppError::Internal(anyhow::anyhow!("daily totals statement: {e}")))?;
     }
     Ok(Some(q))
+}
+
+/// As [`append`], as rows for one JSON parameter (PostgreSQL's statements whose text does not
+/// grow with the number of keys; see [`crate::db::json_rows`]).
+///
+/// # Errors
+/// Figures that overflow (500).
+pub fn append_rows(
+    old: &[sales_fact::Model],
+    new: &[sales_fact::Model],
+) -> AppResult<Option<JsonRows>> {
+    let changes = deltas(old, new)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("daily sales totals overflow")))?;
+    if changes.is_empty() {
+        return Ok(None);
+    }
+    let rows = changes.into_iter().map(|(k, d)| {
+        let mut values: Vec<serde_json::Value> = vec![
+            k.0.into(),
+            k.1.into(),
+            k.4.into(),
+            k.5.into(),
+            k.6.into(),
+            k.7.into(),
+            k.8.into(),
+            k.9.into(),
+            k.10.into(),
+            k.11.into(),
+            k.2.into(),
+            k.3.into(),
+        ];
+        values.extend(d.iter().map(|v| serde_json::Value::from(*v)));
+        values
+    });
+    Ok(Some(JsonRows::from_values(LOG_TABLE, all_columns(), rows)))
 }
 
 /// Every column of a daily-totals row but its id, as the log has them too.

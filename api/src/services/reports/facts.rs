@@ -4,13 +4,14 @@
 //! figures come from [`crate::domain::sales::parts`].
 
 use crate::db::Tx;
+use crate::db::json_rows::{self, JsonRows};
 use crate::domain::sales::{FactLine, OrderAmounts, day_key, month_key, parts, week_key};
 use crate::error::{AppError, AppResult, Invariant};
 use chrono::{DateTime, FixedOffset, Utc};
-use sea_orm::sea_query::{Alias, CommonTableExpression, Expr, WithClause};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
-    ExprTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    ExprTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
 };
 use std::collections::{HashMap, HashSet};
 use zhunong_entity::enums::{Fulfilment, OrderStatus, Pricing};
@@ -155,60 +156,42 @@ pub async fn insert_rows(tx: &Tx, new: &[sales_fact::Model]) -> AppResult<()> {
     write(tx, &[], new).await
 }
 
-/// PostgreSQL: a new order's facts and their entries in the daily totals' log, as data-modifying CTEs for
-/// the caller's own statement (the one inserting the order's lines), so that they cost no round
-/// trip of their own; `None` if the order has no facts.
+/// PostgreSQL: a new order's facts and their entries in the daily totals' log, as row sets for
+/// the caller's own statement (the one inserting the order's lines, see
+/// [`json_rows::insert_all`]), so that they cost no round trip of their own; empty if the order
+/// has no facts.
 ///
 /// # Errors
 /// Figures that overflow (500).
-pub fn insert_ctes(f: &OrderFigures<'_>, offset: FixedOffset) -> AppResult<Option<WithClause>> {
-    let new = rows(f, offset)?;
-    if new.is_empty() {
-        return Ok(None);
-    }
-    let mut with = WithClause::new();
-    with.cte(new_facts_cte(&new));
-    if let Some(daily) = super::daily::append(&[], &new)? {
-        with.cte(
-            CommonTableExpression::new()
-                .query(daily)
-                .table_name(Alias::new("new_daily"))
-                .to_owned(),
-        );
-    }
-    Ok(Some(with))
+pub fn insert_sets(f: &OrderFigures<'_>, offset: FixedOffset) -> AppResult<Vec<JsonRows>> {
+    postgres_sets(&[], &rows(f, offset)?)
 }
 
-fn new_facts_cte(new: &[sales_fact::Model]) -> CommonTableExpression {
-    CommonTableExpression::new()
-        .query(sales_fact::Entity::insert_many(new.iter().map(active)).into_query())
-        .table_name(Alias::new("new_facts"))
-        .to_owned()
+/// The `new` facts and the log's difference from `old`, as row sets (PostgreSQL).
+fn postgres_sets(old: &[sales_fact::Model], new: &[sales_fact::Model]) -> AppResult<Vec<JsonRows>> {
+    let mut sets = Vec::with_capacity(2);
+    if !new.is_empty() {
+        sets.push(JsonRows::of_models::<sales_fact::Entity>(new, &["id"])?);
+    }
+    sets.extend(super::daily::append_rows(old, new)?);
+    Ok(sets)
 }
 
 /// Replaces `old` facts by `new` ones, and appends the difference to the daily totals' log.
 async fn write(tx: &Tx, old: &[sales_fact::Model], new: &[sales_fact::Model]) -> AppResult<()> {
-    let daily = super::daily::append(old, new)?;
     let backend = tx.get_database_backend();
-    match daily {
-        // PostgreSQL: the facts go in as a data-modifying CTE of the log's insert, one round
-        // trip instead of two on every change to an order (a new order's go with its lines:
-        // `insert_ctes`).
-        Some(mut daily)
-            if backend == DbBackend::Postgres
-                && !new.is_empty()
-                && new.len() <= crate::db::chunks::rows_per_statement::<sales_fact::Entity>() =>
-        {
-            daily.with_cte(WithClause::new().cte(new_facts_cte(new)).to_owned());
-            tx.execute_raw(backend.build(&daily)).await?;
+    if backend == DbBackend::Postgres {
+        // The facts and the log's rows in one statement, one round trip on every change to an
+        // order (a new order's go with its lines: `insert_sets`).
+        if let Some(statement) = json_rows::insert_all(postgres_sets(old, new)?, "") {
+            tx.execute_raw(statement).await?;
         }
-        daily => {
-            let rows: Vec<sales_fact::ActiveModel> = new.iter().map(active).collect();
-            crate::db::chunks::insert_chunked(tx, &rows).await?;
-            if let Some(q) = daily {
-                tx.execute_raw(backend.build(&q)).await?;
-            }
-        }
+        return Ok(());
+    }
+    let rows: Vec<sales_fact::ActiveModel> = new.iter().map(active).collect();
+    crate::db::chunks::insert_chunked(tx, &rows).await?;
+    if let Some(q) = super::daily::append(old, new)? {
+        tx.execute_raw(backend.build(&q)).await?;
     }
     Ok(())
 }
