@@ -14,6 +14,8 @@ use crate::db::Tx;
 use crate::db::json_rows::JsonRows;
 use crate::error::{AppError, AppResult};
 use sea_orm::ConnectionTrait;
+use sea_orm::Value;
+use sea_orm::sea_query::value::sea_value_to_json_value;
 use sea_orm::sea_query::{
     Alias, Condition, Expr, InsertStatement, Query, SelectStatement, UnionType,
 };
@@ -147,6 +149,34 @@ fn deltas(
     Some(out)
 }
 
+/// The log's rows for replacing `old` facts by `new` ones, each in the order of
+/// [`all_columns`]; empty if nothing moves.
+fn log_rows(old: &[sales_fact::Model], new: &[sales_fact::Model]) -> AppResult<Vec<Vec<Value>>> {
+    let changes = deltas(old, new)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("daily sales totals overflow")))?;
+    Ok(changes
+        .into_iter()
+        .map(|(k, d)| {
+            let mut row: Vec<Value> = vec![
+                k.0.into(),
+                k.1.into(),
+                k.4.into(),
+                k.5.into(),
+                k.6.into(),
+                k.7.into(),
+                k.8.into(),
+                k.9.into(),
+                k.10.into(),
+                k.11.into(),
+                k.2.into(),
+                k.3.into(),
+            ];
+            row.extend(d.iter().map(|v| Value::from(*v)));
+            row
+        })
+        .collect())
+}
+
 /// The one statement that appends the difference between `old` and `new` facts to the log;
 /// `None` if nothing moves.
 ///
@@ -156,36 +186,15 @@ pub fn append(
     old: &[sales_fact::Model],
     new: &[sales_fact::Model],
 ) -> AppResult<Option<InsertStatement>> {
-    let changes = deltas(old, new)
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("daily sales totals overflow")))?;
-    if changes.is_empty() {
+    let rows = log_rows(old, new)?;
+    if rows.is_empty() {
         return Ok(None);
     }
     let mut q = Query::insert();
-    q.into_table(Alias::new(LOG_TABLE)).columns(
-        KEY_COLUMNS
-            .iter()
-            .chain(&["week_key", "month_key"])
-            .chain(&SUM_COLUMNS)
-            .map(|c| Alias::new(*c)),
-    );
-    for (k, d) in &changes {
-        let mut values: Vec<Expr> = vec![
-            Expr::val(k.0),
-            Expr::val(k.1),
-            Expr::val(k.4),
-            Expr::val(k.5),
-            Expr::val(k.6),
-            Expr::val(k.7),
-            Expr::val(k.8),
-            Expr::val(k.9.clone()),
-            Expr::val(k.10.clone()),
-            Expr::val(k.11),
-            Expr::val(k.2),
-            Expr::val(k.3),
-        ];
-        values.extend(d.iter().map(|v| Expr::val(*v)));
-        q.values(values)
+    q.into_table(Alias::new(LOG_TABLE))
+        .columns(all_columns().into_iter().map(Alias::new));
+    for row in rows {
+        q.values(row.into_iter().map(Expr::val))
             .map_err(|e| AppError::Internal(anyhow::anyhow!("daily totals statement: {e}")))?;
     }
     Ok(Some(q))
@@ -200,29 +209,13 @@ pub fn append_rows(
     old: &[sales_fact::Model],
     new: &[sales_fact::Model],
 ) -> AppResult<Option<JsonRows>> {
-    let changes = deltas(old, new)
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("daily sales totals overflow")))?;
-    if changes.is_empty() {
+    let rows = log_rows(old, new)?;
+    if rows.is_empty() {
         return Ok(None);
     }
-    let rows = changes.into_iter().map(|(k, d)| {
-        let mut values: Vec<serde_json::Value> = vec![
-            k.0.into(),
-            k.1.into(),
-            k.4.into(),
-            k.5.into(),
-            k.6.into(),
-            k.7.into(),
-            k.8.into(),
-            k.9.into(),
-            k.10.into(),
-            k.11.into(),
-            k.2.into(),
-            k.3.into(),
-        ];
-        values.extend(d.iter().map(|v| serde_json::Value::from(*v)));
-        values
-    });
+    let rows = rows
+        .into_iter()
+        .map(|row| row.iter().map(sea_value_to_json_value).collect());
     Ok(Some(JsonRows::from_values(LOG_TABLE, all_columns(), rows)))
 }
 
