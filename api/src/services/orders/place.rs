@@ -18,8 +18,6 @@
 //!   so it never oversells nor sells from a closed batch.
 
 use super::insert::FigureTerms;
-use super::limits::take_within_limits;
-use super::shortage::shortage_error;
 use crate::db::hub::Notice;
 use crate::db::{Db, Tx};
 use crate::domain::caller::Caller;
@@ -35,7 +33,7 @@ use crate::services::idempotency::{self, Keyed, Outcome};
 use crate::services::live;
 use crate::services::money::rules::RulesCache;
 use crate::services::reports::facts::BatchInfo;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use std::collections::{BTreeMap, HashMap};
 use zhunong_entity::enums::{AuditAction, AuditEntity};
 use zhunong_entity::enums::{BuyerKind, Channel, OrderStatus, PaymentStatus, Pricing};
@@ -200,7 +198,7 @@ async fn prepare(
     let fulfilment =
         crate::services::fulfilment::recipients::resolve(db, req.buyer_id, &req.fulfilment_in())
             .await?;
-    let seen = if takes_stock_last(db.get_database_backend(), &needs) {
+    let seen = if super::stock::takes_stock_last(db.get_database_backend(), &needs) {
         let rows = batch::Entity::find()
             .filter(batch::Column::Id.is_in(batch_ids.clone()))
             .all(db)
@@ -223,12 +221,6 @@ async fn prepare(
     })
 }
 
-/// Whether an order takes its stock at the end of its transaction (see the module's comment):
-/// a bulk order, on PostgreSQL (SQLite has one writer at a time anyway).
-fn takes_stock_last(backend: DbBackend, needs: &BTreeMap<BatchId, i64>) -> bool {
-    backend == DbBackend::Postgres && needs.len() >= super::stock::SET_BASED_FROM
-}
-
 /// What was looked up before the transaction, so that the stock row locks are held no longer
 /// than the writes need.
 struct Prepared {
@@ -244,25 +236,6 @@ struct Prepared {
     live: Option<live::LiveTerms>,
     /// How each batch's product is priced (by weight or by piece).
     pricing: HashMap<i64, zhunong_entity::enums::Pricing>,
-}
-
-/// Takes the order's stock, and its buyer's share under a live show's limits; the batches as
-/// locked. Any short line is a 409 listing them all.
-async fn take_stock(
-    tx: &Tx,
-    read: &crate::db::Reader,
-    req: &CreateOrder,
-    needs: &BTreeMap<BatchId, i64>,
-    live: Option<&live::LiveTerms>,
-) -> AppResult<HashMap<BatchId, zhunong_entity::batch::Model>> {
-    let super::stock::Taken { locked, short } = super::stock::take(tx, needs).await?;
-    if !short.is_empty() {
-        return Err(shortage_error(read, req, &short).await?);
-    }
-    if let Some(terms) = live {
-        take_within_limits(tx, terms, BuyerId::new(req.buyer_id), needs).await?;
-    }
-    Ok(locked)
 }
 
 /// The transaction's part: stock, limits, the order and its lines; the first answer.
@@ -287,7 +260,7 @@ async fn write_order(
     let (buyer_kind, facts) = (*buyer_kind, ctx.facts);
     let locked_first = match seen {
         Some(_) => None,
-        None => Some(take_stock(tx, read, req, needs, live.as_ref()).await?),
+        None => Some(super::stock::take_for_order(tx, read, req, needs, live.as_ref()).await?),
     };
     let locked = seen
         .as_ref()
@@ -385,7 +358,7 @@ async fn write_order(
     crate::services::fulfilment::recipients::write(tx, order.id, fulfilment.recipient.as_ref())
         .await?;
     if seen.is_some() {
-        take_stock(tx, read, req, needs, live.as_ref()).await?;
+        super::stock::take_for_order(tx, read, req, needs, live.as_ref()).await?;
     }
     let placed = OrderOut::new(order, line_rows);
     if confirmed_at_once {

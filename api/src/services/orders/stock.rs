@@ -6,9 +6,14 @@
 //! anyway) and then take every batch's quantity in a single UPDATE, so a 500-line order costs two
 //! statements, not five hundred, and two bulk orders cannot deadlock.
 
+use super::limits::take_within_limits;
+use super::shortage::shortage_error;
 use crate::db::Tx;
 use crate::domain::units::BatchId;
+use crate::domain::units::BuyerId;
+use crate::dto::orders::CreateOrder;
 use crate::error::AppResult;
+use crate::services::live;
 use sea_orm::sea_query::{CaseStatement, Expr, LockType};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, ExprTrait, FromQueryResult, QueryFilter,
@@ -132,4 +137,29 @@ async fn take_postgres(tx: &Tx, needs: &BTreeMap<BatchId, i64>) -> AppResult<Tak
         .map(|r| Model::from_query_result(r, ""))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(taken(needs, rows))
+}
+
+/// Whether an order takes its stock at the end of its transaction (see `super::place`):
+/// a bulk order, on PostgreSQL (SQLite has one writer at a time anyway).
+pub fn takes_stock_last(backend: DbBackend, needs: &BTreeMap<BatchId, i64>) -> bool {
+    backend == DbBackend::Postgres && needs.len() >= SET_BASED_FROM
+}
+
+/// Takes the order's stock, and its buyer's share under a live show's limits; the batches as
+/// locked. Any short line is a 409 listing them all.
+pub async fn take_for_order(
+    tx: &Tx,
+    read: &crate::db::Reader,
+    req: &CreateOrder,
+    needs: &BTreeMap<BatchId, i64>,
+    live: Option<&live::LiveTerms>,
+) -> AppResult<HashMap<BatchId, zhunong_entity::batch::Model>> {
+    let Taken { locked, short } = take(tx, needs).await?;
+    if !short.is_empty() {
+        return Err(shortage_error(read, req, &short).await?);
+    }
+    if let Some(terms) = live {
+        take_within_limits(tx, terms, BuyerId::new(req.buyer_id), needs).await?;
+    }
+    Ok(locked)
 }
