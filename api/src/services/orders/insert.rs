@@ -1,22 +1,19 @@
 //! Writing a new order, its lines and its sales figures, inside the placing transaction.
 //!
-//! On PostgreSQL every statement is a round trip to another process, and an order's path is
-//! short, so the writes go in two statements rather than four:
-//! 1. the order's `INSERT … RETURNING`, which also reserves its lines' ids from their sequence;
-//! 2. the lines' `INSERT … RETURNING`, carrying the sales facts and the daily totals they add to
-//!    as data-modifying CTEs (the facts name their line ids, reserved in 1).
-//!
-//! On SQLite a statement is a call into the same process: the order, its lines, then the figures.
-//! Both write the same rows.
+//! Every call costs more than the work it carries on a small order: a round trip to another
+//! process on PostgreSQL, a hand-off to the connection's worker thread and back on SQLite. So
+//! the order, its lines, their sales facts and the daily totals' log go in two calls rather
+//! than four; see [`insert`].
 
 use crate::db::Tx;
+use crate::db::chunks;
 use crate::db::json_rows::{self, JsonRows};
 use crate::error::{AppError, AppResult, Invariant};
 use crate::services::reports::facts::{self as sales_facts, BatchInfo, OrderFigures};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::NotSet, ConnectionTrait, DbBackend, EntityTrait,
-    FromQueryResult, IntoActiveModel, QueryTrait,
+    ActiveModelTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, IntoActiveModel,
+    QueryTrait,
 };
 use std::collections::HashMap;
 use zhunong_entity::{order, order_line};
@@ -69,30 +66,101 @@ pub struct FigureTerms<'a> {
 /// Inserts the order and its lines (`lines` carry every column but their ids and the order's),
 /// and writes their sales facts and daily totals. Answers the rows as stored.
 ///
+/// Two calls on either database:
+/// 1. the order's `INSERT … RETURNING`, which also reserves its lines' ids;
+/// 2. the lines with those ids, their sales facts and the daily totals' log rows: one statement
+///    on PostgreSQL (the facts and log as data-modifying CTEs), one text of several statements
+///    on SQLite ([`chunks::one_call`]).
+///
 /// # Errors
 /// Database errors; figures that overflow (500).
 pub async fn insert(
     tx: &Tx,
     order: order::ActiveModel,
-    lines: Vec<order_line::Model>,
+    mut lines: Vec<order_line::Model>,
     terms: &FigureTerms<'_>,
 ) -> AppResult<(order::Model, Vec<order_line::Model>)> {
-    if tx.get_database_backend() == DbBackend::Postgres {
-        return insert_postgres(tx, order, lines, terms).await;
+    let backend = tx.get_database_backend();
+    let mut insert_order = order::Entity::insert(order).into_query();
+    insert_order.returning(
+        Query::returning().exprs([Expr::cust("*"), reserve_line_ids(backend, lines.len())]),
+    );
+    let row = tx
+        .query_one_raw(backend.build(&insert_order))
+        .await?
+        .invariant("an INSERT … RETURNING answers its row")?;
+    let order = order::Model::from_query_result(&row, "")?;
+    let ids = reserved_line_ids(backend, &row, lines.len())?;
+    for (line, id) in lines.iter_mut().zip(ids) {
+        line.id = id;
+        line.order_id = order.id;
     }
-    let order = order.insert(tx).await?;
-    let rows = lines.into_iter().map(|mut l| {
-        l.order_id = order.id;
-        let mut a = l.into_active_model().reset_all();
-        a.id = NotSet;
-        a
-    });
-    let lines = order_line::Entity::insert_many(rows)
-        .exec_with_returning(tx)
-        .await?;
+
+    // Every column of the lines is given (their ids were reserved above), so the rows stored
+    // are `lines` as they are: no RETURNING to send back and decode.
     let figures = figures(&order, &lines, terms);
-    sales_facts::insert(tx, &figures, tx.local_offset()).await?;
+    let statement = if backend == DbBackend::Postgres {
+        let mut sets = vec![JsonRows::of_models::<order_line::Entity>(&lines, &[])?];
+        sets.extend(sales_facts::insert_sets(&figures, tx.local_offset())?);
+        json_rows::insert_all(sets, "")
+    } else {
+        let rows: Vec<_> = lines
+            .iter()
+            .map(|l| l.clone().into_active_model().reset_all())
+            .collect();
+        let mut statements = chunks::insert_statements(backend, &rows);
+        statements.extend(sales_facts::insert_statements(&figures, tx.local_offset())?);
+        chunks::one_call(statements)
+    };
+    tx.execute_raw(statement.invariant("an order has lines to insert")?)
+        .await?;
     Ok((order, lines))
+}
+
+/// The `RETURNING` expression that reserves `n` line ids for the order being inserted, as
+/// `line_ids`:
+/// - PostgreSQL: `nextval` hands out ids no other transaction gets, committed or not, as the
+///   column's own default would;
+/// - SQLite: the last id given so far (`AUTOINCREMENT` never gives an id twice, so the larger of
+///   its counter and the largest id). The write transaction holds the file's one write lock
+///   until it commits, so no one else takes the ids that follow.
+///
+/// The count is the number of lines, never user text.
+fn reserve_line_ids(backend: DbBackend, n: usize) -> Expr {
+    if backend == DbBackend::Postgres {
+        Expr::cust(format!(
+            "(SELECT json_agg(nextval(pg_get_serial_sequence('order_lines', 'id'))) \
+             FROM generate_series(1, {n})) AS line_ids"
+        ))
+    } else {
+        Expr::cust(
+            "(SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'order_lines'), 0), \
+                         COALESCE((SELECT MAX(id) FROM order_lines), 0))) AS line_ids",
+        )
+    }
+}
+
+/// The `n` line ids [`reserve_line_ids`] reserved, in ascending order.
+fn reserved_line_ids(
+    backend: DbBackend,
+    row: &sea_orm::QueryResult,
+    n: usize,
+) -> AppResult<Vec<i64>> {
+    if backend != DbBackend::Postgres {
+        let last: i64 = row.try_get("", "line_ids")?;
+        return Ok((1..).map(|i| last + i).take(n).collect());
+    }
+    let reserved: serde_json::Value = row.try_get("", "line_ids")?;
+    let mut ids: Vec<i64> = serde_json::from_value(reserved)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("reserved line ids: {e}")))?;
+    ids.sort_unstable();
+    if ids.len() != n {
+        return Err(AppError::Internal(anyhow::anyhow!(
+            "reserved {} line ids for {n} lines",
+            ids.len()
+        )));
+    }
+    Ok(ids)
 }
 
 fn figures<'a>(
@@ -108,55 +176,4 @@ fn figures<'a>(
         refunds_fen: 0,
         shipping_cost_fen: 0,
     }
-}
-
-async fn insert_postgres(
-    tx: &Tx,
-    order: order::ActiveModel,
-    mut lines: Vec<order_line::Model>,
-    terms: &FigureTerms<'_>,
-) -> AppResult<(order::Model, Vec<order_line::Model>)> {
-    let backend = DbBackend::Postgres;
-    let mut insert_order = order::Entity::insert(order).into_query();
-    // `nextval` hands out ids no other transaction gets, committed or not, as the column's own
-    // default would; the count is the number of lines, never user text.
-    insert_order.returning(Query::returning().exprs([
-        Expr::cust("*"),
-        Expr::cust(format!(
-            "(SELECT json_agg(nextval(pg_get_serial_sequence('order_lines', 'id'))) \
-             FROM generate_series(1, {})) AS line_ids",
-            lines.len()
-        )),
-    ]));
-    let row = tx
-        .query_one_raw(backend.build(&insert_order))
-        .await?
-        .invariant("an INSERT … RETURNING answers its row")?;
-    let order = order::Model::from_query_result(&row, "")?;
-    let reserved: serde_json::Value = row.try_get("", "line_ids")?;
-    let mut ids: Vec<i64> = serde_json::from_value(reserved)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("reserved line ids: {e}")))?;
-    ids.sort_unstable();
-    if ids.len() != lines.len() {
-        return Err(AppError::Internal(anyhow::anyhow!(
-            "reserved {} line ids for {} lines",
-            ids.len(),
-            lines.len()
-        )));
-    }
-    for (line, id) in lines.iter_mut().zip(ids) {
-        line.id = id;
-        line.order_id = order.id;
-    }
-
-    // Every column of the lines is given (their ids were reserved above), so the rows stored
-    // are `lines` as they are: no RETURNING to send back and decode.
-    let mut sets = vec![JsonRows::of_models::<order_line::Entity>(&lines, &[])?];
-    sets.extend(sales_facts::insert_sets(
-        &figures(&order, &lines, terms),
-        tx.local_offset(),
-    )?);
-    let statement = json_rows::insert_all(sets, "").invariant("an order has lines to insert")?;
-    tx.execute_raw(statement).await?;
-    Ok((order, lines))
 }

@@ -355,8 +355,9 @@ async fn write_order(
         buyer_kind: buyer_kind.as_str(),
     };
     let (order, line_rows) = super::insert::insert(tx, order, lines, &terms).await?;
-    crate::services::fulfilment::recipients::write(tx, order.id, fulfilment.recipient.as_ref())
-        .await?;
+    if let Some(recipient) = &fulfilment.recipient {
+        crate::services::fulfilment::recipients::write_new(tx, order.id, recipient).await?;
+    }
     if seen.is_some() {
         super::stock::take_for_order(tx, read, req, needs, live.as_ref()).await?;
     }

@@ -11,7 +11,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
-    ExprTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+    ExprTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Statement,
 };
 use std::collections::{HashMap, HashSet};
 use zhunong_entity::enums::{Fulfilment, OrderStatus, Pricing};
@@ -188,12 +188,34 @@ async fn write(tx: &Tx, old: &[sales_fact::Model], new: &[sales_fact::Model]) ->
         }
         return Ok(());
     }
-    let rows: Vec<sales_fact::ActiveModel> = new.iter().map(active).collect();
-    crate::db::chunks::insert_chunked(tx, &rows).await?;
-    if let Some(q) = super::daily::append(old, new)? {
-        tx.execute_raw(backend.build(&q)).await?;
+    if let Some(statement) = crate::db::chunks::one_call(sqlite_statements(old, new)?) {
+        tx.execute_raw(statement).await?;
     }
     Ok(())
+}
+
+/// SQLite: a new order's facts and their entries in the daily totals' log, as statements for
+/// the caller's own call (the one inserting the order's lines, see
+/// [`crate::db::chunks::one_call`]); empty if the order has no facts.
+///
+/// # Errors
+/// Figures that overflow (500).
+pub fn insert_statements(f: &OrderFigures<'_>, offset: FixedOffset) -> AppResult<Vec<Statement>> {
+    sqlite_statements(&[], &rows(f, offset)?)
+}
+
+/// The statements inserting the `new` facts and appending the log's difference from `old`
+/// (SQLite).
+fn sqlite_statements(
+    old: &[sales_fact::Model],
+    new: &[sales_fact::Model],
+) -> AppResult<Vec<Statement>> {
+    let rows: Vec<sales_fact::ActiveModel> = new.iter().map(active).collect();
+    let mut statements = crate::db::chunks::insert_statements(DbBackend::Sqlite, &rows);
+    if let Some(q) = super::daily::append(old, new)? {
+        statements.push(DbBackend::Sqlite.build(&q));
+    }
+    Ok(statements)
 }
 
 /// The rows for one order.
