@@ -137,16 +137,6 @@ pub async fn refresh_many(tx: &Tx, order_ids: &[i64]) -> AppResult<()> {
     Ok(())
 }
 
-/// Writes the facts of an order that has none yet (a new order, or one from before the
-/// table), and appends them to the daily totals' log.
-///
-/// # Errors
-/// Database errors; figures that overflow (500).
-pub async fn insert(tx: &Tx, f: &OrderFigures<'_>, offset: FixedOffset) -> AppResult<()> {
-    let rows = rows(f, offset)?;
-    write(tx, &[], &rows).await
-}
-
 /// Writes the facts of new orders (rows made by [`rows`]), and their entries in the daily totals'
 /// log, in one go: an import writes a group of orders at a time.
 ///
@@ -177,12 +167,12 @@ fn postgres_sets(old: &[sales_fact::Model], new: &[sales_fact::Model]) -> AppRes
     Ok(sets)
 }
 
-/// Replaces `old` facts by `new` ones, and appends the difference to the daily totals' log.
+/// Replaces `old` facts by `new` ones, and appends the difference to the daily totals' log: one
+/// call on every change to an order, a statement with CTEs on PostgreSQL, one text of several
+/// statements on SQLite (a new order's go with its lines: `insert_sets`, `insert_statements`).
 async fn write(tx: &Tx, old: &[sales_fact::Model], new: &[sales_fact::Model]) -> AppResult<()> {
     let backend = tx.get_database_backend();
     if backend == DbBackend::Postgres {
-        // The facts and the log's rows in one statement, one round trip on every change to an
-        // order (a new order's go with its lines: `insert_sets`).
         if let Some(statement) = json_rows::insert_all(postgres_sets(old, new)?, "") {
             tx.execute_raw(statement).await?;
         }
