@@ -9,8 +9,7 @@
 use super::limits::take_within_limits;
 use super::shortage::shortage_error;
 use crate::db::Tx;
-use crate::domain::units::BatchId;
-use crate::domain::units::BuyerId;
+use crate::domain::units::{BatchId, BuyerId};
 use crate::dto::orders::CreateOrder;
 use crate::error::AppResult;
 use crate::services::live;

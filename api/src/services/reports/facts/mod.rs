@@ -3,15 +3,18 @@
 //! rows before it commits, so the reports are exact the moment the write is acknowledged. The
 //! figures come from [`crate::domain::sales::parts`].
 
+mod write;
+
+pub use write::{insert_rows, insert_sets, insert_statements};
+
 use crate::db::Tx;
-use crate::db::json_rows::{self, JsonRows};
 use crate::domain::sales::{FactLine, OrderAmounts, day_key, month_key, parts, week_key};
 use crate::error::{AppError, AppResult, Invariant};
 use chrono::{DateTime, FixedOffset, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
-    ExprTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Statement,
+    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
 };
 use std::collections::{HashMap, HashSet};
 use zhunong_entity::enums::{Fulfilment, OrderStatus, Pricing};
@@ -132,80 +135,9 @@ pub async fn refresh_many(tx: &Tx, order_ids: &[i64]) -> AppResult<()> {
             };
             new.extend(rows(&figures, tx.local_offset())?);
         }
-        write(tx, &old, &new).await?;
+        write::write(tx, &old, &new).await?;
     }
     Ok(())
-}
-
-/// Writes the facts of new orders (rows made by [`rows`]), and their entries in the daily totals'
-/// log, in one go: an import writes a group of orders at a time.
-///
-/// # Errors
-/// Database errors; figures that overflow (500).
-pub async fn insert_rows(tx: &Tx, new: &[sales_fact::Model]) -> AppResult<()> {
-    write(tx, &[], new).await
-}
-
-/// PostgreSQL: a new order's facts and their entries in the daily totals' log, as row sets for
-/// the caller's own statement (the one inserting the order's lines, see
-/// [`json_rows::insert_all`]), so that they cost no round trip of their own; empty if the order
-/// has no facts.
-///
-/// # Errors
-/// Figures that overflow (500).
-pub fn insert_sets(f: &OrderFigures<'_>, offset: FixedOffset) -> AppResult<Vec<JsonRows>> {
-    postgres_sets(&[], &rows(f, offset)?)
-}
-
-/// The `new` facts and the log's difference from `old`, as row sets (PostgreSQL).
-fn postgres_sets(old: &[sales_fact::Model], new: &[sales_fact::Model]) -> AppResult<Vec<JsonRows>> {
-    let mut sets = Vec::with_capacity(2);
-    if !new.is_empty() {
-        sets.push(JsonRows::of_models::<sales_fact::Entity>(new, &["id"])?);
-    }
-    sets.extend(super::daily::append_rows(old, new)?);
-    Ok(sets)
-}
-
-/// Replaces `old` facts by `new` ones, and appends the difference to the daily totals' log: one
-/// call on every change to an order, a statement with CTEs on PostgreSQL, one text of several
-/// statements on SQLite (a new order's go with its lines: `insert_sets`, `insert_statements`).
-async fn write(tx: &Tx, old: &[sales_fact::Model], new: &[sales_fact::Model]) -> AppResult<()> {
-    let backend = tx.get_database_backend();
-    if backend == DbBackend::Postgres {
-        if let Some(statement) = json_rows::insert_all(postgres_sets(old, new)?, "") {
-            tx.execute_raw(statement).await?;
-        }
-        return Ok(());
-    }
-    if let Some(statement) = crate::db::chunks::one_call(sqlite_statements(old, new)?) {
-        tx.execute_raw(statement).await?;
-    }
-    Ok(())
-}
-
-/// SQLite: a new order's facts and their entries in the daily totals' log, as statements for
-/// the caller's own call (the one inserting the order's lines, see
-/// [`crate::db::chunks::one_call`]); empty if the order has no facts.
-///
-/// # Errors
-/// Figures that overflow (500).
-pub fn insert_statements(f: &OrderFigures<'_>, offset: FixedOffset) -> AppResult<Vec<Statement>> {
-    sqlite_statements(&[], &rows(f, offset)?)
-}
-
-/// The statements inserting the `new` facts and appending the log's difference from `old`
-/// (SQLite).
-fn sqlite_statements(
-    old: &[sales_fact::Model],
-    new: &[sales_fact::Model],
-) -> AppResult<Vec<Statement>> {
-    let rows: Vec<sales_fact::ActiveModel> = new.iter().map(active).collect();
-    let mut statements = crate::db::chunks::insert_statements(DbBackend::Sqlite, &rows);
-    if let Some(q) = super::daily::append(old, new)? {
-        statements.push(DbBackend::Sqlite.build(&q));
-    }
-    Ok(statements)
 }
 
 /// The rows for one order.
